@@ -1,0 +1,122 @@
+"""The rules as JSON, for the site's form and its client-side checks.
+
+The browser reads this export rather than its own copy of any list or date, so the two can never
+disagree; the server remains the one judge (it runs `shared_rules.validate`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from shared_rules import messages, schemas
+from shared_rules.dates_fr import date_heure_longue, date_longue
+from shared_rules.eligibility import last_adult_birth_date
+from shared_rules.eps import pair_label
+from shared_rules.names import NAME_PATTERN_JS
+from shared_rules.pieces import CONDITION_LABELS
+from shared_rules.session import Session
+from shared_rules.window import late_return_message, late_return_start
+
+A_CONFIRMER = "à confirmer"
+
+
+def _plain(obj: Any) -> Any:
+    return dataclasses.asdict(obj)
+
+
+def export_rules(session: Session) -> dict[str, Any]:
+    """Every rule and fact the site needs, JSON-ready."""
+    return {
+        "format": 1,
+        "code": session.code,
+        "examen": {"code": session.examen_code, "libelle": session.examen_libelle},
+        "academie": {"code": session.academie_code, "libelle": session.academie_libelle},
+        "session": session.session,
+        "annee_examen": session.annee_examen,
+        "categorie": session.categorie,
+        "fuseau_horaire": session.fuseau_horaire,
+        "registre": {
+            "ouverture": session.ouverture.isoformat(),
+            "cloture": session.cloture.isoformat(),
+            "ouverture_texte": date_heure_longue(session.ouverture),
+            "cloture_texte": date_heure_longue(session.cloture),
+        },
+        "retour_confirmation": {
+            "date_limite": session.date_limite_retour.isoformat(),
+            "date_limite_texte": date_longue(session.date_limite_retour),
+            "destinataire": session.destinataire,
+            "adresse": _plain(session.adresse),
+            "retour_tardif_des": late_return_start(session).isoformat(),
+            "message_retour_tardif": late_return_message(session),
+        },
+        "majorite": {
+            "age": session.majorite_age,
+            "au": session.majorite_au.isoformat(),
+            "date_naissance_max": last_adult_birth_date(session).isoformat(),
+        },
+        "departements": [_plain(d) for d in session.departements],
+        "etablissements_refuses_aux_majeurs": list(session.etablissements_refuses_aux_majeurs),
+        "formes_passage": [_plain(f) for f in session.formes_passage],
+        "eps": {
+            "dispense_autorisee": session.eps_dispense_autorisee,
+            "activites": [_plain(a) for a in session.eps_activites],
+            "combinaisons": [
+                {"activites": list(c.activites), "texte_notice": c.texte_notice,
+                 "libelle": pair_label(c.activites, session)}
+                for c in session.eps_combinaisons
+            ],
+        },
+        "unites": [_plain(u) for u in session.unites],
+        "unites_facultatives": [_plain(u) for u in session.unites_facultatives],
+        "langues_vivantes": {
+            "liste": [_plain(lang) for lang in session.langues],
+            "a_confirmer": session.langues_a_confirmer,
+            "source": session.langues_source,
+        },
+        "dispenses": {"unites": list(session.dispenses_unites),
+                      "annee_min": session.dispenses_annee_min,
+                      "annee_max": session.annee_examen - 1},
+        "benefices": {"unites": list(session.benefices_unites),
+                      "annee_min": session.benefices_annee_min,
+                      "annee_max": session.benefices_annee_max,
+                      "note_minimale": session.benefices_note_minimale},
+        "specialites": [_plain(s) for s in session.specialites],
+        "pieces": [
+            {**_plain(p), "condition_libelle": CONDITION_LABELS[p.condition]}
+            for p in session.pieces
+        ],
+        "donnees_personnelles": {
+            "responsable_traitement": {
+                "nom": session.responsable_traitement,
+                "contact": session.responsable_contact,
+                "a_confirmer": session.responsable_a_confirmer,
+            },
+            "conservation": {
+                "jours": session.conservation_jours,
+                "justification": session.conservation_justification,
+                "a_confirmer": session.conservation_a_confirmer,
+            },
+        },
+        "limites": {
+            "nom": schemas.NOM_MAX,
+            "lieu": schemas.LIEU_MAX,
+            "adresse": schemas.ADRESSE_MAX,
+            "email": schemas.EMAIL_MAX,
+            "diplome": schemas.DIPLOME_MAX,
+            "precisions": schemas.PRECISIONS_MAX,
+            "prenoms": schemas.PRENOMS_MAX,
+            "liste": schemas.LISTE_MAX,
+            "date_naissance_min": schemas.DATE_NAISSANCE_MIN.isoformat(),
+        },
+        "motifs": {
+            "nom": NAME_PATTERN_JS,
+            "code_postal": schemas._CODE_POSTAL.pattern,
+            "telephone": schemas._TELEPHONE.pattern,
+        },
+        "messages": {
+            name: value for name, value in vars(messages).items()
+            if name.isupper() and isinstance(value, str)
+        },
+        "a_confirmer": A_CONFIRMER,
+    }

@@ -1,0 +1,174 @@
+"""Every message a candidate may read about their dossier, in French, saying what to do.
+
+One module so that wording is reviewed in one place; the handler's own messages (closed
+registry, storage unavailable…) live beside its error handlers and read dates from the session.
+"""
+
+from __future__ import annotations
+
+# -- generic, by kind of field ------------------------------------------------------------------
+OBLIGATOIRE = "Ce champ est obligatoire : renseignez-le."
+NUL = "Ce champ ne peut pas être vide : renseignez-le."
+CHAMP_INCONNU = "Ce champ n'est pas attendu par le formulaire : retirez-le."
+OBJET_ATTENDU = "Ce groupe de champs est mal formé : reprenez la saisie depuis le formulaire."
+TEXTE_ATTENDU = "Saisissez ce champ sous forme de texte."
+TEXTE_TROP_LONG = "Ce texte est trop long : {max} caractères au plus."
+TEXTE_CARACTERES = (
+    "Ce texte contient des caractères non autorisés (caractères de contrôle, < ou >) : "
+    "retirez-les."
+)
+LISTE_ATTENDUE = "Saisissez une liste de valeurs."
+LISTE_TROP_LONGUE = "Cette liste est trop longue : {max} éléments au plus."
+BOOLEEN_ATTENDU = "Répondez par oui ou par non."
+ENTIER_ATTENDU = "Saisissez une année en chiffres, par exemple 2019."
+NOMBRE_ATTENDU = "Saisissez une note en chiffres, par exemple 12,5."
+DATE_ATTENDUE = "Saisissez une date valide au format AAAA-MM-JJ, par exemple 2001-03-25."
+CHOIX_INCONNU = "Choisissez une valeur dans la liste proposée."
+
+# -- état civil ---------------------------------------------------------------------------------
+NOM_NAISSANCE_OBLIGATOIRE = "Indiquez votre nom de naissance, tel qu'il figure à l'état civil."
+PRENOMS_OBLIGATOIRES = "Indiquez au moins un prénom, dans l'ordre de l'état civil."
+PRENOM_VIDE = "Ce prénom est vide : saisissez-le ou retirez-le de la liste."
+PRENOMS_TROP_NOMBREUX = "Indiquez {max} prénoms au plus."
+NOM_CARACTERES = (
+    "Utilisez uniquement des lettres (accents compris), des espaces, des traits d'union et des "
+    "apostrophes, comme à l'état civil."
+)
+SEXE_CHOIX = "Indiquez « F » (féminin) ou « M » (masculin), comme à l'état civil."
+DATE_NAISSANCE_OBLIGATOIRE = "Indiquez votre date de naissance."
+DATE_NAISSANCE_INVRAISEMBLABLE = "Cette date de naissance n'est pas vraisemblable : vérifiez-la."
+MINEUR = (
+    "Seuls les candidats majeurs au {date} peuvent s'inscrire en candidat individuel : "
+    "vous devez être né(e) le {date_limite} au plus tard."
+)
+COMMUNE_NAISSANCE_OBLIGATOIRE = "Indiquez votre commune de naissance."
+PAYS_NAISSANCE_OBLIGATOIRE = "Indiquez votre pays de naissance."
+LIEU_CARACTERES = (
+    "Utilisez uniquement des lettres, des chiffres, des espaces, des traits d'union, des "
+    "apostrophes, des points et des parenthèses."
+)
+
+# -- contact -----------------------------------------------------------------------------------
+EMAIL_OBLIGATOIRE = (
+    "Une adresse électronique doit impérativement être renseignée : le service vous écrit à "
+    "cette adresse."
+)
+EMAIL_INVALIDE = "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr."
+TELEPHONE_INVALIDE = (
+    "Saisissez un numéro de téléphone à 10 chiffres (par exemple 05 55 12 34 56) ou au format "
+    "international (+33 5 55 12 34 56)."
+)
+ADRESSE_OBLIGATOIRE = "Indiquez votre adresse (numéro et voie)."
+CODE_POSTAL_INVALIDE = "Saisissez un code postal à 5 chiffres, par exemple 87000."
+CODE_POSTAL_DEPARTEMENT = (
+    "Ce code postal ne correspond pas au département choisi ({departement}) : vérifiez l'un "
+    "ou l'autre."
+)
+COMMUNE_OBLIGATOIRE = "Indiquez votre commune de résidence."
+DEPARTEMENT_HORS_ACADEMIE = (
+    "Seuls les candidats qui résident dans l'académie de {academie} ({departements}) peuvent "
+    "s'inscrire ici. Inscrivez-vous auprès de l'académie de votre lieu de résidence."
+)
+
+# -- établissement, session, spécialité ----------------------------------------------------------
+SESSION_INCONNUE = "Cette session d'examen n'existe pas : reprenez l'inscription depuis le formulaire."
+SPECIALITE_OBLIGATOIRE = "Choisissez la spécialité de CAP que vous présentez."
+SPECIALITE_INCONNUE = "Cette spécialité n'est pas proposée à cette session : choisissez-en une dans la liste."
+ETABLISSEMENT_CNED = (
+    "Les candidats majeurs ne peuvent pas choisir le CNED ou l'enseignement à distance : "
+    "votre établissement est « {attendu} », selon votre département de résidence."
+)
+ETABLISSEMENT_DIFFERENT = (
+    "Votre établissement d'inscription dépend de votre département de résidence : choisissez "
+    "« {attendu} »."
+)
+RATTRAPAGE_OBLIGATOIRE = (
+    "Cette session de rattrapage est réservée aux candidats ayant échoué à une session de "
+    "{annee_min} à {annee_max} : indiquez l'année de cette session."
+)
+RATTRAPAGE_ANNEE = "Indiquez une année de {annee_min} à {annee_max}."
+RATTRAPAGE_INUTILE = (
+    "Ce renseignement ne concerne que la session de rattrapage du CAP Petite enfance : "
+    "retirez-le."
+)
+
+# -- forme de passage, unités ------------------------------------------------------------------
+FORME_CHOIX = "Choisissez « globale » (recommandée) ou « progressive »."
+UNITES_PROGRESSIVE = (
+    "En forme progressive, indiquez au moins une épreuve que vous passez à cette session."
+)
+UNITES_GLOBALE = (
+    "En forme globale, vous passez toutes les épreuves : ne sélectionnez pas d'épreuves "
+    "une à une, ou choisissez la forme progressive."
+)
+UNITE_INCONNUE = "Cette épreuve n'existe pas pour ce diplôme : choisissez-en une dans la liste."
+UNITE_EN_DOUBLE = "Cette épreuve figure deux fois : retirez le doublon."
+
+# -- EPS --------------------------------------------------------------------------------------
+EPS_DISPENSE_SANS_ACTIVITE = (
+    "Vous avez choisi d'être dispensé(e) d'EPS : ne choisissez aucune activité, ou retirez la "
+    "dispense."
+)
+EPS_DEUX_ACTIVITES = (
+    "Choisissez exactement 2 activités d'EPS formant l'une des combinaisons autorisées, ou "
+    "choisissez « dispensé »."
+)
+EPS_ACTIVITE_INCONNUE = "Cette activité d'EPS n'est pas proposée : choisissez-en une dans la liste."
+EPS_COMBINAISON_REFUSEE = (
+    "Cette combinaison d'activités n'est pas autorisée. Combinaisons possibles : {combinaisons}."
+)
+EPS_DISPENSE_REFUSEE = "La dispense d'EPS n'est pas possible à cette session : choisissez 2 activités."
+
+# -- langues, épreuves facultatives -------------------------------------------------------------
+LANGUE_OBLIGATOIRE = "Cette spécialité comporte une épreuve de langue vivante : choisissez la langue."
+LANGUE_SANS_EPREUVE = (
+    "Cette spécialité ne comporte pas d'épreuve obligatoire de langue vivante : retirez ce "
+    "choix, ou choisissez la langue vivante en épreuve facultative."
+)
+LANGUE_INCONNUE = "Cette langue n'est pas proposée : choisissez-en une dans la liste."
+FACULTATIVE_FERMEE = "Cette épreuve facultative n'est pas ouverte dans votre spécialité."
+FACULTATIVE_LANGUE_OBLIGATOIRE = "Choisissez la langue de l'épreuve facultative."
+FACULTATIVE_SANS_LANGUE = "Cette épreuve ne se passe pas dans une langue : retirez la langue."
+FACULTATIVE_MEME_LANGUE = (
+    "La langue de l'épreuve facultative doit être différente de celle de l'épreuve obligatoire."
+)
+
+# -- dispenses, bénéfices, aménagement ---------------------------------------------------------
+DISPENSE_UNITE = "On ne peut pas demander de dispense pour cette épreuve : choisissez-en une dans la liste."
+DISPENSE_LANGUE_SANS_EPREUVE = (
+    "Votre spécialité ne comporte pas d'épreuve obligatoire de langue vivante : retirez cette "
+    "dispense."
+)
+DISPENSE_DIPLOME_OBLIGATOIRE = "Indiquez le diplôme qui vous donne droit à cette dispense."
+DISPENSE_ANNEE = "Indiquez l'année d'obtention du diplôme, de {annee_min} à {annee_max}."
+BENEFICE_UNITE = "Cette épreuve ne peut pas faire l'objet d'une note conservée : choisissez-en une dans la liste."
+BENEFICE_ANNEE = (
+    "Les notes se conservent 5 ans : indiquez une session de {annee_min} à {annee_max}."
+)
+BENEFICE_NOTE = (
+    "Seules les notes égales ou supérieures à {note_minimale} sur 20 peuvent être conservées : "
+    "vérifiez la note ou retirez cette ligne."
+)
+BENEFICE_DEJA_DISPENSE = (
+    "Vous demandez déjà une dispense pour cette épreuve : gardez la dispense ou la note "
+    "conservée, pas les deux."
+)
+AMENAGEMENT_DECISION_SANS_DEMANDE = (
+    "Vous indiquez une décision d'aménagement antérieure sans demander d'aménagement : "
+    "cochez la demande d'aménagement ou retirez cette indication."
+)
+
+# -- certification ------------------------------------------------------------------------------
+ATTESTATION_EXACTITUDE = (
+    "Cochez la case pour certifier que vos nom et prénoms sont saisis exactement comme à l'état "
+    "civil : le diplôme sera établi selon votre saisie."
+)
+
+# -- the notice's inconsistency about the return deadline --------------------------------------
+CONFLIT_DATE_RETOUR = (
+    "Attention : la notice demande de retourner la confirmation d'inscription au plus tard le "
+    "{date_limite}, alors que le service de pré-inscription reste ouvert jusqu'au {cloture}. "
+    "Votre dossier a été enregistré le {date_limite_courte} ou après : envoyez votre "
+    "confirmation signée et les pièces le plus rapidement possible, et contactez le {destinataire}, "
+    "pour savoir si elle sera acceptée."
+)

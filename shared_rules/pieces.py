@@ -1,0 +1,72 @@
+"""The pieces a candidate encloses with the signed confirmation (notice, part B).
+
+The session data lists the pieces and names, for each, the condition that requires it; the
+conditions are these predicates. A data file naming an unknown condition fails to load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from shared_rules.session import Session
+
+Dossier = Mapping[str, Any]
+
+
+def _toujours(dossier: Dossier, session: Session) -> bool:
+    return True
+
+
+def _demande_de_dispenses(dossier: Dossier, session: Session) -> bool:
+    return bool(dossier.get("dispenses"))
+
+
+def _notes_conservees(dossier: Dossier, session: Session) -> bool:
+    return bool(dossier.get("benefices"))
+
+
+def _amenagement_avec_decision_anterieure(dossier: Dossier, session: Session) -> bool:
+    amenagement = dossier.get("amenagement") or {}
+    return bool(amenagement.get("demande") and amenagement.get("decision_anterieure"))
+
+
+def _specialite_avec_echafaudage(dossier: Dossier, session: Session) -> bool:
+    specialite = session.specialite(str(dossier.get("specialite")))
+    return bool(specialite and specialite.attestation_echafaudage)
+
+
+def _specialite_en_rattrapage(dossier: Dossier, session: Session) -> bool:
+    specialite = session.specialite(str(dossier.get("specialite")))
+    return bool(specialite and specialite.rattrapage)
+
+
+CONDITIONS: dict[str, Callable[[Dossier, Session], bool]] = {
+    "toujours": _toujours,
+    "demande_de_dispenses": _demande_de_dispenses,
+    "notes_conservees": _notes_conservees,
+    "amenagement_avec_decision_anterieure": _amenagement_avec_decision_anterieure,
+    "specialite_avec_echafaudage": _specialite_avec_echafaudage,
+    "specialite_en_rattrapage": _specialite_en_rattrapage,
+}
+
+#: What each condition means, in French, for the notice page and the staff.
+CONDITION_LABELS = {
+    "toujours": "pour tous les candidats",
+    "demande_de_dispenses": "si vous demandez des dispenses d'épreuves au titre d'un diplôme",
+    "notes_conservees": "si vous conservez des notes d'une session antérieure",
+    "amenagement_avec_decision_anterieure": (
+        "si vous demandez un aménagement d'épreuves et en avez obtenu un à une session antérieure"
+    ),
+    "specialite_avec_echafaudage": "si votre spécialité l'exige",
+    "specialite_en_rattrapage": "pour la session de rattrapage du CAP Petite enfance",
+}
+
+
+def pieces_for(dossier: Dossier, session: Session) -> list[dict[str, str]]:
+    """The pieces this dossier must enclose, in the notice's order, each with code and label."""
+    return [
+        {"code": piece.code, "libelle": piece.libelle}
+        for piece in session.pieces
+        if CONDITIONS[piece.condition](dossier, session)
+    ]

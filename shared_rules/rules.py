@@ -1,0 +1,221 @@
+"""The session's rules, applied to a dossier whose fields each have the right shape.
+
+Each check reports errors on the field the candidate must change (dotted path, list indices as
+numbers), never on the dossier as a whole. A check whose inputs failed the shape check is
+skipped: the candidate first fixes that field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from shared_rules import messages as msg
+from shared_rules.dates_fr import date_courte
+from shared_rules.eligibility import (
+    establishment_for,
+    is_adult_in_time,
+    is_distance_learning,
+    last_adult_birth_date,
+    postcode_matches,
+)
+from shared_rules.eps import check_eps_choice
+from shared_rules.session import Session, Specialite
+
+Errors = Iterator[tuple[str, str]]
+
+
+def check_rules(data: dict[str, Any], session: Session, *,
+                broken: set[str]) -> dict[str, list[str]]:
+    """Errors by field path; `broken` holds the top-level fields that failed the shape check."""
+    errors: dict[str, list[str]] = {}
+
+    def report(found: Errors) -> None:
+        for path, message in found:
+            errors.setdefault(path, []).append(message)
+
+    specialite = session.specialite(data["specialite"]) if "specialite" in data else None
+    if "specialite" in data and specialite is None:
+        report(iter([("specialite", msg.SPECIALITE_INCONNUE)]))
+    report(_etat_civil(data.get("etat_civil", {}), session))
+    report(_contact_and_establishment(data, session))
+    if "eps" in data and "eps" not in broken and "dispense" in data["eps"]:
+        for path, messages in check_eps_choice(
+            data["eps"]["dispense"], data["eps"].get("activites", []), session
+        ).items():
+            errors.setdefault(path, []).extend(messages)
+    if specialite is not None:
+        if not broken & {"forme_passage", "unites_presentees"}:
+            report(_forme_passage(data, session, specialite))
+        if not broken & {"langue_vivante", "epreuves_facultatives"}:
+            report(_langues(data, session, specialite))
+        if not broken & {"dispenses", "benefices"}:
+            report(_dispenses_benefices(data, session, specialite))
+        if "rattrapage" not in broken:
+            report(_rattrapage(data, specialite))
+    if "amenagement" not in broken:
+        report(_amenagement(data.get("amenagement") or {}))
+    return errors
+
+
+def _etat_civil(etat_civil: dict[str, Any], session: Session) -> Errors:
+    born = etat_civil.get("date_naissance")
+    if born and not is_adult_in_time(dt.date.fromisoformat(born), session):
+        yield "etat_civil.date_naissance", msg.MINEUR.format(
+            date=date_courte(session.majorite_au),
+            date_limite=date_courte(last_adult_birth_date(session)),
+        )
+
+
+def _contact_and_establishment(data: dict[str, Any], session: Session) -> Errors:
+    contact = data.get("contact", {})
+    departement = contact.get("departement")
+    if departement is None:
+        return
+    expected = establishment_for(departement, session)
+    if expected is None:
+        names = ", ".join(f"{d.nom} ({d.code})" for d in session.departements)
+        yield "contact.departement", msg.DEPARTEMENT_HORS_ACADEMIE.format(
+            academie=session.academie_libelle, departements=names)
+        return
+    postcode = contact.get("code_postal")
+    if postcode and not postcode_matches(postcode, departement):
+        yield "contact.code_postal", msg.CODE_POSTAL_DEPARTEMENT.format(
+            departement=session.departement(departement).nom)  # type: ignore[union-attr]
+    given = data.get("etablissement")
+    if given is not None and given != expected.code:
+        message = (msg.ETABLISSEMENT_CNED if is_distance_learning(given, session)
+                   else msg.ETABLISSEMENT_DIFFERENT)
+        yield "etablissement", message.format(attendu=expected.libelle)
+
+
+def _applicable_units(codes: tuple[str, ...] | list[str], session: Session,
+                      specialite: Specialite) -> set[str]:
+    """Units a candidate in this speciality actually sits (the language only if obligatory)."""
+    return {
+        code for code in codes
+        if (unit := session.unite(code)) is not None
+        and (not unit.seulement_si_obligatoire or specialite.langue_vivante_obligatoire)
+    }
+
+
+def _duplicates(path: str, codes: list[str]) -> Errors:
+    seen: set[str] = set()
+    for i, code in enumerate(codes):
+        if code in seen:
+            yield f"{path}.{i}", msg.UNITE_EN_DOUBLE
+        seen.add(code)
+
+
+def _forme_passage(data: dict[str, Any], session: Session, specialite: Specialite) -> Errors:
+    forme = data.get("forme_passage")
+    if forme is None:
+        return
+    if forme not in {f.code for f in session.formes_passage}:
+        yield "forme_passage", msg.FORME_CHOIX
+        return
+    units = data.get("unites_presentees", [])
+    if forme == "globale":
+        if units:
+            yield "unites_presentees", msg.UNITES_GLOBALE
+        return
+    if not units:
+        yield "unites_presentees", msg.UNITES_PROGRESSIVE
+        return
+    allowed = _applicable_units([u.code for u in session.unites], session, specialite)
+    for i, code in enumerate(units):
+        if code not in allowed:
+            yield f"unites_presentees.{i}", msg.UNITE_INCONNUE
+    yield from _duplicates("unites_presentees", units)
+
+
+def _langues(data: dict[str, Any], session: Session, specialite: Specialite) -> Errors:
+    langues = {lang.code for lang in session.langues}
+    obligatoire = data.get("langue_vivante")
+    if specialite.langue_vivante_obligatoire:
+        if obligatoire is None:
+            yield "langue_vivante", msg.LANGUE_OBLIGATOIRE
+        elif obligatoire not in langues:
+            yield "langue_vivante", msg.LANGUE_INCONNUE
+    elif obligatoire is not None:
+        yield "langue_vivante", msg.LANGUE_SANS_EPREUVE
+    facultatives = {u.code: u for u in session.unites_facultatives}
+    epreuves = data.get("epreuves_facultatives", [])
+    for i, epreuve in enumerate(epreuves):
+        path = f"epreuves_facultatives.{i}"
+        unit = facultatives.get(epreuve.get("unite", ""))
+        if unit is None:
+            yield f"{path}.unite", msg.UNITE_INCONNUE
+            continue
+        if unit.code not in specialite.unites_facultatives:
+            yield f"{path}.unite", msg.FACULTATIVE_FERMEE
+            continue
+        langue = epreuve.get("langue")
+        if unit.avec_langue and langue is None:
+            yield f"{path}.langue", msg.FACULTATIVE_LANGUE_OBLIGATOIRE
+        elif unit.avec_langue and langue not in langues:
+            yield f"{path}.langue", msg.LANGUE_INCONNUE
+        elif unit.avec_langue and langue == obligatoire:
+            yield f"{path}.langue", msg.FACULTATIVE_MEME_LANGUE
+        elif not unit.avec_langue and langue is not None:
+            yield f"{path}.langue", msg.FACULTATIVE_SANS_LANGUE
+    yield from ((f"{p}.unite", m) for p, m in
+                _duplicates("epreuves_facultatives", [e.get("unite", "") for e in epreuves]))
+
+
+def _dispenses_benefices(data: dict[str, Any], session: Session,
+                         specialite: Specialite) -> Errors:
+    dispenses = data.get("dispenses", [])
+    allowed = _applicable_units(session.dispenses_unites, session, specialite)
+    latest_diploma = session.annee_examen - 1
+    for i, dispense in enumerate(dispenses):
+        unite, annee = dispense.get("unite"), dispense.get("annee")
+        if unite == "langue-vivante" and not specialite.langue_vivante_obligatoire:
+            yield f"dispenses.{i}.unite", msg.DISPENSE_LANGUE_SANS_EPREUVE
+        elif unite is not None and unite not in allowed:
+            yield f"dispenses.{i}.unite", msg.DISPENSE_UNITE
+        if annee is not None and not session.dispenses_annee_min <= annee <= latest_diploma:
+            yield f"dispenses.{i}.annee", msg.DISPENSE_ANNEE.format(
+                annee_min=session.dispenses_annee_min, annee_max=latest_diploma)
+    yield from ((f"{p}.unite", m) for p, m in
+                _duplicates("dispenses", [d.get("unite", "") for d in dispenses]))
+
+    exempted = {d.get("unite") for d in dispenses}
+    benefices = data.get("benefices", [])
+    allowed = _applicable_units(session.benefices_unites, session, specialite)
+    for i, benefice in enumerate(benefices):
+        unite, annee, note = benefice.get("unite"), benefice.get("annee"), benefice.get("note")
+        if unite is not None and unite not in allowed:
+            yield f"benefices.{i}.unite", msg.BENEFICE_UNITE
+        elif unite in exempted:
+            yield f"benefices.{i}.unite", msg.BENEFICE_DEJA_DISPENSE
+        in_time = session.benefices_annee_min <= (annee or 0) <= session.benefices_annee_max
+        if annee is not None and not in_time:
+            yield f"benefices.{i}.annee", msg.BENEFICE_ANNEE.format(
+                annee_min=session.benefices_annee_min, annee_max=session.benefices_annee_max)
+        if note is not None and not session.benefices_note_minimale <= note <= 20:
+            yield f"benefices.{i}.note", msg.BENEFICE_NOTE.format(
+                note_minimale=f"{session.benefices_note_minimale:g}")
+    yield from ((f"{p}.unite", m) for p, m in
+                _duplicates("benefices", [b.get("unite", "") for b in benefices]))
+
+
+def _rattrapage(data: dict[str, Any], specialite: Specialite) -> Errors:
+    given = data.get("rattrapage")
+    rule = specialite.rattrapage
+    if rule is None:
+        if given is not None:
+            yield "rattrapage", msg.RATTRAPAGE_INUTILE
+        return
+    if given is None:
+        yield "rattrapage.annee_echec", msg.RATTRAPAGE_OBLIGATOIRE.format(
+            annee_min=rule.annee_min, annee_max=rule.annee_max)
+    elif "annee_echec" in given and not rule.annee_min <= given["annee_echec"] <= rule.annee_max:
+        yield "rattrapage.annee_echec", msg.RATTRAPAGE_ANNEE.format(
+            annee_min=rule.annee_min, annee_max=rule.annee_max)
+
+
+def _amenagement(amenagement: dict[str, Any]) -> Errors:
+    if amenagement.get("decision_anterieure") and not amenagement.get("demande"):
+        yield "amenagement.decision_anterieure", msg.AMENAGEMENT_DECISION_SANS_DEMANDE

@@ -1,0 +1,320 @@
+"""The dossier's shape: types, formats and lengths, with French messages.
+
+These schemas judge each field alone; the rules of the session (who may register, which EPS
+pair, which pieces…) are in `shared_rules.rules`, applied to what these schemas load. Loading
+returns a JSON-ready dict: names folded and in NFC, dates as `YYYY-MM-DD` strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from shared_rules import messages as msg
+from shared_rules.names import fold_spaces, is_valid_name
+
+# Limits: generous for real data, small enough to keep a dossier far below the request limit.
+NOM_MAX = 80
+LIEU_MAX = 100
+ADRESSE_MAX = 200
+EMAIL_MAX = 254
+DIPLOME_MAX = 150
+PRECISIONS_MAX = 1000
+CODE_MAX = 64
+PRENOMS_MAX = 10
+LISTE_MAX = 10
+DATE_NAISSANCE_MIN = dt.date(1900, 1, 1)
+
+# Controls, < and >, zero-width and bidirectional formatting characters.
+_FORBIDDEN_IN_TEXT = re.compile(
+    r"[\x00-\x1f\x7f-\x9f<>\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_LIEU = re.compile(r"^[\w][\w\s'’.()-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CODE_POSTAL = re.compile(r"^\d{5}$")
+_TELEPHONE = re.compile(r"^(0\d{9}|\+\d{8,15})$")
+_DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d)$")
+
+
+def _messages(**specific: str) -> dict[str, Any]:
+    return {"required": msg.OBLIGATOIRE, "null": msg.NUL, **specific}
+
+
+class Texte(fields.String):
+    """Free text: trimmed, spaces folded, control characters and < > refused."""
+
+    def __init__(self, *, max_length: int, required_message: str = msg.OBLIGATOIRE,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", _messages(invalid=msg.TEXTE_ATTENDU))
+        kwargs["error_messages"]["required"] = required_message
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.required_message = required_message
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _FORBIDDEN_IN_TEXT.search(text):
+            raise ValidationError(msg.TEXTE_CARACTERES)
+        text = fold_spaces(text)
+        if not text:
+            raise ValidationError(self.required_message)
+        if len(text) > self.max_length:
+            raise ValidationError(msg.TEXTE_TROP_LONG.format(max=self.max_length))
+        return self._check(text)
+
+    def _check(self, text: str) -> str:
+        return text
+
+
+class Nom(Texte):
+    """A family name or a first name, as in civil status."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=NOM_MAX, **kwargs)
+
+    def _check(self, text: str) -> str:
+        if not is_valid_name(text):
+            raise ValidationError(msg.NOM_CARACTERES)
+        return text
+
+
+class Lieu(Texte):
+    """A place name: letters, digits (« Paris 15e »), spaces and a few signs."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=LIEU_MAX, **kwargs)
+
+    def _check(self, text: str) -> str:
+        if not _LIEU.match(text) or "_" in text:
+            raise ValidationError(msg.LIEU_CARACTERES)
+        return text
+
+
+class Code(fields.String):
+    """A code chosen from a list of the session data (checked by the rules)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", _messages(invalid=msg.CHOIX_INCONNU))
+        kwargs.setdefault("validate", validate.Length(max=CODE_MAX, error=msg.CHOIX_INCONNU))
+        super().__init__(**kwargs)
+
+
+class Motif(fields.String):
+    """A short string that must match a pattern once spaces are removed."""
+
+    def __init__(self, pattern: re.Pattern[str], error: str, *, strip: str = " ",
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", _messages(invalid=error))
+        super().__init__(**kwargs)
+        self.pattern, self.error, self.strip = pattern, error, strip
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        compact = text.translate({ord(c): None for c in self.strip}).upper()
+        if len(text) > 40 or not self.pattern.match(compact):
+            raise ValidationError(self.error)
+        return compact
+
+
+class DateIso(fields.Field[str]):
+    """A calendar date written `YYYY-MM-DD`, kept as that string."""
+
+    default_error_messages = _messages(invalid=msg.DATE_ATTENDUE)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str) or not _DATE.match(value):
+            raise self.make_error("invalid")
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError as exc:
+            raise self.make_error("invalid") from exc
+
+
+class Booleen(fields.Boolean):
+    """true or false, and nothing else (no "yes", no 1)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", _messages(invalid=msg.BOOLEEN_ATTENDU))
+        super().__init__(truthy={True}, falsy={False}, **kwargs)
+
+
+class Entier(fields.Integer):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", _messages(invalid=msg.ENTIER_ATTENDU))
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Note(fields.Float):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", _messages(invalid=msg.NOMBRE_ATTENDU,
+                                                      special=msg.NOMBRE_ATTENDU))
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Liste(fields.List[Any]):
+    def __init__(self, inner: fields.Field[Any], *, max_length: int = LISTE_MAX, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", _messages(invalid=msg.LISTE_ATTENDUE))
+        validators = [validate.Length(max=max_length,
+                                      error=msg.LISTE_TROP_LONGUE.format(max=max_length))]
+        super().__init__(inner, validate=validators + list(kwargs.pop("validate", [])), **kwargs)
+
+
+class Groupe(fields.Nested):
+    def __init__(self, nested: type[Schema], **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", _messages(type=msg.OBJET_ATTENDU))
+        super().__init__(nested, **kwargs)
+
+
+class _Strict(Schema):
+    """Unknown keys are errors, reported on the key itself."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": msg.CHAMP_INCONNU, "type": msg.OBJET_ATTENDU}
+
+
+class EtatCivilSchema(_Strict):
+    """Civil status, exactly as the diploma will be printed."""
+
+    nom_naissance = Nom(required=True, required_message=msg.NOM_NAISSANCE_OBLIGATOIRE)
+    #: Married or usage name, if any.
+    nom_usage = Nom(load_default=None, allow_none=True)
+    #: Every first name, in civil-status order.
+    prenoms = Liste(
+        Nom(required_message=msg.PRENOM_VIDE),
+        max_length=PRENOMS_MAX,
+        required=True,
+        validate=[validate.Length(min=1, error=msg.PRENOMS_OBLIGATOIRES)],
+        error_messages=_messages(required=msg.PRENOMS_OBLIGATOIRES, invalid=msg.LISTE_ATTENDUE),
+    )
+    #: "F" or "M", as in civil status.
+    sexe = fields.String(required=True, validate=validate.OneOf(["F", "M"], error=msg.SEXE_CHOIX),
+                         error_messages=_messages(invalid=msg.SEXE_CHOIX, required=msg.SEXE_CHOIX))
+    #: YYYY-MM-DD.
+    date_naissance = DateIso(required=True,
+                             error_messages={"required": msg.DATE_NAISSANCE_OBLIGATOIRE})
+    commune_naissance = Lieu(required=True, required_message=msg.COMMUNE_NAISSANCE_OBLIGATOIRE)
+    pays_naissance = Lieu(required=True, required_message=msg.PAYS_NAISSANCE_OBLIGATOIRE)
+
+    @validates_schema
+    def _plausible_birth_date(self, data: dict[str, Any], **kwargs: Any) -> None:
+        born = data.get("date_naissance")
+        if born and dt.date.fromisoformat(born) < DATE_NAISSANCE_MIN:
+            raise ValidationError({"date_naissance": [msg.DATE_NAISSANCE_INVRAISEMBLABLE]})
+
+
+class ContactSchema(_Strict):
+    """How the service and the Rectorat reach the candidate."""
+
+    #: Mandatory (notice: « Une adresse mail doit impérativement être renseignée »).
+    email = fields.Email(
+        required=True,
+        validate=validate.Length(max=EMAIL_MAX, error=msg.EMAIL_INVALIDE),
+        error_messages=_messages(required=msg.EMAIL_OBLIGATOIRE, null=msg.EMAIL_OBLIGATOIRE,
+                                 invalid=msg.EMAIL_INVALIDE),
+    )
+    #: Optional; stored without spaces, dots or dashes.
+    telephone = Motif(_TELEPHONE, msg.TELEPHONE_INVALIDE, strip=" .-", load_default=None,
+                      allow_none=True)
+    adresse = Texte(max_length=ADRESSE_MAX, required=True,
+                    required_message=msg.ADRESSE_OBLIGATOIRE)
+    code_postal = Motif(_CODE_POSTAL, msg.CODE_POSTAL_INVALIDE, required=True)
+    commune = Lieu(required=True, required_message=msg.COMMUNE_OBLIGATOIRE)
+    #: Two-character code of the département of residence ("19", "23", "87").
+    departement = Motif(_DEPARTEMENT, msg.CHOIX_INCONNU, required=True)
+
+
+class EpsSchema(_Strict):
+    """EPS: exempted, or exactly two activities forming an allowed pair."""
+
+    dispense = Booleen(required=True)
+    activites = Liste(Code(), max_length=5, load_default=list)
+
+
+class EpreuveFacultativeSchema(_Strict):
+    """An optional unit; `langue` only for the optional language unit."""
+
+    unite = Code(required=True)
+    langue = Code(load_default=None, allow_none=True)
+
+
+class DispenseSchema(_Strict):
+    """An exemption from a unit, on the strength of a diploma already held."""
+
+    unite = Code(required=True)
+    diplome = Texte(max_length=DIPLOME_MAX, required=True,
+                    required_message=msg.DISPENSE_DIPLOME_OBLIGATOIRE)
+    annee = Entier(required=True)
+
+
+class BeneficeSchema(_Strict):
+    """A grade of 10/20 or more kept from an earlier session (year of that session)."""
+
+    unite = Code(required=True)
+    annee = Entier(required=True)
+    note = Note(required=True)
+
+
+class AmenagementSchema(_Strict):
+    """An accommodation request; `decision_anterieure` if one was granted at an earlier session."""
+
+    demande = Booleen(required=True)
+    decision_anterieure = Booleen(load_default=False)
+    precisions = Texte(max_length=PRECISIONS_MAX, load_default=None, allow_none=True)
+
+
+class RattrapageSchema(_Strict):
+    """For a resit speciality: the year of the failed session."""
+
+    annee_echec = Entier(required=True)
+
+
+class DossierSchema(_Strict):
+    """A candidate's pre-registration dossier for one session."""
+
+    #: Session code, e.g. "cap-limoges-2021-06".
+    session = Code(required=True)
+    #: Speciality code from the session data.
+    specialite = Code(required=True, error_messages=_messages(required=msg.SPECIALITE_OBLIGATOIRE))
+    etat_civil = Groupe(EtatCivilSchema, required=True)
+    contact = Groupe(ContactSchema, required=True)
+    #: Derived from contact.departement; optional, but a value that disagrees is an error.
+    etablissement = Code(load_default=None, allow_none=True)
+    #: "globale" (recommended) or "progressive".
+    forme_passage = Code(required=True, error_messages=_messages(required=msg.FORME_CHOIX))
+    #: In progressive form, the units sat this session (unit codes); empty in global form.
+    unites_presentees = Liste(Code(), load_default=list)
+    eps = Groupe(EpsSchema, required=True)
+    #: Language of the compulsory language unit, when the speciality has one.
+    langue_vivante = Code(load_default=None, allow_none=True)
+    epreuves_facultatives = Liste(Groupe(EpreuveFacultativeSchema), max_length=3,
+                                  load_default=list)
+    dispenses = Liste(Groupe(DispenseSchema), load_default=list)
+    benefices = Liste(Groupe(BeneficeSchema), load_default=list)
+    amenagement = Groupe(AmenagementSchema,
+                         load_default=lambda: {"demande": False, "decision_anterieure": False,
+                                               "precisions": None})
+    rattrapage = Groupe(RattrapageSchema, load_default=None, allow_none=True)
+    #: The candidate certifies the names are typed exactly as in civil status; must be true.
+    attestation_exactitude = Booleen(
+        required=True,
+        validate=validate.Equal(True, error=msg.ATTESTATION_EXACTITUDE),
+        error_messages=_messages(required=msg.ATTESTATION_EXACTITUDE),
+    )
+
+
+DOSSIER_SCHEMA = DossierSchema()

@@ -1,0 +1,169 @@
+"""The example dossier validates; each mutated copy fails on the expected field path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import shared_rules
+from shared_rules import messages as msg
+from tests.factories import DELETE, make_dossier
+
+
+def test_the_example_dossier_is_valid() -> None:
+    assert shared_rules.validate(make_dossier()) == {}
+
+
+def test_loading_folds_spaces_and_derives_the_establishment() -> None:
+    dossier = make_dossier({"etat_civil.nom_naissance": "  De   La Tour ",
+                            "etat_civil.prenoms": [" Jean ", "Pierre  Marie"],
+                            "etablissement": DELETE, "contact.telephone": "05.55.12.34.56"})
+    loaded = shared_rules.load(dossier)
+    assert loaded["etat_civil"]["nom_naissance"] == "De La Tour"
+    assert loaded["etat_civil"]["prenoms"] == ["Jean", "Pierre Marie"]
+    assert loaded["etablissement"] == "IND-87"
+    assert loaded["contact"]["telephone"] == "0555123456"
+
+
+def test_names_are_put_in_nfc() -> None:
+    decomposed = "Noe\u0308l"  # e + combining diaeresis
+    loaded = shared_rules.load(make_dossier({"etat_civil.prenoms": [decomposed]}))
+    assert loaded["etat_civil"]["prenoms"] == ["Noël"]
+
+
+@pytest.mark.parametrize("name", [
+    "L'Haÿ-Cœur", "Ñúñez-Ødegård", "De La Tour", "O’Connor", "Ærøskøbing", "Ÿvonne", "Zoë",
+    "Nguyễn", "Μαρία", "Đặng", "Saint-Exupéry", "N'Diaye",
+])
+def test_real_names_pass(name: str) -> None:
+    dossier = make_dossier({"etat_civil.nom_naissance": name, "etat_civil.prenoms": [name]})
+    assert shared_rules.validate(dossier) == {}
+
+
+@pytest.mark.parametrize("name", [
+    "Dupont2", "<script>", "Du_pont", "Jean--Pierre", "-Jean", "Jean-", "'Jean", "A\u200dB",
+    "Dupont\u202e", "Du\x00pont", "Jean.Pierre", "Dupont!", "A\tB".replace("\t", "\u0007"),
+    "\u0301Abc",
+])
+def test_names_with_other_characters_are_refused(name: str) -> None:
+    errors = shared_rules.validate(make_dossier({"etat_civil.nom_naissance": name}))
+    assert list(errors) == ["etat_civil.nom_naissance"]
+
+
+MUTATIONS: list[tuple[dict[str, Any], str]] = [
+    # missing fields, each on its own path
+    ({"session": DELETE}, "session"),
+    ({"specialite": DELETE}, "specialite"),
+    ({"etat_civil.nom_naissance": DELETE}, "etat_civil.nom_naissance"),
+    ({"etat_civil.prenoms": []}, "etat_civil.prenoms"),
+    ({"etat_civil.prenoms": ["Marie", "  "]}, "etat_civil.prenoms.1"),
+    ({"etat_civil.prenoms": ["Marie", "Jé3"]}, "etat_civil.prenoms.1"),
+    ({"etat_civil.sexe": "X"}, "etat_civil.sexe"),
+    ({"etat_civil.date_naissance": "1998-02-30"}, "etat_civil.date_naissance"),
+    ({"etat_civil.date_naissance": "17/05/1998"}, "etat_civil.date_naissance"),
+    ({"etat_civil.date_naissance": "1899-12-31"}, "etat_civil.date_naissance"),
+    ({"etat_civil.date_naissance": "2030-01-01"}, "etat_civil.date_naissance"),
+    ({"etat_civil.commune_naissance": "Li<b>moges"}, "etat_civil.commune_naissance"),
+    ({"contact.email": DELETE}, "contact.email"),
+    ({"contact.email": None}, "contact.email"),
+    ({"contact.email": "pas-une-adresse"}, "contact.email"),
+    ({"contact.telephone": "12"}, "contact.telephone"),
+    ({"contact.code_postal": "8700"}, "contact.code_postal"),
+    ({"contact.adresse": "   "}, "contact.adresse"),
+    ({"contact.departement": "99"}, "contact.departement"),
+    ({"specialite": "astronaute"}, "specialite"),
+    ({"session": "cap-limoges-1999-06"}, "session"),
+    ({"forme_passage": "partielle"}, "forme_passage"),
+    ({"forme_passage": "progressive"}, "unites_presentees"),
+    ({"unites_presentees": ["eps"]}, "unites_presentees"),
+    ({"forme_passage": "progressive", "unites_presentees": ["eps", "chant"]},
+     "unites_presentees.1"),
+    ({"forme_passage": "progressive", "unites_presentees": ["eps", "eps"]},
+     "unites_presentees.1"),
+    ({"forme_passage": "progressive", "unites_presentees": ["langue-vivante"]},
+     "unites_presentees.0"),
+    ({"eps.dispense": "oui"}, "eps.dispense"),
+    ({"langue_vivante": "anglais"}, "langue_vivante"),
+    ({"epreuves_facultatives": [{"unite": "langue-vivante"}]}, "epreuves_facultatives.0.langue"),
+    ({"epreuves_facultatives": [{"unite": "langue-vivante", "langue": "klingon"}]},
+     "epreuves_facultatives.0.langue"),
+    ({"epreuves_facultatives": [{"unite": "mobilite", "langue": "anglais"}]},
+     "epreuves_facultatives.0.langue"),
+    ({"epreuves_facultatives": [{"unite": "chant"}]}, "epreuves_facultatives.0.unite"),
+    ({"epreuves_facultatives": [{"unite": "mobilite"}, {"unite": "mobilite"}]},
+     "epreuves_facultatives.1.unite"),
+    ({"dispenses.0.unite": "eps"}, "dispenses.0.unite"),
+    ({"dispenses.0.unite": "langue-vivante"}, "dispenses.0.unite"),
+    ({"dispenses.0.annee": 2021}, "dispenses.0.annee"),
+    ({"dispenses.0.annee": "2016"}, "dispenses.0.annee"),
+    ({"dispenses.0.annee": True}, "dispenses.0.annee"),
+    ({"dispenses.0.diplome": ""}, "dispenses.0.diplome"),
+    ({"benefices": [{"unite": "eps", "annee": 2015, "note": 12}]}, "benefices.0.annee"),
+    ({"benefices": [{"unite": "eps", "annee": 2019, "note": 9.5}]}, "benefices.0.note"),
+    ({"benefices": [{"unite": "eps", "annee": 2019, "note": 21}]}, "benefices.0.note"),
+    ({"benefices": [{"unite": "eps", "annee": 2019, "note": "NaN"}]}, "benefices.0.note"),
+    ({"benefices": [{"unite": "francais-histoire-geographie", "annee": 2019, "note": 12}]},
+     "benefices.0.unite"),
+    ({"amenagement": {"demande": False, "decision_anterieure": True}},
+     "amenagement.decision_anterieure"),
+    ({"specialite": "petite-enfance"}, "rattrapage.annee_echec"),
+    ({"specialite": "petite-enfance", "rattrapage": {"annee_echec": 2015}},
+     "rattrapage.annee_echec"),
+    ({"rattrapage": {"annee_echec": 2018}}, "rattrapage"),
+    ({"attestation_exactitude": False}, "attestation_exactitude"),
+    ({"attestation_exactitude": DELETE}, "attestation_exactitude"),
+    ({"attestation_exactitude": "true"}, "attestation_exactitude"),
+]
+
+
+@pytest.mark.parametrize(("changes", "path"), MUTATIONS, ids=[p for _, p in MUTATIONS])
+def test_each_mutation_fails_on_its_field(changes: dict[str, Any], path: str) -> None:
+    errors = shared_rules.validate(make_dossier(changes))
+    assert list(errors) == [path]
+    assert all(isinstance(m, str) and m for m in errors[path])
+
+
+@pytest.mark.parametrize(("changes", "path", "message"), [
+    ({"couleur": "bleu"}, "couleur", msg.CHAMP_INCONNU),
+    ({"etat_civil.surnom": "Bibi"}, "etat_civil.surnom", msg.CHAMP_INCONNU),
+    ({"etat_civil": "Dupont"}, "etat_civil", msg.OBJET_ATTENDU),
+    ({"etat_civil.prenoms": "Marie"}, "etat_civil.prenoms", msg.LISTE_ATTENDUE),
+    ({"etat_civil.nom_naissance": 42}, "etat_civil.nom_naissance", msg.TEXTE_ATTENDU),
+    ({"etat_civil.nom_naissance": "A" * 81}, "etat_civil.nom_naissance",
+     msg.TEXTE_TROP_LONG.format(max=80)),
+    ({"etat_civil.prenoms": ["Marie"] * 11}, "etat_civil.prenoms",
+     msg.LISTE_TROP_LONGUE.format(max=10)),
+    ({"contact.adresse": "x" * 201}, "contact.adresse", msg.TEXTE_TROP_LONG.format(max=200)),
+    ({"dispenses": [{"unite": "eps", "diplome": "BEP", "annee": 2010}] * 11}, "dispenses",
+     msg.LISTE_TROP_LONGUE.format(max=10)),
+    ({"contact.email": None}, "contact.email", msg.EMAIL_OBLIGATOIRE),
+    ({"contact.email": DELETE}, "contact.email", msg.EMAIL_OBLIGATOIRE),
+])
+def test_bad_input_gets_a_french_message_on_its_field(changes: dict[str, Any], path: str,
+                                                      message: str) -> None:
+    assert shared_rules.validate(make_dossier(changes)) == {path: [message]}
+
+
+@pytest.mark.parametrize("dossier", [None, [], "dossier", 42])
+def test_a_dossier_that_is_not_an_object_is_refused(dossier: Any) -> None:
+    assert shared_rules.validate(dossier) == {"dossier": [msg.OBJET_ATTENDU]}
+
+
+def test_an_empty_dossier_reports_every_mandatory_field() -> None:
+    errors = shared_rules.validate({})
+    assert set(errors) == {"session", "specialite", "etat_civil", "contact", "forme_passage",
+                           "eps", "attestation_exactitude"}
+
+
+def test_several_errors_are_all_reported() -> None:
+    errors = shared_rules.validate(make_dossier({
+        "etat_civil.date_naissance": "2005-01-01", "eps.activites": ["sauvetage", "demi-fond"],
+        "contact.email": "x"}))
+    assert set(errors) == {"etat_civil.date_naissance", "eps.activites", "contact.email"}
+
+
+def test_no_error_is_ever_reported_on_schema() -> None:
+    errors = shared_rules.validate(make_dossier({"amenagement": {"demande": False,
+                                                                 "decision_anterieure": True}}))
+    assert "_schema" not in " ".join(errors)
