@@ -165,7 +165,8 @@ class Note(fields.Float):
 
 
 class Liste(fields.List[Any]):
-    def __init__(self, inner: fields.Field[Any], *, max_length: int = LISTE_MAX, **kwargs: Any) -> None:
+    def __init__(self, inner: fields.Field[Any], *, max_length: int = LISTE_MAX,
+                 **kwargs: Any) -> None:
         kwargs.setdefault("error_messages", _messages(invalid=msg.LISTE_ATTENDUE))
         validators = [validate.Length(max=max_length,
                                       error=msg.LISTE_TROP_LONGUE.format(max=max_length))]
