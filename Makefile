@@ -31,5 +31,8 @@ lint: install
 test: install lint rules
 	$(PY) -m pytest
 
+# Each part of the project may add its own targets (site/site.mk, infra/infra.mk…).
+-include $(wildcard */*.mk)
+
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
