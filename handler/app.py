@@ -1,0 +1,88 @@
+"""The handler's app factory: the same Flask app runs locally and behind API Gateway."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, request
+from flask_cors import CORS
+
+import shared_rules
+from handler import dossiers, errors, openapi, session_info
+from handler.clock import CalendarClock
+from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
+from handler.storage import DossierStore
+
+log = logging.getLogger("handler.requests")
+
+ALLOWED_HEADERS = ["Content-Type", "Idempotency-Key", "X-Date-Naissance", "If-Match",
+                   "Authorization"]
+
+
+def _make_s3_client(region: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    # The endpoint comes from boto3's own AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL.
+    return boto3.client("s3", region_name=region, config=Config(
+        retries={"mode": "standard", "max_attempts": 3},
+        connect_timeout=3, read_timeout=5,
+    ))
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None,
+               clock: CalendarClock | None = None) -> Flask:
+    """Build the app: defaults, then environment variables, then `config`.
+
+    Refuses to start (ConfigError) on an unknown session, a simulated clock in production, or,
+    in production, while a fact candidates rely on is still unconfirmed in the session data.
+    """
+    settings = load_config(config)
+    session = shared_rules.get_session(settings["INSCRIPTION_SESSION"])
+    if session is None:
+        raise ConfigError(f"INSCRIPTION_SESSION: no session data file named "
+                          f"{settings['INSCRIPTION_SESSION']!r}")
+    if settings["INSCRIPTION_ENV"] == "production" and session.facts_to_confirm():
+        raise ConfigError(
+            "production refuses to start while these facts are unconfirmed in the session data: "
+            + ", ".join(session.facts_to_confirm())
+        )
+
+    app = Flask(__name__, static_folder=None)
+    app.config.update(settings, MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["inscription_session"] = session
+    app.extensions["calendar_clock"] = clock or CalendarClock(settings["INSCRIPTION_NOW"])
+    app.extensions["dossier_store"] = DossierStore(
+        s3_client if s3_client is not None else _make_s3_client(settings["AWS_REGION"]),
+        settings["DOSSIERS_BUCKET"],
+    )
+
+    if settings["SITE_ORIGIN"]:
+        CORS(app, resources={r"/api/*": {"origins": [settings["SITE_ORIGIN"]]}},
+             allow_headers=ALLOWED_HEADERS, expose_headers=["ETag", "Retry-After"],
+             methods=["GET", "POST", "PUT"], max_age=600)
+
+    errors.init_app(app)
+    app.register_blueprint(session_info.bp)
+    app.register_blueprint(dossiers.bp)
+    app.register_blueprint(openapi.bp)
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _headers_and_log(response: Response) -> Response:
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        # The route's template, never the path itself: it may hold a registration number.
+        route = request.url_rule.rule if request.url_rule else "-"
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        log.info("%s %s %s %.1fms", request.method, route, response.status_code, elapsed)
+        return response
+
+    return app

@@ -1,0 +1,68 @@
+"""Configuration: embedded defaults, then the environment, then a dict (tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from shared_rules.session import DEFAULT_SESSION_CODE
+
+ENVIRONMENTS = ("production", "dev", "test")
+
+DEFAULTS: dict[str, Any] = {
+    # The bucket that holds the dossiers (and the uniqueness and idempotency records).
+    "DOSSIERS_BUCKET": "preinscription-cap-dossiers",
+    # The only origin allowed by CORS; empty: same origin only.
+    "SITE_ORIGIN": "",
+    # Which session data file (shared_rules/sessions/<code>.yaml) this deployment serves.
+    "INSCRIPTION_SESSION": DEFAULT_SESSION_CODE,
+    # production (default), dev or test.
+    "INSCRIPTION_ENV": "production",
+    # An ISO-8601 instant where the calendar clock starts (dev and test only).
+    "INSCRIPTION_NOW": "",
+    # The AWS region of the bucket (the endpoint itself comes from boto3's own
+    # AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL).
+    "AWS_REGION": "eu-west-3",
+}
+
+# Flask's own limit: bodies over 1 MB are refused with 413 before they are parsed.
+MAX_CONTENT_LENGTH = 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    """The configuration can't run safely; the message says what to change."""
+
+
+def load_config(overrides: Mapping[str, Any] | None = None, *,
+                environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Defaults, then environment variables, then `overrides`, checked."""
+    config = dict(DEFAULTS)
+    for name in DEFAULTS:
+        if name in environ:
+            config[name] = environ[name]
+    if "AWS_REGION" not in environ and "AWS_DEFAULT_REGION" in environ:
+        config["AWS_REGION"] = environ["AWS_DEFAULT_REGION"]
+    config.update(overrides or {})
+    if config["INSCRIPTION_ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"INSCRIPTION_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    config["INSCRIPTION_NOW"] = _parse_now(config["INSCRIPTION_NOW"], config["INSCRIPTION_ENV"])
+    return config
+
+
+def _parse_now(value: Any, environment: str) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if environment == "production":
+        raise ConfigError("INSCRIPTION_NOW is refused in production: the clock must be real")
+    if isinstance(value, dt.datetime):
+        instant = value
+    else:
+        try:
+            instant = dt.datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ConfigError(f"INSCRIPTION_NOW is not an ISO-8601 instant: {value!r}") from exc
+    if instant.tzinfo is None:
+        raise ConfigError("INSCRIPTION_NOW must carry its UTC offset, e.g. +01:00")
+    return instant

@@ -1,0 +1,145 @@
+"""The candidate's API: check, submit, consult and modify a dossier."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+import shared_rules
+from handler import messages as msg
+from handler import registrations
+from handler.errors import ApiError
+from handler.numero import canonical, display
+from handler.storage import DossierStore, Stored
+from shared_rules.dates_fr import date_heure_longue
+from shared_rules.session import Session
+
+bp = Blueprint("dossiers", __name__, url_prefix="/api/dossiers")
+
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_IF_MATCH = re.compile(r'^(?:W/)?"?v?(\d{1,6})"?$')
+
+
+def _session() -> Session:
+    session: Session = current_app.extensions["inscription_session"]
+    return session
+
+
+def _store() -> DossierStore:
+    store: DossierStore = current_app.extensions["dossier_store"]
+    return store
+
+
+def _now() -> dt.datetime:
+    now: dt.datetime = current_app.extensions["calendar_clock"].now()
+    return now
+
+
+def _json_body() -> Any:
+    # Flask answers 415 for another content type, 400 for broken JSON, 413 over the limit.
+    return request.get_json()
+
+
+def _load(body: Any) -> dict[str, Any]:
+    """The cleaned dossier, or 422 with every error by field path."""
+    session = _session()
+    try:
+        dossier = shared_rules.load(body)
+        errors: dict[str, list[str]] = {}
+    except shared_rules.InvalidDossier as exc:
+        errors = exc.errors
+    if isinstance(body, dict) and "session" in body and body["session"] != session.code:
+        errors["session"] = [msg.SESSION_AUTRE.format(session=session.session)]
+    if errors:
+        raise ApiError(422, "dossier_invalide", msg.DOSSIER_INVALIDE, errors=errors)
+    return dossier
+
+
+def _require_open_registry() -> None:
+    session = _session()
+    state = shared_rules.window_state(_now(), session)
+    if state.ouvert:
+        return
+    template = (msg.INSCRIPTIONS_PAS_ENCORE_OUVERTES if state.statut == "avant-ouverture"
+                else msg.INSCRIPTIONS_CLOSES)
+    raise ApiError(403, "inscriptions_fermees", template.format(
+        ouverture=date_heure_longue(session.ouverture), cloture=date_heure_longue(session.cloture),
+        destinataire=session.destinataire))
+
+
+def dossier_payload(record: dict[str, Any], session: Session) -> dict[str, Any]:
+    """What the candidate sees of a stored dossier."""
+    late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["cree_le"]), session)
+    return {
+        "numero": display(record["numero"]),
+        "version": record["version"],
+        "cree_le": record["cree_le"],
+        "modifie_le": record["modifie_le"],
+        "dossier": record["dossier"],
+        "pieces": shared_rules.required_pieces(record["dossier"]),
+        "retour_tardif": late,
+        "message_retour_tardif": shared_rules.late_return_message(session) if late else None,
+    }
+
+
+def _respond(record: dict[str, Any], status: int) -> Response:
+    response = jsonify(dossier_payload(record, _session()))
+    response.status_code = status
+    response.headers["ETag"] = f'"v{record["version"]}"'
+    return response
+
+
+def _owned(numero: str) -> Stored:
+    date_naissance = request.headers.get("X-Date-Naissance", "").strip()
+    if not _DATE.match(date_naissance):
+        raise ApiError(400, "date_naissance_requise", msg.DATE_NAISSANCE_ENTETE)
+    return registrations.find_owned(_store(), canonical(numero), date_naissance)
+
+
+@bp.post("/verification")
+def check() -> Response:
+    """Validate a dossier, storing nothing."""
+    dossier = _load(_json_body())
+    return jsonify({"valide": True, "dossier": dossier,
+                    "pieces": shared_rules.required_pieces(dossier)})
+
+
+@bp.post("")
+def submit() -> Response:
+    """Record a new dossier and give it its number."""
+    body = _json_body()
+    _require_open_registry()
+    dossier = _load(body)
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _IDEMPOTENCY_KEY.match(key):
+        raise ApiError(400, "cle_idempotence_invalide", msg.CLE_IDEMPOTENCE_INVALIDE)
+    outcome = registrations.create(
+        _store(), dossier, session=_session(), now=_now(), idempotency_key=key,
+        body_fingerprint=registrations.fingerprint(body),
+    )
+    return _respond(outcome.record, 201 if outcome.created else 200)
+
+
+@bp.get("/<numero>")
+def consult(numero: str) -> Response:
+    """The dossier, for its owner (number + birth date in X-Date-Naissance)."""
+    return _respond(_owned(numero).body, 200)
+
+
+@bp.put("/<numero>")
+def modify(numero: str) -> Response:
+    """A new version of the dossier, validated like a creation."""
+    body = _json_body()
+    stored = _owned(numero)
+    _require_open_registry()
+    dossier = _load(body)
+    expected = None
+    if (if_match := request.headers.get("If-Match")) and (found := _IF_MATCH.match(if_match)):
+        expected = int(found.group(1))
+    record = registrations.modify(_store(), stored, dossier, session=_session(), now=_now(),
+                                  expected_version=expected)
+    return _respond(record, 200)

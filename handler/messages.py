@@ -1,0 +1,53 @@
+"""The handler's own messages to candidates, in French (the dossier's are in shared_rules)."""
+
+from __future__ import annotations
+
+DOSSIER_INVALIDE = "Votre dossier comporte des erreurs : corrigez les champs signalés."
+DEJA_INSCRIT = (
+    "Un dossier existe déjà à vos nom, prénom et date de naissance pour cette session : la "
+    "réglementation n'autorise qu'une inscription par session. Pour changer de spécialité ou "
+    "corriger votre dossier, modifiez-le avec votre numéro d'inscription. Si vous ne l'avez "
+    "plus, ou si vous pensez qu'il s'agit d'une autre personne, contactez le {destinataire}."
+)
+INSCRIPTIONS_PAS_ENCORE_OUVERTES = (
+    "Le service de pré-inscription n'est pas encore ouvert : il le sera du {ouverture} au "
+    "{cloture}."
+)
+INSCRIPTIONS_CLOSES = (
+    "Le service de pré-inscription est fermé depuis le {cloture} : les dossiers ne peuvent plus "
+    "être déposés ni modifiés. Pour toute question, contactez le {destinataire}."
+)
+DOSSIER_INTROUVABLE = (
+    "Aucun dossier ne correspond à ce numéro d'inscription et à cette date de naissance : "
+    "vérifiez-les (le numéro figure sur votre confirmation d'inscription)."
+)
+DATE_NAISSANCE_ENTETE = (
+    "Indiquez votre date de naissance (AAAA-MM-JJ) pour consulter ou modifier votre dossier."
+)
+MODIFICATION_CONCURRENTE = (
+    "Votre dossier a été modifié entre-temps, peut-être depuis un autre appareil : rechargez-le, "
+    "vérifiez-le, puis enregistrez à nouveau vos modifications."
+)
+VERSION_ATTENDUE = (
+    "Votre dossier a changé depuis que vous l'avez ouvert (version {actuelle}) : rechargez-le, "
+    "vérifiez-le, puis enregistrez à nouveau vos modifications."
+)
+CLE_IDEMPOTENCE_REUTILISEE = (
+    "Cette demande porte le même identifiant qu'un envoi précédent mais un contenu différent : "
+    "rechargez la page et envoyez à nouveau votre dossier."
+)
+CLE_IDEMPOTENCE_INVALIDE = "L'en-tête Idempotency-Key doit compter de 8 à 128 caractères simples."
+SESSION_AUTRE = "Ce service enregistre les candidatures de la session {session} uniquement."
+CORPS_TROP_GROS = "La demande est trop volumineuse (1 Mo au plus) : vérifiez votre saisie."
+JSON_ATTENDU = "La demande doit être envoyée au format JSON (Content-Type: application/json)."
+JSON_INVALIDE = "La demande n'est pas un JSON valide : rechargez la page et recommencez."
+STOCKAGE_INDISPONIBLE = (
+    "Le service est momentanément indisponible et votre demande n'a pas été enregistrée : "
+    "réessayez dans quelques instants."
+)
+ERREUR_INTERNE = (
+    "Une erreur inattendue s'est produite et votre demande n'a pas été enregistrée : réessayez "
+    "dans quelques instants."
+)
+RESSOURCE_INTROUVABLE = "Cette adresse n'existe pas."
+METHODE_NON_AUTORISEE = "Cette opération n'est pas possible à cette adresse."

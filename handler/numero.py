@@ -1,0 +1,74 @@
+"""Registration numbers: short, unambiguous, hard to guess, with a check character.
+
+Eight random Crockford base-32 symbols (40 bits) and one check symbol, shown as « 7K3M-Q9PA-R ».
+The check symbol makes the weighted sum Σ αⁱ·dᵢ over GF(32) zero (α a primitive element), so any
+single wrong symbol and any swap of two neighbours, the check symbol included, is caught: a
+substitution adds αⁱ·e ≠ 0, a swap adds αⁱ·(1+α)·(dᵢ+dᵢ₊₁) ≠ 0.
+Input is accepted in any case, with spaces or dashes, and Crockford's look-alikes (O → 0,
+I and L → 1).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RANDOM_SYMBOLS = 8
+LENGTH = RANDOM_SYMBOLS + 1
+_VALUES = {symbol: value for value, symbol in enumerate(ALPHABET)}
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = re.compile(r"[\s\-‐‑–—]+")
+
+# GF(32) with the primitive polynomial x⁵ + x² + 1.
+_EXP = [0] * 62
+_LOG = [0] * 32
+_x = 1
+for _i in range(31):
+    _EXP[_i] = _EXP[_i + 31] = _x
+    _LOG[_x] = _i
+    _x <<= 1
+    if _x & 0b100000:
+        _x ^= 0b100101
+
+
+def _multiply(a: int, b: int) -> int:
+    if a == 0 or b == 0:
+        return 0
+    return _EXP[_LOG[a] + _LOG[b]]
+
+
+def _weighted_sum(values: list[int]) -> int:
+    total = 0
+    for position, value in enumerate(values):
+        total ^= _multiply(_EXP[position % 31], value)
+    return total
+
+
+def _check_value(values: list[int]) -> int:
+    # Solve Σ αⁱ·dᵢ + αⁿ·c = 0 for c (addition is XOR in GF(2⁵)).
+    partial = _weighted_sum(values)
+    weight = _EXP[len(values) % 31]
+    return _multiply(partial, _EXP[(31 - _LOG[weight]) % 31])
+
+
+def new_numero() -> str:
+    """A fresh random number in canonical form (9 symbols, no dash)."""
+    values = [secrets.randbelow(32) for _ in range(RANDOM_SYMBOLS)]
+    return "".join(ALPHABET[v] for v in [*values, _check_value(values)])
+
+
+def canonical(text: str) -> str | None:
+    """The canonical form of a typed number, or None when it is not a valid number."""
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    compact = _SEPARATORS.sub("", text).upper().translate(_LOOK_ALIKES)
+    if len(compact) != LENGTH or any(c not in _VALUES for c in compact):
+        return None
+    values = [_VALUES[c] for c in compact]
+    return compact if _weighted_sum(values) == 0 else None
+
+
+def display(numero: str) -> str:
+    """« 7K3M-Q9PA-R »: groups a person can copy by hand."""
+    return f"{numero[:4]}-{numero[4:8]}-{numero[8:]}"

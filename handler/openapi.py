@@ -1,0 +1,208 @@
+"""The API's OpenAPI 3.1 description, served at GET /api/openapi.json.
+
+A test checks that every route of the app is described here and every path here is a route.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from shared_rules import schemas
+
+bp = Blueprint("openapi", __name__, url_prefix="/api")
+
+_STRING = {"type": "string"}
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_CODES = {"type": "array", "items": _STRING}
+
+
+def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required,
+            "additionalProperties": False}
+
+
+DOSSIER_SCHEMA: dict[str, Any] = _object({
+    "session": {**_STRING, "description": "Code de la session, par ex. cap-limoges-2021-06"},
+    "specialite": {**_STRING, "description": "Code de la spécialité (données de la session)"},
+    "etat_civil": _object({
+        "nom_naissance": {**_STRING, "maxLength": schemas.NOM_MAX},
+        "nom_usage": _NULLABLE_STRING,
+        "prenoms": {"type": "array", "items": _STRING, "minItems": 1,
+                    "maxItems": schemas.PRENOMS_MAX},
+        "sexe": {"enum": ["F", "M"]},
+        "date_naissance": {**_STRING, "format": "date"},
+        "commune_naissance": _STRING,
+        "pays_naissance": _STRING,
+    }, ["nom_naissance", "prenoms", "sexe", "date_naissance", "commune_naissance",
+        "pays_naissance"]),
+    "contact": _object({
+        "email": {**_STRING, "format": "email"},
+        "telephone": _NULLABLE_STRING,
+        "adresse": _STRING,
+        "code_postal": {**_STRING, "pattern": "^[0-9]{5}$"},
+        "commune": _STRING,
+        "departement": _STRING,
+    }, ["email", "adresse", "code_postal", "commune", "departement"]),
+    "etablissement": _NULLABLE_STRING,
+    "forme_passage": {"enum": ["globale", "progressive"]},
+    "unites_presentees": _CODES,
+    "eps": _object({"dispense": {"type": "boolean"}, "activites": _CODES}, ["dispense"]),
+    "langue_vivante": _NULLABLE_STRING,
+    "epreuves_facultatives": {"type": "array", "items": _object(
+        {"unite": _STRING, "langue": _NULLABLE_STRING}, ["unite"])},
+    "dispenses": {"type": "array", "items": _object(
+        {"unite": _STRING, "diplome": _STRING, "annee": {"type": "integer"}},
+        ["unite", "diplome", "annee"])},
+    "benefices": {"type": "array", "items": _object(
+        {"unite": _STRING, "annee": {"type": "integer"}, "note": {"type": "number"}},
+        ["unite", "annee", "note"])},
+    "amenagement": _object({"demande": {"type": "boolean"},
+                            "decision_anterieure": {"type": "boolean"},
+                            "precisions": _NULLABLE_STRING}, ["demande"]),
+    "rattrapage": {"oneOf": [{"type": "null"},
+                             _object({"annee_echec": {"type": "integer"}}, ["annee_echec"])]},
+    "attestation_exactitude": {"const": True},
+}, ["session", "specialite", "etat_civil", "contact", "forme_passage", "eps",
+    "attestation_exactitude"])
+
+PIECE = _object({"code": _STRING, "libelle": _STRING}, ["code", "libelle"])
+
+DOSSIER_ENREGISTRE = _object({
+    "numero": {**_STRING, "description": "Numéro d'inscription, par ex. 7K3M-Q9PA-R"},
+    "version": {"type": "integer", "minimum": 1},
+    "cree_le": {**_STRING, "format": "date-time"},
+    "modifie_le": {**_STRING, "format": "date-time"},
+    "dossier": {"$ref": "#/components/schemas/Dossier"},
+    "pieces": {"type": "array", "items": {"$ref": "#/components/schemas/Piece"}},
+    "retour_tardif": {"type": "boolean"},
+    "message_retour_tardif": _NULLABLE_STRING,
+}, ["numero", "version", "cree_le", "modifie_le", "dossier", "pieces", "retour_tardif",
+    "message_retour_tardif"])
+
+ERREUR = _object({
+    "code": {**_STRING, "description": "Code stable : dossier_invalide, deja_inscrit, "
+             "inscriptions_fermees, modification_concurrente, cle_idempotence_reutilisee, "
+             "dossier_introuvable, stockage_indisponible…"},
+    "message": {**_STRING, "description": "Message en français qui dit quoi faire"},
+    "errors": {"type": "object", "additionalProperties": {"type": "array", "items": _STRING},
+               "description": "Messages par chemin de champ (etat_civil.prenoms.0)"},
+}, ["code", "message", "errors"])
+
+SESSION_STATE = _object({
+    "session": _STRING, "examen": _STRING, "academie": _STRING, "libelle_session": _STRING,
+    "ouvert": {"type": "boolean"},
+    "statut": {"enum": ["avant-ouverture", "ouvert", "clos"]},
+    "ouverture": {**_STRING, "format": "date-time"},
+    "cloture": {**_STRING, "format": "date-time"},
+    "maintenant": {**_STRING, "format": "date-time"},
+    "horloge_simulee": {"type": "boolean"},
+    "date_limite_retour": {**_STRING, "format": "date"},
+    "retour_tardif": {"type": "boolean"},
+    "message_retour_tardif": _NULLABLE_STRING,
+}, ["session", "ouvert", "statut", "ouverture", "cloture", "maintenant", "horloge_simulee"])
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Erreur"}}}}
+
+
+def _json(description: str, ref: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+_UNAVAILABLE = {**_error("Stockage momentanément indisponible (en-tête Retry-After)"),
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
+_BODY = {"required": True, "content": {"application/json": {
+    "schema": {"$ref": "#/components/schemas/Dossier"}}}}
+_NUMERO = {"name": "numero", "in": "path", "required": True, "schema": _STRING,
+           "description": "Numéro d'inscription, casse, espaces et tirets indifférents"}
+_DATE_NAISSANCE = {"name": "X-Date-Naissance", "in": "header", "required": True,
+                   "schema": {**_STRING, "format": "date"},
+                   "description": "Date de naissance du candidat (preuve de propriété)"}
+_BAD_BODY = {"400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
+             "415": _error("Content-Type autre que JSON"),
+             "422": _error("Dossier invalide : erreurs par champ")}
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Pré-inscription des candidats individuels au CAP",
+        "version": "1.0.0",
+        "description": "API du service de pré-inscription (dossiers des candidats).",
+    },
+    "paths": {
+        "/api/session": {"get": {
+            "summary": "La session et l'état du registre",
+            "responses": {"200": _json("État du registre", "EtatSession")},
+        }},
+        "/api/openapi.json": {"get": {
+            "summary": "Cette description",
+            "responses": {"200": {"description": "Document OpenAPI 3.1",
+                                  "content": {"application/json": {"schema": {}}}}},
+        }},
+        "/api/dossiers/verification": {"post": {
+            "summary": "Vérifier un dossier sans l'enregistrer",
+            "requestBody": _BODY,
+            "responses": {"200": {"description": "Dossier valide",
+                                  "content": {"application/json": {"schema": {}}}},
+                          **_BAD_BODY},
+        }},
+        "/api/dossiers": {"post": {
+            "summary": "Enregistrer un nouveau dossier",
+            "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                            "schema": {**_STRING, "minLength": 8, "maxLength": 128}}],
+            "requestBody": _BODY,
+            "responses": {
+                "201": _json("Dossier enregistré", "DossierEnregistre"),
+                "200": _json("Même envoi déjà enregistré (même Idempotency-Key)",
+                             "DossierEnregistre"),
+                **_BAD_BODY,
+                "403": _error("Registre fermé (inscriptions_fermees)"),
+                "409": _error("Déjà inscrit à cette session (deja_inscrit)"),
+                "503": _UNAVAILABLE,
+            },
+        }},
+        "/api/dossiers/{numero}": {
+            "get": {
+                "summary": "Consulter son dossier",
+                "parameters": [_NUMERO, _DATE_NAISSANCE],
+                "responses": {"200": _json("Le dossier", "DossierEnregistre"),
+                              "400": _error("En-tête X-Date-Naissance manquant"),
+                              "404": _error("Numéro ou date de naissance inconnus"),
+                              "503": _UNAVAILABLE},
+            },
+            "put": {
+                "summary": "Modifier son dossier (nouvelle version)",
+                "parameters": [_NUMERO, _DATE_NAISSANCE,
+                               {"name": "If-Match", "in": "header", "required": False,
+                                "schema": _STRING,
+                                "description": "Version lue, par ex. \"v2\" (ETag)"}],
+                "requestBody": _BODY,
+                "responses": {"200": _json("Dossier modifié", "DossierEnregistre"),
+                              **_BAD_BODY,
+                              "404": _error("Numéro ou date de naissance inconnus"),
+                              "403": _error("Registre fermé (inscriptions_fermees)"),
+                              "409": _error("Modifié entre-temps (modification_concurrente) "
+                                            "ou identité déjà inscrite (deja_inscrit)"),
+                              "503": _UNAVAILABLE},
+            },
+        },
+    },
+    "components": {"schemas": {
+        "Dossier": DOSSIER_SCHEMA,
+        "Piece": PIECE,
+        "DossierEnregistre": DOSSIER_ENREGISTRE,
+        "Erreur": ERREUR,
+        "EtatSession": SESSION_STATE,
+    }},
+}
+
+
+@bp.get("/openapi.json")
+def document() -> Response:
+    """The OpenAPI document."""
+    return jsonify(DOCUMENT)

@@ -1,0 +1,184 @@
+"""Creating and modifying dossiers: the notice's « enregistrement de la candidature ».
+
+A dossier is recorded only once it is valid; it gets a number the candidate notes down, which,
+with the birth date, lets them consult or modify it. One person holds one dossier per session.
+These flows survive being stopped between any two writes: a retry, or the next request for the
+same person, finishes what was started (see DossierStore).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import shared_rules
+from handler import messages as msg
+from handler.errors import ApiError
+from handler.numero import new_numero
+from handler.storage import DossierStore, Stored, WriteConflict
+from shared_rules.session import Session
+
+IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A dossier as stored, and whether this request created it (201) or found it (200)."""
+
+    record: dict[str, Any]
+    created: bool
+
+
+def timestamp(instant: dt.datetime, session: Session) -> str:
+    """An instant in the session's local time, ISO-8601 with its offset."""
+    return instant.astimezone(session.zone).isoformat(timespec="seconds")
+
+
+def fingerprint(body: Any) -> str:
+    """A hash of a request body, insensitive to key order and spacing."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _fresh_numero(store: DossierStore) -> str:
+    while True:
+        numero = new_numero()
+        if not store.numero_taken(numero):
+            return numero
+
+
+def _deja_inscrit(session: Session) -> ApiError:
+    return ApiError(409, "deja_inscrit", msg.DEJA_INSCRIT.format(destinataire=session.destinataire))
+
+
+def _numero_for_key(store: DossierStore, key: str, body_fingerprint: str) -> str:
+    """The number promised to this Idempotency-Key (a retry gets the same one)."""
+    key_hash = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    existing = store.idempotency_record(key_hash)
+    replacing = None
+    if existing is not None and time.time() - existing.body["horodatage"] > IDEMPOTENCY_TTL_SECONDS:
+        replacing, existing = existing.etag, None  # expired: the key may be used afresh
+    if existing is None:
+        numero = _fresh_numero(store)
+        content = {"empreinte": body_fingerprint, "numero": numero, "horodatage": time.time()}
+        existing = store.reserve_idempotency(key_hash, content, replacing=replacing)
+        if existing is None:
+            return numero
+    if existing.body["empreinte"] != body_fingerprint:
+        raise ApiError(422, "cle_idempotence_reutilisee", msg.CLE_IDEMPOTENCE_REUTILISEE)
+    return str(existing.body["numero"])
+
+
+def new_record(numero: str, dossier: dict[str, Any], *, session: Session,
+               now: dt.datetime) -> dict[str, Any]:
+    """Version 1 of a dossier as stored."""
+    stamp = timestamp(now, session)
+    return {
+        "numero": numero,
+        "session": session.code,
+        "identite": shared_rules.identity_key(dossier),
+        "version": 1,
+        "cree_le": stamp,
+        "modifie_le": stamp,
+        "dossier": dossier,
+        "historique": [],
+    }
+
+
+def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, now: dt.datetime,
+           idempotency_key: str | None = None, body_fingerprint: str = "") -> Outcome:
+    """Record a valid dossier under a new number, once per person and session."""
+    if idempotency_key:
+        numero = _numero_for_key(store, idempotency_key, body_fingerprint)
+    else:
+        numero = _fresh_numero(store)
+    record = new_record(numero, dossier, session=session, now=now)
+    identity = record["identite"]
+
+    for _ in range(3):
+        claim = store.claim_identity(session.code, identity, {"numero": numero, "dossier": record})
+        if claim is None:
+            break
+        current = _finish_claimed(store, claim)
+        if current is None or current.body["identite"] != identity:
+            # A stale claim: its dossier moved to another identity, or never existed.
+            store.release_identity(session.code, identity)
+            continue
+        if current.body["numero"] == numero:
+            return Outcome(current.body, created=False)  # a retry of this very submission
+        raise _deja_inscrit(session)
+    else:
+        raise _deja_inscrit(session)
+
+    try:
+        store.create_dossier(record)
+    except WriteConflict:
+        # Another request finished our claim for us (it saw the claim without its dossier).
+        current = store.dossier(numero)
+        if current is None or current.body["identite"] != identity:
+            raise
+        return Outcome(current.body, created=False)
+    return Outcome(record, created=True)
+
+
+def _finish_claimed(store: DossierStore, claim: Stored) -> Stored | None:
+    """The dossier a claim points to, written from the claim if its creator stopped early."""
+    numero = claim.body["numero"]
+    current = store.dossier(numero)
+    if current is None and claim.body.get("dossier"):
+        try:
+            store.create_dossier(claim.body["dossier"])
+        except WriteConflict:
+            pass  # written meanwhile by its creator
+        current = store.dossier(numero)
+    return current
+
+
+def find_owned(store: DossierStore, numero: str | None, date_naissance: str) -> Stored:
+    """The dossier if the number and birth date match; the same 404 for any mismatch."""
+    stored = store.dossier(numero) if numero else None
+    if stored is None or stored.body["dossier"]["etat_civil"]["date_naissance"] != date_naissance:
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    return stored
+
+
+def modify(store: DossierStore, stored: Stored, dossier: dict[str, Any], *, session: Session,
+           now: dt.datetime, expected_version: int | None = None) -> dict[str, Any]:
+    """A new version of an owned dossier; 409 when it changed meanwhile."""
+    current = stored.body
+    if expected_version is not None and expected_version != current["version"]:
+        raise ApiError(409, "modification_concurrente",
+                       msg.VERSION_ATTENDUE.format(actuelle=current["version"]))
+    identity = shared_rules.identity_key(dossier)
+    moved = identity != current["identite"]
+    if moved:
+        claim = store.claim_identity(session.code, identity, {"numero": current["numero"]})
+        if claim is not None and claim.body["numero"] != current["numero"]:
+            holder = _finish_claimed(store, claim)
+            if holder is not None and holder.body["identite"] == identity:
+                raise _deja_inscrit(session)
+            store.release_identity(session.code, identity)
+            if store.claim_identity(session.code, identity, {"numero": current["numero"]}):
+                raise _deja_inscrit(session)
+    previous = {k: current[k] for k in ("version", "modifie_le", "dossier")}
+    record = {
+        **current,
+        "identite": identity,
+        "version": current["version"] + 1,
+        "modifie_le": timestamp(now, session),
+        "dossier": dossier,
+        "historique": [*current["historique"], previous],
+    }
+    try:
+        store.update_dossier(record, stored.etag)
+    except WriteConflict:
+        if moved:  # the claim we just took would be stale: give it back
+            store.release_identity(session.code, identity)
+        raise ApiError(409, "modification_concurrente", msg.MODIFICATION_CONCURRENTE) from None
+    if moved:
+        store.release_identity(session.code, current["identite"])
+    return record

@@ -1,0 +1,171 @@
+"""The dossiers' object store: one JSON object per dossier, written with S3 conditional writes.
+
+Layout in the bucket (see the README):
+    dossiers/<numero>.json                 the dossier: current version and its history
+    identites/<session>/<sha256>.json      one per person and session: which number they hold
+    idempotence/<sha256 of the key>.json   a submission's Idempotency-Key: body hash and number
+
+Nothing is overwritten by a concurrent writer: creations use `IfNoneMatch="*"`, updates
+`IfMatch=<ETag>`. Real S3 may answer 409 ConditionalRequestConflict to a conditional write racing
+another: it is retried here. Other faults are botocore's (standard retry mode), and surface as
+exceptions that the error handlers turn into 503.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+DOSSIERS = "dossiers/"
+IDENTITES = "identites/"
+IDEMPOTENCE = "idempotence/"
+CONFLICT_RETRIES = 3
+
+
+class WriteConflict(Exception):
+    """A conditional write lost: the object exists (creation) or changed (update)."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A JSON object read from the store, with the ETag to update it conditionally."""
+
+    body: dict[str, Any]
+    etag: str
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+class DossierStore:
+    """Reads and writes dossiers and their records in one bucket through a boto3 S3 client."""
+
+    def __init__(self, client: Any, bucket: str) -> None:
+        self.client = client
+        self.bucket = bucket
+
+    # -- generic JSON objects -----------------------------------------------------------------
+    def _get(self, key: str) -> Stored | None:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _code(exc) in {"NoSuchKey", "404"}:
+                return None
+            raise
+        body = json.loads(response["Body"].read())
+        return Stored(body, response["ETag"])
+
+    def _exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _code(exc) in {"NoSuchKey", "404", "NotFound"}:
+                return False
+            raise
+        return True
+
+    def _put(self, key: str, body: dict[str, Any], *, if_none_match: bool = False,
+             if_match: str | None = None) -> str:
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        conditions: dict[str, str] = {}
+        if if_none_match:
+            conditions["IfNoneMatch"] = "*"
+        if if_match is not None:
+            conditions["IfMatch"] = if_match
+        for attempt in range(CONFLICT_RETRIES + 1):
+            try:
+                response = self.client.put_object(
+                    Bucket=self.bucket, Key=key, Body=data, ContentType="application/json",
+                    **conditions,
+                )
+                return str(response["ETag"])
+            except ClientError as exc:
+                code = _code(exc)
+                if code == "PreconditionFailed" or (code in {"NoSuchKey", "404"} and if_match):
+                    raise WriteConflict(key) from exc
+                if code == "ConditionalRequestConflict" and attempt < CONFLICT_RETRIES:
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise
+        raise AssertionError("unreachable")
+
+    def _delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    # -- dossiers ------------------------------------------------------------------------------
+    @staticmethod
+    def dossier_key(numero: str) -> str:
+        return f"{DOSSIERS}{numero}.json"
+
+    def dossier(self, numero: str) -> Stored | None:
+        """The dossier with this number, or None."""
+        return self._get(self.dossier_key(numero))
+
+    def numero_taken(self, numero: str) -> bool:
+        """True if a dossier already has this number."""
+        return self._exists(self.dossier_key(numero))
+
+    def create_dossier(self, record: dict[str, Any]) -> str:
+        """Write a new dossier; WriteConflict if its number exists already."""
+        return self._put(self.dossier_key(record["numero"]), record, if_none_match=True)
+
+    def update_dossier(self, record: dict[str, Any], etag: str) -> str:
+        """Replace a dossier if it is still at `etag`; WriteConflict otherwise."""
+        return self._put(self.dossier_key(record["numero"]), record, if_match=etag)
+
+    # -- one dossier per person and session -----------------------------------------------------
+    @staticmethod
+    def identity_claim_key(session: str, identity: str) -> str:
+        return f"{IDENTITES}{session}/{identity}.json"
+
+    def claim_identity(self, session: str, identity: str,
+                       content: dict[str, Any]) -> Stored | None:
+        """Claim a person for a number: None if the claim is ours, else the existing claim."""
+        key = self.identity_claim_key(session, identity)
+        try:
+            self._put(key, content, if_none_match=True)
+            return None
+        except WriteConflict:
+            existing = self._get(key)
+            if existing is None:  # released in between: try once more
+                try:
+                    self._put(key, content, if_none_match=True)
+                    return None
+                except WriteConflict:
+                    existing = self._get(key)
+            if existing is None:
+                raise
+            return existing
+
+    def release_identity(self, session: str, identity: str) -> None:
+        """Remove a person's claim (their dossier moved to another identity, or was erased)."""
+        self._delete(self.identity_claim_key(session, identity))
+
+    # -- idempotency ---------------------------------------------------------------------------
+    @staticmethod
+    def idempotency_key(key_hash: str) -> str:
+        return f"{IDEMPOTENCE}{key_hash}.json"
+
+    def idempotency_record(self, key_hash: str) -> Stored | None:
+        return self._get(self.idempotency_key(key_hash))
+
+    def reserve_idempotency(self, key_hash: str, content: dict[str, Any], *,
+                            replacing: str | None = None) -> Stored | None:
+        """Record a submission's key: None if recorded, else the record that won the race.
+
+        `replacing` is the ETag of an expired record to overwrite.
+        """
+        try:
+            self._put(self.idempotency_key(key_hash), content,
+                      if_none_match=replacing is None, if_match=replacing)
+            return None
+        except WriteConflict:
+            existing = self._get(self.idempotency_key(key_hash))
+            if existing is None:
+                raise
+            return existing
