@@ -1,0 +1,118 @@
+"""The Lambda entry point, invoked with realistic API Gateway HTTP API (payload 2.0) events."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import sys
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.factories import make_dossier
+from tests.handler.conftest import BUCKET, read_dossier
+
+
+def make_v2_event(*, method: str = "GET", path: str = "/", query: str = "",
+                  headers: dict[str, str] | None = None, body: str = "",
+                  base64_body: bool = False) -> dict[str, Any]:
+    """An HTTP API v2 event as API Gateway sends it on the $default stage."""
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": {"host": "abc123.execute-api.eu-west-3.amazonaws.com",
+                    "x-forwarded-proto": "https", "x-forwarded-port": "443",
+                    "user-agent": "Mozilla/5.0", **(headers or {})},
+        "requestContext": {
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
+                     "sourceIp": "203.0.113.7", "userAgent": "Mozilla/5.0"},
+            "stage": "$default", "requestId": "r-1", "accountId": "123456789012",
+            "apiId": "abc123", "domainName": "abc123.execute-api.eu-west-3.amazonaws.com",
+            "timeEpoch": 1604307600000,
+        },
+        "body": body,
+        "isBase64Encoded": base64_body,
+    }
+
+
+@pytest.fixture
+def entry(s3: Any, s3_endpoint: str | None, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """handler.lambda_function imported afresh with a test environment (as a cold start)."""
+    monkeypatch.setenv("INSCRIPTION_ENV", "test")
+    monkeypatch.setenv("INSCRIPTION_NOW", "2020-11-02T10:00:00+01:00")
+    monkeypatch.setenv("DOSSIERS_BUCKET", BUCKET)
+    sys.modules.pop("handler.lambda_function", None)
+    return importlib.import_module("handler.lambda_function")
+
+
+def invoke(entry: ModuleType, event: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = entry.handler(event, None)
+    return response
+
+
+def test_a_json_submission_is_recorded(entry: ModuleType, s3: Any) -> None:
+    response = invoke(entry, make_v2_event(
+        method="POST", path="/api/dossiers", headers={"content-type": "application/json"},
+        body=json.dumps(make_dossier())))
+    assert response["statusCode"] == 201
+    body = json.loads(response["body"])
+    assert response["headers"]["content-type"] == "application/json"
+    assert read_dossier(s3, body["numero"])["version"] == 1
+
+
+def test_a_base64_body_is_decoded(entry: ModuleType, s3: Any) -> None:
+    raw = json.dumps(make_dossier(), ensure_ascii=False).encode("utf-8")
+    response = invoke(entry, make_v2_event(
+        method="POST", path="/api/dossiers",
+        headers={"content-type": "application/json; charset=utf-8"},
+        body=base64.b64encode(raw).decode(), base64_body=True))
+    assert response["statusCode"] == 201
+
+
+def test_headers_and_query_string_reach_the_app(entry: ModuleType) -> None:
+    created = invoke(entry, make_v2_event(
+        method="POST", path="/api/dossiers", headers={"content-type": "application/json",
+                                                      "idempotency-key": "lambda-key-0001"},
+        body=json.dumps(make_dossier())))
+    numero = json.loads(created["body"])["numero"]
+    read = invoke(entry, make_v2_event(
+        path=f"/api/dossiers/{numero}", query="utm=ignored&x=1",
+        headers={"x-date-naissance": "1998-05-17"}))
+    assert read["statusCode"] == 200
+    assert read["headers"]["etag"] == '"v1"'
+    assert json.loads(read["body"])["numero"] == numero
+    retried = invoke(entry, make_v2_event(
+        method="POST", path="/api/dossiers", headers={"content-type": "application/json",
+                                                      "idempotency-key": "lambda-key-0001"},
+        body=json.dumps(make_dossier())))
+    assert retried["statusCode"] == 200
+    assert json.loads(retried["body"])["numero"] == numero
+
+
+def test_session_state_through_lambda(entry: ModuleType) -> None:
+    response = invoke(entry, make_v2_event(path="/api/session"))
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"])["ouvert"] is True
+
+
+def test_errors_through_lambda_are_json(entry: ModuleType) -> None:
+    response = invoke(entry, make_v2_event(method="POST", path="/api/dossiers",
+                                           headers={"content-type": "text/plain"}, body="x"))
+    assert response["statusCode"] == 415
+    assert json.loads(response["body"])["code"] == "json_attendu"
+
+
+def test_production_refuses_to_start_while_facts_are_unconfirmed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from handler.config import ConfigError
+
+    monkeypatch.setenv("INSCRIPTION_ENV", "production")
+    sys.modules.pop("handler.lambda_function", None)
+    with pytest.raises(ConfigError, match="retour_confirmation.adresse"):
+        importlib.import_module("handler.lambda_function")
+    sys.modules.pop("handler.lambda_function", None)
