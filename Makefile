@@ -14,21 +14,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Check the session data and write the rules JSON the site reads.
+## Check every session data file and the example dossier.
 rules: install
 	$(PY) -m shared_rules check
-	$(PY) -m shared_rules export --out build/rules.json
-	@echo "Règles exportées dans build/rules.json"
 
-## Run the service locally on its embedded defaults.
-run: rules
+## Run the service locally on its embedded defaults: http://127.0.0.1:8000, demo clock.
+## `make run HORLOGE=reelle` uses the real clock instead (the 2020 registry is then closed).
+run: rules site
+	$(PY) -m handler.local_server $(if $(filter reelle,$(HORLOGE)),--horloge-reelle)
 
 lint: install
 	$(PY) -m ruff check shared_rules handler tests
 	$(PY) -m mypy
 
 ## Install everything and run the whole suite.
-test: install lint rules
+test: install lint rules site
 	$(PY) -m pytest
 
 # Each part of the project may add its own targets (site/site.mk, infra/infra.mk…).

@@ -1,0 +1,211 @@
+"""The local run: the built site and the handler's /api on one origin, S3 from moto's server.
+
+`python -m handler.local_server` (what `make run` starts) needs nothing else: no AWS account, no
+credentials. The 2020 registry is long closed, so the calendar clock starts inside the window by
+default and every page carries a « Démonstration — date simulée » banner in the HTML sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import logging
+import mimetypes
+import os
+import re
+import sys
+import threading
+import urllib.request
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.security import safe_join
+
+from handler.app import create_app
+from handler.security_headers import SECURITY_HEADERS
+from shared_rules.dates_fr import date_heure_longue
+
+DEMO_NOW = "2020-11-02T10:00:00+01:00"
+DEMO_BUCKET = "preinscription-cap-local"
+BANNER_MARKER = "<!-- banniere-demo -->"
+_BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
+
+StartResponse = Callable[..., Any]
+Environ = dict[str, Any]
+
+
+def banner_html(now: dt.datetime) -> str:
+    """The visible demo banner, with the simulated date."""
+    return (
+        '<div class="banniere-demo" role="note"><strong>Démonstration — date simulée.</strong> '
+        f"Le service fonctionne comme si nous étions le {html.escape(date_heure_longue(now))}. "
+        "Les dossiers déposés ici restent sur cet ordinateur et ne sont pas transmis au "
+        "Rectorat.</div>"
+    )
+
+
+class SiteFiles:
+    """A WSGI app serving the built site, the demo banner written into each HTML page."""
+
+    def __init__(self, root: Path, *, banner: Callable[[], str | None]) -> None:
+        self.root = root
+        self.banner = banner
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "/")
+        if path.endswith("/"):
+            path += "index.html"
+        found = safe_join(str(self.root), path.lstrip("/"))
+        if found is None or not os.path.isfile(found):
+            fallback = self.root / "404.html"
+            found, status = (str(fallback) if fallback.is_file() else None), "404 Not Found"
+        else:
+            status = "200 OK"
+        if found is None:
+            body = b"Page introuvable."
+            start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
+                                    ("Content-Length", str(len(body)))])
+            return [body]
+        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        body = Path(found).read_bytes()
+        if content_type == "text/html":
+            body = self._with_banner(body)
+        if content_type.startswith("text/") or content_type in {"application/javascript",
+                                                                "application/json"}:
+            content_type += "; charset=utf-8"
+        start_response(status, [("Content-Type", content_type),
+                                ("Content-Length", str(len(body))),
+                                ("Cache-Control", "no-cache")])
+        return [body]
+
+    def _with_banner(self, page: bytes) -> bytes:
+        banner = self.banner()
+        if banner is None:
+            return page
+        encoded = banner.encode("utf-8")
+        if BANNER_MARKER.encode() in page:
+            return page.replace(BANNER_MARKER.encode(), encoded, 1)
+        return _BODY_OPEN.sub(lambda m: m.group(0) + encoded, page, count=1)
+
+
+def one_origin(api: Flask, site: SiteFiles) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+    """/api/… to the handler, everything else to the site; security headers on every answer."""
+
+    def app(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        def with_headers(status: str, headers: list[tuple[str, str]],
+                         exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _ in headers}
+            headers = headers + [(k, v) for k, v in SECURITY_HEADERS.items()
+                                 if k.lower() not in present]
+            return start_response(status, headers, exc_info)
+
+        path = environ.get("PATH_INFO", "")
+        target = api.wsgi_app if path == "/api" or path.startswith("/api/") else site
+        return target(environ, with_headers)
+
+    return app
+
+
+class LocalStack:
+    """moto's S3 server, the bucket, the handler and the site, served by waitress."""
+
+    def __init__(self, *, site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
+                 now: str | None = DEMO_NOW) -> None:
+        self.site_dir, self.host, self.port, self.now = site_dir, host, port, now
+        self._moto: Any = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> str:
+        """Start everything; returns the site's URL."""
+        from moto.server import ThreadedMotoServer
+        from waitress import create_server
+
+        if not (self.site_dir / "index.html").is_file():
+            raise SystemExit(f"Le site n'est pas construit dans {self.site_dir} : lancez "
+                             "`make run` (ou `make site`).")
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        moto_host, moto_port = self._moto.get_host_and_port()
+        # moto keeps its state per process: start from an empty store.
+        urllib.request.urlopen(urllib.request.Request(
+            f"http://{moto_host}:{moto_port}/moto-api/reset", method="POST"), timeout=10).close()
+
+        import boto3
+
+        # Fake credentials for moto only: nothing here can reach a real AWS account.
+        s3 = boto3.client("s3", region_name="eu-west-3",
+                          endpoint_url=f"http://{moto_host}:{moto_port}",
+                          aws_access_key_id="local", aws_secret_access_key="local")
+        s3.create_bucket(Bucket=DEMO_BUCKET,
+                         CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+        s3.put_bucket_versioning(Bucket=DEMO_BUCKET,
+                                 VersioningConfiguration={"Status": "Enabled"})
+
+        api = create_app({"INSCRIPTION_ENV": "dev", "DOSSIERS_BUCKET": DEMO_BUCKET,
+                          "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": ""}, s3_client=s3)
+        clock = api.extensions["calendar_clock"]
+        session = api.extensions["inscription_session"]
+
+        def banner() -> str | None:
+            if not clock.simulated:
+                return None
+            return banner_html(clock.now().astimezone(session.zone))
+
+        app = one_origin(api, SiteFiles(self.site_dir, banner=banner))
+        self._server = create_server(app, host=self.host, port=self.port, threads=8,
+                                     ident="preinscription-cap")
+        self.port = int(self._server.effective_port)
+        return f"http://{self.host}:{self.port}/"
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def serve_in_background(self) -> None:
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._moto is not None:
+            self._moto.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m handler.local_server",
+                                     description="Le service en local, sur une seule origine.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--site", type=Path, default=Path("build/site"))
+    parser.add_argument("--horloge-reelle", action="store_true",
+                        help="utiliser la date réelle (le registre de 2020 est alors fermé)")
+    parser.add_argument("--maintenant", default=os.environ.get("INSCRIPTION_NOW", DEMO_NOW),
+                        help=f"instant simulé au démarrage, ISO-8601 (par défaut {DEMO_NOW})")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's own access log
+
+    stack = LocalStack(site_dir=args.site, port=args.port,
+                       now=None if args.horloge_reelle else args.maintenant)
+    url = stack.start()
+    clock = "date réelle" if args.horloge_reelle else f"date simulée : {args.maintenant}"
+    print(f"\nService de pré-inscription lancé sur {url} ({clock}).\n"
+          "Stockage : S3 simulé par moto, en mémoire (les dossiers disparaissent à l'arrêt).\n"
+          "Arrêt : Ctrl-C.\n", flush=True)
+    try:
+        stack.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        print("Service arrêté.", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
