@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint rules clean
+.PHONY: run test install lint rules soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ lint: install
 ## Install everything and run the whole suite.
 test: install lint rules site
 	$(PY) -m pytest
+
+## The long load and fault runs (1,000 submissions from 50 threads; 400 candidates with 20 %
+## of S3 calls failing), printing what they measured.
+soak: install
+	$(PY) -m pytest -m soak -s -q tests/perf
 
 # Each part of the project may add its own targets (site/site.mk, infra/infra.mk…).
 -include $(wildcard */*.mk)

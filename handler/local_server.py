@@ -116,6 +116,8 @@ class LocalStack:
                  now: str | None = DEMO_NOW) -> None:
         self.site_dir, self.host, self.port, self.now = site_dir, host, port, now
         self._moto: Any = None
+        self.s3: Any = None
+        self.bucket = DEMO_BUCKET
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -144,6 +146,7 @@ class LocalStack:
                          CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
         s3.put_bucket_versioning(Bucket=DEMO_BUCKET,
                                  VersioningConfiguration={"Status": "Enabled"})
+        self.s3, self.bucket = s3, DEMO_BUCKET
 
         api = create_app({"INSCRIPTION_ENV": "dev", "DOSSIERS_BUCKET": DEMO_BUCKET,
                           "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": ""}, s3_client=s3)

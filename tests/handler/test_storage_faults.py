@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from flask import Flask
 
 import shared_rules
@@ -16,38 +16,11 @@ from handler.app import create_app
 from handler.numero import canonical, new_numero
 from handler.registrations import new_record
 from tests.factories import make_dossier
+from tests.faults import FaultyClient, client_error, failing
 from tests.handler.conftest import BUCKET, all_keys, read_dossier
 
 SESSION = shared_rules.get_session("cap-limoges-2021-06")
 assert SESSION is not None
-
-
-class FaultyClient:
-    """A boto3 client whose calls fail while `fault(operation, kwargs)` returns an exception."""
-
-    def __init__(self, client: Any, fault: Any) -> None:
-        self._client = client
-        self._fault = fault
-
-    def __getattr__(self, name: str) -> Any:
-        operation = getattr(self._client, name)
-
-        def call(**kwargs: Any) -> Any:
-            if (exc := self._fault(name, kwargs)) is not None:
-                raise exc
-            return operation(**kwargs)
-        return call
-
-
-def failing(operation: str, faults: list[Exception]) -> Any:
-    """A fault function: `operation` raises each of `faults` in turn, then works."""
-    queue = list(faults)
-    return lambda name, kwargs: queue.pop(0) if name == operation and queue else None
-
-
-def client_error(code: str, status: int, operation: str = "PutObject") -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": code},
-                        "ResponseMetadata": {"HTTPStatusCode": status}}, operation)
 
 
 def app_on(client: Any) -> Flask:
