@@ -1,0 +1,457 @@
+"""The deployment templates: cfn-lint, and every security property asserted so none regresses.
+
+moto's CloudFormation ignores the SAM transform and drops bucket settings (shared/RECIPES.md), so
+the templates are read as data and checked property by property.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import shared_rules
+from shared_rules.session import DEFAULT_SESSION_CODE
+from tests.infra.cfn_yaml import load_template
+
+INFRA = Path(__file__).resolve().parents[2] / "infra"
+TEMPLATES = sorted(INFRA.glob("*.yaml"))
+
+# The dossiers bucket's application prefixes: the only keys the functions may touch.
+PREFIXES = ("dossiers", "identites", "idempotence", "index", "exports", "suivi", "audit")
+HANDLER_ENVIRONMENT = ("DOSSIERS_BUCKET", "SITE_ORIGIN", "INSCRIPTION_SESSION", "INSCRIPTION_ENV",
+                       "MAIL_FROM", "STAFF_TOKEN_HASHES")
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ONE_YEAR = 365 * 24 * 3600
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return load_template(INFRA / "template.yaml")
+
+
+@pytest.fixture(scope="module")
+def edge() -> dict[str, Any]:
+    return load_template(INFRA / "edge.yaml")
+
+
+@pytest.fixture(scope="module")
+def resources(template: dict[str, Any]) -> dict[str, Any]:
+    return template["Resources"]
+
+
+def props(resources: dict[str, Any], name: str) -> dict[str, Any]:
+    return resources[name]["Properties"]
+
+
+def of_type(resources: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in resources.items() if r["Type"] == kind}
+
+
+def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    found = document["Statement"]
+    return found if isinstance(found, list) else [found]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def policy_of_bucket(resources: dict[str, Any], bucket: str) -> dict[str, Any]:
+    (policy,) = [r["Properties"]["PolicyDocument"]
+                 for r in of_type(resources, "AWS::S3::BucketPolicy").values()
+                 if r["Properties"]["Bucket"] == {"Ref": bucket}]
+    return policy
+
+
+def csp_directives(policy: str) -> dict[str, list[str]]:
+    directives: dict[str, list[str]] = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0]] = words[1:]
+    return directives
+
+
+# -- cfn-lint -----------------------------------------------------------------------------------
+
+def test_infra_holds_the_main_and_the_edge_templates() -> None:
+    assert {path.name for path in TEMPLATES} == {"template.yaml", "edge.yaml"}
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda path: path.name)
+def test_cfn_lint_passes(path: Path) -> None:
+    # cfn-lint 1.58 has no `python -m cfnlint`; its runner reads sys.argv.
+    lint = "import sys; from cfnlint.runner import main; sys.exit(main())"
+    result = subprocess.run([sys.executable, "-c", lint, str(path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- one source for the session and its retention period -----------------------------------------
+
+def test_retention_default_is_the_session_files_retention_period(template: dict[str, Any]) -> None:
+    session = shared_rules.get_session("cap-limoges-2021-06")
+    assert session is not None
+    assert template["Parameters"]["RetentionDays"]["Default"] == session.conservation_jours
+
+
+def test_session_default_is_the_default_session(template: dict[str, Any]) -> None:
+    assert template["Parameters"]["InscriptionSession"]["Default"] == DEFAULT_SESSION_CODE
+
+
+# -- the dossiers bucket ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("bucket", ["DossiersBucket", "SiteBucket"])
+def test_bucket_blocks_all_public_access_and_encrypts_at_rest(
+        resources: dict[str, Any], bucket: str) -> None:
+    properties = props(resources, bucket)
+    assert properties["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    (rule,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    assert properties["OwnershipControls"] == {
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+
+
+def test_dossiers_bucket_is_versioned_and_outlives_the_stack(resources: dict[str, Any]) -> None:
+    bucket = resources["DossiersBucket"]
+    assert bucket["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["DeletionPolicy"] == "Retain"
+    assert bucket["UpdateReplacePolicy"] == "Retain"
+
+
+@pytest.mark.parametrize("bucket", ["DossiersBucket", "SiteBucket"])
+def test_bucket_policy_refuses_requests_without_tls(resources: dict[str, Any], bucket: str) -> None:
+    denials = [s for s in statements(policy_of_bucket(resources, bucket))
+               if s["Effect"] == "Deny"
+               and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}]
+    assert len(denials) == 1
+    (deny,) = denials
+    assert deny["Principal"] == "*"
+    assert deny["Action"] == "s3:*"
+    assert as_list(deny["Resource"]) == [{"Fn::GetAtt": [bucket, "Arn"]},
+                                         {"Fn::Sub": f"${{{bucket}.Arn}}/*"}]
+
+
+def test_dossiers_bucket_policy_grants_nothing(resources: dict[str, Any]) -> None:
+    policy = policy_of_bucket(resources, "DossiersBucket")
+    assert [s for s in statements(policy) if s["Effect"] != "Deny"] == []
+
+
+def test_lifecycle_deletes_every_version_after_the_retention_period(
+        resources: dict[str, Any]) -> None:
+    rules = props(resources, "DossiersBucket")["LifecycleConfiguration"]["Rules"]
+    whole_bucket = [r for r in rules if "Prefix" not in r and "Filter" not in r
+                    and "ExpirationInDays" in r]
+    assert len(whole_bucket) == 1
+    (rule,) = whole_bucket
+    assert rule["Status"] == "Enabled"
+    assert rule["ExpirationInDays"] == {"Ref": "RetentionDays"}
+    assert rule["NoncurrentVersionExpiration"] == {
+        "NoncurrentDays": {"Ref": "NoncurrentVersionDays"}}
+
+
+def test_lifecycle_keeps_exports_a_shorter_time(
+        template: dict[str, Any], resources: dict[str, Any]) -> None:
+    rules = props(resources, "DossiersBucket")["LifecycleConfiguration"]["Rules"]
+    (rule,) = [r for r in rules if r.get("Prefix") == "exports/"]
+    assert rule["Status"] == "Enabled"
+    assert rule["ExpirationInDays"] == {"Ref": "ExportRetentionDays"}
+    parameters = template["Parameters"]
+    assert parameters["ExportRetentionDays"]["Default"] < parameters["RetentionDays"]["Default"]
+
+
+# -- least privilege --------------------------------------------------------------------------
+
+def test_functions_read_and_write_only_the_application_prefixes(
+        resources: dict[str, Any]) -> None:
+    document = props(resources, "DossiersAccessPolicy")["PolicyDocument"]
+    objects, listing = statements(document)
+    assert sorted(objects["Action"]) == ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    assert objects["Resource"] == [
+        {"Fn::Sub": f"${{DossiersBucket.Arn}}/{prefix}/*"} for prefix in PREFIXES]
+    assert listing["Action"] == "s3:ListBucket"
+    assert listing["Resource"] == {"Fn::GetAtt": ["DossiersBucket", "Arn"]}
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": [f"{p}/*" for p in PREFIXES]}}
+
+
+@pytest.mark.parametrize("function, role", [("HandlerFunction", "HandlerRole"),
+                                            ("ExportFunction", "ExportRole")])
+def test_each_function_has_its_own_role_with_the_prefix_policy(
+        resources: dict[str, Any], function: str, role: str) -> None:
+    properties = props(resources, function)
+    # An explicit role: SAM then adds no policy of its own.
+    assert properties["Role"] == {"Fn::GetAtt": [role, "Arn"]}
+    assert "Policies" not in properties
+    assert props(resources, role)["ManagedPolicyArns"] == [{"Ref": "DossiersAccessPolicy"}]
+
+
+def test_no_role_allows_a_wildcard_action_or_resource(resources: dict[str, Any]) -> None:
+    documents = [props(resources, "DossiersAccessPolicy")["PolicyDocument"]]
+    for role in of_type(resources, "AWS::IAM::Role").values():
+        documents += [policy["PolicyDocument"] for policy in role["Properties"]["Policies"]]
+    for document in documents:
+        for statement in statements(document):
+            assert statement["Effect"] == "Allow"
+            for action in as_list(statement["Action"]):
+                assert "*" not in action, statement
+            assert "*" not in as_list(statement["Resource"]), statement
+
+
+@pytest.mark.parametrize("role, log_group", [("HandlerRole", "HandlerLogGroup"),
+                                             ("ExportRole", "ExportLogGroup")])
+def test_functions_write_only_their_own_log_group(
+        resources: dict[str, Any], role: str, log_group: str) -> None:
+    (policy,) = props(resources, role)["Policies"]
+    (logs,) = [s for s in statements(policy["PolicyDocument"])
+               if any(a.startswith("logs:") for a in as_list(s["Action"]))]
+    assert sorted(logs["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert logs["Resource"] == {"Fn::GetAtt": [log_group, "Arn"]}
+
+
+def test_handler_sends_mail_only_from_its_sender(resources: dict[str, Any]) -> None:
+    (policy,) = props(resources, "HandlerRole")["Policies"]
+    (ses,) = [s for s in statements(policy["PolicyDocument"])
+              if any(a.startswith("ses:") for a in as_list(s["Action"]))]
+    assert sorted(ses["Action"]) == ["ses:SendEmail", "ses:SendRawEmail"]
+    assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFrom"}}}
+    for arn in ses["Resource"]:
+        assert ":identity/" in str(arn)
+    assert not [s for r in of_type(resources, "AWS::IAM::Role").values() if r is not
+                resources["HandlerRole"] for p in r["Properties"]["Policies"]
+                for s in statements(p["PolicyDocument"])
+                if any(a.startswith("ses:") for a in as_list(s["Action"]))]
+
+
+def test_handler_may_start_only_the_export_function(resources: dict[str, Any]) -> None:
+    (policy,) = props(resources, "HandlerRole")["Policies"]
+    (invoke,) = [s for s in statements(policy["PolicyDocument"])
+                 if s["Action"] == "lambda:InvokeFunction"]
+    assert invoke["Resource"] == {"Fn::GetAtt": ["ExportFunction", "Arn"]}
+
+
+# -- the functions ----------------------------------------------------------------------------
+
+def test_handler_function_runs_the_handlers_entry_point(
+        template: dict[str, Any], resources: dict[str, Any]) -> None:
+    properties = props(resources, "HandlerFunction")
+    assert properties["Handler"] == "handler.lambda_function.handler"
+    assert properties["CodeUri"] == "../build/lambda.zip"
+    assert template["Globals"]["Function"]["Runtime"] == {"Ref": "PythonRuntime"}
+    assert template["Parameters"]["PythonRuntime"]["Default"] == "python3.13"
+    assert template["Globals"]["Function"]["Architectures"] in (["x86_64"], ["arm64"])
+    assert properties["MemorySize"] >= 512
+
+
+def test_handler_times_out_before_the_gateway(resources: dict[str, Any]) -> None:
+    handler = props(resources, "HandlerFunction")
+    route = handler["Events"]["Api"]["Properties"]
+    assert handler["Timeout"] * 1000 < route["TimeoutInMillis"] <= 30_000
+
+
+def test_handler_serves_api_paths_of_the_http_api(resources: dict[str, Any]) -> None:
+    route = props(resources, "HandlerFunction")["Events"]["Api"]
+    assert route["Type"] == "HttpApi"
+    assert route["Properties"]["ApiId"] == {"Ref": "HttpApi"}
+    assert route["Properties"]["Path"] == "/api/{proxy+}"
+    assert route["Properties"]["PayloadFormatVersion"] == "2.0"
+
+
+def test_handler_environment_is_what_the_handler_reads(
+        template: dict[str, Any], resources: dict[str, Any]) -> None:
+    environment = {**template["Globals"]["Function"]["Environment"]["Variables"],
+                   **props(resources, "HandlerFunction")["Environment"]["Variables"]}
+    assert set(HANDLER_ENVIRONMENT) <= set(environment)
+    assert environment["DOSSIERS_BUCKET"] == {"Ref": "DossiersBucket"}
+    assert environment["SITE_ORIGIN"] == {"Fn::Sub": "https://${DomainName}"}
+    assert environment["INSCRIPTION_SESSION"] == {"Ref": "InscriptionSession"}
+    assert environment["INSCRIPTION_ENV"] == "production"
+    assert environment["MAIL_FROM"] == {"Ref": "MailFrom"}
+    assert environment["STAFF_TOKEN_HASHES"] == {"Ref": "StaffTokenHashes"}
+    assert environment["EXPORT_FUNCTION_NAME"] == {"Ref": "ExportFunction"}
+    assert template["Parameters"]["StaffTokenHashes"]["NoEcho"] is True
+
+
+def test_export_job_runs_asynchronously_in_its_own_function(resources: dict[str, Any]) -> None:
+    properties = props(resources, "ExportFunction")
+    assert properties["Handler"] == "handler.lambda_function.export_job"
+    assert properties["CodeUri"] == props(resources, "HandlerFunction")["CodeUri"]
+    assert properties["Timeout"] <= 900
+    assert properties["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    assert "Events" not in properties  # started by the handler only
+    assert "STAFF_TOKEN_HASHES" not in properties.get("Environment", {}).get("Variables", {})
+
+
+@pytest.mark.parametrize("function, log_group", [("HandlerFunction", "HandlerLogGroup"),
+                                                 ("ExportFunction", "ExportLogGroup")])
+def test_function_logs_to_a_group_with_retention(
+        resources: dict[str, Any], function: str, log_group: str) -> None:
+    assert props(resources, function)["LoggingConfig"]["LogGroup"] == {"Ref": log_group}
+
+
+def test_every_log_group_has_a_retention(resources: dict[str, Any]) -> None:
+    groups = of_type(resources, "AWS::Logs::LogGroup")
+    assert len(groups) == 3
+    for group in groups.values():
+        assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+# -- the HTTP API -----------------------------------------------------------------------------
+
+def test_api_allows_cors_only_from_the_site(resources: dict[str, Any]) -> None:
+    cors = props(resources, "HttpApi")["CorsConfiguration"]
+    assert cors["AllowOrigins"] == [{"Fn::Sub": "https://${DomainName}"}]
+    assert cors.get("AllowCredentials", False) is False
+
+
+def test_api_is_throttled_and_logged(resources: dict[str, Any]) -> None:
+    api = props(resources, "HttpApi")
+    assert api["DefaultRouteSettings"] == {"ThrottlingRateLimit": {"Ref": "ApiRateLimit"},
+                                           "ThrottlingBurstLimit": {"Ref": "ApiBurstLimit"}}
+    assert api["AccessLogSettings"]["DestinationArn"] == {
+        "Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+
+
+# -- the site and the distribution ------------------------------------------------------------
+
+def test_only_the_distribution_reads_the_site_bucket(resources: dict[str, Any]) -> None:
+    allows = [s for s in statements(policy_of_bucket(resources, "SiteBucket"))
+              if s["Effect"] == "Allow"]
+    assert len(allows) == 1
+    (allow,) = allows
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    source = allow["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    assert source.endswith(":distribution/${Distribution}")
+
+
+def test_site_origin_uses_origin_access_control(resources: dict[str, Any]) -> None:
+    config = props(resources, "Distribution")["DistributionConfig"]
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    site = origins[config["DefaultCacheBehavior"]["TargetOriginId"]]
+    assert site["DomainName"] == {"Fn::GetAtt": ["SiteBucket", "RegionalDomainName"]}
+    assert site["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
+    assert site["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    oac = props(resources, "SiteOriginAccessControl")["OriginAccessControlConfig"]
+    assert oac["SigningBehavior"] == "always"
+    assert oac["OriginAccessControlOriginType"] == "s3"
+
+
+def test_api_shares_the_sites_origin_under_api(resources: dict[str, Any]) -> None:
+    config = props(resources, "Distribution")["DistributionConfig"]
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    (behaviour,) = config["CacheBehaviors"]
+    assert behaviour["PathPattern"] == "/api/*"
+    api = origins[behaviour["TargetOriginId"]]
+    assert api["DomainName"] == {
+        "Fn::Sub": "${HttpApi}.execute-api.${AWS::Region}.amazonaws.com"}
+    assert api["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert behaviour["CachePolicyId"] == CACHING_DISABLED
+    assert behaviour["ViewerProtocolPolicy"] == "https-only"
+    assert "POST" in behaviour["AllowedMethods"]
+
+
+def test_distribution_uses_the_edge_stacks_waf_and_certificate(resources: dict[str, Any]) -> None:
+    config = props(resources, "Distribution")["DistributionConfig"]
+    assert config["WebACLId"] == {"Ref": "WebAclArn"}
+    assert config["Aliases"] == [{"Ref": "DomainName"}]
+    certificate = config["ViewerCertificate"]
+    assert certificate["AcmCertificateArn"] == {"Ref": "CertificateArn"}
+    assert certificate["SslSupportMethod"] == "sni-only"
+    assert certificate["MinimumProtocolVersion"] == "TLSv1.2_2021"
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+
+
+def test_every_response_gets_the_security_headers(resources: dict[str, Any]) -> None:
+    config = props(resources, "Distribution")["DistributionConfig"]
+    for behaviour in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
+        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+
+
+def test_security_headers_policy_sets_hsts_nosniff_and_no_framing(
+        resources: dict[str, Any]) -> None:
+    headers = props(resources, "SecurityHeadersPolicy")[
+        "ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    hsts = headers["StrictTransportSecurity"]
+    assert hsts["AccessControlMaxAgeSec"] >= ONE_YEAR
+    assert hsts["Override"] is True
+    assert headers["ContentTypeOptions"] == {"Override": True}
+    assert headers["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
+
+
+def test_content_security_policy_forbids_inline_scripts_and_framing(
+        resources: dict[str, Any]) -> None:
+    csp = props(resources, "SecurityHeadersPolicy")[
+        "ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+    assert csp["Override"] is True
+    directives = csp_directives(csp["ContentSecurityPolicy"])
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["object-src"] == ["'none'"]
+    for sources in directives.values():
+        assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "http:"} & set(sources)
+
+
+# -- parameters and outputs -------------------------------------------------------------------
+
+def test_edge_arns_must_come_from_us_east_1(template: dict[str, Any]) -> None:
+    parameters = template["Parameters"]
+    for name in ("CertificateArn", "WebAclArn"):
+        pattern = re.compile(parameters[name]["AllowedPattern"])
+        assert pattern.search(f"arn:aws:x:us-east-1:123456789012:{name}") is None
+    assert re.fullmatch(parameters["WebAclArn"]["AllowedPattern"],
+                        "arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b")
+    assert not re.fullmatch(parameters["WebAclArn"]["AllowedPattern"],
+                            "arn:aws:wafv2:eu-west-3:123456789012:regional/webacl/a/b")
+    assert re.fullmatch(parameters["CertificateArn"]["AllowedPattern"],
+                        "arn:aws:acm:us-east-1:123456789012:certificate/abc")
+
+
+def test_outputs_give_the_urls_and_the_bucket_names(template: dict[str, Any]) -> None:
+    assert {"SiteUrl", "ApiUrl", "SiteBucketName", "DossiersBucketName",
+            "DistributionId"} <= set(template["Outputs"])
+
+
+# -- the edge stack ---------------------------------------------------------------------------
+
+def test_edge_web_acl_is_cloudfront_scoped_with_a_rate_limit_on_the_api(
+        edge: dict[str, Any]) -> None:
+    acl = edge["Resources"]["WebAcl"]["Properties"]
+    assert acl["Scope"] == "CLOUDFRONT"
+    (rule,) = [r for r in acl["Rules"] if "RateBasedStatement" in r["Statement"]]
+    assert "Block" in rule["Action"]
+    rate = rule["Statement"]["RateBasedStatement"]
+    assert rate["AggregateKeyType"] == "IP"
+    assert rate["Limit"] == {"Ref": "ApiRateLimit"}
+    match = rate["ScopeDownStatement"]["ByteMatchStatement"]
+    assert match["FieldToMatch"] == {"UriPath": {}}
+    assert (match["PositionalConstraint"], match["SearchString"]) == ("STARTS_WITH", "/api/")
+
+
+def test_edge_outputs_the_arns_the_main_stack_takes(edge: dict[str, Any]) -> None:
+    outputs = edge["Outputs"]
+    assert outputs["WebAclArn"]["Value"] == {"Fn::GetAtt": ["WebAcl", "Arn"]}
+    assert outputs["CertificateArn"]["Value"] == {"Ref": "Certificate"}
+    certificate = edge["Resources"]["Certificate"]["Properties"]
+    assert certificate["ValidationMethod"] == "DNS"
+
+
+# -- samconfig.toml ---------------------------------------------------------------------------
+
+def test_samconfig_deploys_to_paris_with_known_parameters(template: dict[str, Any]) -> None:
+    config = tomllib.loads((INFRA / "samconfig.toml").read_text(encoding="utf-8"))
+    assert config["default"]["global"]["parameters"]["region"] == "eu-west-3"
+    deploy = config["default"]["deploy"]["parameters"]
+    keys = {item.partition("=")[0] for item in deploy["parameter_overrides"]}
+    assert keys <= set(template["Parameters"])
+    required = {name for name, p in template["Parameters"].items() if "Default" not in p}
+    # make deploy (infra/deploy.py) adds StaffTokenHashes; every other required one is here.
+    assert required - {"StaffTokenHashes"} <= keys
