@@ -1,0 +1,119 @@
+"""Fixtures of the site's tests: the built site, a local server over it, a real browser.
+
+`site_url` serves build/site from a thread on 127.0.0.1 with the security headers production
+sends, so a page that needs an inline script or another origin fails here as it would there.
+When the local server of `make run` lands, this fixture can start it instead: the tests only
+need a base URL.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILT_SITE = ROOT / "build" / "site"
+ARTIFACTS = ROOT / "tests" / "artifacts" / "site"
+CHROMIUM = Path("/usr/bin/chromium")
+# RECIPES.md: without the background-networking flags Chromium keeps calling the network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+#: Every page of the site, by the file the build writes.
+PAGES = ["index.html", "notice.html", "donnees-personnelles.html", "accessibilite.html",
+         "mentions-legales.html", "404.html"]
+#: Phone and desktop widths of the screenshots and accessibility checks.
+WIDTHS = {"telephone": 390, "ordinateur": 1280}
+#: The policy production sends: no inline script or style, nothing from another origin.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+    "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
+    "form-action 'self'", "frame-ancestors 'none'",
+])
+
+#: The commands of `make site` (site/site.mk), run the same way here.
+BUILD_COMMANDS = [
+    [sys.executable, "-m", "shared_rules", "render-site"],
+    [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+]
+
+
+def build_site() -> Path:
+    """Generate and build the site into build/site, failing on any error or warning."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUTF8": "1"}
+    for command in BUILD_COMMANDS:
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                                check=False)
+        assert result.returncode == 0, f"{' '.join(command[1:])}:\n{result.stderr}"
+    return BUILT_SITE
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """The site, freshly built with the same commands as `make site`."""
+    return build_site()
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "same-origin")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """Base URL (ending in /) of a local HTTP server over the built site."""
+    handler = functools.partial(_Handler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never a downloaded browser).
+
+    Under CI a browser that can't start fails the test; elsewhere the tests skip only when no
+    Chromium is installed, and say how to install it.
+    """
+    if not CHROMIUM.exists():
+        reason = f"no Chromium at {CHROMIUM}: apt-get install chromium fonts-dejavu-core"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Folder of the screenshots and measures (git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

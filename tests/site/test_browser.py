@@ -1,0 +1,151 @@
+"""Every page in a real browser: same origin only, no console error, no axe violation.
+
+Screenshots at phone and desktop widths, and each page's weight, land in tests/artifacts/site/.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.site.axe_exceptions import DISABLED_RULES
+from tests.site.conftest import PAGES, WIDTHS
+
+#: Upper bound of what one page costs, gzipped (stock Material is about 60 KB; the search index
+#: and its French stemmer come on top). Raise it knowingly, not by accident.
+PAGE_BUDGET_GZIP = 120_000
+
+
+@dataclass
+class Visit:
+    """One page opened in the browser, with what it asked for and what went wrong."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def record(self, url: str) -> None:
+        self.requests.append(url)
+
+    def console(self, message: Any) -> None:
+        if message.type == "error":
+            self.problems.append(f"console: {message.text}")
+
+    def response(self, response: Any) -> None:
+        # The 404 page is fetched by its file name here: the status is the server's business.
+        if response.status >= 400 and not response.url.endswith("/404.html"):
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+
+OpenPage = Callable[[str, int], Visit]
+
+
+@pytest.fixture
+def open_page(browser: Any, site_url: str) -> Iterator[OpenPage]:
+    """A function opening one page at one width, recording its requests and console."""
+    contexts = []
+
+    def _open(name: str, width: int) -> Visit:
+        context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
+        contexts.append(context)
+        visit = Visit(context.new_page())
+        visit.page.on("request", lambda request: visit.record(request.url))
+        visit.page.on("console", visit.console)
+        visit.page.on("pageerror", lambda error: visit.problems.append(f"page error: {error}"))
+        visit.page.on("requestfailed", lambda request: visit.problems.append(
+            f"failed: {request.url} {request.failure}"))
+        visit.page.on("response", visit.response)
+        response = visit.page.goto(site_url + name, wait_until="networkidle")
+        assert response is not None and response.ok, f"{name}: {response and response.status}"
+        return visit
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def _other_origins(requests: list[str], site_url: str) -> list[str]:
+    origin = urlsplit(site_url)[:2]
+    return [url for url in requests
+            if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url)[:2] != origin]
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_from_its_own_origin_without_console_error(
+        open_page: OpenPage, site_url: str, artifacts: Path, name: str, width: int) -> None:
+    visit = open_page(name, width)
+    assert visit.page.title(), name
+    assert visit.page.locator("h1").count() == 1, f"{name}: one main heading"
+    assert _other_origins(visit.requests, site_url) == []
+    assert visit.problems == []
+    visit.page.screenshot(path=artifacts / f"{Path(name).stem}-{width}.png", full_page=True)
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_accessibility_violation(open_page: OpenPage, name: str, width: int) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(name, width).page
+    options = {"resultTypes": ["violations"],
+               "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}}
+    results = Axe().run(page, options=options)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_search_dialog_opens_with_an_accessible_name(open_page: OpenPage) -> None:
+    visit = open_page("index.html", WIDTHS["ordinateur"])
+    page = visit.page
+    query = page.get_by_role("textbox", name="Rechercher")
+    query.click()
+    query.press_sequentially("registre")  # key by key: the theme searches on key events
+    dialog = page.get_by_role("dialog", name="Recherche")
+    assert dialog.count() == 1
+    page.wait_for_selector(".md-search-result__item")
+    assert page.locator(".md-search-result__item").count() >= 1
+    assert visit.problems == []
+
+
+def test_demo_banner_put_in_place_of_the_marker_stays_accessible(
+        open_page: OpenPage, site_url: str, built_site: Path) -> None:
+    """The banner the local server will put in place of the marker (site/README.md)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page("index.html", WIDTHS["telephone"]).page
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    banner = ('<aside class="banniere-demo" aria-label="Démonstration">'
+              "Démonstration — date simulée : lundi 2 novembre 2020 à 10 h 00</aside>")
+    page.route(site_url + "index.html", lambda route: route.fulfill(
+        status=200, content_type="text/html; charset=utf-8",
+        body=html.replace("<!-- banniere-demo -->", banner)))
+    page.goto(site_url + "index.html", wait_until="networkidle")
+    assert page.get_by_role("complementary", name="Démonstration").is_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_page_weights_stay_within_budget(
+        open_page: OpenPage, site_url: str, built_site: Path, artifacts: Path) -> None:
+    weights: dict[str, dict[str, Any]] = {}
+    for name in PAGES:
+        visit = open_page(name, WIDTHS["telephone"])
+        files = sorted({urlsplit(url).path.lstrip("/") for url in visit.requests
+                        if url.startswith(site_url)})
+        raw = {f: (built_site / f).read_bytes() for f in files}
+        weights[name] = {
+            "requetes": len(files),
+            "octets": sum(len(b) for b in raw.values()),
+            "octets_gzip": sum(len(gzip.compress(b, 6)) for b in raw.values()),
+            "fichiers": files,
+        }
+    (artifacts / "poids.json").write_text(json.dumps(weights, indent=2), encoding="utf-8")
+    over = {n: w["octets_gzip"] for n, w in weights.items() if w["octets_gzip"] > PAGE_BUDGET_GZIP}
+    assert over == {}

@@ -1,0 +1,218 @@
+"""The built site: every fact of the notice on its page, from the data; private by construction."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import material
+import pytest
+
+import shared_rules
+from shared_rules.dates_fr import date_courte, date_heure_longue, date_longue
+from shared_rules.eps import pair_label
+from shared_rules.export import A_CONFIRMER, export_rules
+from shared_rules.pieces import CONDITION_LABELS
+from shared_rules.session import DEFAULT_SESSION_CODE, Session
+from shared_rules.site_pages import CHAMPS
+from tests.site.conftest import PAGES, ROOT
+
+THEME = Path(material.__file__).parent / "templates"
+
+
+class _Page(HTMLParser):
+    """A page's visible text (one space between words) and its tags of interest."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.links: list[dict[str, str | None]] = []
+        self.sources: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "script":
+            self.scripts.append(attributes)
+        if tag == "link":
+            self.links.append(attributes)
+        if tag in ("img", "iframe", "source", "audio", "video", "embed") and attributes.get("src"):
+            self.sources.append(str(attributes["src"]))
+        if tag in ("td", "th", "li", "p", "br", "h1", "h2", "h3", "address"):
+            self.words.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.words.append(data)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", "".join(self.words))
+
+
+def read_page(built_site: Path, name: str) -> _Page:
+    parser = _Page()
+    parser.feed((built_site / name).read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def session() -> Session:
+    found = shared_rules.get_session(DEFAULT_SESSION_CODE)
+    assert found is not None
+    return found
+
+
+def _plain(markdown: str) -> str:
+    return re.sub(r"\s+", " ", markdown.replace("**", "")).strip()
+
+
+def test_notice_page_states_every_fact_of_the_notice_from_the_data(
+        built_site: Path, session: Session) -> None:
+    text = read_page(built_site, "notice.html").text
+    expected = [
+        # both registry dates, with their hours
+        f"du {date_heure_longue(session.ouverture)} au {date_heure_longue(session.cloture)}",
+        # the return deadline and whom to send to
+        f"au plus tard le {date_longue(session.date_limite_retour)}",
+        session.destinataire,
+        # who may register
+        date_courte(session.majorite_au),
+        date_longue(shared_rules.last_adult_birth_date(session)).split(" ", 1)[1],
+        # the screens: exam, académie, session, category, refused establishments
+        f"l'examen ({session.examen_code})", f"l'académie ({session.academie_code})",
+        f"la session ({session.session})", f"« {session.categorie} »",
+        *session.etablissements_refuses_aux_majeurs,
+        # the three départements and their establishments, row by row
+        *(f"{d.nom} ({d.code}) {d.etablissement.libelle}" for d in session.departements),
+        # the recommended form, the EPS exemption and the five pairs
+        *(f.libelle for f in session.formes_passage), "« dispensé »",
+        f"parmi les {len(session.eps_activites)} proposées",
+        *(pair_label(c.activites, session) for c in session.eps_combinaisons),
+        # the pieces in the notice's words, then each with its condition
+        *(_plain(p.texte_notice) for p in session.pieces),
+        *(f"{p.libelle} {CONDITION_LABELS[p.condition]}" for p in session.pieces),
+        # the 18/20 November conflict, in the rules' own words
+        shared_rules.late_return_message(session),
+    ]
+    missing = [fact for fact in expected if fact not in text]
+    assert missing == []
+    assert len(session.eps_combinaisons) == 5 and len(session.departements) == 3
+
+
+def test_notice_page_names_every_speciality_that_needs_the_scaffolding_certificate(
+        built_site: Path, session: Session) -> None:
+    text = read_page(built_site, "notice.html").text
+    for specialite in session.specialites:
+        if specialite.attestation_echafaudage:
+            assert specialite.libelle in text
+        if specialite.rattrapage:
+            assert (f"de {specialite.rattrapage.annee_min} à {specialite.rattrapage.annee_max}"
+                    in text)
+
+
+def test_unconfirmed_address_is_shown_a_confirmer(built_site: Path, session: Session) -> None:
+    assert session.adresse.a_confirmer  # the day it is confirmed, this test changes with it
+    for name in ("index.html", "notice.html"):
+        text = read_page(built_site, name).text
+        assert all(line in text for line in session.adresse.lignes)
+        assert f"Cette adresse est {A_CONFIRMER} avant tout envoi." in text
+        assert f"{session.adresse.commune} (code postal {A_CONFIRMER})" in text
+
+
+def test_home_page_gives_the_steps_the_registry_state_and_the_conflict(
+        built_site: Path, session: Session) -> None:
+    text = read_page(built_site, "index.html").text
+    ouverture, cloture = date_heure_longue(session.ouverture), date_heure_longue(session.cloture)
+    for fact in [
+        "Pré-inscrivez-vous en ligne", "Notez votre numéro d'inscription",
+        "Imprimez votre confirmation d'inscription", "signez-la",
+        "Envoyez-la avec les pièces demandées", "Votre inscription devient alors définitive.",
+        f"Avant le {ouverture} : le registre n'est pas encore ouvert.",
+        f"Du {ouverture} au {cloture} : le registre est ouvert.",
+        f"À partir du {cloture} : le registre est clos.",
+        f"au plus tard le {date_longue(session.date_limite_retour)}",
+        shared_rules.late_return_message(session),
+        *session.adresse.lignes,
+        *(p.libelle for p in session.pieces),
+    ]:
+        assert fact in text, fact
+
+
+def test_personal_data_page_lists_the_cnil_items_and_the_unconfirmed_facts(
+        built_site: Path, session: Session) -> None:
+    text = read_page(built_site, "donnees-personnelles.html").text
+    assert session.responsable_a_confirmer and session.conservation_a_confirmer
+    for fact in [
+        f"Le responsable du traitement est le {session.responsable_traitement}.",
+        f"Contact du responsable du traitement : {A_CONFIRMER}.",
+        f"Durée de conservation : {A_CONFIRMER}.",
+        "À quoi servent vos données", "base légale", "Qui reçoit vos données",
+        session.destinataire, "Vos droits", "Exercer vos droits",
+        "Commission nationale de l'informatique et des libertés",
+        "le service n'enregistre pas votre pré-inscription",
+        *(f"{label} {statut}" for label, statut in CHAMPS.values()),
+    ]:
+        assert fact in text, fact
+    assert f"{session.conservation_jours} jours" not in text  # a proposal, not a fact yet
+
+
+def test_rules_json_is_published_with_the_site(built_site: Path, session: Session) -> None:
+    published = json.loads((built_site / "assets" / "rules.json").read_text(encoding="utf-8"))
+    assert published == json.loads(json.dumps(export_rules(session)))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_runs_no_inline_script_and_loads_nothing_from_another_origin(
+        built_site: Path, name: str) -> None:
+    page = read_page(built_site, name)
+    inline = [s for s in page.scripts if not s.get("src") and s.get("type") != "application/json"]
+    assert inline == []
+    external = [s["src"] for s in page.scripts if s.get("src") and "//" in str(s["src"])]
+    external += [str(link.get("href")) for link in page.links
+                 if "//" in str(link.get("href")) and link.get("rel") != "canonical"]
+    external += [src for src in page.sources if "//" in src]
+    assert external == []
+    html = (built_site / name).read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+    assert " style=" not in html.split("<body", 1)[1]  # the CSP forbids inline styles too
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_carries_the_demo_banner_marker_right_after_body(
+        built_site: Path, name: str) -> None:
+    html = (built_site / name).read_text(encoding="utf-8")
+    assert html.count("<!-- banniere-demo -->") == 1
+    assert re.search(r"<body[^>]*>\s*<!-- banniere-demo -->", html)
+
+
+def _theme_body(template: str) -> list[str]:
+    """A template's lines without its leading Jinja comment."""
+    return re.sub(r"\A\{#-.*?-#\}\n", "", template, flags=re.S).splitlines()
+
+
+@pytest.mark.parametrize("ours, theirs, allowed", [
+    ("main.html", "base.html", {"+    <!-- banniere-demo -->"}),
+    ("partials/search.html", "partials/search.html", {
+        '-<div class="md-search" data-md-component="search" role="dialog">',
+        '+<div class="md-search" data-md-component="search" role="dialog" '
+        "aria-label=\"{{ lang.t('search') }}\">",
+    }),
+])
+def test_copied_theme_templates_differ_from_the_installed_theme_only_by_our_change(
+        ours: str, theirs: str, allowed: set[str]) -> None:
+    mine = _theme_body((ROOT / "site" / "overrides" / ours).read_text(encoding="utf-8"))
+    stock = _theme_body((THEME / theirs).read_text(encoding="utf-8"))
+    changes = {line for line in difflib.unified_diff(stock, mine, lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))}
+    assert changes == allowed, "the theme changed: copy its template again (site/README.md)"
