@@ -1,0 +1,184 @@
+"""`make deploy`: `sam deploy` of infra/template.yaml, completed with what only deploy time knows.
+
+`sam deploy --parameter-overrides` given on the command line replaces the list in samconfig.toml
+instead of adding to it (aws/aws-sam-cli#2380), so this script reads samconfig's list, adds
+
+- `RetentionDays`, the session data file's retention period (`shared_rules`, the single source);
+- `StaffTokenHashes`, read from an SSM SecureString (a CloudFormation `ssm-secure` reference
+  can't feed a Lambda environment variable);
+
+refuses to deploy a session whose production configuration would refuse to start, and runs
+`sam deploy --config-file infra/samconfig.toml --parameter-overrides ...`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+INFRA = Path(__file__).resolve().parent
+ROOT = INFRA.parent
+CONFIG = INFRA / "samconfig.toml"
+TEMPLATE = INFRA / "template.yaml"
+
+DEFAULT_STAFF_TOKENS_PARAMETER = "/preinscription-cap/staff-token-hashes"
+PLACEHOLDER = "REPLACE_ME"
+# Parameters this script owns: setting them in samconfig.toml is a mistake.
+DEPLOY_TIME_PARAMETERS = ("RetentionDays", "StaffTokenHashes")
+SECRET_PARAMETERS = frozenset({"StaffTokenHashes"})
+STAFF_TOKEN_HASHES = re.compile(
+    r"^[A-Za-z0-9_.-]+:[0-9a-f]{64}(,[A-Za-z0-9_.-]+:[0-9a-f]{64})*$")
+
+
+class DeployError(Exception):
+    """The deployment can't go ahead; the message says what to do."""
+
+
+class SessionLike(Protocol):
+    @property
+    def conservation_jours(self) -> int: ...
+
+    def facts_to_confirm(self) -> list[str]: ...
+
+
+class SsmClient(Protocol):
+    def get_parameter(self, **kwargs: Any) -> Mapping[str, Any]: ...
+
+
+def parse_overrides(value: str | Sequence[str]) -> dict[str, str]:
+    """samconfig's `parameter_overrides` (a string or a list of `Key=Value`) as a dict."""
+    items = shlex.split(value) if isinstance(value, str) else list(value)
+    overrides: dict[str, str] = {}
+    for item in items:
+        key, sep, val = item.partition("=")
+        if not sep or not key:
+            raise DeployError(f"samconfig.toml: {item!r} is not Key=Value")
+        overrides[key] = val
+    return overrides
+
+
+def read_config(path: Path | None = None) -> tuple[dict[str, str], str]:
+    """The deploy parameter overrides and the region of samconfig.toml."""
+    path = path or CONFIG
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    default = data.get("default", {})
+    deploy = default.get("deploy", {}).get("parameters", {})
+    shared = default.get("global", {}).get("parameters", {})
+    region = deploy.get("region") or shared.get("region")
+    if not region:
+        raise DeployError(f"{path}: no region")
+    return parse_overrides(deploy.get("parameter_overrides", [])), str(region)
+
+
+def check_config(overrides: Mapping[str, str]) -> None:
+    """Refuse placeholders and the parameters this script sets itself."""
+    left = sorted(key for key, value in overrides.items() if PLACEHOLDER in value)
+    if left:
+        raise DeployError(
+            f"infra/samconfig.toml still has {PLACEHOLDER} in: {', '.join(left)}. "
+            "Put your domain, sender and the edge stack's ARNs there (infra/README.md, step 3).")
+    owned = sorted(key for key in DEPLOY_TIME_PARAMETERS if key in overrides)
+    if owned:
+        raise DeployError(
+            f"infra/samconfig.toml sets {', '.join(owned)}, which `make deploy` sets itself "
+            "(the retention period comes from the session file, the staff token hashes from "
+            "SSM): remove them.")
+
+
+def session_values(code: str, lookup: Callable[[str], SessionLike | None]) -> dict[str, str]:
+    """The session's own parameters, once its production configuration can start."""
+    session = lookup(code)
+    if session is None:
+        raise DeployError(f"no session data file for InscriptionSession={code!r} "
+                          "(shared_rules/sessions/<code>.yaml)")
+    unconfirmed = session.facts_to_confirm()
+    if unconfirmed:
+        raise DeployError(
+            f"session {code}: still « à confirmer »: {', '.join(unconfirmed)}. The production "
+            f"handler refuses to start until they are confirmed in "
+            f"shared_rules/sessions/{code}.yaml, so nothing is deployed.")
+    return {"RetentionDays": str(session.conservation_jours)}
+
+
+def read_staff_token_hashes(client: SsmClient, name: str) -> str:
+    """The SecureString's value, checked: `name:sha256hex` pairs separated by commas."""
+    try:
+        response = client.get_parameter(Name=name, WithDecryption=True)
+    except Exception as exc:  # botocore's errors; the message is what the operator needs
+        raise DeployError(f"can't read the SSM parameter {name!r}: {exc}") from exc
+    value = str(response["Parameter"]["Value"]).strip()
+    if not STAFF_TOKEN_HASHES.fullmatch(value):
+        raise DeployError(
+            f"SSM parameter {name!r} is not `name:sha256hex` pairs separated by commas "
+            "(infra/README.md, « Staff tokens »)")
+    return value
+
+
+def sam_command(overrides: Mapping[str, str]) -> list[str]:
+    """The `sam deploy` command line."""
+    return ["sam", "deploy", "--config-file", str(CONFIG), "--template-file", str(TEMPLATE),
+            "--parameter-overrides", *(f"{key}={value}" for key, value in overrides.items())]
+
+
+def shown(command: Sequence[str]) -> str:
+    """The command as printed: secret parameter values masked."""
+    def mask(arg: str) -> str:
+        key, sep, _ = arg.partition("=")
+        return f"{key}=****" if sep and key in SECRET_PARAMETERS else arg
+    return shlex.join(mask(arg) for arg in command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check, complete the parameters, run sam deploy; 0 on success."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--staff-tokens-parameter",
+        default=os.environ.get("STAFF_TOKENS_PARAMETER", DEFAULT_STAFF_TOKENS_PARAMETER),
+        help="name of the SSM SecureString holding STAFF_TOKEN_HASHES")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="check and print the command; read no secret, deploy nothing")
+    args = parser.parse_args(argv)
+    try:
+        if not args.dry_run and shutil.which("sam") is None:
+            raise DeployError(
+                "the AWS SAM CLI (`sam`) is not installed here: install it "
+                "(infra/README.md, « What you need ») and run `make deploy` again.")
+        overrides, region = read_config()
+        check_config(overrides)
+        sys.path.insert(0, str(ROOT))
+        from shared_rules import get_session
+        from shared_rules.session import DEFAULT_SESSION_CODE
+
+        code = overrides.setdefault("InscriptionSession", DEFAULT_SESSION_CODE)
+        overrides.update(session_values(code, get_session))
+        if args.dry_run:
+            overrides["StaffTokenHashes"] = "(not read)"
+        else:
+            import boto3
+
+            ssm = boto3.client("ssm", region_name=region)
+            overrides["StaffTokenHashes"] = read_staff_token_hashes(
+                ssm, args.staff_tokens_parameter)
+    except DeployError as exc:
+        print(f"make deploy: {exc}", file=sys.stderr)
+        return 1
+    command = sam_command(overrides)
+    print(shown(command), flush=True)
+    if args.dry_run:
+        print(f"(dry run: StaffTokenHashes would be read from the SSM SecureString "
+              f"{args.staff_tokens_parameter} in {region}; nothing deployed)")
+        return 0
+    return subprocess.run(command, cwd=ROOT, check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
