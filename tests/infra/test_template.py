@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 import shared_rules
+from handler import app as handler_app
+from handler import security_headers
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
 
@@ -311,6 +313,15 @@ def test_api_allows_cors_only_from_the_site(resources: dict[str, Any]) -> None:
     assert cors.get("AllowCredentials", False) is False
 
 
+def test_api_cors_repeats_the_handlers_own(resources: dict[str, Any]) -> None:
+    # API Gateway ignores the integration's CORS headers once its own CORS is configured.
+    cors = props(resources, "HttpApi")["CorsConfiguration"]
+    assert {h.lower() for h in cors["AllowHeaders"]} == {
+        h.lower() for h in handler_app.ALLOWED_HEADERS}
+    assert {m.upper() for m in cors["AllowMethods"]} == {"GET", "POST", "PUT"}
+    assert {h.lower() for h in cors["ExposeHeaders"]} == {"etag", "retry-after"}
+
+
 def test_api_is_throttled_and_logged(resources: dict[str, Any]) -> None:
     api = props(resources, "HttpApi")
     assert api["DefaultRouteSettings"] == {"ThrottlingRateLimit": {"Ref": "ApiRateLimit"},
@@ -398,6 +409,24 @@ def test_content_security_policy_forbids_inline_scripts_and_framing(
     assert directives["object-src"] == ["'none'"]
     for sources in directives.values():
         assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "http:"} & set(sources)
+
+
+def test_security_headers_are_the_handlers_local_ones(resources: dict[str, Any]) -> None:
+    config = props(resources, "SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
+    headers = config["SecurityHeadersConfig"]
+    local = security_headers.SECURITY_HEADERS
+    assert csp_directives(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]) == (
+        csp_directives(local["Content-Security-Policy"]))
+    assert headers["ReferrerPolicy"]["ReferrerPolicy"] == local["Referrer-Policy"]
+    assert local["X-Content-Type-Options"] == "nosniff"
+    assert headers["FrameOptions"]["FrameOption"] == local["X-Frame-Options"]
+    (permissions,) = config["CustomHeadersConfig"]["Items"]
+    assert (permissions["Header"], permissions["Value"]) == (
+        "Permissions-Policy", local["Permissions-Policy"])
+    hsts = headers["StrictTransportSecurity"]
+    assert security_headers.HSTS == (
+        f"max-age={hsts['AccessControlMaxAgeSec']}; includeSubDomains")
+    assert hsts["IncludeSubdomains"] is True
 
 
 # -- parameters and outputs -------------------------------------------------------------------
