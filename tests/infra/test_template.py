@@ -484,3 +484,12 @@ def test_samconfig_deploys_to_paris_with_known_parameters(template: dict[str, An
     required = {name for name, p in template["Parameters"].items() if "Default" not in p}
     # make deploy (infra/deploy.py) adds StaffTokenHashes; every other required one is here.
     assert required - {"StaffTokenHashes"} <= keys
+
+
+# -- the deploy guide -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda path: path.name)
+def test_deploy_guide_names_every_parameter(path: Path) -> None:
+    guide = (INFRA / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in load_template(path)["Parameters"] if f"`{name}`" not in guide]
+    assert missing == []
