@@ -230,8 +230,12 @@ def notice_majorite(session: Session) -> str:
     if session.majorite_age != _MAJORITE:
         raise SiteDataError(f"{session.code}: the notice's « majeurs » means {_MAJORITE}, "
                             f"not {session.majorite_age}")
+    if session.majorite_au == dt.date(session.annee_examen, 12, 31):
+        jour = "31 décembre de l'année de l'examen"
+    else:
+        jour = _jour_mois_annee(session.majorite_au)
     return (
-        f"Seuls les candidats majeurs au {_jour_mois_annee(session.majorite_au)}, soit au "
+        f"Seuls les candidats majeurs au {jour}, soit au "
         f"{date_courte(session.majorite_au)} — c'est-à-dire nés le "
         f"{_jour_mois_annee(last_adult_birth_date(session))} au plus tard —, sont autorisés "
         "à s'inscrire en candidat individuel.\n"
@@ -340,9 +344,8 @@ def rgpd_destinataires(session: Session) -> str:
     """Who receives the data."""
     return (
         f"Vos données sont destinées aux seuls agents habilités du {_md(session.destinataire)}, "
-        "chargés des inscriptions à l'examen. L'hébergeur du service, "
-        f"{a_confirmer()}, les stocke pour le compte du responsable du traitement, sans "
-        "pouvoir les utiliser pour lui-même.\n"
+        "chargés des inscriptions à l'examen. L'hébergeur du service "
+        f"({a_confirmer()}) les stocke pour le compte du responsable du traitement.\n"
     )
 
 
