@@ -66,9 +66,8 @@ def parse_overrides(value: str | Sequence[str]) -> dict[str, str]:
     return overrides
 
 
-def read_config(path: Path | None = None) -> tuple[dict[str, str], str]:
+def read_config(path: Path = CONFIG) -> tuple[dict[str, str], str]:
     """The deploy parameter overrides and the region of samconfig.toml."""
-    path = path or CONFIG
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     default = data.get("default", {})
     deploy = default.get("deploy", {}).get("parameters", {})
@@ -123,9 +122,9 @@ def read_staff_token_hashes(client: SsmClient, name: str) -> str:
     return value
 
 
-def sam_command(overrides: Mapping[str, str]) -> list[str]:
+def sam_command(overrides: Mapping[str, str], *, config: Path = CONFIG) -> list[str]:
     """The `sam deploy` command line."""
-    return ["sam", "deploy", "--config-file", str(CONFIG), "--template-file", str(TEMPLATE),
+    return ["sam", "deploy", "--config-file", str(config), "--template-file", str(TEMPLATE),
             "--parameter-overrides", *(f"{key}={value}" for key, value in overrides.items())]
 
 
@@ -144,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--staff-tokens-parameter",
         default=os.environ.get("STAFF_TOKENS_PARAMETER", DEFAULT_STAFF_TOKENS_PARAMETER),
         help="name of the SSM SecureString holding STAFF_TOKEN_HASHES")
+    parser.add_argument("--config", type=Path, default=CONFIG,
+                        help="the samconfig.toml to read (default: infra/samconfig.toml)")
     parser.add_argument("--dry-run", action="store_true",
                         help="check and print the command; read no secret, deploy nothing")
     args = parser.parse_args(argv)
@@ -152,7 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise DeployError(
                 "the AWS SAM CLI (`sam`) is not installed here: install it "
                 "(infra/README.md, « What you need ») and run `make deploy` again.")
-        overrides, region = read_config()
+        config = args.config.resolve()
+        overrides, region = read_config(config)
         check_config(overrides)
         sys.path.insert(0, str(ROOT))
         from shared_rules import get_session
@@ -171,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DeployError as exc:
         print(f"make deploy: {exc}", file=sys.stderr)
         return 1
-    command = sam_command(overrides)
+    command = sam_command(overrides, config=config)
     print(shown(command), flush=True)
     if args.dry_run:
         print(f"(dry run: StaffTokenHashes would be read from the SSM SecureString "

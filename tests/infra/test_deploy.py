@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -64,10 +65,9 @@ def fictive_session(registry_with_fictive_session: SessionRegistry,
 
 
 @pytest.fixture
-def configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def configured(tmp_path: Path) -> Path:
     config = tmp_path / "samconfig.toml"
     config.write_text(CONFIGURED, encoding="utf-8")
-    monkeypatch.setattr(deploy, "CONFIG", config)
     return config
 
 
@@ -105,10 +105,16 @@ def test_parse_overrides_refuses_an_item_without_a_value() -> None:
         deploy.parse_overrides(["DomainName"])
 
 
-def test_checked_in_config_is_refused_until_its_placeholders_are_replaced() -> None:
+def test_checked_in_config_deploys_to_paris_and_leaves_deploy_time_values_out() -> None:
     overrides, region = deploy.read_config()
     assert region == "eu-west-3"
-    with pytest.raises(deploy.DeployError, match="REPLACE_ME in: CertificateArn, DomainName"):
+    assert not set(deploy.DEPLOY_TIME_PARAMETERS) & set(overrides)
+
+
+def test_config_with_placeholders_is_refused() -> None:
+    overrides = {"DomainName": "REPLACE_ME.example.fr", "MailFrom": "a@b.fr",
+                 "WebAclArn": "arn:aws:wafv2:us-east-1:0:global/webacl/REPLACE_ME/1"}
+    with pytest.raises(deploy.DeployError, match="REPLACE_ME in: DomainName, WebAclArn"):
         deploy.check_config(overrides)
 
 
@@ -170,7 +176,7 @@ def test_deploy_without_sam_says_how_to_get_it(
 def test_dry_run_prints_the_command_without_reading_secrets(
         configured: Path, fictive_session: Session,
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert deploy.main(["--dry-run"]) == 0
+    assert deploy.main(["--dry-run", "--config", str(configured)]) == 0
     out = capsys.readouterr().out
     assert f"RetentionDays={fictive_session.conservation_jours}" in out
     assert "StaffTokenHashes=****" in out
@@ -181,7 +187,7 @@ def test_deploy_runs_sam_with_samconfig_and_the_deploy_time_values(
         configured: Path, fictive_session: Session, fake_sam: Path, aws: Any,
         capsys: pytest.CaptureFixture[str]) -> None:
     aws.put_parameter(Name=PARAMETER, Value=HASHES, Type="SecureString")
-    assert deploy.main(["--staff-tokens-parameter", PARAMETER]) == 0
+    assert deploy.main(["--config", str(configured), "--staff-tokens-parameter", PARAMETER]) == 0
     args = fake_sam.read_text(encoding="utf-8").splitlines()
     assert args[:5] == ["deploy", "--config-file", str(configured),
                         "--template-file", str(INFRA / "template.yaml")]
@@ -198,11 +204,11 @@ def test_deploy_runs_sam_with_samconfig_and_the_deploy_time_values(
     assert HASH not in capsys.readouterr().out
 
 
-def test_deploy_script_runs_standalone_in_dry_run() -> None:
-    # The checked-in samconfig.toml still has placeholders: refused, with the reason.
-    import subprocess
-
-    result = subprocess.run([sys.executable, str(INFRA / "deploy.py"), "--dry-run"],
-                            capture_output=True, text=True, timeout=60)
+def test_deploy_script_runs_standalone_and_explains_a_refusal(tmp_path: Path) -> None:
+    config = tmp_path / "samconfig.toml"
+    config.write_text(CONFIGURED.replace("example.fr\"", "REPLACE_ME.fr\"", 1), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(INFRA / "deploy.py"), "--dry-run", "--config", str(config)],
+        capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert "REPLACE_ME" in result.stderr
+    assert "still has REPLACE_ME in: DomainName" in result.stderr
