@@ -324,8 +324,9 @@ def test_api_cors_repeats_the_handlers_own(resources: dict[str, Any]) -> None:
 
 def test_api_is_throttled_and_logged(resources: dict[str, Any]) -> None:
     api = props(resources, "HttpApi")
-    assert api["DefaultRouteSettings"] == {"ThrottlingRateLimit": {"Ref": "ApiRateLimit"},
-                                           "ThrottlingBurstLimit": {"Ref": "ApiBurstLimit"}}
+    assert api["DefaultRouteSettings"] == {
+        "ThrottlingRateLimit": {"Ref": "ApiThrottlingRate"},
+        "ThrottlingBurstLimit": {"Ref": "ApiThrottlingBurst"}}
     assert api["AccessLogSettings"]["DestinationArn"] == {
         "Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
 
