@@ -24,8 +24,9 @@ run: rules site
 	$(PY) -m handler.local_server $(if $(filter reelle,$(HORLOGE)),--horloge-reelle)
 
 lint: install
-	$(PY) -m ruff check shared_rules handler tests
+	$(PY) -m ruff check shared_rules handler tests infra
 	$(PY) -m mypy
+	$(PY) -m mypy --strict infra/deploy.py infra/package.py
 
 ## Install everything and run the whole suite.
 test: install lint rules site

@@ -4,7 +4,14 @@ INFRA_TEMPLATES := infra/template.yaml infra/edge.yaml
 # The SSM SecureString that holds STAFF_TOKEN_HASHES (name:sha256hex,…), read at deploy time.
 STAFF_TOKENS_PARAMETER ?= /preinscription-cap/staff-token-hashes
 
-.PHONY: infra-lint deploy deploy-dry-run sam-present
+.PHONY: infra-lint package deploy deploy-dry-run sam-present
+# The Lambda runtime to build for: `make package PYTHON_VERSION=3.13 ARCHITECTURE=x86_64`.
+PYTHON_VERSION ?= 3.13
+ARCHITECTURE ?= x86_64
+
+## Build build/lambda.zip (pinned runtime dependencies, manylinux wheels) and print its sizes.
+package: install
+	$(PY) infra/package.py --python-version $(PYTHON_VERSION) --architecture $(ARCHITECTURE)
 
 ## Lint every CloudFormation/SAM template.
 infra-lint: install
