@@ -39,11 +39,13 @@ Environ = dict[str, Any]
 
 def banner_html(now: dt.datetime) -> str:
     """The visible demo banner, with the simulated date."""
+    # A named landmark, so that no content stands outside one (axe: region).
     return (
-        '<div class="banniere-demo" role="note"><strong>Démonstration — date simulée.</strong> '
+        '<aside class="banniere-demo" aria-label="Démonstration">'
+        "<strong>Démonstration — date simulée.</strong> "
         f"Le service fonctionne comme si nous étions le {html.escape(date_heure_longue(now))}. "
         "Les dossiers déposés ici restent sur cet ordinateur et ne sont pas transmis au "
-        "Rectorat.</div>"
+        "Rectorat.</aside>"
     )
 
 

@@ -61,7 +61,7 @@ def test_pages_carry_the_demo_banner_in_the_html_sent(stack: str) -> None:
     assert "lundi 2 novembre 2020 à 10 h 00" in page
     assert BANNER_MARKER not in page
     _, _, other = fetch(stack + "sans-marqueur.html")
-    assert other.decode().startswith('<html><body class=x><div class="banniere-demo"')
+    assert other.decode().startswith('<html><body class=x><aside class="banniere-demo"')
 
 
 def test_the_api_answers_on_the_same_origin_with_s3_from_moto(stack: str) -> None:

@@ -1,19 +1,15 @@
-"""Fixtures of the site's tests: the built site, a local server over it, a real browser.
+"""Fixtures of the site's tests: the built site, the server `make run` starts, a real browser.
 
-`site_url` serves build/site from a thread on 127.0.0.1 with the security headers production
-sends, so a page that needs an inline script or another origin fails here as it would there.
-When the local server of `make run` lands, this fixture can start it instead: the tests only
-need a base URL.
+`site_url` is the local server of `make run` (handler.local_server: the built site and the API
+on one origin, the demo banner, the security headers production sends), so a page that needs an
+inline script or another origin fails here as it would there.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,13 +29,6 @@ PAGES = ["index.html", "notice.html", "donnees-personnelles.html", "accessibilit
          "mentions-legales.html", "404.html"]
 #: Phone and desktop widths of the screenshots and accessibility checks.
 WIDTHS = {"telephone": 390, "ordinateur": 1280}
-#: The policy production sends: no inline script or style, nothing from another origin.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-    "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
-    "form-action 'self'", "frame-ancestors 'none'",
-])
-
 #: The commands of `make site` (site/site.mk), run the same way here.
 BUILD_COMMANDS = [
     [sys.executable, "-m", "shared_rules", "render-site"],
@@ -63,30 +52,18 @@ def built_site() -> Path:
     return build_site()
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "same-origin")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    """Base URL (ending in /) of a local HTTP server over the built site."""
-    handler = functools.partial(_Handler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """Base URL (ending in /) of the local server of `make run`, on the demo clock."""
+    from handler.local_server import LocalStack
+
+    stack = LocalStack(site_dir=built_site, port=0)
+    url = stack.start()
+    stack.serve_in_background()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        yield url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+        stack.stop()
 
 
 @pytest.fixture(scope="session")
