@@ -9,8 +9,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 import shared_rules
+from handler import confirmation_pdf, registrations
 from handler import messages as msg
-from handler import registrations
 from handler.errors import ApiError
 from handler.numero import canonical, display
 from handler.storage import DossierStore, Stored
@@ -128,6 +128,18 @@ def submit() -> Response:
 def consult(numero: str) -> Response:
     """The dossier, for its owner (number + birth date in X-Date-Naissance)."""
     return _respond(_owned(numero).body, 200)
+
+
+@bp.get("/<numero>/confirmation.pdf")
+def confirmation(numero: str) -> Response:
+    """The confirmation of registration to print, sign and post (A4 PDF), for its owner."""
+    record = _owned(numero).body
+    session = _session()
+    response = Response(confirmation_pdf.render(record, session), mimetype="application/pdf")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{confirmation_pdf.filename(record, session)}"')
+    return response
 
 
 @bp.put("/<numero>")

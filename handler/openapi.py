@@ -166,6 +166,20 @@ DOCUMENT: dict[str, Any] = {
                 "503": _UNAVAILABLE,
             },
         }},
+        "/api/dossiers/{numero}/confirmation.pdf": {"get": {
+            "summary": "La confirmation d'inscription à imprimer, signer et envoyer (PDF A4)",
+            "parameters": [_NUMERO, _DATE_NAISSANCE],
+            "responses": {
+                "200": {"description": "Le PDF (Cache-Control: no-store), téléchargé sous le "
+                                       "nom de l'en-tête Content-Disposition",
+                        "headers": {"Content-Disposition": {"schema": _STRING}},
+                        "content": {"application/pdf": {
+                            "schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
+                "400": _error("En-tête X-Date-Naissance manquant"),
+                "404": _error("Numéro ou date de naissance inconnus"),
+                "503": _UNAVAILABLE,
+            },
+        }},
         "/api/dossiers/{numero}": {
             "get": {
                 "summary": "Consulter son dossier",
