@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint rules soak clean
+.PHONY: run test install lint rules soak bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ test: install lint rules site
 ## of S3 calls failing), printing what they measured.
 soak: install
 	$(PY) -m pytest -m soak -s -q tests/perf
+
+## What a submission costs against a bare S3 put, validation, imports, page weight:
+## prints a table and writes tests/perf/RESULTS.md.
+bench: install site
+	$(PY) -m tests.perf.bench
 
 # Each part of the project may add its own targets (site/site.mk, infra/infra.mk…).
 -include $(wildcard */*.mk)

@@ -1,0 +1,211 @@
+"""`make bench`: what a submission costs, measured against a bare S3 round trip in the same run.
+
+Prints one table and writes it to tests/perf/RESULTS.md with a description of the machine:
+- POST /api/dossiers through the real WSGI server (waitress) and moto's S3 server: median and
+  p99 latency, throughput with 8 clients; the same for a bare boto3 put_object of the same JSON
+  to the same endpoint, and the ratio (with the S3 calls one submission makes);
+- validation alone per dossier (µs) and its share of a submission;
+- the Lambda entry point's import time next to `import boto3` alone;
+- the form page's weight (HTML + CSS + JS, gzip) and request count.
+
+    python -m tests.perf.bench [--submissions 300] [--out tests/perf/RESULTS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import shared_rules
+from handler.local_server import LocalStack
+from tests.factories import ROOT, make_dossier
+from tests.perf.test_load import dossier_for
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def post(url: str, body: dict[str, Any]) -> float:
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data,
+                                     headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+        assert response.status == 201, response.status
+    return time.perf_counter() - started
+
+
+def measure_submissions(stack: LocalStack, count: int) -> dict[str, Any]:
+    url = stack.url + "api/dossiers"  # type: ignore[attr-defined]
+    calls: list[str] = []
+    stack.s3.meta.events.register("before-send.s3", lambda **kw: calls.append(kw["request"].method))
+    post(url, dossier_for(10**6, "echauffement@exemple.fr"))  # warm-up, not counted
+    calls.clear()
+    post(url, dossier_for(10**6 + 1, "mesure@exemple.fr"))
+    round_trips = len(calls)
+    methods = ", ".join(calls)
+    latencies = [post(url, dossier_for(i, f"b{i}@exemple.fr")) for i in range(count)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda i: post(url, dossier_for(count + i, f"c{i}@exemple.fr")),
+                      range(count)))
+    throughput = count / (time.perf_counter() - started)
+    return {"median": statistics.median(latencies), "p99": percentile(latencies, 0.99),
+            "throughput": throughput, "round_trips": round_trips, "methods": methods}
+
+
+def measure_bare_puts(stack: LocalStack, count: int, body: bytes) -> dict[str, float]:
+    s3, bucket = stack.s3, stack.bucket
+
+    def put(i: int) -> float:
+        started = time.perf_counter()
+        s3.put_object(Bucket=bucket, Key=f"bench/{i}.json", Body=body,
+                      ContentType="application/json")
+        return time.perf_counter() - started
+
+    put(-1)
+    latencies = [put(i) for i in range(count)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(put, range(count, 2 * count)))
+    throughput = count / (time.perf_counter() - started)
+    return {"median": statistics.median(latencies), "p99": percentile(latencies, 0.99),
+            "throughput": throughput}
+
+
+def measure_validation() -> float:
+    dossier = make_dossier()
+    runs = 2000
+    return min(timeit.repeat(lambda: shared_rules.load(dossier), number=runs, repeat=3)) / runs
+
+
+def import_seconds(statement: str, runs: int = 5) -> float:
+    env = {**os.environ, "INSCRIPTION_ENV": "test", "AWS_DEFAULT_REGION": "eu-west-3"}
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    samples = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                    check=True, env=env, cwd=ROOT).stdout) for _ in range(runs)]
+    return statistics.median(samples)
+
+
+def page_weight(site: Path, page: str) -> tuple[int, int] | None:
+    """(gzip bytes, requests) of a built page with its stylesheets and scripts."""
+    html_file = site / page
+    if not html_file.is_file():
+        return None
+    html = html_file.read_text(encoding="utf-8")
+    assets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
+    assets += re.findall(r'<script[^>]+src="([^"]+)"', html)
+    files = [html_file] + [site / a.split("?")[0] for a in assets
+                           if not a.startswith(("http:", "https:", "//"))]
+    return sum(len(gzip.compress(f.read_bytes(), 6)) for f in files if f.is_file()), len(files)
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in
+                  Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "?")
+    memory = next((int(line.split()[1]) // (1024 * 1024) for line in
+                   Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return (f"{os.cpu_count()} cores ({model}), {memory} GiB, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
+
+
+def run(submissions: int, out: Path | None) -> str:
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" notes
+    with tempfile.TemporaryDirectory() as tmp:
+        site = ROOT / "build" / "site"
+        if not (site / "index.html").is_file():
+            site = Path(tmp)
+            (site / "index.html").write_text("<html><body></body></html>", encoding="utf-8")
+        stack = LocalStack(site_dir=site, port=0)
+        stack.url = stack.start()  # type: ignore[attr-defined]
+        stack.serve_in_background()
+        try:
+            submit = measure_submissions(stack, submissions)
+            record = stack.s3.get_object(
+                Bucket=stack.bucket,
+                Key=stack.s3.list_objects_v2(Bucket=stack.bucket,
+                                             Prefix="dossiers/")["Contents"][0]["Key"])
+            bare = measure_bare_puts(stack, submissions, record["Body"].read())
+        finally:
+            stack.stop()
+    validation = measure_validation()
+    boto3_import = import_seconds("import boto3")
+    entry_import = import_seconds("import handler.lambda_function")
+    weight = page_weight(ROOT / "build" / "site", "formulaire.html")
+
+    ms = 1000
+    rows = [
+        ("POST /api/dossiers (waitress + moto S3 server)",
+         f"{submit['median'] * ms:.1f} ms", f"{submit['p99'] * ms:.1f} ms",
+         f"{submit['throughput']:.0f} /s"),
+        ("bare boto3 put_object, same JSON, same endpoint",
+         f"{bare['median'] * ms:.1f} ms", f"{bare['p99'] * ms:.1f} ms",
+         f"{bare['throughput']:.0f} /s"),
+    ]
+    ratio = submit["median"] / bare["median"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine()}. Measured by `make bench` ({submissions} sequential submissions "
+        f"for latency, {submissions} more from 8 threads for throughput).",
+        "",
+        "| measure | median | p99 | throughput |",
+        "| --- | --- | --- | --- |",
+        *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
+        "",
+        f"- A submission costs **{ratio:.1f}×** a bare S3 put; it makes "
+        f"**{submit['round_trips']}** S3 calls ({submit['methods']}), so the ratio per S3 "
+        f"round trip is "
+        f"**{ratio / submit['round_trips']:.2f}**.",
+        f"- Validation alone (`shared_rules.load`): **{validation * 1e6:.0f} µs** per dossier, "
+        f"{validation / submit['median']:.1%} of a submission.",
+        f"- Cold imports (median of 5 fresh interpreters): `import boto3` "
+        f"**{boto3_import * ms:.0f} ms**; `import handler.lambda_function` (builds the app) "
+        f"**{entry_import * ms:.0f} ms**, {entry_import / boto3_import:.1f}× boto3 alone.",
+        (f"- The form page (`formulaire.html` with its CSS and JS): **{weight[0] / 1024:.1f} KB** "
+         f"gzip in **{weight[1]}** requests." if weight else
+         "- The form page is not built yet (`make site`): no weight measured."),
+        "",
+        "moto's server stands in for S3 on the same machine: absolute figures are this machine's,"
+        " the ratios are what carries over.",
+        "",
+    ]
+    text = "\n".join(lines)
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.perf.bench")
+    parser.add_argument("--submissions", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    print(run(args.submissions, args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

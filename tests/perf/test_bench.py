@@ -1,0 +1,16 @@
+"""The benchmark itself keeps working (a tiny run in the default suite; `make bench` for real)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.perf import bench
+
+
+def test_a_tiny_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    text = bench.run(10, out)
+    assert out.read_text(encoding="utf-8") == text
+    for figure in ("POST /api/dossiers", "bare boto3 put_object", "S3 calls", "Validation alone",
+                   "import boto3", "import handler.lambda_function", "Machine:"):
+        assert figure in text
