@@ -20,6 +20,17 @@ from shared_rules.window import late_return_message, late_return_start
 
 A_CONFIRMER = "à confirmer"
 
+# The place-name rule of `schemas._LIEU` for the browser (ECMAScript, flag `u`): Python's `\w`
+# is a letter, a digit or `_`, and `schemas.Lieu` refuses `_`; spaces are already folded to one.
+# Checked against the server's on a corpus (tests/shared_rules/test_export_motifs.py).
+LIEU_PATTERN_JS = r"^[\p{L}\p{N}][\p{L}\p{N} '’.()\-]*$"
+
+
+def _ecmascript(pattern: str) -> str:
+    r"""A pattern of the schemas as ECMAScript (flag `u`) reads it the same way: Python's `\d`
+    is any Unicode decimal digit, ECMAScript's only 0-9."""
+    return pattern.replace(r"\d", r"\p{Nd}")
+
 
 def _plain(obj: Any) -> Any:
     return dataclasses.asdict(obj)
@@ -108,11 +119,16 @@ def export_rules(session: Session) -> dict[str, Any]:
             "prenoms": schemas.PRENOMS_MAX,
             "liste": schemas.LISTE_MAX,
             "date_naissance_min": schemas.DATE_NAISSANCE_MIN.isoformat(),
+            "code": schemas.CODE_MAX,
         },
+        # ECMAScript patterns (flag `u`) of the browser's checks, each the server's own rule.
         "motifs": {
             "nom": NAME_PATTERN_JS,
-            "code_postal": schemas._CODE_POSTAL.pattern,
-            "telephone": schemas._TELEPHONE.pattern,
+            "lieu": LIEU_PATTERN_JS,
+            "code_postal": _ecmascript(schemas._CODE_POSTAL.pattern),
+            "telephone": _ecmascript(schemas._TELEPHONE.pattern),
+            "departement": _ecmascript(schemas._DEPARTEMENT.pattern),
+            "caracteres_interdits": schemas._FORBIDDEN_IN_TEXT.pattern,
         },
         "messages": {
             name: value for name, value in vars(messages).items()
