@@ -11,9 +11,11 @@ from flask import Flask, Response, g, request
 from flask_cors import CORS
 
 import shared_rules
-from handler import dossiers, errors, openapi, session_info
+from handler import dossiers, errors, openapi, rappel, session_info
 from handler.clock import CalendarClock
 from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
+from handler.mail import make_sender
+from handler.notifications import Notifier
 from handler.storage import DossierStore
 
 log = logging.getLogger("handler.requests")
@@ -34,8 +36,11 @@ def _make_s3_client(region: str) -> Any:
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None,
-               clock: CalendarClock | None = None) -> Flask:
+               ses_client: Any = None, clock: CalendarClock | None = None) -> Flask:
     """Build the app: defaults, then environment variables, then `config`.
+
+    `s3_client` and `ses_client` replace the boto3 clients the app would build (tests, the
+    local run); the SES client is only used when MAIL_FROM is set and MAIL_OUTBOX_DIR is not.
 
     Refuses to start (ConfigError) on an unknown session, a simulated clock in production, or,
     in production, while a fact candidates rely on is still unconfirmed in the session data.
@@ -56,18 +61,26 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["inscription_session"] = session
     app.extensions["calendar_clock"] = clock or CalendarClock(settings["INSCRIPTION_NOW"])
-    app.extensions["dossier_store"] = DossierStore(
+    store = DossierStore(
         s3_client if s3_client is not None else _make_s3_client(settings["AWS_REGION"]),
         settings["DOSSIERS_BUCKET"],
+    )
+    app.extensions["dossier_store"] = store
+    app.extensions["notifier"] = Notifier(
+        store, make_sender(settings, ses_client=ses_client), session=session,
+        site_url=settings["SITE_URL"],
     )
 
     if settings["SITE_ORIGIN"]:
         CORS(app, resources={r"/api/*": {"origins": [settings["SITE_ORIGIN"]]}},
-             allow_headers=ALLOWED_HEADERS, expose_headers=["ETag", "Retry-After"],
+             allow_headers=ALLOWED_HEADERS,
+             expose_headers=["ETag", "Retry-After", "Content-Disposition"],
              methods=["GET", "POST", "PUT"], max_age=600)
 
     errors.init_app(app)
     app.register_blueprint(session_info.bp)
+    rappel.init_app(app)
+    app.register_blueprint(rappel.bp)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(openapi.bp)
 

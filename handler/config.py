@@ -25,6 +25,18 @@ DEFAULTS: dict[str, Any] = {
     # The AWS region of the bucket (the endpoint itself comes from boto3's own
     # AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL).
     "AWS_REGION": "eu-west-3",
+    # The confirmation emails' sender, e.g. "Rectorat de Limoges <ne-pas-repondre@…>", an
+    # identity verified in Amazon SES (same region). Empty: no email is sent.
+    "MAIL_FROM": "",
+    # dev and test only: write each email as a .eml file in this folder instead of sending it
+    # through SES (the local run uses build/outbox).
+    "MAIL_OUTBOX_DIR": "",
+    # The site's address, for the links in the emails; empty: SITE_ORIGIN.
+    "SITE_URL": "",
+    # The request header that carries the client's address when a proxy stands in front (the
+    # rate limit of POST /api/dossiers/rappel), e.g. CloudFront-Viewer-Address; empty: the
+    # connection's own address.
+    "CLIENT_IP_HEADER": "",
 }
 
 # Flask's own limit: bodies over 1 MB are refused with 413 before they are parsed.
@@ -48,6 +60,10 @@ def load_config(overrides: Mapping[str, Any] | None = None, *,
     if config["INSCRIPTION_ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"INSCRIPTION_ENV must be one of {', '.join(ENVIRONMENTS)}")
     config["INSCRIPTION_NOW"] = _parse_now(config["INSCRIPTION_NOW"], config["INSCRIPTION_ENV"])
+    if config["MAIL_OUTBOX_DIR"] and config["INSCRIPTION_ENV"] == "production":
+        raise ConfigError("MAIL_OUTBOX_DIR is refused in production: emails go through SES")
+    if not config["SITE_URL"]:
+        config["SITE_URL"] = config["SITE_ORIGIN"]
     return config
 
 

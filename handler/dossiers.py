@@ -9,9 +9,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 import shared_rules
-from handler import confirmation_pdf, registrations
 from handler import messages as msg
+from handler import registrations
 from handler.errors import ApiError
+from handler.notifications import Notifier
 from handler.numero import canonical, display
 from handler.storage import DossierStore, Stored
 from shared_rules.dates_fr import date_heure_longue
@@ -32,6 +33,11 @@ def _session() -> Session:
 def _store() -> DossierStore:
     store: DossierStore = current_app.extensions["dossier_store"]
     return store
+
+
+def _notifier() -> Notifier:
+    notifier: Notifier = current_app.extensions["notifier"]
+    return notifier
 
 
 def _now() -> dt.datetime:
@@ -71,8 +77,9 @@ def _require_open_registry() -> None:
         destinataire=session.destinataire))
 
 
-def dossier_payload(record: dict[str, Any], session: Session) -> dict[str, Any]:
-    """What the candidate sees of a stored dossier."""
+def dossier_payload(record: dict[str, Any], session: Session, *,
+                    courriel: str) -> dict[str, Any]:
+    """What the candidate sees of a stored dossier, with its confirmation email's status."""
     late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["cree_le"]), session)
     return {
         "numero": display(record["numero"]),
@@ -83,11 +90,12 @@ def dossier_payload(record: dict[str, Any], session: Session) -> dict[str, Any]:
         "pieces": shared_rules.required_pieces(record["dossier"]),
         "retour_tardif": late,
         "message_retour_tardif": shared_rules.late_return_message(session) if late else None,
+        "courriel": courriel,
     }
 
 
-def _respond(record: dict[str, Any], status: int) -> Response:
-    response = jsonify(dossier_payload(record, _session()))
+def _respond(record: dict[str, Any], status: int, *, courriel: str) -> Response:
+    response = jsonify(dossier_payload(record, _session(), courriel=courriel))
     response.status_code = status
     response.headers["ETag"] = f'"v{record["version"]}"'
     return response
@@ -121,18 +129,31 @@ def submit() -> Response:
         _store(), dossier, session=_session(), now=_now(), idempotency_key=key,
         body_fingerprint=registrations.fingerprint(body),
     )
-    return _respond(outcome.record, 201 if outcome.created else 200)
+    # Stored first, then the email: a failed email never loses the dossier. A retry that
+    # finds the dossier sends the email only if it is still owed.
+    notifier = _notifier()
+    if outcome.created:
+        courriel = notifier.confirm(outcome.record)
+    else:
+        courriel = notifier.status(outcome.record)
+    return _respond(outcome.record, 201 if outcome.created else 200, courriel=courriel)
 
 
 @bp.get("/<numero>")
 def consult(numero: str) -> Response:
-    """The dossier, for its owner (number + birth date in X-Date-Naissance)."""
-    return _respond(_owned(numero).body, 200)
+    """The dossier, for its owner (number + birth date in X-Date-Naissance); an owed
+    confirmation email is sent again on the way."""
+    record = _owned(numero).body
+    return _respond(record, 200, courriel=_notifier().status(record))
 
 
 @bp.get("/<numero>/confirmation.pdf")
 def confirmation(numero: str) -> Response:
     """The confirmation of registration to print, sign and post (A4 PDF), for its owner."""
+    # Imported here: fpdf2 (with Pillow and fontTools) takes about 0.25 s to import, which
+    # only the requests for a PDF should pay, not every Lambda cold start.
+    from handler import confirmation_pdf
+
     record = _owned(numero).body
     session = _session()
     response = Response(confirmation_pdf.render(record, session), mimetype="application/pdf")
@@ -154,4 +175,4 @@ def modify(numero: str) -> Response:
         expected = int(found.group(1))
     record = registrations.modify(_store(), stored, dossier, session=_session(), now=_now(),
                                   expected_version=expected)
-    return _respond(record, 200)
+    return _respond(record, 200, courriel=_notifier().confirm(record))

@@ -51,3 +51,20 @@ ERREUR_INTERNE = (
 )
 RESSOURCE_INTROUVABLE = "Cette adresse n'existe pas."
 METHODE_NON_AUTORISEE = "Cette opération n'est pas possible à cette adresse."
+RAPPEL_DEMANDE = (
+    "Si un dossier correspond à ces nom, prénom et date de naissance, son numéro d'inscription "
+    "vient d'être envoyé à l'adresse électronique indiquée dans ce dossier. Consultez votre "
+    "messagerie, y compris les courriers indésirables. Si rien n'arrive dans l'heure, vérifiez "
+    "votre saisie et recommencez, ou contactez le {destinataire}."
+)
+RAPPEL_PRENOM_OBLIGATOIRE = (
+    "Indiquez votre premier prénom, tel qu'il figure à l'état civil."
+)
+TROP_DE_DEMANDES = (
+    "Trop de demandes depuis votre connexion. Patientez quelques minutes, puis réessayez."
+)
+COURRIEL_INDISPONIBLE = (
+    "L'envoi de courriels n'est pas disponible sur ce service : pour retrouver votre numéro "
+    "d'inscription, contactez le {destinataire}."
+)
+DEMANDE_INVALIDE = "Votre demande comporte des erreurs : corrigez les champs signalés."

@@ -78,8 +78,24 @@ DOSSIER_ENREGISTRE = _object({
     "pieces": {"type": "array", "items": {"$ref": "#/components/schemas/Piece"}},
     "retour_tardif": {"type": "boolean"},
     "message_retour_tardif": _NULLABLE_STRING,
+    "courriel": {"enum": ["envoye", "echec", "desactive"],
+                 "description": "Courriel de confirmation de la version actuelle : envoyé, en "
+                                "échec (il sera renvoyé à la prochaine consultation) ou "
+                                "désactivé (service sans envoi de courriels)"},
 }, ["numero", "version", "cree_le", "modifie_le", "dossier", "pieces", "retour_tardif",
-    "message_retour_tardif"])
+    "message_retour_tardif", "courriel"])
+
+RAPPEL = _object({
+    "nom_naissance": {**_STRING, "maxLength": schemas.NOM_MAX,
+                      "description": "Nom de naissance, tel qu'à l'état civil"},
+    "prenom": {**_STRING, "maxLength": schemas.NOM_MAX,
+               "description": "Premier prénom, tel qu'à l'état civil"},
+    "date_naissance": {**_STRING, "format": "date"},
+}, ["nom_naissance", "prenom", "date_naissance"])
+
+RAPPEL_ACCEPTE = _object({"message": {**_STRING, "description": "Le même message, qu'un "
+                                                                "dossier existe ou non"}},
+                         ["message"])
 
 ERREUR = _object({
     "code": {**_STRING, "description": "Code stable : dossier_invalide, deja_inscrit, "
@@ -166,6 +182,24 @@ DOCUMENT: dict[str, Any] = {
                 "503": _UNAVAILABLE,
             },
         }},
+        "/api/dossiers/rappel": {"post": {
+            "summary": "J'ai perdu mon numéro : l'envoyer à l'adresse électronique du dossier",
+            "description": "Même réponse 202, qu'un dossier corresponde ou non. Limité par "
+                           "client (429) et par identité (rien n'est envoyé au-delà, même "
+                           "réponse).",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Rappel"}}}},
+            "responses": {
+                "202": _json("Demande prise en compte", "RappelAccepte"),
+                "400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
+                "415": _error("Content-Type autre que JSON"),
+                "422": _error("Demande invalide : erreurs par champ (demande_invalide)"),
+                "429": {**_error("Trop de demandes depuis ce client (trop_de_requetes)"),
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+                "503": _error("Courriels désactivés (courriel_indisponible) ou stockage "
+                              "indisponible"),
+            },
+        }},
         "/api/dossiers/{numero}/confirmation.pdf": {"get": {
             "summary": "La confirmation d'inscription à imprimer, signer et envoyer (PDF A4)",
             "parameters": [_NUMERO, _DATE_NAISSANCE],
@@ -190,7 +224,8 @@ DOCUMENT: dict[str, Any] = {
                               "503": _UNAVAILABLE},
             },
             "put": {
-                "summary": "Modifier son dossier (nouvelle version)",
+                "summary": "Modifier son dossier (nouvelle version), avec un courriel de "
+                           "confirmation",
                 "parameters": [_NUMERO, _DATE_NAISSANCE,
                                {"name": "If-Match", "in": "header", "required": False,
                                 "schema": _STRING,
@@ -210,6 +245,8 @@ DOCUMENT: dict[str, Any] = {
         "Dossier": DOSSIER_SCHEMA,
         "Piece": PIECE,
         "DossierEnregistre": DOSSIER_ENREGISTRE,
+        "Rappel": RAPPEL,
+        "RappelAccepte": RAPPEL_ACCEPTE,
         "Erreur": ERREUR,
         "EtatSession": SESSION_STATE,
     }},

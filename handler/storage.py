@@ -4,6 +4,8 @@ Layout in the bucket (see the README):
     dossiers/<numero>.json                 the dossier: current version and its history
     identites/<session>/<sha256>.json      one per person and session: which number they hold
     idempotence/<sha256 of the key>.json   a submission's Idempotency-Key: body hash and number
+    courriels/<numero>.json                the confirmation email of a dossier: status, attempts
+    rappels/<session>/<sha256>.json        a person's recent number reminders (rate limit)
 
 Nothing is overwritten by a concurrent writer: creations use `IfNoneMatch="*"`, updates
 `IfMatch=<ETag>`. Real S3 may answer 409 ConditionalRequestConflict to a conditional write racing
@@ -23,6 +25,8 @@ from botocore.exceptions import ClientError
 DOSSIERS = "dossiers/"
 IDENTITES = "identites/"
 IDEMPOTENCE = "idempotence/"
+COURRIELS = "courriels/"
+RAPPELS = "rappels/"
 CONFLICT_RETRIES = 3
 
 
@@ -169,3 +173,44 @@ class DossierStore:
             if existing is None:
                 raise
             return existing
+
+    # -- confirmation emails -------------------------------------------------------------------
+    @staticmethod
+    def mail_status_key(numero: str) -> str:
+        return f"{COURRIELS}{numero}.json"
+
+    def mail_status(self, numero: str) -> Stored | None:
+        """The record of a dossier's confirmation email, or None if none was ever tried."""
+        return self._get(self.mail_status_key(numero))
+
+    def record_mail_status(self, numero: str, content: dict[str, Any], *,
+                           etag: str | None = None, new: bool = False) -> None:
+        """Write the email's record: over anything, or only if still at `etag` / still absent
+        (`new`); WriteConflict when another request recorded meanwhile."""
+        self._put(self.mail_status_key(numero), content, if_none_match=new, if_match=etag)
+
+    def mail_status_numeros(self) -> list[str]:
+        """The numbers of every dossier whose email has a record (for the retry command)."""
+        paginator = self.client.get_paginator("list_objects_v2")
+        return [obj["Key"][len(COURRIELS):-len(".json")]
+                for page in paginator.paginate(Bucket=self.bucket, Prefix=COURRIELS)
+                for obj in page.get("Contents", [])]
+
+    # -- number reminders ------------------------------------------------------------------------
+    def identity_claim(self, session: str, identity: str) -> Stored | None:
+        """A person's claim (which number they hold), or None."""
+        return self._get(self.identity_claim_key(session, identity))
+
+    @staticmethod
+    def reminder_key(session: str, identity: str) -> str:
+        return f"{RAPPELS}{session}/{identity}.json"
+
+    def reminders(self, session: str, identity: str) -> Stored | None:
+        return self._get(self.reminder_key(session, identity))
+
+    def record_reminders(self, session: str, identity: str, content: dict[str, Any], *,
+                         etag: str | None) -> None:
+        """Write a person's reminder record if unchanged since read (`etag`, or absent when
+        None); WriteConflict if a concurrent request wrote it first."""
+        self._put(self.reminder_key(session, identity), content, if_none_match=etag is None,
+                  if_match=etag)

@@ -1,9 +1,10 @@
-"""Fixtures for the handler: S3 from moto, in-process and over real HTTP, and the app on it."""
+"""Fixtures for the handler: S3 and SES from moto, in-process and over real HTTP, and the app."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -21,6 +22,9 @@ BUCKET = "dossiers-test"
 REGION = "eu-west-3"
 # Inside the 2020 window (Paris time), before the 18 November return deadline.
 DEMO_NOW = "2020-11-02T10:00:00+01:00"
+MAIL_FROM = "Rectorat de Limoges <ne-pas-repondre@preinscription.test>"
+MAIL_FROM_ADDRESS = "ne-pas-repondre@preinscription.test"
+SITE_URL = "https://preinscription.test/"
 
 
 @pytest.fixture(autouse=True)
@@ -31,8 +35,10 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION,
     }.items():
         monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "INSCRIPTION_ENV",
-                 "INSCRIPTION_NOW", "INSCRIPTION_SESSION", "DOSSIERS_BUCKET", "SITE_ORIGIN"):
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
+                 "AWS_ENDPOINT_URL_SES", "INSCRIPTION_ENV", "INSCRIPTION_NOW",
+                 "INSCRIPTION_SESSION", "DOSSIERS_BUCKET", "SITE_ORIGIN", "SITE_URL", "MAIL_FROM",
+                 "MAIL_OUTBOX_DIR", "CLIENT_IP_HEADER"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -77,12 +83,13 @@ def s3(s3_endpoint: str | None) -> Any:
 
 
 def build_app(s3: Any, s3_endpoint: str | None, *, clock: CalendarClock | None = None,
-              **config: Any) -> Flask:
-    """The app on the mock: given the client in-process, building its own in server mode."""
+              ses: Any = None, **config: Any) -> Flask:
+    """The app on the mock: given the clients in-process, building its own in server mode."""
     settings = {"INSCRIPTION_ENV": "test", "DOSSIERS_BUCKET": BUCKET,
                 "INSCRIPTION_NOW": DEMO_NOW, **config}
-    client = s3 if s3_endpoint is None else None
-    app = create_app(settings, s3_client=client, clock=clock)
+    in_process = s3_endpoint is None
+    app = create_app(settings, s3_client=s3 if in_process else None,
+                     ses_client=ses if in_process else None, clock=clock)
     app.testing = True
     return app
 
@@ -103,6 +110,52 @@ def frozen_app(s3: Any, s3_endpoint: str | None) -> Any:
     def make(instant: str) -> Flask:
         return build_app(s3, s3_endpoint, clock=FrozenClock(dt.datetime.fromisoformat(instant)))
     return make
+
+
+@pytest.fixture
+def ses(s3_endpoint: str | None, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A boto3 SES client on the mock, with the sender's identity verified (SES refuses to send
+    from an unverified one). In server mode the app finds the mock through boto3's own
+    AWS_ENDPOINT_URL_SES."""
+    client = boto3.client("ses", region_name=REGION, endpoint_url=s3_endpoint)
+    client.verify_email_identity(EmailAddress=MAIL_FROM_ADDRESS)
+    if s3_endpoint is not None:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SES", s3_endpoint)
+    return client
+
+
+@pytest.fixture
+def mail_app(s3: Any, s3_endpoint: str | None, ses: Any) -> Flask:
+    """The app with confirmation emails sent through moto's SES."""
+    return build_app(s3, s3_endpoint, ses=ses, MAIL_FROM=MAIL_FROM, SITE_URL=SITE_URL)
+
+
+@dataclass(frozen=True)
+class SentMail:
+    """An email moto's SES accepted (its body is the HTML part when there is one)."""
+
+    source: str
+    to: list[str]
+    subject: str
+    body: str
+
+
+@pytest.fixture
+def sent_mail(s3_endpoint: str | None) -> Callable[[], list[SentMail]]:
+    """Reads back what moto's SES sent: from its backend in-process, from
+    /moto-api/data.json in server mode."""
+    def read() -> list[SentMail]:
+        if s3_endpoint is None:
+            from moto.core import DEFAULT_ACCOUNT_ID
+            from moto.ses.models import ses_backends
+
+            return [SentMail(m.source, list(m.destinations["ToAddresses"]), m.subject, m.body)
+                    for m in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages]
+        data = requests.get(f"{s3_endpoint}/moto-api/data.json", timeout=5).json()
+        return [SentMail(m["source"], list(m["destinations"]["ToAddresses"]), m["subject"],
+                         m["body"])
+                for m in data.get("ses", {}).get("Message", [])]
+    return read
 
 
 def read_dossier(s3: Any, numero: str) -> dict[str, Any]:

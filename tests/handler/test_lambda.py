@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import subprocess
 import sys
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from tests.factories import make_dossier
+from tests.factories import ROOT, make_dossier
 from tests.handler.conftest import BUCKET, read_dossier
 
 
@@ -91,6 +92,26 @@ def test_headers_and_query_string_reach_the_app(entry: ModuleType) -> None:
         body=json.dumps(make_dossier())))
     assert retried["statusCode"] == 200
     assert json.loads(retried["body"])["numero"] == numero
+
+
+def test_the_confirmation_pdf_comes_back_base64_encoded(entry: ModuleType) -> None:
+    created = invoke(entry, make_v2_event(
+        method="POST", path="/api/dossiers", headers={"content-type": "application/json"},
+        body=json.dumps(make_dossier())))
+    numero = json.loads(created["body"])["numero"]
+    response = invoke(entry, make_v2_event(path=f"/api/dossiers/{numero}/confirmation.pdf",
+                                           headers={"x-date-naissance": "1998-05-17"}))
+    assert response["statusCode"] == 200
+    assert response["isBase64Encoded"] is True
+    assert response["headers"]["content-type"] == "application/pdf"
+    assert response["headers"]["cache-control"] == "no-store"
+    assert base64.b64decode(response["body"]).startswith(b"%PDF-")
+
+
+def test_a_cold_start_does_not_import_the_pdf_library() -> None:
+    code = ("import sys, handler.app, handler.dossiers; "
+            "assert 'fpdf' not in sys.modules, 'fpdf imported at start'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def test_session_state_through_lambda(entry: ModuleType) -> None:

@@ -1,0 +1,145 @@
+"""The emails' French text, plain and HTML: the confirmation and the number reminder.
+
+The data come from `handler.recapitulatif`, like the PDF's, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from handler import recapitulatif
+from handler.mail import Courriel
+from shared_rules.dates_fr import date_heure_longue
+from shared_rules.session import Session
+
+CREATION, MODIFICATION = "creation", "modification"
+
+
+def _examen(session: Session) -> str:
+    return (f"{session.examen_code} (académie de {session.academie_libelle}, session "
+            f"{session.session})")
+
+
+def _site(site_url: str) -> str:
+    """The end of a sentence naming the site: the address last, with no full stop after it,
+    so that mail programs don't take the stop into the link."""
+    return f"sur le site : {site_url}" if site_url else "sur le site de pré-inscription."
+
+
+def _steps(record: Mapping[str, Any], session: Session, site_url: str) -> list[str]:
+    retour = recapitulatif.retour(record, session)
+    return [
+        "Imprimez votre confirmation d'inscription (PDF), avec votre numéro et votre date de "
+        f"naissance, {_site(site_url)}",
+        "Vérifiez-la : le diplôme sera établi selon votre saisie. Datez-la et signez-la.",
+        "Envoyez-la avec les pièces ci-dessous, le plus rapidement possible et au plus tard le "
+        f"{retour.date_limite}, à l'adresse suivante :",
+    ]
+
+
+def _closing(session: Session) -> str:
+    return ("Ce message vous est envoyé automatiquement : n'y répondez pas. Pour toute question, "
+            f"contactez le {session.destinataire}.")
+
+
+def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
+                 motif: str) -> Courriel:
+    """The email sent when a dossier is created (motif CREATION) or modified (MODIFICATION)."""
+    numero = recapitulatif.numero(record)
+    if motif == CREATION:
+        objet = f"Votre pré-inscription au {session.examen_code} est enregistrée — n° {numero}"
+        intro = f"Votre pré-inscription au {_examen(session)} est enregistrée."
+    else:
+        objet = f"Votre dossier de pré-inscription au {session.examen_code} a été modifié — " \
+                f"n° {numero}"
+        intro = (f"Votre dossier de pré-inscription au {_examen(session)} a été modifié le "
+                 f"{recapitulatif.modifie_le(record)} (version {record['version']}). Imprimez "
+                 "la nouvelle confirmation : elle remplace la précédente.")
+    garde = ("Notez-le soigneusement : avec votre date de naissance, il vous permet de consulter "
+             f"ou de modifier votre dossier jusqu'au {date_heure_longue(session.cloture)}.")
+    retour = recapitulatif.retour(record, session)
+    steps = _steps(record, session, site_url)
+    pieces = recapitulatif.pieces(record)
+    sections = recapitulatif.sections(record, session)
+    notes = [n for n in (retour.adresse_a_confirmer, retour.message_retour_tardif) if n]
+
+    text = [
+        "Bonjour,", "", intro, "",
+        f"Votre numéro d'inscription : {numero}", garde, "",
+        "CE QU'IL VOUS RESTE À FAIRE",
+        *(f"{i}. {step}" for i, step in enumerate(steps, 1)),
+        *(f"   {line}" for line in retour.adresse),
+        *(f"   {note}" for note in notes), "",
+        "PIÈCES À JOINDRE",
+        *(f"- {piece}" for piece in pieces), "",
+        "RÉCAPITULATIF DE VOTRE DOSSIER",
+    ]
+    for section in sections:
+        text += ["", section.titre, *(f"- {label} : {value}" for label, value in section.lignes)]
+    text += ["", _closing(session), ""]
+
+    e = html.escape
+    body = [
+        "<p>Bonjour,</p>", f"<p>{e(intro)}</p>",
+        f'<p>Votre numéro d\'inscription : <strong style="font-size:1.4em">{e(numero)}</strong>'
+        f"<br>{e(garde)}</p>",
+        "<h2>Ce qu'il vous reste à faire</h2>", "<ol>",
+        *(f"<li>{e(step)}</li>" for step in steps[:-1]),
+        f"<li>{e(steps[-1])}<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}</strong>"
+        + "".join(f"<br>{e(note)}" for note in notes) + "</li>",
+        "</ol>",
+        "<h2>Pièces à joindre</h2>", "<ul>", *(f"<li>{e(piece)}</li>" for piece in pieces),
+        "</ul>",
+        "<h2>Récapitulatif de votre dossier</h2>",
+    ]
+    for section in sections:
+        body += [f"<h3>{e(section.titre)}</h3>", "<ul>",
+                 *(f"<li>{e(label)} : <strong>{e(value)}</strong></li>"
+                   for label, value in section.lignes), "</ul>"]
+    body.append(f"<p><small>{e(_closing(session))}</small></p>")
+    return Courriel(
+        destinataire=record["dossier"]["contact"]["email"],
+        objet=objet,
+        texte="\n".join(text),
+        html=_page(objet, body, site_url=site_url),
+    )
+
+
+def rappel(record: Mapping[str, Any], session: Session, *, site_url: str) -> Courriel:
+    """The email that gives a candidate their number again (POST /api/dossiers/rappel)."""
+    numero = recapitulatif.numero(record)
+    objet = f"Votre numéro d'inscription au {session.examen_code} — n° {numero}"
+    paragraphs = [
+        "Bonjour,",
+        f"Vous avez demandé à recevoir de nouveau votre numéro d'inscription au "
+        f"{_examen(session)}.",
+        f"Votre numéro d'inscription : {numero}",
+        "Avec votre date de naissance, il vous permet de consulter ou de modifier votre dossier "
+        f"et d'imprimer votre confirmation d'inscription {_site(site_url)}",
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre dossier n'a "
+        "pas été modifié.",
+        _closing(session),
+    ]
+    e = html.escape
+    body = [f"<p>{e(p)}</p>" for p in paragraphs]
+    body[2] = (f'<p>Votre numéro d\'inscription : <strong style="font-size:1.4em">{e(numero)}'
+               "</strong></p>")
+    return Courriel(
+        destinataire=record["dossier"]["contact"]["email"],
+        objet=objet,
+        texte="\n\n".join(paragraphs) + "\n",
+        html=_page(objet, body, site_url=site_url),
+    )
+
+
+def _page(title: str, body: list[str], *, site_url: str) -> str:
+    content = "\n".join(body)
+    if site_url:
+        escaped = html.escape(site_url)
+        content = content.replace(escaped, f'<a href="{escaped}">{escaped}</a>')
+    return ('<!doctype html>\n<html lang="fr"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title></head>\n"
+            '<body style="font-family:sans-serif;line-height:1.4">\n'
+            + content + "\n</body></html>\n")
