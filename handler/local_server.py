@@ -30,6 +30,8 @@ from shared_rules.dates_fr import date_heure_longue
 
 DEMO_NOW = "2020-11-02T10:00:00+01:00"
 DEMO_BUCKET = "preinscription-cap-local"
+DEMO_OUTBOX = Path("build/outbox")
+DEMO_MAIL_FROM = "Pré-inscription CAP (démonstration) <ne-pas-repondre@preinscription.localhost>"
 BANNER_MARKER = "<!-- banniere-demo -->"
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 
@@ -115,8 +117,10 @@ class LocalStack:
     """moto's S3 server, the bucket, the handler and the site, served by waitress."""
 
     def __init__(self, *, site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-                 now: str | None = DEMO_NOW) -> None:
+                 now: str | None = DEMO_NOW, outbox: Path | None = None) -> None:
         self.site_dir, self.host, self.port, self.now = site_dir, host, port, now
+        # Where the emails land as .eml files; None: no email.
+        self.outbox = outbox
         self._moto: Any = None
         self.s3: Any = None
         self.bucket = DEMO_BUCKET
@@ -150,8 +154,11 @@ class LocalStack:
                                  VersioningConfiguration={"Status": "Enabled"})
         self.s3, self.bucket = s3, DEMO_BUCKET
 
+        mail = ({"MAIL_FROM": DEMO_MAIL_FROM, "MAIL_OUTBOX_DIR": str(self.outbox)}
+                if self.outbox is not None else {"MAIL_FROM": ""})
         api = create_app({"INSCRIPTION_ENV": "dev", "DOSSIERS_BUCKET": DEMO_BUCKET,
-                          "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": ""}, s3_client=s3)
+                          "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": "", **mail},
+                         s3_client=s3)
         clock = api.extensions["calendar_clock"]
         session = api.extensions["inscription_session"]
 
@@ -164,7 +171,10 @@ class LocalStack:
         self._server = create_server(app, host=self.host, port=self.port, threads=8,
                                      ident="preinscription-cap")
         self.port = int(self._server.effective_port)
-        return f"http://{self.host}:{self.port}/"
+        url = f"http://{self.host}:{self.port}/"
+        # The port is known only now (0 picks a free one): the emails' links point here.
+        api.extensions["notifier"].site_url = url
+        return url
 
     def serve_forever(self) -> None:
         self._server.run()
@@ -191,16 +201,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="utiliser la date réelle (le registre de 2020 est alors fermé)")
     parser.add_argument("--maintenant", default=os.environ.get("INSCRIPTION_NOW", DEMO_NOW),
                         help=f"instant simulé au démarrage, ISO-8601 (par défaut {DEMO_NOW})")
+    parser.add_argument("--courriels", type=Path, default=DEMO_OUTBOX,
+                        help=f"dossier où écrire les courriels (.eml), par défaut {DEMO_OUTBOX}")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's own access log
 
     stack = LocalStack(site_dir=args.site, port=args.port,
-                       now=None if args.horloge_reelle else args.maintenant)
+                       now=None if args.horloge_reelle else args.maintenant,
+                       outbox=args.courriels)
     url = stack.start()
     clock = "date réelle" if args.horloge_reelle else f"date simulée : {args.maintenant}"
     print(f"\nService de pré-inscription lancé sur {url} ({clock}).\n"
           "Stockage : S3 simulé par moto, en mémoire (les dossiers disparaissent à l'arrêt).\n"
+          f"Courriels : écrits dans {args.courriels}/, un fichier .eml par envoi (aucun n'est "
+          "réellement envoyé).\n"
           "Arrêt : Ctrl-C.\n", flush=True)
     try:
         stack.serve_forever()

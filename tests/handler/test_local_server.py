@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import signal
@@ -128,3 +130,30 @@ def test_the_command_prints_its_url_and_stops_cleanly_on_ctrl_c(site_dir: Path) 
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_emails_land_in_the_outbox_folder_with_links_to_the_local_site(
+    site_dir: Path, tmp_path: Path,
+) -> None:
+    outbox = tmp_path / "outbox"
+    local = LocalStack(site_dir=site_dir, port=0, outbox=outbox)
+    url = local.start()
+    local.serve_in_background()
+    try:
+        status, _, body = fetch(url + "api/dossiers", data=make_dossier())
+        assert status == 201
+        created = json.loads(body)
+        assert created["courriel"] == "envoye"
+        (mail,) = outbox.glob("*.eml")
+        message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+        assert message["To"] == "marie-eve.lhay@exemple.fr"
+        text = message.get_body(("plain",))
+        assert text is not None
+        assert created["numero"] in text.get_content() and url in text.get_content()
+    finally:
+        local.stop()
+
+
+def test_without_an_outbox_the_local_run_sends_no_email(stack: str) -> None:
+    status, _, body = fetch(stack + "api/dossiers", data=make_dossier())
+    assert status == 201 and json.loads(body)["courriel"] == "desactive"
