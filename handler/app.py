@@ -16,6 +16,7 @@ from handler.clock import CalendarClock
 from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
 from handler.mail import make_sender
 from handler.notifications import Notifier
+from handler.ownership import OwnershipGuard
 from handler.storage import DossierStore
 
 log = logging.getLogger("handler.requests")
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
         settings["DOSSIERS_BUCKET"],
     )
     app.extensions["dossier_store"] = store
+    app.extensions["ownership"] = OwnershipGuard(store)
     app.extensions["notifier"] = Notifier(
         store, make_sender(settings, ses_client=ses_client), session=session,
         site_url=settings["SITE_URL"],

@@ -13,7 +13,9 @@ from handler import messages as msg
 from handler import registrations
 from handler.errors import ApiError
 from handler.notifications import Notifier
-from handler.numero import canonical, display
+from handler.numero import display
+from handler.ownership import OwnershipGuard
+from handler.rate_limit import client_key
 from handler.storage import DossierStore, Stored
 from shared_rules.dates_fr import date_heure_longue
 from shared_rules.session import Session
@@ -105,7 +107,8 @@ def _owned(numero: str) -> Stored:
     date_naissance = request.headers.get("X-Date-Naissance", "").strip()
     if not _DATE.match(date_naissance):
         raise ApiError(400, "date_naissance_requise", msg.DATE_NAISSANCE_ENTETE)
-    return registrations.find_owned(_store(), canonical(numero), date_naissance)
+    guard: OwnershipGuard = current_app.extensions["ownership"]
+    return guard.find(numero, date_naissance, client=client_key())
 
 
 @bp.post("/verification")

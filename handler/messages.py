@@ -68,3 +68,8 @@ COURRIEL_INDISPONIBLE = (
     "d'inscription, contactez le {destinataire}."
 )
 DEMANDE_INVALIDE = "Votre demande comporte des erreurs : corrigez les champs signalés."
+TROP_DE_TENTATIVES = (
+    "Trop d'essais infructueux pour ce numéro d'inscription : par sécurité, réessayez dans "
+    "{minutes} minute(s). Vérifiez votre numéro (il figure sur votre confirmation) et votre date "
+    "de naissance. Si vous avez perdu votre numéro, demandez qu'il vous soit renvoyé."
+)

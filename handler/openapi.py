@@ -132,6 +132,9 @@ def _json(description: str, ref: str) -> dict[str, Any]:
 
 _UNAVAILABLE = {**_error("Stockage momentanément indisponible (en-tête Retry-After)"),
                 "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
+_TOO_MANY = {**_error("Trop d'essais infructueux pour ce numéro ou depuis ce client "
+                      "(trop_de_tentatives, en-tête Retry-After)"),
+             "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
 _BODY = {"required": True, "content": {"application/json": {
     "schema": {"$ref": "#/components/schemas/Dossier"}}}}
 _NUMERO = {"name": "numero", "in": "path", "required": True, "schema": _STRING,
@@ -211,6 +214,7 @@ DOCUMENT: dict[str, Any] = {
                             "schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
                 "400": _error("En-tête X-Date-Naissance manquant"),
                 "404": _error("Numéro ou date de naissance inconnus"),
+                "429": _TOO_MANY,
                 "503": _UNAVAILABLE,
             },
         }},
@@ -221,6 +225,7 @@ DOCUMENT: dict[str, Any] = {
                 "responses": {"200": _json("Le dossier", "DossierEnregistre"),
                               "400": _error("En-tête X-Date-Naissance manquant"),
                               "404": _error("Numéro ou date de naissance inconnus"),
+                              "429": _TOO_MANY,
                               "503": _UNAVAILABLE},
             },
             "put": {
@@ -234,6 +239,7 @@ DOCUMENT: dict[str, Any] = {
                 "responses": {"200": _json("Dossier modifié", "DossierEnregistre"),
                               **_BAD_BODY,
                               "404": _error("Numéro ou date de naissance inconnus"),
+                              "429": _TOO_MANY,
                               "403": _error("Registre fermé (inscriptions_fermees)"),
                               "409": _error("Modifié entre-temps (modification_concurrente) "
                                             "ou identité déjà inscrite (deja_inscrit)"),

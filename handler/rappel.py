@@ -16,7 +16,6 @@ Limits, both documented in the README:
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import time
 from typing import Any
@@ -28,7 +27,7 @@ import shared_rules
 from handler import messages as msg
 from handler.errors import ApiError
 from handler.notifications import Notifier
-from handler.rate_limit import SlidingWindowLimit
+from handler.rate_limit import SlidingWindowLimit, client_key
 from handler.storage import DossierStore, WriteConflict
 from shared_rules import messages as rules_msg
 from shared_rules.schemas import DateIso, Nom
@@ -61,23 +60,6 @@ RAPPEL_SCHEMA = RappelSchema()
 def init_app(app: Any) -> None:
     """The per-client limit, one per app."""
     app.extensions["rappel_client_limit"] = SlidingWindowLimit(CLIENT_LIMIT, CLIENT_WINDOW)
-
-
-def client_key() -> str:
-    """The client's address as a rate-limit key: from CLIENT_IP_HEADER behind a proxy (first
-    entry, port removed), else the connection's; IPv6 by /64, what one subscriber holds."""
-    header = current_app.config["CLIENT_IP_HEADER"]
-    value = (request.headers.get(header, "") if header else "") or request.remote_addr or ""
-    first = value.split(",")[0].strip().strip("[]")
-    for candidate in (first, first.rsplit(":", 1)[0].strip("[]")):
-        try:
-            address = ipaddress.ip_address(candidate)
-        except ValueError:
-            continue
-        if address.version == 6:
-            return str(ipaddress.ip_network(f"{address}/64", strict=False))
-        return str(address)
-    return first
 
 
 def _identity(data: dict[str, str], session: Session) -> str:

@@ -7,10 +7,13 @@ front of the API (infra/edge.yaml). Durations use a monotonic clock, never the c
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+
+from flask import current_app, request
 
 
 class SlidingWindowLimit:
@@ -22,6 +25,16 @@ class SlidingWindowLimit:
         self._clock = clock
         self._events: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def wait(self, key: str) -> float | None:
+        """None if an event for `key` would be allowed now, else the seconds to wait (counts
+        nothing)."""
+        now = self._clock()
+        with self._lock:
+            recent = [t for t in self._events.get(key, ()) if t > now - self.window]
+            if len(recent) >= self.limit:
+                return recent[0] + self.window - now
+            return None
 
     def hit(self, key: str) -> float | None:
         """Count one event; None if allowed, else the seconds to wait before the next one."""
@@ -37,3 +50,20 @@ class SlidingWindowLimit:
                 return events[0] + self.window - now
             events.append(now)
             return None
+
+
+def client_key() -> str:
+    """The client's address as a rate-limit key: from CLIENT_IP_HEADER behind a proxy (first
+    entry, port removed), else the connection's; IPv6 by /64, what one subscriber holds."""
+    header = current_app.config["CLIENT_IP_HEADER"]
+    value = (request.headers.get(header, "") if header else "") or request.remote_addr or ""
+    first = value.split(",")[0].strip().strip("[]")
+    for candidate in (first, first.rsplit(":", 1)[0].strip("[]")):
+        try:
+            address = ipaddress.ip_address(candidate)
+        except ValueError:
+            continue
+        if address.version == 6:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        return str(address)
+    return first

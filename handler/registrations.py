@@ -117,11 +117,12 @@ def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, no
     try:
         store.create_dossier(record)
     except WriteConflict:
-        # Another request finished our claim for us (it saw the claim without its dossier).
+        # Another request finished our claim for us (it saw the claim without its dossier):
+        # the dossier is still this request's creation.
         current = store.dossier(numero)
         if current is None or current.body["identite"] != identity:
             raise
-        return Outcome(current.body, created=False)
+        return Outcome(current.body, created=current.body == record)
     return Outcome(record, created=True)
 
 
@@ -136,14 +137,6 @@ def _finish_claimed(store: DossierStore, claim: Stored) -> Stored | None:
             pass  # written meanwhile by its creator
         current = store.dossier(numero)
     return current
-
-
-def find_owned(store: DossierStore, numero: str | None, date_naissance: str) -> Stored:
-    """The dossier if the number and birth date match; the same 404 for any mismatch."""
-    stored = store.dossier(numero) if numero else None
-    if stored is None or stored.body["dossier"]["etat_civil"]["date_naissance"] != date_naissance:
-        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
-    return stored
 
 
 def modify(store: DossierStore, stored: Stored, dossier: dict[str, Any], *, session: Session,

@@ -6,6 +6,7 @@ Layout in the bucket (see the README):
     idempotence/<sha256 of the key>.json   a submission's Idempotency-Key: body hash and number
     courriels/<numero>.json                the confirmation email of a dossier: status, attempts
     rappels/<session>/<sha256>.json        a person's recent number reminders (rate limit)
+    tentatives/<numero>.json               failed ownership proofs for a number (rate limit)
 
 Nothing is overwritten by a concurrent writer: creations use `IfNoneMatch="*"`, updates
 `IfMatch=<ETag>`. Real S3 may answer 409 ConditionalRequestConflict to a conditional write racing
@@ -27,6 +28,12 @@ IDENTITES = "identites/"
 IDEMPOTENCE = "idempotence/"
 COURRIELS = "courriels/"
 RAPPELS = "rappels/"
+TENTATIVES = "tentatives/"
+#: Every key prefix the application may touch in the bucket. The IAM policy of
+#: infra/template.yaml grants exactly these (a test compares them); index/, exports/, suivi/ and
+#: audit/ are the staff's.
+PREFIXES = ("dossiers", "identites", "idempotence", "courriels", "rappels", "tentatives",
+            "index", "exports", "suivi", "audit")
 CONFLICT_RETRIES = 3
 
 
@@ -214,3 +221,17 @@ class DossierStore:
         None); WriteConflict if a concurrent request wrote it first."""
         self._put(self.reminder_key(session, identity), content, if_none_match=etag is None,
                   if_match=etag)
+
+    # -- failed ownership proofs ---------------------------------------------------------------
+    @staticmethod
+    def attempts_key(numero: str) -> str:
+        return f"{TENTATIVES}{numero}.json"
+
+    def attempts(self, numero: str) -> Stored | None:
+        """The failed proofs recorded for a number, or None."""
+        return self._get(self.attempts_key(numero))
+
+    def record_attempts(self, numero: str, content: dict[str, Any], *,
+                        etag: str | None) -> None:
+        """Write a number's failure record if unchanged since read; WriteConflict otherwise."""
+        self._put(self.attempts_key(numero), content, if_none_match=etag is None, if_match=etag)

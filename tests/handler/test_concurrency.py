@@ -6,12 +6,17 @@ import threading
 from collections import Counter
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from tests.factories import make_dossier
 from tests.handler.conftest import all_keys, read_dossier
 
 BORN = "1998-05-17"
+
+# Threads against moto's server only: moto's in-process mock is not thread-safe (bodies are
+# read from shared buffers), while its server handles each request on its own.
+pytestmark = pytest.mark.parametrize("s3_mode", ["server"], indirect=True)
 
 
 def run_together(count: int, action: Any) -> list[Any]:

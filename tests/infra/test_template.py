@@ -17,15 +17,16 @@ import pytest
 
 import shared_rules
 from handler import app as handler_app
-from handler import security_headers
+from handler import security_headers, storage
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 TEMPLATES = sorted(INFRA.glob("*.yaml"))
 
-# The dossiers bucket's application prefixes: the only keys the functions may touch.
-PREFIXES = ("dossiers", "identites", "idempotence", "index", "exports", "suivi", "audit")
+# The dossiers bucket's application prefixes, the only keys the functions may touch: the
+# handler's own list (handler.storage.PREFIXES), so a new prefix can't be forgotten here.
+PREFIXES = storage.PREFIXES
 HANDLER_ENVIRONMENT = ("DOSSIERS_BUCKET", "SITE_ORIGIN", "INSCRIPTION_SESSION", "INSCRIPTION_ENV",
                        "MAIL_FROM", "STAFF_TOKEN_HASHES")
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -494,3 +495,9 @@ def test_deploy_guide_names_every_parameter(path: Path) -> None:
     guide = (INFRA / "README.md").read_text(encoding="utf-8")
     missing = [name for name in load_template(path)["Parameters"] if f"`{name}`" not in guide]
     assert missing == []
+
+
+def test_every_prefix_the_handler_writes_is_granted() -> None:
+    written = {value.rstrip("/") for name, value in vars(storage).items()
+               if name.isupper() and isinstance(value, str) and value.endswith("/")}
+    assert written <= set(PREFIXES)
