@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from flask_cors import CORS
 
 import shared_rules
-from handler import dossiers, errors, openapi, rappel, session_info
+from handler import dossiers, errors, openapi, rappel, session_info, spam
 from handler.clock import CalendarClock
 from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
 from handler.mail import make_sender
@@ -22,7 +22,7 @@ from handler.storage import DossierStore
 log = logging.getLogger("handler.requests")
 
 ALLOWED_HEADERS = ["Content-Type", "Idempotency-Key", "X-Date-Naissance", "If-Match",
-                   "Authorization"]
+                   "Authorization", spam.HONEYPOT_HEADER, spam.FILL_TIME_HEADER]
 
 
 def _make_s3_client(region: str) -> Any:
@@ -82,6 +82,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     errors.init_app(app)
     app.register_blueprint(session_info.bp)
     rappel.init_app(app)
+    spam.init_app(app)
     app.register_blueprint(rappel.bp)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(openapi.bp)

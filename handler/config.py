@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     # rate limit of POST /api/dossiers/rappel), e.g. CloudFront-Viewer-Address; empty: the
     # connection's own address.
     "CLIENT_IP_HEADER": "",
+    # How many submissions (POST /api/dossiers) one client may send per 15 minutes, retries
+    # included; past it, 429. 0: no limit (load tests). Behind a proxy, see CLIENT_IP_HEADER.
+    "SUBMISSIONS_PER_CLIENT": "20",
 }
 
 # Flask's own limit: bodies over 1 MB are refused with 413 before they are parsed.

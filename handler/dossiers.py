@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 import shared_rules
 from handler import messages as msg
-from handler import registrations
+from handler import registrations, spam
 from handler.errors import ApiError
 from handler.notifications import Notifier
 from handler.numero import display
@@ -123,6 +123,7 @@ def check() -> Response:
 def submit() -> Response:
     """Record a new dossier and give it its number."""
     body = _json_body()
+    spam.screen_submission()
     _require_open_registry()
     dossier = _load(body)
     key = request.headers.get("Idempotency-Key")

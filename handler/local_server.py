@@ -117,8 +117,11 @@ class LocalStack:
     """moto's S3 server, the bucket, the handler and the site, served by waitress."""
 
     def __init__(self, *, site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
-                 now: str | None = DEMO_NOW, outbox: Path | None = None) -> None:
+                 now: str | None = DEMO_NOW, outbox: Path | None = None,
+                 config: dict[str, Any] | None = None) -> None:
         self.site_dir, self.host, self.port, self.now = site_dir, host, port, now
+        # Settings over the local run's own (tests: e.g. no per-client submission limit).
+        self.config = config or {}
         # Where the emails land as .eml files; None: no email.
         self.outbox = outbox
         self._moto: Any = None
@@ -157,7 +160,8 @@ class LocalStack:
         mail = ({"MAIL_FROM": DEMO_MAIL_FROM, "MAIL_OUTBOX_DIR": str(self.outbox)}
                 if self.outbox is not None else {"MAIL_FROM": ""})
         api = create_app({"INSCRIPTION_ENV": "dev", "DOSSIERS_BUCKET": DEMO_BUCKET,
-                          "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": "", **mail},
+                          "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": "", **mail,
+                          **self.config},
                          s3_client=s3)
         clock = api.extensions["calendar_clock"]
         session = api.extensions["inscription_session"]

@@ -73,3 +73,7 @@ TROP_DE_TENTATIVES = (
     "{minutes} minute(s). Vérifiez votre numéro (il figure sur votre confirmation) et votre date "
     "de naissance. Si vous avez perdu votre numéro, demandez qu'il vous soit renvoyé."
 )
+ENVOI_REFUSE = (
+    "Votre envoi n'a pas pu être accepté. Si vous remplissez le formulaire vous-même, rechargez "
+    "la page, vérifiez vos réponses puis envoyez-les de nouveau."
+)

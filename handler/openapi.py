@@ -172,14 +172,24 @@ DOCUMENT: dict[str, Any] = {
         }},
         "/api/dossiers": {"post": {
             "summary": "Enregistrer un nouveau dossier",
-            "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
-                            "schema": {**_STRING, "minLength": 8, "maxLength": 128}}],
+            "parameters": [
+                {"name": "Idempotency-Key", "in": "header", "required": False,
+                 "schema": {**_STRING, "minLength": 8, "maxLength": 128}},
+                {"name": "X-Champ-Piege", "in": "header", "required": False, "schema": _STRING,
+                 "description": "Contenu du champ piège du formulaire (vide pour une personne)"},
+                {"name": "X-Duree-Saisie", "in": "header", "required": False, "schema": _STRING,
+                 "description": "Secondes passées à remplir le formulaire (au moins 3)"},
+            ],
             "requestBody": _BODY,
             "responses": {
                 "201": _json("Dossier enregistré", "DossierEnregistre"),
                 "200": _json("Même envoi déjà enregistré (même Idempotency-Key)",
                              "DossierEnregistre"),
                 **_BAD_BODY,
+                "400": _error("JSON invalide, clé d'idempotence invalide ou envoi refusé "
+                              "(envoi_refuse : champ piège rempli, saisie trop rapide)"),
+                "429": {**_error("Trop d'envois depuis ce client (trop_de_requetes)"),
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
                 "403": _error("Registre fermé (inscriptions_fermees)"),
                 "409": _error("Déjà inscrit à cette session (deja_inscrit)"),
                 "503": _UNAVAILABLE,

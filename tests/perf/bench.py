@@ -138,7 +138,7 @@ def run(submissions: int, out: Path | None) -> str:
         if not (site / "index.html").is_file():
             site = Path(tmp)
             (site / "index.html").write_text("<html><body></body></html>", encoding="utf-8")
-        stack = LocalStack(site_dir=site, port=0)
+        stack = LocalStack(site_dir=site, port=0, config={"SUBMISSIONS_PER_CLIENT": "0"})
         stack.url = stack.start()  # type: ignore[attr-defined]
         stack.serve_in_background()
         try:

@@ -46,7 +46,8 @@ def random_faults(rate: float, seed: int) -> Any:
 ])
 def test_a_fifth_of_s3_calls_failing_loses_nothing(s3: Any, people: int) -> None:
     app = create_app({"INSCRIPTION_ENV": "test", "DOSSIERS_BUCKET": BUCKET,
-                      "INSCRIPTION_NOW": "2020-11-02T10:00:00+01:00"},
+                      "INSCRIPTION_NOW": "2020-11-02T10:00:00+01:00",
+                      "SUBMISSIONS_PER_CLIENT": "0"},
                      s3_client=FaultyClient(s3, random_faults(0.2, seed=people)))
     statuses: Counter[int] = Counter()
     numbers: dict[int, str] = {}

@@ -65,10 +65,14 @@ def get(url: str, born: str) -> tuple[int, dict[str, Any]]:
         return exc.code, json.loads(exc.read())
 
 
+# Every request comes from 127.0.0.1 here: the per-client submission limit would stop them.
+NO_CLIENT_LIMIT = {"SUBMISSIONS_PER_CLIENT": "0"}
+
+
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[LocalStack]:
     (tmp_path / "index.html").write_text("<html><body>site</body></html>", encoding="utf-8")
-    local = LocalStack(site_dir=tmp_path, port=0)
+    local = LocalStack(site_dir=tmp_path, port=0, config=NO_CLIENT_LIMIT)
     local.url = local.start()  # type: ignore[attr-defined]
     local.serve_in_background()
     yield local
