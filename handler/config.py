@@ -40,6 +40,13 @@ DEFAULTS: dict[str, Any] = {
     # How many submissions (POST /api/dossiers) one client may send per 15 minutes, retries
     # included; past it, 429. 0: no limit (load tests). Behind a proxy, see CLIENT_IP_HEADER.
     "SUBMISSIONS_PER_CLIENT": "20",
+    # The staff's bearer tokens, as `name:sha256hex` pairs separated by commas: the SHA-256 of
+    # each token's UTF-8 bytes, lower-case hex (`printf %s "$TOKEN" | sha256sum`). Tokens are
+    # never stored. Empty: no staff access (every /api/staff/ request answers 401).
+    "STAFF_TOKEN_HASHES": "",
+    # The Lambda function that runs the staff's background exports (invoked asynchronously);
+    # empty: they run in a background thread of this process (the local run, the tests).
+    "EXPORT_FUNCTION_NAME": "",
 }
 
 # Flask's own limit: bodies over 1 MB are refused with 413 before they are parsed.

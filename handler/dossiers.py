@@ -16,6 +16,7 @@ from handler.notifications import Notifier
 from handler.numero import display
 from handler.ownership import OwnershipGuard
 from handler.rate_limit import client_key
+from handler.staff import suivi
 from handler.storage import DossierStore, Stored
 from shared_rules.dates_fr import date_heure_longue
 from shared_rules.session import Session
@@ -79,9 +80,10 @@ def _require_open_registry() -> None:
         destinataire=session.destinataire))
 
 
-def dossier_payload(record: dict[str, Any], session: Session, *,
-                    courriel: str) -> dict[str, Any]:
-    """What the candidate sees of a stored dossier, with its confirmation email's status."""
+def dossier_payload(record: dict[str, Any], session: Session, *, courriel: str,
+                    follow_up: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the candidate sees of a stored dossier, with its confirmation email's status and
+    the bureau's follow-up (`follow_up`: the suivi record, None while nobody handled it)."""
     late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["cree_le"]), session)
     return {
         "numero": display(record["numero"]),
@@ -93,11 +95,16 @@ def dossier_payload(record: dict[str, Any], session: Session, *,
         "retour_tardif": late,
         "message_retour_tardif": shared_rules.late_return_message(session) if late else None,
         "courriel": courriel,
+        "suivi": suivi.candidate_view(follow_up, record, session),
     }
 
 
-def _respond(record: dict[str, Any], status: int, *, courriel: str) -> Response:
-    response = jsonify(dossier_payload(record, _session(), courriel=courriel))
+def _respond(record: dict[str, Any], status: int, *, courriel: str,
+             follow_up: bool = True) -> Response:
+    # A dossier just created has no follow-up yet: no need to read it.
+    current = suivi.current(_store(), record["numero"]) if follow_up else None
+    response = jsonify(dossier_payload(record, _session(), courriel=courriel,
+                                       follow_up=current))
     response.status_code = status
     response.headers["ETag"] = f'"v{record["version"]}"'
     return response
@@ -140,7 +147,8 @@ def submit() -> Response:
         courriel = notifier.confirm(outcome.record)
     else:
         courriel = notifier.status(outcome.record)
-    return _respond(outcome.record, 201 if outcome.created else 200, courriel=courriel)
+    return _respond(outcome.record, 201 if outcome.created else 200, courriel=courriel,
+                    follow_up=not outcome.created)
 
 
 @bp.get("/<numero>")

@@ -143,3 +143,34 @@ def _page(title: str, body: list[str], *, site_url: str) -> str:
             f"<title>{html.escape(title)}</title></head>\n"
             '<body style="font-family:sans-serif;line-height:1.4">\n'
             + content + "\n</body></html>\n")
+
+
+def incomplet(record: Mapping[str, Any], session: Session, *, site_url: str,
+              pieces_manquantes: list[str], note: str | None) -> Courriel:
+    """The email sent when the bureau marks a dossier incomplete: what is missing, and where
+    to send it (`pieces_manquantes` are labels, from the session data)."""
+    numero = recapitulatif.numero(record)
+    retour = recapitulatif.retour(record, session)
+    objet = f"Votre dossier d'inscription au {session.examen_code} est incomplet — n° {numero}"
+    intro = (f"Le {session.destinataire} a examiné votre dossier d'inscription au "
+             f"{_examen(session)} (n° {numero}) : il est incomplet.")
+    demande = ("Envoyez les pièces suivantes, en rappelant votre numéro d'inscription, le plus "
+               "rapidement possible, à l'adresse suivante :")
+    suite = ("Votre inscription ne deviendra définitive qu'une fois votre dossier complet. Vous "
+             f"pouvez suivre l'état de votre dossier {_site(site_url)}")
+    text = ["Bonjour,", "", intro, "", "PIÈCES MANQUANTES",
+            *(f"- {piece}" for piece in pieces_manquantes)]
+    if note:
+        text += ["", "Précisions du bureau :", note]
+    text += ["", demande, *(f"   {line}" for line in retour.adresse), "", suite, "",
+             _closing(session), ""]
+    e = html.escape
+    body = [f"<p>Bonjour,</p><p>{e(intro)}</p>", "<h2>Pièces manquantes</h2>", "<ul>",
+            *(f"<li>{e(piece)}</li>" for piece in pieces_manquantes), "</ul>"]
+    if note:
+        body.append(f"<p>Précisions du bureau :<br>{e(note)}</p>")
+    body += [f"<p>{e(demande)}<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}"
+             "</strong></p>", f"<p>{e(suite)}</p>",
+             f"<p><small>{e(_closing(session))}</small></p>"]
+    return Courriel(destinataire=record["dossier"]["contact"]["email"], objet=objet,
+                    texte="\n".join(text), html=_page(objet, body, site_url=site_url))

@@ -21,6 +21,11 @@ DOSSIER_INTROUVABLE = (
     "Aucun dossier ne correspond à ce numéro d'inscription et à cette date de naissance : "
     "vérifiez-les (le numéro figure sur votre confirmation d'inscription)."
 )
+NOUVELLE_CONFIRMATION = (
+    "Le Rectorat avait déjà reçu votre confirmation signée : puisque vous avez modifié votre "
+    "dossier, imprimez la nouvelle confirmation, vérifiez-la, datez-la, signez-la et envoyez-la "
+    "au {destinataire}. Elle remplace la précédente."
+)
 DATE_NAISSANCE_ENTETE = (
     "Indiquez votre date de naissance (AAAA-MM-JJ) pour consulter ou modifier votre dossier."
 )

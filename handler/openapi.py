@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from handler.staff import openapi as staff_openapi
 from shared_rules import schemas
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -82,8 +83,20 @@ DOSSIER_ENREGISTRE = _object({
                  "description": "Courriel de confirmation de la version actuelle : envoyé, en "
                                 "échec (il sera renvoyé à la prochaine consultation) ou "
                                 "désactivé (service sans envoi de courriels)"},
+    "suivi": _object({
+        "statut": {"enum": ["pre-inscrit", "confirmation-recue", "definitive", "incomplete"]},
+        "libelle": _STRING,
+        "pieces_manquantes": {"type": "array", "items": {"$ref": "#/components/schemas/Piece"}},
+        "note": _NULLABLE_STRING,
+        "nouvelle_confirmation_requise": {"type": "boolean"},
+        "message": _NULLABLE_STRING,
+    }, ["statut", "libelle", "pieces_manquantes", "note", "nouvelle_confirmation_requise",
+        "message"]) | {"description": "Suivi du dossier par le Rectorat ; après une modification "
+                                      "d'un dossier dont la confirmation signée a été reçue, "
+                                      "nouvelle_confirmation_requise et message disent d'en "
+                                      "envoyer une nouvelle"},
 }, ["numero", "version", "cree_le", "modifie_le", "dossier", "pieces", "retour_tardif",
-    "message_retour_tardif", "courriel"])
+    "message_retour_tardif", "courriel", "suivi"])
 
 RAPPEL = _object({
     "nom_naissance": {**_STRING, "maxLength": schemas.NOM_MAX,
@@ -267,6 +280,8 @@ DOCUMENT: dict[str, Any] = {
         "EtatSession": SESSION_STATE,
     }},
 }
+
+staff_openapi.merge_into(DOCUMENT)
 
 
 @bp.get("/openapi.json")

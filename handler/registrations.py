@@ -19,6 +19,7 @@ import shared_rules
 from handler import messages as msg
 from handler.errors import ApiError
 from handler.numero import new_numero
+from handler.staff import index
 from handler.storage import DossierStore, Stored, WriteConflict
 from shared_rules.session import Session
 
@@ -123,6 +124,7 @@ def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, no
         if current is None or current.body["identite"] != identity:
             raise
         return Outcome(current.body, created=current.body == record)
+    index.record_written(store, record)
     return Outcome(record, created=True)
 
 
@@ -133,6 +135,7 @@ def _finish_claimed(store: DossierStore, claim: Stored) -> Stored | None:
     if current is None and claim.body.get("dossier"):
         try:
             store.create_dossier(claim.body["dossier"])
+            index.record_written(store, claim.body["dossier"])
         except WriteConflict:
             pass  # written meanwhile by its creator
         current = store.dossier(numero)
@@ -174,4 +177,5 @@ def modify(store: DossierStore, stored: Stored, dossier: dict[str, Any], *, sess
         raise ApiError(409, "modification_concurrente", msg.MODIFICATION_CONCURRENTE) from None
     if moved:
         store.release_identity(session.code, current["identite"])
+    index.record_written(store, record)
     return record

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,6 +108,28 @@ class DossierStore:
 
     def _delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    # -- any JSON record beside the dossiers (the staff's index, follow-up and audit) -----------
+    def read(self, key: str) -> Stored | None:
+        """The JSON object at `key` with its ETag, or None."""
+        return self._get(key)
+
+    def write(self, key: str, body: dict[str, Any], *, if_none_match: bool = False,
+              if_match: str | None = None) -> str:
+        """Write a JSON object (only if absent, or only if still at `if_match`); its ETag;
+        WriteConflict when the condition fails."""
+        return self._put(key, body, if_none_match=if_none_match, if_match=if_match)
+
+    def delete(self, key: str) -> None:
+        """Remove the object at `key` (its current version, on a versioned bucket)."""
+        self._delete(key)
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        """Every key under `prefix`, in key order, a page of 1,000 at a time."""
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                yield str(obj["Key"])
 
     # -- dossiers ------------------------------------------------------------------------------
     @staticmethod

@@ -37,6 +37,9 @@ def test_a_valid_dossier_is_recorded_with_a_number(client: FlaskClient, s3: Any)
         "retour_tardif": False,
         "message_retour_tardif": None,
         "courriel": "desactive",
+        "suivi": {"statut": "pre-inscrit", "libelle": "Pré-inscrit (confirmation signée attendue)",
+                  "pieces_manquantes": [], "note": None, "nouvelle_confirmation_requise": False,
+                  "message": None},
     }
     assert response.headers["ETag"] == '"v1"'
     assert response.headers["Cache-Control"] == "no-store"

@@ -1,0 +1,247 @@
+"""The staff's summary index: one small entry per dossier, in a fixed number of shards.
+
+Why: through API Gateway and Lambda an answer must fit in 6 MB and 30 s (10 s for this
+function); at 20,000 dossiers a list can't read 20,000 objects per request. The index holds what
+the list and its filters need, nothing more: number, names (the free search), speciality,
+département, creation and modification dates, the dossier's version, and the follow-up's status,
+revision and the version whose signed confirmation was received.
+
+Layout: `index/<session>/<symbol>.json`, one shard per first symbol of the number (32 shards;
+numbers are random, so about 625 entries each at 20,000 dossiers, ~200 KB). A shard is updated
+with IfMatch (IfNoneMatch when new) and retried on conflict: simultaneous submissions near the
+closing only contend when their numbers share a first symbol, instead of all queueing on one
+object. A list reads the 32 shards in parallel.
+
+Entries merge monotonically: the dossier's part is replaced only by an equal or newer version,
+the follow-up's part only by an equal or newer revision, so writers racing on one dossier can't
+set it back, whatever their order.
+
+The dossier is the truth, the index a copy. A failed index update never fails or loses the
+dossier: it is logged (no personal data) and a repair marker is left,
+`index/<session>/a-reparer/<numero>.json`; every list repairs the marked entries first (one LIST
+call, usually empty). A process stopped between the two writes leaves no marker: the next write
+of that dossier, or `python -m handler.staff rebuild-index` (rebuilt from the dossiers and their
+follow-up, safe while the service runs), repairs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from handler.numero import ALPHABET
+from handler.staff import suivi as suivi_mod
+from handler.staff.fetch import fetch_ordered
+from handler.storage import DOSSIERS, DossierStore, Stored, WriteConflict
+
+log = logging.getLogger(__name__)
+
+INDEX = "index/"
+SHARDS = ALPHABET  # one shard per first symbol of the number
+REPAIR = "a-reparer/"
+CONFLICT_ATTEMPTS = 10
+Summary = dict[str, Any]
+Progress = Callable[[int, int], None]
+
+
+def shard_of(numero: str) -> str:
+    return numero[0]
+
+
+def shard_key(session: str, symbol: str) -> str:
+    return f"{INDEX}{session}/{symbol}.json"
+
+
+def repair_key(session: str, numero: str) -> str:
+    return f"{INDEX}{session}/{REPAIR}{numero}.json"
+
+
+def dossier_part(record: Mapping[str, Any]) -> Summary:
+    """What the list needs of a stored dossier."""
+    d = record["dossier"]
+    ec = d["etat_civil"]
+    return {
+        "numero": record["numero"],
+        "nom_naissance": ec["nom_naissance"],
+        "nom_usage": ec.get("nom_usage"),
+        "prenoms": list(ec["prenoms"]),
+        "specialite": d["specialite"],
+        "departement": d["contact"]["departement"],
+        "cree_le": record["cree_le"],
+        "modifie_le": record["modifie_le"],
+        "version": record["version"],
+    }
+
+
+def suivi_part(suivi: Mapping[str, Any] | None) -> Summary:
+    """What the list needs of a dossier's follow-up (a new dossier's when None)."""
+    current = suivi or suivi_mod.initial()
+    return {"statut": current["statut"], "revision": current["revision"],
+            "version_confirmee": current["version_confirmee"]}
+
+
+def merge(old: Summary | None, new: Summary) -> Summary:
+    """`new` over `old`, each part kept from whichever is newer."""
+    if old is None:
+        return {**suivi_part(None), **new}
+    merged = dict(old)
+    if "version" in new and new["version"] >= old.get("version", 0):
+        merged.update({k: v for k, v in new.items() if k not in _SUIVI_KEYS})
+    if "revision" in new and new["revision"] >= old.get("revision", 0):
+        merged.update({k: new[k] for k in _SUIVI_KEYS})
+    return merged
+
+
+_SUIVI_KEYS = ("statut", "revision", "version_confirmee")
+
+
+class SummaryIndex:
+    """Reads and updates one session's index in the dossiers' bucket."""
+
+    def __init__(self, store: DossierStore, session: str, *, workers: int = 16) -> None:
+        self.store = store
+        self.session = session
+        self.workers = workers
+
+    # -- updates -------------------------------------------------------------------------------
+    def _update_shard(self, symbol: str,
+                      change: Callable[[dict[str, Summary]], dict[str, Summary]]) -> None:
+        key = shard_key(self.session, symbol)
+        for attempt in range(CONFLICT_ATTEMPTS):
+            stored = self.store.read(key)
+            entries = dict(stored.body["entrees"]) if stored else {}
+            changed = change(entries)
+            body = {"entrees": changed,
+                    "maj": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+            try:
+                self.store.write(key, body, if_none_match=stored is None,
+                                 if_match=stored.etag if stored else None)
+                return
+            except WriteConflict:
+                # Another writer of this shard went first: back off a little, re-read, merge.
+                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))
+        raise WriteConflict(key)
+
+    def upsert(self, numero: str, part: Summary) -> None:
+        """Merge a dossier's or a follow-up's part into its entry."""
+        def change(entries: dict[str, Summary]) -> dict[str, Summary]:
+            entries[numero] = merge(entries.get(numero), part)
+            return entries
+        self._update_shard(shard_of(numero), change)
+
+    def remove(self, numero: str) -> None:
+        """Drop a dossier's entry (erasure) and its repair marker."""
+        def change(entries: dict[str, Summary]) -> dict[str, Summary]:
+            entries.pop(numero, None)
+            return entries
+        self._update_shard(shard_of(numero), change)
+        self.store.delete(repair_key(self.session, numero))
+
+    def mark_for_repair(self, numero: str) -> None:
+        self.store.write(repair_key(self.session, numero), {"numero": numero})
+
+    def reindex(self, numero: str) -> None:
+        """Rewrite one entry from its dossier and follow-up, or drop it if the dossier is gone."""
+        stored = self.store.dossier(numero)
+        if stored is None:
+            self.remove(numero)
+            return
+        suivi = suivi_mod.read(self.store, numero)
+        self.upsert(numero, {**dossier_part(stored.body),
+                             **suivi_part(suivi.body if suivi else None)})
+        self.store.delete(repair_key(self.session, numero))
+
+    # -- reads ---------------------------------------------------------------------------------
+    def repair_marked(self) -> int:
+        """Reindex the entries whose update failed; how many."""
+        prefix = f"{INDEX}{self.session}/{REPAIR}"
+        numeros = [key[len(prefix):-len(".json")] for key in self.store.keys(prefix)]
+        for numero in numeros:
+            self.reindex(numero)
+        return len(numeros)
+
+    def _shards(self) -> list[Stored | None]:
+        keys = [shard_key(self.session, s) for s in SHARDS]
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(keys))) as pool:
+            return list(pool.map(self.store.read, keys))
+
+    def entries(self) -> list[Summary]:
+        """Every entry, the marked ones repaired first (the 32 shards read in parallel)."""
+        try:
+            self.repair_marked()
+        except (ClientError, BotoCoreError, WriteConflict) as exc:
+            log.warning("index repair postponed: %s", type(exc).__name__)
+        return [entry for shard in self._shards() if shard is not None
+                for entry in shard.body["entrees"].values()]
+
+    # -- rebuild -------------------------------------------------------------------------------
+    def rebuild(self, *, progress: Progress | None = None) -> int:
+        """Rebuild every shard from the dossiers and their follow-up; the number indexed.
+
+        Safe while the service runs: each shard is written with IfMatch and merged with what
+        live writes put there meanwhile (the newer part wins); an entry absent from the walk is
+        kept only if its dossier still exists (created after the walk began).
+        """
+        numeros = [key[len(DOSSIERS):-len(".json")] for key in self.store.keys(DOSSIERS)
+                   if key.endswith(".json")]
+        rebuilt: dict[str, dict[str, Summary]] = defaultdict(dict)
+
+        def read_both(numero: str) -> tuple[Stored | None, Stored | None]:
+            return self.store.dossier(numero), suivi_mod.read(self.store, numero)
+
+        done = 0
+        for stored, suivi in fetch_ordered(read_both, numeros, workers=self.workers):
+            done += 1
+            if progress is not None:
+                progress(done, len(numeros))
+            if stored is None or stored.body.get("session") != self.session:
+                continue
+            numero = stored.body["numero"]
+            rebuilt[shard_of(numero)][numero] = {
+                **dossier_part(stored.body), **suivi_part(suivi.body if suivi else None)}
+        for symbol in SHARDS:
+            fresh = rebuilt.get(symbol, {})
+
+            def change(entries: dict[str, Summary],
+                       fresh: dict[str, Summary] = fresh) -> dict[str, Summary]:
+                result = {n: merge(entries.get(n), e) for n, e in fresh.items()}
+                for numero, entry in entries.items():
+                    if numero not in result and self.store.numero_taken(numero):
+                        result[numero] = entry
+                return result
+            self._update_shard(symbol, change)
+        prefix = f"{INDEX}{self.session}/{REPAIR}"
+        for key in list(self.store.keys(prefix)):
+            self.store.delete(key)
+        return sum(len(x) for x in rebuilt.values())
+
+
+def record_written(store: DossierStore, record: Mapping[str, Any]) -> None:
+    """Reflect a dossier just written in the index; never raises (the dossier is the truth)."""
+    index = SummaryIndex(store, record["session"])
+    try:
+        index.upsert(record["numero"], dossier_part(record))
+    except (ClientError, BotoCoreError, WriteConflict) as exc:
+        log.warning("index update failed, entry marked for repair: %s", type(exc).__name__)
+        try:
+            index.mark_for_repair(record["numero"])
+        except (ClientError, BotoCoreError) as again:
+            log.error("index repair marker not written: %s; run rebuild-index",
+                      type(again).__name__)
+
+
+def write_entries(store: DossierStore, session: str, summaries: Iterable[Summary]) -> None:
+    """Write whole shards from summaries at once (the benchmark's fixture; tests)."""
+    shards: dict[str, dict[str, Summary]] = defaultdict(dict)
+    for summary in summaries:
+        shards[shard_of(summary["numero"])][summary["numero"]] = summary
+    for symbol, entries in shards.items():
+        store.write(shard_key(session, symbol), {"entrees": entries, "maj": ""})

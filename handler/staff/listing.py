@@ -1,0 +1,193 @@
+"""The staff's list: filters, free search, sort and pages over the index's summaries.
+
+Pure functions over the summaries (see `index`): the query is checked first (422 with errors by
+parameter), then applied in memory — 20,000 summaries filter and sort in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from handler.errors import ApiError
+from handler.numero import display
+from handler.staff import messages as msg
+from handler.staff import suivi
+from shared_rules.session import Session
+
+PAR_PAGE, PAR_PAGE_MAX = 50, 200
+SORTS = ("numero", "nom", "specialite", "departement", "statut", "cree_le", "modifie_le")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_IGNORED = str.maketrans({"-": " ", "'": " ", "’": " ", ".": " "})
+A_REVOIR = "a-revoir"  # a pseudo-status: modified after the confirmation was received
+
+
+@dataclass(frozen=True)
+class Query:
+    """A checked list request."""
+
+    specialites: tuple[str, ...] = ()
+    departements: tuple[str, ...] = ()
+    statuts: tuple[str, ...] = ()
+    cree_du: str | None = None
+    cree_au: str | None = None
+    modifie_du: str | None = None
+    modifie_au: str | None = None
+    recherche: tuple[str, ...] = field(default_factory=tuple)
+    tri: str = "cree_le"
+    descendant: bool = False
+    page: int = 1
+    par_page: int = PAR_PAGE
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents, separators as spaces: « L'Haÿ-Cœur » → « l hay coeur »."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe")
+                                       .replace("æ", "ae"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.translate(_IGNORED).split())
+
+
+def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int,
+         errors: dict[str, list[str]]) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        errors[name] = [f"Indiquez un nombre entier de {low} à {high}."]
+        return default
+    return int(raw)
+
+
+def parse_query(args: MultiDict[str, str], session: Session) -> Query:
+    """The list's query string, checked against the session's codes; 422 with every error."""
+    errors: dict[str, list[str]] = {}
+    known = {
+        "specialite": {s.code for s in session.specialites},
+        "departement": {d.code for d in session.departements},
+        "statut": {*suivi.STATUTS, A_REVOIR},
+    }
+    chosen: dict[str, tuple[str, ...]] = {}
+    for name, codes in known.items():
+        values = tuple(v for v in args.getlist(name) if v != "")
+        unknown = [v for v in values if v not in codes]
+        if unknown:
+            errors[name] = [f"Valeur inconnue : {', '.join(unknown[:3])[:100]}."]
+        chosen[name] = values
+    dates: dict[str, str | None] = {}
+    for name in ("cree_du", "cree_au", "modifie_du", "modifie_au"):
+        value = args.get(name) or None
+        if value is not None:
+            try:
+                if not _DATE.match(value):
+                    raise ValueError(value)
+                dt.date.fromisoformat(value)
+            except ValueError:
+                errors[name] = ["Indiquez une date au format AAAA-MM-JJ."]
+                value = None
+        dates[name] = value
+    tri = args.get("tri") or "cree_le"
+    descendant = tri.startswith("-")
+    if tri.lstrip("-") not in SORTS:
+        errors["tri"] = [f"Tri possible par : {', '.join(SORTS)} (précédé de - pour l'ordre "
+                         "décroissant)."]
+        tri = "cree_le"
+    recherche = args.get("q") or ""
+    if len(recherche) > 200:
+        errors["q"] = ["La recherche compte au plus 200 caractères."]
+    page = _int(args, "page", 1, 1, 100_000, errors)
+    par_page = _int(args, "par_page", PAR_PAGE, 1, PAR_PAGE_MAX, errors)
+    if errors:
+        raise ApiError(422, "filtre_invalide", msg.FILTRE_INVALIDE, errors=errors)
+    return Query(specialites=chosen["specialite"], departements=chosen["departement"],
+                 statuts=chosen["statut"], cree_du=dates["cree_du"], cree_au=dates["cree_au"],
+                 modifie_du=dates["modifie_du"], modifie_au=dates["modifie_au"],
+                 recherche=tuple(_fold(recherche[:200]).split()), tri=tri.lstrip("-"),
+                 descendant=descendant, page=page, par_page=par_page)
+
+
+def _haystack(entry: Mapping[str, Any]) -> str:
+    names = " ".join([entry["nom_naissance"], entry.get("nom_usage") or "", *entry["prenoms"]])
+    return f"{_fold(names)} {entry['numero'].lower()} {display(entry['numero']).lower()}"
+
+
+def _in_range(stamp: str, start: str | None, end: str | None) -> bool:
+    day = stamp[:10]  # stored in the session's local time: its date is the local date
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def matches(entry: Mapping[str, Any], query: Query) -> bool:
+    """True if a summary passes every filter of the query."""
+    if query.specialites and entry["specialite"] not in query.specialites:
+        return False
+    if query.departements and entry["departement"] not in query.departements:
+        return False
+    if query.statuts:
+        flagged = suivi.a_revoir(entry, entry["version"])
+        if entry["statut"] not in query.statuts and not (flagged and A_REVOIR in query.statuts):
+            return False
+    if not _in_range(entry["cree_le"], query.cree_du, query.cree_au):
+        return False
+    if not _in_range(entry["modifie_le"], query.modifie_du, query.modifie_au):
+        return False
+    if query.recherche:
+        haystack = _haystack(entry)
+        return all(word in haystack for word in query.recherche)
+    return True
+
+
+def _sort_key(tri: str) -> Any:
+    if tri == "nom":
+        return lambda e: (_fold(e["nom_naissance"]), _fold(" ".join(e["prenoms"])), e["numero"])
+    if tri == "numero":
+        return lambda e: e["numero"]
+    return lambda e: (e[tri], e["numero"])
+
+
+def select(entries: Iterable[Mapping[str, Any]], query: Query) -> list[Mapping[str, Any]]:
+    """Every summary that passes the filters, sorted (the whole selection: exports)."""
+    chosen = [e for e in entries if matches(e, query)]
+    chosen.sort(key=_sort_key(query.tri), reverse=query.descendant)
+    return chosen
+
+
+def page(selection: list[Mapping[str, Any]], query: Query,
+         session: Session) -> dict[str, Any]:
+    """One page of a selection, each summary with its labels."""
+    start = (query.page - 1) * query.par_page
+    return {
+        "total": len(selection),
+        "page": query.page,
+        "par_page": query.par_page,
+        "pages": max(1, -(-len(selection) // query.par_page)),
+        "dossiers": [labelled(e, session) for e in selection[start:start + query.par_page]],
+    }
+
+
+def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
+    """A summary as the staff reads it: the number as printed, labels, the review flag."""
+    specialite = session.specialite(entry["specialite"])
+    departement = session.departement(entry["departement"])
+    return {
+        "numero": display(entry["numero"]),
+        "nom_naissance": entry["nom_naissance"],
+        "nom_usage": entry.get("nom_usage"),
+        "prenoms": list(entry["prenoms"]),
+        "specialite": entry["specialite"],
+        "specialite_libelle": specialite.libelle if specialite else entry["specialite"],
+        "departement": entry["departement"],
+        "departement_nom": departement.nom if departement else entry["departement"],
+        "cree_le": entry["cree_le"],
+        "modifie_le": entry["modifie_le"],
+        "version": entry["version"],
+        "statut": entry["statut"],
+        "statut_libelle": suivi.STATUTS[entry["statut"]],
+        "revision": entry["revision"],
+        "a_revoir": suivi.a_revoir(entry, entry["version"]),
+    }

@@ -1,0 +1,45 @@
+"""The staff's messages, in French: what went wrong and what to do."""
+
+from __future__ import annotations
+
+AUTHENTIFICATION_REQUISE = (
+    "Accès réservé aux gestionnaires : indiquez un jeton d'accès valide (en-tête "
+    "Authorization: Bearer …)."
+)
+TROP_DE_TENTATIVES = (
+    "Trop de jetons refusés depuis votre connexion : réessayez dans {minutes} minute(s)."
+)
+DOSSIER_INTROUVABLE = "Aucun dossier ne porte ce numéro : il a peut-être été effacé."
+FILTRE_INVALIDE = "Les critères de recherche comportent des erreurs : corrigez-les."
+STATUT_INVALIDE = "Le changement de statut comporte des erreurs : corrigez les champs signalés."
+TRANSITION_REFUSEE = (
+    "Un dossier au statut « {depuis} » ne peut pas passer au statut « {vers} ». Statuts possibles "
+    "depuis « {depuis} » : {possibles}."
+)
+DOSSIER_MODIFIE = (
+    "Le candidat a modifié son dossier entre-temps (version {actuelle}, vous avez consulté la "
+    "version {vue}) : rechargez le dossier, vérifiez-le, puis recommencez."
+)
+SUIVI_CONCURRENT = (
+    "Le statut de ce dossier a été changé entre-temps par un autre gestionnaire : rechargez le "
+    "dossier, puis recommencez si nécessaire."
+)
+CONFIRMATION_PERIMEE = (
+    "Le dossier a été modifié par le candidat après la réception de sa confirmation signée "
+    "(version {confirmee}, dossier en version {actuelle}) : attendez la nouvelle confirmation "
+    "et enregistrez-la (« Confirmation reçue ») avant de rendre l'inscription définitive."
+)
+EFFACEMENT_CONFIRMATION = (
+    "Pour effacer ce dossier, recopiez son numéro d'inscription dans le champ « confirmation »."
+)
+EXPORT_INVALIDE = "La demande d'export comporte des erreurs : corrigez les champs signalés."
+EXPORT_INTROUVABLE = "Cet export n'existe pas ou a expiré : relancez-le."
+EXPORT_TROP_GRAND = (
+    "Cet export ZIP compterait {nombre} dossiers, au-delà des {maximum} qu'un export peut "
+    "produire (chaque dossier y a sa confirmation PDF) : filtrez la liste, par exemple par "
+    "spécialité ou par département, puis relancez-le."
+)
+EXPORTS_INDISPONIBLES = (
+    "Les exports en arrière-plan ne sont pas disponibles sur ce service : filtrez la liste pour "
+    "qu'elle tienne dans un export immédiat, ou utilisez l'outil en ligne de commande."
+)

@@ -1,0 +1,148 @@
+"""The staff routes' part of the OpenAPI document (merged into handler.openapi.DOCUMENT)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_STRING = {"type": "string"}
+_RETRY = {"Retry-After": {"schema": {"type": "integer"}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Erreur"}}}}
+
+
+def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+#: Every staff operation can answer these.
+AUTH_RESPONSES = {
+    "401": {**_error("Jeton de gestionnaire absent ou invalide (authentification_requise)"),
+            "headers": {"WWW-Authenticate": {"schema": _STRING}}},
+    "429": {**_error("Trop de jetons refusés depuis ce client (trop_de_tentatives)"),
+            "headers": _RETRY},
+    "503": {**_error("Stockage momentanément indisponible"), "headers": _RETRY},
+}
+SECURITY: list[dict[str, list[str]]] = [{"jetonGestionnaire": []}]
+SECURITY_SCHEMES = {"jetonGestionnaire": {
+    "type": "http", "scheme": "bearer",
+    "description": "Jeton personnel d'un gestionnaire ; le service n'en connaît que le SHA-256 "
+                   "(STAFF_TOKEN_HASHES)",
+}}
+
+
+def operation(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A staff operation: authenticated, with the answers every staff route can give."""
+    return {"summary": summary, "tags": ["gestion"], "security": SECURITY,
+            "responses": {**responses, **AUTH_RESPONSES}, **extra}
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": properties,
+            "required": list(properties) if required is None else required}
+
+
+_NULLABLE = {"type": ["string", "null"]}
+_INT = {"type": "integer"}
+_STATUT = {"enum": ["pre-inscrit", "confirmation-recue", "definitive", "incomplete"]}
+_ANY_OBJECT = {"type": "object"}
+
+SCHEMAS: dict[str, Any] = {
+    "Gestionnaire": {**_object({"nom": _STRING}), "additionalProperties": False},
+    "Referentiel": _object({"session": _STRING, "statuts": {"type": "array"},
+                            "specialites": {"type": "array"},
+                            "departements": {"type": "array"}, "pieces": {"type": "array"}}),
+    "ResumeDossier": _object({
+        "numero": _STRING, "nom_naissance": _STRING, "nom_usage": _NULLABLE,
+        "prenoms": {"type": "array", "items": _STRING}, "specialite": _STRING,
+        "specialite_libelle": _STRING, "departement": _STRING, "departement_nom": _STRING,
+        "cree_le": _STRING, "modifie_le": _STRING, "version": _INT, "statut": _STATUT,
+        "statut_libelle": _STRING, "revision": _INT, "a_revoir": {"type": "boolean"}}),
+    "ListeDossiers": _object({"total": _INT, "page": _INT, "par_page": _INT, "pages": _INT,
+                              "dossiers": {"type": "array",
+                                           "items": _ref("ResumeDossier")}}),
+    "Suivi": _object({"statut": _STATUT, "statut_libelle": _STRING, "revision": _INT,
+                      "version_confirmee": {"type": ["integer", "null"]},
+                      "pieces_manquantes": {"type": "array", "items": _STRING},
+                      "note": _NULLABLE, "historique": {"type": "array"}}),
+    "DossierGestion": _object({
+        "numero": _STRING, "version": _INT, "cree_le": _STRING, "modifie_le": _STRING,
+        "dossier": _ANY_OBJECT, "pieces": {"type": "array"},
+        "historique": {"type": "array", "description": "Versions antérieures, la plus récente "
+                                                       "d'abord"},
+        "suivi": _ref("Suivi"), "a_revoir": {"type": "boolean"}}),
+    "ChangementStatut": {**_object({
+        "statut": _STATUT,
+        "version": {**_INT, "minimum": 1, "description": "Version du dossier consultée"},
+        "revision": {**_INT, "minimum": 0, "description": "Révision du suivi consultée"},
+        "pieces_manquantes": {"type": "array", "items": _STRING, "maxItems": 20},
+        "note": {**_NULLABLE, "maxLength": 1000}}, ["statut", "version", "revision"]),
+        "additionalProperties": False},
+    "StatutChange": _object({"suivi": _ref("Suivi"), "a_revoir": {"type": "boolean"},
+                             "courriel": {"enum": ["envoye", "echec", "desactive", None]}}),
+}
+
+_NUMERO = {"name": "numero", "in": "path", "required": True, "schema": _STRING}
+_FILTERS = [
+    {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+    for name, schema, text in [
+        ("specialite", {"type": "array", "items": _STRING}, "Code(s) de spécialité"),
+        ("departement", {"type": "array", "items": _STRING}, "Code(s) de département"),
+        ("statut", {"type": "array", "items": _STRING},
+         "Statut(s) de suivi, ou a-revoir (modifié après la confirmation)"),
+        ("cree_du", {**_STRING, "format": "date"}, "Créé à partir de ce jour"),
+        ("cree_au", {**_STRING, "format": "date"}, "Créé jusqu'à ce jour inclus"),
+        ("modifie_du", {**_STRING, "format": "date"}, "Modifié à partir de ce jour"),
+        ("modifie_au", {**_STRING, "format": "date"}, "Modifié jusqu'à ce jour inclus"),
+        ("q", _STRING, "Recherche libre : nom, prénom ou numéro"),
+        ("tri", _STRING, "numero, nom, specialite, departement, statut, cree_le, modifie_le ; "
+                         "précédé de - pour l'ordre décroissant"),
+    ]]
+_PAGES = [{"name": "page", "in": "query", "required": False, "schema": {**_INT, "minimum": 1}},
+          {"name": "par_page", "in": "query", "required": False,
+           "schema": {**_INT, "minimum": 1, "maximum": 200}}]
+_NOT_FOUND = {"404": _error("Aucun dossier ne porte ce numéro (dossier_introuvable)")}
+_BAD_JSON = {"400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
+             "415": _error("Content-Type autre que JSON")}
+
+PATHS: dict[str, Any] = {
+    "/api/staff/moi": {"get": operation(
+        "Le gestionnaire qui détient ce jeton",
+        {"200": _json("Nom du gestionnaire", _ref("Gestionnaire"))})},
+    "/api/staff/referentiel": {"get": operation(
+        "Statuts, spécialités, départements et pièces (données de la session)",
+        {"200": _json("Les codes et leurs libellés", _ref("Referentiel"))})},
+    "/api/staff/dossiers": {"get": operation(
+        "Liste des dossiers, filtrée, triée et paginée (index de résumés)",
+        {"200": _json("Une page de la liste", _ref("ListeDossiers")),
+         "422": _error("Filtre invalide (filtre_invalide)")},
+        parameters=[*_FILTERS, *_PAGES])},
+    "/api/staff/dossiers/{numero}": {"get": operation(
+        "Un dossier, toutes ses versions et son suivi",
+        {"200": _json("Le dossier", _ref("DossierGestion")), **_NOT_FOUND},
+        parameters=[_NUMERO])},
+    "/api/staff/dossiers/{numero}/suivi": {"post": operation(
+        "Changer le statut de suivi d'un dossier",
+        {"200": _json("Statut enregistré", _ref("StatutChange")), **_NOT_FOUND, **_BAD_JSON,
+         "409": _error("Dossier ou suivi modifié entre-temps (dossier_modifie, "
+                       "suivi_concurrent), transition refusée (transition_refusee) ou "
+                       "confirmation antérieure à la dernière modification "
+                       "(confirmation_perimee)"),
+         "422": _error("Demande invalide (statut_invalide)")},
+        parameters=[_NUMERO],
+        requestBody={"required": True, "content": {"application/json": {
+            "schema": _ref("ChangementStatut")}}})},
+}
+
+
+def merge_into(document: dict[str, Any]) -> None:
+    """Add the staff's paths, schemas and security scheme to the API's document."""
+    document["paths"].update(PATHS)
+    document["components"]["schemas"].update(SCHEMAS)
+    document["components"].setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)

@@ -1,0 +1,192 @@
+"""The staff's API under /api/staff/: every route needs a staff token (see `auth`).
+
+Views are thin: check the request, call the module that owns the concern (`listing`, `suivi`,
+`erasure`, `exports`), answer. Answers carry `Cache-Control: no-store`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+import shared_rules
+from handler.errors import ApiError
+from handler.mail import MailError
+from handler.mail_content import incomplet
+from handler.notifications import DESACTIVE, ECHEC, ENVOYE, Notifier
+from handler.numero import canonical, display
+from handler.staff import auth, listing, suivi
+from handler.staff import messages as msg
+from handler.staff.index import SummaryIndex, dossier_part, suivi_part
+from handler.storage import DossierStore
+from shared_rules.schemas import Texte
+from shared_rules.session import Session
+
+log = logging.getLogger(__name__)
+bp = Blueprint("staff", __name__, url_prefix="/api/staff")
+bp.before_request(auth.require_staff)
+bp.after_request(auth.log_action)
+
+
+def _session() -> Session:
+    session: Session = current_app.extensions["inscription_session"]
+    return session
+
+
+def _store() -> DossierStore:
+    store: DossierStore = current_app.extensions["dossier_store"]
+    return store
+
+
+def _index() -> SummaryIndex:
+    return SummaryIndex(_store(), _session().code)
+
+
+def _numero(typed: str) -> str:
+    numero = canonical(typed)
+    if numero is None:
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    return numero
+
+
+def _load(schema: Schema, code: str, message: str) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = schema.load(request.get_json())
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        errors = {("demande" if k == "_schema" else str(k)): (
+            list(v) if isinstance(v, list) else [str(v)]) for k, v in messages.items()}
+        raise ApiError(422, code, message, errors=errors) from None
+    return data
+
+
+@bp.get("/moi")
+def whoami() -> Response:
+    """Who holds this token: lets the staff page check a token before using it."""
+    return jsonify({"nom": auth.current_staff()})
+
+
+@bp.get("/referentiel")
+def referentiel() -> Response:
+    """The codes and labels the staff page needs: statuses and their transitions, specialities,
+    départements and pieces (all from the session data)."""
+    session = _session()
+    return jsonify({
+        "session": session.code,
+        "statuts": [{"code": c, "libelle": label, "suivants": list(suivi.TRANSITIONS[c])}
+                    for c, label in suivi.STATUTS.items()],
+        "specialites": [{"code": s.code, "libelle": s.libelle} for s in session.specialites],
+        "departements": [{"code": d.code, "nom": d.nom} for d in session.departements],
+        "pieces": [{"code": p.code, "libelle": p.libelle} for p in session.pieces],
+    })
+
+
+@bp.get("/dossiers")
+def list_dossiers() -> Response:
+    """The dossiers that pass the filters, one page of them, sorted."""
+    session = _session()
+    query = listing.parse_query(request.args, session)
+    selection = listing.select(_index().entries(), query)
+    return jsonify(listing.page(selection, query, session))
+
+
+@bp.get("/dossiers/<numero>")
+def show(numero: str) -> Response:
+    """One dossier with every earlier version, its pieces and its follow-up with its history."""
+    key = _numero(numero)
+    stored = _store().dossier(key)
+    if stored is None:
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    record = stored.body
+    follow_up = suivi.current(_store(), key)
+    return jsonify({
+        "numero": display(key),
+        "version": record["version"],
+        "cree_le": record["cree_le"],
+        "modifie_le": record["modifie_le"],
+        "dossier": record["dossier"],
+        "pieces": shared_rules.required_pieces(record["dossier"]),
+        "historique": [{"version": h["version"], "modifie_le": h["modifie_le"],
+                        "dossier": h["dossier"]} for h in reversed(record["historique"])],
+        "suivi": _suivi_payload(follow_up),
+        "a_revoir": suivi.a_revoir(follow_up, record["version"]),
+    })
+
+
+def _suivi_payload(follow_up: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "statut": follow_up["statut"],
+        "statut_libelle": suivi.STATUTS[follow_up["statut"]],
+        "revision": follow_up["revision"],
+        "version_confirmee": follow_up["version_confirmee"],
+        "pieces_manquantes": follow_up["pieces_manquantes"],
+        "note": follow_up["note"],
+        "historique": list(reversed(follow_up["historique"])),
+    }
+
+
+class ChangementSchema(Schema):
+    """A status change, with the dossier version and follow-up revision the staff member saw."""
+
+    class Meta:
+        unknown = RAISE
+
+    statut = fields.String(required=True, validate=validate.OneOf(
+        list(suivi.STATUTS), error="Statut inconnu."))
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    pieces_manquantes = fields.List(fields.String(validate=validate.Length(max=64)),
+                                    load_default=list, validate=validate.Length(max=20))
+    note = Texte(max_length=suivi.NOTE_MAX, load_default=None, allow_none=True)
+
+
+CHANGEMENT = ChangementSchema()
+
+
+@bp.post("/dossiers/<numero>/suivi")
+def change_status(numero: str) -> Response:
+    """Change a dossier's follow-up status; emails the candidate when it becomes incomplete."""
+    key = _numero(numero)
+    data = _load(CHANGEMENT, "statut_invalide", msg.STATUT_INVALIDE)
+    session = _session()
+    labels = {p.code: p.libelle for p in session.pieces}
+    unknown = [c for c in data["pieces_manquantes"] if c not in labels]
+    if unknown:
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE,
+                       errors={"pieces_manquantes": ["Pièce inconnue."]})
+    if data["statut"] == suivi.INCOMPLETE and not (data["pieces_manquantes"] or data["note"]):
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "pieces_manquantes": ["Cochez les pièces manquantes ou expliquez ce qui manque "
+                                  "dans la note."]})
+    new, record = suivi.change(
+        _store(), key, statut=data["statut"], auteur=auth.current_staff(),
+        version_vue=data["version"], revision_vue=data["revision"],
+        pieces_manquantes=data["pieces_manquantes"], note=data["note"], now=suivi.timestamp())
+    try:
+        _index().upsert(key, {**dossier_part(record), **suivi_part(new)})
+    except Exception as exc:  # the follow-up is stored: the index is repaired on the next list
+        log.warning("index update failed after a status change: %s", type(exc).__name__)
+        _index().mark_for_repair(key)
+    courriel = None
+    if new["statut"] == suivi.INCOMPLETE:
+        courriel = _email_incomplete(record, [labels[c] for c in new["pieces_manquantes"]],
+                                     new["note"])
+    return jsonify({"suivi": _suivi_payload(new),
+                    "a_revoir": suivi.a_revoir(new, record["version"]),
+                    "courriel": courriel})
+
+
+def _email_incomplete(record: dict[str, Any], pieces: list[str], note: str | None) -> str:
+    notifier: Notifier = current_app.extensions["notifier"]
+    if notifier.sender is None:
+        return DESACTIVE
+    try:
+        notifier.sender.send(incomplet(record, notifier.session, site_url=notifier.site_url,
+                                       pieces_manquantes=pieces, note=note))
+    except MailError as exc:
+        log.warning("incomplete-dossier email failed: %s", exc.reason)
+        return ECHEC
+    return ENVOYE
