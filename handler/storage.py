@@ -24,6 +24,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from handler.errors import StorageUnavailable
+
 DOSSIERS = "dossiers/"
 IDENTITES = "identites/"
 IDEMPOTENCE = "idempotence/"
@@ -123,6 +125,25 @@ class DossierStore:
     def delete(self, key: str) -> None:
         """Remove the object at `key` (its current version, on a versioned bucket)."""
         self._delete(key)
+
+    def erase(self, prefix: str, *, whole_prefix: bool = False) -> int:
+        """Delete every version and delete marker of the object `prefix` (or, `whole_prefix`,
+        of every object under it): nothing of it remains, even in the bucket's versioning.
+        The number of versions deleted. Needs s3:ListBucketVersions and s3:DeleteObjectVersion.
+        """
+        paginator = self.client.get_paginator("list_object_versions")
+        deleted = 0
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            found = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                     for v in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+                     if whole_prefix or v["Key"] == prefix]
+            if found:
+                answer = self.client.delete_objects(Bucket=self.bucket,
+                                                    Delete={"Objects": found, "Quiet": True})
+                if answer.get("Errors"):
+                    raise StorageUnavailable(str(answer["Errors"][0].get("Code", "DeleteError")))
+                deleted += len(found)
+        return deleted
 
     def keys(self, prefix: str) -> Iterator[str]:
         """Every key under `prefix`, in key order, a page of 1,000 at a time."""

@@ -86,6 +86,12 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False},
     "StatutChange": _object({"suivi": _ref("Suivi"), "a_revoir": {"type": "boolean"},
                              "courriel": {"enum": ["envoye", "echec", "desactive", None]}}),
+    "Effacement": {**_object({"confirmation": {**_STRING, "maxLength": 40,
+                                               "description": "Le numéro, recopié"}}),
+                   "additionalProperties": False},
+    "EffacementFait": _object({"effacement": _object({
+        "auteur": _STRING, "le": _STRING, "versions_supprimees": _INT,
+        "exports_supprimes": _INT})}),
 }
 
 _NUMERO = {"name": "numero", "in": "path", "required": True, "schema": _STRING}
@@ -138,6 +144,14 @@ PATHS: dict[str, Any] = {
         parameters=[_NUMERO],
         requestBody={"required": True, "content": {"application/json": {
             "schema": _ref("ChangementStatut")}}})},
+    "/api/staff/dossiers/{numero}/effacement": {"post": operation(
+        "Effacer un dossier, toutes ses versions et ce qui s'y rattache (RGPD)",
+        {"200": _json("Dossier effacé ; l'effacement est journalisé sans donnée personnelle",
+                      _ref("EffacementFait")), **_NOT_FOUND, **_BAD_JSON,
+         "422": _error("Numéro non recopié à l'identique (effacement_invalide)")},
+        parameters=[_NUMERO],
+        requestBody={"required": True, "content": {"application/json": {
+            "schema": _ref("Effacement")}}})},
 }
 
 

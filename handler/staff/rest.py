@@ -18,7 +18,7 @@ from handler.mail import MailError
 from handler.mail_content import incomplet
 from handler.notifications import DESACTIVE, ECHEC, ENVOYE, Notifier
 from handler.numero import canonical, display
-from handler.staff import auth, listing, suivi
+from handler.staff import auth, erasure, listing, suivi
 from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex, dossier_part, suivi_part
 from handler.storage import DossierStore
@@ -190,3 +190,30 @@ def _email_incomplete(record: dict[str, Any], pieces: list[str], note: str | Non
         log.warning("incomplete-dossier email failed: %s", exc.reason)
         return ECHEC
     return ENVOYE
+
+
+class EffacementSchema(Schema):
+    """An erasure request: the number typed again, so that nobody erases a dossier by a slip."""
+
+    class Meta:
+        unknown = RAISE
+
+    confirmation = fields.String(required=True, validate=validate.Length(max=40))
+
+
+EFFACEMENT = EffacementSchema()
+
+
+@bp.post("/dossiers/<numero>/effacement")
+def erase(numero: str) -> Response:
+    """Erase a dossier, every version of it and what is kept about it (RGPD), audited."""
+    key = _numero(numero)
+    data = _load(EFFACEMENT, "effacement_invalide", msg.EFFACEMENT_CONFIRMATION)
+    if canonical(data["confirmation"]) != key:
+        raise ApiError(422, "effacement_invalide", msg.EFFACEMENT_CONFIRMATION,
+                       errors={"confirmation": [msg.EFFACEMENT_CONFIRMATION]})
+    audit = erasure.erase(_store(), key, session=_session().code, auteur=auth.current_staff())
+    if audit is None:
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    return jsonify({"effacement": {k: audit[k] for k in (
+        "auteur", "le", "versions_supprimees", "exports_supprimes")}})
