@@ -1,4 +1,5 @@
-"""AWS Lambda entry point (API Gateway HTTP API, payload 2.0).
+"""AWS Lambda entry points: the API (API Gateway HTTP API, payload 2.0), and the staff's
+background export job (`export_job`, invoked asynchronously with {"export": <job id>}).
 
 The app is built once per Lambda instance, at import, so that warm invocations reuse it and its
 S3 client; a misconfiguration fails the instance's start rather than a candidate's request.
@@ -7,12 +8,19 @@ S3 client; a misconfiguration fails the instance's start rather than a candidate
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from apig_wsgi import make_lambda_handler
 
 from handler.app import create_app
+from handler.staff import run_export
 
 logging.getLogger().setLevel(logging.INFO)
 
 app = create_app()
 handler = make_lambda_handler(app, binary_support=True)
+
+
+def export_job(event: dict[str, Any], context: Any) -> None:
+    """The export function: do the background export named by the event (see staff.jobs)."""
+    run_export(app, str(event["export"]))

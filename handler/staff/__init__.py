@@ -2,18 +2,34 @@
 
 Modules, one concern each: `auth` (bearer tokens), `index` (the summary index beside the
 dossiers), `listing` (filters, sort, pages), `suivi` (the follow-up status), `erasure` (RGPD),
-`columns` and `exports` (CSV, XLSX, ZIP), `jobs` (background exports), `rest` (the /api/staff/
-routes), `cli` (`python -m handler.staff`).
+`columns` and `exports` (CSV, XLSX, ZIP), `upload` (streaming to S3, presigned links), `jobs`
+(background exports), `rest` (the /api/staff/ routes), `cli` (`python -m handler.staff`).
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from handler.staff import auth, rest
+from handler.staff import auth, jobs, rest
 
 
-def init_app(app: Flask) -> None:
-    """Read the staff's configuration and register the /api/staff/ routes."""
+def init_app(app: Flask, *, export_runner: jobs.ExportRunner | None = None) -> None:
+    """Read the staff's configuration and register the /api/staff/ routes.
+
+    Background exports run through `export_runner`; by default the export function when
+    EXPORT_FUNCTION_NAME is set (AWS), else a thread of this process.
+    """
     auth.init_app(app, app.config["STAFF_TOKEN_HASHES"])
+    if export_runner is None:
+        if app.config["EXPORT_FUNCTION_NAME"]:
+            export_runner = jobs.LambdaRunner(app.config["EXPORT_FUNCTION_NAME"],
+                                              region=app.config["AWS_REGION"])
+        else:
+            export_runner = jobs.ThreadRunner(lambda job_id: run_export(app, job_id))
+    app.extensions["export_runner"] = export_runner
     app.register_blueprint(rest.bp)
+
+
+def run_export(app: Flask, job_id: str) -> None:
+    """Do a background export with this app's store and session (thread or export function)."""
+    jobs.run(app.extensions["dossier_store"], app.extensions["inscription_session"], job_id)

@@ -52,6 +52,8 @@ _NULLABLE = {"type": ["string", "null"]}
 _INT = {"type": "integer"}
 _STATUT = {"enum": ["pre-inscrit", "confirmation-recue", "definitive", "incomplete"]}
 _ANY_OBJECT = {"type": "object"}
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_BINARY = {"type": "string", "contentMediaType": _XLSX}
 
 SCHEMAS: dict[str, Any] = {
     "Gestionnaire": {**_object({"nom": _STRING}), "additionalProperties": False},
@@ -92,6 +94,19 @@ SCHEMAS: dict[str, Any] = {
     "EffacementFait": _object({"effacement": _object({
         "auteur": _STRING, "le": _STRING, "versions_supprimees": _INT,
         "exports_supprimes": _INT})}),
+    "DemandeExport": {**_object({
+        "format": {"enum": ["csv", "xlsx", "zip"]},
+        "filtres": {"type": "object", "description": "Les paramètres de la liste (specialite, "
+                                                    "departement, statut, q, tri…)"},
+        "arriere_plan": {"type": "boolean",
+                         "description": "Toujours en arrière-plan, même si l'export tient dans "
+                                        "une réponse"}}, ["format"]),
+        "additionalProperties": False},
+    "Export": _object({
+        "id": _STRING, "format": {"enum": ["csv", "xlsx", "zip"]},
+        "statut": {"enum": ["en-attente", "en-cours", "pret", "echec"]},
+        "nombre": _INT, "fait": _INT, "lien": _NULLABLE,
+        "expire_dans": {"type": ["integer", "null"]}, "fichier": _NULLABLE}),
 }
 
 _NUMERO = {"name": "numero", "in": "path", "required": True, "schema": _STRING}
@@ -152,6 +167,24 @@ PATHS: dict[str, Any] = {
         parameters=[_NUMERO],
         requestBody={"required": True, "content": {"application/json": {
             "schema": _ref("Effacement")}}})},
+    "/api/staff/exports": {"post": operation(
+        "Exporter la liste filtrée (CSV, XLSX ou ZIP des dossiers et de leurs confirmations)",
+        {"200": {"description": "Le fichier, quand il tient dans une réponse (CSV ou XLSX de "
+                                "1 000 dossiers au plus)",
+                 "headers": {"Content-Disposition": {"schema": _STRING}},
+                 "content": {"text/csv": {"schema": _STRING}, _XLSX: {"schema": _BINARY}}},
+         "202": {**_json("Export lancé en arrière-plan : suivre son état à l'adresse Location",
+                         _ref("Export")), "headers": {"Location": {"schema": _STRING}}},
+         **_BAD_JSON,
+         "422": _error("Demande ou filtre invalide (export_invalide, filtre_invalide), ou ZIP "
+                       "trop volumineux (export_trop_volumineux)")},
+        requestBody={"required": True, "content": {"application/json": {
+            "schema": _ref("DemandeExport")}}})},
+    "/api/staff/exports/{job_id}": {"get": operation(
+        "L'état d'un export en arrière-plan, avec un lien de téléchargement de courte durée",
+        {"200": _json("État de l'export", _ref("Export")),
+         "404": _error("Export inconnu ou expiré (export_introuvable)")},
+        parameters=[{"name": "job_id", "in": "path", "required": True, "schema": _STRING}])},
 }
 
 

@@ -6,11 +6,14 @@ Views are thin: check the request, call the module that owns the concern (`listi
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import logging
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from werkzeug.datastructures import MultiDict
 
 import shared_rules
 from handler.errors import ApiError
@@ -18,7 +21,7 @@ from handler.mail import MailError
 from handler.mail_content import incomplet
 from handler.notifications import DESACTIVE, ECHEC, ENVOYE, Notifier
 from handler.numero import canonical, display
-from handler.staff import auth, erasure, listing, suivi
+from handler.staff import auth, erasure, exports, jobs, listing, suivi
 from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex, dossier_part, suivi_part
 from handler.storage import DossierStore
@@ -217,3 +220,69 @@ def erase(numero: str) -> Response:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return jsonify({"effacement": {k: audit[k] for k in (
         "auteur", "le", "versions_supprimees", "exports_supprimes")}})
+
+
+SYNC_MAX = 1000  # a CSV or XLSX of up to this many dossiers is answered at once
+ZIP_MAX = 2000   # each dossier's PDF costs ~0.15-0.3 s of CPU: a job stays under 10 minutes
+
+
+class ExportSchema(Schema):
+    """An export request: a format and the list's filters (as in the list's query string)."""
+
+    class Meta:
+        unknown = RAISE
+
+    format = fields.String(required=True, validate=validate.OneOf(list(exports.FORMATS)))
+    filtres = fields.Dict(keys=fields.String(validate=validate.Length(max=20)),
+                          values=fields.Raw(), load_default=dict)
+    arriere_plan = fields.Boolean(load_default=False)
+
+
+EXPORT = ExportSchema()
+
+
+def _filters(raw: dict[str, Any]) -> MultiDict[str, str]:
+    args: MultiDict[str, str] = MultiDict()
+    for name, value in raw.items():
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str | int) or isinstance(item, bool):
+                raise ApiError(422, "export_invalide", msg.EXPORT_INVALIDE,
+                               errors={f"filtres.{name}": ["Texte attendu."]})
+            args.add(name, str(item))
+    return args
+
+
+@bp.post("/exports")
+def start_export() -> Response:
+    """Export the filtered list: the file at once when it fits, else a background job (202)."""
+    data = _load(EXPORT, "export_invalide", msg.EXPORT_INVALIDE)
+    session = _session()
+    query = listing.parse_query(_filters(data["filtres"]), session)
+    numeros = [e["numero"] for e in listing.select(_index().entries(), query)]
+    fmt = data["format"]
+    if fmt == "zip" and len(numeros) > ZIP_MAX:
+        raise ApiError(422, "export_trop_volumineux",
+                       msg.EXPORT_TROP_GRAND.format(nombre=len(numeros), maximum=ZIP_MAX))
+    if fmt != "zip" and len(numeros) <= SYNC_MAX and not data["arriere_plan"]:
+        body = io.BytesIO()
+        exports.export(_store(), session, numeros, fmt, body)
+        response = Response(body.getvalue(), mimetype=exports.FORMATS[fmt][0])
+        name = exports.filename(session, fmt, now=dt.datetime.now(session.zone))
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.headers["X-Nombre-Dossiers"] = str(len(numeros))
+        return response
+    job_id = jobs.create(_store(), fmt=fmt, numeros=numeros, auteur=auth.current_staff())
+    current_app.extensions["export_runner"].start(job_id)
+    response = jsonify(jobs.status(_store(), job_id))
+    response.status_code = 202
+    response.headers["Location"] = f"/api/staff/exports/{job_id}"
+    return response
+
+
+@bp.get("/exports/<job_id>")
+def export_status(job_id: str) -> Response:
+    """A background export's state, with a short-lived download link once ready."""
+    state = jobs.status(_store(), job_id)
+    if state is None:
+        raise ApiError(404, "export_introuvable", msg.EXPORT_INTROUVABLE)
+    return jsonify(state)

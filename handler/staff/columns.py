@@ -1,0 +1,171 @@
+"""A dossier as one row of the staff's spreadsheet: one column per field, codes as labels.
+
+Every label comes from the session data; names are as typed, every first name in its own
+column in civil-status order. Cells are typed values (str, int, date, datetime, None): each
+format (`exports`) writes them its own way and neutralises what a spreadsheet would run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import shared_rules
+from handler.numero import display
+from handler.staff import suivi
+from shared_rules.eps import pair_label
+from shared_rules.schemas import PRENOMS_MAX
+from shared_rules.session import Session
+
+Cell = str | int | float | dt.date | dt.datetime | None
+OUI, NON = "oui", "non"
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Code → label tables of a session, built once per export."""
+
+    session: Session
+    specialites: dict[str, str]
+    departements: dict[str, str]
+    etablissements: dict[str, str]
+    formes: dict[str, str]
+    unites: dict[str, str]
+    facultatives: dict[str, str]
+    langues: dict[str, str]
+    pieces: dict[str, str]
+
+    @classmethod
+    def of(cls, session: Session) -> Labels:
+        return cls(
+            session=session,
+            specialites={s.code: s.libelle for s in session.specialites},
+            departements={d.code: d.nom for d in session.departements},
+            etablissements={d.etablissement.code: d.etablissement.libelle
+                            for d in session.departements},
+            formes={f.code: f.libelle for f in session.formes_passage},
+            unites={u.code: u.libelle for u in session.unites},
+            facultatives={u.code: u.libelle for u in session.unites_facultatives},
+            langues={x.code: x.libelle for x in session.langues},
+            pieces={p.code: p.libelle for p in session.pieces},
+        )
+
+
+Row = Mapping[str, Any]  # {"record": the stored dossier, "suivi": its follow-up}
+Extract = Callable[[Row, Labels], Cell]
+
+
+def _d(row: Row) -> dict[str, Any]:
+    return dict(row["record"]["dossier"])
+
+
+def _yes(value: Any) -> str:
+    return OUI if value else NON
+
+
+def _join(values: list[str]) -> str:
+    return " ; ".join(values)
+
+
+def _stamp(value: str) -> dt.datetime:
+    # Stored in the session's local time with its offset: shown as that local time.
+    return dt.datetime.fromisoformat(value).replace(tzinfo=None)
+
+
+def _prenom(i: int) -> Extract:
+    def extract(row: Row, labels: Labels) -> Cell:
+        prenoms = _d(row)["etat_civil"]["prenoms"]
+        return prenoms[i] if i < len(prenoms) else None
+    return extract
+
+
+def _eps(row: Row, labels: Labels) -> Cell:
+    eps = _d(row)["eps"]
+    return "" if eps.get("dispense") else pair_label(eps["activites"], labels.session)
+
+
+def _facultatives(row: Row, labels: Labels) -> Cell:
+    out = []
+    for e in _d(row).get("epreuves_facultatives", []):
+        label = labels.facultatives.get(e["unite"], e["unite"])
+        if e.get("langue"):
+            label += f" : {labels.langues.get(e['langue'], e['langue'])}"
+        out.append(label)
+    return _join(out)
+
+
+def _dispenses(row: Row, labels: Labels) -> Cell:
+    return _join([f"{labels.unites.get(x['unite'], x['unite'])} — {x['diplome']} ({x['annee']})"
+                  for x in _d(row).get("dispenses", [])])
+
+
+def _benefices(row: Row, labels: Labels) -> Cell:
+    return _join([f"{labels.unites.get(x['unite'], x['unite'])} — "
+                  f"{x['note']:g}/20 ({x['annee']})".replace(".", ",")
+                  for x in _d(row).get("benefices", [])])
+
+
+def _pieces(row: Row, labels: Labels) -> Cell:
+    return _join([p["libelle"] for p in shared_rules.required_pieces(_d(row))])
+
+
+#: (header, extractor) in the spreadsheet's order.
+COLUMNS: list[tuple[str, Extract]] = [
+    ("Numéro d'inscription", lambda r, lb: display(r["record"]["numero"])),
+    ("Statut", lambda r, lb: suivi.STATUTS[r["suivi"]["statut"]]),
+    ("Modifié après réception de la confirmation",
+     lambda r, lb: _yes(suivi.a_revoir(r["suivi"], r["record"]["version"]))),
+    ("Pièces manquantes", lambda r, lb: _join([lb.pieces.get(c, c)
+                                               for c in r["suivi"]["pieces_manquantes"]])),
+    ("Note du bureau", lambda r, lb: r["suivi"]["note"]),
+    ("Version", lambda r, lb: int(r["record"]["version"])),
+    ("Créé le", lambda r, lb: _stamp(r["record"]["cree_le"])),
+    ("Modifié le", lambda r, lb: _stamp(r["record"]["modifie_le"])),
+    ("Code spécialité", lambda r, lb: _d(r)["specialite"]),
+    ("Spécialité", lambda r, lb: lb.specialites.get(_d(r)["specialite"], _d(r)["specialite"])),
+    ("Nom de naissance", lambda r, lb: _d(r)["etat_civil"]["nom_naissance"]),
+    ("Nom d'usage", lambda r, lb: _d(r)["etat_civil"].get("nom_usage")),
+    *[(f"Prénom {i + 1}", _prenom(i)) for i in range(PRENOMS_MAX)],
+    ("Sexe", lambda r, lb: _d(r)["etat_civil"]["sexe"]),
+    ("Date de naissance",
+     lambda r, lb: dt.date.fromisoformat(_d(r)["etat_civil"]["date_naissance"])),
+    ("Commune de naissance", lambda r, lb: _d(r)["etat_civil"]["commune_naissance"]),
+    ("Pays de naissance", lambda r, lb: _d(r)["etat_civil"]["pays_naissance"]),
+    ("Adresse électronique", lambda r, lb: _d(r)["contact"]["email"]),
+    ("Téléphone", lambda r, lb: _d(r)["contact"].get("telephone")),
+    ("Adresse", lambda r, lb: _d(r)["contact"]["adresse"]),
+    ("Code postal", lambda r, lb: _d(r)["contact"]["code_postal"]),
+    ("Commune", lambda r, lb: _d(r)["contact"]["commune"]),
+    ("Département", lambda r, lb: _d(r)["contact"]["departement"]),
+    ("Établissement", lambda r, lb: lb.etablissements.get(_d(r).get("etablissement") or "",
+                                                          _d(r).get("etablissement"))),
+    ("Forme de passage", lambda r, lb: lb.formes.get(_d(r)["forme_passage"],
+                                                     _d(r)["forme_passage"])),
+    ("Unités présentées", lambda r, lb: _join([lb.unites.get(u, u)
+                                               for u in _d(r).get("unites_presentees", [])])),
+    ("EPS : dispensé", lambda r, lb: _yes(_d(r)["eps"].get("dispense"))),
+    ("EPS : activités", _eps),
+    ("Langue vivante obligatoire", lambda r, lb: lb.langues.get(_d(r).get("langue_vivante") or "",
+                                                                _d(r).get("langue_vivante"))),
+    ("Épreuves facultatives", _facultatives),
+    ("Dispenses (diplôme, année)", _dispenses),
+    ("Notes conservées (note, session)", _benefices),
+    ("Aménagement demandé", lambda r, lb: _yes((_d(r).get("amenagement") or {}).get("demande"))),
+    ("Décision d'aménagement antérieure",
+     lambda r, lb: _yes((_d(r).get("amenagement") or {}).get("decision_anterieure"))),
+    ("Précisions sur l'aménagement",
+     lambda r, lb: (_d(r).get("amenagement") or {}).get("precisions")),
+    ("Rattrapage : année de l'échec",
+     lambda r, lb: (_d(r).get("rattrapage") or {}).get("annee_echec")),
+    ("Pièces à joindre", _pieces),
+]
+HEADERS = [header for header, _ in COLUMNS]
+
+
+def row(record: Mapping[str, Any], follow_up: Mapping[str, Any] | None,
+        labels: Labels) -> list[Cell]:
+    """One dossier's cells, in the columns' order."""
+    source = {"record": record, "suivi": follow_up or suivi.initial()}
+    return [extract(source, labels) for _, extract in COLUMNS]

@@ -1,0 +1,180 @@
+"""The staff's exports of a list of dossiers: CSV for French Excel, XLSX, and a ZIP of each
+dossier's JSON and confirmation PDF.
+
+Each writer takes the dossiers as a stream (read concurrently, in order, a bounded number at a
+time: `fetch.fetch_ordered`) and writes to a binary stream (memory, or an S3 multipart upload),
+so memory stays flat whatever the count.
+
+Spreadsheet formulas smuggled in through form fields: a CSV cell that would start with `=`, `+`,
+`-`, `@`, a tab, CR or LF gets a leading apostrophe, as OWASP's « CSV Injection » page
+recommends (Excel then shows it as text); the csv module quotes what needs quoting. In the XLSX
+every text cell is written as a string with Excel's « quote prefix » and the text format (@),
+so nothing is evaluated, even after an edit, and the value is kept exactly.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import IO, Any
+
+from handler.numero import display
+from handler.staff import columns, suivi
+from handler.staff.fetch import fetch_ordered
+from handler.storage import DossierStore
+from shared_rules.session import Session
+
+Item = tuple[dict[str, Any], dict[str, Any] | None]  # (stored dossier, its follow-up or None)
+Progress = Callable[[int], None]
+Output = IO[bytes] | io.RawIOBase  # a file, a BytesIO, or an S3 multipart upload
+
+#: format → (media type, file extension)
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "zip": ("application/zip", "zip"),
+}
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(text: str) -> str:
+    """A cell's text with a leading apostrophe if a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(_DANGEROUS) else text
+
+
+def filename(session: Session, fmt: str, *, now: dt.datetime) -> str:
+    """« dossiers-CAP-2021-06-20201102-1000.csv »."""
+    return (f"dossiers-{session.examen_code}-{session.session}-{now:%Y%m%d-%H%M}."
+            f"{FORMATS[fmt][1]}")
+
+
+def read_items(store: DossierStore, numeros: Iterable[str], *,
+               workers: int = 16) -> Iterator[Item]:
+    """Each dossier and its follow-up, read concurrently, in the given order (dossiers erased
+    meanwhile are skipped)."""
+    def read(numero: str) -> Item | None:
+        stored = store.dossier(numero)
+        if stored is None:
+            return None
+        follow_up = suivi.read(store, numero)
+        return stored.body, follow_up.body if follow_up else None
+
+    for item in fetch_ordered(read, numeros, workers=workers):
+        if item is not None:
+            yield item
+
+
+def _csv_cell(value: columns.Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, int | float):
+        return str(value)
+    return neutralise(value)
+
+
+class _Utf8:
+    """What the csv module writes text to: each line goes out as UTF-8 bytes."""
+
+    def __init__(self, out: Output) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        self.out.write(text.encode("utf-8"))
+        return len(text)
+
+
+def write_csv(out: Output, items: Iterable[Item], session: Session, *,
+              progress: Progress | None = None) -> int:
+    """CSV for French Excel: UTF-8 with BOM, `;`, dates dd/mm/yyyy; the rows written."""
+    out.write(codecs.BOM_UTF8)  # how Excel knows the file is UTF-8
+    writer = csv.writer(_Utf8(out), delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns.HEADERS)
+    labels = columns.Labels.of(session)
+    count = 0
+    for record, follow_up in items:
+        writer.writerow([_csv_cell(c) for c in columns.row(record, follow_up, labels)])
+        count += 1
+        if progress is not None:
+            progress(count)
+    return count
+
+
+def write_xlsx(out: Output, items: Iterable[Item], session: Session, *,
+               progress: Progress | None = None) -> int:
+    """An XLSX workbook (openpyxl, write-only: rows go to a temporary file, not memory)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Dossiers")
+    sheet.freeze_panes = "B2"
+    labels = columns.Labels.of(session)
+    bold = Font(bold=True)
+
+    def cell(value: columns.Cell, *, header: bool = False) -> Any:
+        written = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            written.data_type = "s"  # never a formula, whatever it starts with
+            written.quotePrefix = True
+            written.number_format = "@"
+        elif isinstance(value, dt.datetime):
+            written.number_format = "DD/MM/YYYY HH:MM"
+        elif isinstance(value, dt.date):
+            written.number_format = "DD/MM/YYYY"
+        if header:
+            written.font = bold
+        return written
+
+    sheet.append([cell(h, header=True) for h in columns.HEADERS])
+    count = 0
+    for record, follow_up in items:
+        sheet.append([cell(c) for c in columns.row(record, follow_up, labels)])
+        count += 1
+        if progress is not None:
+            progress(count)
+    workbook.save(out)
+    return count
+
+
+def write_zip(out: Output, items: Iterable[Item], session: Session, *,
+              progress: Progress | None = None) -> int:
+    """A ZIP with, per dossier, its stored JSON (every version, its follow-up) and its
+    confirmation PDF, named by the number."""
+    from handler import confirmation_pdf
+
+    count = 0
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for record, follow_up in items:
+            name = display(record["numero"])
+            content = {**record, "suivi": follow_up or suivi.initial()}
+            archive.writestr(f"{name}/dossier.json",
+                             json.dumps(content, ensure_ascii=False, indent=2))
+            # PDFs are compressed already: stored as they are.
+            archive.writestr(f"{name}/{confirmation_pdf.filename(record, session)}",
+                             confirmation_pdf.render(record, session),
+                             compress_type=zipfile.ZIP_STORED)
+            count += 1
+            if progress is not None:
+                progress(count)
+    return count
+
+
+WRITERS: Mapping[str, Callable[..., int]] = {"csv": write_csv, "xlsx": write_xlsx,
+                                             "zip": write_zip}
+
+
+def export(store: DossierStore, session: Session, numeros: Iterable[str], fmt: str,
+           out: Output, *, progress: Progress | None = None, workers: int = 16) -> int:
+    """Write the dossiers `numeros`, in that order, as `fmt` to `out`; how many."""
+    return WRITERS[fmt](out, read_items(store, numeros, workers=workers), session,
+                        progress=progress)
