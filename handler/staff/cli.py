@@ -1,0 +1,161 @@
+"""`python -m handler.staff`: the staff's tool for operators with AWS credentials.
+
+    python -m handler.staff list [--specialite CODE…] [--departement 87] [--statut …] [-q TEXTE]
+    python -m handler.staff show 7K3M-Q9PA-R
+    python -m handler.staff export --format csv|xlsx|zip --out FICHIER [filtres de list]
+    python -m handler.staff rebuild-index
+
+It reads the bucket the handler uses, with the same configuration (DOSSIERS_BUCKET,
+INSCRIPTION_SESSION, AWS_REGION, boto3's own AWS_ENDPOINT_URL_S3 and credentials) and the same
+storage code; an export is written straight to the local file, streamed, with a progress bar
+on stderr. Access is the operator's IAM identity (CloudTrail records it), not a staff token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from werkzeug.datastructures import MultiDict
+
+import shared_rules
+from handler.config import load_config
+from handler.errors import ApiError
+from handler.numero import canonical, display
+from handler.staff import exports, listing, suivi
+from handler.staff.index import SummaryIndex
+from handler.staff.progress import ProgressBar
+from handler.storage import DossierStore
+from shared_rules.session import Session
+
+WORKERS = 32
+
+
+def _store(settings: dict[str, Any]) -> DossierStore:
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.client("s3", region_name=settings["AWS_REGION"], config=Config(
+        retries={"mode": "standard", "max_attempts": 5}, max_pool_connections=WORKERS + 4))
+    return DossierStore(client, settings["DOSSIERS_BUCKET"])
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("filtres (comme la liste de l'espace gestionnaire)")
+    for name in ("specialite", "departement", "statut"):
+        group.add_argument(f"--{name}", action="append", default=[], metavar="CODE")
+    for name in ("cree-du", "cree-au", "modifie-du", "modifie-au"):
+        group.add_argument(f"--{name}", metavar="AAAA-MM-JJ")
+    group.add_argument("-q", "--recherche", metavar="TEXTE", help="nom, prénom ou numéro")
+    group.add_argument("--tri", default="cree_le", help="ex. nom, -modifie_le")
+
+
+def _query(args: argparse.Namespace, session: Session, *, paged: bool) -> listing.Query:
+    raw: MultiDict[str, str] = MultiDict()
+    for name in ("specialite", "departement", "statut"):
+        for value in getattr(args, name):
+            raw.add(name, value)
+    for name in ("cree_du", "cree_au", "modifie_du", "modifie_au"):
+        if getattr(args, name):
+            raw.add(name, getattr(args, name))
+    if args.recherche:
+        raw.add("q", args.recherche)
+    raw.add("tri", args.tri)
+    if paged:
+        raw.add("page", str(args.page))
+        raw.add("par_page", str(args.par_page))
+    return listing.parse_query(raw, session)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m handler.staff",
+                                     description="Les dossiers, pour les gestionnaires.")
+    commands = parser.add_subparsers(dest="commande", required=True)
+    lister = commands.add_parser("list", help="lister les dossiers (filtres, tri, pages)")
+    _add_filters(lister)
+    lister.add_argument("--page", type=int, default=1)
+    lister.add_argument("--par-page", type=int, default=50)
+    lister.add_argument("--json", action="store_true", help="la page en JSON")
+    show = commands.add_parser("show", help="un dossier, ses versions et son suivi, en JSON")
+    show.add_argument("numero")
+    export = commands.add_parser("export", help="exporter la liste filtrée dans un fichier")
+    export.add_argument("--format", required=True, choices=sorted(exports.FORMATS))
+    export.add_argument("--out", required=True, type=Path, metavar="FICHIER")
+    _add_filters(export)
+    commands.add_parser("rebuild-index", help="reconstruire l'index des dossiers")
+    return parser
+
+
+def _table(page: dict[str, Any], out: TextIO) -> None:
+    out.write(f"{page['total']} dossier(s) — page {page['page']}/{page['pages']}\n")
+    for d in page["dossiers"]:
+        flag = " [modifié après confirmation]" if d["a_revoir"] else ""
+        out.write(f"{d['numero']}  {d['nom_naissance']} {' '.join(d['prenoms'])}  "
+                  f"{d['specialite_libelle']}  {d['departement']}  {d['statut_libelle']}  "
+                  f"{d['modifie_le'][:16].replace('T', ' ')}{flag}\n")
+
+
+def run(argv: Sequence[str] | None = None, *, store: DossierStore | None = None,
+        out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """The command; its exit status. `store` replaces the one built from the environment."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = _parser().parse_args(argv)
+    settings = load_config()
+    session = shared_rules.get_session(settings["INSCRIPTION_SESSION"])
+    if session is None:
+        err.write(f"Session inconnue : {settings['INSCRIPTION_SESSION']}\n")
+        return 2
+    store = store or _store(settings)
+    index = SummaryIndex(store, session.code, workers=WORKERS)
+    try:
+        if args.commande == "list":
+            query = _query(args, session, paged=True)
+            page = listing.page(listing.select(index.entries(), query), query, session)
+            if args.json:
+                out.write(json.dumps(page, ensure_ascii=False, indent=2) + "\n")
+            else:
+                _table(page, out)
+        elif args.commande == "show":
+            return _show(store, args.numero, out, err)
+        elif args.commande == "export":
+            query = _query(args, session, paged=False)
+            numeros = [e["numero"] for e in listing.select(index.entries(), query)]
+            bar = ProgressBar(len(numeros), label=f"Export {args.format}", stream=err)
+            with args.out.open("wb") as file:
+                count = exports.export(store, session, numeros, args.format, file,
+                                       progress=bar, workers=WORKERS)
+            bar.close()
+            err.write(f"{count} dossier(s) exporté(s) dans {args.out}\n")
+        else:
+            bar = ProgressBar(0, label="Index", stream=err)
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar(done)
+            count = index.rebuild(progress=progress)
+            bar.close()
+            err.write(f"Index reconstruit : {count} dossier(s).\n")
+    except ApiError as exc:
+        err.write(exc.message + "\n")
+        for field, messages in exc.errors.items():
+            err.write(f"  {field} : {' '.join(messages)}\n")
+        return 2
+    return 0
+
+
+def _show(store: DossierStore, typed: str, out: TextIO, err: TextIO) -> int:
+    numero = canonical(typed)
+    stored = store.dossier(numero) if numero else None
+    if numero is None or stored is None:
+        err.write("Aucun dossier ne porte ce numéro.\n")
+        return 1
+    follow_up = suivi.current(store, numero)
+    shown = {**stored.body, "numero": display(numero), "suivi": follow_up,
+             "a_revoir": suivi.a_revoir(follow_up, stored.body["version"])}
+    out.write(json.dumps(shown, ensure_ascii=False, indent=2) + "\n")
+    return 0

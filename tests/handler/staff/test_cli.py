@@ -1,0 +1,109 @@
+"""`python -m handler.staff`: list, show, export with a progress bar, rebuild-index — the same
+storage code as the API, on the same bucket."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from handler.staff.cli import run
+from handler.staff.progress import ProgressBar
+from tests.factories import ROOT
+from tests.handler.conftest import BUCKET
+from tests.handler.staff.conftest import person, submit
+
+
+def cli(app: Flask, *argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = run(list(argv), store=app.extensions["dossier_store"], out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def numeros(client: FlaskClient) -> list[str]:
+    return [submit(client, person("Martin")),
+            submit(client, person("Dupont", departement="23"))]
+
+
+def test_list_prints_a_table_and_filters(app: Flask, numeros: list[str]) -> None:
+    status, out, _ = cli(app, "list", "--tri", "nom")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == "2 dossier(s) — page 1/1"
+    assert lines[1].startswith(f"{numeros[1]}  Dupont Marie-Ève Françoise Ñúñez  Maçon  23  ")
+    status, out, _ = cli(app, "list", "--departement", "87", "--json")
+    assert [d["numero"] for d in json.loads(out)["dossiers"]] == [numeros[0]]
+
+
+def test_show_prints_the_dossier_with_its_follow_up(app: Flask, numeros: list[str]) -> None:
+    status, out, _ = cli(app, "show", numeros[0].lower())
+    assert status == 0
+    shown = json.loads(out)
+    assert shown["numero"] == numeros[0] and shown["suivi"]["statut"] == "pre-inscrit"
+    assert cli(app, "show", "0000-0000-0")[0] == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "zip"])
+def test_export_writes_the_file_with_a_progress_bar(app: Flask, numeros: list[str],
+                                                    tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"dossiers.{fmt}"
+    status, _, err = cli(app, "export", "--format", fmt, "--out", str(target), "--tri", "nom")
+    assert status == 0
+    assert "Export " + fmt + " [" in err and "2/2 100%" in err
+    assert err.rstrip().endswith(f"2 dossier(s) exporté(s) dans {target}")
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(target.read_text("utf-8-sig")), delimiter=";"))
+        assert [r[0] for r in rows[1:]] == [numeros[1], numeros[0]]
+    elif fmt == "xlsx":
+        sheet = openpyxl.load_workbook(target)["Dossiers"]
+        assert sheet.max_row == 3
+    else:
+        assert len(zipfile.ZipFile(target).namelist()) == 4
+
+
+def test_an_invalid_filter_exits_2_with_the_reason(app: Flask) -> None:
+    status, _, err = cli(app, "list", "--specialite", "astronaute")
+    assert status == 2
+    assert "specialite : Valeur inconnue : astronaute." in err
+
+
+def test_rebuild_index(app: Flask, s3: Any, numeros: list[str]) -> None:
+    for obj in s3.list_objects_v2(Bucket=BUCKET, Prefix="index/").get("Contents", []):
+        s3.delete_object(Bucket=BUCKET, Key=obj["Key"])
+    status, _, err = cli(app, "rebuild-index")
+    assert status == 0 and "Index reconstruit : 2 dossier(s)." in err
+    assert cli(app, "list")[1].startswith("2 dossier(s)")
+
+
+def test_the_real_command_reads_the_bucket_from_the_environment(
+        s3_mode: str, s3_endpoint: str | None, numeros: list[str]) -> None:
+    if s3_mode != "server":
+        pytest.skip("a separate process reaches moto only in server mode")
+    env = {**os.environ, "DOSSIERS_BUCKET": BUCKET, "AWS_ENDPOINT_URL_S3": s3_endpoint or ""}
+    result = subprocess.run([sys.executable, "-m", "handler.staff", "list"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2 dossier(s)")
+
+
+def test_the_bar_on_a_pipe_writes_a_line_per_tenth() -> None:
+    stream = io.StringIO()
+    bar = ProgressBar(100, label="Export", stream=stream, width=10)
+    for done in range(1, 101):
+        bar(done)
+    bar.close()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 11  # the start, then each tenth
+    assert lines[-1].startswith("Export [##########] 100/100 100%")
