@@ -129,6 +129,7 @@ class LocalStack:
         self.bucket = DEMO_BUCKET
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self._stopping = False
 
     def start(self) -> str:
         """Start everything; returns the site's URL."""
@@ -184,10 +185,19 @@ class LocalStack:
         self._server.run()
 
     def serve_in_background(self) -> None:
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread = threading.Thread(target=self._run_until_stopped, daemon=True)
         self._thread.start()
 
+    def _run_until_stopped(self) -> None:
+        try:
+            self._server.run()
+        except OSError:
+            # Closing the socket under the loop's select() ends it with EBADF: that is the stop.
+            if not self._stopping:
+                raise
+
     def stop(self) -> None:
+        self._stopping = True
         if self._server is not None:
             self._server.close()
         if self._thread is not None:
