@@ -26,12 +26,15 @@ from werkzeug.security import safe_join
 
 from handler.app import create_app
 from handler.security_headers import SECURITY_HEADERS
+from handler.staff.auth import DEMO_STAFF_TOKEN, token_hash
 from shared_rules.dates_fr import date_heure_longue
 
 DEMO_NOW = "2020-11-02T10:00:00+01:00"
 DEMO_BUCKET = "preinscription-cap-local"
 DEMO_OUTBOX = Path("build/outbox")
 DEMO_MAIL_FROM = "Pré-inscription CAP (démonstration) <ne-pas-repondre@preinscription.localhost>"
+# The staff page's token of the local run (printed at start-up); production refuses it.
+DEMO_STAFF_HASHES = f"demo:{token_hash(DEMO_STAFF_TOKEN)}"
 BANNER_MARKER = "<!-- banniere-demo -->"
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 
@@ -162,7 +165,7 @@ class LocalStack:
                 if self.outbox is not None else {"MAIL_FROM": ""})
         api = create_app({"INSCRIPTION_ENV": "dev", "DOSSIERS_BUCKET": DEMO_BUCKET,
                           "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": "", **mail,
-                          **self.config},
+                          "STAFF_TOKEN_HASHES": DEMO_STAFF_HASHES, **self.config},
                          s3_client=s3)
         clock = api.extensions["calendar_clock"]
         session = api.extensions["inscription_session"]
@@ -230,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
           "Stockage : S3 simulé par moto, en mémoire (les dossiers disparaissent à l'arrêt).\n"
           f"Courriels : écrits dans {args.courriels}/, un fichier .eml par envoi (aucun n'est "
           "réellement envoyé).\n"
+          f"Espace gestionnaire : {url}gestion.html (jeton de démonstration, pour cette "
+          f"exécution locale uniquement : {DEMO_STAFF_TOKEN}).\n"
           "Arrêt : Ctrl-C.\n", flush=True)
     try:
         stack.serve_forever()

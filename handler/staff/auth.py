@@ -35,6 +35,8 @@ from handler.staff import messages as msg
 log = logging.getLogger("handler.staff.audit")
 
 FAILURES, WINDOW = 10, 15 * 60
+#: The local run's demonstration token (handler.local_server prints it); refused in production.
+DEMO_STAFF_TOKEN = "demo-gestionnaire-local"
 TOKEN_MAX = 512
 _PAIR = re.compile(r"^([A-Za-z0-9_.-]{1,64}):([0-9a-f]{64})$")
 
@@ -135,5 +137,11 @@ def log_action(response: Response) -> Response:
 
 
 def init_app(app: Flask, value: str) -> None:
-    """Read the staff's token hashes (ConfigError if malformed) into the app."""
-    app.extensions["staff_auth"] = StaffAuthenticator(parse_token_hashes(value))
+    """Read the staff's token hashes (ConfigError if malformed, or if production was given the
+    local run's demonstration token) into the app."""
+    members = parse_token_hashes(value)
+    if app.config["INSCRIPTION_ENV"] == "production" and any(
+            hmac.compare_digest(m.empreinte, token_hash(DEMO_STAFF_TOKEN)) for m in members):
+        raise ConfigError("STAFF_TOKEN_HASHES: the local run's demonstration token is refused "
+                          "in production; issue real tokens (infra/README.md)")
+    app.extensions["staff_auth"] = StaffAuthenticator(members)

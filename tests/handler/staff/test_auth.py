@@ -98,3 +98,17 @@ def test_a_malformed_list_refuses_to_start_without_printing_it(value: str, messa
     with pytest.raises(ConfigError, match=message) as raised:
         create_app({"INSCRIPTION_ENV": "test", "STAFF_TOKEN_HASHES": value}, s3_client=s3)
     assert "a" * 63 not in str(raised.value)
+
+
+def test_the_local_runs_demo_token_is_refused_in_production() -> None:
+    from flask import Flask
+
+    from handler.local_server import DEMO_STAFF_HASHES
+    from handler.staff import auth
+
+    app = Flask("production")
+    app.config["INSCRIPTION_ENV"] = "production"
+    with pytest.raises(ConfigError, match="demonstration token is refused in production"):
+        auth.init_app(app, DEMO_STAFF_HASHES)
+    app.config["INSCRIPTION_ENV"] = "dev"
+    auth.init_app(app, DEMO_STAFF_HASHES)

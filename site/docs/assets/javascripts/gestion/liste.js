@@ -1,0 +1,68 @@
+// The list: the filters as the API's query string, one page of summaries, paging.
+
+import { lire } from "./api.js";
+import { annoncer, dateHeure, el } from "./dom.js";
+
+const CHAMPS = ["q", "specialite", "departement", "statut", "cree_du", "cree_au", "modifie_du",
+  "modifie_au", "tri"];
+
+/** The filters currently chosen, as {name: value} (empty ones left out). */
+export function filtres() {
+  const choisis = {};
+  for (const nom of CHAMPS) {
+    const valeur = document.getElementById(nom).value.trim();
+    if (valeur) choisis[nom] = valeur;
+  }
+  return choisis;
+}
+
+export class Liste {
+  constructor({ surOuverture }) {
+    this.page = 1;
+    this.pages = 1;
+    this.surOuverture = surOuverture;
+    document.getElementById("page-precedente").addEventListener("click", () => this.aller(-1));
+    document.getElementById("page-suivante").addEventListener("click", () => this.aller(1));
+  }
+
+  aller(pas) {
+    this.page = Math.min(Math.max(1, this.page + pas), this.pages);
+    return this.charger();
+  }
+
+  async charger(page = this.page) {
+    this.page = page;
+    const parametres = new URLSearchParams({ ...filtres(), page: String(page), par_page: "50" });
+    const reponse = await lire(`dossiers?${parametres}`);
+    this.pages = reponse.pages;
+    this.afficher(reponse);
+    return reponse;
+  }
+
+  afficher({ total, page, pages, dossiers }) {
+    const corps = document.getElementById("liste-corps");
+    corps.replaceChildren(...dossiers.map((d) => this.ligne(d)));
+    const texte = `${total} dossier${total > 1 ? "s" : ""} trouvé${total > 1 ? "s" : ""}`;
+    document.getElementById("liste-legende").textContent = `${texte}, page ${page} sur ${pages}`;
+    document.getElementById("page-position").textContent = `Page ${page} sur ${pages}`;
+    document.getElementById("page-precedente").disabled = page <= 1;
+    document.getElementById("page-suivante").disabled = page >= pages;
+    annoncer(`${texte}.`);
+  }
+
+  ligne(d) {
+    const ouvrir = el("button", { type: "button", class: "md-button gestion-ouvrir",
+      "aria-label": `Ouvrir le dossier ${d.numero}` }, d.numero);
+    ouvrir.addEventListener("click", () => this.surOuverture(d.numero));
+    const statut = [d.statut_libelle];
+    if (d.a_revoir) statut.push(el("br"), el("span", { class: "gestion-marque" }, "Modifié après réception de la confirmation"));
+    return el("tr", {},
+      el("td", {}, ouvrir),
+      el("td", {}, d.nom_naissance, d.nom_usage ? ` (usage : ${d.nom_usage})` : ""),
+      el("td", {}, d.prenoms.join(", ")),
+      el("td", {}, d.specialite_libelle),
+      el("td", {}, `${d.departement_nom} (${d.departement})`),
+      el("td", {}, ...statut),
+      el("td", {}, dateHeure(d.modifie_le)));
+  }
+}

@@ -1,0 +1,109 @@
+"""« Espace gestionnaire » in a real browser, on the server `make run` starts: sign in with the
+local run's demonstration token, find a dossier, change its status, download a CSV; no axe
+violation; not indexed, not linked from the candidates' pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import secrets
+import string
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from handler.staff.auth import DEMO_STAFF_TOKEN
+from tests.factories import make_dossier
+from tests.site.axe_exceptions import DISABLED_RULES
+from tests.site.conftest import PAGES
+
+
+def submit(site_url: str) -> str:
+    """A new candidate through the API; their number."""
+    nom = "Gestion" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
+    body = json.dumps(make_dossier({"etat_civil.nom_naissance": nom})).encode()
+    request = urllib.request.Request(site_url + "api/dossiers", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return str(json.loads(response.read())["numero"])
+
+
+def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
+        browser: Any, site_url: str, tmp_path: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    numero = submit(site_url)
+    context = browser.new_context(locale="fr-FR", accept_downloads=True,
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        page.goto(site_url + "gestion.html", wait_until="networkidle")
+        assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex, nofollow"
+
+        page.get_by_label("Jeton d'accès").fill(DEMO_STAFF_TOKEN)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.locator("#gestionnaire")).to_have_text("demo")
+        assert page.evaluate("sessionStorage.getItem('gestion.jeton')") == DEMO_STAFF_TOKEN
+        assert page.evaluate("localStorage.length") == 0
+
+        page.get_by_label("Nom, prénom ou numéro").fill(numero)
+        page.get_by_role("button", name="Rechercher").click()
+        expect(page.locator("#liste-legende")).to_have_text("1 dossier trouvé, page 1 sur 1")
+        row = page.locator("#liste-corps tr")
+        expect(row).to_contain_text("Pré-inscrit")
+
+        page.get_by_role("button", name=f"Ouvrir le dossier {numero}").click()
+        expect(page.get_by_role("heading", name=f"Dossier {numero}")).to_be_visible()
+        page.get_by_label("Confirmation signée reçue").check()
+        page.get_by_role("button", name="Enregistrer le statut").click()
+        expect(page.locator("#annonce")).to_contain_text(
+            "Statut enregistré : Confirmation signée reçue")
+        expect(row).to_contain_text("Confirmation signée reçue")
+        expect(page.locator("#detail-suivi")).to_contain_text("par demo")
+
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Exporter en CSV (Excel)").click()
+        target = tmp_path / download.value.suggested_filename
+        download.value.save_as(target)
+        assert target.name.startswith("dossiers-CAP-2021-06-") and target.suffix == ".csv"
+        data = target.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        assert rows[0][:2] == ["Numéro d'inscription", "Statut"]
+        assert [r[:2] for r in rows[1:]] == [[numero, "Confirmation signée reçue"]]
+
+        results = Axe().run(page, options={
+            "resultTypes": ["violations"],
+            "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}})
+        assert results.violations_count == 0, results.generate_report()
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_a_wrong_token_is_refused_and_nothing_is_kept(browser: Any, site_url: str) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(site_url + "gestion.html", wait_until="networkidle")
+        page.get_by_label("Jeton d'accès").fill("pas-le-bon")
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.locator("#erreur")).to_contain_text("Accès réservé aux gestionnaires")
+        assert page.evaluate("sessionStorage.length") == 0
+        expect(page.locator("#espace")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_no_candidate_page_links_to_the_staff_page(built_site: Path) -> None:
+    for name in PAGES:
+        assert "gestion.html" not in (built_site / name).read_text(encoding="utf-8"), name
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    assert not [d for d in index["docs"] if d["location"].startswith("gestion.html")]
