@@ -124,11 +124,13 @@ def run(argv: Sequence[str] | None = None, *, store: DossierStore | None = None,
             return _show(store, args.numero, out, err)
         elif args.commande == "export":
             query = _query(args, session, paged=False)
-            numeros = [e["numero"] for e in listing.select(index.entries(), query)]
+            selection = listing.select(index.entries(), query)
+            numeros = [e["numero"] for e in selection]
+            followed = {e["numero"] for e in selection if e["revision"] > 0}
             bar = ProgressBar(len(numeros), label=f"Export {args.format}", stream=err)
             with args.out.open("wb") as file:
                 count = exports.export(store, session, numeros, args.format, file,
-                                       progress=bar, workers=WORKERS)
+                                       progress=bar, workers=WORKERS, followed=followed)
             bar.close()
             err.write(f"{count} dossier(s) exporté(s) dans {args.out}\n")
         else:

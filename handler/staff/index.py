@@ -224,11 +224,16 @@ class SummaryIndex:
         return sum(len(x) for x in rebuilt.values())
 
 
-def record_written(store: DossierStore, record: Mapping[str, Any]) -> None:
-    """Reflect a dossier just written in the index; never raises (the dossier is the truth)."""
+def record_written(store: DossierStore, record: Mapping[str, Any], *,
+                   follow_up: Mapping[str, Any] | None = None) -> None:
+    """Reflect a dossier just written (or its follow-up, `follow_up`) in the index; never
+    raises: the dossier and its follow-up are the truth."""
     index = SummaryIndex(store, record["session"])
+    part = dossier_part(record)
+    if follow_up is not None:
+        part.update(suivi_part(follow_up))
     try:
-        index.upsert(record["numero"], dossier_part(record))
+        index.upsert(record["numero"], part)
     except (ClientError, BotoCoreError, WriteConflict) as exc:
         log.warning("index update failed, entry marked for repair: %s", type(exc).__name__)
         try:

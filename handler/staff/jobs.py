@@ -89,12 +89,15 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def create(store: DossierStore, *, fmt: str, numeros: list[str], auteur: str) -> str:
-    """Record a new job (the selection is fixed now); its id."""
+def create(store: DossierStore, *, fmt: str, numeros: list[str], auteur: str,
+           followed: list[str] | None = None) -> str:
+    """Record a new job (the selection is fixed now: `numeros`, in order, and `followed`, those
+    with a follow-up record); its id."""
     job_id = secrets.token_urlsafe(16)
     store.write(state_key(job_id), {
         "id": job_id, "format": fmt, "auteur": auteur, "cree_le": _now(), "statut": EN_ATTENTE,
-        "nombre": len(numeros), "fait": 0, "numeros": numeros}, if_none_match=True)
+        "nombre": len(numeros), "fait": 0, "numeros": numeros, "suivis": followed},
+        if_none_match=True)
     return job_id
 
 
@@ -116,8 +119,10 @@ def run(store: DossierStore, session: Session, job_id: str, *, workers: int = 16
 
     upload = MultipartUpload(store, key, content_type=exports.FORMATS[state["format"]][0])
     try:
+        followed = state.get("suivis")
         count = exports.export(store, session, state["numeros"], state["format"], upload,
-                               progress=progress, workers=workers)
+                               progress=progress, workers=workers,
+                               followed=None if followed is None else set(followed))
         size = upload.complete()
     except Exception as exc:
         log.error("export job failed: %s", type(exc).__name__)

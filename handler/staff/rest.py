@@ -21,9 +21,9 @@ from handler.mail import MailError
 from handler.mail_content import incomplet
 from handler.notifications import DESACTIVE, ECHEC, ENVOYE, Notifier
 from handler.numero import canonical, display
-from handler.staff import auth, erasure, exports, jobs, listing, suivi
+from handler.staff import auth, erasure, exports, index, jobs, listing, suivi
 from handler.staff import messages as msg
-from handler.staff.index import SummaryIndex, dossier_part, suivi_part
+from handler.staff.index import SummaryIndex
 from handler.storage import DossierStore
 from shared_rules.schemas import Texte
 from shared_rules.session import Session
@@ -168,11 +168,7 @@ def change_status(numero: str) -> Response:
         _store(), key, statut=data["statut"], auteur=auth.current_staff(),
         version_vue=data["version"], revision_vue=data["revision"],
         pieces_manquantes=data["pieces_manquantes"], note=data["note"], now=suivi.timestamp())
-    try:
-        _index().upsert(key, {**dossier_part(record), **suivi_part(new)})
-    except Exception as exc:  # the follow-up is stored: the index is repaired on the next list
-        log.warning("index update failed after a status change: %s", type(exc).__name__)
-        _index().mark_for_repair(key)
+    index.record_written(_store(), record, follow_up=new)
     courriel = None
     if new["statut"] == suivi.INCOMPLETE:
         courriel = _email_incomplete(record, [labels[c] for c in new["pieces_manquantes"]],
@@ -223,7 +219,9 @@ def erase(numero: str) -> Response:
 
 
 SYNC_MAX = 1000  # a CSV or XLSX of up to this many dossiers is answered at once
-ZIP_MAX = 2000   # each dossier's PDF costs ~0.15-0.3 s of CPU: a job stays under 10 minutes
+# Each dossier's PDF costs ~0.15 s of CPU here (tests/perf/bench_export.py), about twice that
+# on the export function's 0.6 vCPU: 1,000 keep a ZIP job near 5 minutes, under its 10.
+ZIP_MAX = 1000
 
 
 class ExportSchema(Schema):
@@ -258,20 +256,23 @@ def start_export() -> Response:
     data = _load(EXPORT, "export_invalide", msg.EXPORT_INVALIDE)
     session = _session()
     query = listing.parse_query(_filters(data["filtres"]), session)
-    numeros = [e["numero"] for e in listing.select(_index().entries(), query)]
+    selection = listing.select(_index().entries(), query)
+    numeros = [e["numero"] for e in selection]
+    followed = [e["numero"] for e in selection if e["revision"] > 0]
     fmt = data["format"]
     if fmt == "zip" and len(numeros) > ZIP_MAX:
         raise ApiError(422, "export_trop_volumineux",
                        msg.EXPORT_TROP_GRAND.format(nombre=len(numeros), maximum=ZIP_MAX))
     if fmt != "zip" and len(numeros) <= SYNC_MAX and not data["arriere_plan"]:
         body = io.BytesIO()
-        exports.export(_store(), session, numeros, fmt, body)
+        exports.export(_store(), session, numeros, fmt, body, followed=set(followed))
         response = Response(body.getvalue(), mimetype=exports.FORMATS[fmt][0])
         name = exports.filename(session, fmt, now=dt.datetime.now(session.zone))
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         response.headers["X-Nombre-Dossiers"] = str(len(numeros))
         return response
-    job_id = jobs.create(_store(), fmt=fmt, numeros=numeros, auteur=auth.current_staff())
+    job_id = jobs.create(_store(), fmt=fmt, numeros=numeros, auteur=auth.current_staff(),
+                         followed=followed)
     current_app.extensions["export_runner"].start(job_id)
     response = jsonify(jobs.status(_store(), job_id))
     response.status_code = 202

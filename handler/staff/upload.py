@@ -45,8 +45,10 @@ class MultipartUpload(io.RawIOBase):
         self._buffer += chunk
         self._position += len(chunk)
         while len(self._buffer) >= self.part_size:
-            self._send(bytes(self._buffer[:self.part_size]))
+            with memoryview(self._buffer) as view:  # one copy of the part, not two
+                part = bytes(view[:self.part_size])
             del self._buffer[:self.part_size]
+            self._send(part)
         return len(chunk)
 
     def _send(self, body: bytes) -> None:

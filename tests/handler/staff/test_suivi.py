@@ -224,3 +224,20 @@ def test_the_conditional_write_itself_refuses_a_lost_update(
         suivi.change(store, key, statut="confirmation-recue", auteur="dec4", version_vue=1,
                      revision_vue=0, pieces_manquantes=[], note=None, now="t")
     assert raised.value.code == "suivi_concurrent"
+
+
+def test_a_failed_index_update_after_a_status_change_is_repaired_by_the_next_list(
+        client: FlaskClient, numero: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+
+    from handler.staff.index import SummaryIndex
+
+    def broken(self: SummaryIndex, key: str, part: dict[str, Any]) -> None:
+        raise ClientError({"Error": {"Code": "SlowDown"},
+                           "ResponseMetadata": {"HTTPStatusCode": 503}}, "PutObject")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SummaryIndex, "upsert", broken)
+        assert change(client, numero, "confirmation-recue").status_code == 200
+    listed = client.get("/api/staff/dossiers", headers=bearer()).get_json()["dossiers"]
+    assert [d["statut"] for d in listed] == ["confirmation-recue"]

@@ -1,0 +1,213 @@
+"""The staff export benchmark: time and peak memory of an export of N dossiers, against a bare
+boto3 list-then-get loop over the same objects, measured in the same run.
+
+    python -m tests.perf.bench_export [--counts 1000 10000] [--formats csv xlsx]
+                                      [--zip-count 200]
+
+moto's S3 server runs in its own process (so its memory is not counted), filled with N stored
+dossiers and their index. The selection (the index read, the job recorded: the API's part) is
+done first; then each measure runs in a fresh child process and reports its wall time
+and its peak RSS (VmHWM; not tracemalloc, which slows the PDFs' font subsetting tenfold): an
+export that streams keeps it flat whatever N. The export is what a background job does (the
+dossiers read 16 at a time, the file streamed to S3 as a multipart upload under exports/); the
+baseline lists dossiers/ and gets each object in turn, reading nothing else. The ZIP (one PDF
+per dossier, CPU-bound) is measured on a smaller count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+BUCKET = "bench-export"
+REGION = "eu-west-3"
+SESSION = "cap-limoges-2021-06"
+
+
+def _client(endpoint: str, *, pool: int = 40) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("s3", region_name=REGION, endpoint_url=endpoint,
+                        aws_access_key_id="bench", aws_secret_access_key="bench",
+                        config=Config(max_pool_connections=pool,
+                                      retries={"mode": "standard", "max_attempts": 5}))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_moto() -> tuple[subprocess.Popen[bytes], str]:
+    """moto's S3 server in its own process; its endpoint."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
+                                "-p", str(port)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(endpoint + "/moto-api/", timeout=1).close()
+            return process, endpoint
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("moto's server did not start")
+
+
+def fill(endpoint: str, count: int) -> None:
+    """`count` stored dossiers (as the handler writes them) and their index, from scratch."""
+    import shared_rules
+    from handler.numero import new_numero
+    from handler.registrations import new_record
+    from handler.staff.index import dossier_part, suivi_part, write_entries
+    from handler.storage import DossierStore
+    from tests.factories import make_dossier
+
+    urllib.request.urlopen(urllib.request.Request(endpoint + "/moto-api/reset", method="POST"),
+                           timeout=10).close()
+    s3 = _client(endpoint)
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    store = DossierStore(s3, BUCKET)
+    session = shared_rules.get_session(SESSION)
+    assert session is not None
+    dossier = shared_rules.load(make_dossier())
+    now = dt.datetime(2020, 11, 2, 10, tzinfo=dt.UTC)
+    records = [new_record(new_numero(), dossier, session=session, now=now)
+               for _ in range(count)]
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        list(pool.map(store.create_dossier, records))
+    write_entries(store, SESSION, ({**dossier_part(r), **suivi_part(None)} for r in records))
+
+
+def prepare_export(endpoint: str, fmt: str) -> str:
+    """The API's part, in the parent: select from the index and record the job; its id."""
+    from handler.staff import jobs
+    from handler.staff.index import SummaryIndex
+    from handler.storage import DossierStore
+
+    store = DossierStore(_client(endpoint), BUCKET)
+    entries = sorted(SummaryIndex(store, SESSION).entries(), key=lambda e: e["numero"])
+    return jobs.create(store, fmt=fmt, numeros=[e["numero"] for e in entries], auteur="bench",
+                       followed=[e["numero"] for e in entries if e["revision"] > 0])
+
+
+def child_export(endpoint: str, job_id: str) -> dict[str, Any]:
+    """What the export function does with a job, in this (fresh) process."""
+    import shared_rules
+    from handler.staff import jobs
+    from handler.storage import DossierStore
+
+    session = shared_rules.get_session(SESSION)
+    assert session is not None
+    store = DossierStore(_client(endpoint), BUCKET)
+    started = time.perf_counter()
+    jobs.run(store, session, job_id)
+    elapsed = time.perf_counter() - started
+    state = store.read(jobs.state_key(job_id))
+    assert state is not None and state.body["statut"] == jobs.PRET, state and state.body
+    return {"seconds": elapsed, "rss_peak": _rss(), "bytes": state.body["taille"],
+            "count": state.body["fait"]}
+
+
+def child_baseline(endpoint: str) -> dict[str, Any]:
+    """A bare boto3 loop: list dossiers/, then get each object in turn."""
+    s3 = _client(endpoint)
+    started = time.perf_counter()
+    count = 0
+    total = 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix="dossiers/"):
+        for obj in page.get("Contents", []):
+            total += len(s3.get_object(Bucket=BUCKET, Key=obj["Key"])["Body"].read())
+            count += 1
+    elapsed = time.perf_counter() - started
+    return {"seconds": elapsed, "rss_peak": _rss(), "bytes": total,
+            "count": count}
+
+
+def _rss() -> int:
+    """This process's peak resident memory, in bytes. VmHWM, not ru_maxrss: a child keeps its
+    parent's high-water mark across fork and exec in ru_maxrss, and the parent here holds the
+    stored dossiers it wrote."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
+
+
+def measure(endpoint: str, what: str) -> dict[str, Any]:
+    """One measure in a fresh child process."""
+    result = subprocess.run([sys.executable, "-m", "tests.perf.bench_export", "--child", what,
+                             "--endpoint", endpoint], capture_output=True, text=True,
+                            check=False, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    if result.returncode != 0:
+        raise SystemExit(f"{what}: {result.stderr[-2000:]}")
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _mb(value: float) -> str:
+    return f"{value / 1e6:7.1f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.perf.bench_export")
+    parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--formats", nargs="+", default=["csv", "xlsx"],
+                        choices=["csv", "xlsx", "zip"])
+    parser.add_argument("--zip-count", type=int, default=200,
+                        help="dossiers in the ZIP measure (0: none)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--endpoint", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        result = (child_baseline(args.endpoint) if args.child == "baseline"
+                  else child_export(args.endpoint, args.child.removeprefix("job:")))
+        print(json.dumps(result))
+        return 0
+
+    process, endpoint = start_moto()
+    rows = []
+    try:
+        plan = [(n, args.formats) for n in args.counts]
+        if args.zip_count:
+            plan.append((args.zip_count, ["zip"]))
+        for count, formats in plan:
+            started = time.perf_counter()
+            fill(endpoint, count)
+            print(f"{count:,} dossiers stored in moto's server in "
+                  f"{time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+            baseline = measure(endpoint, "baseline")
+            rows.append((count, "bare list+get loop", baseline, 1.0))
+            for fmt in formats:
+                result = measure(endpoint, "job:" + prepare_export(endpoint, fmt))
+                assert result["count"] == count
+                rows.append((count, f"export {fmt}", result,
+                             result["seconds"] / baseline["seconds"]))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    print(f"\n{'N':>7}  {'what':<20} {'time':>9} {'× loop':>7} {'RSS peak':>10} "
+          f"{'output':>10}")
+    for count, what, result, ratio in rows:
+        print(f"{count:>7,}  {what:<20} {result['seconds']:8.2f}s {ratio:6.2f}× "
+              f"{_mb(result['rss_peak'])} {_mb(result['bytes'])}")
+    print(f"\nPython {sys.version.split()[0]}, {os.cpu_count()} CPU; moto S3 server on "
+          "loopback in its own process; exports read 16 dossiers at a time.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
