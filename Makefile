@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint rules soak bench clean
+.PHONY: run test install lint rules soak bench bench-export clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ soak: install
 ## prints a table and writes tests/perf/RESULTS.md.
 bench: install site
 	$(PY) -m tests.perf.bench
+
+## What a staff export costs: CSV/XLSX jobs of 1,000 and 10,000 dossiers and a ZIP of 200 in
+## moto's S3 server, against a bare boto3 list-then-get loop measured in the same run.
+bench-export: install
+	$(PY) -m tests.perf.bench_export
 
 # Each part of the project may add its own targets (site/site.mk, infra/infra.mk…).
 -include $(wildcard */*.mk)

@@ -176,13 +176,18 @@ def test_lifecycle_keeps_exports_a_shorter_time(
 def test_functions_read_and_write_only_the_application_prefixes(
         resources: dict[str, Any]) -> None:
     document = props(resources, "DossiersAccessPolicy")["PolicyDocument"]
-    objects, listing = statements(document)
-    assert sorted(objects["Action"]) == ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    objects, listing, versions = statements(document)
+    # Erasure deletes every version; a failed export aborts its multipart upload.
+    assert sorted(objects["Action"]) == ["s3:AbortMultipartUpload", "s3:DeleteObject",
+                                         "s3:DeleteObjectVersion", "s3:GetObject",
+                                         "s3:PutObject"]
     assert objects["Resource"] == [
         {"Fn::Sub": f"${{DossiersBucket.Arn}}/{prefix}/*"} for prefix in PREFIXES]
-    assert listing["Action"] == "s3:ListBucket"
-    assert listing["Resource"] == {"Fn::GetAtt": ["DossiersBucket", "Arn"]}
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": [f"{p}/*" for p in PREFIXES]}}
+    for statement, action in ((listing, "s3:ListBucket"), (versions, "s3:ListBucketVersions")):
+        assert statement["Action"] == action
+        assert statement["Resource"] == {"Fn::GetAtt": ["DossiersBucket", "Arn"]}
+        assert statement["Condition"] == {
+            "StringLike": {"s3:prefix": [f"{p}/*" for p in PREFIXES]}}
 
 
 @pytest.mark.parametrize("function, role", [("HandlerFunction", "HandlerRole"),
