@@ -9,15 +9,14 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 import shared_rules
+from handler import context, registrations, spam
 from handler import messages as msg
-from handler import registrations, spam
 from handler.errors import ApiError
-from handler.notifications import Notifier
 from handler.numero import display
 from handler.ownership import OwnershipGuard
 from handler.rate_limit import client_key
 from handler.staff import suivi
-from handler.storage import DossierStore, Stored
+from handler.storage import Stored
 from shared_rules.dates_fr import date_heure_longue
 from shared_rules.session import Session
 
@@ -28,26 +27,6 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _IF_MATCH = re.compile(r'^(?:W/)?"?v?(\d{1,6})"?$')
 
 
-def _session() -> Session:
-    session: Session = current_app.extensions["inscription_session"]
-    return session
-
-
-def _store() -> DossierStore:
-    store: DossierStore = current_app.extensions["dossier_store"]
-    return store
-
-
-def _notifier() -> Notifier:
-    notifier: Notifier = current_app.extensions["notifier"]
-    return notifier
-
-
-def _now() -> dt.datetime:
-    now: dt.datetime = current_app.extensions["calendar_clock"].now()
-    return now
-
-
 def _json_body() -> Any:
     # Flask answers 415 for another content type, 400 for broken JSON, 413 over the limit.
     return request.get_json()
@@ -55,7 +34,7 @@ def _json_body() -> Any:
 
 def _load(body: Any) -> dict[str, Any]:
     """The cleaned dossier, or 422 with every error by field path."""
-    session = _session()
+    session = context.session()
     try:
         dossier = shared_rules.load(body)
         errors: dict[str, list[str]] = {}
@@ -69,8 +48,8 @@ def _load(body: Any) -> dict[str, Any]:
 
 
 def _require_open_registry() -> None:
-    session = _session()
-    state = shared_rules.window_state(_now(), session)
+    session = context.session()
+    state = shared_rules.window_state(context.now(), session)
     if state.ouvert:
         return
     template = (msg.INSCRIPTIONS_PAS_ENCORE_OUVERTES if state.statut == "avant-ouverture"
@@ -102,8 +81,8 @@ def dossier_payload(record: dict[str, Any], session: Session, *, courriel: str,
 def _respond(record: dict[str, Any], status: int, *, courriel: str,
              follow_up: bool = True) -> Response:
     # A dossier just created has no follow-up yet: no need to read it.
-    current = suivi.current(_store(), record["numero"]) if follow_up else None
-    response = jsonify(dossier_payload(record, _session(), courriel=courriel,
+    current = suivi.current(context.store(), record["numero"]) if follow_up else None
+    response = jsonify(dossier_payload(record, context.session(), courriel=courriel,
                                        follow_up=current))
     response.status_code = status
     response.headers["ETag"] = f'"v{record["version"]}"'
@@ -137,12 +116,12 @@ def submit() -> Response:
     if key is not None and not _IDEMPOTENCY_KEY.match(key):
         raise ApiError(400, "cle_idempotence_invalide", msg.CLE_IDEMPOTENCE_INVALIDE)
     outcome = registrations.create(
-        _store(), dossier, session=_session(), now=_now(), idempotency_key=key,
+        context.store(), dossier, session=context.session(), now=context.now(), idempotency_key=key,
         body_fingerprint=registrations.fingerprint(body),
     )
     # Stored first, then the email: a failed email never loses the dossier. A retry that
     # finds the dossier sends the email only if it is still owed.
-    notifier = _notifier()
+    notifier = context.notifier()
     if outcome.created:
         courriel = notifier.confirm(outcome.record)
     else:
@@ -156,7 +135,7 @@ def consult(numero: str) -> Response:
     """The dossier, for its owner (number + birth date in X-Date-Naissance); an owed
     confirmation email is sent again on the way."""
     record = _owned(numero).body
-    return _respond(record, 200, courriel=_notifier().status(record))
+    return _respond(record, 200, courriel=context.notifier().status(record))
 
 
 @bp.get("/<numero>/confirmation.pdf")
@@ -167,7 +146,7 @@ def confirmation(numero: str) -> Response:
     from handler import confirmation_pdf
 
     record = _owned(numero).body
-    session = _session()
+    session = context.session()
     response = Response(confirmation_pdf.render(record, session), mimetype="application/pdf")
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = (
@@ -185,6 +164,6 @@ def modify(numero: str) -> Response:
     expected = None
     if (if_match := request.headers.get("If-Match")) and (found := _IF_MATCH.match(if_match)):
         expected = int(found.group(1))
-    record = registrations.modify(_store(), stored, dossier, session=_session(), now=_now(),
-                                  expected_version=expected)
-    return _respond(record, 200, courriel=_notifier().confirm(record))
+    record = registrations.modify(context.store(), stored, dossier, session=context.session(),
+                                  now=context.now(), expected_version=expected)
+    return _respond(record, 200, courriel=context.notifier().confirm(record))

@@ -24,6 +24,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import RAISE, Schema, ValidationError
 
 import shared_rules
+from handler import context
 from handler import messages as msg
 from handler.errors import ApiError
 from handler.notifications import Notifier
@@ -104,8 +105,8 @@ def send_reminder(store: DossierStore, notifier: Notifier, session: Session,
 @bp.post("/rappel")
 def rappel() -> Response:
     """Send a lost number to the email address on the dossier; the same 202 in every case."""
-    session: Session = current_app.extensions["inscription_session"]
-    notifier: Notifier = current_app.extensions["notifier"]
+    session = context.session()
+    notifier = context.notifier()
     wait = current_app.extensions["rappel_client_limit"].hit(client_key())
     if wait is not None:
         raise ApiError(429, "trop_de_requetes", msg.TROP_DE_DEMANDES,
@@ -121,7 +122,7 @@ def rappel() -> Response:
         errors = {("demande" if key == "_schema" else str(key)): list(value)
                   for key, value in messages.items()}
         raise ApiError(422, "demande_invalide", msg.DEMANDE_INVALIDE, errors=errors) from None
-    send_reminder(current_app.extensions["dossier_store"], notifier, session,
+    send_reminder(context.store(), notifier, session,
                   _identity(data, session))
     response = jsonify({"message": msg.RAPPEL_DEMANDE.format(destinataire=session.destinataire)})
     response.status_code = 202

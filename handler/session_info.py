@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 
 import shared_rules
+from handler import context
 from handler.registrations import timestamp
-from shared_rules.session import Session
 
 bp = Blueprint("session_info", __name__, url_prefix="/api")
 
@@ -14,8 +14,8 @@ bp = Blueprint("session_info", __name__, url_prefix="/api")
 @bp.get("/session")
 def session_state() -> Response:
     """Whether the registry is open, with its dates and the calendar clock's reading."""
-    session: Session = current_app.extensions["inscription_session"]
-    clock = current_app.extensions["calendar_clock"]
+    session = context.session()
+    clock = context.clock()
     now = clock.now()
     state = shared_rules.window_state(now, session)
     late = shared_rules.is_late_for_return(now, session)

@@ -16,17 +16,16 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
 import shared_rules
+from handler import context
 from handler.errors import ApiError
 from handler.mail import MailError
 from handler.mail_content import incomplet
-from handler.notifications import DESACTIVE, ECHEC, ENVOYE, Notifier
+from handler.notifications import DESACTIVE, ECHEC, ENVOYE
 from handler.numero import canonical, display
 from handler.staff import auth, erasure, exports, index, jobs, listing, suivi
 from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex
-from handler.storage import DossierStore
 from shared_rules.schemas import Texte
-from shared_rules.session import Session
 
 log = logging.getLogger(__name__)
 bp = Blueprint("staff", __name__, url_prefix="/api/staff")
@@ -34,18 +33,8 @@ bp.before_request(auth.require_staff)
 bp.after_request(auth.log_action)
 
 
-def _session() -> Session:
-    session: Session = current_app.extensions["inscription_session"]
-    return session
-
-
-def _store() -> DossierStore:
-    store: DossierStore = current_app.extensions["dossier_store"]
-    return store
-
-
 def _index() -> SummaryIndex:
-    return SummaryIndex(_store(), _session().code)
+    return SummaryIndex(context.store(), context.session().code)
 
 
 def _numero(typed: str) -> str:
@@ -76,7 +65,7 @@ def whoami() -> Response:
 def referentiel() -> Response:
     """The codes and labels the staff page needs: statuses and their transitions, specialities,
     départements and pieces (all from the session data)."""
-    session = _session()
+    session = context.session()
     return jsonify({
         "session": session.code,
         "statuts": [{"code": c, "libelle": label, "suivants": list(suivi.TRANSITIONS[c])}
@@ -90,7 +79,7 @@ def referentiel() -> Response:
 @bp.get("/dossiers")
 def list_dossiers() -> Response:
     """The dossiers that pass the filters, one page of them, sorted."""
-    session = _session()
+    session = context.session()
     query = listing.parse_query(request.args, session)
     selection = listing.select(_index().entries(), query)
     return jsonify(listing.page(selection, query, session))
@@ -100,11 +89,11 @@ def list_dossiers() -> Response:
 def show(numero: str) -> Response:
     """One dossier with every earlier version, its pieces and its follow-up with its history."""
     key = _numero(numero)
-    stored = _store().dossier(key)
+    stored = context.store().dossier(key)
     if stored is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     record = stored.body
-    follow_up = suivi.current(_store(), key)
+    follow_up = suivi.current(context.store(), key)
     return jsonify({
         "numero": display(key),
         "version": record["version"],
@@ -154,7 +143,7 @@ def change_status(numero: str) -> Response:
     """Change a dossier's follow-up status; emails the candidate when it becomes incomplete."""
     key = _numero(numero)
     data = _load(CHANGEMENT, "statut_invalide", msg.STATUT_INVALIDE)
-    session = _session()
+    session = context.session()
     labels = {p.code: p.libelle for p in session.pieces}
     unknown = [c for c in data["pieces_manquantes"] if c not in labels]
     if unknown:
@@ -165,10 +154,10 @@ def change_status(numero: str) -> Response:
             "pieces_manquantes": ["Cochez les pièces manquantes ou expliquez ce qui manque "
                                   "dans la note."]})
     new, record = suivi.change(
-        _store(), key, statut=data["statut"], auteur=auth.current_staff(),
+        context.store(), key, statut=data["statut"], auteur=auth.current_staff(),
         version_vue=data["version"], revision_vue=data["revision"],
         pieces_manquantes=data["pieces_manquantes"], note=data["note"], now=suivi.timestamp())
-    index.record_written(_store(), record, follow_up=new)
+    index.record_written(context.store(), record, follow_up=new)
     courriel = None
     if new["statut"] == suivi.INCOMPLETE:
         courriel = _email_incomplete(record, [labels[c] for c in new["pieces_manquantes"]],
@@ -179,7 +168,7 @@ def change_status(numero: str) -> Response:
 
 
 def _email_incomplete(record: dict[str, Any], pieces: list[str], note: str | None) -> str:
-    notifier: Notifier = current_app.extensions["notifier"]
+    notifier = context.notifier()
     if notifier.sender is None:
         return DESACTIVE
     try:
@@ -211,7 +200,8 @@ def erase(numero: str) -> Response:
     if canonical(data["confirmation"]) != key:
         raise ApiError(422, "effacement_invalide", msg.EFFACEMENT_CONFIRMATION,
                        errors={"confirmation": [msg.EFFACEMENT_CONFIRMATION]})
-    audit = erasure.erase(_store(), key, session=_session().code, auteur=auth.current_staff())
+    audit = erasure.erase(context.store(), key, session=context.session().code,
+                          auteur=auth.current_staff())
     if audit is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return jsonify({"effacement": {k: audit[k] for k in (
@@ -254,7 +244,7 @@ def _filters(raw: dict[str, Any]) -> MultiDict[str, str]:
 def start_export() -> Response:
     """Export the filtered list: the file at once when it fits, else a background job (202)."""
     data = _load(EXPORT, "export_invalide", msg.EXPORT_INVALIDE)
-    session = _session()
+    session = context.session()
     query = listing.parse_query(_filters(data["filtres"]), session)
     selection = listing.select(_index().entries(), query)
     numeros = [e["numero"] for e in selection]
@@ -265,16 +255,16 @@ def start_export() -> Response:
                        msg.EXPORT_TROP_GRAND.format(nombre=len(numeros), maximum=ZIP_MAX))
     if fmt != "zip" and len(numeros) <= SYNC_MAX and not data["arriere_plan"]:
         body = io.BytesIO()
-        exports.export(_store(), session, numeros, fmt, body, followed=set(followed))
+        exports.export(context.store(), session, numeros, fmt, body, followed=set(followed))
         response = Response(body.getvalue(), mimetype=exports.FORMATS[fmt][0])
         name = exports.filename(session, fmt, now=dt.datetime.now(session.zone))
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         response.headers["X-Nombre-Dossiers"] = str(len(numeros))
         return response
-    job_id = jobs.create(_store(), fmt=fmt, numeros=numeros, auteur=auth.current_staff(),
+    job_id = jobs.create(context.store(), fmt=fmt, numeros=numeros, auteur=auth.current_staff(),
                          followed=followed)
     current_app.extensions["export_runner"].start(job_id)
-    response = jsonify(jobs.status(_store(), job_id))
+    response = jsonify(jobs.status(context.store(), job_id))
     response.status_code = 202
     response.headers["Location"] = f"/api/staff/exports/{job_id}"
     return response
@@ -283,7 +273,7 @@ def start_export() -> Response:
 @bp.get("/exports/<job_id>")
 def export_status(job_id: str) -> Response:
     """A background export's state, with a short-lived download link once ready."""
-    state = jobs.status(_store(), job_id)
+    state = jobs.status(context.store(), job_id)
     if state is None:
         raise ApiError(404, "export_introuvable", msg.EXPORT_INTROUVABLE)
     return jsonify(state)

@@ -87,10 +87,10 @@ def test_rebuild_index(app: Flask, s3: Any, numeros: list[str]) -> None:
     assert cli(app, "list")[1].startswith("2 dossier(s)")
 
 
+# A separate process reaches moto only in server mode.
+@pytest.mark.parametrize("s3_mode", ["server"], indirect=True)
 def test_the_real_command_reads_the_bucket_from_the_environment(
         s3_mode: str, s3_endpoint: str | None, numeros: list[str]) -> None:
-    if s3_mode != "server":
-        pytest.skip("a separate process reaches moto only in server mode")
     env = {**os.environ, "DOSSIERS_BUCKET": BUCKET, "AWS_ENDPOINT_URL_S3": s3_endpoint or ""}
     result = subprocess.run([sys.executable, "-m", "handler.staff", "list"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60, check=False)
