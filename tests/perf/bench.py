@@ -133,6 +133,7 @@ def machine() -> str:
 
 def run(submissions: int, out: Path | None) -> str:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" notes
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
     with tempfile.TemporaryDirectory() as tmp:
         site = ROOT / "build" / "site"
         if not (site / "index.html").is_file():
