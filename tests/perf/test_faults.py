@@ -40,6 +40,8 @@ def random_faults(rate: float, seed: int) -> Any:
     return fault
 
 
+# Threads against moto's server only: its in-process mock is not thread-safe.
+@pytest.mark.parametrize("s3_mode", ["server"], indirect=True)
 @pytest.mark.parametrize("people", [
     pytest.param(40, id="40-candidates"),
     pytest.param(400, id="400-candidates", marks=pytest.mark.soak),
