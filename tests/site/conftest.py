@@ -25,8 +25,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]
 #: Every page of the site, by the file the build writes.
-PAGES = ["index.html", "notice.html", "donnees-personnelles.html", "accessibilite.html",
-         "mentions-legales.html", "404.html"]
+PAGES = ["index.html", "notice.html", "formulaire.html", "mon-dossier.html",
+         "donnees-personnelles.html", "accessibilite.html", "mentions-legales.html", "404.html"]
 #: Phone and desktop widths of the screenshots and accessibility checks.
 WIDTHS = {"telephone": 390, "ordinateur": 1280}
 #: The commands of `make site` (site/site.mk), run the same way here.
@@ -53,11 +53,17 @@ def built_site() -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
+def courriels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the local server writes its emails (.eml), as `make run` does."""
+    return tmp_path_factory.mktemp("courriels")
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path, courriels: Path) -> Iterator[str]:
     """Base URL (ending in /) of the local server of `make run`, on the demo clock."""
     from handler.local_server import LocalStack
 
-    stack = LocalStack(site_dir=built_site, port=0)
+    stack = LocalStack(site_dir=built_site, port=0, outbox=courriels)
     url = stack.start()
     stack.serve_in_background()
     try:
@@ -94,3 +100,27 @@ def artifacts() -> Path:
     """Folder of the screenshots and measures (git-ignored)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def candidat(browser: Any, site_url: str, artifacts: Path) -> Iterator[Any]:
+    """A function opening a page of the form at one width: a `parcours.Candidat`, whose
+    console errors and page errors are recorded."""
+    from tests.site.parcours import Candidat
+
+    contexts: list[Any] = []
+
+    def _ouvrir(largeur: int, page: str = "formulaire.html", **options: Any) -> Candidat:
+        context = browser.new_context(locale="fr-FR", viewport={"width": largeur, "height": 900},
+                                      accept_downloads=True, **options)
+        contexts.append(context)
+        onglet = context.new_page()
+        personne = Candidat(onglet, artifacts, largeur, site_url)
+        onglet.on("console", personne.console)
+        onglet.on("pageerror", lambda error: personne.problemes.append(f"page error: {error}"))
+        personne.ouvrir(page)
+        return personne
+
+    yield _ouvrir
+    for context in contexts:
+        context.close()

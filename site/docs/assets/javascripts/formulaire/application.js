@@ -1,0 +1,627 @@
+// The form's journey: the notice's screens one step at a time, « Vérifiez vos réponses » once
+// the server has checked the whole dossier, then the submission and its confirmation — or, on
+// « mon dossier », the number and birth date that open a dossier, the same steps prefilled,
+// and the new version saved with If-Match.
+//
+// The browser's checks (verification.js) run on each step so that a candidate hears about a
+// mistake at once; the server judges the whole dossier before the review and again on
+// submission, and its 422 errors land on the same fields.
+
+import { appeler, nouvelleCle } from "./api.js";
+import { Brouillon } from "./brouillon.js";
+import { ajouterPrenom, preparer } from "./champs.js";
+import { annoncer, el, fr, montrer } from "./dom.js";
+import { dateDesParties, lireDossier, MESSAGES_SAISIE, remplirDossier } from "./dossier.js";
+import { afficherErreurs, allerAuChamp, conteneurDe, effacerErreurs } from "./erreurs.js";
+import { afficherAdresse, afficherPieces, afficherRecapitulatif, texteCourriel, texteVersion } from "./recapitulatif.js";
+import { chargerRegles, formater } from "./regles.js";
+import { verifier } from "./verification.js";
+
+const TEXTES = {
+  chargement: "Le formulaire n'a pas pu se charger. Vérifiez votre connexion à Internet, puis rechargez la page.",
+  verification: "Vérification de votre dossier…",
+  envoi: "Envoi de votre dossier…",
+  enregistrement: "Enregistrement de vos modifications…",
+  ouverture: "Ouverture de votre dossier…",
+  rappel: "Envoi de votre demande…",
+  ailleurs: "D'autres réponses sont aussi à corriger, aux étapes : {etapes}. Elles vous seront montrées ensuite.",
+  nonEnvoye: "Votre dossier n'a pas été envoyé. {message} Vos réponses sont conservées sur cet appareil : "
+    + "réessayez dans quelques minutes avec le bouton « {bouton} ». Si votre premier envoi était en fait "
+    + "arrivé, vous retrouverez le même numéro d'inscription : votre dossier ne sera pas enregistré deux fois.",
+  nonVerifie: "Votre dossier n'a pas pu être vérifié. {message} Vos réponses sont conservées sur cet appareil : "
+    + "réessayez dans quelques minutes avec le bouton « Continuer ».",
+  nonEnregistre: "Vos modifications n'ont pas été enregistrées. {message} Réessayez dans quelques minutes.",
+  attente: "{message} Nouvel essai automatique dans {secondes} (essai {essai} sur {essais}).",
+  avantOuverture: "Le registre de pré-inscription n'est pas encore ouvert : il le sera du {ouverture} au {cloture}.",
+  clos: "Le registre de pré-inscription est clos depuis le {cloture} : les dossiers ne peuvent plus être "
+    + "déposés ni modifiés. Pour toute question, contactez le {destinataire}.",
+  closModification: "Le registre de pré-inscription est clos depuis le {cloture} : vous pouvez consulter votre "
+    + "dossier, mais plus le modifier.",
+  modifie: "Vos modifications sont enregistrées : votre dossier est maintenant à la version {version}.",
+  telecharge: "Votre confirmation est téléchargée : ouvrez-la, vérifiez-la, imprimez-la et signez-la.",
+  numeroVide: "Indiquez votre numéro d'inscription.",
+  dateVide: "Indiquez votre date de naissance.",
+  efface: "Vos réponses ont été effacées de cet appareil.",
+  brouillonRetour: "Revenir à la vérification",
+};
+
+const secondes = (n) => (n > 1 ? `${n} secondes` : `${n} seconde`);
+
+/** Start the form in `racine` (#application): load the rules, then the journey. */
+export async function demarrer(racine) {
+  montrer(racine);
+  let regles;
+  try {
+    regles = await chargerRegles();
+  } catch {
+    racine.querySelector("#chargement").textContent = TEXTES.chargement;
+    return;
+  }
+  montrer(document.getElementById("sans-javascript"), false);
+  montrer(racine.querySelector("#chargement"), false);
+  await new Parcours(racine, regles).demarrer();
+}
+
+class Parcours {
+  constructor(racine, regles) {
+    this.racine = racine;
+    this.regles = regles;
+    this.mode = racine.dataset.mode;
+    this.formulaire = racine.querySelector("#dossier");
+    this.etapes = [...this.formulaire.querySelectorAll(".etape")];
+    this.courante = 0;
+    this.retourRecap = false;
+    this.attente = new Map();
+    this.occupe = false;
+    this.termine = false;
+    this.serveur = null;
+    this.registre = null;
+    this.brouillon = new Brouillon(regles.code);
+    this.debutSaisie = null; // first keystroke (ms since 1970), kept with the draft
+    this.titre = document.title;
+    this.boutonEnvoi = this.formulaire.querySelector("#envoyer");
+  }
+
+  get nomEtape() {
+    return this.etapes[this.courante].dataset.etape;
+  }
+
+  async demarrer() {
+    preparer(this.racine, this.regles, { surChangement: () => this.sauver() });
+    this.ecouter();
+    this.registre = await this.lireRegistre();
+    if (this.mode === "modification") {
+      this.boutonEnvoi.textContent = this.boutonEnvoi.dataset.texteModification;
+      this.ajouterAbandon();
+      montrer(this.racine.querySelector("#acces"));
+      return;
+    }
+    const confirmation = this.brouillon.confirmation();
+    if (confirmation) {
+      this.afficherConfirmation(confirmation, { focus: false });
+      return;
+    }
+    if (this.registre && !this.registre.ouvert) {
+      this.annoncerRegistre(this.registre.statut === "avant-ouverture" ? TEXTES.avantOuverture : TEXTES.clos);
+      return;
+    }
+    const brouillon = this.brouillon.lire();
+    let depart = 0;
+    this.debutSaisie = brouillon?.debutSaisie ?? null;
+    if (brouillon?.dossier) {
+      remplirDossier(this.formulaire, this.regles, brouillon.dossier, { emailConfirmation: brouillon.emailConfirmation });
+      montrer(this.racine.querySelector("#brouillon"));
+      const index = this.etapes.findIndex((e) => e.dataset.etape === brouillon.etape);
+      depart = Math.max(0, Math.min(index, this.etapes.length - 2));
+    } else {
+      ajouterPrenom(this.formulaire, this.regles, "");
+    }
+    montrer(this.formulaire);
+    history.replaceState({ etape: depart }, "");
+    this.afficher(depart, { focus: false, historique: false });
+  }
+
+  ecouter() {
+    this.formulaire.addEventListener("submit", (evenement) => {
+      evenement.preventDefault();
+      this.continuer();
+    });
+    this.formulaire.querySelector("#retour").addEventListener("click", () => {
+      if (!this.occupe && this.courante > 0) this.afficher(this.courante - 1);
+    });
+    let minuterie = null;
+    const plusTard = () => {
+      this.debutSaisie ??= Date.now();
+      clearTimeout(minuterie);
+      minuterie = setTimeout(() => this.sauver(), 300);
+    };
+    this.formulaire.addEventListener("input", plusTard);
+    this.formulaire.addEventListener("change", plusTard);
+    this.racine.addEventListener("click", (evenement) => {
+      const modifier = evenement.target.closest(".recap__action [data-etape]");
+      if (modifier) this.modifier(modifier.dataset.etape);
+      if (evenement.target.closest('[data-action="telecharger"]')) this.telecharger();
+    });
+    this.racine.querySelector("#effacer-brouillon").addEventListener("click", () => this.recommencer());
+    window.addEventListener("popstate", (evenement) => {
+      const etape = evenement.state?.etape;
+      if (typeof etape === "number" && !this.termine && !this.formulaire.hidden && !this.occupe) {
+        this.afficher(etape, { historique: false });
+      }
+    });
+    if (this.mode === "modification") {
+      this.racine.querySelector("#form-acces").addEventListener("submit", (evenement) => {
+        evenement.preventDefault();
+        this.ouvrir();
+      });
+      this.racine.querySelector("#fermer-dossier").addEventListener("click", () => this.fermer());
+      this.racine.querySelector("#form-rappel").addEventListener("submit", (evenement) => {
+        evenement.preventDefault();
+        this.demanderRappel();
+      });
+    }
+  }
+
+  async lireRegistre() {
+    try {
+      const reponse = await fetch("/api/session", { headers: { Accept: "application/json" }, cache: "no-store" });
+      return reponse.ok ? await reponse.json() : null;
+    } catch {
+      return null; // the server will say it on submission if the registry is closed
+    }
+  }
+
+  annoncerRegistre(modele) {
+    const r = this.regles;
+    const encart = this.racine.querySelector("#annonce-registre");
+    encart.replaceChildren(el("p", {}, fr(formater(modele, {
+      ouverture: r.registre.ouverture_texte, cloture: r.registre.cloture_texte,
+      destinataire: r.retour_confirmation.destinataire,
+    }))));
+    montrer(encart);
+  }
+
+  // -- steps -----------------------------------------------------------------------------------
+
+  afficher(index, { focus = true, historique = true } = {}) {
+    this.courante = index;
+    const total = this.etapes.length;
+    this.etapes.forEach((etape, i) => {
+      montrer(etape, i === index);
+      etape.querySelector(".etape__numero").replaceChildren(`Étape ${i + 1} sur ${total}`,
+        el("span", { class: "visually-hidden" }, " :"));
+    });
+    const recap = this.nomEtape === "verification";
+    montrer(this.formulaire.querySelector("#continuer"), !recap);
+    montrer(this.formulaire.querySelector("#retour"), index > 0);
+    this.formulaire.querySelector("#continuer").textContent = this.retourRecap ? TEXTES.brouillonRetour : "Continuer";
+    const titre = this.etapes[index].querySelector("h2");
+    document.title = `${titre.textContent.replace(/\s+/g, " ").trim()} - ${this.titre}`;
+    if (historique) history.pushState({ etape: index }, "");
+    effacerErreurs(this.racine);
+    const enAttente = this.attente.get(this.nomEtape);
+    if (enAttente) {
+      afficherErreurs(this.racine, enAttente, { surLien: (c, controle) => this.allerA(c, controle),
+        ailleurs: this.texteAilleurs() });
+    } else if (focus) {
+      titre.focus();
+      this.racine.scrollIntoView({ block: "start" });
+    }
+    this.sauver();
+  }
+
+  etapeDe(chemin) {
+    const conteneur = conteneurDe(this.formulaire, chemin);
+    return conteneur?.closest(".etape")?.dataset.etape ?? null;
+  }
+
+  /** The errors whose field is on the step `nom`. */
+  filtrer(erreurs, nom) {
+    return Object.fromEntries(Object.entries(erreurs).filter(([chemin]) => this.etapeDe(chemin) === nom));
+  }
+
+  texteAilleurs() {
+    const autres = this.etapes.filter((e) => e.dataset.etape !== this.nomEtape && this.attente.has(e.dataset.etape))
+      .map((e) => `« ${e.querySelector("h2").lastChild.textContent.trim()} »`);
+    return autres.length ? formater(TEXTES.ailleurs, { etapes: autres.join(", ") }) : "";
+  }
+
+  allerA(conteneur, controle) {
+    const etape = conteneur.closest(".etape");
+    const index = this.etapes.indexOf(etape);
+    if (index >= 0 && index !== this.courante) this.afficher(index, { focus: false });
+    allerAuChamp(conteneur, controle);
+  }
+
+  /** The browser's errors and the form's own, the form's winning on a shared field. */
+  erreursDuNavigateur() {
+    const { dossier, saisie } = lireDossier(this.formulaire, this.regles);
+    return { dossier, erreurs: { ...verifier(dossier, this.regles), ...saisie } };
+  }
+
+  async continuer() {
+    if (this.occupe) return;
+    if (this.nomEtape === "verification") {
+      await this.envoyer();
+      return;
+    }
+    const { dossier, erreurs } = this.erreursDuNavigateur();
+    const ici = this.filtrer(erreurs, this.nomEtape);
+    this.attente.delete(this.nomEtape);
+    if (Object.keys(ici).length) {
+      afficherErreurs(this.racine, ici, { surLien: (c, controle) => this.allerA(c, controle) });
+      return;
+    }
+    montrer(this.racine.querySelector("#brouillon"), false);
+    if (this.retourRecap || this.courante === this.etapes.length - 2) {
+      await this.verifierAuServeur(dossier);
+      return;
+    }
+    this.afficher(this.courante + 1);
+  }
+
+  /** Distribute the server's errors to their steps and show the first step that has some. */
+  repartir(erreurs) {
+    this.attente.clear();
+    for (const [chemin, messages] of Object.entries(erreurs)) {
+      const nom = this.etapeDe(chemin) ?? this.etapes[0].dataset.etape;
+      this.attente.set(nom, { ...this.attente.get(nom), [chemin]: messages });
+    }
+    const premiere = this.etapes.findIndex((e) => this.attente.has(e.dataset.etape));
+    this.afficher(premiere, { focus: false });
+  }
+
+  async verifierAuServeur(dossier) {
+    this.enCours(TEXTES.verification);
+    try {
+      // A dry run: the certification is asked on the review itself, so the server is asked
+      // whether the dossier would be valid once certified.
+      const { corps } = await appeler("POST", "dossiers/verification", {
+        corps: { ...dossier, attestation_exactitude: true }, surAttente: (a) => this.direAttente(a),
+      });
+      this.retourRecap = false;
+      this.attente.clear();
+      afficherRecapitulatif(this.formulaire.querySelector("#recapitulatif"), corps.dossier, this.regles);
+      afficherPieces(this.formulaire.querySelector("#recapitulatif-pieces"), corps.pieces);
+      this.finEnCours();
+      this.afficher(this.etapes.length - 1);
+    } catch (erreur) {
+      this.finEnCours();
+      if (erreur.statut === 422 && Object.keys(erreur.erreurs).length) this.repartir(erreur.erreurs);
+      else this.erreurGenerale(formater(TEXTES.nonVerifie, { message: erreur.message }));
+    }
+  }
+
+  modifier(nom) {
+    if (this.occupe) return;
+    const index = this.etapes.findIndex((e) => e.dataset.etape === nom);
+    this.retourRecap = true;
+    if (this.mode === "modification") {
+      montrer(this.racine.querySelector("#consultation"), false);
+      montrer(this.formulaire);
+    }
+    this.afficher(index);
+  }
+
+  // -- submission --------------------------------------------------------------------------------
+
+  enCours(texte) {
+    this.occupe = true;
+    this.racine.querySelector("#attente").textContent = texte;
+    for (const bouton of this.formulaire.querySelectorAll("button")) bouton.setAttribute("aria-disabled", "true");
+    this.cacherErreurGenerale();
+  }
+
+  finEnCours() {
+    this.occupe = false;
+    this.racine.querySelector("#attente").textContent = "";
+    for (const bouton of this.formulaire.querySelectorAll("button")) bouton.removeAttribute("aria-disabled");
+  }
+
+  direAttente({ essai, essais, secondes: n, erreur }) {
+    this.racine.querySelector("#attente").textContent = fr(formater(TEXTES.attente, {
+      message: erreur.message, secondes: secondes(n), essai, essais,
+    }));
+  }
+
+  erreurGenerale(texte, ...suite) {
+    const encart = this.racine.querySelector("#erreur-generale");
+    encart.replaceChildren(el("p", {}, fr(texte)), ...suite);
+    montrer(encart);
+    encart.focus();
+  }
+
+  cacherErreurGenerale() {
+    montrer(this.racine.querySelector("#erreur-generale"), false);
+  }
+
+  async envoyer() {
+    if (this.occupe) return;
+    const { dossier, erreurs } = this.erreursDuNavigateur();
+    const ici = this.filtrer(erreurs, "verification");
+    if (Object.keys(ici).length) {
+      afficherErreurs(this.racine, ici);
+      return;
+    }
+    if (Object.keys(erreurs).length) {
+      this.repartir(erreurs);
+      return;
+    }
+    if (this.mode === "modification") await this.enregistrer(dossier);
+    else await this.soumettre(dossier);
+  }
+
+  async soumettre(dossier) {
+    const corps = JSON.stringify(dossier);
+    const precedent = this.brouillon.lire()?.envoi;
+    // The same key for the same dossier, even after a reload: a repeat gets the same number.
+    const cle = precedent?.corps === corps ? precedent.cle : nouvelleCle();
+    this.brouillon.enregistrer({ envoi: { cle, corps } });
+    this.enCours(TEXTES.envoi);
+    // Beside the dossier, two signs that a person filled the form (handler/spam.py): the
+    // field people never see, and the time spent since the first keystroke.
+    const entetes = { "Idempotency-Key": cle, "X-Champ-Piege": this.formulaire.querySelector("#site-internet").value };
+    if (this.debutSaisie !== null) entetes["X-Duree-Saisie"] = ((Date.now() - this.debutSaisie) / 1000).toFixed(1);
+    try {
+      const { corps: reponse } = await appeler("POST", "dossiers", {
+        corps: dossier, entetes, surAttente: (a) => this.direAttente(a),
+      });
+      this.finEnCours();
+      this.termine = true;
+      this.brouillon.effacer();
+      const confirmation = {
+        numero: reponse.numero, pieces: reponse.pieces, retour_tardif: reponse.retour_tardif,
+        message_retour_tardif: reponse.message_retour_tardif, courriel: reponse.courriel,
+        date_naissance: reponse.dossier.etat_civil.date_naissance,
+        dossier: { contact: { email: reponse.dossier.contact.email } },
+      };
+      this.brouillon.garderConfirmation(confirmation);
+      this.afficherConfirmation(confirmation);
+    } catch (erreur) {
+      this.finEnCours();
+      this.refus(erreur, TEXTES.nonEnvoye);
+    }
+  }
+
+  refus(erreur, modele) {
+    if (erreur.statut === 422 && Object.keys(erreur.erreurs).length) {
+      this.repartir(erreur.erreurs);
+    } else if (erreur.code === "deja_inscrit" && this.mode !== "modification") {
+      this.erreurGenerale(erreur.message, el("p", {},
+        el("a", { href: new URL("mon-dossier.html", document.baseURI).href }, "Consulter ou modifier mon dossier")));
+    } else if (erreur.code === "modification_concurrente") {
+      const recharger = el("button", { type: "button", class: "bouton" }, "Recharger mon dossier");
+      recharger.addEventListener("click", () => this.recharger());
+      this.erreurGenerale(erreur.message, el("p", {}, recharger));
+    } else if (erreur.indisponible) {
+      this.erreurGenerale(formater(modele, { message: erreur.message, bouton: this.boutonEnvoi.textContent.trim() }));
+    } else {
+      this.erreurGenerale(erreur.message);
+    }
+  }
+
+  afficherConfirmation(reponse, { focus = true } = {}) {
+    this.termine = true;
+    this.courriel(reponse);
+    montrer(this.formulaire, false);
+    montrer(this.racine.querySelector("#brouillon"), false);
+    effacerErreurs(this.racine);
+    const section = this.racine.querySelector("#confirmation");
+    section.querySelector("#numero").textContent = reponse.numero;
+    this.remplirRetour(reponse);
+    this.serveur = { numero: reponse.numero, dateNaissance: reponse.date_naissance };
+    montrer(section);
+    document.title = `Pré-inscription enregistrée - ${this.titre}`;
+    if (focus) section.querySelector("h2").focus();
+  }
+
+  courriel(reponse) {
+    const texte = texteCourriel(reponse);
+    const paragraphe = this.racine.querySelector("#courriel");
+    paragraphe.textContent = fr(texte);
+    montrer(paragraphe, Boolean(texte));
+  }
+
+  remplirRetour(reponse) {
+    afficherPieces(this.racine.querySelector("#pieces"), reponse.pieces);
+    afficherAdresse(this.racine.querySelector("#adresse-retour"), this.racine.querySelector("#adresse-retour-a-confirmer"),
+      this.regles);
+    const tardif = this.racine.querySelector("#retour-tardif");
+    tardif.replaceChildren(el("p", {}, fr(reponse.message_retour_tardif ?? "")));
+    montrer(tardif, Boolean(reponse.retour_tardif && reponse.message_retour_tardif));
+  }
+
+  async telecharger() {
+    if (!this.serveur) return;
+    const statut = [...this.racine.querySelectorAll('[data-role="telechargement"]')].find((p) => !p.closest("[hidden]"));
+    statut.textContent = "Préparation de votre confirmation…";
+    try {
+      const { corps: pdf, entetes } = await appeler("GET",
+        `dossiers/${encodeURIComponent(this.serveur.numero)}/confirmation.pdf`,
+        { entetes: { "X-Date-Naissance": this.serveur.dateNaissance }, format: "pdf" });
+      const nom = /filename="([^"]+)"/.exec(entetes.get("Content-Disposition") ?? "")?.[1]
+        ?? `confirmation-${this.serveur.numero}.pdf`;
+      const adresse = URL.createObjectURL(pdf);
+      const lien = el("a", { href: adresse, download: nom, hidden: true });
+      document.body.append(lien);
+      lien.click();
+      lien.remove();
+      setTimeout(() => URL.revokeObjectURL(adresse), 60_000);
+      statut.textContent = fr(TEXTES.telecharge);
+    } catch (erreur) {
+      statut.textContent = `Le téléchargement a échoué. ${erreur.message}`;
+    }
+  }
+
+  // -- the draft -----------------------------------------------------------------------------------
+
+  sauver() {
+    if (this.mode !== "inscription" || this.termine || this.formulaire.hidden) return;
+    const { dossier } = lireDossier(this.formulaire, this.regles);
+    delete dossier.attestation_exactitude;
+    this.brouillon.enregistrer({
+      dossier, etape: this.nomEtape, debutSaisie: this.debutSaisie,
+      emailConfirmation: this.formulaire.querySelector("#email-confirmation").value,
+    });
+  }
+
+  recommencer() {
+    this.brouillon.effacer();
+    this.debutSaisie = null;
+    remplirDossier(this.formulaire, this.regles, {});
+    const recommandee = this.regles.formes_passage.find((f) => f.recommandee);
+    if (recommandee) this.formulaire.querySelector(`#forme_passage-${recommandee.code}`).checked = true;
+    montrer(this.racine.querySelector("#brouillon"), false);
+    this.attente.clear();
+    this.retourRecap = false;
+    this.afficher(0);
+    annoncer(TEXTES.efface);
+  }
+
+  // -- « mon dossier » ---------------------------------------------------------------------------
+
+  async ouvrir() {
+    if (this.occupe) return;
+    const numero = this.racine.querySelector("#acces-numero").value.trim();
+    const date = dateDesParties(...["jour", "mois", "annee"].map((p) => this.racine.querySelector(`#acces-${p}`).value));
+    const erreurs = {};
+    if (!numero) erreurs["acces.numero"] = [TEXTES.numeroVide];
+    if (date === "") erreurs["acces.date_naissance"] = [TEXTES.dateVide];
+    if (date === null) erreurs["acces.date_naissance"] = [MESSAGES_SAISIE.date];
+    if (Object.keys(erreurs).length) {
+      afficherErreurs(this.racine, erreurs);
+      return;
+    }
+    effacerErreurs(this.racine);
+    this.occupe = true;
+    const attente = this.racine.querySelector("#acces-attente");
+    attente.textContent = TEXTES.ouverture;
+    try {
+      const { corps } = await appeler("GET", `dossiers/${encodeURIComponent(numero)}`, {
+        entetes: { "X-Date-Naissance": date }, surAttente: (a) => {
+          attente.textContent = fr(formater(TEXTES.attente, { message: a.erreur.message,
+            secondes: secondes(a.secondes), essai: a.essai, essais: a.essais }));
+        },
+      });
+      this.ouvrirDossier(corps);
+    } catch (erreur) {
+      const chemin = erreur.statut === 400 ? "acces.date_naissance" : "acces.numero";
+      if (erreur.statut === 404 || erreur.statut === 400) afficherErreurs(this.racine, { [chemin]: [erreur.message] });
+      else this.erreurGenerale(erreur.message);
+    } finally {
+      this.occupe = false;
+      attente.textContent = "";
+    }
+  }
+
+  ouvrirDossier(reponse, { message = "" } = {}) {
+    const dateNaissance = reponse.dossier.etat_civil.date_naissance;
+    this.serveur = { numero: reponse.numero, version: reponse.version, dateNaissance, reponse };
+    remplirDossier(this.formulaire, this.regles, reponse.dossier);
+    this.attente.clear();
+    this.retourRecap = false;
+    montrer(this.racine.querySelector("#acces"), false);
+    montrer(this.racine.querySelector("#rappel"), false);
+    montrer(this.formulaire, false);
+    effacerErreurs(this.racine);
+    this.cacherErreurGenerale();
+    const section = this.racine.querySelector("#consultation");
+    section.querySelector("#consultation-numero").textContent = reponse.numero;
+    section.querySelector("#consultation-version").textContent = texteVersion(reponse);
+    const succes = section.querySelector("#consultation-message");
+    succes.replaceChildren(el("p", {}, fr(message)));
+    montrer(succes, Boolean(message));
+    if (message) this.courriel(reponse);
+    else montrer(this.racine.querySelector("#courriel"), false);
+    const ouvert = this.registre?.ouvert !== false;
+    const ferme = section.querySelector("#consultation-fermee");
+    ferme.textContent = ouvert ? "" : fr(formater(TEXTES.closModification, { cloture: this.regles.registre.cloture_texte }));
+    montrer(ferme, !ouvert);
+    afficherRecapitulatif(section.querySelector("#consultation-recapitulatif"), reponse.dossier, this.regles,
+      { modifier: ouvert });
+    this.remplirRetour(reponse);
+    montrer(section);
+    document.title = `Dossier n° ${reponse.numero} - ${this.titre}`;
+    section.querySelector("h2").focus();
+  }
+
+  async enregistrer(dossier) {
+    this.enCours(TEXTES.enregistrement);
+    try {
+      const { corps } = await appeler("PUT", `dossiers/${encodeURIComponent(this.serveur.numero)}`, {
+        corps: dossier, surAttente: (a) => this.direAttente(a),
+        entetes: { "X-Date-Naissance": this.serveur.dateNaissance, "If-Match": `"v${this.serveur.version}"` },
+      });
+      this.finEnCours();
+      this.ouvrirDossier(corps, { message: formater(TEXTES.modifie, { version: corps.version }) });
+    } catch (erreur) {
+      this.finEnCours();
+      this.refus(erreur, TEXTES.nonEnregistre);
+    }
+  }
+
+  async recharger() {
+    this.cacherErreurGenerale();
+    try {
+      const { corps } = await appeler("GET", `dossiers/${encodeURIComponent(this.serveur.numero)}`,
+        { entetes: { "X-Date-Naissance": this.serveur.dateNaissance } });
+      this.ouvrirDossier(corps);
+    } catch (erreur) {
+      this.erreurGenerale(erreur.message);
+    }
+  }
+
+  /** « J'ai perdu mon numéro »: the server answers the same whether a dossier matches or not. */
+  async demanderRappel() {
+    if (this.occupe) return;
+    const valeur = (id) => this.racine.querySelector(id).value;
+    const date = dateDesParties(valeur("#rappel-jour"), valeur("#rappel-mois"), valeur("#rappel-annee"));
+    if (date === null) {
+      afficherErreurs(this.racine, { "rappel.date_naissance": [MESSAGES_SAISIE.date] });
+      return;
+    }
+    effacerErreurs(this.racine);
+    const reponse = this.racine.querySelector("#rappel-reponse");
+    montrer(reponse, false);
+    const attente = this.racine.querySelector("#rappel-attente");
+    attente.textContent = TEXTES.rappel;
+    this.occupe = true;
+    const demande = { nom_naissance: valeur("#rappel-nom"), prenom: valeur("#rappel-prenom") };
+    if (date) demande.date_naissance = date;
+    try {
+      const { corps } = await appeler("POST", "dossiers/rappel", { corps: demande });
+      reponse.replaceChildren(el("p", {}, fr(corps.message)));
+      montrer(reponse);
+      reponse.focus();
+    } catch (erreur) {
+      if (erreur.statut === 422 && Object.keys(erreur.erreurs).length) {
+        afficherErreurs(this.racine, Object.fromEntries(Object.entries(erreur.erreurs)
+          .map(([chemin, messages]) => [`rappel.${chemin}`, messages])));
+      } else {
+        this.erreurGenerale(erreur.message);
+      }
+    } finally {
+      this.occupe = false;
+      attente.textContent = "";
+    }
+  }
+
+  ajouterAbandon() {
+    const bouton = el("button", { type: "button", class: "bouton bouton--secondaire", id: "abandonner" },
+      "Annuler mes modifications");
+    bouton.addEventListener("click", () => {
+      if (!this.occupe && this.serveur) this.ouvrirDossier(this.serveur.reponse);
+    });
+    this.formulaire.querySelector("#navigation-etapes").append(bouton);
+  }
+
+  fermer() {
+    this.serveur = null;
+    montrer(this.racine.querySelector("#consultation"), false);
+    for (const champ of this.racine.querySelectorAll("#form-acces input")) champ.value = "";
+    montrer(this.racine.querySelector("#acces"));
+    montrer(this.racine.querySelector("#rappel"));
+    document.title = this.titre;
+    this.racine.querySelector("#titre-acces").focus();
+  }
+}

@@ -1,0 +1,392 @@
+// The form's fields built from the rules: the facts shown, every list of choices, the rows a
+// candidate adds (first names, exemptions, kept grades) and the parts that appear with a
+// choice (units in progressive form, the resit year, the language of an optional unit…).
+// No choice the rules forbid is offered: EPS is chosen among the allowed pairs, never as two
+// free activities; units are those of the chosen speciality.
+
+import { annoncer, el, fr, montrer, ordinal } from "./dom.js";
+import { dateCourte, formater, listeDepartements, parCode, unitesApplicables } from "./regles.js";
+
+let suivant = 0;
+const identifiant = (prefixe) => `${prefixe}-${(suivant += 1)}`;
+
+/** Fill the facts, lists and widgets of the form from the rules; `surChangement` is called
+ *  after each change a widget makes itself (a row added, moved or removed). */
+export function preparer(racine, regles, { surChangement = () => {} } = {}) {
+  remplirTextes(racine, regles);
+  const formulaire = racine.querySelector("#dossier");
+  if (!formulaire) return;
+  const listes = (nom) => formulaire.querySelector(`[data-liste="${nom}"]`);
+
+  const specialites = listes("specialites");
+  for (const s of regles.specialites) {
+    const texte = s.a_confirmer.includes("libelle") ? `${s.libelle} (intitulé ${regles.a_confirmer})` : s.libelle;
+    specialites.append(el("option", { value: s.code }, texte));
+  }
+  const langues = listes("langues");
+  for (const l of regles.langues_vivantes.liste) langues.append(el("option", { value: l.code }, l.libelle));
+
+  listes("departements").append(...regles.departements.map((d) => option("radio", "departement",
+    d.code, `${d.nom} (${d.code})`)));
+  listes("formes").append(...regles.formes_passage.map((f) => option("radio", "forme_passage", f.code,
+    f.recommandee ? `${f.libelle} (recommandée)` : f.libelle, f.description)));
+  const recommandee = regles.formes_passage.find((f) => f.recommandee);
+  if (recommandee) formulaire.querySelector(`#forme_passage-${recommandee.code}`).checked = true;
+  listes("eps").append(...optionsEps(regles));
+
+  formulaire.addEventListener("change", (evenement) => {
+    const cible = evenement.target;
+    if (cible.id === "specialite") adapterASpecialite(formulaire, regles);
+    if (cible.name === "departement") montrerEtablissement(formulaire, regles);
+    if (cible.name === "forme_passage") montrer(formulaire.querySelector("#bloc-unites"), cible.value === "progressive");
+    if (cible.id === "amenagement-demande") montrer(formulaire.querySelector("#bloc-amenagement"), cible.checked);
+    if (cible.dataset.langueDe) montrer(formulaire.querySelector(`#${cible.dataset.langueDe}`), cible.checked);
+  });
+
+  preparerPrenoms(formulaire, regles, surChangement);
+  const dispenses = formulaire.querySelector("#liste-dispenses");
+  formulaire.querySelector("#ajouter-dispense").addEventListener("click", () => {
+    ajouterDispense(formulaire, regles, {}, { focus: true });
+    surChangement();
+  });
+  formulaire.querySelector("#ajouter-benefice").addEventListener("click", () => {
+    ajouterBenefice(formulaire, regles, {}, { focus: true });
+    surChangement();
+  });
+  for (const liste of [dispenses, formulaire.querySelector("#liste-benefices")]) {
+    liste.addEventListener("click", (evenement) => {
+      const bouton = evenement.target.closest("[data-retirer]");
+      if (!bouton) return;
+      retirerLigne(formulaire, regles, bouton);
+      surChangement();
+    });
+  }
+  adapterASpecialite(formulaire, regles);
+}
+
+const TEXTES = {
+  examen: (r) => `${r.examen.code} — ${r.examen.libelle}`,
+  academie: (r) => r.academie.code,
+  session: (r) => r.session,
+  categorie: (r) => `« ${r.categorie} »`,
+  majorite: (r) => formater(r.messages.MINEUR, {
+    date: dateCourte(r.majorite.au), date_limite: dateCourte(r.majorite.date_naissance_max),
+  }),
+  "departements-aide": (r) => `Seuls les candidats qui résident dans l'académie de ${r.academie.libelle} `
+    + `peuvent s'inscrire ici : ${listeDepartements(r)}.`,
+  "etablissements-refuses": (r) => `Votre établissement dépend de votre département de résidence. `
+    + `${r.etablissements_refuses_aux_majeurs.map((e) => `« ${e} »`).join(" et ")} sont réservés aux `
+    + `candidats mineurs : ils ne vous sont pas proposés.`,
+  "forme-aide": (r) => {
+    const recommandee = r.formes_passage.find((f) => f.recommandee);
+    return recommandee ? `Choisissez de préférence la ${recommandee.libelle.toLowerCase()}.` : "";
+  },
+  "eps-aide": (r) => {
+    const paires = `l'une des ${r.eps.combinaisons.length} combinaisons de 2 activités ci-dessous : `
+      + "ce sont les seules autorisées.";
+    return r.eps.dispense_autorisee
+      ? `Vous pouvez demander à être dispensé(e) de l'épreuve d'EPS. Sinon, choisissez ${paires}`
+      : `Choisissez ${paires}`;
+  },
+  "langues-aide": (r) => (r.langues_vivantes.a_confirmer ? ["Liste des langues ", aConfirmer(r), "."] : ""),
+  "benefices-aide": (r) => `Si vous avez obtenu, à une session de ${r.benefices.annee_min} à `
+    + `${r.benefices.annee_max}, des notes égales ou supérieures à ${r.benefices.note_minimale} sur 20 `
+    + "que vous voulez conserver. Vous enverrez une photocopie du relevé de notes.",
+  "date-limite": (r) => r.retour_confirmation.date_limite_texte,
+};
+
+/** « à confirmer », marked as everywhere on the site. */
+export function aConfirmer(regles) {
+  return el("em", { class: "a-confirmer" }, regles.a_confirmer);
+}
+
+/** The facts of the rules in every element marked data-regle. */
+export function remplirTextes(racine, regles) {
+  for (const element of racine.querySelectorAll("[data-regle]")) {
+    const texte = TEXTES[element.dataset.regle];
+    if (!texte) throw new Error(`data-regle inconnu : ${element.dataset.regle}`);
+    const contenu = texte(regles);
+    const morceaux = Array.isArray(contenu) ? contenu : [contenu];
+    element.replaceChildren(...morceaux.map((m) => (typeof m === "string" ? fr(m) : m)));
+    if (!element.textContent) element.hidden = true;
+  }
+}
+
+function option(type, nom, valeur, libelle, aide) {
+  const id = `${nom}-${valeur}`;
+  const idAide = aide ? `${id}-aide` : null;
+  return el("div", { class: "choix__option" },
+    el("input", { type, id, name: nom, value: valeur, "aria-describedby": idAide }),
+    el("label", { for: id }, fr(libelle)),
+    aide ? el("p", { class: "aide", id: idAide }, fr(aide)) : null);
+}
+
+function optionsEps(regles) {
+  const options = [];
+  if (regles.eps.dispense_autorisee) {
+    options.push(option("radio", "eps", "dispense", "Dispensé(e) : je ne passe pas l'épreuve d'EPS"),
+      el("p", { class: "choix__separateur" }, fr("ou l'une de ces combinaisons de 2 activités :")));
+  }
+  regles.eps.combinaisons.forEach((c, i) => options.push(option("radio", "eps", `paire-${i}`, c.libelle)));
+  return options;
+}
+
+/** The chosen speciality, or null. */
+export function specialiteChoisie(formulaire, regles) {
+  return parCode(regles.specialites, formulaire.querySelector("#specialite").value);
+}
+
+/** Rebuild what depends on the speciality, keeping the answers that still apply. */
+export function adapterASpecialite(formulaire, regles) {
+  const specialite = specialiteChoisie(formulaire, regles);
+  const rattrapage = specialite?.rattrapage ?? null;
+  montrer(formulaire.querySelector("#bloc-rattrapage"), rattrapage !== null);
+  const annees = formulaire.querySelector("#rattrapage-annee");
+  const anneeChoisie = annees.value;
+  annees.replaceChildren(annees.options[0]);
+  if (rattrapage) {
+    for (let annee = rattrapage.annee_max; annee >= rattrapage.annee_min; annee -= 1) {
+      annees.append(el("option", { value: annee, selected: String(annee) === anneeChoisie }, String(annee)));
+    }
+  }
+
+  const obligatoire = Boolean(specialite?.langue_vivante_obligatoire);
+  montrer(formulaire.querySelector("#bloc-langue"), obligatoire);
+  const sansEpreuve = formulaire.querySelector("#langue-sans-epreuve");
+  sansEpreuve.replaceChildren(...(specialite && !obligatoire
+    ? ["Votre spécialité ne comporte pas d'épreuve obligatoire de langue vivante",
+      ...(specialite.a_confirmer.includes("langue_vivante_obligatoire") ? [" (", aConfirmer(regles), ")."] : ["."])]
+    : []));
+  montrer(sansEpreuve, Boolean(sansEpreuve.textContent));
+
+  const unites = specialite ? unitesApplicables(regles, specialite, regles.unites.map((u) => u.code)) : new Set();
+  remplacerCases(formulaire.querySelector('[data-liste="unites"]'), "unites_presentees",
+    regles.unites.filter((u) => unites.has(u.code)).map((u) => [u.code, u.libelle]));
+  remplacerFacultatives(formulaire, regles, specialite);
+  for (const select of formulaire.querySelectorAll("[data-unites]")) remplirUnites(select, regles, specialite);
+}
+
+function remplacerCases(conteneur, nom, choix) {
+  const cochees = new Set([...conteneur.querySelectorAll("input:checked")].map((c) => c.value));
+  conteneur.replaceChildren(...choix.map(([valeur, libelle]) => {
+    const bloc = option("checkbox", nom, valeur, libelle);
+    bloc.querySelector("input").checked = cochees.has(valeur);
+    return bloc;
+  }));
+}
+
+function remplacerFacultatives(formulaire, regles, specialite) {
+  const conteneur = formulaire.querySelector('[data-liste="facultatives"]');
+  const avant = new Map([...conteneur.querySelectorAll("input:checked")].map((c) => [c.value,
+    formulaire.querySelector(`#facultative-${c.value}-langue`)?.value ?? ""]));
+  const ouvertes = regles.unites_facultatives.filter((u) => specialite?.unites_facultatives.includes(u.code));
+  conteneur.replaceChildren(...ouvertes.map((unite) => {
+    const bloc = option("checkbox", "epreuves_facultatives", unite.code, unite.libelle);
+    const caseACocher = bloc.querySelector("input");
+    caseACocher.checked = avant.has(unite.code);
+    bloc.dataset.facultative = unite.code;
+    if (unite.avec_langue) {
+      const idBloc = `bloc-facultative-${unite.code}`;
+      caseACocher.dataset.langueDe = idBloc;
+      const select = el("select", { class: "controle", id: `facultative-${unite.code}-langue` },
+        el("option", { value: "" }, "Choisissez la langue"),
+        regles.langues_vivantes.liste.map((l) => el("option", { value: l.code }, l.libelle)));
+      select.value = avant.get(unite.code) ?? "";
+      bloc.append(el("div", { class: "champ groupe--conditionnel", id: idBloc, hidden: !caseACocher.checked,
+        "data-langue": unite.code, "data-libelle": `${unite.libelle} : langue` },
+      el("label", { for: select.id }, "Langue de cette épreuve"), select));
+    }
+    return bloc;
+  }));
+  if (!ouvertes.length && specialite) {
+    conteneur.append(el("p", {}, "Votre spécialité ne propose pas d'épreuve facultative."));
+  }
+  if (specialite?.a_confirmer.includes("unites_facultatives") && ouvertes.length) {
+    conteneur.append(el("p", { class: "aide" }, "Liste des épreuves facultatives de votre spécialité ",
+      aConfirmer(regles), "."));
+  }
+}
+
+/** Show the establishment that follows from the département of residence. */
+export function montrerEtablissement(formulaire, regles) {
+  const choisi = formulaire.querySelector("input[name=departement]:checked");
+  const departement = choisi ? parCode(regles.departements, choisi.value) : null;
+  const texte = formulaire.querySelector("#etablissement-choisi");
+  texte.replaceChildren(departement
+    ? el("span", {}, "Votre établissement d'inscription sera ",
+      el("strong", {}, fr(`« ${departement.etablissement.libelle} »`)), ".")
+    : fr("Choisissez d'abord votre département de résidence : votre établissement en dépend."));
+}
+
+// -- first names: add, remove, reorder ---------------------------------------------------------
+
+function preparerPrenoms(formulaire, regles, surChangement) {
+  const liste = formulaire.querySelector("#liste-prenoms");
+  formulaire.querySelector("#ajouter-prenom").addEventListener("click", () => {
+    const champ = ajouterPrenom(formulaire, regles, "");
+    champ.focus();
+    annoncer(`Case du ${ordinal(liste.children.length)} prénom ajoutée.`);
+    surChangement();
+  });
+  liste.addEventListener("click", (evenement) => {
+    const bouton = evenement.target.closest("button[data-action]");
+    if (!bouton) return;
+    const ligne = bouton.closest("li");
+    const action = bouton.dataset.action;
+    if (action === "retirer") {
+      const suivante = ligne.nextElementSibling ?? ligne.previousElementSibling;
+      ligne.remove();
+      renumeroterPrenoms(formulaire, regles);
+      (suivante?.querySelector("input") ?? formulaire.querySelector("#ajouter-prenom")).focus();
+      annoncer("Prénom retiré.");
+    } else {
+      const voisine = action === "monter" ? ligne.previousElementSibling : ligne.nextElementSibling;
+      if (!voisine) return;
+      if (action === "monter") voisine.before(ligne);
+      else voisine.after(ligne);
+      renumeroterPrenoms(formulaire, regles);
+      const rang = [...liste.children].indexOf(ligne) + 1;
+      const actif = ligne.querySelector(`button[data-action="${action}"]:not([hidden])`)
+        ?? ligne.querySelector("input");
+      actif.focus();
+      const valeur = ligne.querySelector("input").value.trim() || "Ce prénom";
+      annoncer(`${valeur} est maintenant le ${ordinal(rang)} prénom.`);
+    }
+    surChangement();
+  });
+}
+
+/** A new first-name row at the end of the list; returns its input. */
+export function ajouterPrenom(formulaire, regles, valeur) {
+  const liste = formulaire.querySelector("#liste-prenoms");
+  const id = identifiant("prenom");
+  const ligne = el("li", { class: "prenom champ" },
+    el("label", { for: id }),
+    el("div", { class: "prenom__ligne" },
+      el("input", { class: "controle", type: "text", id, spellcheck: "false" }),
+      el("div", { class: "prenom__actions" },
+        el("button", { type: "button", class: "bouton bouton--petit", "data-action": "monter" }, "Monter"),
+        el("button", { type: "button", class: "bouton bouton--petit", "data-action": "descendre" }, "Descendre"),
+        el("button", { type: "button", class: "bouton bouton--petit bouton--retirer", "data-action": "retirer" }, "Retirer"))));
+  ligne.querySelector("input").value = valeur;
+  liste.append(ligne);
+  renumeroterPrenoms(formulaire, regles);
+  return ligne.querySelector("input");
+}
+
+function renumeroterPrenoms(formulaire, regles) {
+  const lignes = [...formulaire.querySelectorAll("#liste-prenoms > li")];
+  lignes.forEach((ligne, i) => {
+    const rang = ordinal(i + 1);
+    ligne.querySelector("label").textContent = `${rang} prénom`;
+    const input = ligne.querySelector("input");
+    input.setAttribute("autocomplete", i === 0 ? "given-name" : "additional-name");
+    const boutons = Object.fromEntries([...ligne.querySelectorAll("button")].map((b) => [b.dataset.action, b]));
+    boutons.monter.setAttribute("aria-label", `Monter le ${rang} prénom`);
+    boutons.descendre.setAttribute("aria-label", `Descendre le ${rang} prénom`);
+    boutons.retirer.setAttribute("aria-label", `Retirer le ${rang} prénom`);
+    montrer(boutons.monter, i > 0);
+    montrer(boutons.descendre, i < lignes.length - 1);
+    montrer(boutons.retirer, lignes.length > 1);
+  });
+  const maximum = regles.limites.prenoms;
+  const plein = lignes.length >= maximum;
+  montrer(formulaire.querySelector("#ajouter-prenom"), !plein);
+  const note = formulaire.querySelector("#prenoms-maximum");
+  note.textContent = plein ? fr(`Vous avez saisi ${maximum} prénoms : c'est le nombre maximal.`) : "";
+  montrer(note, plein);
+}
+
+// -- exemptions and kept grades: rows of a few fields ------------------------------------------
+
+function remplirUnites(select, regles, specialite) {
+  const choisie = select.value;
+  const codes = regles[select.dataset.unites].unites;
+  const permises = specialite ? unitesApplicables(regles, specialite, codes) : new Set(codes);
+  select.replaceChildren(el("option", { value: "" }, "Choisissez l'épreuve"),
+    ...regles.unites.filter((u) => permises.has(u.code)).map((u) => el("option", { value: u.code }, u.libelle)));
+  select.value = permises.has(choisie) ? choisie : "";
+}
+
+function champLigne(id, libelle, controle, aide) {
+  const idAide = aide ? `${id}-aide` : null;
+  if (idAide) controle.setAttribute("aria-describedby", idAide);
+  return el("div", { class: "champ", "data-role": controle.dataset.role },
+    el("label", { for: id }, libelle), aide ? el("p", { class: "aide", id: idAide }, fr(aide)) : null, controle);
+}
+
+/** A new exemption row. */
+export function ajouterDispense(formulaire, regles, valeurs, { focus = false } = {}) {
+  const id = identifiant("dispense");
+  const unite = el("select", { class: "controle", id: `${id}-unite`, "data-unites": "dispenses", "data-role": "unite" });
+  remplirUnites(unite, regles, specialiteChoisie(formulaire, regles));
+  unite.value = valeurs.unite ?? "";
+  const diplome = el("input", { class: "controle", type: "text", id: `${id}-diplome`, "data-role": "diplome" });
+  diplome.value = valeurs.diplome ?? "";
+  const annee = el("input", { class: "controle largeur-4", type: "text", inputmode: "numeric", id: `${id}-annee`,
+    maxlength: 4, "data-role": "annee" });
+  annee.value = valeurs.annee ?? "";
+  const ligne = el("fieldset", { class: "ligne", "data-ligne": "dispense" }, el("legend"),
+    champLigne(unite.id, "Épreuve dont vous êtes dispensé(e)", unite),
+    champLigne(diplome.id, "Diplôme qui vous en dispense", diplome, "Par exemple : Baccalauréat professionnel Commerce."),
+    champLigne(annee.id, "Année d'obtention de ce diplôme", annee,
+      `En chiffres, de ${regles.dispenses.annee_min} à ${regles.dispenses.annee_max}.`),
+    el("button", { type: "button", class: "bouton bouton--secondaire bouton--retirer", "data-retirer": "" }));
+  formulaire.querySelector("#liste-dispenses").append(ligne);
+  renumeroterLignes(formulaire, regles);
+  if (focus) unite.focus();
+  return ligne;
+}
+
+/** A new kept-grade row. */
+export function ajouterBenefice(formulaire, regles, valeurs, { focus = false } = {}) {
+  const id = identifiant("benefice");
+  const unite = el("select", { class: "controle", id: `${id}-unite`, "data-unites": "benefices", "data-role": "unite" });
+  remplirUnites(unite, regles, specialiteChoisie(formulaire, regles));
+  unite.value = valeurs.unite ?? "";
+  const annee = el("select", { class: "controle", id: `${id}-annee`, "data-role": "annee" },
+    el("option", { value: "" }, "Choisissez l'année"));
+  for (let a = regles.benefices.annee_max; a >= regles.benefices.annee_min; a -= 1) {
+    annee.append(el("option", { value: a }, String(a)));
+  }
+  annee.value = valeurs.annee === undefined ? "" : String(valeurs.annee);
+  const note = el("input", { class: "controle largeur-5", type: "text", inputmode: "decimal", id: `${id}-note`,
+    "data-role": "note" });
+  note.value = valeurs.note === undefined ? "" : String(valeurs.note).replace(".", ",");
+  const ligne = el("fieldset", { class: "ligne", "data-ligne": "benefice" }, el("legend"),
+    champLigne(unite.id, "Épreuve", unite),
+    champLigne(annee.id, "Session où vous avez obtenu cette note", annee),
+    champLigne(note.id, "Note sur 20", note, "Par exemple 12,5."),
+    el("button", { type: "button", class: "bouton bouton--secondaire bouton--retirer", "data-retirer": "" }));
+  formulaire.querySelector("#liste-benefices").append(ligne);
+  renumeroterLignes(formulaire, regles);
+  if (focus) unite.focus();
+  return ligne;
+}
+
+function retirerLigne(formulaire, regles, bouton) {
+  const ligne = bouton.closest(".ligne");
+  const type = ligne.dataset.ligne;
+  const apres = ligne.nextElementSibling?.querySelector("select, input")
+    ?? formulaire.querySelector(`#ajouter-${type}`);
+  const titre = ligne.querySelector("legend").textContent;
+  ligne.remove();
+  renumeroterLignes(formulaire, regles);
+  apres.focus();
+  annoncer(`${titre} retirée.`);
+}
+
+const TITRES = { dispense: "Dispense", benefice: "Note conservée" };
+
+function renumeroterLignes(formulaire, regles) {
+  for (const type of Object.keys(TITRES)) {
+    const lignes = [...formulaire.querySelectorAll(`[data-ligne="${type}"]`)];
+    lignes.forEach((ligne, i) => {
+      const titre = `${TITRES[type]} ${i + 1}`;
+      ligne.querySelector("legend").textContent = titre;
+      ligne.querySelector("[data-retirer]").textContent = `Retirer la ${titre.toLowerCase()}`;
+    });
+    const maximum = formulaire.querySelector(`#ajouter-${type}`);
+    montrer(maximum, lignes.length < regles.limites.liste);
+  }
+}

@@ -1,0 +1,251 @@
+// The dossier read from the form, and the form filled from a dossier (a draft, or the dossier
+// the server holds). Reading also marks each control with the field path of the value it gave
+// (data-chemin), so that an error on `etat_civil.prenoms.1` or `dispenses.0.annee` is shown
+// beside the right box.
+//
+// An empty answer is left out rather than sent as "", so that the server's message is the one
+// that says the field is missing; an optional one is sent as null.
+
+import { adapterASpecialite, ajouterBenefice, ajouterDispense, ajouterPrenom, montrerEtablissement, specialiteChoisie } from "./champs.js";
+import { montrer } from "./dom.js";
+import { parCode } from "./regles.js";
+
+export const MESSAGES_SAISIE = {
+  date: "Saisissez une date qui existe : le jour, le mois et l'année en chiffres, par exemple 17 5 1998.",
+  emailConfirmation: "Saisissez une deuxième fois votre adresse électronique.",
+  emailDifferent: "Les deux adresses électroniques ne sont pas identiques : vérifiez-les.",
+};
+
+const valeur = (racine, selecteur) => racine.querySelector(selecteur)?.value ?? "";
+const coche = (racine, nom) => racine.querySelector(`input[name="${nom}"]:checked`)?.value ?? null;
+
+function texte(cible, cle, brut, { facultatif = false } = {}) {
+  if (brut.trim()) cible[cle] = brut;
+  else if (facultatif) cible[cle] = null;
+}
+
+function annee(brut) {
+  const propre = brut.trim();
+  return /^\d{1,4}$/.test(propre) ? Number(propre) : propre;
+}
+
+function note(brut) {
+  const propre = brut.trim().replace(",", ".");
+  return /^\d+(\.\d+)?$/.test(propre) ? Number(propre) : brut.trim();
+}
+
+/** « 17 », « 5 », « 1998 » → "1998-05-17"; "" when all are empty; null when it's no date. */
+export function dateDesParties(jour, mois, an) {
+  const [j, m, a] = [jour, mois, an].map((partie) => partie.trim());
+  if (!j && !m && !a) return "";
+  if (!/^\d{1,2}$/.test(j) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(a)) return null;
+  const date = new Date(Date.UTC(Number(a), Number(m) - 1, Number(j)));
+  if (date.getUTCFullYear() !== Number(a) || date.getUTCMonth() !== Number(m) - 1
+      || date.getUTCDate() !== Number(j)) return null;
+  return `${a}-${m.padStart(2, "0")}-${j.padStart(2, "0")}`;
+}
+
+function marquer(element, chemin) {
+  if (element) element.dataset.chemin = chemin;
+}
+
+/**
+ * The dossier as typed: { dossier, saisie } where `saisie` holds the problems of the form
+ * itself (a date that doesn't exist, an email typed differently twice), by field path.
+ */
+export function lireDossier(formulaire, regles) {
+  const saisie = {};
+  const d = { session: regles.code };
+  texte(d, "specialite", valeur(formulaire, "#specialite"));
+
+  const ec = {};
+  texte(ec, "nom_naissance", valeur(formulaire, "#nom-naissance"));
+  texte(ec, "nom_usage", valeur(formulaire, "#nom-usage"), { facultatif: true });
+  const lignes = [...formulaire.querySelectorAll("#liste-prenoms > li")];
+  for (const ligne of lignes) delete ligne.dataset.chemin;
+  const remplies = lignes.filter((ligne) => ligne.querySelector("input").value.trim());
+  ec.prenoms = remplies.map((ligne, i) => {
+    marquer(ligne, `etat_civil.prenoms.${i}`);
+    return ligne.querySelector("input").value;
+  });
+  const sexe = coche(formulaire, "sexe");
+  if (sexe) ec.sexe = sexe;
+  const naissance = dateDesParties(valeur(formulaire, "#naissance-jour"), valeur(formulaire, "#naissance-mois"),
+    valeur(formulaire, "#naissance-annee"));
+  if (naissance === null) saisie["etat_civil.date_naissance"] = [MESSAGES_SAISIE.date];
+  else if (naissance) ec.date_naissance = naissance;
+  texte(ec, "commune_naissance", valeur(formulaire, "#commune-naissance"));
+  texte(ec, "pays_naissance", valeur(formulaire, "#pays-naissance"));
+  d.etat_civil = ec;
+
+  const contact = {};
+  const email = valeur(formulaire, "#email").trim();
+  const confirmation = valeur(formulaire, "#email-confirmation").trim();
+  if (email) {
+    contact.email = email;
+    if (!confirmation) saisie["contact.email_confirmation"] = [MESSAGES_SAISIE.emailConfirmation];
+    else if (confirmation.toLowerCase() !== email.toLowerCase()) {
+      saisie["contact.email_confirmation"] = [MESSAGES_SAISIE.emailDifferent];
+    }
+  }
+  const telephone = valeur(formulaire, "#telephone").trim();
+  contact.telephone = telephone || null;
+  texte(contact, "adresse", valeur(formulaire, "#adresse"));
+  texte(contact, "code_postal", valeur(formulaire, "#code-postal").trim());
+  texte(contact, "commune", valeur(formulaire, "#commune"));
+  const departement = coche(formulaire, "departement");
+  if (departement) contact.departement = departement;
+  d.contact = contact;
+  const etablissement = parCode(regles.departements, departement ?? "")?.etablissement.code;
+  if (etablissement) d.etablissement = etablissement;
+
+  const forme = coche(formulaire, "forme_passage");
+  if (forme) d.forme_passage = forme;
+  d.unites_presentees = forme === "progressive"
+    ? [...formulaire.querySelectorAll('input[name="unites_presentees"]:checked')].map((c) => c.value) : [];
+
+  const eps = coche(formulaire, "eps");
+  if (eps === "dispense") d.eps = { dispense: true, activites: [] };
+  else if (eps) d.eps = { dispense: false, activites: [...regles.eps.combinaisons[Number(eps.split("-")[1])].activites] };
+  else d.eps = { dispense: false, activites: [] };
+
+  const specialite = specialiteChoisie(formulaire, regles);
+  d.langue_vivante = specialite?.langue_vivante_obligatoire ? (valeur(formulaire, "#langue-vivante") || null) : null;
+  d.epreuves_facultatives = [];
+  for (const bloc of formulaire.querySelectorAll("[data-facultative]")) {
+    delete bloc.dataset.chemin;
+    const langue = bloc.querySelector("[data-langue]");
+    if (langue) delete langue.dataset.chemin;
+    if (!bloc.querySelector("input").checked) continue;
+    const i = d.epreuves_facultatives.length;
+    marquer(bloc, `epreuves_facultatives.${i}.unite`);
+    marquer(langue, `epreuves_facultatives.${i}.langue`);
+    d.epreuves_facultatives.push({ unite: bloc.dataset.facultative,
+      langue: langue ? (langue.querySelector("select").value || null) : null });
+  }
+
+  d.dispenses = lireLignes(formulaire, "dispense", "dispenses", (champs) => {
+    const dispense = {};
+    texte(dispense, "unite", champs.unite.value);
+    texte(dispense, "diplome", champs.diplome.value);
+    if (champs.annee.value.trim()) dispense.annee = annee(champs.annee.value);
+    return dispense;
+  });
+  d.benefices = lireLignes(formulaire, "benefice", "benefices", (champs) => {
+    const benefice = {};
+    texte(benefice, "unite", champs.unite.value);
+    if (champs.annee.value) benefice.annee = Number(champs.annee.value);
+    if (champs.note.value.trim()) benefice.note = note(champs.note.value);
+    return benefice;
+  });
+
+  const demande = formulaire.querySelector("#amenagement-demande").checked;
+  const precisions = valeur(formulaire, "#amenagement-precisions");
+  d.amenagement = {
+    demande,
+    decision_anterieure: demande && formulaire.querySelector("#amenagement-decision").checked,
+    precisions: demande && precisions.trim() ? precisions : null,
+  };
+  const echec = valeur(formulaire, "#rattrapage-annee");
+  d.rattrapage = specialite?.rattrapage && echec ? { annee_echec: Number(echec) } : null;
+  d.attestation_exactitude = formulaire.querySelector("#attestation").checked;
+  return { dossier: d, saisie };
+}
+
+/** The rows of one kind that have something typed in, marked with their field paths. */
+function lireLignes(formulaire, type, chemin, lire) {
+  const resultat = [];
+  for (const ligne of formulaire.querySelectorAll(`[data-ligne="${type}"]`)) {
+    const champs = Object.fromEntries([...ligne.querySelectorAll("[data-role]")]
+      .filter((c) => c.matches("input, select")).map((c) => [c.dataset.role, c]));
+    const blocs = [...ligne.querySelectorAll(".champ[data-role]")];
+    delete ligne.dataset.chemin;
+    for (const bloc of blocs) delete bloc.dataset.chemin;
+    if (Object.values(champs).every((c) => !c.value.trim())) continue;
+    const i = resultat.length;
+    marquer(ligne, `${chemin}.${i}`);
+    for (const bloc of blocs) marquer(bloc, `${chemin}.${i}.${bloc.dataset.role}`);
+    resultat.push(lire(champs));
+  }
+  return resultat;
+}
+
+function choisir(formulaire, nom, valeurChoisie) {
+  for (const bouton of formulaire.querySelectorAll(`input[name="${nom}"]`)) {
+    bouton.checked = valeurChoisie !== null && valeurChoisie !== undefined && bouton.value === String(valeurChoisie);
+  }
+}
+
+function ecrire(formulaire, selecteur, texteEcrit) {
+  formulaire.querySelector(selecteur).value = texteEcrit ?? "";
+}
+
+/** Fill the form from a dossier; anything the form can't show (a pair the rules don't allow,
+ *  a code they don't know) is left unanswered, and the checks then say so on its field. */
+export function remplirDossier(formulaire, regles, d, { emailConfirmation } = {}) {
+  ecrire(formulaire, "#specialite", d.specialite);
+  if (!parCode(regles.specialites, d.specialite ?? "")) ecrire(formulaire, "#specialite", "");
+  adapterASpecialite(formulaire, regles);
+  ecrire(formulaire, "#rattrapage-annee", d.rattrapage?.annee_echec);
+
+  const ec = d.etat_civil ?? {};
+  ecrire(formulaire, "#nom-naissance", ec.nom_naissance);
+  ecrire(formulaire, "#nom-usage", ec.nom_usage);
+  formulaire.querySelector("#liste-prenoms").replaceChildren();
+  const prenoms = Array.isArray(ec.prenoms) && ec.prenoms.length ? ec.prenoms : [""];
+  for (const prenom of prenoms) ajouterPrenom(formulaire, regles, typeof prenom === "string" ? prenom : "");
+  choisir(formulaire, "sexe", ec.sexe);
+  const [an, mois, jour] = typeof ec.date_naissance === "string" ? ec.date_naissance.split("-") : [];
+  ecrire(formulaire, "#naissance-jour", jour ? String(Number(jour)) : "");
+  ecrire(formulaire, "#naissance-mois", mois ? String(Number(mois)) : "");
+  ecrire(formulaire, "#naissance-annee", an);
+  ecrire(formulaire, "#commune-naissance", ec.commune_naissance);
+  ecrire(formulaire, "#pays-naissance", ec.pays_naissance);
+
+  const contact = d.contact ?? {};
+  ecrire(formulaire, "#email", contact.email);
+  ecrire(formulaire, "#email-confirmation", emailConfirmation ?? contact.email);
+  ecrire(formulaire, "#telephone", contact.telephone);
+  ecrire(formulaire, "#adresse", contact.adresse);
+  ecrire(formulaire, "#code-postal", contact.code_postal);
+  ecrire(formulaire, "#commune", contact.commune);
+  choisir(formulaire, "departement", contact.departement);
+  montrerEtablissement(formulaire, regles);
+
+  if (d.forme_passage) choisir(formulaire, "forme_passage", d.forme_passage);
+  const progressive = coche(formulaire, "forme_passage") === "progressive";
+  montrer(formulaire.querySelector("#bloc-unites"), progressive);
+  const unites = new Set(d.unites_presentees ?? []);
+  for (const c of formulaire.querySelectorAll('input[name="unites_presentees"]')) c.checked = unites.has(c.value);
+
+  const eps = d.eps ?? {};
+  const activites = Array.isArray(eps.activites) ? eps.activites : [];
+  const paire = regles.eps.combinaisons.findIndex((c) => activites.length === 2
+    && c.activites.includes(activites[0]) && c.activites.includes(activites[1]) && activites[0] !== activites[1]);
+  if (eps.dispense === true && !activites.length) choisir(formulaire, "eps", "dispense");
+  else choisir(formulaire, "eps", eps.dispense === false && paire >= 0 ? `paire-${paire}` : null);
+
+  ecrire(formulaire, "#langue-vivante", d.langue_vivante);
+  const facultatives = new Map((d.epreuves_facultatives ?? []).map((e) => [e.unite, e.langue]));
+  for (const bloc of formulaire.querySelectorAll("[data-facultative]")) {
+    const choisie = facultatives.has(bloc.dataset.facultative);
+    bloc.querySelector("input").checked = choisie;
+    const langue = bloc.querySelector("[data-langue]");
+    if (langue) {
+      langue.querySelector("select").value = facultatives.get(bloc.dataset.facultative) ?? "";
+      montrer(langue, choisie);
+    }
+  }
+
+  formulaire.querySelector("#liste-dispenses").replaceChildren();
+  for (const dispense of d.dispenses ?? []) ajouterDispense(formulaire, regles, dispense);
+  formulaire.querySelector("#liste-benefices").replaceChildren();
+  for (const benefice of d.benefices ?? []) ajouterBenefice(formulaire, regles, benefice);
+
+  const amenagement = d.amenagement ?? {};
+  formulaire.querySelector("#amenagement-demande").checked = Boolean(amenagement.demande);
+  formulaire.querySelector("#amenagement-decision").checked = Boolean(amenagement.decision_anterieure);
+  ecrire(formulaire, "#amenagement-precisions", amenagement.precisions);
+  montrer(formulaire.querySelector("#bloc-amenagement"), Boolean(amenagement.demande));
+  formulaire.querySelector("#attestation").checked = false;
+}

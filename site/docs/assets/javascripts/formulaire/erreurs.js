@@ -1,0 +1,127 @@
+// Errors, shown the same way whoever found them (the browser's check, the form's own, or the
+// server's 422): a summary at the top that links to each field, and the message beside the
+// field, which is marked aria-invalid and described by it. Focus moves to the summary.
+
+import { el, fr, premierControle } from "./dom.js";
+
+const PREFIXE_TITRE = "Erreur : ";
+let numero = 0;
+
+/** The element showing a field path: the exact path, an alias, or the nearest parent path. */
+export function conteneurDe(racine, chemin) {
+  const parties = chemin.split(".");
+  while (parties.length) {
+    const cherche = parties.join(".");
+    const trouve = [...racine.querySelectorAll("[data-chemin], [data-alias]")].find((e) =>
+      e.dataset.chemin === cherche || (e.dataset.alias ?? "").split(" ").includes(cherche));
+    if (trouve) return trouve;
+    parties.pop();
+  }
+  return null;
+}
+
+/** The short name of a field, for the summary. */
+export function libelleDe(conteneur) {
+  const propre = (texte) => (texte ?? "").replace(/\s+/g, " ").trim();
+  const titre = propre(conteneur.dataset.libelle
+    ?? conteneur.querySelector(":scope > label, :scope > legend, :scope > h3, :scope > div > dt")?.textContent);
+  const ligne = conteneur.parentElement?.closest(".ligne");
+  return ligne ? `${propre(ligne.querySelector("legend")?.textContent)} — ${titre}` : titre;
+}
+
+/** Remove every message, mark and summary item. */
+export function effacerErreurs(racine) {
+  for (const message of racine.querySelectorAll(".message-erreur")) message.remove();
+  for (const marque of racine.querySelectorAll("[data-erreur-de]")) {
+    const liste = (marque.getAttribute("aria-describedby") ?? "").split(" ")
+      .filter((id) => id && id !== marque.dataset.erreurDe);
+    if (liste.length) marque.setAttribute("aria-describedby", liste.join(" "));
+    else marque.removeAttribute("aria-describedby");
+    marque.removeAttribute("aria-invalid");
+    delete marque.dataset.erreurDe;
+  }
+  for (const conteneur of racine.querySelectorAll(".en-erreur")) conteneur.classList.remove("en-erreur");
+  const resume = racine.querySelector("#resume-erreurs");
+  if (resume) {
+    resume.hidden = true;
+    racine.querySelector("#resume-erreurs-liste").replaceChildren();
+  }
+  if (document.title.startsWith(PREFIXE_TITRE)) document.title = document.title.slice(PREFIXE_TITRE.length);
+}
+
+function decrire(element, id) {
+  const liste = (element.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
+  element.setAttribute("aria-describedby", [...liste, id].join(" "));
+  element.dataset.erreurDe = id;
+}
+
+function placerMessage(conteneur, message) {
+  const repere = conteneur.querySelector(
+    ":scope > .controle, :scope > .prenom__ligne, :scope > input, :scope > select, :scope > textarea, :scope > .champ, :scope > dl");
+  if (repere) repere.before(message);
+  else conteneur.append(message);
+}
+
+/**
+ * Show errors { path: [messages] } inside `racine`. `surLien(conteneur, controle)` is called
+ * when a link of the summary is followed (default: focus the field). `ailleurs` is a sentence
+ * about errors left for other steps. Returns the number of fields shown in error.
+ */
+export function afficherErreurs(racine, erreurs, { surLien, ailleurs = "", focus = true } = {}) {
+  effacerErreurs(racine);
+  const parConteneur = new Map();
+  for (const [chemin, messages] of Object.entries(erreurs)) {
+    const conteneur = conteneurDe(racine, chemin);
+    if (!conteneur) continue;
+    const deja = parConteneur.get(conteneur) ?? [];
+    for (const message of messages) if (!deja.includes(message)) deja.push(message);
+    parConteneur.set(conteneur, deja);
+  }
+  const ordre = [...parConteneur.keys()].sort((a, b) =>
+    (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+  const liste = racine.querySelector("#resume-erreurs-liste");
+  for (const conteneur of ordre) {
+    const messages = parConteneur.get(conteneur);
+    numero += 1;
+    const id = `erreur-${numero}`;
+    const texte = fr(messages.join(" "));
+    placerMessage(conteneur, el("p", { class: "message-erreur", id },
+      el("span", { class: "visually-hidden" }, PREFIXE_TITRE), texte));
+    conteneur.classList.add("en-erreur");
+    const controles = conteneur.matches("input, select, textarea") ? [conteneur]
+      : [...conteneur.querySelectorAll("input, select, textarea")];
+    for (const controle of controles) {
+      decrire(controle, id);
+      controle.setAttribute("aria-invalid", "true");
+    }
+    if (conteneur.matches("fieldset")) decrire(conteneur, id);
+    const controle = premierControle(conteneur);
+    const libelle = libelleDe(conteneur);
+    const lien = el("a", { href: controle ? `#${controle.id}` : "#" },
+      libelle ? `${libelle} — ${texte}` : texte);
+    lien.addEventListener("click", (evenement) => {
+      evenement.preventDefault();
+      if (surLien) surLien(conteneur, controle);
+      else allerAuChamp(conteneur, controle);
+    });
+    liste.append(el("li", {}, lien));
+  }
+  const resume = racine.querySelector("#resume-erreurs");
+  const autres = racine.querySelector("#resume-erreurs-ailleurs");
+  autres.textContent = fr(ailleurs);
+  autres.hidden = !ailleurs;
+  if (!ordre.length && !ailleurs) return 0;
+  resume.hidden = false;
+  if (!document.title.startsWith(PREFIXE_TITRE)) document.title = PREFIXE_TITRE + document.title;
+  if (focus) {
+    resume.focus();
+    resume.scrollIntoView({ block: "start" });
+  }
+  return ordre.length;
+}
+
+/** Bring a field into view, its label or legend included, and focus it. */
+export function allerAuChamp(conteneur, controle) {
+  conteneur.scrollIntoView({ block: "start" });
+  (controle ?? conteneur).focus({ preventScroll: true });
+}

@@ -1,0 +1,141 @@
+// The dossier as the candidate reads it back, in the groups and words of the printed
+// confirmation (handler/recapitulatif.py): every code replaced by its label from the rules,
+// names exactly as the server stored them, every first name in civil-status order. Each row
+// can lead back to the step where it is answered.
+
+import { el, fr } from "./dom.js";
+import { dateCourte, dateHeureLongue, nombre, parCode } from "./regles.js";
+
+const SEXES = { F: "Féminin", M: "Masculin" };
+const NON_RENSEIGNE = "non renseigné";
+
+const libelle = (liste, code) => parCode(liste, code)?.libelle ?? code;
+const joindre = (valeurs) => (valeurs.length ? valeurs.join(" ; ") : "aucune");
+const note = (valeur) => `${nombre(valeur, { virgule: true })}/20`;
+
+/** shared_rules.eps.pair_label: « Demi-fond (3 × 500 m) et badminton simple ». */
+function libellePaire(regles, activites) {
+  const [premiere, seconde] = activites.map((code) => libelle(regles.eps.activites, code));
+  return `${premiere} et ${seconde.charAt(0).toLowerCase()}${seconde.slice(1)}`;
+}
+
+/** The sections: { titre, lignes: [{ libelle, valeur, etape, exact }] }. */
+export function sections(d, regles) {
+  const ec = d.etat_civil;
+  const contact = d.contact;
+  const specialite = parCode(regles.specialites, d.specialite);
+  const departement = parCode(regles.departements, contact.departement);
+  const etablissement = regles.departements.find((x) => x.etablissement.code === d.etablissement)?.etablissement;
+  const ligne = (texte, valeur, etape, exact = false) => ({ libelle: texte, valeur, etape, exact });
+
+  const inscription = [
+    ligne("Établissement", etablissement?.libelle ?? d.etablissement ?? "", "coordonnees"),
+    ligne("Forme de passage", libelle(regles.formes_passage, d.forme_passage), "forme"),
+  ];
+  if (d.forme_passage === "progressive") {
+    inscription.push(ligne("Unités présentées à cette session",
+      joindre((d.unites_presentees ?? []).map((u) => libelle(regles.unites, u))), "forme"));
+  }
+  inscription.push(ligne("Éducation physique et sportive",
+    d.eps.dispense ? "Dispensé(e)" : libellePaire(regles, d.eps.activites), "eps"));
+  if (specialite?.langue_vivante_obligatoire) {
+    inscription.push(ligne("Langue vivante obligatoire",
+      d.langue_vivante ? libelle(regles.langues_vivantes.liste, d.langue_vivante) : NON_RENSEIGNE, "langues"));
+  }
+
+  const options = (d.epreuves_facultatives ?? []).map((e) => libelle(regles.unites_facultatives, e.unite)
+    + (e.langue ? ` : ${libelle(regles.langues_vivantes.liste, e.langue)}` : ""));
+  const dispenses = (d.dispenses ?? []).map((x) => `${libelle(regles.unites, x.unite)} — ${x.diplome} (${x.annee})`);
+  const benefices = (d.benefices ?? []).map((x) => `${libelle(regles.unites, x.unite)} — ${note(x.note)} (${x.annee})`);
+  const amenagement = d.amenagement ?? {};
+  let texteAmenagement = "Non demandé";
+  if (amenagement.demande) {
+    texteAmenagement = "Demandé";
+    if (amenagement.decision_anterieure) texteAmenagement += " ; décision d'aménagement obtenue à une session antérieure";
+    if (amenagement.precisions) texteAmenagement += ` ; précisions : ${amenagement.precisions}`;
+  }
+  const choix = [
+    ligne("Épreuves facultatives", joindre(options), "langues"),
+    ligne("Dispenses d'épreuves (diplôme, année)", joindre(dispenses), "dispenses"),
+    ligne("Notes conservées (note, session)", joindre(benefices), "dispenses"),
+    ligne("Aménagement d'épreuves", texteAmenagement, "dispenses"),
+  ];
+  if (d.rattrapage) choix.push(ligne("Session de rattrapage : année de l'échec", String(d.rattrapage.annee_echec), "examen"));
+
+  return [
+    { titre: "Examen", lignes: [
+      ligne("Examen", `${regles.examen.libelle} (${regles.examen.code})`, null),
+      ligne("Spécialité", specialite?.libelle ?? d.specialite, "examen"),
+      ligne("Session", regles.session, null),
+      ligne("Catégorie", regles.categorie, null),
+    ] },
+    { titre: "État civil", lignes: [
+      ligne("Nom de naissance", ec.nom_naissance, "etat-civil", true),
+      ligne("Nom d'usage", ec.nom_usage || NON_RENSEIGNE, "etat-civil", Boolean(ec.nom_usage)),
+      ligne("Prénoms (dans l'ordre de l'état civil)", ec.prenoms.join(", "), "etat-civil", true),
+      ligne("Sexe", SEXES[ec.sexe] ?? ec.sexe, "etat-civil"),
+      ligne("Date de naissance", dateCourte(ec.date_naissance), "etat-civil"),
+      ligne("Commune de naissance", ec.commune_naissance, "etat-civil"),
+      ligne("Pays de naissance", ec.pays_naissance, "etat-civil"),
+    ] },
+    { titre: "Coordonnées", lignes: [
+      ligne("Adresse", contact.adresse, "coordonnees"),
+      ligne("Code postal et commune", `${contact.code_postal} ${contact.commune}`, "coordonnees"),
+      ligne("Département", departement ? `${departement.nom} (${departement.code})` : contact.departement, "coordonnees"),
+      ligne("Adresse électronique", contact.email, "coordonnees"),
+      ligne("Téléphone", contact.telephone || NON_RENSEIGNE, "coordonnees"),
+    ] },
+    { titre: "Inscription", lignes: inscription },
+    { titre: "Options, dispenses et aménagements", lignes: choix },
+  ];
+}
+
+/** Render the sections into `conteneur`; with `modifier`, each answered row gets a
+ *  « Modifier » button carrying data-etape. */
+export function afficherRecapitulatif(conteneur, d, regles, { modifier = true } = {}) {
+  conteneur.replaceChildren(...sections(d, regles).map(({ titre, lignes }) => el("section", { class: "recap" },
+    el("h3", {}, titre),
+    titre === "État civil"
+      ? el("p", { class: "aide" }, fr("Vérifiez lettre par lettre : accents, traits d'union, apostrophes.")) : null,
+    el("dl", { class: "recap__liste" }, lignes.map((l) => el("div", { class: "recap__ligne" },
+      el("dt", {}, fr(l.libelle)),
+      el("dd", { class: l.exact ? "recap__valeur recap__valeur--exacte" : "recap__valeur" }, l.valeur),
+      modifier && l.etape ? el("dd", { class: "recap__action" },
+        el("button", { type: "button", class: "bouton bouton--lien", "data-etape": l.etape },
+          "Modifier", el("span", { class: "visually-hidden" }, ` : ${l.libelle.toLowerCase()}`))) : null))))));
+}
+
+/** The pieces to send, from the server's answer. */
+export function afficherPieces(liste, pieces) {
+  liste.replaceChildren(...pieces.map((p) => el("li", {}, p.libelle)));
+}
+
+/** The return address of the rules, with its unconfirmed parts shown « à confirmer ». */
+export function afficherAdresse(adresse, note, regles) {
+  const { lignes, code_postal: codePostal, commune, a_confirmer: aConfirmer } = regles.retour_confirmation.adresse;
+  const marque = () => el("em", { class: "a-confirmer" }, regles.a_confirmer);
+  const derniere = codePostal ? [`${codePostal} ${commune}`] : [`${commune} (code postal `, marque(), ")"];
+  adresse.replaceChildren(...lignes.flatMap((l) => [l, el("br")]), ...derniere);
+  note.replaceChildren(...(aConfirmer
+    ? ["Cette adresse est ", marque(), fr(" : avant votre envoi, vérifiez-la sur le site du rectorat ou auprès de ses services.")]
+    : []));
+  note.hidden = !aConfirmer;
+}
+
+/** What the server said of the confirmation email, in a sentence (nothing when it sends none). */
+export function texteCourriel(reponse) {
+  const email = reponse.dossier?.contact?.email ?? "";
+  if (reponse.courriel === "envoye") return `Un courriel de confirmation vient de vous être envoyé à ${email}.`;
+  if (reponse.courriel === "echec") {
+    return "Le courriel de confirmation n'a pas pu vous être envoyé pour l'instant : il le sera la prochaine "
+      + "fois que vous consulterez votre dossier. Notez bien votre numéro.";
+  }
+  return "";
+}
+
+/** « Version 2, modifiée le lundi 2 novembre 2020 à 10 h 05. » */
+export function texteVersion(reponse) {
+  return reponse.version === 1
+    ? `Version 1, enregistrée le ${dateHeureLongue(reponse.cree_le)}.`
+    : `Version ${reponse.version}, modifiée le ${dateHeureLongue(reponse.modifie_le)}.`;
+}

@@ -1,0 +1,543 @@
+// The browser's check of a dossier, for speed only: the server stays the one judge
+// (POST /api/dossiers/verification, then the submission itself).
+//
+// `verifier(dossier, regles)` gives the errors the server's `shared_rules.validate` gives, on
+// the same field paths, with the same French messages, from the rules JSON alone: first each
+// field's shape (shared_rules/schemas.py), then the session's rules (shared_rules/rules.py) on
+// what passed, skipping a rule whose inputs failed, as the server does. Where the two languages
+// differ, this check is the more lenient one, so that it never refuses a dossier the server
+// accepts (tests/site/test_one_judge.py checks both on generated dossiers).
+//
+// Pure: no DOM, no network. Called by the form on every step, and by the tests many times in
+// one page load.
+
+import { dateCourte, formater, listeDepartements, longueur, nombre, parCode, replier, unitesApplicables } from "./regles.js";
+
+const ABSENT = Symbol("absent");
+
+/** Errors by dotted field path (`etat_civil.prenoms.0`), empty when the browser sees none. */
+export function verifier(dossier, regles) {
+  const controle = new Controle(regles);
+  if (!estObjet(dossier)) return { dossier: [regles.messages.OBJET_ATTENDU] };
+  const donnees = controle.groupe(dossier, "", schemaDossier(controle));
+  if (!("session" in donnees)) return controle.erreurs;
+  if (donnees.session !== regles.code) {
+    controle.erreurs.session = [regles.messages.SESSION_INCONNUE];
+    return controle.erreurs;
+  }
+  const casses = new Set(Object.keys(controle.erreurs).map((chemin) => chemin.split(".")[0]));
+  for (const [chemin, message] of reglesDeSession(donnees, regles, casses)) controle.ajouter(chemin, message);
+  return controle.erreurs;
+}
+
+function estObjet(valeur) {
+  return typeof valeur === "object" && valeur !== null && !Array.isArray(valeur);
+}
+
+function joindre(chemin, cle) {
+  return chemin ? `${chemin}.${cle}` : String(cle);
+}
+
+// -- shapes: shared_rules/schemas.py, as marshmallow loads them --------------------------------
+
+class Controle {
+  constructor(regles) {
+    this.regles = regles;
+    this.m = regles.messages;
+    this.erreurs = {};
+    const motifs = regles.motifs;
+    this.motifs = {
+      nom: new RegExp(motifs.nom, "u"),
+      lieu: new RegExp(motifs.lieu, "u"),
+      interdits: new RegExp(motifs.caracteres_interdits, "u"),
+      code_postal: new RegExp(motifs.code_postal, "u"),
+      telephone: new RegExp(motifs.telephone, "u"),
+      departement: new RegExp(motifs.departement, "u"),
+    };
+  }
+
+  ajouter(chemin, message) {
+    (this.erreurs[chemin] ??= []).push(message);
+  }
+
+  compte() {
+    return Object.values(this.erreurs).reduce((total, liste) => total + liste.length, 0);
+  }
+
+  /** A group of fields (a marshmallow schema with unknown=RAISE): its valid part, or ABSENT
+   *  when it is not an object or nothing in it is valid. */
+  groupe(valeur, chemin, champs, { apres } = {}) {
+    if (!estObjet(valeur)) {
+      this.ajouter(chemin || "dossier", this.m.OBJET_ATTENDU);
+      return ABSENT;
+    }
+    const avant = this.compte();
+    const resultat = {};
+    for (const [cle, lire] of Object.entries(champs)) {
+      const lu = lire(valeur, cle, joindre(chemin, cle));
+      if (lu !== ABSENT) resultat[cle] = lu;
+    }
+    for (const cle of Object.keys(valeur)) {
+      if (!Object.hasOwn(champs, cle)) this.ajouter(joindre(chemin, cle), this.m.CHAMP_INCONNU);
+    }
+    if (apres && this.compte() === avant) apres(resultat, chemin);
+    if (this.compte() > avant && Object.keys(resultat).length === 0) return ABSENT;
+    return resultat;
+  }
+}
+
+/** One field: missing, null, then its own reading (marshmallow's Field.deserialize). */
+function champ(controle, lire, { requis = false, messageRequis, defaut = ABSENT, nul = false, messageNul } = {}) {
+  return (objet, cle, chemin) => {
+    if (!Object.hasOwn(objet, cle)) {
+      if (requis) {
+        controle.ajouter(chemin, messageRequis ?? controle.m.OBLIGATOIRE);
+        return ABSENT;
+      }
+      return typeof defaut === "function" ? defaut() : defaut;
+    }
+    const valeur = objet[cle];
+    if (valeur === null) {
+      if (nul) return null;
+      controle.ajouter(chemin, messageNul ?? controle.m.NUL);
+      return ABSENT;
+    }
+    return lire(valeur, chemin);
+  };
+}
+
+function texte(controle, { max, messageRequis, verifierTexte }) {
+  const m = controle.m;
+  return (valeur, chemin) => {
+    if (typeof valeur !== "string") return erreur(controle, chemin, m.TEXTE_ATTENDU);
+    if (controle.motifs.interdits.test(valeur)) return erreur(controle, chemin, m.TEXTE_CARACTERES);
+    const replie = replier(valeur);
+    if (!replie) return erreur(controle, chemin, messageRequis ?? m.OBLIGATOIRE);
+    if (longueur(replie) > max) return erreur(controle, chemin, formater(m.TEXTE_TROP_LONG, { max }));
+    if (verifierTexte && !verifierTexte(replie)) {
+      return erreur(controle, chemin, verifierTexte.message);
+    }
+    return replie;
+  };
+}
+
+function erreur(controle, chemin, message) {
+  controle.ajouter(chemin, message);
+  return ABSENT;
+}
+
+function nom(controle, options = {}) {
+  const verifierTexte = (t) => controle.motifs.nom.test(t);
+  verifierTexte.message = controle.m.NOM_CARACTERES;
+  return texte(controle, { max: controle.regles.limites.nom, verifierTexte, ...options });
+}
+
+function lieu(controle, options = {}) {
+  const verifierTexte = (t) => controle.motifs.lieu.test(t);
+  verifierTexte.message = controle.m.LIEU_CARACTERES;
+  return texte(controle, { max: controle.regles.limites.lieu, verifierTexte, ...options });
+}
+
+function code(controle) {
+  return (valeur, chemin) => {
+    if (typeof valeur !== "string" || longueur(valeur) > controle.regles.limites.code) {
+      return erreur(controle, chemin, controle.m.CHOIX_INCONNU);
+    }
+    return valeur;
+  };
+}
+
+/** schemas.Motif: spaces (and the given signs) removed, upper case, then the pattern. */
+function motif(controle, expression, message, retirer = " ") {
+  const aRetirer = new RegExp(`[${retirer.replace(/[-\]\\^]/g, "\\$&")}]`, "gu");
+  return (valeur, chemin) => {
+    if (typeof valeur !== "string") return erreur(controle, chemin, message);
+    const compact = valeur.replace(aRetirer, "").toUpperCase();
+    if (!expression.test(compact)) return erreur(controle, chemin, message);
+    return compact;
+  };
+}
+
+/** A date written YYYY-MM-DD that exists in the calendar. */
+function dateIso(controle) {
+  return (valeur, chemin) => {
+    const trouve = typeof valeur === "string" ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(valeur) : null;
+    if (!trouve) return erreur(controle, chemin, controle.m.DATE_ATTENDUE);
+    const [annee, mois, jour] = trouve.slice(1).map(Number);
+    const date = new Date(Date.UTC(2000, mois - 1, jour));
+    date.setUTCFullYear(annee);
+    const existe = annee >= 1 && date.getUTCFullYear() === annee
+      && date.getUTCMonth() === mois - 1 && date.getUTCDate() === jour;
+    return existe ? valeur : erreur(controle, chemin, controle.m.DATE_ATTENDUE);
+  };
+}
+
+/** schemas.Booleen: true or false (marshmallow also takes 1 and 0, which equal them in Python). */
+function booleen(controle) {
+  return (valeur, chemin) => {
+    if (valeur === true || valeur === 1) return true;
+    if (valeur === false || valeur === 0) return false;
+    return erreur(controle, chemin, controle.m.BOOLEEN_ATTENDU);
+  };
+}
+
+function entier(controle) {
+  return (valeur, chemin) => (typeof valeur === "number" && Number.isInteger(valeur)
+    ? valeur : erreur(controle, chemin, controle.m.ENTIER_ATTENDU));
+}
+
+function note(controle) {
+  return (valeur, chemin) => (typeof valeur === "number" && Number.isFinite(valeur)
+    ? valeur : erreur(controle, chemin, controle.m.NOMBRE_ATTENDU));
+}
+
+/** schemas.Liste: the items, then the length; the valid items when some fail. */
+function liste(controle, item, { max, min, messageMin } = {}) {
+  const m = controle.m;
+  const limite = max ?? controle.regles.limites.liste;
+  return (valeur, chemin) => {
+    if (!Array.isArray(valeur)) return erreur(controle, chemin, m.LISTE_ATTENDUE);
+    const avant = controle.compte();
+    const resultat = [];
+    valeur.forEach((element, index) => {
+      const lu = element === null
+        ? erreur(controle, joindre(chemin, index), m.NUL)
+        : item(element, joindre(chemin, index));
+      if (lu !== ABSENT) resultat.push(lu);
+    });
+    if (controle.compte() > avant) return resultat.length ? resultat : ABSENT;
+    let refuse = false;
+    if (resultat.length > limite) {
+      controle.ajouter(chemin, formater(m.LISTE_TROP_LONGUE, { max: limite }));
+      refuse = true;
+    }
+    if (min !== undefined && resultat.length < min) {
+      controle.ajouter(chemin, messageMin);
+      refuse = true;
+    }
+    return refuse ? ABSENT : resultat;
+  };
+}
+
+function sousGroupe(controle, champs, options) {
+  return (valeur, chemin) => controle.groupe(valeur, chemin, champs, options);
+}
+
+function schemaDossier(c) {
+  const m = c.m;
+  const limites = c.regles.limites;
+  const etatCivil = {
+    nom_naissance: champ(c, nom(c, { messageRequis: m.NOM_NAISSANCE_OBLIGATOIRE }), { requis: true, messageRequis: m.NOM_NAISSANCE_OBLIGATOIRE }),
+    nom_usage: champ(c, nom(c), { defaut: null, nul: true }),
+    prenoms: champ(c, liste(c, nom(c, { messageRequis: m.PRENOM_VIDE }), { max: limites.prenoms, min: 1, messageMin: m.PRENOMS_OBLIGATOIRES }),
+      { requis: true, messageRequis: m.PRENOMS_OBLIGATOIRES }),
+    sexe: champ(c, (v, chemin) => (v === "F" || v === "M" ? v : erreur(c, chemin, m.SEXE_CHOIX)),
+      { requis: true, messageRequis: m.SEXE_CHOIX }),
+    date_naissance: champ(c, dateIso(c), { requis: true, messageRequis: m.DATE_NAISSANCE_OBLIGATOIRE }),
+    commune_naissance: champ(c, lieu(c, { messageRequis: m.COMMUNE_NAISSANCE_OBLIGATOIRE }), { requis: true, messageRequis: m.COMMUNE_NAISSANCE_OBLIGATOIRE }),
+    pays_naissance: champ(c, lieu(c, { messageRequis: m.PAYS_NAISSANCE_OBLIGATOIRE }), { requis: true, messageRequis: m.PAYS_NAISSANCE_OBLIGATOIRE }),
+  };
+  // EtatCivilSchema._plausible_birth_date, run only when every field of the group is valid.
+  const vraisemblable = (resultat, chemin) => {
+    if (resultat.date_naissance && resultat.date_naissance < limites.date_naissance_min) {
+      c.ajouter(joindre(chemin, "date_naissance"), m.DATE_NAISSANCE_INVRAISEMBLABLE);
+    }
+  };
+  const contact = {
+    email: champ(c, courriel(c), { requis: true, messageRequis: m.EMAIL_OBLIGATOIRE, messageNul: m.EMAIL_OBLIGATOIRE }),
+    telephone: champ(c, motif(c, c.motifs.telephone, m.TELEPHONE_INVALIDE, " .-"), { defaut: null, nul: true }),
+    adresse: champ(c, texte(c, { max: limites.adresse, messageRequis: m.ADRESSE_OBLIGATOIRE }), { requis: true, messageRequis: m.ADRESSE_OBLIGATOIRE }),
+    code_postal: champ(c, motif(c, c.motifs.code_postal, m.CODE_POSTAL_INVALIDE), { requis: true }),
+    commune: champ(c, lieu(c, { messageRequis: m.COMMUNE_OBLIGATOIRE }), { requis: true, messageRequis: m.COMMUNE_OBLIGATOIRE }),
+    departement: champ(c, motif(c, c.motifs.departement, m.CHOIX_INCONNU), { requis: true }),
+  };
+  const eps = {
+    dispense: champ(c, booleen(c), { requis: true }),
+    activites: champ(c, liste(c, code(c), { max: 5 }), { defaut: () => [] }),
+  };
+  const facultative = {
+    unite: champ(c, code(c), { requis: true }),
+    langue: champ(c, code(c), { defaut: null, nul: true }),
+  };
+  const dispense = {
+    unite: champ(c, code(c), { requis: true }),
+    diplome: champ(c, texte(c, { max: limites.diplome, messageRequis: m.DISPENSE_DIPLOME_OBLIGATOIRE }), { requis: true, messageRequis: m.DISPENSE_DIPLOME_OBLIGATOIRE }),
+    annee: champ(c, entier(c), { requis: true }),
+  };
+  const benefice = {
+    unite: champ(c, code(c), { requis: true }),
+    annee: champ(c, entier(c), { requis: true }),
+    note: champ(c, note(c), { requis: true }),
+  };
+  const amenagement = {
+    demande: champ(c, booleen(c), { requis: true }),
+    decision_anterieure: champ(c, booleen(c), { defaut: false }),
+    precisions: champ(c, texte(c, { max: limites.precisions }), { defaut: null, nul: true }),
+  };
+  const rattrapage = { annee_echec: champ(c, entier(c), { requis: true }) };
+  return {
+    session: champ(c, code(c), { requis: true }),
+    specialite: champ(c, code(c), { requis: true, messageRequis: m.SPECIALITE_OBLIGATOIRE }),
+    etat_civil: champ(c, sousGroupe(c, etatCivil, { apres: vraisemblable }), { requis: true }),
+    contact: champ(c, sousGroupe(c, contact), { requis: true }),
+    etablissement: champ(c, code(c), { defaut: null, nul: true }),
+    forme_passage: champ(c, code(c), { requis: true, messageRequis: m.FORME_CHOIX }),
+    unites_presentees: champ(c, liste(c, code(c)), { defaut: () => [] }),
+    eps: champ(c, sousGroupe(c, eps), { requis: true }),
+    langue_vivante: champ(c, code(c), { defaut: null, nul: true }),
+    epreuves_facultatives: champ(c, liste(c, sousGroupe(c, facultative), { max: 3 }), { defaut: () => [] }),
+    dispenses: champ(c, liste(c, sousGroupe(c, dispense)), { defaut: () => [] }),
+    benefices: champ(c, liste(c, sousGroupe(c, benefice)), { defaut: () => [] }),
+    amenagement: champ(c, sousGroupe(c, amenagement),
+      { defaut: () => ({ demande: false, decision_anterieure: false, precisions: null }) }),
+    rattrapage: champ(c, sousGroupe(c, rattrapage), { defaut: null, nul: true }),
+    attestation_exactitude: champ(c, (v, chemin) => {
+      const lu = booleen(c)(v, chemin);
+      return lu === false ? erreur(c, chemin, m.ATTESTATION_EXACTITUDE) : lu;
+    }, { requis: true, messageRequis: m.ATTESTATION_EXACTITUDE }),
+  };
+}
+
+// marshmallow's Email validator (user part, then domain), and the length limit: two validators,
+// two messages when both fail, as on the server.
+const UTILISATEUR = new RegExp(
+  "^(?:[-!#$%&'*+/=?^`{}|~\\p{L}\\p{N}_]+(?:\\.[-!#$%&'*+/=?^`{}|~\\p{L}\\p{N}_]+)*"
+  + '|"(?:[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f!#-\\[\\]-\\x7f]|\\\\[\\x01-\\x09\\x0b\\x0c\\x0e-\\x7f])*")$',
+  "iu");
+const LETTRE = "A-Z0-9\\u00a1-\\uffff";
+const DOMAINE = new RegExp(
+  `^(?:(?:[${LETTRE}](?:[${LETTRE}-]{0,61}[${LETTRE}])?\\.)+(?:[A-Z\\u00a1-\\uffff]{2,6}|[${LETTRE}-]{2,})`
+  + "|\\[(?:25[0-5]|2[0-4]\\p{Nd}|[0-1]?\\p{Nd}?\\p{Nd})(?:\\.(?:25[0-5]|2[0-4]\\p{Nd}|[0-1]?\\p{Nd}?\\p{Nd})){3}\\])$",
+  "iu");
+
+function courriel(c) {
+  return (valeur, chemin) => {
+    if (typeof valeur !== "string") return erreur(c, chemin, c.m.EMAIL_INVALIDE);
+    let refuse = false;
+    const arobase = valeur.lastIndexOf("@");
+    const utilisateur = valeur.slice(0, arobase);
+    const domaine = valeur.slice(arobase + 1);
+    if (arobase < 0 || !UTILISATEUR.test(utilisateur)
+        || (domaine !== "localhost" && !DOMAINE.test(domaine))) {
+      c.ajouter(chemin, c.m.EMAIL_INVALIDE);
+      refuse = true;
+    }
+    if (longueur(valeur) > c.regles.limites.email) {
+      c.ajouter(chemin, c.m.EMAIL_INVALIDE);
+      refuse = true;
+    }
+    return refuse ? ABSENT : valeur;
+  };
+}
+
+// -- the session's rules: shared_rules/rules.py, in its order ---------------------------------
+
+function* reglesDeSession(d, regles, casses) {
+  const m = regles.messages;
+  const specialite = "specialite" in d ? parCode(regles.specialites, d.specialite) : null;
+  if ("specialite" in d && specialite === null) yield ["specialite", m.SPECIALITE_INCONNUE];
+  yield* etatCivil(d.etat_civil ?? {}, regles);
+  yield* contactEtEtablissement(d, regles);
+  if ("eps" in d && !casses.has("eps") && "dispense" in d.eps) {
+    yield* choixEps(d.eps.dispense, d.eps.activites ?? [], regles);
+  }
+  if (specialite !== null) {
+    if (!casses.has("forme_passage") && !casses.has("unites_presentees")) yield* formePassage(d, regles, specialite);
+    if (!casses.has("langue_vivante") && !casses.has("epreuves_facultatives")) yield* langues(d, regles, specialite);
+    if (!casses.has("dispenses") && !casses.has("benefices")) yield* dispensesBenefices(d, regles, specialite);
+    if (!casses.has("rattrapage")) yield* rattrapage(d, regles, specialite);
+  }
+  if (!casses.has("amenagement")) yield* amenagement(d.amenagement || {}, regles);
+}
+
+function* etatCivil(etat, regles) {
+  const ne = etat.date_naissance;
+  if (ne && ne > regles.majorite.date_naissance_max) {
+    yield ["etat_civil.date_naissance", formater(regles.messages.MINEUR, {
+      date: dateCourte(regles.majorite.au), date_limite: dateCourte(regles.majorite.date_naissance_max),
+    })];
+  }
+}
+
+function* contactEtEtablissement(d, regles) {
+  const m = regles.messages;
+  const contact = d.contact ?? {};
+  const code = contact.departement;
+  if (code === undefined || code === null) return;
+  const departement = parCode(regles.departements, code);
+  if (departement === null) {
+    yield ["contact.departement", formater(m.DEPARTEMENT_HORS_ACADEMIE, {
+      academie: regles.academie.libelle, departements: listeDepartements(regles),
+    })];
+    return;
+  }
+  const postal = contact.code_postal;
+  const prefixe = code === "2A" || code === "2B" ? "20" : code;
+  if (postal && !postal.startsWith(prefixe)) {
+    yield ["contact.code_postal", formater(m.CODE_POSTAL_DEPARTEMENT, { departement: departement.nom })];
+  }
+  const donne = d.etablissement;
+  const attendu = departement.etablissement;
+  if (donne !== undefined && donne !== null && donne !== attendu.code) {
+    const aDistance = regles.etablissements_refuses_aux_majeurs
+      .some((mot) => donne.toLowerCase().includes(mot.toLowerCase()));
+    yield ["etablissement", formater(aDistance ? m.ETABLISSEMENT_CNED : m.ETABLISSEMENT_DIFFERENT,
+      { attendu: attendu.libelle })];
+  }
+}
+
+/** shared_rules.eps.check_eps_choice. */
+export function* choixEps(dispense, activites, regles) {
+  const m = regles.messages;
+  if (dispense) {
+    if (!regles.eps.dispense_autorisee) yield ["eps.dispense", m.EPS_DISPENSE_REFUSEE];
+    else if (activites.length) yield ["eps.activites", m.EPS_DISPENSE_SANS_ACTIVITE];
+    return;
+  }
+  const connues = new Set(regles.eps.activites.map((a) => a.code));
+  const inconnues = activites.map((code, i) => [i, code]).filter(([, code]) => !connues.has(code));
+  if (inconnues.length) {
+    for (const [i] of inconnues) yield [`eps.activites.${i}`, m.EPS_ACTIVITE_INCONNUE];
+    return;
+  }
+  if (activites.length !== 2 || activites[0] === activites[1]) {
+    yield ["eps.activites", m.EPS_DEUX_ACTIVITES];
+    return;
+  }
+  const autorisee = regles.eps.combinaisons.some((c) => c.activites.includes(activites[0])
+    && c.activites.includes(activites[1]));
+  if (!autorisee) {
+    yield ["eps.activites", formater(m.EPS_COMBINAISON_REFUSEE, {
+      combinaisons: regles.eps.combinaisons.map((c) => c.libelle).join(" ; "),
+    })];
+  }
+}
+
+/** The paths of the repeated codes of a list (rules._duplicates). */
+function* doublons(chemin, codes, suffixe = "") {
+  const vus = new Set();
+  for (const [i, code] of codes.entries()) {
+    if (vus.has(code)) yield `${chemin}.${i}${suffixe}`;
+    vus.add(code);
+  }
+}
+
+function* formePassage(d, regles, specialite) {
+  const m = regles.messages;
+  const forme = d.forme_passage;
+  if (forme === undefined || forme === null) return;
+  if (!regles.formes_passage.some((f) => f.code === forme)) {
+    yield ["forme_passage", m.FORME_CHOIX];
+    return;
+  }
+  const unites = d.unites_presentees ?? [];
+  if (forme === "globale") {
+    if (unites.length) yield ["unites_presentees", m.UNITES_GLOBALE];
+    return;
+  }
+  if (!unites.length) {
+    yield ["unites_presentees", m.UNITES_PROGRESSIVE];
+    return;
+  }
+  const permises = unitesApplicables(regles, specialite, regles.unites.map((u) => u.code));
+  for (const [i, code] of unites.entries()) {
+    if (!permises.has(code)) yield [`unites_presentees.${i}`, m.UNITE_INCONNUE];
+  }
+  for (const chemin of doublons("unites_presentees", unites)) yield [chemin, m.UNITE_EN_DOUBLE];
+}
+
+function* langues(d, regles, specialite) {
+  const m = regles.messages;
+  const connues = new Set(regles.langues_vivantes.liste.map((l) => l.code));
+  const obligatoire = d.langue_vivante ?? null;
+  if (specialite.langue_vivante_obligatoire) {
+    if (obligatoire === null) yield ["langue_vivante", m.LANGUE_OBLIGATOIRE];
+    else if (!connues.has(obligatoire)) yield ["langue_vivante", m.LANGUE_INCONNUE];
+  } else if (obligatoire !== null) {
+    yield ["langue_vivante", m.LANGUE_SANS_EPREUVE];
+  }
+  const epreuves = d.epreuves_facultatives ?? [];
+  for (const [i, epreuve] of epreuves.entries()) {
+    const chemin = `epreuves_facultatives.${i}`;
+    const unite = parCode(regles.unites_facultatives, epreuve.unite ?? "");
+    if (unite === null) {
+      yield [`${chemin}.unite`, m.UNITE_INCONNUE];
+      continue;
+    }
+    if (!specialite.unites_facultatives.includes(unite.code)) {
+      yield [`${chemin}.unite`, m.FACULTATIVE_FERMEE];
+      continue;
+    }
+    const langue = epreuve.langue ?? null;
+    if (unite.avec_langue && langue === null) yield [`${chemin}.langue`, m.FACULTATIVE_LANGUE_OBLIGATOIRE];
+    else if (unite.avec_langue && !connues.has(langue)) yield [`${chemin}.langue`, m.LANGUE_INCONNUE];
+    else if (unite.avec_langue && langue === obligatoire) yield [`${chemin}.langue`, m.FACULTATIVE_MEME_LANGUE];
+    else if (!unite.avec_langue && langue !== null) yield [`${chemin}.langue`, m.FACULTATIVE_SANS_LANGUE];
+  }
+  for (const chemin of doublons("epreuves_facultatives", epreuves.map((e) => e.unite ?? ""), ".unite")) {
+    yield [chemin, m.UNITE_EN_DOUBLE];
+  }
+}
+
+function* dispensesBenefices(d, regles, specialite) {
+  const m = regles.messages;
+  const dispenses = d.dispenses ?? [];
+  let permises = unitesApplicables(regles, specialite, regles.dispenses.unites);
+  const { annee_min: dispenseMin, annee_max: dispenseMax } = regles.dispenses;
+  for (const [i, dispense] of dispenses.entries()) {
+    const { unite, annee } = dispense;
+    if (unite === "langue-vivante" && !specialite.langue_vivante_obligatoire) {
+      yield [`dispenses.${i}.unite`, m.DISPENSE_LANGUE_SANS_EPREUVE];
+    } else if (unite !== undefined && !permises.has(unite)) {
+      yield [`dispenses.${i}.unite`, m.DISPENSE_UNITE];
+    }
+    if (annee !== undefined && !(dispenseMin <= annee && annee <= dispenseMax)) {
+      yield [`dispenses.${i}.annee`, formater(m.DISPENSE_ANNEE, { annee_min: dispenseMin, annee_max: dispenseMax })];
+    }
+  }
+  for (const chemin of doublons("dispenses", dispenses.map((x) => x.unite ?? ""), ".unite")) {
+    yield [chemin, m.UNITE_EN_DOUBLE];
+  }
+
+  const dispensees = new Set(dispenses.map((x) => x.unite));
+  const benefices = d.benefices ?? [];
+  permises = unitesApplicables(regles, specialite, regles.benefices.unites);
+  const { annee_min: anneeMin, annee_max: anneeMax, note_minimale: noteMinimale } = regles.benefices;
+  for (const [i, benefice] of benefices.entries()) {
+    const { unite, annee, note: valeur } = benefice;
+    if (unite !== undefined && !permises.has(unite)) yield [`benefices.${i}.unite`, m.BENEFICE_UNITE];
+    else if (dispensees.has(unite)) yield [`benefices.${i}.unite`, m.BENEFICE_DEJA_DISPENSE];
+    const enTemps = anneeMin <= (annee || 0) && (annee || 0) <= anneeMax;
+    if (annee !== undefined && !enTemps) {
+      yield [`benefices.${i}.annee`, formater(m.BENEFICE_ANNEE, { annee_min: anneeMin, annee_max: anneeMax })];
+    }
+    if (valeur !== undefined && !(noteMinimale <= valeur && valeur <= 20)) {
+      yield [`benefices.${i}.note`, formater(m.BENEFICE_NOTE, { note_minimale: nombre(noteMinimale) })];
+    }
+  }
+  for (const chemin of doublons("benefices", benefices.map((x) => x.unite ?? ""), ".unite")) {
+    yield [chemin, m.UNITE_EN_DOUBLE];
+  }
+}
+
+function* rattrapage(d, regles, specialite) {
+  const m = regles.messages;
+  const donne = d.rattrapage ?? null;
+  const regle = specialite.rattrapage;
+  if (regle === null || regle === undefined) {
+    if (donne !== null) yield ["rattrapage", m.RATTRAPAGE_INUTILE];
+    return;
+  }
+  const bornes = { annee_min: regle.annee_min, annee_max: regle.annee_max };
+  if (donne === null) {
+    yield ["rattrapage.annee_echec", formater(m.RATTRAPAGE_OBLIGATOIRE, bornes)];
+  } else if ("annee_echec" in donne && !(regle.annee_min <= donne.annee_echec && donne.annee_echec <= regle.annee_max)) {
+    yield ["rattrapage.annee_echec", formater(m.RATTRAPAGE_ANNEE, bornes)];
+  }
+}
+
+function* amenagement(a, regles) {
+  if (a.decision_anterieure && !a.demande) {
+    yield ["amenagement.decision_anterieure", regles.messages.AMENAGEMENT_DECISION_SANS_DEMANDE];
+  }
+}

@@ -1,0 +1,485 @@
+"""The form in Chromium, against the server `make run` starts: a new candidate's journey.
+
+Every step and state is checked by axe and photographed (tests/artifacts/site/formulaire-*.png)
+at phone and desktop widths. What the form shows from the rules is compared with the session
+data, never with a copy of it.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import shared_rules
+from handler.messages import ENVOI_REFUSE
+from shared_rules import messages
+from shared_rules.export import export_rules
+from shared_rules.session import DEFAULT_SESSION_CODE
+from tests.site.conftest import WIDTHS
+from tests.site.parcours import Candidat, Identite, dossier_valide, nom_unique, texte
+
+Ouvrir = Callable[..., Candidat]
+NUMERO = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$")
+
+
+@pytest.fixture(scope="module")
+def regles() -> dict[str, Any]:
+    session = shared_rules.get_session(DEFAULT_SESSION_CODE)
+    assert session is not None
+    rules: dict[str, Any] = json.loads(json.dumps(export_rules(session)))
+    return rules
+
+
+def _libelle_piece(regles: dict[str, Any], code: str) -> str:
+    return str(next(p["libelle"] for p in regles["pieces"] if p["code"] == code))
+
+
+@pytest.mark.parametrize("largeur", WIDTHS.values(), ids=WIDTHS.keys())
+def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_dossier(
+        candidat: Ouvrir, regles: dict[str, Any], largeur: int) -> None:
+    c = candidat(largeur)
+    page = c.page
+    qui = Identite(nom=nom_unique("L'Haÿ-Cœur"), prenoms=["Marie-Ève", "Françoise", "Ñúñez"])
+
+    # 1. The notice's first screens, shown from the rules; the speciality is asked.
+    faits = texte(page.locator("dl.faits"))
+    for fait in (regles["examen"]["code"], regles["academie"]["code"], regles["session"],
+                 f"« {regles['categorie']} »"):
+        assert fait in faits
+    c.etat("1-examen")
+    c.continuer()
+    assert c.focus() == "resume-erreurs"
+    assert c.resume_erreurs() == [
+        f"Spécialité de CAP que vous présentez — {messages.SPECIALITE_OBLIGATOIRE}"]
+    assert c.message_du_champ("specialite") == f"Erreur : {messages.SPECIALITE_OBLIGATOIRE}"
+    c.etat("1-examen-erreur")
+    c.examen("Maçon")
+    c.continuer()
+
+    # 2. Civil status, every first name in order.
+    assert c.etape() == "Étape 2 sur 8 : Votre état civil"
+    c.etat("2-etat-civil")
+    c.etat_civil(qui)
+    c.continuer()
+
+    # 3. Contact: the email is mandatory, typed twice; the establishment follows the département.
+    assert c.etape() == "Étape 3 sur 8 : Vos coordonnées et votre établissement"
+    c.etat("3-coordonnees")
+    c.coordonnees(qui, email=False)
+    assert "« Individuels Haute-Vienne »" in texte(page.locator("#etablissement-choisi"))
+    c.continuer()
+    assert c.focus() == "resume-erreurs"
+    assert c.resume_erreurs() == [f"Adresse électronique — {messages.EMAIL_OBLIGATOIRE}"]
+    assert c.message_du_champ("contact.email") == f"Erreur : {messages.EMAIL_OBLIGATOIRE}"
+    assert page.locator("#email").get_attribute("aria-invalid") == "true"
+    c.etat("3-coordonnees-email-manquant")
+    page.locator("#resume-erreurs-liste a").first.click()
+    assert c.focus() == "email"
+    page.get_by_label("Adresse électronique", exact=True).fill(qui.email)
+    page.get_by_label("Confirmez votre adresse électronique").fill("autre@exemple.fr")
+    c.continuer()
+    assert c.resume_erreurs() == ["Confirmez votre adresse électronique — Les deux adresses "
+                                  "électroniques ne sont pas identiques : vérifiez-les."]
+    page.get_by_label("Confirmez votre adresse électronique").fill(qui.email)
+    c.continuer()
+
+    # 4. Forme de passage: the recommended one is preselected and explained.
+    assert c.etape() == "Étape 4 sur 8 : Forme de passage"
+    recommandee = next(f for f in regles["formes_passage"] if f["recommandee"])
+    assert page.get_by_label(f"{recommandee['libelle']} (recommandée)").is_checked()
+    assert recommandee["description"] in texte(page.locator("#etape-forme"))
+    c.etat("4-forme")
+    page.get_by_label("Forme progressive").check()
+    assert page.locator("#bloc-unites").is_visible()
+    c.etat("4-forme-progressive")
+    page.get_by_label(f"{recommandee['libelle']} (recommandée)").check()
+    c.continuer()
+
+    # 5. EPS: « dispensé » or one of the allowed pairs, nothing else.
+    assert c.etape() == "Étape 5 sur 8 : Éducation physique et sportive (EPS)"
+    c.etat("5-eps")
+    c.continuer()
+    assert c.message_du_champ("eps") == f"Erreur : {messages.EPS_DEUX_ACTIVITES}"
+    c.etat("5-eps-erreur")
+    c.eps(regles["eps"]["combinaisons"][0]["libelle"])
+    c.continuer()
+
+    # 6. Languages: this speciality has no obligatory one; an optional language unit.
+    assert c.etape() == "Étape 6 sur 8 : Langue vivante et épreuves facultatives"
+    assert page.locator("#langue-sans-epreuve").is_visible()
+    page.get_by_label("Langue vivante (épreuve facultative)").check()
+    page.get_by_label("Langue de cette épreuve").select_option(label="Espagnol")
+    c.etat("6-langues")
+    c.continuer()
+
+    # 7. An exemption granted by a diploma.
+    assert c.etape() == "Étape 7 sur 8 : Dispenses, notes conservées et aménagement"
+    page.get_by_role("button", name="Ajouter une dispense").click()
+    page.get_by_label("Épreuve dont vous êtes dispensé(e)").select_option(
+        "francais-histoire-geographie")
+    page.get_by_label("Diplôme qui vous en dispense").fill("Baccalauréat professionnel Commerce")
+    page.get_by_label("Année d'obtention de ce diplôme").fill("2016")
+    c.etat("7-dispenses")
+    c.continuer()
+
+    # 8. « Vérifiez vos réponses »: checked by the server, names exactly as typed.
+    page.locator("#etape-verification:not([hidden])").wait_for()
+    assert c.etape() == "Étape 8 sur 8 : Vérifiez vos réponses"
+    recap = texte(page.locator("#recapitulatif"))
+    assert qui.nom in recap and ", ".join(qui.prenoms) in recap
+    assert "Demi-fond (3 × 500 m) et badminton simple" in recap
+    assert "Langue vivante (épreuve facultative) : Espagnol" in recap
+    modifier = page.get_by_role("button", name="Modifier : nom de naissance")
+    assert modifier.count() == 1
+    c.etat("8-verification")
+    c.envoyer()
+    assert c.resume_erreurs() == [messages.ATTESTATION_EXACTITUDE]
+    c.etat("8-verification-attestation-manquante")
+    page.get_by_label("Je certifie").check()
+    c.envoyer()
+
+    # 9. The number, large, with what is left to do.
+    page.locator("#confirmation:not([hidden])").wait_for()
+    numero = texte(page.locator("#numero"))
+    assert NUMERO.match(numero), numero
+    confirmation = texte(page.locator("#confirmation"))
+    assert "Notez ce numéro maintenant" in confirmation
+    for code in ("piece-identite", "diplome-et-releve-de-notes", "attestation-echafaudage"):
+        assert _libelle_piece(regles, code) in confirmation
+    assert _libelle_piece(regles, "releve-de-notes-anterieur") not in confirmation
+    assert regles["retour_confirmation"]["date_limite_texte"] in confirmation
+    assert all(line in confirmation for line in regles["retour_confirmation"]["adresse"]["lignes"])
+    assert regles["retour_confirmation"]["message_retour_tardif"] not in confirmation
+    assert c.brouillon() is None  # the draft is erased once the dossier is recorded
+    c.etat("9-confirmation")
+    with page.expect_download() as telechargement:
+        page.get_by_role("button", name="Télécharger ma confirmation (PDF)").click()
+    pdf = telechargement.value
+    assert pdf.suggested_filename.endswith(".pdf")
+    with open(pdf.path(), "rb") as fichier:
+        assert fichier.read(5) == b"%PDF-"
+
+    # 10. « Mon dossier »: the number and the birth date open it.
+    c.ouvrir("mon-dossier.html")
+    c.etat("10-mon-dossier")
+    c.ouvrir_dossier(numero.lower().replace("-", " "), Identite(qui.nom, qui.prenoms, jour="18"))
+    page.locator("#resume-erreurs:not([hidden])").wait_for()
+    assert "Aucun dossier ne correspond" in c.message_du_champ("acces.numero")
+    c.etat("10-mon-dossier-introuvable")
+    c.ouvrir_dossier(numero, qui)
+    page.locator("#consultation:not([hidden])").wait_for()
+    assert texte(page.locator("#consultation-numero")) == numero
+    version = texte(page.locator("#consultation-version"))
+    assert version.startswith("Version 1, enregistrée le")
+    c.etat("11-consultation")
+
+    # 11. Modify the phone number, check again, save: version 2.
+    page.get_by_role("button", name="Modifier : téléphone").click()
+    assert c.etape() == "Étape 3 sur 8 : Vos coordonnées et votre établissement"
+    assert page.locator("#nom-naissance").input_value() == qui.nom
+    page.get_by_label("Téléphone (facultatif)").fill("06 12 34 56 78")
+    c.etat("12-modification")
+    page.get_by_role("button", name="Revenir à la vérification").click()
+    page.locator("#etape-verification:not([hidden])").wait_for()
+    assert "0612345678" in texte(page.locator("#recapitulatif"))
+    page.get_by_label("Je certifie").check()
+    page.get_by_role("button", name="Enregistrer mes modifications").click()
+    page.locator("#consultation-message:not([hidden])").wait_for()
+    assert texte(page.locator("#consultation-message")) == (
+        "Vos modifications sont enregistrées : votre dossier est maintenant à la version 2.")
+    assert texte(page.locator("#consultation-version")).startswith("Version 2, modifiée le")
+    assert "0612345678" in texte(page.locator("#consultation-recapitulatif"))
+    c.etat("13-modifie")
+    assert c.problemes == []
+
+
+def test_eps_offers_only_the_allowed_pairs_and_a_forbidden_one_is_refused_on_its_field(
+        candidat: Ouvrir, regles: dict[str, Any]) -> None:
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    interdite = ["sauvetage", "tennis-de-table"]
+    autorisees = [set(p["activites"]) for p in regles["eps"]["combinaisons"]]
+    assert set(interdite) not in autorisees
+
+    # A draft holding a forbidden pair (an older form, a hand-edited storage): no option
+    # represents it, so nothing is chosen, and the step says so on the EPS field.
+    c.reprendre(dossier_valide(nom_unique("Sauvé"), **{"eps.activites": interdite}), "eps")
+    assert c.etape() == "Étape 5 sur 8 : Éducation physique et sportive (EPS)"
+    options = page.locator('input[name="eps"]')
+    libelles = [texte(page.locator(f'label[for="{options.nth(i).get_attribute("id")}"]'))
+                for i in range(options.count())]
+    assert libelles == ["Dispensé(e) : je ne passe pas l'épreuve d'EPS",
+                        *(p["libelle"] for p in regles["eps"]["combinaisons"])]
+    assert page.locator('input[name="eps"]:checked').count() == 0
+    c.continuer()
+    assert c.message_du_champ("eps") == f"Erreur : {messages.EPS_DEUX_ACTIVITES}"
+
+    # Sent anyway (a tampered request), the server refuses it on eps.activites: the form shows
+    # the server's message beside the EPS choice, and the summary leads there.
+    def forcer_la_paire(route: Any) -> None:
+        corps = json.loads(route.request.post_data)
+        corps["eps"] = {"dispense": False, "activites": interdite}
+        route.continue_(post_data=json.dumps(corps))
+
+    page.route("**/api/dossiers/verification", forcer_la_paire)
+    c.eps(regles["eps"]["combinaisons"][2]["libelle"])
+    for _ in range(3):  # EPS, languages, exemptions: the last one asks the server
+        c.continuer()
+    page.locator("#resume-erreurs:not([hidden])").wait_for()
+    assert c.etape() == "Étape 5 sur 8 : Éducation physique et sportive (EPS)"
+    attendu = messages.EPS_COMBINAISON_REFUSEE.format(
+        combinaisons=" ; ".join(p["libelle"] for p in regles["eps"]["combinaisons"]))
+    assert c.message_du_champ("eps") == f"Erreur : {attendu}"
+    assert c.resume_erreurs() == [f"Votre choix pour l'épreuve d'EPS — {attendu}"]
+    c.etat("5-eps-paire-refusee-par-le-serveur")
+    page.locator("#resume-erreurs-liste a").click()
+    assert c.focus() == page.locator('input[name="eps"]:checked').get_attribute("id")
+    assert c.problemes == []
+
+
+def test_first_names_are_added_reordered_and_removed_with_named_buttons(
+        candidat: Ouvrir) -> None:
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    c.reprendre(dossier_valide(nom_unique("Prénoms"), **{"etat_civil.prenoms": ["Ève", "Anne"]}),
+                "etat-civil")
+    page.get_by_role("button", name="Ajouter un prénom").click()
+    assert c.focus() == page.get_by_label("3e prénom", exact=True).get_attribute("id")
+    page.get_by_label("3e prénom", exact=True).fill("Zoé")
+    page.get_by_role("button", name="Monter le 3e prénom").click()
+    page.get_by_role("button", name="Monter le 2e prénom").click()
+    valeurs = [page.get_by_label(f"{r} prénom", exact=True).input_value()
+               for r in ("1er", "2e", "3e")]
+    assert valeurs == ["Zoé", "Ève", "Anne"]
+    page.wait_for_function("() => document.getElementById('annonce').textContent"
+                           " === 'Zoé est maintenant le 1er prénom.'")
+    assert page.get_by_role("button", name="Monter le 1er prénom").count() == 0  # nothing above
+    c.etat("2-prenoms-reordonnes")
+    page.get_by_role("button", name="Retirer le 2e prénom").click()
+    assert [page.get_by_label(f"{r} prénom", exact=True).input_value()
+            for r in ("1er", "2e")] == ["Zoé", "Anne"]
+    page.get_by_role("button", name="Ajouter un prénom").click()
+    c.continuer()  # an empty case is left out: the candidate added it and typed nothing
+    assert c.etape().startswith("Étape 3 sur 8")
+    assert c.brouillon()["dossier"]["etat_civil"]["prenoms"] == ["Zoé", "Anne"]
+    assert c.problemes == []
+
+
+def test_the_draft_survives_a_reload_and_can_be_erased(candidat: Ouvrir) -> None:
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    c.examen("Pâtissier")
+    c.continuer()
+    page.get_by_label("Nom de naissance").fill("Brouillon")
+    page.get_by_label("1er prénom", exact=True).fill("Léa")
+    page.wait_for_timeout(400)  # the draft is saved a moment after typing
+    page.reload(wait_until="networkidle")
+    assert page.locator("#brouillon").is_visible()
+    assert c.etape() == "Étape 2 sur 8 : Votre état civil"
+    assert page.get_by_label("Nom de naissance").input_value() == "Brouillon"
+    assert page.get_by_label("1er prénom", exact=True).input_value() == "Léa"
+    c.etat("2-brouillon-repris")
+    page.get_by_role("button", name="Effacer mes réponses et recommencer").click()
+    assert c.etape() == "Étape 1 sur 8 : Votre examen"
+    assert page.get_by_label("Spécialité de CAP que vous présentez").input_value() == ""
+    assert c.brouillon()["dossier"]["etat_civil"]["prenoms"] == []
+    assert c.problemes == []
+
+
+def _aller_a_la_verification(c: Candidat, nom: str) -> None:
+    c.reprendre(dossier_valide(nom), "dispenses")
+    c.continuer()
+    c.page.locator("#etape-verification:not([hidden])").wait_for()
+    c.page.get_by_label("Je certifie").check()
+
+
+def test_a_double_click_sends_one_submission(candidat: Ouvrir) -> None:
+    c = candidat(WIDTHS["ordinateur"])
+    envois: list[str] = []
+    c.page.on("request", lambda r: envois.append(r.url)
+              if r.method == "POST" and r.url.endswith("/api/dossiers") else None)
+    _aller_a_la_verification(c, nom_unique("Double"))
+    c.page.locator("#envoyer").dblclick()
+    c.page.evaluate("() => { const b = document.getElementById('envoyer'); b.click(); b.click(); }")
+    c.page.locator("#confirmation:not([hidden])").wait_for()
+    assert len(envois) == 1
+    assert c.problemes == []
+
+
+def test_a_lost_answer_is_retried_with_the_same_key_and_gives_the_same_number(
+        candidat: Ouvrir) -> None:
+    """The server records the dossier but the answer never arrives; then a 503: the form says
+    what is happening, retries with the same Idempotency-Key, and shows the number."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    cles: list[str] = []
+    reponses: list[int] = []
+
+    def perdre_puis_refuser(route: Any) -> None:
+        cles.append(route.request.headers["idempotency-key"])
+        if len(cles) == 1:
+            reponse = route.fetch()  # the server records it…
+            reponses.append(reponse.status)
+            route.abort("connectionreset")  # …and the answer is lost on the way
+        elif len(cles) == 2:
+            corps = {"code": "stockage_indisponible", "errors": {},
+                     "message": "Le service est momentanément indisponible."}
+            route.fulfill(status=503, headers={"Retry-After": "1"},
+                          content_type="application/json", body=json.dumps(corps))
+        else:
+            route.fallback()
+
+    page.route("**/api/dossiers", perdre_puis_refuser)
+    _aller_a_la_verification(c, nom_unique("Réessai"))
+    c.envoyer()
+    page.get_by_text("Nouvel essai automatique").wait_for()
+    c.etat("8-envoi-nouvel-essai")
+    page.locator("#confirmation:not([hidden])").wait_for(timeout=20_000)
+    assert reponses == [201]
+    assert len(cles) == 3 and len(set(cles)) == 1
+    assert c.problemes == []
+
+
+def test_a_submission_that_keeps_failing_says_so_and_succeeds_later_with_the_same_key(
+        candidat: Ouvrir) -> None:
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    cles: list[str] = []
+
+    def couper(route: Any) -> None:
+        cles.append(route.request.headers["idempotency-key"])
+        route.abort("internetdisconnected")
+
+    page.route("**/api/dossiers", couper)
+    _aller_a_la_verification(c, nom_unique("Coupure"))
+    c.envoyer()
+    erreur = page.locator("#erreur-generale")
+    erreur.wait_for(timeout=20_000)
+    assert texte(erreur).startswith("Votre dossier n'a pas été envoyé.")
+    assert "Envoyer ma pré-inscription" in texte(erreur)
+    assert c.focus() == "erreur-generale"
+    assert c.brouillon()["envoi"]["cle"] == cles[0]
+    c.etat("8-envoi-impossible")
+    page.unroute("**/api/dossiers")
+    envois: list[str] = []
+    page.on("request", lambda r: envois.append(r.headers.get("idempotency-key", ""))
+            if r.method == "POST" and r.url.endswith("/api/dossiers") else None)
+    c.envoyer()
+    page.locator("#confirmation:not([hidden])").wait_for()
+    assert len(cles) == 3 and set(envois) == {cles[0]}
+
+
+@pytest.mark.parametrize("nom", ["formulaire.html", "mon-dossier.html"])
+def test_without_javascript_the_page_says_so_and_gives_the_bureau(
+        candidat: Ouvrir, regles: dict[str, Any], artifacts: Path, nom: str) -> None:
+    sans_js = candidat(WIDTHS["telephone"], page="index.html", java_script_enabled=False)
+    sans_js.page.goto(sans_js.site_url + nom)
+    message = texte(sans_js.page.locator("#sans-javascript"))
+    assert "besoin de JavaScript" in message
+    assert all(line in message for line in regles["retour_confirmation"]["adresse"]["lignes"])
+    assert texte(sans_js.page.locator("#sans-javascript .a-confirmer").first) == "à confirmer"
+    assert not sans_js.page.locator("#application").is_visible()
+    sans_js.page.screenshot(path=artifacts / f"formulaire-sans-javascript-{Path(nom).stem}.png",
+                            full_page=True)
+    # axe needs JavaScript: it checks the same state where the form's module failed to load.
+    module_absent = candidat(WIDTHS["telephone"], page="index.html")
+    module_absent.page.route("**/formulaire/page.js", lambda route: route.abort())
+    module_absent.page.goto(module_absent.site_url + nom, wait_until="networkidle")
+    assert module_absent.page.locator("#sans-javascript").is_visible()
+    module_absent.etat(f"module-absent-{Path(nom).stem}")
+
+
+def test_a_candidate_already_registered_is_told_what_to_do(candidat: Ouvrir) -> None:
+    nom = nom_unique("Deux")
+    premier = candidat(WIDTHS["ordinateur"])
+    _aller_a_la_verification(premier, nom)
+    premier.envoyer()
+    premier.page.locator("#confirmation:not([hidden])").wait_for()
+    second = candidat(WIDTHS["ordinateur"])
+    _aller_a_la_verification(second, nom)
+    second.envoyer()
+    erreur = second.page.locator("#erreur-generale")
+    erreur.wait_for()
+    assert texte(erreur).startswith("Un dossier existe déjà à vos nom, prénom et date")
+    assert second.page.get_by_role("link", name="Consulter ou modifier mon dossier").count() >= 1
+    second.etat("8-deja-inscrit")
+
+
+def test_home_page_shows_the_registry_state_now(candidat: Ouvrir,
+                                                regles: dict[str, Any]) -> None:
+    c = candidat(WIDTHS["telephone"], page="index.html")
+    etat = c.page.locator("#etat-registre")
+    etat.wait_for()
+    assert texte(etat) == ("En ce moment, le registre est ouvert : vous pouvez vous "
+                                 f"pré-inscrire jusqu'au {regles['registre']['cloture_texte']}.")
+    c.page.locator("article").get_by_role("link", name="Se pré-inscrire").click()
+    c.page.locator("#dossier:not([hidden])").wait_for()
+    assert c.problemes == []
+
+
+def test_the_submission_carries_the_signs_of_a_person_and_a_bot_is_turned_away(
+        candidat: Ouvrir) -> None:
+    """handler/spam.py: the honeypot field's content and the time spent filling the form go
+    beside the dossier, in headers."""
+    personne = candidat(WIDTHS["telephone"])
+    entetes: list[dict[str, str]] = []
+    personne.page.on("request", lambda r: entetes.append(r.headers)
+                     if r.method == "POST" and r.url.endswith("/api/dossiers") else None)
+    _aller_a_la_verification(personne, nom_unique("Humain"))
+    personne.envoyer()
+    personne.page.locator("#confirmation:not([hidden])").wait_for()
+    assert entetes[0]["x-champ-piege"] == ""
+    assert float(entetes[0]["x-duree-saisie"]) >= 5 * 60  # the draft was started 5 min ago
+
+    robot = candidat(WIDTHS["telephone"])
+    _aller_a_la_verification(robot, nom_unique("Robot"))
+    robot.page.evaluate("document.getElementById('site-internet').value = 'https://spam.example'")
+    robot.envoyer()
+    erreur = robot.page.locator("#erreur-generale")
+    erreur.wait_for()
+    assert texte(erreur) == " ".join(ENVOI_REFUSE.split())
+    assert robot.page.locator("#confirmation").is_hidden()
+
+
+def test_a_lost_number_is_sent_to_the_email_of_the_dossier(
+        candidat: Ouvrir, courriels: Path) -> None:
+    nom = nom_unique("Oubli")
+    c = candidat(WIDTHS["telephone"])
+    _aller_a_la_verification(c, nom)
+    c.envoyer()
+    c.page.locator("#confirmation:not([hidden])").wait_for()
+    numero = texte(c.page.locator("#numero"))
+    avant = set(courriels.iterdir())
+
+    c.ouvrir("mon-dossier.html")
+    rappel = c.page.locator("#rappel")
+    rappel.get_by_role("button", name="Recevoir mon numéro par courriel").click()
+    c.page.locator("#resume-erreurs:not([hidden])").wait_for()
+    assert c.message_du_champ("rappel.nom_naissance") == (
+        f"Erreur : {messages.NOM_NAISSANCE_OBLIGATOIRE}")
+    c.etat("14-rappel-erreurs")
+    qui = dossier_valide(nom)["etat_civil"]
+    rappel.get_by_label("Nom de naissance").fill(nom)
+    rappel.get_by_label("Premier prénom").fill(qui["prenoms"][0])
+    annee, mois, jour = qui["date_naissance"].split("-")
+    rappel.get_by_label("Jour", exact=True).fill(jour)
+    rappel.get_by_label("Mois", exact=True).fill(mois)
+    rappel.get_by_label("Année", exact=True).fill(annee)
+    rappel.get_by_role("button", name="Recevoir mon numéro par courriel").click()
+    reponse = c.page.locator("#rappel-reponse")
+    reponse.wait_for()
+    assert texte(reponse).startswith("Si un dossier correspond à ces nom, prénom et date")
+    assert c.focus() == "rappel-reponse"
+    c.etat("14-rappel-envoye")
+    nouveaux = [f for f in set(courriels.iterdir()) - avant if f.suffix == ".eml"]
+    assert len(nouveaux) == 1
+    corps = email.message_from_bytes(nouveaux[0].read_bytes(), policy=email.policy.default)
+    assert numero in corps.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert c.problemes == []
