@@ -110,12 +110,13 @@ def candidat(browser: Any, site_url: str, artifacts: Path) -> Iterator[Any]:
 
     contexts: list[Any] = []
 
-    def _ouvrir(largeur: int, page: str = "formulaire.html", **options: Any) -> Candidat:
+    def _ouvrir(largeur: int, page: str = "formulaire.html", *, url: str = site_url,
+                **options: Any) -> Candidat:
         context = browser.new_context(locale="fr-FR", viewport={"width": largeur, "height": 900},
                                       accept_downloads=True, **options)
         contexts.append(context)
         onglet = context.new_page()
-        personne = Candidat(onglet, artifacts, largeur, site_url)
+        personne = Candidat(onglet, artifacts, largeur, url)
         onglet.on("console", personne.console)
         onglet.on("pageerror", lambda error: personne.problemes.append(f"page error: {error}"))
         personne.ouvrir(page)

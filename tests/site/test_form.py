@@ -11,7 +11,7 @@ import email
 import email.policy
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from handler.messages import ENVOI_REFUSE
 from shared_rules import messages
 from shared_rules.export import export_rules
 from shared_rules.session import DEFAULT_SESSION_CODE
+from tests.factories import with_changes
 from tests.site.conftest import WIDTHS
 from tests.site.parcours import Candidat, Identite, dossier_valide, nom_unique, texte
 
@@ -483,3 +484,164 @@ def test_a_lost_number_is_sent_to_the_email_of_the_dossier(
     corps = email.message_from_bytes(nouveaux[0].read_bytes(), policy=email.policy.default)
     assert numero in corps.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
     assert c.problemes == []
+
+
+@pytest.fixture(scope="module")
+def serveur_a(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
+        Callable[[str], str]]:
+    """The local server of `make run` started at another instant of the calendar."""
+    from handler.local_server import LocalStack
+
+    demarres: list[LocalStack] = []
+
+    def demarrer(instant: str) -> str:
+        stack = LocalStack(site_dir=built_site, port=0, now=instant,
+                           outbox=tmp_path_factory.mktemp("courriels"))
+        url = stack.start()
+        stack.serve_in_background()
+        demarres.append(stack)
+        return url
+
+    yield demarrer
+    for stack in demarres:
+        stack.stop()
+
+
+def test_a_dossier_recorded_on_19_november_gets_the_late_return_message(
+        candidat: Ouvrir, serveur_a: Callable[[str], str], regles: dict[str, Any]) -> None:
+    """The notice's conflict: returns due on 18 November, registry open until the 20th."""
+    c = candidat(WIDTHS["telephone"], url=serveur_a("2020-11-19T10:00:00+01:00"))
+    _aller_a_la_verification(c, nom_unique("Tardif"))
+    c.envoyer()
+    c.page.locator("#confirmation:not([hidden])").wait_for()
+    message = " ".join(regles["retour_confirmation"]["message_retour_tardif"].split())
+    assert texte(c.page.locator("#retour-tardif")) == message
+    c.etat("9-confirmation-retour-tardif")
+    assert c.problemes == []
+
+
+def test_once_the_registry_is_closed_the_form_says_so_and_offers_nothing_to_fill(
+        candidat: Ouvrir, serveur_a: Callable[[str], str], regles: dict[str, Any]) -> None:
+    url = serveur_a("2020-11-21T10:00:00+01:00")
+    c = candidat(WIDTHS["telephone"], url=url)
+    annonce = c.page.locator("#annonce-registre")
+    annonce.wait_for()
+    assert texte(annonce).startswith(
+        f"Le registre de pré-inscription est clos depuis le {regles['registre']['cloture_texte']}")
+    assert c.page.locator("#dossier").is_hidden()
+    c.etat("registre-clos")
+    accueil = candidat(WIDTHS["telephone"], page="index.html", url=url)
+    etat = accueil.page.locator("#etat-registre")
+    etat.wait_for()
+    assert texte(etat).startswith("Le registre est clos depuis le")
+    assert c.problemes == [] and accueil.problemes == []
+
+
+def test_the_resit_speciality_asks_for_the_year_of_the_failed_session(
+        candidat: Ouvrir, regles: dict[str, Any]) -> None:
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    resit = next(s for s in regles["specialites"] if s["rattrapage"])
+    assert page.locator("#bloc-rattrapage").is_hidden()
+    c.examen(resit["libelle"])
+    annees = page.get_by_label("Année de la session à laquelle vous avez échoué")
+    assert annees.is_visible()
+    bornes = resit["rattrapage"]
+    assert annees.locator("option[value]:not([value=''])").all_inner_texts() == [
+        str(a) for a in range(bornes["annee_max"], bornes["annee_min"] - 1, -1)]
+    c.continuer()
+    assert c.message_du_champ("rattrapage.annee_echec") == "Erreur : " + (
+        messages.RATTRAPAGE_OBLIGATOIRE.format(**bornes))
+    c.etat("1-examen-rattrapage")
+    annees.select_option(str(bornes["annee_max"]))
+    c.continuer()
+    assert c.etape() == "Étape 2 sur 8 : Votre état civil"
+    assert c.problemes == []
+
+
+def test_personal_fields_carry_their_autocomplete_tokens(candidat: Ouvrir) -> None:
+    c = candidat(WIDTHS["telephone"])
+    jetons = {
+        "#nom-naissance": "family-name", "#liste-prenoms input": "given-name",
+        "#naissance-jour": "bday-day", "#naissance-mois": "bday-month",
+        "#naissance-annee": "bday-year", "#email": "email", "#email-confirmation": "email",
+        "#telephone": "tel", "#adresse": "street-address", "#code-postal": "postal-code",
+        "#commune": "address-level2",
+    }
+    assert {selecteur: c.page.locator(selecteur).first.get_attribute("autocomplete")
+            for selecteur in jetons} == jetons
+    # Every radio and checkbox sits in a fieldset with its legend.
+    orphelins = c.page.evaluate("""() => [...document.querySelectorAll(
+        '#dossier input[type=radio], #dossier input[type=checkbox]')]
+        .filter((i) => i.id !== 'attestation' && !i.closest('fieldset')?.querySelector('legend'))
+        .map((i) => i.id)""")
+    assert orphelins == []
+
+
+def _remplacer(chemin: str, valeur: Any) -> Callable[[Any], None]:
+    """A route handler changing one field of the dossier on its way to the server."""
+    def remplacer(route: Any) -> None:
+        corps = json.loads(route.request.post_data)
+        *parents, dernier = chemin.split(".")
+        noeud = corps
+        for cle in parents:
+            noeud = noeud[int(cle)] if isinstance(noeud, list) else noeud[cle]
+        noeud[int(dernier) if isinstance(noeud, list) else dernier] = valeur
+        route.continue_(post_data=json.dumps(corps))
+    return remplacer
+
+
+@pytest.mark.parametrize("chemin, valeur, etape, conteneur", [
+    ("etat_civil.prenoms.0", "Jean2", "Étape 2 sur 8 : Votre état civil", "#liste-prenoms li"),
+    ("contact.code_postal", "19000", "Étape 3 sur 8 : Vos coordonnées et votre établissement",
+     '[data-chemin="contact.code_postal"]'),
+    ("dispenses.0.annee", 1900, "Étape 7 sur 8 : Dispenses, notes conservées et aménagement",
+     '[data-chemin="dispenses.0.annee"]'),
+])
+def test_the_servers_errors_land_beside_their_fields(
+        candidat: Ouvrir, chemin: str, valeur: Any, etape: str, conteneur: str) -> None:
+    """What the server refuses, by field path (422), is shown where the candidate answers it."""
+    c = candidat(WIDTHS["telephone"])
+    c.page.route("**/api/dossiers/verification", _remplacer(chemin, valeur))
+    c.reprendre(dossier_valide(nom_unique("Chemin")), "dispenses")
+    c.continuer()
+    c.page.locator("#resume-erreurs:not([hidden])").wait_for()
+    attendu = shared_rules.validate(with_changes(dossier_valide("Chemin"), {chemin: valeur}))
+    assert list(attendu) == [chemin]
+    assert c.etape() == etape
+    bloc = c.page.locator(conteneur).first
+    assert texte(bloc.locator(".message-erreur")) == f"Erreur : {' '.join(attendu[chemin])}"
+    assert bloc.locator("input, select").first.get_attribute("aria-invalid") == "true"
+    assert c.focus() == "resume-erreurs"
+    assert c.problemes == []
+
+
+def test_a_dossier_changed_meanwhile_elsewhere_is_not_overwritten(candidat: Ouvrir) -> None:
+    """Two tabs open on one dossier: the second save is refused (If-Match) and says what to do."""
+    nom = nom_unique("Deux-Onglets")
+    depot = candidat(WIDTHS["ordinateur"])
+    _aller_a_la_verification(depot, nom)
+    depot.envoyer()
+    depot.page.locator("#confirmation:not([hidden])").wait_for()
+    numero = texte(depot.page.locator("#numero"))
+    qui = Identite(nom, ["Marie-Ève"])
+    onglets = [candidat(WIDTHS["ordinateur"], page="mon-dossier.html") for _ in range(2)]
+    for onglet in onglets:
+        onglet.ouvrir_dossier(numero, qui)
+        onglet.page.locator("#consultation:not([hidden])").wait_for()
+    for rang, onglet in enumerate(onglets):
+        onglet.page.get_by_role("button", name="Modifier : téléphone").click()
+        onglet.page.locator("#telephone").fill(f"06 00 00 00 0{rang}")
+        onglet.page.get_by_role("button", name="Revenir à la vérification").click()
+        onglet.page.locator("#etape-verification:not([hidden])").wait_for()
+        onglet.page.get_by_label("Je certifie").check()
+        onglet.page.get_by_role("button", name="Enregistrer mes modifications").click()
+    onglets[0].page.locator("#consultation-message:not([hidden])").wait_for()
+    erreur = onglets[1].page.locator("#erreur-generale")
+    erreur.wait_for()
+    assert texte(erreur).startswith("Votre dossier a changé depuis que vous l'avez ouvert")
+    onglets[1].etat("13-modification-concurrente")
+    onglets[1].page.get_by_role("button", name="Recharger mon dossier").click()
+    onglets[1].page.locator("#consultation:not([hidden])").wait_for()
+    assert "0600000000" in texte(onglets[1].page.locator("#consultation-recapitulatif"))
+    assert texte(onglets[1].page.locator("#consultation-version")).startswith("Version 2")

@@ -29,7 +29,7 @@ const TEXTES = {
     + "réessayez dans quelques minutes avec le bouton « {bouton} ». Si votre premier envoi était en fait "
     + "arrivé, vous retrouverez le même numéro d'inscription : votre dossier ne sera pas enregistré deux fois.",
   nonVerifie: "Votre dossier n'a pas pu être vérifié. {message} Vos réponses sont conservées sur cet appareil : "
-    + "réessayez dans quelques minutes avec le bouton « Continuer ».",
+    + "réessayez dans quelques minutes avec le bouton « {bouton} ».",
   nonEnregistre: "Vos modifications n'ont pas été enregistrées. {message} Réessayez dans quelques minutes.",
   attente: "{message} Nouvel essai automatique dans {secondes} (essai {essai} sur {essais}).",
   avantOuverture: "Le registre de pré-inscription n'est pas encore ouvert : il le sera du {ouverture} au {cloture}.",
@@ -42,7 +42,7 @@ const TEXTES = {
   numeroVide: "Indiquez votre numéro d'inscription.",
   dateVide: "Indiquez votre date de naissance.",
   efface: "Vos réponses ont été effacées de cet appareil.",
-  brouillonRetour: "Revenir à la vérification",
+  retourVerification: "Revenir à la vérification",
 };
 
 const secondes = (n) => (n > 1 ? `${n} secondes` : `${n} seconde`);
@@ -194,7 +194,7 @@ class Parcours {
     const recap = this.nomEtape === "verification";
     montrer(this.formulaire.querySelector("#continuer"), !recap);
     montrer(this.formulaire.querySelector("#retour"), index > 0);
-    this.formulaire.querySelector("#continuer").textContent = this.retourRecap ? TEXTES.brouillonRetour : "Continuer";
+    this.formulaire.querySelector("#continuer").textContent = this.retourRecap ? TEXTES.retourVerification : "Continuer";
     const titre = this.etapes[index].querySelector("h2");
     document.title = `${titre.textContent.replace(/\s+/g, " ").trim()} - ${this.titre}`;
     if (historique) history.pushState({ etape: index }, "");
@@ -288,7 +288,11 @@ class Parcours {
     } catch (erreur) {
       this.finEnCours();
       if (erreur.statut === 422 && Object.keys(erreur.erreurs).length) this.repartir(erreur.erreurs);
-      else this.erreurGenerale(formater(TEXTES.nonVerifie, { message: erreur.message }));
+      else {
+        this.erreurGenerale(formater(TEXTES.nonVerifie, {
+          message: erreur.message, bouton: this.formulaire.querySelector("#continuer").textContent.trim(),
+        }));
+      }
     }
   }
 
