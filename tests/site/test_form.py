@@ -290,7 +290,12 @@ def test_the_draft_survives_a_reload_and_can_be_erased(candidat: Ouvrir) -> None
     page.get_by_role("button", name="Effacer mes réponses et recommencer").click()
     assert c.etape() == "Étape 1 sur 8 : Votre examen"
     assert page.get_by_label("Spécialité de CAP que vous présentez").input_value() == ""
-    assert c.brouillon()["dossier"]["etat_civil"]["prenoms"] == []
+    assert c.brouillon() is None  # nothing stored again before a new answer
+    c.examen("Pâtissier")
+    page.wait_for_timeout(400)
+    assert c.brouillon()["dossier"]["specialite"] == "patissier"
+    page.get_by_role("button", name="Effacer mes réponses de cet appareil").click()
+    assert c.brouillon() is None
     assert c.problemes == []
 
 

@@ -78,6 +78,7 @@ class Parcours {
     this.registre = null;
     this.brouillon = new Brouillon(regles.code);
     this.debutSaisie = null; // first keystroke (ms since 1970), kept with the draft
+    this.efface = false; // erased on request: nothing is stored again before a new answer
     this.titre = document.title;
     this.boutonEnvoi = this.formulaire.querySelector("#envoyer");
   }
@@ -131,6 +132,7 @@ class Parcours {
     });
     let minuterie = null;
     const plusTard = () => {
+      this.efface = false;
       this.debutSaisie ??= Date.now();
       clearTimeout(minuterie);
       minuterie = setTimeout(() => this.sauver(), 300);
@@ -142,7 +144,9 @@ class Parcours {
       if (modifier) this.modifier(modifier.dataset.etape);
       if (evenement.target.closest('[data-action="telecharger"]')) this.telecharger();
     });
-    this.racine.querySelector("#effacer-brouillon").addEventListener("click", () => this.recommencer());
+    for (const id of ["#effacer-brouillon", "#effacer-tout"]) {
+      this.racine.querySelector(id)?.addEventListener("click", () => this.recommencer());
+    }
     window.addEventListener("popstate", (evenement) => {
       const etape = evenement.state?.etape;
       if (typeof etape === "number" && !this.termine && !this.formulaire.hidden && !this.occupe) {
@@ -460,7 +464,7 @@ class Parcours {
   // -- the draft -----------------------------------------------------------------------------------
 
   sauver() {
-    if (this.mode !== "inscription" || this.termine || this.formulaire.hidden) return;
+    if (this.mode !== "inscription" || this.termine || this.efface || this.formulaire.hidden) return;
     const { dossier } = lireDossier(this.formulaire, this.regles);
     delete dossier.attestation_exactitude;
     this.brouillon.enregistrer({
@@ -470,6 +474,8 @@ class Parcours {
   }
 
   recommencer() {
+    if (this.occupe) return;
+    this.efface = true;
     this.brouillon.effacer();
     this.debutSaisie = null;
     remplirDossier(this.formulaire, this.regles, {});
