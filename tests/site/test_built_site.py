@@ -216,3 +216,23 @@ def test_copied_theme_templates_differ_from_the_installed_theme_only_by_our_chan
     changes = {line for line in difflib.unified_diff(stock, mine, lineterm="", n=0)
                if line[:1] in "+-" and not line.startswith(("+++", "---"))}
     assert changes == allowed, "the theme changed: copy its template again (site/README.md)"
+
+
+def test_form_pages_preload_exactly_the_modules_their_entry_imports(built_site: Path) -> None:
+    """overrides/formulaire.html lists the modules to preload (no waterfall of imports): the
+    list must be what page.js reaches, no more, no less."""
+    dossier = built_site / "assets" / "javascripts" / "formulaire"
+    atteints: set[str] = set()
+    a_lire = ["page.js"]
+    while a_lire:
+        nom = a_lire.pop()
+        for importe in re.findall(r'from "\./([\w-]+\.js)"', (dossier / nom).read_text("utf-8")):
+            if importe not in atteints:
+                atteints.add(importe)
+                a_lire.append(importe)
+    assert atteints == {p.name for p in dossier.glob("*.js")} - {"page.js"}
+    for name in ("formulaire.html", "mon-dossier.html"):
+        html = (built_site / name).read_text(encoding="utf-8")
+        precharges = set(re.findall(
+            r'rel="modulepreload" href="assets/javascripts/formulaire/([\w-]+\.js)"', html))
+        assert precharges == atteints, name

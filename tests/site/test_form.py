@@ -650,3 +650,16 @@ def test_a_dossier_changed_meanwhile_elsewhere_is_not_overwritten(candidat: Ouvr
     onglets[1].page.locator("#consultation:not([hidden])").wait_for()
     assert "0600000000" in texte(onglets[1].page.locator("#consultation-recapitulatif"))
     assert texte(onglets[1].page.locator("#consultation-version")).startswith("Version 2")
+
+
+def test_the_browsers_back_button_returns_to_the_previous_step(candidat: Ouvrir) -> None:
+    c = candidat(WIDTHS["telephone"])
+    c.reprendre(dossier_valide(nom_unique("Retour")), "etat-civil")
+    c.continuer()
+    assert c.etape().startswith("Étape 3 sur 8")
+    c.page.go_back()
+    assert c.etape().startswith("Étape 2 sur 8")
+    assert c.page.locator("#nom-naissance").input_value().startswith("Retour-")
+    c.page.go_forward()
+    assert c.etape().startswith("Étape 3 sur 8")
+    assert c.problemes == []
