@@ -34,13 +34,18 @@ _FORBIDDEN_IN_TEXT = re.compile(
 )
 _LIEU = re.compile(r"^[\w][\w\s'’.()-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CODE_POSTAL = re.compile(r"^\d{5}$")
-_TELEPHONE = re.compile(r"^(0\d{9}|\+\d{8,15})$")
-_DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d)$")
+_CODE_POSTAL = re.compile(r"^[0-9]{5}$")
+_TELEPHONE = re.compile(r"^(0[0-9]{9}|\+[0-9]{8,15})$")
+_DEPARTEMENT = re.compile(r"^([0-9]{2}|2[AB]|97[0-9])$")
 
 
 def _messages(**specific: str) -> dict[str, Any]:
     return {"required": msg.OBLIGATOIRE, "null": msg.NUL, **specific}
+
+
+def _french(kwargs: dict[str, Any], **specific: str) -> None:
+    """A field's French messages, under those the caller gives (which win, one by one)."""
+    kwargs["error_messages"] = {**_messages(**specific), **kwargs.get("error_messages", {})}
 
 
 class Texte(fields.String):
@@ -48,7 +53,7 @@ class Texte(fields.String):
 
     def __init__(self, *, max_length: int, required_message: str = msg.OBLIGATOIRE,
                  **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", _messages(invalid=msg.TEXTE_ATTENDU))
+        _french(kwargs, invalid=msg.TEXTE_ATTENDU)
         kwargs["error_messages"]["required"] = required_message
         super().__init__(**kwargs)
         self.max_length = max_length
@@ -88,7 +93,7 @@ class Lieu(Texte):
         super().__init__(max_length=LIEU_MAX, **kwargs)
 
     def _check(self, text: str) -> str:
-        if not _LIEU.match(text) or "_" in text:
+        if not _LIEU.fullmatch(text) or "_" in text:
             raise ValidationError(msg.LIEU_CARACTERES)
         return text
 
@@ -97,7 +102,7 @@ class Code(fields.String):
     """A code chosen from a list of the session data (checked by the rules)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", _messages(invalid=msg.CHOIX_INCONNU))
+        _french(kwargs, invalid=msg.CHOIX_INCONNU)
         kwargs.setdefault("validate", validate.Length(max=CODE_MAX, error=msg.CHOIX_INCONNU))
         super().__init__(**kwargs)
 
@@ -107,14 +112,15 @@ class Motif(fields.String):
 
     def __init__(self, pattern: re.Pattern[str], error: str, *, strip: str = " ",
                  **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", _messages(invalid=error))
+        _french(kwargs, invalid=error)
         super().__init__(**kwargs)
         self.pattern, self.error, self.strip = pattern, error, strip
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
         compact = text.translate({ord(c): None for c in self.strip}).upper()
-        if len(text) > 40 or not self.pattern.match(compact):
+        # fullmatch: `$` alone would let a trailing newline through ("87000\n").
+        if len(text) > 40 or not self.pattern.fullmatch(compact):
             raise ValidationError(self.error)
         return compact
 
@@ -125,7 +131,7 @@ class DateIso(fields.Field[str]):
     default_error_messages = _messages(invalid=msg.DATE_ATTENDUE)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if not isinstance(value, str) or not _DATE.match(value):
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
             raise self.make_error("invalid")
         try:
             return dt.date.fromisoformat(value).isoformat()
@@ -137,13 +143,13 @@ class Booleen(fields.Boolean):
     """true or false, and nothing else (no "yes", no 1)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", _messages(invalid=msg.BOOLEEN_ATTENDU))
+        _french(kwargs, invalid=msg.BOOLEEN_ATTENDU)
         super().__init__(truthy={True}, falsy={False}, **kwargs)
 
 
 class Entier(fields.Integer):
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", _messages(invalid=msg.ENTIER_ATTENDU))
+        _french(kwargs, invalid=msg.ENTIER_ATTENDU)
         super().__init__(strict=True, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
@@ -154,8 +160,7 @@ class Entier(fields.Integer):
 
 class Note(fields.Float):
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", _messages(invalid=msg.NOMBRE_ATTENDU,
-                                                      special=msg.NOMBRE_ATTENDU))
+        _french(kwargs, invalid=msg.NOMBRE_ATTENDU, special=msg.NOMBRE_ATTENDU)
         super().__init__(allow_nan=False, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
@@ -167,7 +172,7 @@ class Note(fields.Float):
 class Liste(fields.List[Any]):
     def __init__(self, inner: fields.Field[Any], *, max_length: int = LISTE_MAX,
                  **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", _messages(invalid=msg.LISTE_ATTENDUE))
+        _french(kwargs, invalid=msg.LISTE_ATTENDUE)
         validators = [validate.Length(max=max_length,
                                       error=msg.LISTE_TROP_LONGUE.format(max=max_length))]
         super().__init__(inner, validate=validators + list(kwargs.pop("validate", [])), **kwargs)
@@ -175,7 +180,7 @@ class Liste(fields.List[Any]):
 
 class Groupe(fields.Nested):
     def __init__(self, nested: type[Schema], **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", _messages(type=msg.OBJET_ATTENDU))
+        _french(kwargs, type=msg.OBJET_ATTENDU)
         super().__init__(nested, **kwargs)
 
 

@@ -139,6 +139,14 @@ def test_each_mutation_fails_on_its_field(changes: dict[str, Any], path: str) ->
      msg.LISTE_TROP_LONGUE.format(max=10)),
     ({"contact.email": None}, "contact.email", msg.EMAIL_OBLIGATOIRE),
     ({"contact.email": DELETE}, "contact.email", msg.EMAIL_OBLIGATOIRE),
+    # Regressions: a field's own messages once replaced the French ones of its kind, and `$`
+    # let a trailing newline through; \d took any script's digits.
+    ({"attestation_exactitude": "oui"}, "attestation_exactitude", msg.BOOLEEN_ATTENDU),
+    ({"contact.code_postal": "87100\n"}, "contact.code_postal", msg.CODE_POSTAL_INVALIDE),
+    ({"contact.code_postal": "٨٧١٠٠"}, "contact.code_postal", msg.CODE_POSTAL_INVALIDE),
+    ({"contact.telephone": "0555123456\n"}, "contact.telephone", msg.TELEPHONE_INVALIDE),
+    ({"etat_civil.date_naissance": "1998-05-17\n"}, "etat_civil.date_naissance",
+     msg.DATE_ATTENDUE),
 ])
 def test_bad_input_gets_a_french_message_on_its_field(changes: dict[str, Any], path: str,
                                                       message: str) -> None:
