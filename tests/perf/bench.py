@@ -113,7 +113,8 @@ def page_weight(site: Path, page: str) -> tuple[int, int] | None:
     if not html_file.is_file():
         return None
     html = html_file.read_text(encoding="utf-8")
-    assets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
+    assets = re.findall(r'<link[^>]+rel="(?:stylesheet|modulepreload)"[^>]+href="([^"]+)"',
+                        html)
     assets += re.findall(r'<script[^>]+src="([^"]+)"', html)
     files = [html_file] + [site / a.split("?")[0] for a in assets
                            if not a.startswith(("http:", "https:", "//"))]
