@@ -17,7 +17,7 @@ import pytest
 
 import shared_rules
 from handler import app as handler_app
-from handler import security_headers, storage
+from handler import ownership, rappel, registrations, security_headers, storage
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
 
@@ -506,3 +506,17 @@ def test_every_prefix_the_handler_writes_is_granted() -> None:
     written = {value.rstrip("/") for name, value in vars(storage).items()
                if name.isupper() and isinstance(value, str) and value.endswith("/")}
     assert written <= set(PREFIXES)
+
+
+@pytest.mark.parametrize(("prefix", "window_seconds"), [
+    ("idempotence", registrations.IDEMPOTENCY_TTL_SECONDS),
+    ("rappels", rappel.IDENTITY_WINDOW),
+    ("tentatives", ownership.WINDOW + ownership.LOCK),
+])
+def test_short_lived_records_expire_soon_after_the_handlers_window(
+        resources: dict[str, Any], prefix: str, window_seconds: int) -> None:
+    rules = props(resources, "DossiersBucket")["LifecycleConfiguration"]["Rules"]
+    rule = next(r for r in rules if r.get("Prefix") == f"{prefix}/")
+    assert rule["Status"] == "Enabled"
+    # Kept at least as long as the handler reads them, and not more than a day beyond.
+    assert window_seconds <= rule["ExpirationInDays"] * 86400 <= window_seconds + 2 * 86400
