@@ -1,24 +1,8 @@
-// Building elements without innerHTML: no text typed by a candidate is ever parsed as markup.
+// The staff page's DOM helpers; elements are built without innerHTML, so no text typed by a
+// candidate is ever parsed as markup.
 
-/** An element with attributes and children (strings become text nodes). */
-export function el(balise, attributs = {}, ...enfants) {
-  const element = document.createElement(balise);
-  for (const [nom, valeur] of Object.entries(attributs)) {
-    if (valeur === false || valeur === null || valeur === undefined) continue;
-    element.setAttribute(nom, valeur === true ? "" : String(valeur));
-  }
-  for (const enfant of enfants.flat()) {
-    if (enfant !== null && enfant !== undefined && enfant !== false) element.append(enfant);
-  }
-  return element;
-}
-
-/** Say something to screen readers (and show it) through the polite live region. */
-export function annoncer(texte) {
-  const region = document.getElementById("annonce");
-  region.textContent = "";
-  setTimeout(() => { region.textContent = texte; }, 50);
-}
+// The same element builder and live-region announcer as the candidates' form: one copy.
+export { annoncer, el } from "../formulaire/dom.js";
 
 /** Show an error in the alert box, or hide it (null). */
 export function signaler(message) {
