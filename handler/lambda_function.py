@@ -1,5 +1,6 @@
 """AWS Lambda entry points: the API (API Gateway HTTP API, payload 2.0), and the staff's
-background export job (`export_job`, invoked asynchronously with {"export": <job id>}).
+background export job (`export_job`, invoked asynchronously with {"export": <job id>}, and
+{"partie": <n>} for one part of a large ZIP).
 
 The app is built once per Lambda instance, at import, so that warm invocations reuse it and its
 S3 client; a misconfiguration fails the instance's start rather than a candidate's request.
@@ -22,5 +23,7 @@ handler = make_lambda_handler(app, binary_support=True)
 
 
 def export_job(event: dict[str, Any], context: Any) -> None:
-    """The export function: do the background export named by the event (see staff.jobs)."""
-    run_export(app, str(event["export"]))
+    """The export function: do the background export named by the event, or the part of it
+    the event names (see staff.jobs)."""
+    part = event.get("partie")
+    run_export(app, str(event["export"]), None if part is None else int(part))

@@ -25,11 +25,16 @@ def init_app(app: Flask, *, export_runner: jobs.ExportRunner | None = None) -> N
             export_runner = jobs.LambdaRunner(app.config["EXPORT_FUNCTION_NAME"],
                                               region=app.config["AWS_REGION"])
         else:
-            export_runner = jobs.ThreadRunner(lambda job_id: run_export(app, job_id))
+            export_runner = jobs.ThreadRunner(lambda job_id, part: run_export(app, job_id, part))
     app.extensions["export_runner"] = export_runner
     app.register_blueprint(rest.bp)
 
 
-def run_export(app: Flask, job_id: str) -> None:
-    """Do a background export with this app's store and session (thread or export function)."""
-    jobs.run(app.extensions["dossier_store"], app.extensions["inscription_session"], job_id)
+def run_export(app: Flask, job_id: str, part: int | None = None) -> None:
+    """Do a background export, or one part of it, with this app's store and session (thread or
+    export function)."""
+    store, session = app.extensions["dossier_store"], app.extensions["inscription_session"]
+    if part is None:
+        jobs.run(store, session, job_id)
+    else:
+        jobs.run_part(store, session, job_id, part)

@@ -6,60 +6,89 @@ One interface, two implementations, chosen when the app is built:
 - `LambdaRunner`: in AWS, the export function (`handler.lambda_function.export_job`, named by
   EXPORT_FUNCTION_NAME) is invoked asynchronously (InvocationType=Event) with the job's id;
 - `ThreadRunner`: locally and in the tests, a background thread of this process.
-Either way `run_job` does the work, from the job's state object: the event carries only its id.
+Either way the work is done from the job's state object: the event carries only its id (and,
+for a part, the part's number).
 
-Layout: `exports/<id>/etat.json` (format, author, the numbers selected, state, progress) and
-`exports/<id>/<file>`. The bucket's lifecycle deletes exports after ExportRetentionDays.
+A ZIP of more than ZIP_PART dossiers is fanned out: each dossier's PDF costs 0.15–0.3 s of CPU,
+so 20,000 would take well over an hour in one function, which stops at 15 minutes. The job is
+cut into parts of ZIP_PART dossiers, each run by its own invocation at the same time
+(`run_part`), each writing a ZIP of its dossiers (`parties/<n>.zip`, complete when it exists).
+The part that finds every part's file written claims the assembly (a conditional write, so it
+happens once) and copies the parts' entries, in order, into the one ZIP the staff download
+(`assemble`): no PDF is rendered twice, and copying is I/O, about a second per 100 MB.
+
+Layout: `exports/<id>/etat.json` (format, author, the numbers selected, state, progress),
+`exports/<id>/<file>`, and while a fanned-out job runs `exports/<id>/parties/<n>.json` (a part's
+progress) and `parties/<n>.zip`, deleted once assembled. The bucket's lifecycle deletes exports
+after ExportRetentionDays.
+
+A job with no news for STALE_AFTER (its function crashed, timed out or never started: Lambda
+drops an event older than 15 minutes, infra/template.yaml) is reported `echec`, « interrompu »,
+so the staff page stops waiting and the staff member can ask again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
+import math
 import re
 import secrets
 import threading
+import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from handler.staff import exports
+from handler.staff.fetch import fetch_ordered
 from handler.staff.upload import LINK_SECONDS, MultipartUpload, download_link
-from handler.storage import DossierStore
+from handler.storage import DossierStore, WriteConflict
 from shared_rules.session import Session
 
 log = logging.getLogger(__name__)
 
 EXPORTS = "exports/"
 EN_ATTENTE, EN_COURS, PRET, ECHEC = "en-attente", "en-cours", "pret", "echec"
+ASSEMBLAGE = "assemblage"
 PROGRESS_EVERY = 250
+PART_PROGRESS_EVERY = 50  # a part's dossiers cost a PDF each: news every 10–15 s
+#: Dossiers per part of a fanned-out ZIP: 500 PDFs take 75–150 s on the export function's CPU,
+#: well inside its 10 minutes even on a slow day.
+ZIP_PART = 500
+STALE_AFTER = dt.timedelta(minutes=20)
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+_PART_RECORD = re.compile(r"/\d{4}\.json$")
+ZIP_TYPE = exports.FORMATS["zip"][0]
 
 
 class ExportRunner(Protocol):
-    """Starts the job with this id, somewhere, without waiting for it."""
+    """Starts the job with this id (or one part of it), somewhere, without waiting for it."""
 
-    def start(self, job_id: str) -> None: ...
+    def start(self, job_id: str, part: int | None = None) -> None: ...
 
 
 class ThreadRunner:
     """Runs each job in a daemon thread of this process (the local run, the tests)."""
 
-    def __init__(self, run: Callable[[str], None]) -> None:
+    def __init__(self, run: Callable[[str, int | None], None]) -> None:
         self.run = run
         self.threads: list[threading.Thread] = []
 
-    def start(self, job_id: str) -> None:
-        thread = threading.Thread(target=self.run, args=(job_id,), daemon=True,
-                                  name=f"export-{job_id[:6]}")
+    def start(self, job_id: str, part: int | None = None) -> None:
+        label = job_id[:6] if part is None else f"{job_id[:6]}-{part}"
+        thread = threading.Thread(target=self.run, args=(job_id, part), daemon=True,
+                                  name=f"export-{label}")
         self.threads.append(thread)
         thread.start()
 
     def join(self, timeout: float = 60) -> None:
         """Wait for the jobs started so far (tests, the CLI)."""
-        for thread in self.threads:
+        for thread in list(self.threads):
             thread.join(timeout)
 
 
@@ -71,18 +100,40 @@ class LambdaRunner:
         self.function_name = function_name
         self.region = region
         self._client = client
+        self._lock = threading.Lock()
 
-    def start(self, job_id: str) -> None:
-        if self._client is None:
-            import boto3
+    def _lambda(self) -> Any:
+        with self._lock:  # a fanned-out job starts its parts from several threads
+            if self._client is None:
+                import boto3
 
-            self._client = boto3.client("lambda", region_name=self.region)
-        self._client.invoke(FunctionName=self.function_name, InvocationType="Event",
-                            Payload=json.dumps({"export": job_id}).encode())
+                self._client = boto3.client("lambda", region_name=self.region)
+            return self._client
+
+    def start(self, job_id: str, part: int | None = None) -> None:
+        event: dict[str, Any] = {"export": job_id}
+        if part is not None:
+            event["partie"] = part
+        self._lambda().invoke(FunctionName=self.function_name, InvocationType="Event",
+                              Payload=json.dumps(event).encode())
 
 
 def state_key(job_id: str) -> str:
     return f"{EXPORTS}{job_id}/etat.json"
+
+
+def _parts_prefix(job_id: str) -> str:
+    return f"{EXPORTS}{job_id}/parties/"
+
+
+def part_key(job_id: str, part: int) -> str:
+    """A part's progress record."""
+    return f"{_parts_prefix(job_id)}{part:04d}.json"
+
+
+def part_file(job_id: str, part: int) -> str:
+    """A part's ZIP, complete once it exists (a multipart upload appears whole)."""
+    return f"{_parts_prefix(job_id)}{part:04d}.zip"
 
 
 def _now() -> str:
@@ -90,32 +141,47 @@ def _now() -> str:
 
 
 def create(store: DossierStore, *, fmt: str, numeros: list[str], auteur: str,
-           followed: list[str] | None = None) -> str:
+           followed: list[str] | None = None, part_size: int | None = None) -> str:
     """Record a new job (the selection is fixed now: `numeros`, in order, and `followed`, those
-    with a follow-up record); its id."""
+    with a follow-up record); its id. A ZIP of more than `part_size` dossiers is cut in parts."""
     job_id = secrets.token_urlsafe(16)
+    part_size = part_size or ZIP_PART
+    parts = math.ceil(len(numeros) / part_size) if fmt == "zip" else 0
     store.write(state_key(job_id), {
-        "id": job_id, "format": fmt, "auteur": auteur, "cree_le": _now(), "statut": EN_ATTENTE,
-        "nombre": len(numeros), "fait": 0, "numeros": numeros, "suivis": followed},
+        "id": job_id, "format": fmt, "auteur": auteur, "cree_le": _now(), "maj": _now(),
+        "statut": EN_ATTENTE, "nombre": len(numeros), "fait": 0, "numeros": numeros,
+        "suivis": followed, "parties": parts if parts > 1 else 0, "taille_partie": part_size},
         if_none_match=True)
     return job_id
+
+
+def start(runner: ExportRunner, store: DossierStore, job_id: str) -> None:
+    """Start a job just created: in one invocation, or one per part, started concurrently (an
+    asynchronous invocation takes a few tens of milliseconds to accept)."""
+    stored = store.read(state_key(job_id))
+    parts = stored.body.get("parties", 0) if stored else 0
+    if not parts:
+        runner.start(job_id)
+        return
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="start") as pool:
+        list(pool.map(lambda part: runner.start(job_id, part), range(parts)))
 
 
 def run(store: DossierStore, session: Session, job_id: str, *, workers: int = 16) -> None:
     """Do a job: stream the file to S3, recording progress; never raises (the state says)."""
     stored = store.read(state_key(job_id))
-    if stored is None or stored.body["statut"] != EN_ATTENTE:
-        return  # unknown, or already taken (an event delivered twice)
+    if stored is None or stored.body["statut"] != EN_ATTENTE or stored.body.get("parties"):
+        return  # unknown, already taken (an event delivered twice), or done in parts
     state = dict(stored.body)
     name = exports.filename(session, state["format"],
                             now=dt.datetime.now(session.zone))
     key = f"{EXPORTS}{job_id}/{name}"
-    state.update(statut=EN_COURS, debut=_now())
+    state.update(statut=EN_COURS, debut=_now(), maj=_now())
     store.write(state_key(job_id), state)
 
     def progress(done: int) -> None:
         if done % PROGRESS_EVERY == 0:
-            store.write(state_key(job_id), {**state, "fait": done})
+            store.write(state_key(job_id), {**state, "fait": done, "maj": _now()})
 
     upload = MultipartUpload(store, key, content_type=exports.FORMATS[state["format"]][0])
     try:
@@ -125,20 +191,120 @@ def run(store: DossierStore, session: Session, job_id: str, *, workers: int = 16
                                followed=None if followed is None else set(followed))
         size = upload.complete()
     except Exception as exc:
-        log.error("export job failed: %s", type(exc).__name__)
-        try:
-            upload.abort()
-        except (ClientError, BotoCoreError):
-            pass
-        store.write(state_key(job_id), {**state, "statut": ECHEC, "erreur": type(exc).__name__,
-                                        "fin": _now()})
+        _abort(upload)
+        _fail(store, job_id, state, exc)
         return
     store.write(state_key(job_id), {**state, "statut": PRET, "fait": count, "cle": key,
-                                    "fichier": name, "taille": size, "fin": _now()})
+                                    "fichier": name, "taille": size, "fin": _now(),
+                                    "maj": _now()})
     log.info("export job done: %s, %d dossiers, %d bytes", state["format"], count, size)
 
 
-def status(store: DossierStore, job_id: str) -> dict[str, Any] | None:
+def _abort(upload: MultipartUpload) -> None:
+    try:
+        upload.abort()
+    except (ClientError, BotoCoreError):
+        pass  # an upload left behind is dropped by the bucket's lifecycle rule
+
+
+def _fail(store: DossierStore, job_id: str, state: dict[str, Any], exc: Exception) -> None:
+    log.error("export job failed: %s", type(exc).__name__)
+    store.write(state_key(job_id), {**state, "statut": ECHEC, "erreur": type(exc).__name__,
+                                    "fin": _now(), "maj": _now()})
+
+
+def run_part(store: DossierStore, session: Session, job_id: str, part: int, *,
+             workers: int = 16) -> None:
+    """Do one part of a fanned-out ZIP, then assemble the whole if it is the last to finish;
+    never raises (the job's state says)."""
+    stored = store.read(state_key(job_id))
+    if stored is None or stored.body["statut"] in (PRET, ECHEC):
+        return
+    state = stored.body
+    record = {"partie": part, "statut": EN_COURS, "fait": 0, "maj": _now()}
+    try:
+        store.write(part_key(job_id, part), record, if_none_match=True)
+    except WriteConflict:
+        return  # an event delivered twice: the part is another invocation's
+    size = state["taille_partie"]
+    numeros = state["numeros"][part * size:(part + 1) * size]
+    followed = state.get("suivis")
+
+    def progress(done: int) -> None:
+        if done % PART_PROGRESS_EVERY == 0:
+            store.write(part_key(job_id, part), {**record, "fait": done, "maj": _now()})
+
+    upload = MultipartUpload(store, part_file(job_id, part), content_type=ZIP_TYPE)
+    try:
+        count = exports.export(store, session, numeros, "zip", upload, progress=progress,
+                               workers=workers,
+                               followed=None if followed is None else set(followed))
+        upload.complete()
+        store.write(part_key(job_id, part), {**record, "statut": PRET, "fait": count,
+                                             "maj": _now()})
+    except Exception as exc:
+        _abort(upload)
+        _fail(store, job_id, state, exc)
+        return
+    if _parts_written(store, job_id) < state["parties"]:
+        return  # others still work: the last one assembles
+    try:
+        store.write(f"{_parts_prefix(job_id)}assemblage.json", {"par": part, "le": _now()},
+                    if_none_match=True)
+    except WriteConflict:
+        return  # another part finished at the same moment and took the assembly
+    assemble(store, session, job_id)
+
+
+def _parts_written(store: DossierStore, job_id: str) -> int:
+    return sum(1 for key in store.keys(_parts_prefix(job_id)) if key.endswith(".zip"))
+
+
+def assemble(store: DossierStore, session: Session, job_id: str) -> None:
+    """Copy every part's entries, in order, into the job's one ZIP; delete the parts."""
+    stored = store.read(state_key(job_id))
+    if stored is None:
+        return
+    state = {**stored.body, "statut": EN_COURS, "etape": ASSEMBLAGE, "maj": _now()}
+    store.write(state_key(job_id), state)
+    name = exports.filename(session, "zip", now=dt.datetime.now(session.zone))
+    key = f"{EXPORTS}{job_id}/{name}"
+    upload = MultipartUpload(store, key, content_type=ZIP_TYPE)
+    count = 0
+    try:
+        with zipfile.ZipFile(upload, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for part in range(state["parties"]):
+                body = store.client.get_object(Bucket=store.bucket,
+                                               Key=part_file(job_id, part))["Body"].read()
+                with zipfile.ZipFile(io.BytesIO(body)) as piece:
+                    for info in piece.infolist():
+                        archive.writestr(info, piece.read(info),
+                                         compress_type=info.compress_type)
+                        if info.filename.endswith("/dossier.json"):
+                            count += 1
+                store.write(state_key(job_id), {**state, "maj": _now()})
+        size = upload.complete()
+    except Exception as exc:
+        _abort(upload)
+        _fail(store, job_id, state, exc)
+        return
+    store.write(state_key(job_id), {**state, "statut": PRET, "etape": None, "fait": count,
+                                    "cle": key, "fichier": name, "taille": size,
+                                    "fin": _now(), "maj": _now()})
+    store.erase(_parts_prefix(job_id), whole_prefix=True)
+    log.info("export job assembled: zip, %d parts, %d dossiers, %d bytes",
+             state["parties"], count, size)
+
+
+def _parts_news(store: DossierStore, job_id: str) -> list[dict[str, Any]]:
+    """A fanned-out job's part records (the parts started so far)."""
+    keys = [k for k in store.keys(_parts_prefix(job_id)) if _PART_RECORD.search(k)]
+    return [r.body for r in fetch_ordered(store.read, keys, workers=8) if r is not None]
+
+
+def status(store: DossierStore, job_id: str, *,
+           now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+           ) -> dict[str, Any] | None:
     """A job's state for the staff page, with a fresh presigned link once ready; None if
     unknown or expired."""
     if not JOB_ID.match(job_id):
@@ -147,10 +313,21 @@ def status(store: DossierStore, job_id: str) -> dict[str, Any] | None:
     if stored is None:
         return None
     state = stored.body
-    answer = {"id": job_id, "format": state["format"], "statut": state["statut"],
-              "nombre": state["nombre"], "fait": state["fait"], "lien": None,
-              "expire_dans": None, "fichier": state.get("fichier")}
-    if state["statut"] == PRET:
+    fait, statut, etape = state["fait"], state["statut"], state.get("etape")
+    latest = state.get("maj", state["cree_le"])
+    if state.get("parties") and statut in (EN_ATTENTE, EN_COURS) and etape != ASSEMBLAGE:
+        parts = _parts_news(store, job_id)
+        if parts:
+            statut = EN_COURS
+            fait = sum(p["fait"] for p in parts)
+            latest = max(latest, *(p["maj"] for p in parts))
+    if statut in (EN_ATTENTE, EN_COURS) and (
+            now() - dt.datetime.fromisoformat(latest) > STALE_AFTER):
+        statut, etape = ECHEC, "interrompu"
+    answer = {"id": job_id, "format": state["format"], "statut": statut, "etape": etape,
+              "nombre": state["nombre"], "fait": fait, "parties": state.get("parties", 0),
+              "lien": None, "expire_dans": None, "fichier": state.get("fichier")}
+    if statut == PRET:
         answer["lien"] = download_link(store, state["cle"], filename=state["fichier"])
         answer["expire_dans"] = LINK_SECONDS
     return answer

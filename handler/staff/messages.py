@@ -43,3 +43,8 @@ EXPORTS_INDISPONIBLES = (
     "Les exports en arrière-plan ne sont pas disponibles sur ce service : filtrez la liste pour "
     "qu'elle tienne dans un export immédiat, ou utilisez l'outil en ligne de commande."
 )
+
+
+def nombre(value: int) -> str:
+    """A count as French writes it: « 25 000 » (a narrow no-break space between thousands)."""
+    return f"{value:,}".replace(",", "\u202f")

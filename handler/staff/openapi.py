@@ -105,6 +105,11 @@ SCHEMAS: dict[str, Any] = {
     "Export": _object({
         "id": _STRING, "format": {"enum": ["csv", "xlsx", "zip"]},
         "statut": {"enum": ["en-attente", "en-cours", "pret", "echec"]},
+        "etape": {"enum": ["assemblage", "interrompu", None],
+                  "description": "assemblage : les parties d'un grand ZIP sont réunies ; "
+                                 "interrompu : plus de nouvelles depuis 20 minutes (échec)"},
+        "parties": {**_INT, "description": "Parties d'un grand ZIP préparées côte à côte "
+                                           "(0 : d'un seul tenant)"},
         "nombre": _INT, "fait": _INT, "lien": _NULLABLE,
         "expire_dans": {"type": ["integer", "null"]}, "fichier": _NULLABLE}),
 }

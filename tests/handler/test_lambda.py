@@ -137,3 +137,23 @@ def test_production_refuses_to_start_while_facts_are_unconfirmed(
     with pytest.raises(ConfigError, match="retour_confirmation.adresse"):
         importlib.import_module("handler.lambda_function")
     sys.modules.pop("handler.lambda_function", None)
+
+
+def test_the_export_function_does_a_job_part_by_part(entry: ModuleType, s3: Any) -> None:
+    from handler.staff import jobs
+
+    for nom in ("Martin", "Dupont", "Durand"):
+        response = invoke(entry, make_v2_event(
+            method="POST", path="/api/dossiers", headers={"content-type": "application/json"},
+            body=json.dumps(make_dossier({"etat_civil.nom_naissance": nom}))))
+        assert response["statusCode"] == 201
+    store = entry.app.extensions["dossier_store"]
+    numeros = [k.removeprefix("dossiers/").removesuffix(".json")
+               for k in store.keys("dossiers/")]
+    job_id = jobs.create(store, fmt="zip", numeros=numeros, auteur="dec4", part_size=2)
+    # The events as the handler sends them (staff.jobs.LambdaRunner), in any order.
+    entry.export_job({"export": job_id, "partie": 1}, None)
+    entry.export_job({"export": job_id, "partie": 0}, None)
+    state = jobs.status(store, job_id)
+    assert state is not None and (state["statut"], state["parties"], state["fait"]) == (
+        "pret", 2, 3)

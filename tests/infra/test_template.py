@@ -6,6 +6,7 @@ the templates are read as data and checked property by property.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import pytest
 import shared_rules
 from handler import app as handler_app
 from handler import ownership, rappel, registrations, security_headers, storage
+from handler.staff import jobs
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
 
@@ -293,6 +295,12 @@ def test_export_job_runs_asynchronously_in_its_own_function(resources: dict[str,
     assert properties["CodeUri"] == props(resources, "HandlerFunction")["CodeUri"]
     assert properties["Timeout"] <= 900
     assert properties["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    # An event Lambda could still deliver must not belong to a job already reported interrupted.
+    max_age = dt.timedelta(seconds=properties["EventInvokeConfig"]["MaximumEventAgeInSeconds"])
+    assert max_age < jobs.STALE_AFTER
+    assert dt.timedelta(seconds=properties["Timeout"]) < jobs.STALE_AFTER
+    # A part of a fanned-out ZIP fits one invocation with room: 0.3 s of CPU per PDF at most.
+    assert jobs.ZIP_PART * 0.3 < properties["Timeout"] / 2
     assert "Events" not in properties  # started by the handler only
     assert "STAFF_TOKEN_HASHES" not in properties.get("Environment", {}).get("Variables", {})
 

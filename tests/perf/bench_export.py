@@ -2,7 +2,7 @@
 boto3 list-then-get loop over the same objects, measured in the same run.
 
     python -m tests.perf.bench_export [--counts 1000 10000] [--formats csv xlsx]
-                                      [--zip-count 200]
+                                      [--zip-count 200] [--zip-parts 4]
 
 moto's S3 server runs in its own process (so its memory is not counted), filled with N stored
 dossiers and their index. The selection (the index read, the job recorded: the API's part) is
@@ -11,7 +11,9 @@ and its peak RSS (VmHWM; not tracemalloc, which slows the PDFs' font subsetting 
 export that streams keeps it flat whatever N. The export is what a background job does (the
 dossiers read 16 at a time, the file streamed to S3 as a multipart upload under exports/); the
 baseline lists dossiers/ and gets each object in turn, reading nothing else. The ZIP (one PDF
-per dossier, CPU-bound) is measured on a smaller count.
+per dossier, CPU-bound) is measured on a smaller count, in one go and in parts as a large ZIP
+is made in AWS (each part in its own child process, two at a time here for two cores; the last
+one assembles the file, and that assembly is timed on its own).
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ def fill(endpoint: str, count: int) -> None:
     write_entries(store, SESSION, ({**dossier_part(r), **suivi_part(None)} for r in records))
 
 
-def prepare_export(endpoint: str, fmt: str) -> str:
+def prepare_export(endpoint: str, fmt: str, *, part_size: int | None = None) -> str:
     """The API's part, in the parent: select from the index and record the job; its id."""
     from handler.staff import jobs
     from handler.staff.index import SummaryIndex
@@ -101,7 +103,8 @@ def prepare_export(endpoint: str, fmt: str) -> str:
     store = DossierStore(_client(endpoint), BUCKET)
     entries = sorted(SummaryIndex(store, SESSION).entries(), key=lambda e: e["numero"])
     return jobs.create(store, fmt=fmt, numeros=[e["numero"] for e in entries], auteur="bench",
-                       followed=[e["numero"] for e in entries if e["revision"] > 0])
+                       followed=[e["numero"] for e in entries if e["revision"] > 0],
+                       part_size=part_size)
 
 
 def child_export(endpoint: str, job_id: str) -> dict[str, Any]:
@@ -120,6 +123,53 @@ def child_export(endpoint: str, job_id: str) -> dict[str, Any]:
     assert state is not None and state.body["statut"] == jobs.PRET, state and state.body
     return {"seconds": elapsed, "rss_peak": _rss(), "bytes": state.body["taille"],
             "count": state.body["fait"]}
+
+
+def child_part(endpoint: str, job_id: str, part: int) -> dict[str, Any]:
+    """What the export function does with one part's event, in this (fresh) process; the
+    assembly, if this part is the last to finish, timed on its own."""
+    import shared_rules
+    from handler.staff import jobs
+    from handler.storage import DossierStore
+
+    session = shared_rules.get_session(SESSION)
+    assert session is not None
+    store = DossierStore(_client(endpoint), BUCKET)
+    assembly: list[float] = []
+    assemble = jobs.assemble
+
+    def timed(*args: Any) -> None:
+        started = time.perf_counter()
+        assemble(*args)
+        assembly.append(time.perf_counter() - started)
+
+    jobs.assemble = timed  # run_part looks it up at call time
+    started = time.perf_counter()
+    jobs.run_part(store, session, job_id, part)
+    return {"seconds": time.perf_counter() - started, "rss_peak": _rss(),
+            "assembly": assembly[0] if assembly else None}
+
+
+def parts_export(endpoint: str, job_id: str) -> dict[str, Any]:
+    """Every part of a fanned-out ZIP, each in a fresh child, two at a time (two cores)."""
+    from handler.staff import jobs
+    from handler.storage import DossierStore
+
+    store = DossierStore(_client(endpoint), BUCKET)
+    stored = store.read(jobs.state_key(job_id))
+    assert stored is not None
+    parts = stored.body["parties"]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda p: measure(endpoint, f"part:{job_id}:{p}"),
+                                range(parts)))
+    elapsed = time.perf_counter() - started
+    state = store.read(jobs.state_key(job_id))
+    assert state is not None and state.body["statut"] == jobs.PRET, state and state.body
+    (assembly,) = [r["assembly"] for r in results if r["assembly"] is not None]
+    return {"seconds": elapsed, "rss_peak": max(r["rss_peak"] for r in results),
+            "bytes": state.body["taille"], "count": state.body["fait"], "parts": parts,
+            "assembly": assembly, "slowest_part": max(r["seconds"] for r in results)}
 
 
 def child_baseline(endpoint: str) -> dict[str, Any]:
@@ -169,17 +219,25 @@ def main(argv: list[str] | None = None) -> int:
                         choices=["csv", "xlsx", "zip"])
     parser.add_argument("--zip-count", type=int, default=200,
                         help="dossiers in the ZIP measure (0: none)")
+    parser.add_argument("--zip-parts", type=int, default=4,
+                        help="the ZIP measured again in this many parts (0 or 1: not)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        result = (child_baseline(args.endpoint) if args.child == "baseline"
-                  else child_export(args.endpoint, args.child.removeprefix("job:")))
+        if args.child == "baseline":
+            result = child_baseline(args.endpoint)
+        elif args.child.startswith("part:"):
+            _, job_id, part = args.child.split(":")
+            result = child_part(args.endpoint, job_id, int(part))
+        else:
+            result = child_export(args.endpoint, args.child.removeprefix("job:"))
         print(json.dumps(result))
         return 0
 
     process, endpoint = start_moto()
     rows = []
+    assemblies = []
     try:
         plan = [(n, args.formats) for n in args.counts]
         if args.zip_count:
@@ -192,10 +250,19 @@ def main(argv: list[str] | None = None) -> int:
             baseline = measure(endpoint, "baseline")
             rows.append((count, "bare list+get loop", baseline, 1.0))
             for fmt in formats:
-                result = measure(endpoint, "job:" + prepare_export(endpoint, fmt))
+                # In one go, as a job of one part (a ZIP, in AWS, has parts beyond 500).
+                job_id = prepare_export(endpoint, fmt, part_size=max(count, 1))
+                result = measure(endpoint, "job:" + job_id)
                 assert result["count"] == count
                 rows.append((count, f"export {fmt}", result,
                              result["seconds"] / baseline["seconds"]))
+            if formats == ["zip"] and args.zip_parts > 1:
+                size = -(-count // args.zip_parts)
+                result = parts_export(endpoint, prepare_export(endpoint, "zip", part_size=size))
+                assert result["count"] == count
+                rows.append((count, f"zip in {result['parts']} parts", result,
+                             result["seconds"] / baseline["seconds"]))
+                assemblies.append(result)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -204,6 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     for count, what, result, ratio in rows:
         print(f"{count:>7,}  {what:<20} {result['seconds']:8.2f}s {ratio:6.2f}× "
               f"{_mb(result['rss_peak'])} {_mb(result['bytes'])}")
+    for result in assemblies:
+        print(f"\nZIP in {result['parts']} parts: slowest part {result['slowest_part']:.2f} s "
+              f"(what one export function waits); assembly {result['assembly']:.2f} s for "
+              f"{_mb(result['bytes']).strip()}, "
+              f"{result['bytes'] / 1e6 / max(result['assembly'], 1e-9):.0f} MB/s.")
     print(f"\nPython {sys.version.split()[0]}, {os.cpu_count()} CPU; moto S3 server on "
           "loopback in its own process; exports read 16 dossiers at a time.")
     return 0

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 import shared_rules
 from handler.staff import columns, exports, jobs, rest
 from handler.staff.jobs import LambdaRunner, ThreadRunner
+from handler.staff.messages import nombre as msg_nombre
 from tests.factories import make_dossier
 from tests.handler.conftest import BUCKET
 from tests.handler.staff.conftest import bearer, person, submit
@@ -210,6 +211,15 @@ def test_a_zip_too_large_is_refused_with_advice(client: FlaskClient,
     assert response.status_code == 422
     assert response.get_json()["code"] == "export_trop_volumineux"
     assert "filtrez" in response.get_json()["message"]
+
+
+def test_the_zip_limit_is_written_as_french_writes_numbers(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    submit(client, person("Martin"))
+    submit(client, person("Dupont"))
+    monkeypatch.setattr(rest, "ZIP_MAX", 1)
+    assert msg_nombre(25_000) == "25\u202f000"
+    assert "au-delà des 1 qu'un export" in export(client, "zip").get_json()["message"]
 
 
 def test_a_failed_job_says_so_and_leaves_no_file(app: Flask, client: FlaskClient, s3: Any,

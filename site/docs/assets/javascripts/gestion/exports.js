@@ -1,6 +1,6 @@
 // Exports of the filtered list. A small CSV or XLSX comes back at once and is saved as a file;
-// anything larger, and every ZIP, is prepared in the background: the page polls its state and
-// offers the short-lived download link when it is ready.
+// anything larger, and every ZIP, is prepared in the background (a large ZIP in parts, then
+// assembled): the page polls its state and offers the short-lived download link when it is ready.
 
 import { appeler, lire } from "./api.js";
 import { el } from "./dom.js";
@@ -36,12 +36,15 @@ export async function exporter(format) {
   }
   let travail = await reponse.json();
   while (travail.statut === "en-attente" || travail.statut === "en-cours") {
-    etat.replaceChildren(`Export ${format.toUpperCase()} en préparation : ${travail.fait} dossier(s) sur ${travail.nombre}…`);
+    etat.replaceChildren(travail.etape === "assemblage"
+      ? `Export ${format.toUpperCase()} : les ${travail.parties} parties préparées sont réunies en un seul fichier…`
+      : `Export ${format.toUpperCase()} en préparation : ${travail.fait} dossier(s) sur ${travail.nombre}…`);
     await pause(ATTENTE_MS);
     travail = await lire(`exports/${encodeURIComponent(travail.id)}`);
   }
   if (travail.statut !== "pret") {
-    etat.replaceChildren("L'export a échoué : relancez-le ; si l'échec se répète, prévenez l'administrateur du service.");
+    const cause = travail.etape === "interrompu" ? " (plus de nouvelles depuis 20 minutes)" : "";
+    etat.replaceChildren(`L'export a échoué${cause} : relancez-le ; si l'échec se répète, prévenez l'administrateur du service.`);
     return;
   }
   etat.replaceChildren(`Export ${format.toUpperCase()} de ${travail.nombre} dossier(s) prêt : `,

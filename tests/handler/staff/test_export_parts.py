@@ -1,0 +1,226 @@
+"""A large ZIP is made in parts, side by side, then assembled once into the one file the staff
+download: through threads and through the export function's events, whatever order the parts
+finish in, with an event delivered twice, with a part failing, and with two parts finishing at
+the same moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import threading
+import zipfile
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from handler.numero import display
+from handler.staff import exports, jobs, rest, run_export
+from handler.staff.jobs import LambdaRunner
+from tests.handler.conftest import BUCKET
+from tests.handler.staff.conftest import person, submit
+from tests.handler.staff.test_exports import FakeLambda, download, export, finished
+
+NOMS = ["Bernard", "Dupont", "Durand", "Lefebvre", "Martin", "Moreau", "Petit"]
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Parts of 3 dossiers: 7 dossiers make 3 parts (3, 3 and 1)."""
+    monkeypatch.setattr(jobs, "ZIP_PART", 3)
+    return 3
+
+
+def submit_all(client: FlaskClient) -> list[str]:
+    """The seven candidates, their numbers in the list's order by name."""
+    return [submit(client, person(nom)) for nom in NOMS]
+
+
+def entries(data: bytes) -> list[str]:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.testzip() is None  # every entry's CRC checks out
+    return archive.namelist()
+
+
+def expected(numeros: list[str]) -> list[str]:
+    return [name for n in numeros
+            for name in (f"{n}/dossier.json", f"{n}/confirmation-inscription-CAP-2021-06-{n}.pdf")]
+
+
+def leftovers(s3: Any, job_id: str) -> list[str]:
+    """Whatever of the parts is still in the bucket, any version."""
+    answer = s3.list_object_versions(Bucket=BUCKET, Prefix=f"exports/{job_id}/parties/")
+    return [v["Key"] for v in [*answer.get("Versions", []), *answer.get("DeleteMarkers", [])]]
+
+
+def state_of(app: Flask, job_id: str) -> dict[str, Any]:
+    answer = jobs.status(app.extensions["dossier_store"], job_id)
+    assert answer is not None
+    return answer
+
+
+@pytest.mark.parametrize("s3_mode", ["server"], indirect=True)  # threads: moto's server
+def test_a_large_zip_is_made_in_parts_and_assembled_into_one_file(
+        app: Flask, client: FlaskClient, s3: Any, s3_endpoint: str, small_parts: int) -> None:
+    numeros = submit_all(client)
+    state = finished(client, app, export(client, "zip", tri="nom"))
+    assert (state["statut"], state["parties"], state["nombre"], state["fait"]) == (
+        "pret", 3, 7, 7)
+    data = download(s3, s3_endpoint, state["lien"])
+    # One file, every dossier once, in the list's order, each PDF whole.
+    assert entries(data) == expected(numeros)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for numero in numeros:
+        record = json.loads(archive.read(f"{numero}/dossier.json"))
+        assert display(record["numero"]) == numero and record["suivi"]["statut"] == "pre-inscrit"
+        pdf = archive.read(f"{numero}/confirmation-inscription-CAP-2021-06-{numero}.pdf")
+        assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    assert leftovers(s3, state["id"]) == []
+
+
+def test_in_aws_each_part_is_its_own_invocation_in_any_order(
+        app: Flask, client: FlaskClient, s3: Any, s3_endpoint: str | None,
+        small_parts: int) -> None:
+    fake = FakeLambda()
+    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3", client=fake)
+    numeros = submit_all(client)
+    response = export(client, "zip", tri="nom")
+    assert response.status_code == 202
+    job_id = response.get_json()["id"]
+    events = sorted((json.loads(c["Payload"]) for c in fake.calls), key=lambda e: e["partie"])
+    assert events == [{"export": job_id, "partie": p} for p in range(3)]
+    assert {(c["FunctionName"], c["InvocationType"]) for c in fake.calls} == {
+        ("export-fn", "Event")}
+    assert state_of(app, job_id)["statut"] == "en-attente"
+
+    # The export function (handler.lambda_function.export_job) receives them, last first.
+    run_export(app, job_id, 2)
+    waiting = state_of(app, job_id)
+    assert (waiting["statut"], waiting["fait"], waiting["lien"]) == ("en-cours", 1, None)
+    run_export(app, job_id, 0)
+    run_export(app, job_id, 1)  # the last to finish assembles
+    state = state_of(app, job_id)
+    assert (state["statut"], state["fait"]) == ("pret", 7)
+    assert entries(download(s3, s3_endpoint, state["lien"])) == expected(numeros)
+
+
+def test_an_event_delivered_twice_does_its_part_once(
+        app: Flask, client: FlaskClient, s3: Any, s3_endpoint: str | None,
+        small_parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
+                                                   client=FakeLambda())
+    numeros = submit_all(client)
+    job_id = export(client, "zip", tri="nom").get_json()["id"]
+    calls: list[int] = []
+    real = exports.export
+
+    def counted(*args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "export", counted)
+    for part in (0, 0, 1, 2, 1, 2):
+        run_export(app, job_id, part)
+    assert len(calls) == 3
+    state = state_of(app, job_id)
+    assert state["statut"] == "pret"
+    assert entries(download(s3, s3_endpoint, state["lien"])) == expected(numeros)
+
+
+def test_a_failed_part_fails_the_job_and_nothing_is_assembled(
+        app: Flask, client: FlaskClient, s3: Any, small_parts: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
+                                                   client=FakeLambda())
+    submit_all(client)
+    job_id = export(client, "zip").get_json()["id"]
+    run_export(app, job_id, 0)
+    real = exports.export
+
+    def broken(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("panne")
+
+    monkeypatch.setattr(exports, "export", broken)
+    run_export(app, job_id, 1)
+    monkeypatch.setattr(exports, "export", real)
+    run_export(app, job_id, 2)  # starts after the failure: does nothing
+    state = state_of(app, job_id)
+    assert (state["statut"], state["lien"]) == ("echec", None)
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=f"exports/{job_id}/")
+            ["Contents"]]
+    assert not any(k.endswith(".zip") and "/parties/" not in k for k in keys)
+    assert f"exports/{job_id}/parties/0002.json" not in keys
+    assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+
+
+@pytest.mark.parametrize("s3_mode", ["server"], indirect=True)  # threads: moto's server
+def test_two_parts_finishing_together_assemble_once(
+        app: Flask, client: FlaskClient, s3: Any, s3_endpoint: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "ZIP_PART", 4)
+    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
+                                                   client=FakeLambda())
+    numeros = submit_all(client)
+    job_id = export(client, "zip", tri="nom").get_json()["id"]
+    # Both parts count the finished parts only once both have written theirs: each sees all.
+    both_written = threading.Barrier(2, timeout=30)
+    count_parts = jobs._parts_written
+
+    def after_both(*args: Any) -> int:
+        both_written.wait()
+        return count_parts(*args)
+
+    assemblies: list[str] = []
+    assemble = jobs.assemble
+
+    def recorded(*args: Any) -> None:
+        assemblies.append(threading.current_thread().name)
+        assemble(*args)
+
+    monkeypatch.setattr(jobs, "_parts_written", after_both)
+    monkeypatch.setattr(jobs, "assemble", recorded)
+    threads = [threading.Thread(target=run_export, args=(app, job_id, p), name=f"partie-{p}")
+               for p in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(assemblies) == 1
+    state = state_of(app, job_id)
+    assert (state["statut"], state["fait"]) == ("pret", 7)
+    assert entries(download(s3, s3_endpoint, state["lien"])) == expected(numeros)
+
+
+def test_a_job_without_news_for_twenty_minutes_is_reported_interrupted(
+        app: Flask, client: FlaskClient, small_parts: int) -> None:
+    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
+                                                   client=FakeLambda())
+    submit_all(client)
+    job_id = export(client, "zip").get_json()["id"]
+    run_export(app, job_id, 0)  # then the other parts' functions died
+    store = app.extensions["dossier_store"]
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=19)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=21)
+    assert jobs.status(store, job_id, now=lambda: soon)["statut"] == "en-cours"
+    state = jobs.status(store, job_id, now=lambda: later)
+    assert (state["statut"], state["etape"], state["lien"]) == ("echec", "interrompu", None)
+
+
+def test_a_zip_of_at_most_one_part_is_made_in_one_go(
+        app: Flask, client: FlaskClient, small_parts: int) -> None:
+    fake = FakeLambda()
+    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3", client=fake)
+    for nom in NOMS[:3]:
+        submit(client, person(nom))
+    job_id = export(client, "zip").get_json()["id"]
+    assert [json.loads(c["Payload"]) for c in fake.calls] == [{"export": job_id}]
+    run_export(app, job_id)
+    assert state_of(app, job_id)["parties"] == 0
+    assert state_of(app, job_id)["statut"] == "pret"
+
+
+def test_the_zip_limit_is_far_above_a_sessions_size() -> None:
+    assert rest.ZIP_MAX >= 20_000
+    assert rest.ZIP_MAX // jobs.ZIP_PART <= 50  # one click starts at most 50 functions
