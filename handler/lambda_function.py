@@ -4,6 +4,8 @@ background export job (`export_job`, invoked asynchronously with {"export": <job
 
 The app is built once per Lambda instance, at import, so that warm invocations reuse it and its
 S3 client; a misconfiguration fails the instance's start rather than a candidate's request.
+
+A third entry point, `retry_mail`, is the mail retry function, run by an hourly schedule.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from typing import Any
 from apig_wsgi import make_lambda_handler
 
 from handler.app import create_app
+from handler.notifications import SCHEDULED_ATTEMPTS, Counts, retry_failed, summary
 from handler.staff import run_export
 
 logging.getLogger().setLevel(logging.INFO)
+log = logging.getLogger("handler.retry_mail")
 
 app = create_app()
 handler = make_lambda_handler(app, binary_support=True)
@@ -27,3 +31,13 @@ def export_job(event: dict[str, Any], context: Any) -> None:
     the event names (see staff.jobs)."""
     part = event.get("partie")
     run_export(app, str(event["export"]), None if part is None else int(part))
+
+
+def retry_mail(event: dict[str, Any], context: Any) -> Counts:
+    """The mail retry function (EventBridge schedule, hourly): send the failed confirmation and
+    « dossier incomplet » emails again, up to SCHEDULED_ATTEMPTS attempts each; invoked by hand
+    with {"forcer": true}, whatever their attempts (as `python -m handler.notifications`)."""
+    forced = event.get("forcer") is True
+    counts = retry_failed(app, max_attempts=None if forced else SCHEDULED_ATTEMPTS)
+    log.info("%s", summary(counts))  # counts only: no personal data
+    return counts

@@ -12,8 +12,14 @@ candidate's own. The API answers the status in the `courriel` field:
 An email is owed when the current version has no record (the request stopped between writing
 the dossier and sending) or its record says `echec`. An owed email is sent again when its owner
 consults the dossier (GET /api/dossiers/{numero}, up to AUTO_ATTEMPTS attempts per version), and
-by `retry_failed(app)` — `python -m handler.notifications` — which tries every failed one once
-more, whatever its count (for a scheduled job, or by hand once SES is fixed).
+by `retry_failed(app)`, which tries every failed one once more. A failure also leaves a marker,
+`courriels/a-renvoyer/<numero>.json`, so that the retry lists the failed emails instead of
+reading every record; the retry removes the markers of emails sent since.
+
+`retry_failed` also sends again the « dossier incomplet » emails that failed (recorded in the
+follow-up, see handler.staff.courriel_incomplet). Two callers: the mail retry function, every
+hour in AWS, which stops at SCHEDULED_ATTEMPTS attempts per email (`max_attempts`), and
+`python -m handler.notifications`, by hand once SES is fixed, which forces every one.
 """
 
 from __future__ import annotations
@@ -35,7 +41,18 @@ from shared_rules.session import Session
 log = logging.getLogger(__name__)
 
 ENVOYE, ECHEC, DESACTIVE = "envoye", "echec", "desactive"
+#: Counted by the capped retry: an email past its cap, left for a person to look at.
+ABANDONNE = "abandonne"
 AUTO_ATTEMPTS = 5
+#: The scheduled retry's cap, attempts per email (the first send and the consultations' count).
+#: At one run an hour, 10 attempts span about ten hours: longer than SES's usual troubles
+#: (throttling, a regional incident), while an email still refused after that has a cause a
+#: person must fix (the sender's identity, the account's sending paused, an address SES
+#: refuses), and retrying it every hour for weeks would only fill the logs. The staff page
+#: shows such an email as stopped; `python -m handler.notifications` forces past the cap.
+SCHEDULED_ATTEMPTS = 10
+#: Each kind of email the retry handles: {kind: {status: count}}.
+Counts = dict[str, dict[str, int]]
 
 
 def _motif(version: int) -> str:
@@ -110,6 +127,8 @@ class Notifier:
         }
         try:
             self.store.record_mail_status(record["numero"], content, etag=etag, new=new)
+            if statut == ECHEC:
+                self.store.mark_mail_owed(record["numero"])
         except WriteConflict:
             pass  # another request recorded this email meanwhile: its record stands
         except (ClientError, BotoCoreError) as exc:
@@ -119,32 +138,68 @@ class Notifier:
         return statut
 
 
-def retry_failed(app: Flask) -> dict[str, int]:
-    """Try every failed confirmation email once more; counts by resulting status."""
+def retry_failed(app: Flask, *, max_attempts: int | None = None) -> Counts:
+    """Send every failed email once more: the confirmations and the « dossier incomplet »
+    emails; counts by kind (`confirmation`, `incomplet`) and resulting status.
+
+    `max_attempts` leaves out an email already tried that many times (counted `abandonne`);
+    None forces every one, whatever its count (the command).
+    """
+    # Imported here: the staff package imports this module.
+    from handler.staff import courriel_incomplet
+
     notifier: Notifier = app.extensions["notifier"]
+    session: Session = app.extensions["inscription_session"]
+    return {
+        "confirmation": _retry_confirmations(notifier, max_attempts=max_attempts),
+        "incomplet": courriel_incomplet.retry(notifier, session.code, max_attempts=max_attempts),
+    }
+
+
+def _retry_confirmations(notifier: Notifier, *, max_attempts: int | None) -> dict[str, int]:
     store = notifier.store
-    counts = {ENVOYE: 0, ECHEC: 0}
+    counts = {ENVOYE: 0, ECHEC: 0, ABANDONNE: 0}
     if not notifier.enabled:
         return counts
-    for numero in store.mail_status_numeros():
+    for numero in store.owed_mail_numeros():
         status = store.mail_status(numero)
         current = store.dossier(numero)
         if status is None or current is None or status.body["statut"] != ECHEC:
+            store.forget_owed_mail(numero)  # sent since (a consultation), or erased
             continue
-        counts[notifier.status(current.body, force=True)] += 1
+        if max_attempts is not None and status.body["tentatives"] >= max_attempts:
+            counts[ABANDONNE] += 1
+            continue
+        result = notifier.status(current.body, force=True)
+        counts[result] += 1
+        if result == ENVOYE:
+            store.forget_owed_mail(numero)
     return counts
 
 
+def summary(counts: Counts) -> str:
+    """The retry's outcome in French, one line per kind of email (no personal data)."""
+    lines = []
+    for kind, label in (("confirmation", "Courriels de confirmation"),
+                        ("incomplet", "Courriels « dossier incomplet »")):
+        found = counts[kind]
+        line = f"{label} renvoyés : {found[ENVOYE]} ; toujours en échec : {found[ECHEC]}"
+        if found[ABANDONNE]:
+            line += (f" ; laissés, nombre maximal de tentatives atteint : {found[ABANDONNE]} "
+                     "(python -m handler.notifications les renvoie)")
+        lines.append(line + ".")
+    return "\n".join(lines)
+
+
 def main() -> int:
-    """`python -m handler.notifications`: retry the failed emails with the environment's
-    configuration (the same variables as the handler)."""
+    """`python -m handler.notifications`: retry the failed emails, whatever their attempts, with
+    the environment's configuration (the same variables as the handler)."""
     from handler.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     counts = retry_failed(create_app())
-    print(f"Courriels renvoyés : {counts[ENVOYE]} ; toujours en échec : {counts[ECHEC]}.",
-          file=sys.stdout)
-    return 0 if counts[ECHEC] == 0 else 1
+    print(summary(counts), file=sys.stdout)
+    return 0 if all(found[ECHEC] == 0 for found in counts.values()) else 1
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 What goes, with every version and delete marker the bucket's versioning kept:
 - the dossier (`dossiers/<numero>.json`, its whole history with it);
-- the follow-up, the confirmation email's record, the failed ownership proofs
-  (`suivi/`, `courriels/`, `tentatives/<numero>.json`);
+- the follow-up, the confirmation email's record and its retry marker, the failed ownership
+  proofs (`suivi/`, `courriels/`, `courriels/a-renvoyer/`, `tentatives/<numero>.json`);
 - the identity claims that still point to this number, one per identity the dossier ever had,
   and those identities' reminder counts (`identites/`, `rappels/<session>/<sha256>.json`);
 - its index entry and repair marker;
@@ -68,7 +68,8 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dic
         if claim is None or claim.body.get("numero") == numero:
             versions += store.erase(claim_key)
         versions += store.erase(f"{RAPPELS}{session}/{identity}.json")
-    for own in (suivi.key(numero), f"{COURRIELS}{numero}.json", f"{TENTATIVES}{numero}.json"):
+    for own in (suivi.key(numero), f"{COURRIELS}{numero}.json", store.owed_mail_key(numero),
+                f"{TENTATIVES}{numero}.json"):
         versions += store.erase(own)
     SummaryIndex(store, session).remove(numero)
     versions += store.erase(key)  # last: until it goes, a retry finds what to erase

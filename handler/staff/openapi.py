@@ -57,7 +57,10 @@ _BINARY = {"type": "string", "contentMediaType": _XLSX}
 
 SCHEMAS: dict[str, Any] = {
     "Gestionnaire": {**_object({"nom": _STRING}), "additionalProperties": False},
-    "Referentiel": _object({"session": _STRING, "statuts": {"type": "array"},
+    "Referentiel": _object({"session": _STRING,
+                            "fuseau_horaire": {**_STRING, "description": "Fuseau IANA des "
+                                               "heures affichées (Europe/Paris)"},
+                            "statuts": {"type": "array"},
                             "specialites": {"type": "array"},
                             "departements": {"type": "array"}, "pieces": {"type": "array"}}),
     "ResumeDossier": _object({
@@ -72,7 +75,19 @@ SCHEMAS: dict[str, Any] = {
     "Suivi": _object({"statut": _STATUT, "statut_libelle": _STRING, "revision": _INT,
                       "version_confirmee": {"type": ["integer", "null"]},
                       "pieces_manquantes": {"type": "array", "items": _STRING},
-                      "note": _NULLABLE, "historique": {"type": "array"}}),
+                      "note": _NULLABLE, "historique": {"type": "array"},
+                      "courriel": _ref("CourrielIncomplet")}),
+    "CourrielIncomplet": {
+        **_object({
+            "statut": {"enum": ["envoye", "echec", "en-attente"]},
+            "tentatives": _INT,
+            "erreur": {**_NULLABLE, "description": "Code d'erreur de SES"},
+            "dernier_essai": {**_NULLABLE, "description": "Instant ISO 8601 (UTC)"},
+            "nouvel_essai_automatique": {
+                "type": "boolean", "description": "Le renvoi horaire réessaiera ce courriel"}}),
+        "type": ["object", "null"],
+        "description": "Le courriel « dossier incomplet » de cette révision du suivi (null : "
+                       "aucun, ou courriels désactivés)"},
     "DossierGestion": _object({
         "numero": _STRING, "version": _INT, "cree_le": _STRING, "modifie_le": _STRING,
         "dossier": _ANY_OBJECT, "pieces": {"type": "array"},

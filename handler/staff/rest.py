@@ -18,11 +18,9 @@ from werkzeug.datastructures import MultiDict
 import shared_rules
 from handler import context
 from handler.errors import ApiError
-from handler.mail import MailError
-from handler.mail_content import incomplet
-from handler.notifications import DESACTIVE, ECHEC, ENVOYE
+from handler.notifications import SCHEDULED_ATTEMPTS
 from handler.numero import canonical, display
-from handler.staff import auth, erasure, exports, index, jobs, listing, suivi
+from handler.staff import auth, courriel_incomplet, erasure, exports, index, jobs, listing, suivi
 from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex
 from shared_rules.schemas import Texte
@@ -64,10 +62,11 @@ def whoami() -> Response:
 @bp.get("/referentiel")
 def referentiel() -> Response:
     """The codes and labels the staff page needs: statuses and their transitions, specialities,
-    départements and pieces (all from the session data)."""
+    départements, pieces and the time zone dates are shown in (all from the session data)."""
     session = context.session()
     return jsonify({
         "session": session.code,
+        "fuseau_horaire": session.fuseau_horaire,
         "statuts": [{"code": c, "libelle": label, "suivants": list(suivi.TRANSITIONS[c])}
                     for c, label in suivi.STATUTS.items()],
         "specialites": [{"code": s.code, "libelle": s.libelle} for s in session.specialites],
@@ -117,6 +116,9 @@ def _suivi_payload(follow_up: dict[str, Any]) -> dict[str, Any]:
         "pieces_manquantes": follow_up["pieces_manquantes"],
         "note": follow_up["note"],
         "historique": list(reversed(follow_up["historique"])),
+        # The « dossier incomplet » email of this revision: sent, failed (retried hourly), or
+        # None (no such email, or email disabled).
+        "courriel": courriel_incomplet.staff_view(follow_up, max_attempts=SCHEDULED_ATTEMPTS),
     }
 
 
@@ -153,31 +155,24 @@ def change_status(numero: str) -> Response:
         raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
             "pieces_manquantes": ["Cochez les pièces manquantes ou expliquez ce qui manque "
                                   "dans la note."]})
-    new, record = suivi.change(
+    notifier = context.notifier()
+    # The email an `incomplete` change owes is recorded as owed with the change itself.
+    changed = suivi.change(
         context.store(), key, statut=data["statut"], auteur=auth.current_staff(),
         version_vue=data["version"], revision_vue=data["revision"],
-        pieces_manquantes=data["pieces_manquantes"], note=data["note"], now=suivi.timestamp())
+        pieces_manquantes=data["pieces_manquantes"], note=data["note"], now=suivi.timestamp(),
+        courriel=courriel_incomplet.PENDING if notifier.enabled else None)
+    new, record = changed.suivi, changed.dossier
     index.record_written(context.store(), record, follow_up=new)
     courriel = None
     if new["statut"] == suivi.INCOMPLETE:
-        courriel = _email_incomplete(record, [labels[c] for c in new["pieces_manquantes"]],
-                                     new["note"])
+        courriel, state = courriel_incomplet.send(notifier, dossier=record, follow_up=new,
+                                                  etag=changed.etag)
+        if state is not None:
+            new = {**new, "courriel": state}
     return jsonify({"suivi": _suivi_payload(new),
                     "a_revoir": suivi.a_revoir(new, record["version"]),
                     "courriel": courriel})
-
-
-def _email_incomplete(record: dict[str, Any], pieces: list[str], note: str | None) -> str:
-    notifier = context.notifier()
-    if notifier.sender is None:
-        return DESACTIVE
-    try:
-        notifier.sender.send(incomplet(record, notifier.session, site_url=notifier.site_url,
-                                       pieces_manquantes=pieces, note=note))
-    except MailError as exc:
-        log.warning("incomplete-dossier email failed: %s", exc.reason)
-        return ECHEC
-    return ENVOYE
 
 
 class EffacementSchema(Schema):

@@ -13,13 +13,16 @@ confirmation: the dossier is then flagged for the staff (`a_revoir`), the candid
 send a new signed confirmation, and it can't be made `definitive` before a new confirmation is
 recorded. The flag is derived from the two versions, so no interleaving of a candidate's
 modification and a staff change can lose it.
+
+An `incomplete` change also carries the state of the email it owes the candidate (`courriel`,
+written and retried by courriel_incomplet).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from handler import messages as candidate_msg
 from handler.errors import ApiError
@@ -77,13 +80,25 @@ def a_revoir(suivi: Mapping[str, Any], version: int) -> bool:
     return suivi["statut"] in _CONFIRMED and confirmed is not None and version > confirmed
 
 
+class Changed(NamedTuple):
+    """A status change just recorded: the new follow-up, the dossier it was checked against,
+    and the follow-up's ETag (to record its email without overwriting a newer change)."""
+
+    suivi: dict[str, Any]
+    dossier: dict[str, Any]
+    etag: str
+
+
 def change(store: DossierStore, numero: str, *, statut: str, auteur: str, version_vue: int,
-           revision_vue: int, pieces_manquantes: list[str], note: str | None,
-           now: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Record a status change; the new follow-up and the dossier.
+           revision_vue: int, pieces_manquantes: list[str], note: str | None, now: str,
+           courriel: Mapping[str, Any] | None = None) -> Changed:
+    """Record a status change.
 
     409 when the dossier or its follow-up changed since the staff member read them, when the
     transition isn't allowed, or when `definitive` would cover an unconfirmed version.
+    `courriel`: the state of the email this change owes the candidate (`incomplete`), written
+    with the change, for its revision (see courriel_incomplet). A change drops the previous
+    revision's email state: a newer change supersedes it.
     """
     stored = store.dossier(numero)
     if stored is None:
@@ -119,12 +134,14 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
     new = {"numero": numero, "statut": statut, "revision": old["revision"] + 1,
            "version_confirmee": confirmed, "pieces_manquantes": pieces_manquantes,
            "note": note, "historique": [*old["historique"], entry]}
+    if courriel is not None and statut == INCOMPLETE:
+        new["courriel"] = {**courriel, "revision": new["revision"]}
     try:
-        store.write(key(numero), new, if_none_match=existing is None,
-                    if_match=existing.etag if existing else None)
+        etag = store.write(key(numero), new, if_none_match=existing is None,
+                           if_match=existing.etag if existing else None)
     except WriteConflict:
         raise ApiError(409, "suivi_concurrent", msg.SUIVI_CONCURRENT) from None
-    return new, stored.body
+    return Changed(new, stored.body, etag)
 
 
 def timestamp() -> str:

@@ -154,11 +154,36 @@ def test_consultations_stop_retrying_after_a_few_attempts_and_the_command_goes_o
         client.get(f"/api/dossiers/{numero}", headers={"X-Date-Naissance": BORN})
     assert mail_record(s3, numero)["tentatives"] == notifications.AUTO_ATTEMPTS
 
-    assert notifications.retry_failed(app) == {"envoye": 0, "echec": 1}
+    assert notifications.retry_failed(app)["confirmation"] == {
+        "envoye": 0, "echec": 1, "abandonne": 0}
     ses.verify_email_identity(EmailAddress=MAIL_FROM_ADDRESS)
-    assert notifications.retry_failed(app) == {"envoye": 1, "echec": 0}
-    assert notifications.retry_failed(app) == {"envoye": 0, "echec": 0}
+    assert notifications.retry_failed(app)["confirmation"] == {
+        "envoye": 1, "echec": 0, "abandonne": 0}
+    assert notifications.retry_failed(app)["confirmation"] == {
+        "envoye": 0, "echec": 0, "abandonne": 0}
     assert len(sent_mail()) == 1
+    # Sent: its retry marker is gone.
+    assert not [k for k in all_keys(s3) if k.startswith("courriels/a-renvoyer/")]
+
+
+def test_the_scheduled_retry_stops_at_its_cap_and_the_command_forces(
+    s3: Any, s3_endpoint: str | None, ses: Any, sent_mail: Sent,
+) -> None:
+    ses.delete_identity(Identity=MAIL_FROM_ADDRESS)
+    app = build_app(s3, s3_endpoint, ses=ses, MAIL_FROM=MAIL_FROM)
+    numero = create(app.test_client()).get_json()["numero"]
+    # The failure left a marker: the retry lists those, not every email record.
+    assert f"courriels/a-renvoyer/{canonical(numero)}.json" in all_keys(s3)
+    capped = notifications.retry_failed(app, max_attempts=2)["confirmation"]
+    assert capped == {"envoye": 0, "echec": 1, "abandonne": 0}
+    ses.verify_email_identity(EmailAddress=MAIL_FROM_ADDRESS)
+    capped = notifications.retry_failed(app, max_attempts=2)["confirmation"]
+    assert capped == {"envoye": 0, "echec": 0, "abandonne": 1}
+    assert sent_mail() == []
+    forced = notifications.retry_failed(app)["confirmation"]
+    assert forced == {"envoye": 1, "echec": 0, "abandonne": 0}
+    assert len(sent_mail()) == 1
+    assert mail_record(s3, numero)["tentatives"] == 3
 
 
 def test_an_email_never_recorded_is_sent_at_the_next_consultation(

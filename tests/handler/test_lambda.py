@@ -127,6 +127,47 @@ def test_errors_through_lambda_are_json(entry: ModuleType) -> None:
     assert json.loads(response["body"])["code"] == "json_attendu"
 
 
+def test_the_mail_retry_entry_point_resends_failed_emails_up_to_its_cap(
+    s3: Any, s3_endpoint: str | None, ses: Any, sent_mail: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from handler.notifications import SCHEDULED_ATTEMPTS
+    from tests.handler.conftest import MAIL_FROM, MAIL_FROM_ADDRESS
+
+    for name, value in {"INSCRIPTION_ENV": "test", "INSCRIPTION_NOW": "2020-11-02T10:00:00+01:00",
+                        "DOSSIERS_BUCKET": BUCKET, "MAIL_FROM": MAIL_FROM}.items():
+        monkeypatch.setenv(name, value)
+    sys.modules.pop("handler.lambda_function", None)
+    entry = importlib.import_module("handler.lambda_function")
+    scheduled = {"version": "0", "id": "e-1", "detail-type": "Scheduled Event",
+                 "source": "aws.events", "account": "123456789012",
+                 "time": "2020-11-02T10:00:00Z", "region": "eu-west-3",
+                 "resources": ["arn:aws:events:eu-west-3:123456789012:rule/retry"], "detail": {}}
+    ses.delete_identity(Identity=MAIL_FROM_ADDRESS)
+    failed = invoke(entry, make_v2_event(
+        method="POST", path="/api/dossiers", headers={"content-type": "application/json"},
+        body=json.dumps(make_dossier())))
+    assert json.loads(failed["body"])["courriel"] == "echec"
+    counts = entry.retry_mail(scheduled, None)
+    assert counts["confirmation"] == {"envoye": 0, "echec": 1, "abandonne": 0}
+
+    # At its cap, the scheduled run leaves an email alone, even once SES works again.
+    numero = json.loads(failed["body"])["numero"].replace("-", "")
+    key = f"courriels/{numero}.json"
+    record = json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    s3.put_object(Bucket=BUCKET, Key=key,
+                  Body=json.dumps({**record, "tentatives": SCHEDULED_ATTEMPTS}).encode())
+    ses.verify_email_identity(EmailAddress=MAIL_FROM_ADDRESS)
+    counts = entry.retry_mail(scheduled, None)
+    assert counts["confirmation"] == {"envoye": 0, "echec": 0, "abandonne": 1}
+    assert sent_mail() == []
+    counts = entry.retry_mail({"forcer": True}, None)  # invoked by hand
+    assert counts == {"confirmation": {"envoye": 1, "echec": 0, "abandonne": 0},
+                      "incomplet": {"envoye": 0, "echec": 0, "abandonne": 0}}
+    assert len(sent_mail()) == 1
+    sys.modules.pop("handler.lambda_function", None)
+
+
 def test_production_refuses_to_start_while_facts_are_unconfirmed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -6,6 +6,7 @@ the templates are read as data and checked property by property.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 import subprocess
@@ -18,7 +19,7 @@ import pytest
 
 import shared_rules
 from handler import app as handler_app
-from handler import ownership, rappel, registrations, security_headers, storage
+from handler import notifications, ownership, rappel, registrations, security_headers, storage
 from handler.staff import jobs
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
@@ -193,7 +194,8 @@ def test_functions_read_and_write_only_the_application_prefixes(
 
 
 @pytest.mark.parametrize("function, role", [("HandlerFunction", "HandlerRole"),
-                                            ("ExportFunction", "ExportRole")])
+                                            ("ExportFunction", "ExportRole"),
+                                            ("MailRetryFunction", "MailRetryRole")])
 def test_each_function_has_its_own_role_with_the_prefix_policy(
         resources: dict[str, Any], function: str, role: str) -> None:
     properties = props(resources, function)
@@ -216,7 +218,8 @@ def test_no_role_allows_a_wildcard_action_or_resource(resources: dict[str, Any])
 
 
 @pytest.mark.parametrize("role, log_group", [("HandlerRole", "HandlerLogGroup"),
-                                             ("ExportRole", "ExportLogGroup")])
+                                             ("ExportRole", "ExportLogGroup"),
+                                             ("MailRetryRole", "MailRetryLogGroup")])
 def test_functions_write_only_their_own_log_group(
         resources: dict[str, Any], role: str, log_group: str) -> None:
     (policy,) = props(resources, role)["Policies"]
@@ -226,18 +229,20 @@ def test_functions_write_only_their_own_log_group(
     assert logs["Resource"] == {"Fn::GetAtt": [log_group, "Arn"]}
 
 
-def test_handler_sends_mail_only_from_its_sender(resources: dict[str, Any]) -> None:
-    (policy,) = props(resources, "HandlerRole")["Policies"]
-    (ses,) = [s for s in statements(policy["PolicyDocument"])
-              if any(a.startswith("ses:") for a in as_list(s["Action"]))]
+def test_only_the_handler_and_the_mail_retry_send_mail_and_only_from_the_sender(
+        resources: dict[str, Any]) -> None:
+    senders = {name: [s for p in role["Properties"]["Policies"]
+                      for s in statements(p["PolicyDocument"])
+                      if any(a.startswith("ses:") for a in as_list(s["Action"]))]
+               for name, role in of_type(resources, "AWS::IAM::Role").items()}
+    assert {name for name, found in senders.items() if found} == {"HandlerRole",
+                                                                   "MailRetryRole"}
+    (ses,) = senders["HandlerRole"]
     assert sorted(ses["Action"]) == ["ses:SendEmail", "ses:SendRawEmail"]
     assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFrom"}}}
     for arn in ses["Resource"]:
         assert ":identity/" in str(arn)
-    assert not [s for r in of_type(resources, "AWS::IAM::Role").values() if r is not
-                resources["HandlerRole"] for p in r["Properties"]["Policies"]
-                for s in statements(p["PolicyDocument"])
-                if any(a.startswith("ses:") for a in as_list(s["Action"]))]
+    assert senders["MailRetryRole"] == [ses]  # the same limits, word for word
 
 
 def test_handler_may_start_only_the_export_function(resources: dict[str, Any]) -> None:
@@ -305,8 +310,40 @@ def test_export_job_runs_asynchronously_in_its_own_function(resources: dict[str,
     assert "STAFF_TOKEN_HASHES" not in properties.get("Environment", {}).get("Variables", {})
 
 
+def test_mail_retry_runs_hourly_with_no_more_than_it_needs(resources: dict[str, Any]) -> None:
+    properties = props(resources, "MailRetryFunction")
+    assert properties["Handler"] == "handler.lambda_function.retry_mail"
+    assert properties["CodeUri"] == props(resources, "HandlerFunction")["CodeUri"]
+    (event,) = properties["Events"].values()
+    assert event["Type"] == "Schedule"
+    assert event["Properties"]["Schedule"] == "rate(1 hour)"
+    # The cap's reasoning counts one run an hour; a run ends long before the next one.
+    assert notifications.SCHEDULED_ATTEMPTS == 10
+    assert properties["Timeout"] < 3600
+    assert properties["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    # Nothing of the staff's, no function to start: its logs, mail from the sender, the bucket.
+    assert "Environment" not in properties
+    (policy,) = props(resources, "MailRetryRole")["Policies"]
+    assert sorted(s["Sid"] for s in statements(policy["PolicyDocument"])) == [
+        "OwnLogGroup", "SendMailFromSenderOnly"]
+
+
+def test_every_functions_handler_is_an_entry_point_of_the_package(
+        resources: dict[str, Any]) -> None:
+    source = (INFRA.parent / "handler" / "lambda_function.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    defined |= {target.id for node in tree.body if isinstance(node, ast.Assign)
+                for target in node.targets if isinstance(target, ast.Name)}
+    for function in of_type(resources, "AWS::Serverless::Function").values():
+        module, _, name = function["Properties"]["Handler"].rpartition(".")
+        assert module == "handler.lambda_function"
+        assert name in defined
+
+
 @pytest.mark.parametrize("function, log_group", [("HandlerFunction", "HandlerLogGroup"),
-                                                 ("ExportFunction", "ExportLogGroup")])
+                                                 ("ExportFunction", "ExportLogGroup"),
+                                                 ("MailRetryFunction", "MailRetryLogGroup")])
 def test_function_logs_to_a_group_with_retention(
         resources: dict[str, Any], function: str, log_group: str) -> None:
     assert props(resources, function)["LoggingConfig"]["LogGroup"] == {"Ref": log_group}
@@ -314,7 +351,7 @@ def test_function_logs_to_a_group_with_retention(
 
 def test_every_log_group_has_a_retention(resources: dict[str, Any]) -> None:
     groups = of_type(resources, "AWS::Logs::LogGroup")
-    assert len(groups) == 3
+    assert len(groups) == 4
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
@@ -511,7 +548,8 @@ def test_deploy_guide_names_every_parameter(path: Path) -> None:
 
 
 def test_every_prefix_the_handler_writes_is_granted() -> None:
-    written = {value.rstrip("/") for name, value in vars(storage).items()
+    # A nested prefix (courriels/a-renvoyer/) is granted through its top-level one.
+    written = {value.split("/", 1)[0] for name, value in vars(storage).items()
                if name.isupper() and isinstance(value, str) and value.endswith("/")}
     assert written <= set(PREFIXES)
 

@@ -5,13 +5,16 @@ violation; not indexed, not linked from the candidates' pages."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import re
 import secrets
 import string
 import urllib.request
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from handler.staff.auth import DEMO_STAFF_TOKEN
 from tests.factories import make_dossier
@@ -29,13 +32,23 @@ def submit(site_url: str) -> str:
         return str(json.loads(response.read())["numero"])
 
 
+def staff_get(site_url: str, path: str) -> Any:
+    """A staff API answer, with the local run's demonstration token."""
+    request = urllib.request.Request(site_url + "api/staff/" + path,
+                                     headers={"Authorization": f"Bearer {DEMO_STAFF_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
 def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         browser: Any, site_url: str, tmp_path: Path) -> None:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
     numero = submit(site_url)
+    # A browser elsewhere than Paris: the page shows the session's local time all the same.
     context = browser.new_context(locale="fr-FR", accept_downloads=True,
+                                  timezone_id="America/Cayenne",
                                   viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
@@ -65,6 +78,11 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
             "Statut enregistré : Confirmation signée reçue")
         expect(row).to_contain_text("Confirmation signée reçue")
         expect(page.locator("#detail-suivi")).to_contain_text("par demo")
+        # The follow-up's history is stored in UTC and shown in Paris time.
+        recorded = staff_get(site_url, f"dossiers/{numero}")["suivi"]["historique"][0]["le"]
+        shown = dt.datetime.fromisoformat(recorded).astimezone(ZoneInfo("Europe/Paris"))
+        expect(page.locator("#detail-suivi")).to_contain_text(
+            f"{shown:%d/%m/%Y %H:%M} — Confirmation signée reçue")
 
         with page.expect_download() as download:
             page.get_by_role("button", name="Exporter en CSV (Excel)").click()
@@ -76,6 +94,14 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
         assert rows[0][:2] == ["Numéro d'inscription", "Statut"]
         assert [r[:2] for r in rows[1:]] == [[numero, "Confirmation signée reçue"]]
+
+        # Incomplete: the candidate is emailed, and the detail says when.
+        page.locator("#statut-choix").get_by_label("Dossier incomplet").check()
+        page.locator("#pieces-choix input").first.check()
+        page.get_by_role("button", name="Enregistrer le statut").click()
+        expect(page.locator("#annonce")).to_contain_text("Le candidat a été prévenu par courriel.")
+        expect(page.locator("#detail-resume")).to_contain_text(
+            re.compile(r"Courriel « dossier incomplet »\s*envoyé le \d\d/\d\d/\d{4} \d\d:\d\d"))
 
         results = Axe().run(page, options={
             "resultTypes": ["violations"],

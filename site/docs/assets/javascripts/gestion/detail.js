@@ -5,6 +5,17 @@
 import { appeler, lire } from "./api.js";
 import { annoncer, dateHeure, el, signaler } from "./dom.js";
 
+/** What became of the « dossier incomplet » email of the current follow-up. */
+function etatCourriel(c) {
+  if (c.statut === "envoye") return `envoyé le ${dateHeure(c.dernier_essai)}`;
+  const suite = c.nouvel_essai_automatique
+    ? "nouvel essai automatique toutes les heures"
+    : "plus d'essai automatique : demandez à l'exploitant du service de le renvoyer";
+  if (c.statut === "en-attente") return `pas encore parti ; ${suite}`;
+  const essais = `${c.tentatives} tentative${c.tentatives > 1 ? "s" : ""}`;
+  return `non parti après ${essais} (dernière le ${dateHeure(c.dernier_essai)}) ; ${suite}`;
+}
+
 export class Detail {
   constructor({ referentiel, surChangement }) {
     this.referentiel = referentiel;
@@ -57,6 +68,7 @@ export class Detail {
       lignes.push(["Pièces manquantes", noms.join(" ; ")]);
     }
     if (d.suivi.note) lignes.push(["Note", d.suivi.note]);
+    if (d.suivi.courriel) lignes.push(["Courriel « dossier incomplet »", etatCourriel(d.suivi.courriel)]);
     document.getElementById("detail-resume").replaceChildren(
       ...lignes.flatMap(([terme, valeur]) => [el("dt", {}, terme), el("dd", {}, valeur)]));
     this.choix();
@@ -108,7 +120,7 @@ export class Detail {
       const reponse = await (await appeler("POST", `dossiers/${encodeURIComponent(this.dossier.numero)}/suivi`, { corps })).json();
       signaler(null);
       const courriel = { envoye: " Le candidat a été prévenu par courriel.",
-        echec: " Le courriel au candidat n'a pas pu partir : réessayez plus tard.",
+        echec: " Le courriel au candidat n'a pas pu partir : il sera réessayé automatiquement.",
         desactive: " (Envoi de courriels désactivé sur ce service.)" }[reponse.courriel] ?? "";
       annoncer(`Statut enregistré : ${reponse.suivi.statut_libelle}.${courriel}`);
       await this.ouvrir(this.dossier.numero);

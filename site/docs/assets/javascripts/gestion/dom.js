@@ -12,10 +12,16 @@ export function signaler(message) {
   if (message) boite.focus();
 }
 
-/** « 02/11/2020 10:00 » from an ISO-8601 instant with its offset (the session's local time). */
+// The session's time zone (the referentiel's `fuseau_horaire`), set once the page has it.
+let fuseauHoraire = "Europe/Paris";
+
+export function fixerFuseau(fuseau) {
+  fuseauHoraire = fuseau;
+}
+
+/** « 02/11/2020 10:00 » in the session's local time, from an ISO-8601 instant with any offset
+ *  (the dossiers carry the session's, the follow-up and email records UTC). */
 export function dateHeure(iso) {
   if (!iso) return "";
-  const [jour, heure] = iso.split("T");
-  const [a, m, j] = jour.split("-");
-  return `${j}/${m}/${a} ${heure.slice(0, 5)}`;
+  return new Date(iso).toLocaleString("fr-FR", { timeZone: fuseauHoraire, dateStyle: "short", timeStyle: "short" });
 }

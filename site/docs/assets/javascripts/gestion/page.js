@@ -3,7 +3,7 @@
 
 import { ErreurApi, appeler, jeton, lire } from "./api.js";
 import { Detail } from "./detail.js";
-import { annoncer, el, signaler } from "./dom.js";
+import { annoncer, el, fixerFuseau, signaler } from "./dom.js";
 import { exporter } from "./exports.js";
 import { Liste } from "./liste.js";
 
@@ -46,6 +46,7 @@ async function ouvrirEspace(nom) {
   document.getElementById("espace").hidden = false;
   if (!liste) {
     const referentiel = await lire("referentiel");
+    fixerFuseau(referentiel.fuseau_horaire);
     remplir("specialite", referentiel.specialites.map((s) => [s.code, s.libelle]));
     remplir("departement", referentiel.departements.map((d) => [d.code, `${d.nom} (${d.code})`]));
     remplir("statut", referentiel.statuts.map((s) => [s.code, s.libelle]));

@@ -1,0 +1,144 @@
+"""The « dossier incomplet » email: sent when the bureau marks a dossier incomplete, its outcome
+recorded in the follow-up itself, and sent again while it fails.
+
+The follow-up record (`suivi/<numero>.json`) carries the email of its current revision:
+
+    "courriel": {"revision": 4, "statut": "envoye", "tentatives": 1, "erreur": null,
+                 "dernier_essai": "2020-11-19T15:02:11+00:00"}
+
+`statut` is `envoye`, `echec` (`erreur` holds the SES error code, never an address) or
+`en-attente`: that state is written with the status change itself, so a request that stops
+before the email is sent (its function timed out while SES hung) still leaves the email owed.
+The outcome then replaces it, written with IfMatch on the ETag of the change, the record's
+`revision` left alone (it is the staff's conflict token). When the record changed meanwhile, a
+newer change supersedes this one and its email: the outcome is dropped. Likewise a newer change
+replaces the whole record, so the email of an older revision is never sent again.
+
+`retry` sends the owed ones again: it finds the dossiers whose follow-up is `incomplete` through
+the staff's summary index (32 shards), then reads only their follow-up records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from handler.mail import MailError
+from handler.mail_content import incomplet
+from handler.notifications import ABANDONNE, DESACTIVE, ECHEC, ENVOYE, Notifier
+from handler.staff import suivi
+from handler.staff.fetch import fetch_ordered
+from handler.staff.index import SummaryIndex
+from handler.storage import WriteConflict
+
+log = logging.getLogger(__name__)
+
+EN_ATTENTE = "en-attente"
+#: An email still `en-attente` this long after its change was not sent by the request that
+#: made the change: the API's function stops after 10 s (infra/template.yaml).
+STOPPED_AFTER = dt.timedelta(minutes=5)
+
+#: What a status change to `incomplete` records while email is on (suivi.change adds the
+#: revision).
+PENDING: Mapping[str, Any] = {"statut": EN_ATTENTE, "tentatives": 0, "erreur": None,
+                              "dernier_essai": None}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def send(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[str, Any],
+         etag: str) -> tuple[str, dict[str, Any] | None]:
+    """Email the candidate what this follow-up says is missing and record the outcome; the
+    status (`envoye`, `echec`, `desactive`) and the recorded state. Never raises."""
+    if notifier.sender is None:
+        return DESACTIVE, None
+    return _attempt(notifier, dossier=dossier, follow_up=follow_up, etag=etag, attempts=1)
+
+
+def _attempt(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[str, Any],
+             etag: str, attempts: int) -> tuple[str, dict[str, Any]]:
+    assert notifier.sender is not None
+    labels = {p.code: p.libelle for p in notifier.session.pieces}
+    error = None
+    try:
+        notifier.sender.send(incomplet(
+            dossier, notifier.session, site_url=notifier.site_url,
+            pieces_manquantes=[labels.get(c, c) for c in follow_up["pieces_manquantes"]],
+            note=follow_up["note"]))
+        statut = ENVOYE
+    except MailError as exc:
+        statut, error = ECHEC, exc.reason
+        # The reason is an error code: no address, no name, no number.
+        log.warning("incomplete-dossier email failed: %s (attempt %d)", exc.reason, attempts)
+    state = {"revision": follow_up["revision"], "statut": statut, "tentatives": attempts,
+             "erreur": error, "dernier_essai": _now().isoformat(timespec="seconds")}
+    try:
+        notifier.store.write(suivi.key(follow_up["numero"]), {**follow_up, "courriel": state},
+                             if_match=etag)
+    except WriteConflict:
+        pass  # the follow-up changed meanwhile: the newer change supersedes this email
+    except (ClientError, BotoCoreError) as exc:
+        # The status change stands and the email went (or not): answer anyway. The record
+        # still says `en-attente` (or the previous failure), so the retry sends it again.
+        log.warning("incomplete-dossier email status not recorded: %s", type(exc).__name__)
+    return statut, state
+
+
+def owed(follow_up: Mapping[str, Any], *, now: dt.datetime) -> bool:
+    """True when the follow-up is `incomplete` and its email failed, or was never sent by the
+    request that made the change."""
+    state = follow_up.get("courriel")
+    if (follow_up["statut"] != suivi.INCOMPLETE or state is None
+            or state["revision"] != follow_up["revision"]):
+        return False
+    if state["statut"] == ECHEC:
+        return True
+    if state["statut"] != EN_ATTENTE:
+        return False
+    return now - dt.datetime.fromisoformat(follow_up["historique"][-1]["le"]) >= STOPPED_AFTER
+
+
+def retry(notifier: Notifier, session: str, *, max_attempts: int | None = None) -> dict[str, int]:
+    """Send the owed « dossier incomplet » emails once more; counts by resulting status.
+
+    `max_attempts`: an email tried that many times is left (counted `abandonne`); None forces.
+    """
+    counts = {ENVOYE: 0, ECHEC: 0, ABANDONNE: 0}
+    if not notifier.enabled:
+        return counts
+    store = notifier.store
+    numeros = [e["numero"] for e in SummaryIndex(store, session).entries()
+               if e["statut"] == suivi.INCOMPLETE]
+    now = _now()
+    for numero, stored in zip(numeros, fetch_ordered(lambda n: suivi.read(store, n), numeros),
+                              strict=True):
+        if stored is None or not owed(stored.body, now=now):
+            continue
+        attempts = stored.body["courriel"]["tentatives"]
+        if max_attempts is not None and attempts >= max_attempts:
+            counts[ABANDONNE] += 1
+            continue
+        dossier = store.dossier(numero)
+        if dossier is None:
+            continue  # erased meanwhile
+        statut, _ = _attempt(notifier, dossier=dossier.body, follow_up=stored.body,
+                             etag=stored.etag, attempts=attempts + 1)
+        counts[statut] += 1
+    return counts
+
+
+def staff_view(follow_up: Mapping[str, Any], *, max_attempts: int) -> dict[str, Any] | None:
+    """The email of the follow-up's current revision as the staff page shows it, or None."""
+    state = follow_up.get("courriel")
+    if state is None or state["revision"] != follow_up["revision"]:
+        return None
+    waiting = state["statut"] in (ECHEC, EN_ATTENTE)
+    return {"statut": state["statut"], "tentatives": state["tentatives"],
+            "erreur": state["erreur"], "dernier_essai": state["dernier_essai"],
+            "nouvel_essai_automatique": waiting and state["tentatives"] < max_attempts}
