@@ -59,12 +59,14 @@ TELEPHONE_INVALIDE = (
     "international (+33 5 55 12 34 56)."
 )
 ADRESSE_OBLIGATOIRE = "Indiquez votre adresse (numéro et voie)."
+CODE_POSTAL_OBLIGATOIRE = "Indiquez le code postal de votre commune de résidence, par exemple 87000."
 CODE_POSTAL_INVALIDE = "Saisissez un code postal à 5 chiffres, par exemple 87000."
 CODE_POSTAL_DEPARTEMENT = (
     "Ce code postal ne correspond pas au département choisi ({departement}) : vérifiez l'un "
     "ou l'autre."
 )
 COMMUNE_OBLIGATOIRE = "Indiquez votre commune de résidence."
+DEPARTEMENT_OBLIGATOIRE = "Choisissez votre département de résidence."
 DEPARTEMENT_HORS_ACADEMIE = (
     "Seuls les candidats qui résident dans l'académie de {academie} ({departements}) peuvent "
     "s'inscrire ici. Inscrivez-vous auprès de l'académie de votre lieu de résidence."

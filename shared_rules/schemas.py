@@ -171,10 +171,10 @@ class Note(fields.Float):
 
 class Liste(fields.List[Any]):
     def __init__(self, inner: fields.Field[Any], *, max_length: int = LISTE_MAX,
-                 **kwargs: Any) -> None:
+                 too_long_message: str = msg.LISTE_TROP_LONGUE, **kwargs: Any) -> None:
         _french(kwargs, invalid=msg.LISTE_ATTENDUE)
         validators = [validate.Length(max=max_length,
-                                      error=msg.LISTE_TROP_LONGUE.format(max=max_length))]
+                                      error=too_long_message.format(max=max_length))]
         super().__init__(inner, validate=validators + list(kwargs.pop("validate", [])), **kwargs)
 
 
@@ -203,6 +203,7 @@ class EtatCivilSchema(_Strict):
     prenoms = Liste(
         Nom(required_message=msg.PRENOM_VIDE),
         max_length=PRENOMS_MAX,
+        too_long_message=msg.PRENOMS_TROP_NOMBREUX,
         required=True,
         validate=[validate.Length(min=1, error=msg.PRENOMS_OBLIGATOIRES)],
         error_messages=_messages(required=msg.PRENOMS_OBLIGATOIRES, invalid=msg.LISTE_ATTENDUE),
@@ -238,10 +239,14 @@ class ContactSchema(_Strict):
                       allow_none=True)
     adresse = Texte(max_length=ADRESSE_MAX, required=True,
                     required_message=msg.ADRESSE_OBLIGATOIRE)
-    code_postal = Motif(_CODE_POSTAL, msg.CODE_POSTAL_INVALIDE, required=True)
+    code_postal = Motif(_CODE_POSTAL, msg.CODE_POSTAL_INVALIDE, required=True,
+                        error_messages={"required": msg.CODE_POSTAL_OBLIGATOIRE,
+                                        "null": msg.CODE_POSTAL_OBLIGATOIRE})
     commune = Lieu(required=True, required_message=msg.COMMUNE_OBLIGATOIRE)
     #: Two-character code of the département of residence ("19", "23", "87").
-    departement = Motif(_DEPARTEMENT, msg.CHOIX_INCONNU, required=True)
+    departement = Motif(_DEPARTEMENT, msg.CHOIX_INCONNU, required=True,
+                        error_messages={"required": msg.DEPARTEMENT_OBLIGATOIRE,
+                                        "null": msg.DEPARTEMENT_OBLIGATOIRE})
 
 
 class EpsSchema(_Strict):

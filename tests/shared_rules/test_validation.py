@@ -133,11 +133,16 @@ def test_each_mutation_fails_on_its_field(changes: dict[str, Any], path: str) ->
     ({"etat_civil.nom_naissance": "A" * 81}, "etat_civil.nom_naissance",
      msg.TEXTE_TROP_LONG.format(max=80)),
     ({"etat_civil.prenoms": ["Marie"] * 11}, "etat_civil.prenoms",
-     msg.LISTE_TROP_LONGUE.format(max=10)),
+     msg.PRENOMS_TROP_NOMBREUX.format(max=10)),
     ({"contact.adresse": "x" * 201}, "contact.adresse", msg.TEXTE_TROP_LONG.format(max=200)),
     ({"dispenses": [{"unite": "eps", "diplome": "BEP", "annee": 2010}] * 11}, "dispenses",
      msg.LISTE_TROP_LONGUE.format(max=10)),
     ({"contact.email": None}, "contact.email", msg.EMAIL_OBLIGATOIRE),
+    # Each missing field of the address says which one (once the generic « obligatoire »).
+    ({"contact.code_postal": DELETE}, "contact.code_postal", msg.CODE_POSTAL_OBLIGATOIRE),
+    ({"contact.code_postal": None}, "contact.code_postal", msg.CODE_POSTAL_OBLIGATOIRE),
+    ({"contact.departement": DELETE}, "contact.departement", msg.DEPARTEMENT_OBLIGATOIRE),
+    ({"contact.departement": None}, "contact.departement", msg.DEPARTEMENT_OBLIGATOIRE),
     ({"contact.email": DELETE}, "contact.email", msg.EMAIL_OBLIGATOIRE),
     # Regressions: a field's own messages once replaced the French ones of its kind, and `$`
     # let a trailing newline through; \d took any script's digits.

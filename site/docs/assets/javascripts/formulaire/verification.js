@@ -192,7 +192,7 @@ function note(controle) {
 }
 
 /** schemas.Liste: the items, then the length; the valid items when some fail. */
-function liste(controle, item, { max, min, messageMin } = {}) {
+function liste(controle, item, { max, min, messageMin, messageMax } = {}) {
   const m = controle.m;
   const limite = max ?? controle.regles.limites.liste;
   return (valeur, chemin) => {
@@ -208,7 +208,7 @@ function liste(controle, item, { max, min, messageMin } = {}) {
     if (controle.compte() > avant) return resultat.length ? resultat : ABSENT;
     let refuse = false;
     if (resultat.length > limite) {
-      controle.ajouter(chemin, formater(m.LISTE_TROP_LONGUE, { max: limite }));
+      controle.ajouter(chemin, formater(messageMax ?? m.LISTE_TROP_LONGUE, { max: limite }));
       refuse = true;
     }
     if (min !== undefined && resultat.length < min) {
@@ -229,7 +229,7 @@ function schemaDossier(c) {
   const etatCivil = {
     nom_naissance: champ(c, nom(c, { messageRequis: m.NOM_NAISSANCE_OBLIGATOIRE }), { requis: true, messageRequis: m.NOM_NAISSANCE_OBLIGATOIRE }),
     nom_usage: champ(c, nom(c), { defaut: null, nul: true }),
-    prenoms: champ(c, liste(c, nom(c, { messageRequis: m.PRENOM_VIDE }), { max: limites.prenoms, min: 1, messageMin: m.PRENOMS_OBLIGATOIRES }),
+    prenoms: champ(c, liste(c, nom(c, { messageRequis: m.PRENOM_VIDE }), { max: limites.prenoms, min: 1, messageMin: m.PRENOMS_OBLIGATOIRES, messageMax: m.PRENOMS_TROP_NOMBREUX }),
       { requis: true, messageRequis: m.PRENOMS_OBLIGATOIRES }),
     sexe: champ(c, (v, chemin) => (v === "F" || v === "M" ? v : erreur(c, chemin, m.SEXE_CHOIX)),
       { requis: true, messageRequis: m.SEXE_CHOIX }),
@@ -247,9 +247,11 @@ function schemaDossier(c) {
     email: champ(c, courriel(c), { requis: true, messageRequis: m.EMAIL_OBLIGATOIRE, messageNul: m.EMAIL_OBLIGATOIRE }),
     telephone: champ(c, motif(c, c.motifs.telephone, m.TELEPHONE_INVALIDE, " .-"), { defaut: null, nul: true }),
     adresse: champ(c, texte(c, { max: limites.adresse, messageRequis: m.ADRESSE_OBLIGATOIRE }), { requis: true, messageRequis: m.ADRESSE_OBLIGATOIRE }),
-    code_postal: champ(c, motif(c, c.motifs.code_postal, m.CODE_POSTAL_INVALIDE), { requis: true }),
+    code_postal: champ(c, motif(c, c.motifs.code_postal, m.CODE_POSTAL_INVALIDE),
+      { requis: true, messageRequis: m.CODE_POSTAL_OBLIGATOIRE, messageNul: m.CODE_POSTAL_OBLIGATOIRE }),
     commune: champ(c, lieu(c, { messageRequis: m.COMMUNE_OBLIGATOIRE }), { requis: true, messageRequis: m.COMMUNE_OBLIGATOIRE }),
-    departement: champ(c, motif(c, c.motifs.departement, m.CHOIX_INCONNU), { requis: true }),
+    departement: champ(c, motif(c, c.motifs.departement, m.CHOIX_INCONNU),
+      { requis: true, messageRequis: m.DEPARTEMENT_OBLIGATOIRE, messageNul: m.DEPARTEMENT_OBLIGATOIRE }),
   };
   const eps = {
     dispense: champ(c, booleen(c), { requis: true }),
