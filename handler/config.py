@@ -44,6 +44,10 @@ DEFAULTS: dict[str, Any] = {
     # each token's UTF-8 bytes, lower-case hex (`printf %s "$TOKEN" | sha256sum`). Tokens are
     # never stored. Empty: no staff access (every /api/staff/ request answers 401).
     "STAFF_TOKEN_HASHES": "",
+    # The secret the site's CDN adds to every API request (header X-Origin-Verify, see
+    # handler/origin.py); a request without it is refused with 403. Empty: no check (the local
+    # run, a deployment without a CDN). infra/template.yaml generates it in Secrets Manager.
+    "ORIGIN_VERIFY_SECRET": "",
     # The Lambda function that runs the staff's background exports (invoked asynchronously);
     # empty: they run in a background thread of this process (the local run, the tests).
     "EXPORT_FUNCTION_NAME": "",

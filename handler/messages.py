@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+ACCES_DIRECT_REFUSE = (
+    "Ce service ne répond qu'à travers son site : ouvrez le formulaire de pré-inscription à son "
+    "adresse habituelle."
+)
 DOSSIER_INVALIDE = "Votre dossier comporte des erreurs : corrigez les champs signalés."
 DEJA_INSCRIT = (
     "Un dossier existe déjà à vos nom, prénom et date de naissance pour cette session : la "

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -19,7 +22,16 @@ import pytest
 
 import shared_rules
 from handler import app as handler_app
-from handler import notifications, ownership, rappel, registrations, security_headers, storage
+from handler import config as handler_config
+from handler import (
+    notifications,
+    origin,
+    ownership,
+    rappel,
+    registrations,
+    security_headers,
+    storage,
+)
 from handler.staff import jobs
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
@@ -419,6 +431,52 @@ def test_api_shares_the_sites_origin_under_api(resources: dict[str, Any]) -> Non
     assert behaviour["CachePolicyId"] == CACHING_DISABLED
     assert behaviour["ViewerProtocolPolicy"] == "https-only"
     assert "POST" in behaviour["AllowedMethods"]
+
+
+def test_only_cloudfront_reaches_the_api(resources: dict[str, Any]) -> None:
+    """CloudFront adds the generated secret to each API request; the handler requires it, so
+    the API Gateway's own address can't bypass the WAF."""
+    config = props(resources, "Distribution")["DistributionConfig"]
+    target = config["CacheBehaviors"][0]["TargetOriginId"]
+    (api,) = [o for o in config["Origins"] if o["Id"] == target]
+    (header,) = api["OriginCustomHeaders"]
+    secret = {"Fn::Sub": "{{resolve:secretsmanager:${OriginVerifySecret}}}"}
+    assert header == {"HeaderName": origin.ORIGIN_HEADER, "HeaderValue": secret}
+    environment = props(resources, "HandlerFunction")["Environment"]["Variables"]
+    assert environment["ORIGIN_VERIFY_SECRET"] == secret
+    generated = props(resources, "OriginVerifySecret")["GenerateSecretString"]
+    assert generated["PasswordLength"] >= 32 and generated["ExcludePunctuation"] is True
+    assert "ORIGIN_VERIFY_SECRET" in handler_config.DEFAULTS
+
+
+def test_the_api_sees_each_clients_own_address_which_a_client_cant_forge(
+        resources: dict[str, Any]) -> None:
+    config = props(resources, "Distribution")["DistributionConfig"]
+    (behaviour,) = config["CacheBehaviors"]
+    (association,) = behaviour["FunctionAssociations"]
+    assert association == {"EventType": "viewer-request", "FunctionARN": {
+        "Fn::GetAtt": ["ApiViewerFunction", "FunctionMetadata.FunctionARN"]}}
+    header = props(resources, "HandlerFunction")["Environment"]["Variables"]["CLIENT_IP_HEADER"]
+    code = props(resources, "ApiViewerFunction")["FunctionCode"]
+    # The function itself, run on a request whose viewer sent a forged address.
+    event = {"viewer": {"ip": "2001:db8::7"},
+             "request": {"method": "POST", "uri": "/api/dossiers", "headers": {
+                 header.lower(): {"value": "203.0.113.99"}, "host": {"value": "x"}}}}
+    script = code + "\nprocess.stdout.write(JSON.stringify(handler(JSON.parse(process.argv[1]))));"
+    result = subprocess.run([_node(), "-e", script, json.dumps(event)], capture_output=True,
+                            text=True, check=True, timeout=30)
+    forwarded = json.loads(result.stdout)
+    assert forwarded["headers"][header.lower()] == {"value": "2001:db8::7"}
+    assert forwarded["uri"] == "/api/dossiers" and forwarded["headers"]["host"] == {"value": "x"}
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is needed to run the CloudFront function")
+        pytest.skip("node not found: the CloudFront function is not run here")
+    return node
 
 
 def test_distribution_uses_the_edge_stacks_waf_and_certificate(resources: dict[str, Any]) -> None:

@@ -1,0 +1,79 @@
+"""Behind the CDN, a request without its secret header is refused before anything runs: the API
+Gateway's own address can't be used to bypass the WAF or forge the client's address."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from handler import messages as msg
+from handler.origin import ORIGIN_HEADER
+from tests.factories import make_dossier
+from tests.handler.conftest import BUCKET, all_keys, build_app
+
+SECRET = "secret-de-test-0123456789abcdefABCDEF"
+
+
+@pytest.fixture
+def guarded(s3: Any, s3_endpoint: str | None) -> Flask:
+    return build_app(s3, s3_endpoint, ORIGIN_VERIFY_SECRET=SECRET)
+
+
+@pytest.mark.parametrize("header", [None, "", "mauvais", SECRET[:-1], SECRET + "x",
+                                    SECRET.upper()])
+def test_a_request_without_the_cdns_secret_is_refused_and_stores_nothing(
+        guarded: Flask, s3: Any, header: str | None,
+        caplog: pytest.LogCaptureFixture) -> None:
+    headers = {} if header is None else {ORIGIN_HEADER: header}
+    response = guarded.test_client().post("/api/dossiers", json=make_dossier(),
+                                          headers=headers)
+    assert response.status_code == 403
+    body = response.get_json()
+    assert body["code"] == "acces_direct_refuse" and body["message"] == msg.ACCES_DIRECT_REFUSE
+    assert all_keys(s3) == []
+    assert SECRET not in caplog.text and (header or "§") not in caplog.text
+
+
+@pytest.mark.parametrize("path", ["/api/session", "/api/openapi.json", "/api/staff/dossiers"])
+def test_every_route_is_guarded(guarded: Flask, path: str) -> None:
+    assert guarded.test_client().get(path).status_code == 403
+
+
+def test_a_request_through_the_cdn_goes_through(guarded: Flask, s3: Any) -> None:
+    client = guarded.test_client()
+    response = client.post("/api/dossiers", json=make_dossier(),
+                           headers={ORIGIN_HEADER: SECRET})
+    assert response.status_code == 201, response.get_json()
+    assert client.get("/api/session", headers={ORIGIN_HEADER: SECRET}).status_code == 200
+
+
+def test_without_a_configured_secret_nothing_is_checked(client: Any) -> None:
+    assert client.get("/api/session").status_code == 200
+
+
+def test_through_lambda_the_secret_header_is_read_from_the_event(
+        s3: Any, s3_endpoint: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import sys
+
+    from tests.handler.test_lambda import make_v2_event
+
+    monkeypatch.setenv("INSCRIPTION_ENV", "test")
+    monkeypatch.setenv("INSCRIPTION_NOW", "2020-11-02T10:00:00+01:00")
+    monkeypatch.setenv("DOSSIERS_BUCKET", BUCKET)
+    monkeypatch.setenv("ORIGIN_VERIFY_SECRET", SECRET)
+    sys.modules.pop("handler.lambda_function", None)
+    entry = importlib.import_module("handler.lambda_function")
+    try:
+        direct = entry.handler(make_v2_event(path="/api/session"), None)
+        assert direct["statusCode"] == 403
+        assert json.loads(direct["body"])["code"] == "acces_direct_refuse"
+        # API Gateway lower-cases header names; CloudFront's header still counts.
+        forwarded = entry.handler(make_v2_event(path="/api/session",
+                                                headers={"x-origin-verify": SECRET}), None)
+        assert forwarded["statusCode"] == 200
+    finally:
+        sys.modules.pop("handler.lambda_function", None)
