@@ -40,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     # How many submissions (POST /api/dossiers) one client may send per 15 minutes, retries
     # included; past it, 429. 0: no limit (load tests). Behind a proxy, see CLIENT_IP_HEADER.
     "SUBMISSIONS_PER_CLIENT": "20",
+    # The least time POST /api/dossiers/rappel takes to answer, in seconds, known identity or
+    # not: finding a dossier and emailing its number takes longer than finding nothing, and the
+    # difference would tell who is registered. 0: no floor (the tests).
+    "REMINDER_ANSWER_SECONDS": "2",
     # The staff's bearer tokens, as `name:sha256hex` pairs separated by commas: the SHA-256 of
     # each token's UTF-8 bytes, lower-case hex (`printf %s "$TOKEN" | sha256sum`). Tokens are
     # never stored. Empty: no staff access (every /api/staff/ request answers 401).

@@ -12,6 +12,11 @@ Limits, both documented in the README:
 - per identity, in the bucket (`rappels/<session>/<identity>.json`, conditional writes):
   IDENTITY_LIMIT emails per IDENTITY_WINDOW seconds; past it, nothing is sent and the answer is
   still the same 202.
+
+Timing: a known identity costs three S3 calls and an SES call more than an unknown one (some
+100–300 ms), which a stopwatch would see. Every 202 is therefore held until
+REMINDER_ANSWER_SECONDS (2 s) after the lookup began, well above that path's usual time; only a
+send slower than that (SES failing and retrying) still stands out.
 """
 
 from __future__ import annotations
@@ -59,8 +64,9 @@ RAPPEL_SCHEMA = RappelSchema()
 
 
 def init_app(app: Any) -> None:
-    """The per-client limit, one per app."""
+    """The per-client limit, one per app, and the answer's least duration."""
     app.extensions["rappel_client_limit"] = SlidingWindowLimit(CLIENT_LIMIT, CLIENT_WINDOW)
+    app.extensions["rappel_answer_seconds"] = float(app.config["REMINDER_ANSWER_SECONDS"])
 
 
 def _identity(data: dict[str, str], session: Session) -> str:
@@ -122,8 +128,11 @@ def rappel() -> Response:
         errors = {("demande" if key == "_schema" else str(key)): list(value)
                   for key, value in messages.items()}
         raise ApiError(422, "demande_invalide", msg.DEMANDE_INVALIDE, errors=errors) from None
-    send_reminder(context.store(), notifier, session,
-                  _identity(data, session))
+    started = time.monotonic()
+    send_reminder(context.store(), notifier, session, _identity(data, session))
+    # The same duration whether a dossier was found and emailed or not (see above).
+    floor = current_app.extensions["rappel_answer_seconds"]
+    time.sleep(max(0.0, floor - (time.monotonic() - started)))
     response = jsonify({"message": msg.RAPPEL_DEMANDE.format(destinataire=session.destinataire)})
     response.status_code = 202
     return response

@@ -86,7 +86,9 @@ def build_app(s3: Any, s3_endpoint: str | None, *, clock: CalendarClock | None =
               ses: Any = None, **config: Any) -> Flask:
     """The app on the mock: given the clients in-process, building its own in server mode."""
     settings = {"INSCRIPTION_ENV": "test", "DOSSIERS_BUCKET": BUCKET,
-                "INSCRIPTION_NOW": DEMO_NOW, **config}
+                "INSCRIPTION_NOW": DEMO_NOW,
+                # No floor on the rappel's answer here; its own test sets one.
+                "REMINDER_ANSWER_SECONDS": "0", **config}
     in_process = s3_endpoint is None
     app = create_app(settings, s3_client=s3 if in_process else None,
                      ses_client=ses if in_process else None, clock=clock)

@@ -176,3 +176,30 @@ def test_the_reminder_record_holds_no_personal_data(rappel_app: Flask, numero: s
     raw = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read().decode()
     for secret in (EMAIL, numero.replace("-", ""), "Haÿ", "1998-05-17"):
         assert secret not in raw and secret not in key
+
+
+def test_known_or_not_the_answer_takes_the_same_least_time(
+        s3: Any, s3_endpoint: str | None, ses: Any, sent_mail: Sent) -> None:
+    """A stopwatch can't tell a registered person: every 202 waits for the same floor, the
+    lookup and the email of a known identity included (their own time is well under it)."""
+    import time
+
+    app = build_app(s3, s3_endpoint, ses=ses, MAIL_FROM="ne-pas-repondre@preinscription.test",
+                    CLIENT_IP_HEADER="X-Forwarded-For", REMINDER_ANSWER_SECONDS="0.6")
+    client = app.test_client()
+    assert client.post("/api/dossiers", json=make_dossier()).status_code == 201
+    before = len(sent_mail())
+    durations = {}
+    for name, body, ip in (("connu", KNOWN, "198.51.100.1"), ("inconnu", UNKNOWN, "198.51.100.2")):
+        started = time.monotonic()
+        response = ask(client, body, ip=ip)
+        durations[name] = time.monotonic() - started
+        assert response.status_code == 202
+    assert len(sent_mail()) == before + 1  # the known identity was emailed
+    assert min(durations.values()) >= 0.6, durations
+
+
+def test_the_floor_is_on_by_default() -> None:
+    from handler.config import DEFAULTS
+
+    assert float(DEFAULTS["REMINDER_ANSWER_SECONDS"]) >= 1
