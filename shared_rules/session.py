@@ -18,7 +18,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 PACKAGE_SESSIONS_DIR = Path(__file__).parent / "sessions"
 #: The session the local run and the command line use when none is named.
@@ -167,6 +175,8 @@ class Session:
     conservation_jours: int
     conservation_justification: str
     conservation_a_confirmer: bool
+    base_legale: str | None
+    base_legale_a_confirmer: bool
 
     @property
     def zone(self) -> ZoneInfo:
@@ -207,8 +217,12 @@ class Session:
         missing = []
         if self.adresse.a_confirmer:
             missing.append("retour_confirmation.adresse")
+        if self.responsable_a_confirmer:
+            missing.append("donnees_personnelles.responsable_traitement")
         if self.conservation_a_confirmer:
             missing.append("donnees_personnelles.conservation")
+        if self.base_legale_a_confirmer:
+            missing.append("donnees_personnelles.base_legale")
         return missing
 
 
@@ -353,9 +367,20 @@ class _Conservation(_Strict):
     a_confirmer = fields.Boolean(required=True)
 
 
+class _BaseLegale(_Strict):
+    texte = fields.String(allow_none=True, required=True)
+    a_confirmer = fields.Boolean(required=True)
+
+    @validates_schema
+    def _confirmed_means_stated(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data["a_confirmer"] and not (data["texte"] or "").strip():
+            raise ValidationError("a confirmed legal basis needs its text", "texte")
+
+
 class _DonneesPersonnelles(_Strict):
     responsable_traitement = fields.Nested(_Responsable, required=True)
     conservation = fields.Nested(_Conservation, required=True)
+    base_legale = fields.Nested(_BaseLegale, required=True)
 
 
 class _SessionFile(_Strict):
@@ -465,6 +490,8 @@ def _build_session(d: dict[str, Any]) -> Session:
         conservation_jours=perso["conservation"]["jours"],
         conservation_justification=perso["conservation"]["justification"],
         conservation_a_confirmer=perso["conservation"]["a_confirmer"],
+        base_legale=perso["base_legale"]["texte"],
+        base_legale_a_confirmer=perso["base_legale"]["a_confirmer"],
     )
 
 

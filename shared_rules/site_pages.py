@@ -357,6 +357,13 @@ def rgpd_conservation(session: Session) -> str:
             f"({_md(session.conservation_justification)}).\n")
 
 
+def rgpd_base_legale(session: Session) -> str:
+    """The processing's legal basis read from the data, or « à confirmer »."""
+    if session.base_legale_a_confirmer or not session.base_legale:
+        return f"Base légale du traitement : {a_confirmer()} par le responsable du traitement.\n"
+    return f"Base légale du traitement : {_md(session.base_legale)}.\n"
+
+
 def _schema_fields(schema: Schema, prefix: str = "") -> Iterator[tuple[str, fields.Field[Any]]]:
     for name, field in schema.fields.items():
         path = f"{prefix}{name}"
@@ -404,6 +411,7 @@ SNIPPETS: dict[str, Callable[[Session], str]] = {
     "rgpd-contact.md": rgpd_contact,
     "rgpd-destinataires.md": rgpd_destinataires,
     "rgpd-conservation.md": rgpd_conservation,
+    "rgpd-base-legale.md": rgpd_base_legale,
     "rgpd-donnees.md": rgpd_donnees,
 }
 

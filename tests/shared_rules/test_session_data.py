@@ -75,8 +75,10 @@ def test_every_speciality_named_by_the_notice_is_offered(session: shared_rules.S
 def test_unsourced_facts_are_marked_to_confirm(session: shared_rules.Session) -> None:
     assert session.adresse.a_confirmer and session.adresse.code_postal is None
     assert session.conservation_a_confirmer
+    assert session.base_legale_a_confirmer and session.base_legale is None
     assert session.facts_to_confirm() == [
-        "retour_confirmation.adresse", "donnees_personnelles.conservation"]
+        "retour_confirmation.adresse", "donnees_personnelles.responsable_traitement",
+        "donnees_personnelles.conservation", "donnees_personnelles.base_legale"]
     macon = session.specialite("macon")
     assert macon is not None and "langue_vivante_obligatoire" in macon.a_confirmer
 
@@ -155,6 +157,7 @@ def _write_broken(tmp_path: Path, change: dict[str, object]) -> SessionRegistry:
     ({"academie.typo": "x"}, "typo"),
     ({"code": "autre-code"}, "differs from the file name"),
     ({"fuseau_horaire": "Europe/Limoges"}, "unknown time zone"),
+    ({"donnees_personnelles.base_legale.a_confirmer": False}, "legal basis needs its text"),
 ])
 def test_inconsistent_session_data_fails_to_load(
     tmp_path: Path, change: dict[str, object], expected: str,

@@ -47,6 +47,10 @@ def test_confirmed_personal_data_facts_are_read_from_the_data(fictive: Session) 
     assert site_pages.rgpd_conservation(confirmed) == (
         "Durée de conservation : 400 jours (durée fictive).\n")
     assert "dpo@exemple.invalid" in site_pages.rgpd_contact(confirmed)
+    stated = dataclasses.replace(fictive, base_legale_a_confirmer=False,
+                                 base_legale="mission d'intérêt public (fictive)")
+    assert site_pages.rgpd_base_legale(stated) == (
+        "Base légale du traitement : mission d'intérêt public (fictive).\n")
 
 
 def test_unconfirmed_personal_data_facts_are_shown_a_confirmer(fictive: Session) -> None:
@@ -56,6 +60,9 @@ def test_unconfirmed_personal_data_facts_are_shown_a_confirmer(fictive: Session)
     assert "jours" not in site_pages.rgpd_conservation(unconfirmed)
     assert A_CONFIRMER in site_pages.rgpd_contact(unconfirmed)
     assert "ignoré" not in site_pages.rgpd_contact(unconfirmed)
+    unstated = dataclasses.replace(fictive, base_legale_a_confirmer=True, base_legale="ignorée")
+    assert A_CONFIRMER in site_pages.rgpd_base_legale(unstated)
+    assert "ignorée" not in site_pages.rgpd_base_legale(unstated)
 
 
 def test_no_conflict_message_when_the_deadline_follows_the_closing(fictive: Session) -> None:
