@@ -37,11 +37,13 @@ def _make_s3_client(region: str) -> Any:
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None,
-               ses_client: Any = None, clock: CalendarClock | None = None) -> Flask:
+               ses_client: Any = None, secrets_client: Any = None,
+               clock: CalendarClock | None = None) -> Flask:
     """Build the app: defaults, then environment variables, then `config`.
 
-    `s3_client` and `ses_client` replace the boto3 clients the app would build (tests, the
-    local run); the SES client is only used when MAIL_FROM is set and MAIL_OUTBOX_DIR is not.
+    `s3_client`, `ses_client` and `secrets_client` replace the boto3 clients the app would
+    build (tests, the local run); the SES client is only used when MAIL_FROM is set and
+    MAIL_OUTBOX_DIR is not, the Secrets Manager one when ORIGIN_VERIFY_SECRET_ARN is.
 
     Refuses to start (ConfigError) on an unknown session, a simulated clock in production, or,
     in production, while a fact candidates rely on is still unconfirmed in the session data.
@@ -80,7 +82,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
              methods=["GET", "POST", "PUT"], max_age=600)
 
     errors.init_app(app)
-    origin.init_app(app, settings["ORIGIN_VERIFY_SECRET"])  # first: refuses before anything
+    origin.init_app(app, client=secrets_client)  # first: refuses before anything runs
     app.register_blueprint(session_info.bp)
     rappel.init_app(app)
     spam.init_app(app)

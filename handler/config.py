@@ -49,8 +49,11 @@ DEFAULTS: dict[str, Any] = {
     # never stored. Empty: no staff access (every /api/staff/ request answers 401).
     "STAFF_TOKEN_HASHES": "",
     # The secret the site's CDN adds to every API request (header X-Origin-Verify, see
-    # handler/origin.py); a request without it is refused with 403. Empty: no check (the local
-    # run, a deployment without a CDN). infra/template.yaml generates it in Secrets Manager.
+    # handler/origin.py); a request without it is refused with 403. Either the ARN of a
+    # Secrets Manager secret (AWS: infra/template.yaml generates it; its current and previous
+    # versions are accepted), or fixed values separated by commas. Both empty: no check (the
+    # local run, a deployment without a CDN).
+    "ORIGIN_VERIFY_SECRET_ARN": "",
     "ORIGIN_VERIFY_SECRET": "",
     # The Lambda function that runs the staff's background exports (invoked asynchronously);
     # empty: they run in a background thread of this process (the local run, the tests).

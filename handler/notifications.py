@@ -138,12 +138,15 @@ class Notifier:
         return statut
 
 
-def retry_failed(app: Flask, *, max_attempts: int | None = None) -> Counts:
+def retry_failed(app: Flask, *, max_attempts: int | None = None,
+                 every_record: bool = False) -> Counts:
     """Send every failed email once more: the confirmations and the « dossier incomplet »
     emails; counts by kind (`confirmation`, `incomplet`) and resulting status.
 
     `max_attempts` leaves out an email already tried that many times (counted `abandonne`);
-    None forces every one, whatever its count (the command).
+    None forces every one, whatever its count (the command). `every_record` reads every
+    confirmation's record instead of the markers of failed ones (the command: it also finds a
+    failure whose marker couldn't be written, or recorded before markers existed).
     """
     # Imported here: the staff package imports this module.
     from handler.staff import courriel_incomplet
@@ -151,21 +154,28 @@ def retry_failed(app: Flask, *, max_attempts: int | None = None) -> Counts:
     notifier: Notifier = app.extensions["notifier"]
     session: Session = app.extensions["inscription_session"]
     return {
-        "confirmation": _retry_confirmations(notifier, max_attempts=max_attempts),
+        "confirmation": _retry_confirmations(notifier, max_attempts=max_attempts,
+                                             every_record=every_record),
         "incomplet": courriel_incomplet.retry(notifier, session.code, max_attempts=max_attempts),
     }
 
 
-def _retry_confirmations(notifier: Notifier, *, max_attempts: int | None) -> dict[str, int]:
+def _retry_confirmations(notifier: Notifier, *, max_attempts: int | None,
+                         every_record: bool) -> dict[str, int]:
     store = notifier.store
     counts = {ENVOYE: 0, ECHEC: 0, ABANDONNE: 0}
     if not notifier.enabled:
         return counts
-    for numero in store.owed_mail_numeros():
+    owed = set(store.owed_mail_numeros())
+    for numero in sorted(owed | set(store.mail_status_numeros())) if every_record else owed:
         status = store.mail_status(numero)
+        if status is None or status.body["statut"] != ECHEC:
+            if numero in owed:
+                store.forget_owed_mail(numero)  # sent since (a consultation), or erased
+            continue
         current = store.dossier(numero)
-        if status is None or current is None or status.body["statut"] != ECHEC:
-            store.forget_owed_mail(numero)  # sent since (a consultation), or erased
+        if current is None:
+            store.forget_owed_mail(numero)
             continue
         if max_attempts is not None and status.body["tentatives"] >= max_attempts:
             counts[ABANDONNE] += 1
@@ -197,7 +207,7 @@ def main() -> int:
     from handler.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    counts = retry_failed(create_app())
+    counts = retry_failed(create_app(), every_record=True)
     print(summary(counts), file=sys.stdout)
     return 0 if all(found[ECHEC] == 0 for found in counts.values()) else 1
 

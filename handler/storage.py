@@ -261,6 +261,15 @@ class DossierStore:
         return [key[len(COURRIELS_A_RENVOYER):-len(".json")]
                 for key in self.keys(COURRIELS_A_RENVOYER)]
 
+    def mail_status_numeros(self) -> list[str]:
+        """The numbers of every dossier whose email has a record (the markers' folder left
+        out): what a thorough retry reads, markers or not."""
+        paginator = self.client.get_paginator("list_objects_v2")
+        return [obj["Key"][len(COURRIELS):-len(".json")]
+                for page in paginator.paginate(Bucket=self.bucket, Prefix=COURRIELS,
+                                               Delimiter="/")
+                for obj in page.get("Contents", [])]
+
     # -- number reminders ------------------------------------------------------------------------
     def identity_claim(self, session: str, identity: str) -> Stored | None:
         """A person's claim (which number they hold), or None."""

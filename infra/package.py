@@ -24,7 +24,7 @@ PACKAGES = ("shared_rules", "handler")
 EXCLUDED = {"handler/local_server.py", "shared_rules/examples"}
 PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
 # botocore ships the API models of every AWS service (28 MB); the function calls only these.
-BOTOCORE_SERVICES = ("s3", "ses", "sesv2", "lambda", "sts")
+BOTOCORE_SERVICES = ("s3", "ses", "sesv2", "lambda", "sts", "secretsmanager")
 ZIP_LIMIT, UNZIPPED_LIMIT = 50 * 1024 * 1024, 250 * 1024 * 1024
 
 

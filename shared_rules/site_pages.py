@@ -361,7 +361,7 @@ def rgpd_base_legale(session: Session) -> str:
     """The processing's legal basis read from the data, or « à confirmer »."""
     if session.base_legale_a_confirmer or not session.base_legale:
         return f"Base légale du traitement : {a_confirmer()} par le responsable du traitement.\n"
-    return f"Base légale du traitement : {_md(session.base_legale)}.\n"
+    return f"Base légale du traitement : {_md(session.base_legale.rstrip('. '))}.\n"
 
 
 def _schema_fields(schema: Schema, prefix: str = "") -> Iterator[tuple[str, fields.Field[Any]]]:

@@ -47,7 +47,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from handler.staff import exports
 from handler.staff.fetch import fetch_ordered
 from handler.staff.upload import LINK_SECONDS, MultipartUpload, download_link
-from handler.storage import DossierStore, WriteConflict
+from handler.storage import DossierStore, Stored, WriteConflict
 from shared_rules.session import Session
 
 log = logging.getLogger(__name__)
@@ -167,37 +167,75 @@ def start(runner: ExportRunner, store: DossierStore, job_id: str) -> None:
         list(pool.map(lambda part: runner.start(job_id, part), range(parts)))
 
 
+class _Gone(Exception):
+    """The job's state went (an erasure deletes every export) or changed under this worker."""
+
+
+class _JobState:
+    """A job's state as one worker owns it: each write is conditional on the version it last
+    wrote or read, so an erasure that deleted the state (or another worker that marked it
+    failed) stops this worker instead of being undone by its next progress write."""
+
+    def __init__(self, store: DossierStore, job_id: str, stored: Stored) -> None:
+        self.store, self.key = store, state_key(job_id)
+        self.body, self.etag = dict(stored.body), stored.etag
+
+    def write(self, **changes: Any) -> None:
+        body = {**self.body, **changes, "maj": _now()}
+        try:
+            self.etag = self.store.write(self.key, body, if_match=self.etag)
+        except WriteConflict:
+            raise _Gone from None
+        self.body = body
+
+    def fail(self, exc: Exception) -> None:
+        """Record the failure, unless the state went or changed meanwhile."""
+        log.error("export job failed: %s", type(exc).__name__)
+        try:
+            self.write(statut=ECHEC, erreur=type(exc).__name__, fin=_now())
+        except _Gone:
+            pass
+
+
 def run(store: DossierStore, session: Session, job_id: str, *, workers: int = 16) -> None:
     """Do a job: stream the file to S3, recording progress; never raises (the state says)."""
     stored = store.read(state_key(job_id))
     if stored is None or stored.body["statut"] != EN_ATTENTE or stored.body.get("parties"):
         return  # unknown, already taken (an event delivered twice), or done in parts
-    state = dict(stored.body)
-    name = exports.filename(session, state["format"],
-                            now=dt.datetime.now(session.zone))
+    state = _JobState(store, job_id, stored)
+    fmt = state.body["format"]
+    name = exports.filename(session, fmt, now=dt.datetime.now(session.zone))
     key = f"{EXPORTS}{job_id}/{name}"
-    state.update(statut=EN_COURS, debut=_now(), maj=_now())
-    store.write(state_key(job_id), state)
+    try:
+        state.write(statut=EN_COURS, debut=_now())
+    except _Gone:
+        return  # another invocation took it meanwhile
 
     def progress(done: int) -> None:
         if done % PROGRESS_EVERY == 0:
-            store.write(state_key(job_id), {**state, "fait": done, "maj": _now()})
+            state.write(fait=done)
 
-    upload = MultipartUpload(store, key, content_type=exports.FORMATS[state["format"]][0])
+    upload = MultipartUpload(store, key, content_type=exports.FORMATS[fmt][0])
     try:
-        followed = state.get("suivis")
-        count = exports.export(store, session, state["numeros"], state["format"], upload,
+        followed = state.body.get("suivis")
+        count = exports.export(store, session, state.body["numeros"], fmt, upload,
                                progress=progress, workers=workers,
                                followed=None if followed is None else set(followed))
+        state.write(fait=count)  # last check that the job is still wanted
         size = upload.complete()
+    except _Gone:
+        _abort(upload)
+        return
     except Exception as exc:
         _abort(upload)
-        _fail(store, job_id, state, exc)
+        state.fail(exc)
         return
-    store.write(state_key(job_id), {**state, "statut": PRET, "fait": count, "cle": key,
-                                    "fichier": name, "taille": size, "fin": _now(),
-                                    "maj": _now()})
-    log.info("export job done: %s, %d dossiers, %d bytes", state["format"], count, size)
+    try:
+        state.write(statut=PRET, fait=count, cle=key, fichier=name, taille=size, fin=_now())
+    except _Gone:
+        store.erase(key)  # erased while the file was completed: it goes too
+        return
+    log.info("export job done: %s, %d dossiers, %d bytes", fmt, count, size)
 
 
 def _abort(upload: MultipartUpload) -> None:
@@ -207,12 +245,6 @@ def _abort(upload: MultipartUpload) -> None:
         pass  # an upload left behind is dropped by the bucket's lifecycle rule
 
 
-def _fail(store: DossierStore, job_id: str, state: dict[str, Any], exc: Exception) -> None:
-    log.error("export job failed: %s", type(exc).__name__)
-    store.write(state_key(job_id), {**state, "statut": ECHEC, "erreur": type(exc).__name__,
-                                    "fin": _now(), "maj": _now()})
-
-
 def run_part(store: DossierStore, session: Session, job_id: str, part: int, *,
              workers: int = 16) -> None:
     """Do one part of a fanned-out ZIP, then assemble the whole if it is the last to finish;
@@ -220,15 +252,15 @@ def run_part(store: DossierStore, session: Session, job_id: str, part: int, *,
     stored = store.read(state_key(job_id))
     if stored is None or stored.body["statut"] in (PRET, ECHEC):
         return
-    state = stored.body
+    state = _JobState(store, job_id, stored)  # parts don't write it, except to fail it
     record = {"partie": part, "statut": EN_COURS, "fait": 0, "maj": _now()}
     try:
         store.write(part_key(job_id, part), record, if_none_match=True)
     except WriteConflict:
         return  # an event delivered twice: the part is another invocation's
-    size = state["taille_partie"]
-    numeros = state["numeros"][part * size:(part + 1) * size]
-    followed = state.get("suivis")
+    size = state.body["taille_partie"]
+    numeros = state.body["numeros"][part * size:(part + 1) * size]
+    followed = state.body.get("suivis")
 
     def progress(done: int) -> None:
         if done % PART_PROGRESS_EVERY == 0:
@@ -239,14 +271,18 @@ def run_part(store: DossierStore, session: Session, job_id: str, part: int, *,
         count = exports.export(store, session, numeros, "zip", upload, progress=progress,
                                workers=workers,
                                followed=None if followed is None else set(followed))
+        current = store.read(state_key(job_id))
+        if current is None or current.body["statut"] == ECHEC:
+            _abort(upload)  # erased meanwhile (every export goes), or another part failed
+            return
         upload.complete()
         store.write(part_key(job_id, part), {**record, "statut": PRET, "fait": count,
                                              "maj": _now()})
     except Exception as exc:
         _abort(upload)
-        _fail(store, job_id, state, exc)
+        state.fail(exc)
         return
-    if _parts_written(store, job_id) < state["parties"]:
+    if _parts_written(store, job_id) < state.body["parties"]:
         return  # others still work: the last one assembles
     try:
         store.write(f"{_parts_prefix(job_id)}assemblage.json", {"par": part, "le": _now()},
@@ -263,17 +299,20 @@ def _parts_written(store: DossierStore, job_id: str) -> int:
 def assemble(store: DossierStore, session: Session, job_id: str) -> None:
     """Copy every part's entries, in order, into the job's one ZIP; delete the parts."""
     stored = store.read(state_key(job_id))
-    if stored is None:
-        return
-    state = {**stored.body, "statut": EN_COURS, "etape": ASSEMBLAGE, "maj": _now()}
-    store.write(state_key(job_id), state)
+    if stored is None or stored.body["statut"] == ECHEC:
+        return  # erased, or a part failed after writing its file: the staff were told
+    state = _JobState(store, job_id, stored)
     name = exports.filename(session, "zip", now=dt.datetime.now(session.zone))
     key = f"{EXPORTS}{job_id}/{name}"
-    upload = MultipartUpload(store, key, content_type=ZIP_TYPE)
     count = 0
     try:
+        state.write(statut=EN_COURS, etape=ASSEMBLAGE)
+    except _Gone:
+        return
+    upload = MultipartUpload(store, key, content_type=ZIP_TYPE)
+    try:
         with zipfile.ZipFile(upload, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for part in range(state["parties"]):
+            for part in range(state.body["parties"]):
                 body = store.client.get_object(Bucket=store.bucket,
                                                Key=part_file(job_id, part))["Body"].read()
                 with zipfile.ZipFile(io.BytesIO(body)) as piece:
@@ -282,18 +321,24 @@ def assemble(store: DossierStore, session: Session, job_id: str) -> None:
                                          compress_type=info.compress_type)
                         if info.filename.endswith("/dossier.json"):
                             count += 1
-                store.write(state_key(job_id), {**state, "maj": _now()})
+                state.write()  # news, and a check that the job is still wanted
         size = upload.complete()
+    except _Gone:
+        _abort(upload)
+        return
     except Exception as exc:
         _abort(upload)
-        _fail(store, job_id, state, exc)
+        state.fail(exc)
         return
-    store.write(state_key(job_id), {**state, "statut": PRET, "etape": None, "fait": count,
-                                    "cle": key, "fichier": name, "taille": size,
-                                    "fin": _now(), "maj": _now()})
+    try:
+        state.write(statut=PRET, etape=None, fait=count, cle=key, fichier=name, taille=size,
+                    fin=_now())
+    except _Gone:
+        store.erase(key)  # erased while the file was completed: it goes too
+        return
     store.erase(_parts_prefix(job_id), whole_prefix=True)
     log.info("export job assembled: zip, %d parts, %d dossiers, %d bytes",
-             state["parties"], count, size)
+             state.body["parties"], count, size)
 
 
 def _parts_news(store: DossierStore, job_id: str) -> list[dict[str, Any]]:

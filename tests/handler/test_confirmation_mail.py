@@ -186,6 +186,25 @@ def test_the_scheduled_retry_stops_at_its_cap_and_the_command_forces(
     assert mail_record(s3, numero)["tentatives"] == 3
 
 
+def test_the_command_reads_every_record_and_finds_a_failure_without_its_marker(
+    s3: Any, s3_endpoint: str | None, ses: Any, sent_mail: Sent,
+) -> None:
+    """A failure recorded before markers existed, or whose marker couldn't be written, is left
+    by the scheduled retry (markers only) and found by the command (every record)."""
+    ses.delete_identity(Identity=MAIL_FROM_ADDRESS)
+    app = build_app(s3, s3_endpoint, ses=ses, MAIL_FROM=MAIL_FROM)
+    numero = create(app.test_client()).get_json()["numero"]
+    s3.delete_object(Bucket=BUCKET, Key=f"courriels/a-renvoyer/{canonical(numero)}.json")
+    ses.verify_email_identity(EmailAddress=MAIL_FROM_ADDRESS)
+    assert notifications.retry_failed(app)["confirmation"] == {
+        "envoye": 0, "echec": 0, "abandonne": 0}
+    assert notifications.retry_failed(app, every_record=True)["confirmation"] == {
+        "envoye": 1, "echec": 0, "abandonne": 0}
+    assert len(sent_mail()) == 1
+    assert notifications.retry_failed(app, every_record=True)["confirmation"] == {
+        "envoye": 0, "echec": 0, "abandonne": 0}
+
+
 def test_an_email_never_recorded_is_sent_at_the_next_consultation(
     mail_app: Flask, s3: Any, sent_mail: Sent,
 ) -> None:

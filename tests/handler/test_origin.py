@@ -77,3 +77,88 @@ def test_through_lambda_the_secret_header_is_read_from_the_event(
         assert forwarded["statusCode"] == 200
     finally:
         sys.modules.pop("handler.lambda_function", None)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def managed_app(s3: Any, secrets: Any, arn: str) -> tuple[Flask, Clock]:
+    from handler.app import create_app
+
+    app = create_app({"INSCRIPTION_ENV": "test", "DOSSIERS_BUCKET": BUCKET,
+                      "INSCRIPTION_NOW": "2020-11-02T10:00:00+01:00",
+                      "ORIGIN_VERIFY_SECRET_ARN": arn}, s3_client=s3, secrets_client=secrets)
+    clock = Clock()
+    app.extensions["origin_secret"].clock = clock
+    return app, clock
+
+
+def status_with(app: Flask, secret: str) -> int:
+    return app.test_client().get("/api/session", headers={ORIGIN_HEADER: secret}).status_code
+
+
+@pytest.mark.parametrize("s3_mode", ["in-process"], indirect=True)  # moto's Secrets Manager
+def test_a_rotation_never_cuts_the_api_off(s3: Any, s3_endpoint: None) -> None:
+    """The secret is read from Secrets Manager: current and previous both pass, so CloudFront
+    may still send the old one while the new one reaches its edges."""
+    import boto3
+
+    from handler.origin import CACHE_SECONDS
+
+    secrets = boto3.client("secretsmanager", region_name="eu-west-3")
+    arn = secrets.create_secret(Name="origine", SecretString="premier-secret")["ARN"]
+    app, clock = managed_app(s3, secrets, arn)
+    assert status_with(app, "premier-secret") == 200
+    assert status_with(app, "second-secret") == 403
+
+    secrets.put_secret_value(SecretId=arn, SecretString="second-secret")
+    assert status_with(app, "second-secret") == 403  # not read yet
+    clock.now += CACHE_SECONDS
+    assert status_with(app, "second-secret") == 200  # current
+    assert status_with(app, "premier-secret") == 200  # previous: CloudFront may still send it
+
+    secrets.put_secret_value(SecretId=arn, SecretString="troisieme-secret")
+    clock.now += CACHE_SECONDS
+    assert status_with(app, "troisieme-secret") == 200
+    assert status_with(app, "second-secret") == 200
+    assert status_with(app, "premier-secret") == 403  # two rotations ago
+
+
+class Unreachable:
+    """Secrets Manager out of reach, once `down` is set."""
+
+    def __init__(self, real: Any) -> None:
+        self.real, self.down = real, False
+
+    def get_secret_value(self, **kwargs: Any) -> Any:
+        from botocore.exceptions import EndpointConnectionError
+
+        if self.down:
+            raise EndpointConnectionError(endpoint_url="https://secretsmanager.invalid")
+        return self.real.get_secret_value(**kwargs)
+
+
+@pytest.mark.parametrize("s3_mode", ["in-process"], indirect=True)
+def test_without_secrets_manager_nothing_passes_unchecked(s3: Any, s3_endpoint: None) -> None:
+    import boto3
+
+    real = boto3.client("secretsmanager", region_name="eu-west-3")
+    arn = real.create_secret(Name="origine", SecretString="le-secret")["ARN"]
+    flaky = Unreachable(real)
+    flaky.down = True
+    app, clock = managed_app(s3, flaky, arn)
+    # Never read: a 503 with Retry-After, never an open door.
+    response = app.test_client().get("/api/session", headers={ORIGIN_HEADER: "le-secret"})
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    flaky.down = False
+    assert status_with(app, "le-secret") == 200
+    # Read once: its faults later keep the values it read.
+    flaky.down = True
+    clock.now += 10_000
+    assert status_with(app, "le-secret") == 200
+    assert status_with(app, "autre") == 403

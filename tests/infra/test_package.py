@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -61,6 +62,18 @@ def test_the_package_holds_no_dev_dependency_nor_test(built: tuple[Path, int, in
     assert "handler/lambda_function.py" in names
     assert "shared_rules/sessions/cap-limoges-2021-06.yaml" in names
     assert {"flask", "marshmallow", "boto3", "botocore", "apig_wsgi", "yaml", "tzdata"} <= tops
+
+
+def test_the_package_keeps_the_model_of_every_service_the_code_calls(
+        built: tuple[Path, int, int]) -> None:
+    """botocore is trimmed to the services listed in infra/package.py: a client for any other
+    would fail in Lambda only (found: secretsmanager, once missing from the list)."""
+    called = {match for path in (ROOT / "handler").rglob("*.py")
+              for match in re.findall(r'client\(\s*"([a-z0-9-]+)"', path.read_text("utf-8"))}
+    assert called and called <= set(package.BOTOCORE_SERVICES)
+    names = zipfile.ZipFile(built[0]).namelist()
+    for service in called:
+        assert any(n.startswith(f"botocore/data/{service}/") for n in names), service
 
 
 def test_the_unzipped_package_answers_an_http_api_event(

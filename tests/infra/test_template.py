@@ -32,7 +32,7 @@ from handler import (
     security_headers,
     storage,
 )
-from handler.staff import jobs
+from handler.staff import jobs, rest
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
 
@@ -322,6 +322,19 @@ def test_export_job_runs_asynchronously_in_its_own_function(resources: dict[str,
     assert "STAFF_TOKEN_HASHES" not in properties.get("Environment", {}).get("Variables", {})
 
 
+def test_a_large_zip_cant_take_the_apis_concurrency_and_its_parts_start_in_time(
+        template: dict[str, Any], resources: dict[str, Any]) -> None:
+    properties = props(resources, "ExportFunction")
+    assert properties["ReservedConcurrentExecutions"] == {"Fn::If": [
+        "ReservesExportConcurrency", {"Ref": "ExportConcurrency"}, {"Ref": "AWS::NoValue"}]}
+    reserved = template["Parameters"]["ExportConcurrency"]["Default"]
+    # The largest ZIP's parts, `reserved` at a time, each at most 0.3 s a PDF: the last wave
+    # starts before Lambda drops an event that waited too long.
+    waves = -(-(rest.ZIP_MAX // jobs.ZIP_PART) // reserved)
+    max_age = properties["EventInvokeConfig"]["MaximumEventAgeInSeconds"]
+    assert (waves - 1) * jobs.ZIP_PART * 0.3 < max_age
+
+
 def test_mail_retry_runs_hourly_with_no_more_than_it_needs(resources: dict[str, Any]) -> None:
     properties = props(resources, "MailRetryFunction")
     assert properties["Handler"] == "handler.lambda_function.retry_mail"
@@ -333,6 +346,8 @@ def test_mail_retry_runs_hourly_with_no_more_than_it_needs(resources: dict[str, 
     assert notifications.SCHEDULED_ATTEMPTS == 10
     assert properties["Timeout"] < 3600
     assert properties["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    # A scheduled event delivered twice can't start a second run beside the first.
+    assert properties["ReservedConcurrentExecutions"] == 1
     # Nothing of the staff's, no function to start: its logs, mail from the sender, the bucket.
     assert "Environment" not in properties
     (policy,) = props(resources, "MailRetryRole")["Policies"]
@@ -442,11 +457,20 @@ def test_only_cloudfront_reaches_the_api(resources: dict[str, Any]) -> None:
     (header,) = api["OriginCustomHeaders"]
     secret = {"Fn::Sub": "{{resolve:secretsmanager:${OriginVerifySecret}}}"}
     assert header == {"HeaderName": origin.ORIGIN_HEADER, "HeaderValue": secret}
+    # The handler reads it at run time (current and previous: a rotation cuts nothing off),
+    # with the right to read that secret only; the value is not in its configuration.
     environment = props(resources, "HandlerFunction")["Environment"]["Variables"]
-    assert environment["ORIGIN_VERIFY_SECRET"] == secret
+    assert environment["ORIGIN_VERIFY_SECRET_ARN"] == {"Ref": "OriginVerifySecret"}
+    assert "ORIGIN_VERIFY_SECRET" not in environment
+    assert "ORIGIN_VERIFY_SECRET_ARN" in handler_config.DEFAULTS
+    (policy,) = props(resources, "HandlerRole")["Policies"]
+    (read,) = [s for s in statements(policy["PolicyDocument"]) if s["Sid"] == "ReadOriginSecret"]
+    assert read["Action"] == "secretsmanager:GetSecretValue"
+    assert read["Resource"] == {"Ref": "OriginVerifySecret"}
     generated = props(resources, "OriginVerifySecret")["GenerateSecretString"]
     assert generated["PasswordLength"] >= 32 and generated["ExcludePunctuation"] is True
-    assert "ORIGIN_VERIFY_SECRET" in handler_config.DEFAULTS
+    # A new rotation label changes the distribution, so CloudFormation reads the secret anew.
+    assert "${OriginSecretRotation}" in config["Comment"]["Fn::Sub"]
 
 
 def test_the_api_sees_each_clients_own_address_which_a_client_cant_forge(

@@ -224,3 +224,65 @@ def test_a_zip_of_at_most_one_part_is_made_in_one_go(
 def test_the_zip_limit_is_far_above_a_sessions_size() -> None:
     assert rest.ZIP_MAX >= 20_000
     assert rest.ZIP_MAX // jobs.ZIP_PART <= 50  # one click starts at most 50 functions
+
+
+def test_an_erasure_during_a_job_in_parts_leaves_no_file(
+        app: Flask, client: FlaskClient, s3: Any, small_parts: int) -> None:
+    """An erasure deletes every export: the parts still running must not write theirs back."""
+    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
+                                                   client=FakeLambda())
+    submit_all(client)
+    job_id = export(client, "zip").get_json()["id"]
+    run_export(app, job_id, 0)
+    app.extensions["dossier_store"].erase("exports/", whole_prefix=True)  # what erasure does
+    run_export(app, job_id, 1)  # started before the erasure, in truth: its event was queued
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="exports/")
+            .get("Contents", [])]
+    assert not [k for k in keys if k.endswith(".zip")]
+    assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+
+
+def test_an_erasure_while_a_job_writes_its_file_leaves_no_file(
+        app: Flask, client: FlaskClient, s3: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
+                                                   client=FakeLambda())
+    submit(client, person("Martin"))
+    job_id = export(client, "zip").get_json()["id"]
+    store = app.extensions["dossier_store"]
+    real = exports.export
+
+    def erased_meanwhile(*args: Any, **kwargs: Any) -> int:
+        count = real(*args, **kwargs)
+        store.erase("exports/", whole_prefix=True)
+        return count
+
+    monkeypatch.setattr(exports, "export", erased_meanwhile)
+    run_export(app, job_id)
+    assert s3.list_objects_v2(Bucket=BUCKET, Prefix="exports/").get("Contents", []) == []
+    assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+    assert jobs.status(store, job_id) is None
+
+
+def test_a_part_failing_after_its_file_is_written_never_turns_the_job_ready(
+        app: Flask, client: FlaskClient, s3: Any, small_parts: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The staff were told it failed: a later part must not assemble it."""
+    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
+                                                   client=FakeLambda())
+    submit_all(client)
+    job_id = export(client, "zip").get_json()["id"]
+    store = app.extensions["dossier_store"]
+    run_export(app, job_id, 0)
+    write = store.write
+
+    def record_lost(key: str, body: dict[str, Any], **kwargs: Any) -> str:
+        if key == jobs.part_key(job_id, 1) and body.get("statut") == "pret":
+            raise RuntimeError("panne")
+        return write(key, body, **kwargs)
+
+    monkeypatch.setattr(store, "write", record_lost)
+    run_export(app, job_id, 1)  # its ZIP is written, then its record fails: the job fails
+    monkeypatch.setattr(store, "write", write)
+    run_export(app, job_id, 2)  # the last part finds three ZIPs: it must not assemble
+    state = state_of(app, job_id)
+    assert (state["statut"], state["lien"]) == ("echec", None)
