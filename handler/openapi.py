@@ -164,7 +164,9 @@ DOCUMENT: dict[str, Any] = {
     "info": {
         "title": "Pré-inscription des candidats individuels au CAP",
         "version": "1.0.0",
-        "description": "API du service de pré-inscription (dossiers des candidats).",
+        "description": "API du service de pré-inscription (dossiers des candidats). Derrière "
+                       "le réseau de diffusion du site, toute requête qui n'en vient pas (sans "
+                       "son en-tête X-Origin-Verify) reçoit 403 acces_direct_refuse.",
     },
     "paths": {
         "/api/session": {"get": {

@@ -133,3 +133,47 @@ def test_no_candidate_page_links_to_the_staff_page(built_site: Path) -> None:
         assert "gestion.html" not in (built_site / name).read_text(encoding="utf-8"), name
     index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
     assert not [d for d in index["docs"] if d["location"].startswith("gestion.html")]
+
+
+def test_a_zip_in_parts_is_offered_as_one_file_from_the_page(
+        browser: Any, site_url: str, tmp_path: Path, monkeypatch: Any) -> None:
+    """The page follows a job made in parts (one dossier a part here) to its single file."""
+    import zipfile
+
+    from playwright.sync_api import expect
+
+    from handler.staff import jobs
+
+    monkeypatch.setattr(jobs, "ZIP_PART", 1)  # the local server runs in this process
+    famille = "Partie" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
+    numeros = []
+    for prenom in ("Anne", "Bruno", "Chloé"):
+        body = json.dumps(make_dossier({"etat_civil.nom_naissance": famille,
+                                        "etat_civil.prenoms": [prenom]})).encode()
+        request = urllib.request.Request(site_url + "api/dossiers", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            numeros.append(json.loads(response.read())["numero"])
+    context = browser.new_context(locale="fr-FR", accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "gestion.html", wait_until="networkidle")
+        page.get_by_label("Jeton d'accès").fill(DEMO_STAFF_TOKEN)
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_label("Nom, prénom ou numéro").fill(famille)
+        page.get_by_role("button", name="Rechercher").click()
+        expect(page.locator("#liste-legende")).to_have_text("3 dossiers trouvés, page 1 sur 1")
+        page.get_by_role("button", name="Exporter les dossiers et confirmations (ZIP)").click()
+        link = page.locator("#export-etat a")
+        expect(link).to_be_visible(timeout=60_000)
+        expect(page.locator("#export-etat")).to_contain_text("Export ZIP de 3 dossier(s) prêt")
+        with page.expect_download() as download:
+            link.click()
+        target = tmp_path / download.value.suggested_filename
+        download.value.save_as(target)
+        names = zipfile.ZipFile(target).namelist()
+        assert sorted(n.split("/")[0] for n in names if n.endswith("dossier.json")) == sorted(
+            numeros)
+        assert len(names) == 6
+    finally:
+        context.close()
