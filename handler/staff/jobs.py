@@ -177,7 +177,7 @@ class _JobState:
     failed) stops this worker instead of being undone by its next progress write."""
 
     def __init__(self, store: DossierStore, job_id: str, stored: Stored) -> None:
-        self.store, self.key = store, state_key(job_id)
+        self.store, self.job_id, self.key = store, job_id, state_key(job_id)
         self.body, self.etag = dict(stored.body), stored.etag
 
     def write(self, **changes: Any) -> None:
@@ -196,6 +196,37 @@ class _JobState:
         except _Gone:
             pass
 
+    def make_file(self, session: Session, fmt: str, produce: Callable[[MultipartUpload], int],
+                  **started: Any) -> tuple[int, int] | None:
+        """Mark the job started (with `started`), stream its file to S3 with `produce(out)`,
+        which returns how many dossiers it wrote, then mark the job ready. (dossiers, bytes),
+        or None when the job failed (recorded) or went meanwhile (nothing left behind)."""
+        name = exports.filename(session, fmt, now=dt.datetime.now(session.zone))
+        key = f"{EXPORTS}{self.job_id}/{name}"
+        try:
+            self.write(statut=EN_COURS, **started)
+        except _Gone:
+            return None  # another invocation took it, or it went
+        upload = MultipartUpload(self.store, key, content_type=exports.FORMATS[fmt][0])
+        try:
+            count = produce(upload)
+            self.write(fait=count)  # last check that the job is still wanted
+            size = upload.complete()
+        except _Gone:
+            _abort(upload)
+            return None
+        except Exception as exc:
+            _abort(upload)
+            self.fail(exc)
+            return None
+        try:
+            self.write(statut=PRET, etape=None, fait=count, cle=key, fichier=name, taille=size,
+                       fin=_now())
+        except _Gone:
+            self.store.erase(key)  # erased while the file was completed: it goes too
+            return None
+        return count, size
+
 
 def run(store: DossierStore, session: Session, job_id: str, *, workers: int = 16) -> None:
     """Do a job: stream the file to S3, recording progress; never raises (the state says)."""
@@ -204,38 +235,20 @@ def run(store: DossierStore, session: Session, job_id: str, *, workers: int = 16
         return  # unknown, already taken (an event delivered twice), or done in parts
     state = _JobState(store, job_id, stored)
     fmt = state.body["format"]
-    name = exports.filename(session, fmt, now=dt.datetime.now(session.zone))
-    key = f"{EXPORTS}{job_id}/{name}"
-    try:
-        state.write(statut=EN_COURS, debut=_now())
-    except _Gone:
-        return  # another invocation took it meanwhile
+    followed = state.body.get("suivis")
 
     def progress(done: int) -> None:
         if done % PROGRESS_EVERY == 0:
             state.write(fait=done)
 
-    upload = MultipartUpload(store, key, content_type=exports.FORMATS[fmt][0])
-    try:
-        followed = state.body.get("suivis")
-        count = exports.export(store, session, state.body["numeros"], fmt, upload,
-                               progress=progress, workers=workers,
-                               followed=None if followed is None else set(followed))
-        state.write(fait=count)  # last check that the job is still wanted
-        size = upload.complete()
-    except _Gone:
-        _abort(upload)
-        return
-    except Exception as exc:
-        _abort(upload)
-        state.fail(exc)
-        return
-    try:
-        state.write(statut=PRET, fait=count, cle=key, fichier=name, taille=size, fin=_now())
-    except _Gone:
-        store.erase(key)  # erased while the file was completed: it goes too
-        return
-    log.info("export job done: %s, %d dossiers, %d bytes", fmt, count, size)
+    def produce(out: MultipartUpload) -> int:
+        return exports.export(store, session, state.body["numeros"], fmt, out,
+                              progress=progress, workers=workers,
+                              followed=None if followed is None else set(followed))
+
+    made = state.make_file(session, fmt, produce, debut=_now())
+    if made is not None:
+        log.info("export job done: %s, %d dossiers, %d bytes", fmt, *made)
 
 
 def _abort(upload: MultipartUpload) -> None:
@@ -302,16 +315,10 @@ def assemble(store: DossierStore, session: Session, job_id: str) -> None:
     if stored is None or stored.body["statut"] == ECHEC:
         return  # erased, or a part failed after writing its file: the staff were told
     state = _JobState(store, job_id, stored)
-    name = exports.filename(session, "zip", now=dt.datetime.now(session.zone))
-    key = f"{EXPORTS}{job_id}/{name}"
-    count = 0
-    try:
-        state.write(statut=EN_COURS, etape=ASSEMBLAGE)
-    except _Gone:
-        return
-    upload = MultipartUpload(store, key, content_type=ZIP_TYPE)
-    try:
-        with zipfile.ZipFile(upload, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+    def produce(out: MultipartUpload) -> int:
+        count = 0
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for part in range(state.body["parties"]):
                 body = store.client.get_object(Bucket=store.bucket,
                                                Key=part_file(job_id, part))["Body"].read()
@@ -322,23 +329,13 @@ def assemble(store: DossierStore, session: Session, job_id: str) -> None:
                         if info.filename.endswith("/dossier.json"):
                             count += 1
                 state.write()  # news, and a check that the job is still wanted
-        size = upload.complete()
-    except _Gone:
-        _abort(upload)
-        return
-    except Exception as exc:
-        _abort(upload)
-        state.fail(exc)
-        return
-    try:
-        state.write(statut=PRET, etape=None, fait=count, cle=key, fichier=name, taille=size,
-                    fin=_now())
-    except _Gone:
-        store.erase(key)  # erased while the file was completed: it goes too
-        return
-    store.erase(_parts_prefix(job_id), whole_prefix=True)
-    log.info("export job assembled: zip, %d parts, %d dossiers, %d bytes",
-             state.body["parties"], count, size)
+        return count
+
+    made = state.make_file(session, "zip", produce, etape=ASSEMBLAGE)
+    if made is not None:
+        store.erase(_parts_prefix(job_id), whole_prefix=True)
+        log.info("export job assembled: zip, %d parts, %d dossiers, %d bytes",
+                 state.body["parties"], *made)
 
 
 def _parts_news(store: DossierStore, job_id: str) -> list[dict[str, Any]]:
