@@ -9,9 +9,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -35,6 +33,7 @@ from handler import (
 from handler.staff import jobs, rest
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
+from tests.node import node
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 TEMPLATES = sorted(INFRA.glob("*.yaml"))
@@ -487,20 +486,12 @@ def test_the_api_sees_each_clients_own_address_which_a_client_cant_forge(
              "request": {"method": "POST", "uri": "/api/dossiers", "headers": {
                  header.lower(): {"value": "203.0.113.99"}, "host": {"value": "x"}}}}
     script = code + "\nprocess.stdout.write(JSON.stringify(handler(JSON.parse(process.argv[1]))));"
-    result = subprocess.run([_node(), "-e", script, json.dumps(event)], capture_output=True,
-                            text=True, check=True, timeout=30)
+    result = subprocess.run([node("run the CloudFront function"), "-e", script,
+                             json.dumps(event)], capture_output=True, text=True, check=True,
+                            timeout=30)
     forwarded = json.loads(result.stdout)
     assert forwarded["headers"][header.lower()] == {"value": "2001:db8::7"}
     assert forwarded["uri"] == "/api/dossiers" and forwarded["headers"]["host"] == {"value": "x"}
-
-
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is needed to run the CloudFront function")
-        pytest.skip("node not found: the CloudFront function is not run here")
-    return node
 
 
 def test_distribution_uses_the_edge_stacks_waf_and_certificate(resources: dict[str, Any]) -> None:

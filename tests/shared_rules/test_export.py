@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
-import pytest
-
 import shared_rules
 from shared_rules.names import NAME_PATTERN_JS, is_valid_name
+from tests.node import node
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -66,16 +64,12 @@ NAME_CORPUS = [
 
 
 def test_browser_name_pattern_agrees_with_the_server() -> None:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is needed to check the browser's name pattern")
-        pytest.skip("node not found: the browser's pattern is not checked here")
+    executable = node("check the browser's name pattern")
     script = (
         "const re = new RegExp(process.argv[1], 'u');"
         "const names = JSON.parse(process.argv[2]);"
         "console.log(JSON.stringify(names.map(n => re.test(n))));"
     )
-    result = subprocess.run([node, "-e", script, NAME_PATTERN_JS, json.dumps(NAME_CORPUS)],
+    result = subprocess.run([executable, "-e", script, NAME_PATTERN_JS, json.dumps(NAME_CORPUS)],
                             capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == [is_valid_name(n) for n in NAME_CORPUS]

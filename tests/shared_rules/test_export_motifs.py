@@ -8,8 +8,6 @@ before a final newline, which a single-line input of the form can't contain.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from collections.abc import Callable
 
@@ -18,6 +16,7 @@ import pytest
 from shared_rules import schemas
 from shared_rules.export import export_rules
 from shared_rules.session import DEFAULT_REGISTRY, DEFAULT_SESSION_CODE
+from tests.node import node
 
 DIGITS = ["87000", "8700", "870000", "١٩٠٠٠", "８７０００", "87 000", "A7000", "", "2A", "2a",
           "2B", "975", "97", "9", "20", "0555123456", "+33555123456", "05551234", "+3355",
@@ -30,23 +29,14 @@ TEXTS = ["Dupont", "Du<pont", "a>b", "tab\there", "nl\nhere", "del\x7f", "nel\x8
          "rtl\u202e", "iso\u2066", "bom\ufeff", "nbsp\u00a0ok", "é", "\x1f"]
 
 
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is needed to check the browser's patterns")
-        pytest.skip("node not found: the browser's patterns are not checked here")
-    return node
-
-
 def _browser_verdicts(pattern: str, corpus: list[str]) -> list[bool]:
     script = (
         "const re = new RegExp(process.argv[1], 'u');"
         "const corpus = JSON.parse(process.argv[2]);"
         "console.log(JSON.stringify(corpus.map(s => re.test(s))));"
     )
-    result = subprocess.run([_node(), "-e", script, pattern, json.dumps(corpus)],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run([node("check the browser's patterns"), "-e", script, pattern,
+                             json.dumps(corpus)], capture_output=True, text=True, check=True)
     verdicts: list[bool] = json.loads(result.stdout)
     return verdicts
 

@@ -33,6 +33,15 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> int:
     return 3
 
 
+@pytest.fixture
+def in_aws(app: Flask) -> FakeLambda:
+    """Jobs started as in AWS: the export function's events are recorded, and the test then
+    delivers them (handler.staff.run_export, what handler.lambda_function.export_job runs)."""
+    fake = FakeLambda()
+    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3", client=fake)
+    return fake
+
+
 def submit_all(client: FlaskClient) -> list[str]:
     """The seven candidates, their numbers in the list's order by name."""
     return [submit(client, person(nom)) for nom in NOMS]
@@ -81,17 +90,15 @@ def test_a_large_zip_is_made_in_parts_and_assembled_into_one_file(
 
 
 def test_in_aws_each_part_is_its_own_invocation_in_any_order(
-        app: Flask, client: FlaskClient, s3: Any, s3_endpoint: str | None,
+        app: Flask, in_aws: FakeLambda, client: FlaskClient, s3: Any, s3_endpoint: str | None,
         small_parts: int) -> None:
-    fake = FakeLambda()
-    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3", client=fake)
     numeros = submit_all(client)
     response = export(client, "zip", tri="nom")
     assert response.status_code == 202
     job_id = response.get_json()["id"]
-    events = sorted((json.loads(c["Payload"]) for c in fake.calls), key=lambda e: e["partie"])
+    events = sorted((json.loads(c["Payload"]) for c in in_aws.calls), key=lambda e: e["partie"])
     assert events == [{"export": job_id, "partie": p} for p in range(3)]
-    assert {(c["FunctionName"], c["InvocationType"]) for c in fake.calls} == {
+    assert {(c["FunctionName"], c["InvocationType"]) for c in in_aws.calls} == {
         ("export-fn", "Event")}
     assert state_of(app, job_id)["statut"] == "en-attente"
 
@@ -107,10 +114,8 @@ def test_in_aws_each_part_is_its_own_invocation_in_any_order(
 
 
 def test_an_event_delivered_twice_does_its_part_once(
-        app: Flask, client: FlaskClient, s3: Any, s3_endpoint: str | None,
+        app: Flask, in_aws: FakeLambda, client: FlaskClient, s3: Any, s3_endpoint: str | None,
         small_parts: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
-                                                   client=FakeLambda())
     numeros = submit_all(client)
     job_id = export(client, "zip", tri="nom").get_json()["id"]
     calls: list[int] = []
@@ -130,10 +135,8 @@ def test_an_event_delivered_twice_does_its_part_once(
 
 
 def test_a_failed_part_fails_the_job_and_nothing_is_assembled(
-        app: Flask, client: FlaskClient, s3: Any, small_parts: int,
+        app: Flask, in_aws: FakeLambda, client: FlaskClient, s3: Any, small_parts: int,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
-                                                   client=FakeLambda())
     submit_all(client)
     job_id = export(client, "zip").get_json()["id"]
     run_export(app, job_id, 0)
@@ -157,11 +160,9 @@ def test_a_failed_part_fails_the_job_and_nothing_is_assembled(
 
 @pytest.mark.parametrize("s3_mode", ["server"], indirect=True)  # threads: moto's server
 def test_two_parts_finishing_together_assemble_once(
-        app: Flask, client: FlaskClient, s3: Any, s3_endpoint: str,
+        app: Flask, in_aws: FakeLambda, client: FlaskClient, s3: Any, s3_endpoint: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jobs, "ZIP_PART", 4)
-    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
-                                                   client=FakeLambda())
     numeros = submit_all(client)
     job_id = export(client, "zip", tri="nom").get_json()["id"]
     # Both parts count the finished parts only once both have written theirs: each sees all.
@@ -194,9 +195,7 @@ def test_two_parts_finishing_together_assemble_once(
 
 
 def test_a_job_without_news_for_twenty_minutes_is_reported_interrupted(
-        app: Flask, client: FlaskClient, small_parts: int) -> None:
-    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
-                                                   client=FakeLambda())
+        app: Flask, in_aws: FakeLambda, client: FlaskClient, small_parts: int) -> None:
     submit_all(client)
     job_id = export(client, "zip").get_json()["id"]
     run_export(app, job_id, 0)  # then the other parts' functions died
@@ -209,13 +208,11 @@ def test_a_job_without_news_for_twenty_minutes_is_reported_interrupted(
 
 
 def test_a_zip_of_at_most_one_part_is_made_in_one_go(
-        app: Flask, client: FlaskClient, small_parts: int) -> None:
-    fake = FakeLambda()
-    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3", client=fake)
+        app: Flask, in_aws: FakeLambda, client: FlaskClient, small_parts: int) -> None:
     for nom in NOMS[:3]:
         submit(client, person(nom))
     job_id = export(client, "zip").get_json()["id"]
-    assert [json.loads(c["Payload"]) for c in fake.calls] == [{"export": job_id}]
+    assert [json.loads(c["Payload"]) for c in in_aws.calls] == [{"export": job_id}]
     run_export(app, job_id)
     assert state_of(app, job_id)["parties"] == 0
     assert state_of(app, job_id)["statut"] == "pret"
@@ -227,10 +224,8 @@ def test_the_zip_limit_is_far_above_a_sessions_size() -> None:
 
 
 def test_an_erasure_during_a_job_in_parts_leaves_no_file(
-        app: Flask, client: FlaskClient, s3: Any, small_parts: int) -> None:
+        app: Flask, in_aws: FakeLambda, client: FlaskClient, s3: Any, small_parts: int) -> None:
     """An erasure deletes every export: the parts still running must not write theirs back."""
-    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
-                                                   client=FakeLambda())
     submit_all(client)
     job_id = export(client, "zip").get_json()["id"]
     run_export(app, job_id, 0)
@@ -243,9 +238,8 @@ def test_an_erasure_during_a_job_in_parts_leaves_no_file(
 
 
 def test_an_erasure_while_a_job_writes_its_file_leaves_no_file(
-        app: Flask, client: FlaskClient, s3: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
-                                                   client=FakeLambda())
+        app: Flask, in_aws: FakeLambda, client: FlaskClient, s3: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     submit(client, person("Martin"))
     job_id = export(client, "zip").get_json()["id"]
     store = app.extensions["dossier_store"]
@@ -264,11 +258,9 @@ def test_an_erasure_while_a_job_writes_its_file_leaves_no_file(
 
 
 def test_a_part_failing_after_its_file_is_written_never_turns_the_job_ready(
-        app: Flask, client: FlaskClient, s3: Any, small_parts: int,
+        app: Flask, in_aws: FakeLambda, client: FlaskClient, s3: Any, small_parts: int,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The staff were told it failed: a later part must not assemble it."""
-    app.extensions["export_runner"] = LambdaRunner("export-fn", region="eu-west-3",
-                                                   client=FakeLambda())
     submit_all(client)
     job_id = export(client, "zip").get_json()["id"]
     store = app.extensions["dossier_store"]
