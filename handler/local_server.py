@@ -129,6 +129,8 @@ class LocalStack:
         self.outbox = outbox
         self._moto: Any = None
         self.s3: Any = None
+        #: The handler's Flask app, once started (tests reach its parts through it).
+        self.api: Flask | None = None
         self.bucket = DEMO_BUCKET
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -167,6 +169,7 @@ class LocalStack:
                           "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": "", **mail,
                           "STAFF_TOKEN_HASHES": DEMO_STAFF_HASHES, **self.config},
                          s3_client=s3)
+        self.api = api
         clock = api.extensions["calendar_clock"]
         session = api.extensions["inscription_session"]
 

@@ -7,7 +7,7 @@ Layout in the bucket (see the README):
     courriels/<numero>.json                the confirmation email of a dossier: status, attempts
     courriels/a-renvoyer/<numero>.json     a marker: that email failed and is to be sent again
     rappels/<session>/<sha256>.json        a person's recent number reminders (rate limit)
-    tentatives/<numero>.json               failed ownership proofs for a number (rate limit)
+    tentatives/<numero>.json               ownership proofs counted for a number (rate limit)
 
 Nothing is overwritten by a concurrent writer: creations use `IfNoneMatch="*"`, updates
 `IfMatch=<ETag>`. Real S3 may answer 409 ConditionalRequestConflict to a conditional write racing
@@ -295,10 +295,10 @@ class DossierStore:
         return f"{TENTATIVES}{numero}.json"
 
     def attempts(self, numero: str) -> Stored | None:
-        """The failed proofs recorded for a number, or None."""
+        """The ownership proofs counted for a number (and its lock), or None."""
         return self._get(self.attempts_key(numero))
 
     def record_attempts(self, numero: str, content: dict[str, Any], *,
                         etag: str | None) -> None:
-        """Write a number's failure record if unchanged since read; WriteConflict otherwise."""
+        """Write a number's proofs record if unchanged since read; WriteConflict otherwise."""
         self._put(self.attempts_key(numero), content, if_none_match=etag is None, if_match=etag)

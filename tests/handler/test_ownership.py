@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Flask
 
+from handler import messages as msg
+from handler.errors import ApiError
 from handler.numero import canonical, new_numero
 from handler.ownership import CLIENT_FAILURES, LOCK, MAX_FAILURES, OwnershipGuard
 from handler.rate_limit import SlidingWindowLimit
-from handler.storage import DossierStore
+from handler.storage import DossierStore, WriteConflict
 from tests.factories import make_dossier
+from tests.faults import FaultyClient, client_error, failing
 from tests.handler.conftest import BUCKET
 
 BORN = "1998-05-17"
@@ -81,3 +85,83 @@ def test_the_client_limit_counts_without_hitting_on_wait() -> None:
     assert limit.wait("a") is None
     assert limit.hit("a") is None and limit.hit("a") is None
     assert limit.wait("a") == 60
+
+
+def _judge_counter() -> tuple[list[tuple[str, bool, int]], Any]:
+    judged: list[tuple[str, bool, int]] = []
+    return judged, lambda numero, matched, rank: judged.append((numero, matched, rank))
+
+
+def _refusal(guard: OwnershipGuard, numero: str, born: str, client: str = "c") -> ApiError:
+    try:
+        guard.find(numero, born, client=client)
+    except ApiError as exc:
+        return exc
+    raise AssertionError("the proof should have been refused")
+
+
+class _AlwaysConflicting(DossierStore):
+    """A store where another writer always counts first."""
+
+    def record_attempts(self, numero: str, content: dict[str, Any], *,
+                        etag: str | None) -> None:
+        raise WriteConflict(numero)
+
+
+def test_a_proof_that_cant_be_counted_is_refused_unjudged(app: Flask, s3: Any) -> None:
+    numero = app.test_client().post("/api/dossiers", json=make_dossier()).get_json()["numero"]
+    judged, hook = _judge_counter()
+    guard = OwnershipGuard(_AlwaysConflicting(s3, BUCKET), judged=hook)
+    refused = _refusal(guard, numero, BORN)
+    assert (refused.status, refused.code) == (503, "tentative_non_comptee")
+    assert refused.headers == {"Retry-After": "5"}
+    assert judged == []
+
+
+def test_a_storage_fault_while_counting_is_a_503_and_judges_nothing(
+    app: Flask, s3: Any,
+) -> None:
+    numero = app.test_client().post("/api/dossiers", json=make_dossier()).get_json()["numero"]
+    judged, hook = _judge_counter()
+    faulty = FaultyClient(s3, failing("put_object", [client_error("InternalError", 500)]))
+    app.extensions["ownership"] = OwnershipGuard(DossierStore(faulty, BUCKET), judged=hook)
+    answer = guess(app.test_client(), numero, BORN)
+    assert answer.status_code == 503
+    assert answer.get_json() == {"code": "stockage_indisponible",
+                                 "message": msg.STOCKAGE_INDISPONIBLE, "errors": {}}
+    assert answer.headers["Retry-After"] == "5"
+    assert judged == []
+
+
+def test_every_proof_is_counted_before_it_is_judged(app: Flask, s3: Any) -> None:
+    numero = app.test_client().post("/api/dossiers", json=make_dossier()).get_json()["numero"]
+    seen: list[int] = []
+
+    def judged(found: str, matched: bool, rank: int) -> None:
+        record = json.loads(s3.get_object(Bucket=BUCKET, Key=f"tentatives/{found}.json")
+                            ["Body"].read())
+        seen.append(len(record["essais"]))  # this proof is in the record already
+        assert rank == len(record["essais"])
+
+    guard = OwnershipGuard(DossierStore(s3, BUCKET), judged=judged)
+    for index, born in enumerate(wrong_dates(3)):
+        assert _refusal(guard, numero, born, client=f"c{index}").status == 404
+    assert seen == [1, 2, 3]
+
+
+def test_the_owners_own_visits_are_not_counted_against_them(app: Flask) -> None:
+    client = app.test_client()
+    numero = client.post("/api/dossiers", json=make_dossier()).get_json()["numero"]
+    for _ in range(3 * MAX_FAILURES):
+        assert guess(client, numero, BORN).status_code == 200
+
+
+def test_the_client_limit_says_it_counts_every_number(app: Flask) -> None:
+    client = app.test_client()
+    for _ in range(CLIENT_FAILURES):
+        guess(client, new_numero(), BORN)
+    slowed = guess(client, new_numero(), BORN).get_json()
+    assert slowed["code"] == "trop_de_tentatives"
+    assert slowed["message"] == msg.TROP_DE_TENTATIVES_CLIENT.format(minutes=15)
+    assert "depuis votre connexion" in slowed["message"]
+    assert "pour ce numéro" not in slowed["message"]
