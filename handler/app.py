@@ -60,6 +60,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
         )
 
     app = Flask(__name__, static_folder=None)
+    # No redirect at all (`//` merged, a slash added or removed): werkzeug builds its Location
+    # from the request's Host header. Set before any route is added: rules read it then.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     app.config.update(settings, MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["inscription_session"] = session

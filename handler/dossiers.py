@@ -24,7 +24,7 @@ bp = Blueprint("dossiers", __name__, url_prefix="/api/dossiers")
 
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_IF_MATCH = re.compile(r'^(?:W/)?"?v?(\d{1,6})"?$')
+_IF_MATCH = re.compile(r'^(?:W/)?"v(\d{1,6})"$')
 
 
 def _json_body() -> Any:
@@ -154,16 +154,26 @@ def confirmation(numero: str) -> Response:
     return response
 
 
+def _expected_version() -> int | None:
+    """The version named by If-Match ("v2"), None without the header; 400 for anything else
+    (several tags, `*`, a tag that is no version): a write never goes through unchecked."""
+    if_match = request.headers.get("If-Match")
+    if if_match is None:
+        return None
+    found = _IF_MATCH.match(if_match.strip())
+    if found is None:
+        raise ApiError(400, "if_match_invalide", msg.IF_MATCH_INVALIDE)
+    return int(found.group(1))
+
+
 @bp.put("/<numero>")
 def modify(numero: str) -> Response:
     """A new version of the dossier, validated like a creation."""
     body = _json_body()
+    expected = _expected_version()
     stored = _owned(numero)
     _require_open_registry()
     dossier = _load(body)
-    expected = None
-    if (if_match := request.headers.get("If-Match")) and (found := _IF_MATCH.match(if_match)):
-        expected = int(found.group(1))
     record = registrations.modify(context.store(), stored, dossier, session=context.session(),
                                   now=context.now(), expected_version=expected)
     return _respond(record, 200, courriel=context.notifier().confirm(record))

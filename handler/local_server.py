@@ -36,6 +36,12 @@ DEMO_MAIL_FROM = "Pré-inscription CAP (démonstration) <ne-pas-repondre@preinsc
 # The staff page's token of the local run (printed at start-up); production refuses it.
 DEMO_STAFF_HASHES = f"demo:{token_hash(DEMO_STAFF_TOKEN)}"
 BANNER_MARKER = "<!-- banniere-demo -->"
+REFUSED_IN_PRODUCTION = (
+    "python -m handler.local_server est la démonstration locale (S3 simulé, date simulée, jeton "
+    "de gestionnaire de démonstration) : elle refuse INSCRIPTION_ENV=production. Pour la "
+    "production, déployez le service sur AWS avec `make deploy` (voir infra/README.md) ; pour "
+    "une démonstration, lancez `make run` sans INSCRIPTION_ENV=production."
+)
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 
 StartResponse = Callable[..., Any]
@@ -224,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--courriels", type=Path, default=DEMO_OUTBOX,
                         help=f"dossier où écrire les courriels (.eml), par défaut {DEMO_OUTBOX}")
     args = parser.parse_args(argv)
+    if os.environ.get("INSCRIPTION_ENV", "").strip() == "production":
+        print(REFUSED_IN_PRODUCTION, file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's own access log
 

@@ -70,7 +70,16 @@ RAPPEL_PRENOM_OBLIGATOIRE = (
     "Indiquez votre premier prénom, tel qu'il figure à l'état civil."
 )
 TROP_DE_DEMANDES = (
-    "Trop de demandes depuis votre connexion. Patientez quelques minutes, puis réessayez."
+    "Trop de demandes de numéro d'inscription depuis votre connexion. Patientez quelques "
+    "minutes, puis réessayez."
+)
+TROP_D_ENVOIS = (
+    "Trop de dossiers envoyés depuis votre connexion. Patientez quelques minutes, puis "
+    "réessayez."
+)
+IF_MATCH_INVALIDE = (
+    "L'en-tête If-Match doit indiquer la version lue de votre dossier, par exemple \"v2\" : "
+    "rechargez votre dossier, puis enregistrez à nouveau vos modifications."
 )
 COURRIEL_INDISPONIBLE = (
     "L'envoi de courriels n'est pas disponible sur ce service : pour retrouver votre numéro "

@@ -46,7 +46,7 @@ def screen_submission() -> None:
     """Count the submission against its client, and refuse it on a bot's signals."""
     limit: SlidingWindowLimit | None = current_app.extensions["submission_client_limit"]
     if limit is not None and (wait := limit.hit(client_key())) is not None:
-        raise ApiError(429, "trop_de_requetes", msg.TROP_DE_DEMANDES,
+        raise ApiError(429, "trop_de_requetes", msg.TROP_D_ENVOIS,
                        headers={"Retry-After": str(max(1, math.ceil(wait)))})
     if request.headers.get(HONEYPOT_HEADER, "").strip():
         raise _refused()

@@ -148,3 +148,17 @@ def test_a_modification_cannot_take_another_persons_identity(client: FlaskClient
     assert response.status_code == 409
     assert response.get_json()["code"] == "deja_inscrit"
     assert read_dossier(s3, first)["version"] == 1
+
+
+@pytest.mark.parametrize("if_match", ['"abc"', "*", '"v1", "v2"', "v1", '"v1'])
+def test_a_malformed_if_match_is_refused_and_writes_nothing(client: FlaskClient, s3: Any,
+                                                            if_match: str) -> None:
+    numero = create(client)
+    before = all_keys(s3)
+    refused = modify(client, numero, make_dossier({"specialite": "couvreur"}),
+                     **{"If-Match": if_match})
+    assert refused.status_code == 400
+    assert refused.get_json() == {"code": "if_match_invalide", "message": msg.IF_MATCH_INVALIDE,
+                                  "errors": {}}
+    assert read_dossier(s3, numero)["version"] == 1
+    assert all_keys(s3) == before  # not even a proof counted

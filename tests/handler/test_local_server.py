@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from handler.local_server import BANNER_MARKER, LocalStack
+from handler.local_server import BANNER_MARKER, REFUSED_IN_PRODUCTION, LocalStack
 from handler.security_headers import SECURITY_HEADERS
 from tests.factories import ROOT, make_dossier
 
@@ -157,3 +157,25 @@ def test_emails_land_in_the_outbox_folder_with_links_to_the_local_site(
 def test_without_an_outbox_the_local_run_sends_no_email(stack: str) -> None:
     status, _, body = fetch(stack + "api/dossiers", data=make_dossier())
     assert status == 201 and json.loads(body)["courriel"] == "desactive"
+
+
+def test_the_command_refuses_production_and_says_what_to_run(site_dir: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "handler.local_server", "--port", "0", "--site", str(site_dir)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "INSCRIPTION_ENV": "production"})
+    assert finished.returncode == 2
+    assert finished.stdout == ""
+    assert finished.stderr.strip() == REFUSED_IN_PRODUCTION
+    assert "make deploy" in finished.stderr and "make run" in finished.stderr
+
+
+def test_no_redirect_is_built_from_the_host_header(stack: str) -> None:
+    for path in ("api/dossiers//KNY4-903Q-B", "api//session"):
+        status, headers, body = fetch(stack + path, headers={"Host": "attaquant.example"})
+        assert status == 404, path
+        assert "Location" not in headers
+        assert json.loads(body)["code"] == "introuvable"
+    # A trailing slash is no redirect either: the route answers itself.
+    status, headers, _ = fetch(stack + "api/session/", headers={"Host": "attaquant.example"})
+    assert (status, "Location" in headers) == (200, False)

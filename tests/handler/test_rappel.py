@@ -110,7 +110,9 @@ def test_a_client_is_limited_whatever_it_asks(rappel_app: Flask) -> None:
         assert ask(client, UNKNOWN, ip="203.0.113.9").status_code == 202
     limited = ask(client, UNKNOWN, ip="203.0.113.9")
     assert limited.status_code == 429
-    assert limited.get_json()["code"] == "trop_de_requetes"
+    assert limited.get_json() == {"code": "trop_de_requetes", "message": msg.TROP_DE_DEMANDES,
+                                  "errors": {}}
+    assert "numéro d'inscription depuis votre connexion" in limited.get_json()["message"]
     assert 0 < int(limited.headers["Retry-After"]) <= rappel.CLIENT_WINDOW
     # Another client is not held up by this one.
     assert ask(client, UNKNOWN, ip="203.0.113.10").status_code == 202

@@ -50,7 +50,8 @@ def test_one_client_is_limited_others_are_not(app: Flask) -> None:
         assert submit(app, {}, dossier=dossier).status_code == 201
     limited = submit(app, {}, dossier=make_dossier({"etat_civil.prenoms": ["Dernier"]}))
     assert limited.status_code == 429
-    assert limited.get_json()["code"] == "trop_de_requetes"
+    assert limited.get_json() == {"code": "trop_de_requetes", "message": msg.TROP_D_ENVOIS,
+                                  "errors": {}}
     assert int(limited.headers["Retry-After"]) > 0
     other = submit(app, {}, ip="198.51.100.1",
                    dossier=make_dossier({"etat_civil.prenoms": ["Dernier"]}))
