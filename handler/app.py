@@ -12,6 +12,8 @@ from flask_cors import CORS
 
 import shared_rules
 from handler import dossiers, errors, openapi, origin, rappel, session_info, spam, staff
+from handler.access_link import register as register_access_link
+from handler.access_tokens import PROOF_HEADER
 from handler.clock import CalendarClock
 from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
 from handler.mail import make_sender
@@ -22,7 +24,8 @@ from handler.storage import DossierStore
 log = logging.getLogger("handler.requests")
 
 ALLOWED_HEADERS = ["Content-Type", "Idempotency-Key", "X-Date-Naissance", "If-Match",
-                   "Authorization", spam.HONEYPOT_HEADER, spam.FILL_TIME_HEADER]
+                   "Authorization", spam.HONEYPOT_HEADER, spam.FILL_TIME_HEADER,
+                   PROOF_HEADER]
 
 
 def _make_s3_client(region: str) -> Any:
@@ -91,6 +94,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     rappel.init_app(app)
     spam.init_app(app)
     app.register_blueprint(rappel.bp)
+    register_access_link(app)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(openapi.bp)
     staff.init_app(app)

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 import shared_rules
-from handler import context, registrations, spam
+from handler import access_tokens, context, registrations, spam
 from handler import messages as msg
 from handler.errors import ApiError
 from handler.numero import display
@@ -90,6 +90,9 @@ def _respond(record: dict[str, Any], status: int, *, courriel: str,
 
 
 def _owned(numero: str) -> Stored:
+    proof = request.headers.get(access_tokens.PROOF_HEADER)
+    if proof is not None:  # an access link was used: no birth date, no lock
+        return access_tokens.owned_by_proof(context.store(), numero, proof.strip())
     date_naissance = request.headers.get("X-Date-Naissance", "").strip()
     if not _DATE.match(date_naissance):
         raise ApiError(400, "date_naissance_requise", msg.DATE_NAISSANCE_ENTETE)

@@ -134,6 +134,37 @@ def rappel(record: Mapping[str, Any], session: Session, *, site_url: str) -> Cou
     )
 
 
+def lien_acces(record: Mapping[str, Any], session: Session, *, link: str,
+               minutes: int) -> Courriel:
+    """The email with a one-time access link (POST /api/dossiers/lien-acces)."""
+    numero = recapitulatif.numero(record)
+    objet = f"Votre lien d'accès à votre dossier {session.examen_code} — n° {numero}"
+    before = [
+        "Bonjour,",
+        f"Vous avez demandé un lien d'accès à votre dossier de pré-inscription au "
+        f"{_examen(session)}, n° {numero}.",
+        "Ce lien ouvre votre dossier sans votre date de naissance, même si l'accès à ce numéro "
+        "est momentanément bloqué après des essais infructueux :",
+    ]
+    after = [
+        f"Il est valable {minutes} minutes et ne sert qu'une fois. Ne le transmettez à "
+        "personne : il donne accès à votre dossier.",
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : personne d'autre "
+        "que vous ne reçoit ce lien, et votre dossier n'a pas été modifié.",
+        _closing(session),
+    ]
+    e = html.escape
+    body = [*(f"<p>{e(p)}</p>" for p in before),
+            f'<p><a href="{e(link)}">Ouvrir mon dossier</a></p>',
+            *(f"<p>{e(p)}</p>" for p in after)]
+    return Courriel(
+        destinataire=record["dossier"]["contact"]["email"],
+        objet=objet,
+        texte="\n\n".join([*before, link, *after]) + "\n",
+        html=_page(objet, body, site_url=""),
+    )
+
+
 def _page(title: str, body: list[str], *, site_url: str) -> str:
     content = "\n".join(body)
     if site_url:

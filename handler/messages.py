@@ -102,6 +102,33 @@ TENTATIVE_NON_COMPTEE = (
     "De nombreuses demandes arrivent en même temps pour ce numéro d'inscription et la vôtre n'a "
     "pas pu être traitée : réessayez dans quelques instants."
 )
+TROP_DE_LIENS = (
+    "Trop de demandes de lien d'accès depuis votre connexion. Patientez quelques minutes, puis "
+    "réessayez."
+)
+LIEN_ACCES_DEMANDE = (
+    "Si ce numéro d'inscription correspond à un dossier, un lien d'accès vient d'être envoyé à "
+    "l'adresse électronique indiquée dans ce dossier. Il est valable {minutes} minutes et ne "
+    "sert qu'une fois. Consultez votre messagerie, y compris les courriers indésirables. Si "
+    "rien n'arrive dans l'heure, vérifiez votre numéro et recommencez, ou contactez le "
+    "{destinataire}."
+)
+LIEN_ACCES_INDISPONIBLE = (
+    "L'envoi de courriels n'est pas disponible sur ce service : pour accéder à votre dossier, "
+    "réessayez plus tard avec votre date de naissance ou contactez le {destinataire}."
+)
+LIEN_NUMERO_OBLIGATOIRE = (
+    "Indiquez votre numéro d'inscription (il figure sur votre confirmation d'inscription)."
+)
+LIEN_ACCES_INVALIDE = (
+    "Ce lien d'accès n'est plus valable : il ne sert qu'une fois et pendant 15 minutes. "
+    "Demandez-en un nouveau depuis la page « Consulter ou modifier mon dossier »."
+)
+ACCES_EXPIRE = (
+    "Votre accès par lien a pris fin (il dure 30 minutes) : rouvrez votre dossier avec votre "
+    "date de naissance, ou demandez un nouveau lien d'accès. Vos dernières modifications non "
+    "enregistrées sont à refaire."
+)
 ENVOI_REFUSE = (
     "Votre envoi n'a pas pu être accepté. Si vous remplissez le formulaire vous-même, rechargez "
     "la page, vérifiez vos réponses puis envoyez-les de nouveau."

@@ -107,6 +107,19 @@ class Notifier:
             return False
         return True
 
+    def access_link(self, record: Mapping[str, Any], link: str, *, minutes: int) -> bool:
+        """Email a one-time access link to the dossier's own address; False if it failed
+        (logged, no data)."""
+        if self.sender is None:
+            return False
+        try:
+            self.sender.send(mail_content.lien_acces(record, self.session, link=link,
+                                                     minutes=minutes))
+        except MailError as exc:
+            log.warning("access link email failed: %s", exc.reason)
+            return False
+        return True
+
     def _attempt(self, record: Mapping[str, Any], *, attempts: int, etag: str | None,
                  new: bool) -> str:
         assert self.sender is not None

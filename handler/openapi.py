@@ -110,6 +110,25 @@ RAPPEL_ACCEPTE = _object({"message": {**_STRING, "description": "Le même messag
                                                                 "dossier existe ou non"}},
                          ["message"])
 
+LIEN_ACCES = _object({
+    "numero": {**_STRING, "maxLength": 100,
+               "description": "Numéro d'inscription, casse, espaces et tirets indifférents"},
+}, ["numero"])
+
+ACCES = _object({
+    "numero": {**_STRING, "maxLength": 100, "description": "Le numéro du lien reçu"},
+    "jeton": {**_STRING, "maxLength": 100, "description": "Le jeton du lien reçu (après #)"},
+}, ["numero", "jeton"])
+
+DOSSIER_PAR_LIEN = _object({
+    **DOSSIER_ENREGISTRE["properties"],
+    "acces": _object({
+        "jeton": {**_STRING, "description": "Preuve d'accès à envoyer dans l'en-tête "
+                                            "X-Acces-Dossier au lieu de X-Date-Naissance"},
+        "expire_le": {**_STRING, "format": "date-time"},
+    }, ["jeton", "expire_le"]),
+}, [*DOSSIER_ENREGISTRE["required"], "acces"])
+
 ERREUR = _object({
     "code": {**_STRING, "description": "Code stable : dossier_invalide, deja_inscrit, "
              "inscriptions_fermees, modification_concurrente, cle_idempotence_reutilisee, "
@@ -152,9 +171,15 @@ _BODY = {"required": True, "content": {"application/json": {
     "schema": {"$ref": "#/components/schemas/Dossier"}}}}
 _NUMERO = {"name": "numero", "in": "path", "required": True, "schema": _STRING,
            "description": "Numéro d'inscription, casse, espaces et tirets indifférents"}
-_DATE_NAISSANCE = {"name": "X-Date-Naissance", "in": "header", "required": True,
+_DATE_NAISSANCE = {"name": "X-Date-Naissance", "in": "header", "required": False,
                    "schema": {**_STRING, "format": "date"},
-                   "description": "Date de naissance du candidat (preuve de propriété)"}
+                   "description": "Date de naissance du candidat (preuve de propriété) ; "
+                                  "requise sans X-Acces-Dossier"}
+_PREUVE_ACCES = {"name": "X-Acces-Dossier", "in": "header", "required": False,
+                 "schema": _STRING,
+                 "description": "Preuve d'accès donnée par POST /api/dossiers/acces (lien reçu "
+                                "par courriel), au lieu de X-Date-Naissance ; 30 minutes"}
+_ACCES_EXPIRE = _error("Preuve d'accès inconnue ou expirée (acces_expire)")
 _BAD_BODY = {"400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
              "415": _error("Content-Type autre que JSON"),
              "422": _error("Dossier invalide : erreurs par champ")}
@@ -228,9 +253,44 @@ DOCUMENT: dict[str, Any] = {
                               "indisponible"),
             },
         }},
+        "/api/dossiers/lien-acces": {"post": {
+            "summary": "Recevoir un lien d'accès par courriel, à l'adresse du dossier",
+            "description": "Même réponse 202, que le numéro corresponde à un dossier ou non. "
+                           "Le lien (numéro et jeton après #) sert une fois, pendant 15 "
+                           "minutes, même si le numéro est bloqué. Limité par client (429) et "
+                           "par numéro (rien n'est envoyé au-delà, même réponse).",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/LienAcces"}}}},
+            "responses": {
+                "202": _json("Demande prise en compte", "RappelAccepte"),
+                "400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
+                "415": _error("Content-Type autre que JSON"),
+                "422": _error("Numéro absent (demande_invalide)"),
+                "429": {**_error("Trop de demandes depuis ce client (trop_de_requetes)"),
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+                "503": _error("Courriels désactivés (courriel_indisponible) ou stockage "
+                              "indisponible"),
+            },
+        }},
+        "/api/dossiers/acces": {"post": {
+            "summary": "Ouvrir son dossier avec le lien reçu par courriel",
+            "description": "Le dossier, comme GET /api/dossiers/{numero}, et une preuve "
+                           "d'accès de 30 minutes pour le consulter, le modifier et imprimer "
+                           "sa confirmation (en-tête X-Acces-Dossier).",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Acces"}}}},
+            "responses": {
+                "200": _json("Le dossier et la preuve d'accès", "DossierParLien"),
+                "400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
+                "415": _error("Content-Type autre que JSON"),
+                "403": _error("Lien inconnu, expiré ou déjà utilisé (lien_invalide)"),
+                "422": _error("Numéro ou jeton absent (demande_invalide)"),
+                "503": _UNAVAILABLE,
+            },
+        }},
         "/api/dossiers/{numero}/confirmation.pdf": {"get": {
             "summary": "La confirmation d'inscription à imprimer, signer et envoyer (PDF A4)",
-            "parameters": [_NUMERO, _DATE_NAISSANCE],
+            "parameters": [_NUMERO, _DATE_NAISSANCE, _PREUVE_ACCES],
             "responses": {
                 "200": {"description": "Le PDF (Cache-Control: no-store), téléchargé sous le "
                                        "nom de l'en-tête Content-Disposition",
@@ -238,6 +298,7 @@ DOCUMENT: dict[str, Any] = {
                         "content": {"application/pdf": {
                             "schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
                 "400": _error("En-tête X-Date-Naissance manquant"),
+                "403": _ACCES_EXPIRE,
                 "404": _error("Numéro ou date de naissance inconnus"),
                 "429": _TOO_MANY,
                 "503": _UNAVAILABLE,
@@ -246,9 +307,10 @@ DOCUMENT: dict[str, Any] = {
         "/api/dossiers/{numero}": {
             "get": {
                 "summary": "Consulter son dossier",
-                "parameters": [_NUMERO, _DATE_NAISSANCE],
+                "parameters": [_NUMERO, _DATE_NAISSANCE, _PREUVE_ACCES],
                 "responses": {"200": _json("Le dossier", "DossierEnregistre"),
                               "400": _error("En-tête X-Date-Naissance manquant"),
+                              "403": _ACCES_EXPIRE,
                               "404": _error("Numéro ou date de naissance inconnus"),
                               "429": _TOO_MANY,
                               "503": _UNAVAILABLE},
@@ -256,7 +318,7 @@ DOCUMENT: dict[str, Any] = {
             "put": {
                 "summary": "Modifier son dossier (nouvelle version), avec un courriel de "
                            "confirmation",
-                "parameters": [_NUMERO, _DATE_NAISSANCE,
+                "parameters": [_NUMERO, _DATE_NAISSANCE, _PREUVE_ACCES,
                                {"name": "If-Match", "in": "header", "required": False,
                                 "schema": _STRING,
                                 "description": "Version lue, par ex. \"v2\" (ETag)"}],
@@ -265,7 +327,10 @@ DOCUMENT: dict[str, Any] = {
                               **_BAD_BODY,
                               "404": _error("Numéro ou date de naissance inconnus"),
                               "429": _TOO_MANY,
-                              "403": _error("Registre fermé (inscriptions_fermees)"),
+                              "400": _error("JSON invalide, ou If-Match autre qu'une version "
+                                            "(if_match_invalide)"),
+                              "403": _error("Registre fermé (inscriptions_fermees) ou preuve "
+                                            "d'accès expirée (acces_expire)"),
                               "409": _error("Modifié entre-temps (modification_concurrente) "
                                             "ou identité déjà inscrite (deja_inscrit)"),
                               "503": _UNAVAILABLE},
@@ -278,6 +343,9 @@ DOCUMENT: dict[str, Any] = {
         "DossierEnregistre": DOSSIER_ENREGISTRE,
         "Rappel": RAPPEL,
         "RappelAccepte": RAPPEL_ACCEPTE,
+        "LienAcces": LIEN_ACCES,
+        "Acces": ACCES,
+        "DossierParLien": DOSSIER_PAR_LIEN,
         "Erreur": ERREUR,
         "EtatSession": SESSION_STATE,
     }},

@@ -8,6 +8,9 @@ Layout in the bucket (see the README):
     courriels/a-renvoyer/<numero>.json     a marker: that email failed and is to be sent again
     rappels/<session>/<sha256>.json        a person's recent number reminders (rate limit)
     tentatives/<numero>.json               ownership proofs counted for a number (rate limit)
+    acces/<numero>/liens/<sha256>.json     an emailed access link: the hash of its token, expiry
+    acces/<numero>/preuves/<sha256>.json   an access proof given for a used link: hash, expiry
+    acces/<numero>/envois.json             when access links were sent for a number (limit)
 
 Nothing is overwritten by a concurrent writer: creations use `IfNoneMatch="*"`, updates
 `IfMatch=<ETag>`. Real S3 may answer 409 ConditionalRequestConflict to a conditional write racing
@@ -35,11 +38,14 @@ COURRIELS = "courriels/"
 COURRIELS_A_RENVOYER = f"{COURRIELS}a-renvoyer/"
 RAPPELS = "rappels/"
 TENTATIVES = "tentatives/"
+#: Access links and proofs, all under the dossier's number: `access_prefix(numero)` holds every
+#: record of one dossier (what an erasure deletes). Tokens are never stored, only their SHA-256.
+ACCES = "acces/"
 #: Every key prefix the application may touch in the bucket. The IAM policy of
 #: infra/template.yaml grants exactly these (a test compares them); index/, exports/, suivi/ and
 #: audit/ are the staff's.
 PREFIXES = ("dossiers", "identites", "idempotence", "courriels", "rappels", "tentatives",
-            "index", "exports", "suivi", "audit")
+            "acces", "index", "exports", "suivi", "audit")
 CONFLICT_RETRIES = 3
 
 
@@ -302,3 +308,38 @@ class DossierStore:
                         etag: str | None) -> None:
         """Write a number's proofs record if unchanged since read; WriteConflict otherwise."""
         self._put(self.attempts_key(numero), content, if_none_match=etag is None, if_match=etag)
+
+    # -- access links and the proofs they give ---------------------------------------------------
+    @staticmethod
+    def access_prefix(numero: str) -> str:
+        """Every access record of one dossier lies under this prefix."""
+        return f"{ACCES}{numero}/"
+
+    @classmethod
+    def access_key(cls, numero: str, kind: str, digest: str) -> str:
+        """`kind` is "liens" (a link's token) or "preuves" (a proof's); `digest` its SHA-256."""
+        return f"{cls.access_prefix(numero)}{kind}/{digest}.json"
+
+    def access_record(self, numero: str, kind: str, digest: str) -> Stored | None:
+        return self._get(self.access_key(numero, kind, digest))
+
+    def record_access(self, numero: str, kind: str, digest: str, content: dict[str, Any], *,
+                      etag: str | None = None) -> None:
+        """Write a new access record (absent before), or update one still at `etag`;
+        WriteConflict otherwise (a link used twice at once: one wins)."""
+        self._put(self.access_key(numero, kind, digest), content, if_none_match=etag is None,
+                  if_match=etag)
+
+    @classmethod
+    def link_sends_key(cls, numero: str) -> str:
+        return f"{cls.access_prefix(numero)}envois.json"
+
+    def link_sends(self, numero: str) -> Stored | None:
+        return self._get(self.link_sends_key(numero))
+
+    def record_link_sends(self, numero: str, content: dict[str, Any], *,
+                          etag: str | None) -> None:
+        """Write when links were sent for a number if unchanged since read; WriteConflict
+        otherwise."""
+        self._put(self.link_sends_key(numero), content, if_none_match=etag is None,
+                  if_match=etag)

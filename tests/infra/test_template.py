@@ -30,6 +30,8 @@ from handler import (
     security_headers,
     storage,
 )
+from handler.access_link import NUMBER_WINDOW
+from handler.access_tokens import LINK_SECONDS, PROOF_SECONDS
 from handler.staff import jobs, rest
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
@@ -631,6 +633,7 @@ def test_every_prefix_the_handler_writes_is_granted() -> None:
     ("idempotence", registrations.IDEMPOTENCY_TTL_SECONDS),
     ("rappels", rappel.IDENTITY_WINDOW),
     ("tentatives", ownership.WINDOW + ownership.LOCK),
+    ("acces", max(LINK_SECONDS, PROOF_SECONDS, NUMBER_WINDOW)),
 ])
 def test_short_lived_records_expire_soon_after_the_handlers_window(
         resources: dict[str, Any], prefix: str, window_seconds: int) -> None:
