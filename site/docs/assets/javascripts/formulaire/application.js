@@ -24,6 +24,7 @@ const TEXTES = {
   enregistrement: "Enregistrement de vos modifications…",
   ouverture: "Ouverture de votre dossier…",
   rappel: "Envoi de votre demande…",
+  lien: "Ouverture de votre dossier avec le lien reçu par courriel…",
   ailleurs: "D'autres réponses sont aussi à corriger, aux étapes : {etapes}. Elles vous seront montrées ensuite.",
   nonEnvoye: "Votre dossier n'a pas été envoyé. {message} Vos réponses sont conservées sur cet appareil : "
     + "réessayez dans quelques minutes avec le bouton « {bouton} ». Si votre premier envoi était en fait "
@@ -46,6 +47,17 @@ const TEXTES = {
 };
 
 const secondes = (n) => (n > 1 ? `${n} secondes` : `${n} seconde`);
+
+/** The number and token of an emailed access link, from the address's fragment (never sent to
+ * a server), which is removed at once from the address bar and the history; null without. */
+function lienRecu() {
+  const champs = new URLSearchParams(window.location.hash.slice(1));
+  const numero = champs.get("numero");
+  const jeton = champs.get("jeton");
+  if (!numero || !jeton) return null;
+  history.replaceState(history.state, "", window.location.pathname + window.location.search);
+  return { numero, jeton };
+}
 
 /** Start the form in `racine` (#application): load the rules, then the journey. */
 export async function demarrer(racine) {
@@ -94,7 +106,9 @@ class Parcours {
     if (this.mode === "modification") {
       this.boutonEnvoi.textContent = this.boutonEnvoi.dataset.texteModification;
       this.ajouterAbandon();
-      montrer(this.racine.querySelector("#acces"));
+      const lien = lienRecu();
+      if (lien) await this.ouvrirParLien(lien);
+      else montrer(this.racine.querySelector("#acces"));
       return;
     }
     const confirmation = this.brouillon.confirmation();
@@ -163,6 +177,7 @@ class Parcours {
         evenement.preventDefault();
         this.demanderRappel();
       });
+      this.racine.querySelector("#demander-lien").addEventListener("click", () => this.demanderLien());
     }
   }
 
@@ -446,7 +461,7 @@ class Parcours {
     try {
       const { corps: pdf, entetes } = await appeler("GET",
         `dossiers/${encodeURIComponent(this.serveur.numero)}/confirmation.pdf`,
-        { entetes: { "X-Date-Naissance": this.serveur.dateNaissance }, format: "pdf" });
+        { entetes: this.preuve(), format: "pdf" });
       const nom = /filename="([^"]+)"/.exec(entetes.get("Content-Disposition") ?? "")?.[1]
         ?? `confirmation-${this.serveur.numero}.pdf`;
       const adresse = URL.createObjectURL(pdf);
@@ -517,6 +532,7 @@ class Parcours {
     } catch (erreur) {
       const chemin = erreur.statut === 400 ? "acces.date_naissance" : "acces.numero";
       if (erreur.statut === 404 || erreur.statut === 400) afficherErreurs(this.racine, { [chemin]: [erreur.message] });
+      else if (erreur.code === "trop_de_tentatives") this.proposerLien(erreur.message);
       else this.erreurGenerale(erreur.message);
     } finally {
       this.occupe = false;
@@ -524,13 +540,14 @@ class Parcours {
     }
   }
 
-  ouvrirDossier(reponse, { message = "" } = {}) {
+  ouvrirDossier(reponse, { message = "", preuve = this.serveur?.preuve ?? null } = {}) {
     const dateNaissance = reponse.dossier.etat_civil.date_naissance;
-    this.serveur = { numero: reponse.numero, version: reponse.version, dateNaissance, reponse };
+    this.serveur = { numero: reponse.numero, version: reponse.version, dateNaissance, preuve, reponse };
     remplirDossier(this.formulaire, this.regles, reponse.dossier);
     this.attente.clear();
     this.retourRecap = false;
     montrer(this.racine.querySelector("#acces"), false);
+    montrer(this.racine.querySelector("#lien-acces"), false);
     montrer(this.racine.querySelector("#rappel"), false);
     montrer(this.formulaire, false);
     effacerErreurs(this.racine);
@@ -560,7 +577,7 @@ class Parcours {
     try {
       const { corps } = await appeler("PUT", `dossiers/${encodeURIComponent(this.serveur.numero)}`, {
         corps: dossier, surAttente: (a) => this.direAttente(a),
-        entetes: { "X-Date-Naissance": this.serveur.dateNaissance, "If-Match": `"v${this.serveur.version}"` },
+        entetes: { ...this.preuve(), "If-Match": `"v${this.serveur.version}"` },
       });
       this.finEnCours();
       this.ouvrirDossier(corps, { message: formater(TEXTES.modifie, { version: corps.version }) });
@@ -574,7 +591,7 @@ class Parcours {
     this.cacherErreurGenerale();
     try {
       const { corps } = await appeler("GET", `dossiers/${encodeURIComponent(this.serveur.numero)}`,
-        { entetes: { "X-Date-Naissance": this.serveur.dateNaissance } });
+        { entetes: this.preuve() });
       this.ouvrirDossier(corps);
     } catch (erreur) {
       this.erreurGenerale(erreur.message);
@@ -613,6 +630,68 @@ class Parcours {
     } finally {
       this.occupe = false;
       attente.textContent = "";
+    }
+  }
+
+  /** How the open dossier proves it is its owner's: the access proof a link gave, else the
+   * birth date. */
+  preuve() {
+    return this.serveur.preuve ? { "X-Acces-Dossier": this.serveur.preuve }
+      : { "X-Date-Naissance": this.serveur.dateNaissance };
+  }
+
+  /** The number is locked: say so beside it and offer the link by email. */
+  proposerLien(message) {
+    afficherErreurs(this.racine, { "acces.numero": [message] });
+    montrer(this.racine.querySelector("#lien-reponse"), false);
+    montrer(this.racine.querySelector("#lien-acces"));
+  }
+
+  /** « Recevoir un lien d'accès par courriel »: the same answer whether the number exists. */
+  async demanderLien() {
+    if (this.occupe) return;
+    const numero = this.racine.querySelector("#acces-numero").value.trim();
+    if (!numero) {
+      afficherErreurs(this.racine, { "acces.numero": [TEXTES.numeroVide] });
+      return;
+    }
+    const reponse = this.racine.querySelector("#lien-reponse");
+    montrer(reponse, false);
+    const attente = this.racine.querySelector("#lien-attente");
+    attente.textContent = TEXTES.rappel;
+    this.occupe = true;
+    try {
+      const { corps } = await appeler("POST", "dossiers/lien-acces", { corps: { numero } });
+      reponse.replaceChildren(el("p", {}, fr(corps.message)));
+      montrer(reponse);
+      reponse.focus();
+    } catch (erreur) {
+      this.erreurGenerale(erreur.message);
+    } finally {
+      this.occupe = false;
+      attente.textContent = "";
+    }
+  }
+
+  /** The page was opened from an emailed link: exchange it once for the dossier and a proof. */
+  async ouvrirParLien({ numero, jeton }) {
+    const attente = this.racine.querySelector("#chargement-lien");
+    attente.textContent = TEXTES.lien;
+    montrer(attente);
+    this.occupe = true;
+    try {
+      const { corps } = await appeler("POST", "dossiers/acces", { corps: { numero, jeton } });
+      const { acces, ...reponse } = corps;
+      montrer(attente, false);
+      this.ouvrirDossier(reponse, { preuve: acces.jeton });
+    } catch (erreur) {
+      montrer(attente, false);
+      this.racine.querySelector("#acces-numero").value = numero;
+      montrer(this.racine.querySelector("#acces"));
+      if (erreur.code === "lien_invalide") montrer(this.racine.querySelector("#lien-acces"));
+      this.erreurGenerale(erreur.message);
+    } finally {
+      this.occupe = false;
     }
   }
 
