@@ -122,7 +122,8 @@ LIEN_NUMERO_OBLIGATOIRE = (
 )
 LIEN_ACCES_INVALIDE = (
     "Ce lien d'accès n'est plus valable : il ne sert qu'une fois et pendant 15 minutes. "
-    "Demandez-en un nouveau depuis la page « Consulter ou modifier mon dossier »."
+    "Demandez-en un nouveau avec le bouton « Recevoir un lien d'accès par courriel » de la page "
+    "« Consulter ou modifier mon dossier »."
 )
 ACCES_EXPIRE = (
     "Votre accès par lien a pris fin (il dure 30 minutes) : rouvrez votre dossier avec votre "
