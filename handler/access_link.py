@@ -29,6 +29,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from handler import access_tokens, context, dossiers
 from handler import messages as msg
 from handler.errors import ApiError
+from handler.notifications import Notifier
 from handler.numero import canonical, display
 from handler.rate_limit import SlidingWindowLimit, client_key
 from handler.staff import suivi
@@ -70,7 +71,7 @@ def _allowed_for_number(store: DossierStore, numero: str) -> bool:
     return True
 
 
-def send_link(store: DossierStore, notifier: Any, numero: str) -> bool:
+def send_link(store: DossierStore, notifier: Notifier, numero: str) -> bool:
     """Email an access link for the dossier `numero` (canonical), if it exists and its limit
     allows; True if one was sent."""
     stored = store.dossier(numero)
@@ -80,8 +81,8 @@ def send_link(store: DossierStore, notifier: Any, numero: str) -> bool:
         log.info("access link not sent: limit per number reached")
         return False
     token = access_tokens.issue_link(store, numero)
-    return bool(notifier.access_link(stored.body, link_url(notifier.site_url, numero, token),
-                                     minutes=access_tokens.LINK_SECONDS // 60))
+    return notifier.access_link(stored.body, link_url(notifier.site_url, numero, token),
+                                minutes=access_tokens.LINK_SECONDS // 60)
 
 
 def _text_field(body: Any, name: str, required_message: str) -> str:

@@ -138,11 +138,12 @@ def lien_acces(record: Mapping[str, Any], session: Session, *, link: str,
                minutes: int) -> Courriel:
     """The email with a one-time access link (POST /api/dossiers/lien-acces)."""
     numero = recapitulatif.numero(record)
-    objet = f"Votre lien d'accès à votre dossier {session.examen_code} — n° {numero}"
+    objet = (f"Lien d'accès à votre dossier de pré-inscription au {session.examen_code} — "
+             f"n° {numero}")
     before = [
         "Bonjour,",
-        f"Vous avez demandé un lien d'accès à votre dossier de pré-inscription au "
-        f"{_examen(session)}, n° {numero}.",
+        f"Un lien d'accès à votre dossier de pré-inscription au {_examen(session)}, n° {numero}, "
+        "a été demandé sur le site de pré-inscription.",
         "Ce lien ouvre votre dossier sans votre date de naissance, même si l'accès à ce numéro "
         "est momentanément bloqué après des essais infructueux :",
     ]
@@ -150,7 +151,8 @@ def lien_acces(record: Mapping[str, Any], session: Session, *, link: str,
         f"Il est valable {minutes} minutes et ne sert qu'une fois. Ne le transmettez à "
         "personne : il donne accès à votre dossier.",
         "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : personne d'autre "
-        "que vous ne reçoit ce lien, et votre dossier n'a pas été modifié.",
+        "que vous ne reçoit ce lien, et votre dossier n'a pas été modifié. Si ces messages se "
+        f"répètent, signalez-le au {session.destinataire}.",
         _closing(session),
     ]
     e = html.escape

@@ -277,3 +277,33 @@ def test_a_link_used_twice_at_once_opens_once(
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(statuses) == [200] + [403] * (count - 1)
+
+
+def test_the_access_email_is_french_and_puts_the_link_on_its_own_line() -> None:
+    from handler import mail_content
+    from shared_rules import get_session
+
+    session = get_session("cap-limoges-2021-06")
+    assert session is not None
+    record = {"numero": "KNY4903QB", "version": 1, "dossier": make_dossier()}
+    link = "https://preinscription.test/mon-dossier.html#numero=KNY4-903Q-B&jeton=abc"
+    mail = mail_content.lien_acces(record, session, link=link, minutes=15)
+    assert mail.destinataire == EMAIL
+    assert mail.objet == ("Lien d'accès à votre dossier de pré-inscription au CAP — "
+                          "n° KNY4-903Q-B")
+    assert mail.texte.split("\n\n") == [
+        "Bonjour,",
+        "Un lien d'accès à votre dossier de pré-inscription au CAP (académie de Limoges, "
+        "session 2021-06), n° KNY4-903Q-B, a été demandé sur le site de pré-inscription.",
+        "Ce lien ouvre votre dossier sans votre date de naissance, même si l'accès à ce numéro "
+        "est momentanément bloqué après des essais infructueux :",
+        link,
+        "Il est valable 15 minutes et ne sert qu'une fois. Ne le transmettez à personne : il "
+        "donne accès à votre dossier.",
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : personne d'autre "
+        "que vous ne reçoit ce lien, et votre dossier n'a pas été modifié. Si ces messages se "
+        f"répètent, signalez-le au {DESTINATAIRE}.",
+        "Ce message vous est envoyé automatiquement : n'y répondez pas. Pour toute question, "
+        f"contactez le {DESTINATAIRE}.\n",
+    ]
+    assert f'<a href="{html.escape(link)}">Ouvrir mon dossier</a>' in mail.html
