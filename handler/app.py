@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from flask_cors import CORS
 
 import shared_rules
-from handler import dossiers, errors, openapi, origin, rappel, session_info, spam, staff
+from handler import dossiers, errors, json_body, openapi, origin, rappel, session_info, spam, staff
 from handler.clock import CalendarClock
 from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
 from handler.mail import make_sender
@@ -62,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     app = Flask(__name__, static_folder=None)
     app.config.update(settings, MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    json_body.init_app(app)  # nesting bounded, keys checked: before any route reads a body
     app.extensions["inscription_session"] = session
     app.extensions["calendar_clock"] = clock or CalendarClock(settings["INSCRIPTION_NOW"])
     store = DossierStore(

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from handler.json_body import BAD_JSON
 from handler.staff import openapi as staff_openapi
 from shared_rules import schemas
 
@@ -155,7 +156,7 @@ _NUMERO = {"name": "numero", "in": "path", "required": True, "schema": _STRING,
 _DATE_NAISSANCE = {"name": "X-Date-Naissance", "in": "header", "required": True,
                    "schema": {**_STRING, "format": "date"},
                    "description": "Date de naissance du candidat (preuve de propriété)"}
-_BAD_BODY = {"400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
+_BAD_BODY = {"400": _error(BAD_JSON), "413": _error("Corps de plus de 1 Mo"),
              "415": _error("Content-Type autre que JSON"),
              "422": _error("Dossier invalide : erreurs par champ")}
 
@@ -201,7 +202,7 @@ DOCUMENT: dict[str, Any] = {
                 "200": _json("Même envoi déjà enregistré (même Idempotency-Key)",
                              "DossierEnregistre"),
                 **_BAD_BODY,
-                "400": _error("JSON invalide, clé d'idempotence invalide ou envoi refusé "
+                "400": _error(f"{BAD_JSON}, clé d'idempotence invalide ou envoi refusé "
                               "(envoi_refuse : champ piège rempli, saisie trop rapide)"),
                 "429": {**_error("Trop d'envois depuis ce client (trop_de_requetes)"),
                         "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
@@ -219,7 +220,7 @@ DOCUMENT: dict[str, Any] = {
                 "schema": {"$ref": "#/components/schemas/Rappel"}}}},
             "responses": {
                 "202": _json("Demande prise en compte", "RappelAccepte"),
-                "400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
+                "400": _error(BAD_JSON), "413": _error("Corps de plus de 1 Mo"),
                 "415": _error("Content-Type autre que JSON"),
                 "422": _error("Demande invalide : erreurs par champ (demande_invalide)"),
                 "429": {**_error("Trop de demandes depuis ce client (trop_de_requetes)"),
