@@ -14,6 +14,7 @@ import shared_rules
 from handler import dossiers, errors, json_body, openapi, origin, rappel, session_info, spam, staff
 from handler.clock import CalendarClock
 from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
+from handler.logs import quiet_libraries
 from handler.mail import make_sender
 from handler.notifications import Notifier
 from handler.ownership import OwnershipGuard
@@ -59,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
             + ", ".join(session.facts_to_confirm())
         )
 
+    quiet_libraries()  # whatever the entry point: their lines may quote a request's data
     app = Flask(__name__, static_folder=None)
     app.config.update(settings, MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

@@ -118,6 +118,8 @@ ERREUR = _object({
     "message": {**_STRING, "description": "Message en français qui dit quoi faire"},
     "errors": {"type": "object", "additionalProperties": {"type": "array", "items": _STRING},
                "description": "Messages par chemin de champ (etat_civil.prenoms.0)"},
+    "reference": {**_STRING, "description": "Erreur inattendue (500) seulement : sa référence, "
+                  "aussi dans l'en-tête X-Request-Id et dans la ligne de journal de l'erreur"},
 }, ["code", "message", "errors"])
 
 SESSION_STATE = _object({
