@@ -11,11 +11,12 @@ from flask import Flask, Response, g, request
 from flask_cors import CORS
 
 import shared_rules
-from handler import dossiers, errors, openapi, origin, rappel, session_info, spam, staff
+from handler import dossiers, errors, json_body, openapi, origin, rappel, session_info, spam, staff
 from handler.access_link import register as register_access_link
 from handler.access_tokens import PROOF_HEADER
 from handler.clock import CalendarClock
 from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
+from handler.logs import quiet_libraries
 from handler.mail import make_sender
 from handler.notifications import Notifier
 from handler.ownership import OwnershipGuard
@@ -62,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
             + ", ".join(session.facts_to_confirm())
         )
 
+    quiet_libraries()  # whatever the entry point: their lines may quote a request's data
     app = Flask(__name__, static_folder=None)
     # No redirect at all (`//` merged, a slash added or removed): werkzeug builds its Location
     # from the request's Host header. Set before any route is added: rules read it then.
@@ -69,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     app.url_map.strict_slashes = False
     app.config.update(settings, MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    json_body.init_app(app)  # nesting bounded, keys checked: before any route reads a body
     app.extensions["inscription_session"] = session
     app.extensions["calendar_clock"] = clock or CalendarClock(settings["INSCRIPTION_NOW"])
     store = DossierStore(

@@ -3,15 +3,18 @@
 `code` is stable for clients that must branch (`deja_inscrit`, `inscriptions_fermees`…),
 `message` is French and says what to do, `errors` maps field paths to messages (422) and is
 empty otherwise. Storage faults become 503 with Retry-After; nothing ever answers with a trace.
+A 500 also carries `reference` (and `X-Request-Id`), the one its log line holds.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+from types import TracebackType
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from handler import messages as msg
@@ -68,8 +71,47 @@ def _is_storage_fault(exc: Exception) -> bool:
     return False
 
 
+def _reference() -> str:
+    """This request's failure reference: in its log line and in the answer (`reference`,
+    `X-Request-Id`), so that support finds one from the other."""
+    if "error_reference" not in g:
+        g.error_reference = secrets.token_hex(6)
+    return str(g.error_reference)
+
+
+def _where() -> str:
+    """The method and the route's template, never the path: it may hold a registration number."""
+    return f"{request.method} {request.url_rule.rule if request.url_rule else '-'}"
+
+
+def _internal_error(code: str) -> Response:
+    reference = _reference()
+    return error_response(500, code, msg.ERREUR_INTERNE, headers={"X-Request-Id": reference},
+                          reference=reference)
+
+
+def _without_trace(record: logging.LogRecord) -> bool:
+    """A log record's traceback replaced by its exception's class."""
+    if record.exc_info and record.exc_info[0] is not None:
+        record.msg, record.args = "%s (%s)", (record.getMessage(), record.exc_info[0].__name__)
+        record.exc_info, record.exc_text = None, None
+    return True
+
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
+
+
 def init_app(app: Flask) -> None:
-    """Register the handlers that turn every failure into the envelope."""
+    """Register the handlers that turn every failure into the envelope, and replace Flask's
+    traceback (« Exception on <path> ») by one line without the path."""
+
+    def log_exception(exc_info: ExcInfo) -> None:
+        # Flask calls this when a failure escapes the handlers below (one of them failed).
+        log.error("unexpected error: %s on %s (reference %s)", exc_info[0].__name__
+                  if exc_info[0] else "-", _where(), _reference())
+
+    app.log_exception = log_exception  # type: ignore[method-assign]
+    app.logger.addFilter(_without_trace)  # Flask's other exception lines, if any, too
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
@@ -79,6 +121,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
+        if status == 500:  # what Flask answers when a handler below failed (logged above)
+            return _internal_error("erreur_http")
         code, message = _HTTP_CODES.get(status, ("erreur_http", msg.ERREUR_INTERNE))
         response = error_response(status, code, message)
         if status == 405 and exc.get_response().headers.get("Allow"):
@@ -93,5 +137,8 @@ def init_app(app: Flask) -> None:
             log.warning("storage unavailable: %s", type(exc).__name__)
             return error_response(503, "stockage_indisponible", msg.STOCKAGE_INDISPONIBLE,
                                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-        log.error("unexpected error: %s", type(exc).__name__)
-        return error_response(500, "erreur_interne", msg.ERREUR_INTERNE)
+        # One line: the class, the route's template and the reference; no trace, no message
+        # (an exception's message may quote a number, a key or a value).
+        log.error("unexpected error: %s on %s (reference %s)", type(exc).__name__, _where(),
+                  _reference())
+        return _internal_error("erreur_interne")

@@ -16,10 +16,11 @@ from typing import Any
 from apig_wsgi import make_lambda_handler
 
 from handler.app import create_app
+from handler.logs import configure as configure_logs
 from handler.notifications import SCHEDULED_ATTEMPTS, Counts, retry_failed, summary
 from handler.staff import run_export
 
-logging.getLogger().setLevel(logging.INFO)
+configure_logs(logging.INFO)
 log = logging.getLogger("handler.retry_mail")
 
 app = create_app()

@@ -25,6 +25,7 @@ from flask import Flask
 from werkzeug.security import safe_join
 
 from handler.app import create_app
+from handler.logs import configure as configure_logs
 from handler.security_headers import SECURITY_HEADERS
 from handler.staff.auth import DEMO_STAFF_TOKEN, token_hash
 from shared_rules.dates_fr import date_heure_longue
@@ -233,8 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("INSCRIPTION_ENV", "").strip() == "production":
         print(REFUSED_IN_PRODUCTION, file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's own access log
+    configure_logs(logging.INFO, fmt="%(message)s")  # moto's and the libraries' at WARNING
 
     stack = LocalStack(site_dir=args.site, port=args.port,
                        now=None if args.horloge_reelle else args.maintenant,

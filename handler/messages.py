@@ -50,6 +50,14 @@ SESSION_AUTRE = "Ce service enregistre les candidatures de la session {session} 
 CORPS_TROP_GROS = "La demande est trop volumineuse (1 Mo au plus) : vérifiez votre saisie."
 JSON_ATTENDU = "La demande doit être envoyée au format JSON (Content-Type: application/json)."
 JSON_INVALIDE = "La demande n'est pas un JSON valide : rechargez la page et recommencez."
+JSON_TROP_IMBRIQUE = (
+    "La demande est mal formée (plus de {maximum} niveaux de listes ou d'objets imbriqués) : "
+    "rechargez la page et recommencez."
+)
+JSON_CLE_INVALIDE = (
+    "La demande contient un nom de champ illisible (mal encodé) : rechargez la page et "
+    "recommencez."
+)
 STOCKAGE_INDISPONIBLE = (
     "Le service est momentanément indisponible et votre demande n'a pas été enregistrée : "
     "réessayez dans quelques instants."

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from handler.json_body import BAD_JSON
 from handler.staff import openapi as staff_openapi
 from shared_rules import schemas
 
@@ -136,6 +137,8 @@ ERREUR = _object({
     "message": {**_STRING, "description": "Message en français qui dit quoi faire"},
     "errors": {"type": "object", "additionalProperties": {"type": "array", "items": _STRING},
                "description": "Messages par chemin de champ (etat_civil.prenoms.0)"},
+    "reference": {**_STRING, "description": "Erreur inattendue (500) seulement : sa référence, "
+                  "aussi dans l'en-tête X-Request-Id et dans la ligne de journal de l'erreur"},
 }, ["code", "message", "errors"])
 
 SESSION_STATE = _object({
@@ -180,7 +183,7 @@ _PREUVE_ACCES = {"name": "X-Acces-Dossier", "in": "header", "required": False,
                  "description": "Preuve d'accès donnée par POST /api/dossiers/acces (lien reçu "
                                 "par courriel), au lieu de X-Date-Naissance ; 30 minutes"}
 _ACCES_EXPIRE = _error("Preuve d'accès inconnue ou expirée (acces_expire)")
-_BAD_BODY = {"400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
+_BAD_BODY = {"400": _error(BAD_JSON), "413": _error("Corps de plus de 1 Mo"),
              "415": _error("Content-Type autre que JSON"),
              "422": _error("Dossier invalide : erreurs par champ")}
 
@@ -226,7 +229,7 @@ DOCUMENT: dict[str, Any] = {
                 "200": _json("Même envoi déjà enregistré (même Idempotency-Key)",
                              "DossierEnregistre"),
                 **_BAD_BODY,
-                "400": _error("JSON invalide, clé d'idempotence invalide ou envoi refusé "
+                "400": _error(f"{BAD_JSON}, clé d'idempotence invalide ou envoi refusé "
                               "(envoi_refuse : champ piège rempli, saisie trop rapide)"),
                 "429": {**_error("Trop d'envois depuis ce client (trop_de_requetes)"),
                         "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
@@ -244,7 +247,7 @@ DOCUMENT: dict[str, Any] = {
                 "schema": {"$ref": "#/components/schemas/Rappel"}}}},
             "responses": {
                 "202": _json("Demande prise en compte", "RappelAccepte"),
-                "400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
+                "400": _error(BAD_JSON), "413": _error("Corps de plus de 1 Mo"),
                 "415": _error("Content-Type autre que JSON"),
                 "422": _error("Demande invalide : erreurs par champ (demande_invalide)"),
                 "429": {**_error("Trop de demandes depuis ce client (trop_de_requetes)"),

@@ -38,6 +38,7 @@ from handler.storage import DossierStore, WriteConflict
 from shared_rules import messages as rules_msg
 from shared_rules.schemas import DateIso, Nom
 from shared_rules.session import Session
+from shared_rules.text import unencodable
 
 log = logging.getLogger(__name__)
 bp = Blueprint("rappel", __name__, url_prefix="/api/dossiers")
@@ -121,6 +122,8 @@ def rappel() -> Response:
         raise ApiError(503, "courriel_indisponible",
                        msg.COURRIEL_INDISPONIBLE.format(destinataire=session.destinataire))
     body = request.get_json()
+    if unreadable := unencodable(body, whole="demande"):  # a lone surrogate: see shared_rules.text
+        raise ApiError(422, "demande_invalide", msg.DEMANDE_INVALIDE, errors=unreadable)
     try:
         data = RAPPEL_SCHEMA.load(body)
     except ValidationError as exc:

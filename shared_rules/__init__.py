@@ -29,6 +29,7 @@ from shared_rules.session import (
     SessionDataError,
     SessionRegistry,
 )
+from shared_rules.text import unencodable
 from shared_rules.window import (
     WindowState,
     is_late_for_return,
@@ -78,6 +79,8 @@ def load(dossier: Any, *, registry: SessionRegistry = DEFAULT_REGISTRY) -> dict[
     """The dossier cleaned (names folded, establishment derived), or InvalidDossier."""
     if not isinstance(dossier, Mapping):
         raise InvalidDossier({"dossier": [messages.OBJET_ATTENDU]})
+    if unreadable := unencodable(dossier):  # nothing past here may meet a lone surrogate
+        raise InvalidDossier(unreadable)
     try:
         data: dict[str, Any] = DOSSIER_SCHEMA.load(dossier)
         errors: dict[str, list[str]] = {}

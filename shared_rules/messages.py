@@ -17,6 +17,10 @@ TEXTE_CARACTERES = (
     "Ce texte contient des caractères non autorisés (caractères de contrôle, < ou >) : "
     "retirez-les."
 )
+TEXTE_ILLISIBLE = (
+    "Ce texte contient des caractères illisibles (mal encodés) : effacez-le et saisissez-le à "
+    "nouveau."
+)
 LISTE_ATTENDUE = "Saisissez une liste de valeurs."
 LISTE_TROP_LONGUE = "Cette liste est trop longue : {max} éléments au plus."
 BOOLEEN_ATTENDU = "Répondez par oui ou par non."

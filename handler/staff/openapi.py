@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from handler.json_body import BAD_JSON
+
 _STRING = {"type": "string"}
 _RETRY = {"Retry-After": {"schema": {"type": "integer"}}}
 
@@ -149,7 +151,7 @@ _PAGES = [{"name": "page", "in": "query", "required": False, "schema": {**_INT, 
           {"name": "par_page", "in": "query", "required": False,
            "schema": {**_INT, "minimum": 1, "maximum": 200}}]
 _NOT_FOUND = {"404": _error("Aucun dossier ne porte ce numéro (dossier_introuvable)")}
-_BAD_JSON = {"400": _error("JSON invalide"), "413": _error("Corps de plus de 1 Mo"),
+_BAD_JSON = {"400": _error(BAD_JSON), "413": _error("Corps de plus de 1 Mo"),
              "415": _error("Content-Type autre que JSON")}
 
 PATHS: dict[str, Any] = {

@@ -24,6 +24,7 @@ from handler.staff import auth, courriel_incomplet, erasure, exports, index, job
 from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex
 from shared_rules.schemas import Texte
+from shared_rules.text import unencodable
 
 log = logging.getLogger(__name__)
 bp = Blueprint("staff", __name__, url_prefix="/api/staff")
@@ -43,8 +44,11 @@ def _numero(typed: str) -> str:
 
 
 def _load(schema: Schema, code: str, message: str) -> dict[str, Any]:
+    body = request.get_json()
+    if unreadable := unencodable(body, whole="demande"):  # a lone surrogate: see shared_rules.text
+        raise ApiError(422, code, message, errors=unreadable)
     try:
-        data: dict[str, Any] = schema.load(request.get_json())
+        data: dict[str, Any] = schema.load(body)
     except ValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         errors = {("demande" if k == "_schema" else str(k)): (

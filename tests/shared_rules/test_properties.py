@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shared_rules
+from shared_rules import messages
+from shared_rules.text import unencodable
 from tests.factories import make_dossier, with_changes
 
 JSON = st.recursive(
@@ -73,3 +76,36 @@ def test_names_are_accepted_or_refused_never_crash_and_loading_is_idempotent(nam
     if not errors:
         loaded = shared_rules.load(dossier)
         assert shared_rules.load(loaded) == loaded
+
+
+# A lone surrogate (half of a UTF-16 pair): JSON can carry one (`"\ud800"`), no UTF-8 encoder
+# can write it. Browsers never send one; a hand-made request can.
+WITH_SURROGATE = st.builds(lambda before, half, after: before + half + after,
+                           st.text(max_size=8), st.characters(categories=["Cs"]),
+                           st.text(max_size=8))
+JSON_WITH_SURROGATES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text() | WITH_SURROGATE,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=12) | WITH_SURROGATE, children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PATHS), WITH_SURROGATE)
+def test_a_lone_surrogate_in_any_field_is_refused_on_that_field_alone(path: str,
+                                                                      text: str) -> None:
+    dossier = with_changes(make_dossier(), {path: text})
+    assert shared_rules.validate(dossier) == {path: [messages.TEXTE_ILLISIBLE]}
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(JSON_WITH_SURROGATES)
+def test_errors_are_writable_whatever_the_input_holds(value: Any) -> None:
+    errors = shared_rules.validate(value)
+    # What the API answers with them: it must encode.
+    json.dumps(errors, ensure_ascii=False).encode("utf-8")
+    if isinstance(value, dict) and (unreadable := unencodable(value)):
+        # Refused on those strings' paths alone, before any other rule reads them.
+        assert errors == unreadable
+        assert all(found == [messages.TEXTE_ILLISIBLE] for found in errors.values())
