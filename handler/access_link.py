@@ -34,6 +34,7 @@ from handler.numero import canonical, display
 from handler.rate_limit import SlidingWindowLimit, client_key
 from handler.staff import suivi
 from handler.storage import DossierStore, WriteConflict
+from shared_rules.text import unencodable
 
 log = logging.getLogger(__name__)
 bp = Blueprint("access_link", __name__, url_prefix="/api/dossiers")
@@ -86,6 +87,8 @@ def send_link(store: DossierStore, notifier: Notifier, numero: str) -> bool:
 
 
 def _text_field(body: Any, name: str, required_message: str) -> str:
+    if unreadable := unencodable(body, whole="demande"):  # a lone surrogate: see shared_rules.text
+        raise ApiError(422, "demande_invalide", msg.DEMANDE_INVALIDE, errors=unreadable)
     value = body.get(name) if isinstance(body, dict) else None
     if not isinstance(value, str) or not value.strip() or len(value) > _TEXT_MAX:
         raise ApiError(422, "demande_invalide", msg.DEMANDE_INVALIDE,
