@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,6 +148,55 @@ class DossierStore:
                     raise StorageUnavailable(str(answer["Errors"][0].get("Code", "DeleteError")))
                 deleted += len(found)
         return deleted
+
+    def erase_versions_holding(self, key: str, holds: Callable[[dict[str, Any]], bool], *,
+                               checked: set[str] | None = None,
+                               workers: int = 8) -> tuple[int, bool]:
+        """Delete every noncurrent version of the object `key` whose JSON body `holds` (a
+        person's data); the number deleted, and whether the current version holds it too (the
+        caller rewrites that one, then asks again). Versions are immutable: the ids in
+        `checked` are not read again, and the clean ones read here are added to it.
+        """
+        paginator = self.client.get_paginator("list_object_versions")
+        checked = set() if checked is None else checked
+        current: str | None = None
+        unread: list[str] = []
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=key):
+            for version in page.get("Versions", []):
+                if version["Key"] != key:
+                    continue
+                if version["IsLatest"]:
+                    current = str(version["VersionId"])
+                if version["VersionId"] not in checked:
+                    unread.append(str(version["VersionId"]))
+
+        def read(version_id: str) -> tuple[str, bool]:
+            try:
+                response = self.client.get_object(Bucket=self.bucket, Key=key,
+                                                  VersionId=version_id)
+            except ClientError as exc:
+                if _code(exc) in {"NoSuchKey", "NoSuchVersion", "404"}:
+                    return version_id, False  # deleted meanwhile: holds nothing any more
+                raise
+            return version_id, holds(json.loads(response["Body"].read()))
+
+        holding: list[str] = []
+        current_holds = False
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(unread)))) as pool:
+            for version_id, held in pool.map(read, unread):
+                if not held:
+                    checked.add(version_id)
+                elif version_id == current:
+                    current_holds = True
+                else:
+                    holding.append(version_id)
+        for start in range(0, len(holding), 1000):
+            batch = [{"Key": key, "VersionId": v} for v in holding[start:start + 1000]]
+            answer = self.client.delete_objects(Bucket=self.bucket,
+                                                Delete={"Objects": batch, "Quiet": True})
+            if answer.get("Errors"):
+                raise StorageUnavailable(str(answer["Errors"][0].get("Code", "DeleteError")))
+        return len(holding), current_holds
 
     def keys(self, prefix: str) -> Iterator[str]:
         """Every key under `prefix`, in key order, a page of 1,000 at a time."""

@@ -37,6 +37,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from handler.errors import StorageUnavailable
 from handler.numero import ALPHABET
 from handler.staff import suivi as suivi_mod
 from handler.staff.fetch import fetch_ordered
@@ -48,6 +49,9 @@ INDEX = "index/"
 SHARDS = ALPHABET  # one shard per first symbol of the number
 REPAIR = "a-reparer/"
 CONFLICT_ATTEMPTS = 10
+#: Rounds of an erasure's index purge (see SummaryIndex.purge): one suffices unless an update
+#: of the erased dossier itself was in flight.
+PURGE_ROUNDS = 5
 Summary = dict[str, Any]
 Progress = Callable[[int, int], None]
 
@@ -144,6 +148,41 @@ class SummaryIndex:
             return entries
         self._update_shard(shard_of(numero), change)
         self.store.delete(repair_key(self.session, numero))
+
+    def purge(self, numero: str, *, checked: set[str] | None = None) -> int:
+        """Drop a dossier's entry from its shard and from every earlier version of that shard
+        (erasure); the number of versions deleted, the repair marker's included.
+
+        The cleaned shard is written first, then every noncurrent version holding the entry is
+        deleted. A writer of the same shard can't bring the entry back from an older version
+        (its write is conditional on the version it read), but a late update of this very
+        dossier (a modification or a follow-up change in flight when the erasure began) can
+        write it again: each round reads the versions written since, and rewrites the current
+        one if it holds the entry, until a round finds none, at most PURGE_ROUNDS rounds.
+        `checked` keeps the versions already found clean across calls (they never change).
+        """
+        key = shard_key(self.session, shard_of(numero))
+        checked = set() if checked is None else checked
+
+        def holds(body: dict[str, Any]) -> bool:
+            return numero in body.get("entrees", {})
+
+        def change(entries: dict[str, Summary]) -> dict[str, Summary]:
+            entries.pop(numero, None)
+            return entries
+
+        deleted = self.store.erase(repair_key(self.session, numero))
+        current = self.store.read(key)
+        for _ in range(PURGE_ROUNDS):
+            if current is not None and holds(current.body):
+                self._update_shard(shard_of(numero), change)
+            found, current_holds = self.store.erase_versions_holding(key, holds,
+                                                                      checked=checked)
+            deleted += found
+            if not found and not current_holds:
+                return deleted
+            current = self.store.read(key)
+        raise StorageUnavailable("index entry still written by a concurrent update")
 
     def mark_for_repair(self, numero: str) -> None:
         self.store.write(repair_key(self.session, numero), {"numero": numero})

@@ -108,6 +108,8 @@ SCHEMAS: dict[str, Any] = {
                    "additionalProperties": False},
     "EffacementFait": _object({"effacement": _object({
         "auteur": _STRING, "le": _STRING, "versions_supprimees": _INT,
+        "versions_index_supprimees": {**_INT, "description": "Dont les versions de l'index "
+                                                             "des dossiers qui le citaient"},
         "exports_supprimes": _INT})}),
     "DemandeExport": {**_object({
         "format": {"enum": ["csv", "xlsx", "zip"]},

@@ -200,7 +200,8 @@ def erase(numero: str) -> Response:
     if audit is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return jsonify({"effacement": {k: audit[k] for k in (
-        "auteur", "le", "versions_supprimees", "exports_supprimes")}})
+        "auteur", "le", "versions_supprimees", "versions_index_supprimees",
+        "exports_supprimes")}})
 
 
 SYNC_MAX = 1000  # a CSV or XLSX of up to this many dossiers is answered at once

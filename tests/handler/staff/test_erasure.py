@@ -14,6 +14,7 @@ from tests.handler.conftest import BUCKET, MAIL_FROM, SITE_URL, build_app
 from tests.handler.staff.conftest import bearer, person, submit, token_hashes
 
 BORN = "1998-05-17"
+SESSION = "cap-limoges-2021-06"
 
 
 def every_version(s3: Any) -> list[str]:
@@ -97,3 +98,151 @@ def test_erasing_an_unknown_number_is_404(versioned: FlaskClient) -> None:
     response = versioned.post("/api/staff/dossiers/0000-0000-0/effacement", headers=bearer(),
                               json={"confirmation": "0000-0000-0"})
     assert response.status_code == 404
+
+
+#: A person whose every value appears in no other dossier of these tests.
+VICTIM_BORN = "1987-03-09"
+VICTIM = {"etat_civil.prenoms": ["Ombeline", "Zéphyrine"],
+          "etat_civil.nom_usage": "Quenneville", "etat_civil.date_naissance": VICTIM_BORN,
+          "contact.email": "ombeline.vautrinier@exemple.fr",
+          "contact.telephone": "06 71 42 93 58",
+          "contact.adresse": "7 impasse des Orvaux"}
+
+
+def every_body(s3: Any) -> list[tuple[str, str, str]]:
+    """(key, version id, text) of every version of every object in the bucket."""
+    found = []
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=BUCKET):
+        for version in page.get("Versions", []):
+            body = s3.get_object(Bucket=BUCKET, Key=version["Key"],
+                                 VersionId=version["VersionId"])["Body"].read()
+            found.append((version["Key"], version["VersionId"], body.decode("utf-8")))
+    return found
+
+
+def _forms(value: str) -> set[str]:
+    """A value as it may be written: as typed, and escaped by JSON."""
+    return {value, json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+
+
+def test_erasure_leaves_no_value_of_the_person_in_any_version_of_any_object(
+        versioned: FlaskClient, s3: Any) -> None:
+    client = versioned
+    numero = submit(client, person("Vautrinier", **VICTIM))
+    key = canonical(numero)
+    assert key is not None
+    # Others, until one shares the victim's index shard (32 shards: a few dozen at most).
+    others = [submit(client, person(f"Autre{chr(65 + i % 26)}{'x' * (i // 26)}"))
+              for i in range(3)]
+    for i in range(200):
+        if any(canonical(o)[0] == key[0] for o in others):  # type: ignore[index]
+            break
+        others.append(submit(client, person(f"Voisin{chr(65 + i % 26)}{'y' * (i // 26)}")))
+    (neighbour,) = [o for o in others if canonical(o)[0] == key[0]][:1]  # type: ignore[index]
+    # Many versions of the shard hold the victim: their modifications (a new address, then a
+    # new first name: the identity moves), the neighbour's, the bureau's follow-up.
+    born = {"X-Date-Naissance": VICTIM_BORN}
+    moved = person("Vautrinier", **{**VICTIM, "contact.adresse": "9 rue Anatole-Vrignaud"})
+    assert client.put(f"/api/dossiers/{numero}", json=moved, headers=born).status_code == 200
+    renamed = person("Vautrinier", **{**VICTIM, "contact.adresse": "9 rue Anatole-Vrignaud",
+                                       "etat_civil.prenoms": ["Ombelline"]})
+    assert client.put(f"/api/dossiers/{numero}", json=renamed, headers=born).status_code == 200
+    assert client.put(f"/api/dossiers/{neighbour}", json=person("Voisinage"),
+                      headers={"X-Date-Naissance": BORN}).status_code == 200
+    assert client.post(f"/api/staff/dossiers/{numero}/suivi", headers=bearer(),
+                       json={"statut": "confirmation-recue", "version": 3,
+                             "revision": 0}).status_code == 200
+    client.get(f"/api/dossiers/{numero}", headers={"X-Date-Naissance": "2000-01-01"})
+    shard = f"index/{SESSION}/{key[0]}.json"
+    holding = [v for k, v, text in every_body(s3) if k == shard and key in text]
+    assert len(holding) >= 4
+
+    response = client.post(f"/api/staff/dossiers/{numero}/effacement", headers=bearer(),
+                           json={"confirmation": numero})
+    assert response.status_code == 200, response.get_json()
+
+    values = [numero, key, "Vautrinier", "Ombeline", "Ombelline", "Zéphyrine", "Quenneville",
+              VICTIM_BORN, "ombeline.vautrinier@exemple.fr", "06 71 42 93 58",
+              "0671429358", "7 impasse des Orvaux", "9 rue Anatole-Vrignaud", "Orvaux",
+              "Vrignaud"]
+    left = [(k, value) for k, _, text in every_body(s3) for value in values
+            if any(form in text or form in k for form in _forms(value))]
+    assert left == []
+    assert response.get_json()["effacement"]["versions_index_supprimees"] >= len(holding)
+    # The neighbour is still listed, from a clean shard.
+    listed = client.get("/api/staff/dossiers", headers=bearer(),
+                        query_string={"par_page": 200}).get_json()
+    assert sorted(d["numero"] for d in listed["dossiers"]) == sorted(others)
+    assert read(s3, shard)["entrees"].keys() >= {canonical(neighbour)}
+
+
+class LateUpdate:
+    """An S3 client that, the first time the versions of `key` are listed, lets `write` run
+    first: an update of the erased dossier that was in flight when the erasure began."""
+
+    def __init__(self, client: Any, key: str, write: Any) -> None:
+        self.client, self.key, self.write, self.fired = client, key, write, False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def get_paginator(self, name: str) -> Any:
+        paginator = self.client.get_paginator(name)
+        outer = self
+
+        class Paginator:
+            def paginate(self, **kwargs: Any) -> Any:
+                if name == "list_object_versions" and kwargs.get("Prefix") == outer.key \
+                        and not outer.fired:
+                    outer.fired = True
+                    outer.write()
+                return paginator.paginate(**kwargs)
+        return Paginator()
+
+
+def test_an_index_entry_written_again_during_the_purge_is_purged_too(s3: Any) -> None:
+    from handler.staff.index import SummaryIndex, shard_key
+    from handler.storage import DossierStore
+
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    plain = SummaryIndex(DossierStore(s3, BUCKET), "s")
+    for version in (1, 2, 3):
+        plain.upsert("AAAA0000A", {"numero": "AAAA0000A", "nom_naissance": "Effacee",
+                                   "version": version})
+        plain.upsert("AZZZ0000Z", {"numero": "AZZZ0000Z", "nom_naissance": "Gardee",
+                                   "version": version})
+    key = shard_key("s", "A")
+    racing = LateUpdate(s3, key, lambda: plain.upsert(
+        "AAAA0000A", {"numero": "AAAA0000A", "nom_naissance": "Effacee", "version": 4}))
+    deleted = SummaryIndex(DossierStore(racing, BUCKET), "s").purge("AAAA0000A")
+
+    assert racing.fired
+    bodies = [text for k, _, text in every_body(s3) if k == key]
+    assert [t for t in bodies if "Effacee" in t] == []
+    assert "Gardee" in read(s3, key)["entrees"]["AZZZ0000Z"]["nom_naissance"]
+    # Six versions held it before the purge, the late one a seventh.
+    assert deleted == 7
+
+
+def test_a_claim_another_dossier_holds_now_keeps_no_version_naming_the_erased_one(
+        versioned: FlaskClient, s3: Any) -> None:
+    import shared_rules
+
+    client = versioned
+    first = person("Martin")
+    numero = submit(client, first)
+    key = canonical(numero)
+    assert key is not None
+    # The dossier moves to another first name; someone else then takes the identity it left.
+    moved = person("Martin", **{"etat_civil.prenoms": ["Marie"]})
+    assert client.put(f"/api/dossiers/{numero}", json=moved,
+                      headers={"X-Date-Naissance": BORN}).status_code == 200
+    other = submit(client, person("Martin", **{"contact.email": "autre.martin@exemple.fr"}))
+    claim = f"identites/{SESSION}/{shared_rules.identity_key(first)}.json"
+    assert any(key in text for k, _, text in every_body(s3) if k == claim)
+
+    assert client.post(f"/api/staff/dossiers/{numero}/effacement", headers=bearer(),
+                       json={"confirmation": numero}).status_code == 200
+    versions = [text for k, _, text in every_body(s3) if k == claim]
+    assert versions and [t for t in versions if key in t] == []
+    assert read(s3, claim)["numero"] == canonical(other)
