@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from flask_cors import CORS
 
 import shared_rules
-from handler import dossiers, errors, openapi, origin, rappel, session_info, spam, staff
+from handler import dossiers, doublons, errors, openapi, origin, rappel, session_info, spam, staff
 from handler.clock import CalendarClock
 from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
 from handler.mail import make_sender
@@ -86,6 +86,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     app.register_blueprint(session_info.bp)
     rappel.init_app(app)
     spam.init_app(app)
+    doublons.init_app(app)
     app.register_blueprint(rappel.bp)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(openapi.bp)

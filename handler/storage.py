@@ -8,6 +8,7 @@ Layout in the bucket (see the README):
     courriels/a-renvoyer/<numero>.json     a marker: that email failed and is to be sent again
     rappels/<session>/<sha256>.json        a person's recent number reminders (rate limit)
     tentatives/<numero>.json               failed ownership proofs for a number (rate limit)
+    doublons/<session>/<sha256>.json       a person's recent « déjà inscrit » answers, last alert
 
 Nothing is overwritten by a concurrent writer: creations use `IfNoneMatch="*"`, updates
 `IfMatch=<ETag>`. Real S3 may answer 409 ConditionalRequestConflict to a conditional write racing
@@ -36,11 +37,13 @@ COURRIELS = "courriels/"
 COURRIELS_A_RENVOYER = f"{COURRIELS}a-renvoyer/"
 RAPPELS = "rappels/"
 TENTATIVES = "tentatives/"
+#: Per person: the « déjà inscrit » answers and the last alert to the holder (handler.doublons).
+DOUBLONS = "doublons/"
 #: Every key prefix the application may touch in the bucket. The IAM policy of
 #: infra/template.yaml grants exactly these (a test compares them); index/, exports/, suivi/ and
 #: audit/ are the staff's.
 PREFIXES = ("dossiers", "identites", "idempotence", "courriels", "rappels", "tentatives",
-            "index", "exports", "suivi", "audit")
+            "index", "exports", "suivi", "audit", "doublons")
 CONFLICT_RETRIES = 3
 
 
@@ -352,3 +355,19 @@ class DossierStore:
                         etag: str | None) -> None:
         """Write a number's failure record if unchanged since read; WriteConflict otherwise."""
         self._put(self.attempts_key(numero), content, if_none_match=etag is None, if_match=etag)
+
+    # -- « déjà inscrit » answers per person -----------------------------------------------------
+    @staticmethod
+    def duplicates_key(session: str, identity: str) -> str:
+        return f"{DOUBLONS}{session}/{identity}.json"
+
+    def duplicates(self, session: str, identity: str) -> Stored | None:
+        """A person's recent « déjà inscrit » answers and last alert, or None."""
+        return self._get(self.duplicates_key(session, identity))
+
+    def record_duplicates(self, session: str, identity: str, content: dict[str, Any], *,
+                          etag: str | None) -> None:
+        """Write that record if unchanged since read (`etag`, or absent when None);
+        WriteConflict otherwise."""
+        self._put(self.duplicates_key(session, identity), content, if_none_match=etag is None,
+                  if_match=etag)

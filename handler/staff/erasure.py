@@ -5,7 +5,8 @@ What goes, with every version and delete marker the bucket's versioning kept:
 - the follow-up, the confirmation email's record and its retry marker, the failed ownership
   proofs (`suivi/`, `courriels/`, `courriels/a-renvoyer/`, `tentatives/<numero>.json`);
 - the identity claims that still point to this number, one per identity the dossier ever had,
-  and those identities' reminder counts (`identites/`, `rappels/<session>/<sha256>.json`);
+  and those identities' reminder and « déjà inscrit » counts (`identites/`,
+  `rappels/<session>/<sha256>.json`, `doublons/<session>/<sha256>.json`);
 - its index entry and repair marker, and every earlier version of its index shard that held
   the entry (the shard is rewritten without it, then those versions are deleted; see
   SummaryIndex.purge), and the earlier versions of an identity claim that another dossier holds
@@ -46,10 +47,12 @@ PER_NUMERO: tuple[Callable[[str], str], ...] = (
 )
 #: Every record kept per person (session, identity), each erased with all its versions for
 #: every identity the dossier ever had.
-PER_IDENTITY: tuple[Callable[[str, str], str], ...] = (DossierStore.reminder_key,)
+PER_IDENTITY: tuple[Callable[[str, str], str], ...] = (DossierStore.reminder_key,
+                                                       DossierStore.duplicates_key)
 
 
-def _audit_key(now: dt.datetime) -> str:
+def audit_key(now: dt.datetime) -> str:
+    """A new audit record's key (an erasure's, a hand-back's)."""
     return f"{AUDIT}{now:%Y-%m-%d}/{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.json"
 
 
@@ -73,11 +76,11 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dic
     identities = {stored.body["identite"], *(shared_rules.identity_key(h["dossier"])
                                              for h in stored.body["historique"])}
     now = dt.datetime.now(dt.UTC)
-    audit_key = _audit_key(now)
+    key_of_audit = audit_key(now)
     audit: dict[str, Any] = {"action": "effacement", "auteur": auteur,
                              "le": now.isoformat(timespec="seconds"),
                              "empreinte_numero": fingerprint(numero), "statut": "en-cours"}
-    etag = store.write(audit_key, audit, if_none_match=True)
+    etag = store.write(key_of_audit, audit, if_none_match=True)
 
     versions = 0
     for identity in identities:
@@ -105,5 +108,5 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dic
     audit.update(statut="termine", versions_supprimees=versions + index_versions,
                  versions_index_supprimees=index_versions, exports_supprimes=exports,
                  termine_le=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    store.write(audit_key, audit, if_match=etag)
+    store.write(key_of_audit, audit, if_match=etag)
     return audit

@@ -22,6 +22,7 @@ import shared_rules
 from handler import app as handler_app
 from handler import config as handler_config
 from handler import (
+    doublons,
     notifications,
     origin,
     ownership,
@@ -631,6 +632,7 @@ def test_every_prefix_the_handler_writes_is_granted() -> None:
     ("idempotence", registrations.IDEMPOTENCY_TTL_SECONDS),
     ("rappels", rappel.IDENTITY_WINDOW),
     ("tentatives", ownership.WINDOW + ownership.LOCK),
+    ("doublons", max(doublons.IDENTITY_WINDOW, doublons.ALERT_INTERVAL)),
 ])
 def test_short_lived_records_expire_soon_after_the_handlers_window(
         resources: dict[str, Any], prefix: str, window_seconds: int) -> None:
