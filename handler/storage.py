@@ -153,12 +153,16 @@ class DossierStore:
         return deleted
 
     def erase_versions_holding(self, key: str, holds: Callable[[dict[str, Any]], bool], *,
-                               checked: set[str] | None = None,
-                               workers: int = 8) -> tuple[int, bool]:
+                               checked: set[str] | None = None, workers: int = 16,
+                               chunk: int = 200) -> tuple[int, bool]:
         """Delete every noncurrent version of the object `key` whose JSON body `holds` (a
         person's data); the number deleted, and whether the current version holds it too (the
         caller rewrites that one, then asks again). Versions are immutable: the ids in
         `checked` are not read again, and the clean ones read here are added to it.
+
+        Versions are read `workers` at a time and deleted `chunk` by `chunk` as they are found,
+        so a call stopped midway (a function's timeout) has deleted what it found, and the
+        next one goes on from there.
         """
         paginator = self.client.get_paginator("list_object_versions")
         checked = set() if checked is None else checked
@@ -183,23 +187,26 @@ class DossierStore:
                 raise
             return version_id, holds(json.loads(response["Body"].read()))
 
-        holding: list[str] = []
+        deleted = 0
         current_holds = False
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(unread)))) as pool:
-            for version_id, held in pool.map(read, unread):
-                if not held:
-                    checked.add(version_id)
-                elif version_id == current:
-                    current_holds = True
-                else:
-                    holding.append(version_id)
-        for start in range(0, len(holding), 1000):
-            batch = [{"Key": key, "VersionId": v} for v in holding[start:start + 1000]]
-            answer = self.client.delete_objects(Bucket=self.bucket,
-                                                Delete={"Objects": batch, "Quiet": True})
-            if answer.get("Errors"):
-                raise StorageUnavailable(str(answer["Errors"][0].get("Code", "DeleteError")))
-        return len(holding), current_holds
+            for start in range(0, len(unread), chunk):
+                holding = []
+                for version_id, held in pool.map(read, unread[start:start + chunk]):
+                    if not held:
+                        checked.add(version_id)
+                    elif version_id == current:
+                        current_holds = True
+                    else:
+                        holding.append({"Key": key, "VersionId": version_id})
+                if holding:
+                    answer = self.client.delete_objects(
+                        Bucket=self.bucket, Delete={"Objects": holding, "Quiet": True})
+                    if answer.get("Errors"):
+                        raise StorageUnavailable(
+                            str(answer["Errors"][0].get("Code", "DeleteError")))
+                    deleted += len(holding)
+        return deleted, current_holds
 
     def keys(self, prefix: str) -> Iterator[str]:
         """Every key under `prefix`, in key order, a page of 1,000 at a time."""

@@ -246,3 +246,45 @@ def test_a_claim_another_dossier_holds_now_keeps_no_version_naming_the_erased_on
     versions = [text for k, _, text in every_body(s3) if k == claim]
     assert versions and [t for t in versions if key in t] == []
     assert read(s3, claim)["numero"] == canonical(other)
+
+
+class StopsAfter:
+    """An S3 client whose reads fail after `reads` of them: a function's timeout midway."""
+
+    def __init__(self, client: Any, reads: int) -> None:
+        self.client, self.reads = client, reads
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def get_object(self, **kwargs: Any) -> Any:
+        self.reads -= 1
+        if self.reads < 0:
+            raise TimeoutError("stopped")
+        return self.client.get_object(**kwargs)
+
+
+def test_a_purge_stopped_midway_keeps_what_it_deleted_and_the_next_one_finishes(
+        s3: Any) -> None:
+    from handler.staff.index import shard_key
+    from handler.storage import DossierStore
+
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    key = shard_key("s", "A")
+    for version in range(6):
+        s3.put_object(Bucket=BUCKET, Key=key, Body=json.dumps(
+            {"entrees": {"AAAA0000A": {"version": version}}}).encode())
+    s3.put_object(Bucket=BUCKET, Key=key, Body=b'{"entrees": {}}')
+
+    def holds(body: dict[str, Any]) -> bool:
+        return "AAAA0000A" in body["entrees"]
+
+    stopped = DossierStore(StopsAfter(s3, reads=5), BUCKET)
+    with pytest.raises(TimeoutError):
+        stopped.erase_versions_holding(key, holds, workers=1, chunk=2)
+    left = [text for k, _, text in every_body(s3) if k == key and "AAAA0000A" in text]
+    # Newest first: the clean current one and three holding ones were read in the first two
+    # chunks of two, and those three deleted; the third chunk stopped.
+    assert len(left) == 3
+    assert DossierStore(s3, BUCKET).erase_versions_holding(key, holds) == (3, False)
+    assert [text for k, _, text in every_body(s3) if k == key] == ['{"entrees": {}}']
