@@ -288,3 +288,52 @@ def test_a_purge_stopped_midway_keeps_what_it_deleted_and_the_next_one_finishes(
     assert len(left) == 3
     assert DossierStore(s3, BUCKET).erase_versions_holding(key, holds) == (3, False)
     assert [text for k, _, text in every_body(s3) if k == key] == ['{"entrees": {}}']
+
+
+@pytest.mark.parametrize("s3_mode", ["server"], indirect=True)
+def test_an_erasure_among_writers_of_its_shard_leaves_no_version_holding_the_entry(
+        versioned: FlaskClient, s3: Any) -> None:
+    import threading
+
+    client = versioned
+    numero = submit(client, person("Vautrinier", **VICTIM))
+    key = canonical(numero)
+    assert key is not None
+    neighbours: dict[str, str] = {}
+    for i in range(200):
+        name = f"Voisin{chr(65 + i % 26)}{'y' * (i // 26)}"
+        found = submit(client, person(name))
+        if canonical(found)[0] == key[0]:  # type: ignore[index]
+            neighbours[found] = name
+            if len(neighbours) == 2:
+                break
+    assert len(neighbours) == 2
+    # Threads (moto's server only: its in-process mock is not thread-safe) keep writing the
+    # victim's shard through the neighbours' modifications while the erasure runs.
+    stop = threading.Event()
+    writes: list[int] = []
+
+    def write(neighbour: str, name: str) -> None:
+        specialites = ["couvreur", "macon"]
+        while not stop.is_set():
+            dossier = person(name, specialite=specialites[len(writes) % 2])
+            response = client.application.test_client().put(
+                f"/api/dossiers/{neighbour}", json=dossier, headers={"X-Date-Naissance": BORN})
+            writes.append(response.status_code)
+
+    threads = [threading.Thread(target=write, args=item) for item in neighbours.items()]
+    for thread in threads:
+        thread.start()
+    try:
+        response = client.post(f"/api/staff/dossiers/{numero}/effacement", headers=bearer(),
+                               json={"confirmation": numero})
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert response.status_code == 200, response.get_json()
+    assert set(writes) <= {200, 409} and writes.count(200) >= 2
+    shard = f"index/{SESSION}/{key[0]}.json"
+    versions = [text for k, _, text in every_body(s3) if k == shard]
+    assert len(versions) > 2  # the neighbours' writes kept theirs
+    assert [t for t in versions if key in t or "Vautrinier" in t] == []
