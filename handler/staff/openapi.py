@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared_rules.schemas import EMAIL_MAX
+
 _STRING = {"type": "string"}
 _RETRY = {"Retry-After": {"schema": {"type": "integer"}}}
 
@@ -117,7 +119,7 @@ SCHEMAS: dict[str, Any] = {
                    "description": "liberer : l'identité que porte le dossier est libérée, la "
                                   "personne peut s'inscrire elle-même ; remplacer-courriel : "
                                   "l'adresse du dossier devient la sienne"},
-        "courriel": {**_STRING, "format": "email", "maxLength": 254,
+        "courriel": {**_STRING, "format": "email", "maxLength": EMAIL_MAX,
                      "description": "L'adresse de la personne dont l'identité a été vérifiée"}}),
         "additionalProperties": False},
     "RestitutionFaite": _object({"restitution": _object({

@@ -33,7 +33,7 @@ from handler.staff import (
 )
 from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex
-from shared_rules.schemas import Texte
+from shared_rules.schemas import EMAIL_MAX, Texte
 
 log = logging.getLogger(__name__)
 bp = Blueprint("staff", __name__, url_prefix="/api/staff")
@@ -224,7 +224,7 @@ class RestitutionSchema(Schema):
     confirmation = fields.String(required=True, validate=validate.Length(max=40))
     action = fields.String(required=True, validate=validate.OneOf(
         list(restitution.MODES), error="Action inconnue : liberer ou remplacer-courriel."))
-    courriel = fields.Email(required=True, validate=validate.Length(max=254),
+    courriel = fields.Email(required=True, validate=validate.Length(max=EMAIL_MAX),
                             error_messages={"invalid": "Adresse électronique invalide."})
 
 
