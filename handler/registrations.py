@@ -63,10 +63,6 @@ class DejaInscrit(ApiError):
         self.holder = holder
 
 
-def _deja_inscrit(session: Session, identity: str, holder: Stored | None) -> DejaInscrit:
-    return DejaInscrit(session, identity, holder)
-
-
 def _numero_for_key(store: DossierStore, key: str, body_fingerprint: str) -> str:
     """The number promised to this Idempotency-Key (a retry gets the same one)."""
     key_hash = hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -122,9 +118,9 @@ def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, no
             continue
         if current.body["numero"] == numero:
             return Outcome(current.body, created=False)  # a retry of this very submission
-        raise _deja_inscrit(session, identity, current)
+        raise DejaInscrit(session, identity, current)
     else:
-        raise _deja_inscrit(session, identity, None)
+        raise DejaInscrit(session, identity, None)
 
     try:
         store.create_dossier(record)
@@ -167,11 +163,11 @@ def modify(store: DossierStore, stored: Stored, dossier: dict[str, Any], *, sess
         if claim is not None and claim.body["numero"] != current["numero"]:
             holder = _finish_claimed(store, claim)
             if holder is not None and holder.body["identite"] == identity:
-                raise _deja_inscrit(session, identity, holder)
+                raise DejaInscrit(session, identity, holder)
             store.release_identity(session.code, identity)
             if again := store.claim_identity(session.code, identity,
                                              {"numero": current["numero"]}):
-                raise _deja_inscrit(session, identity, store.dossier(again.body["numero"]))
+                raise DejaInscrit(session, identity, store.dossier(again.body["numero"]))
     previous = {k: current[k] for k in ("version", "modifie_le", "dossier")}
     record = {
         **current,
