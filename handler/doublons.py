@@ -105,7 +105,8 @@ class DuplicateGuard:
 
     def _alert(self, holder: dict[str, Any]) -> None:
         sent = self.notifier.send_notice(mail_content.tentative_doublon(
-            holder, self.notifier.session, site_url=self.notifier.site_url))
+            holder, self.notifier.session, site_url=self.notifier.site_url,
+            heures=ALERT_INTERVAL // 3600))
         if not sent:
             log.warning("duplicate alert not sent")
 

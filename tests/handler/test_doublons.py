@@ -70,6 +70,7 @@ def test_a_registration_in_the_holders_name_is_refused_and_told_to_them_once_a_d
     assert "Une pré-inscription à votre nom vient d'être tentée" in text
     assert f"Si ce n'est pas vous, contactez le {DESTINATAIRE}" in text
     assert holder in text
+    assert "Vous ne recevrez pas d'autre message de ce type dans les 24 heures." in text
     assert not [m for m in sent_mail() if ATTACKER_EMAIL in m.to]
 
 
