@@ -162,7 +162,8 @@ class DossierStore:
 
         Versions are read `workers` at a time and deleted `chunk` by `chunk` as they are found,
         so a call stopped midway (a function's timeout) has deleted what it found, and the
-        next one goes on from there.
+        next one goes on from there. Needs s3:ListBucketVersions, s3:GetObjectVersion and
+        s3:DeleteObjectVersion.
         """
         paginator = self.client.get_paginator("list_object_versions")
         checked = set() if checked is None else checked

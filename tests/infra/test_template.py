@@ -192,10 +192,11 @@ def test_functions_read_and_write_only_the_application_prefixes(
         resources: dict[str, Any]) -> None:
     document = props(resources, "DossiersAccessPolicy")["PolicyDocument"]
     objects, listing, versions = statements(document)
-    # Erasure deletes every version; a failed export aborts its multipart upload.
+    # Erasure deletes every version, and reads the earlier versions of an index shard to find
+    # those holding the erased entry; a failed export aborts its multipart upload.
     assert sorted(objects["Action"]) == ["s3:AbortMultipartUpload", "s3:DeleteObject",
                                          "s3:DeleteObjectVersion", "s3:GetObject",
-                                         "s3:PutObject"]
+                                         "s3:GetObjectVersion", "s3:PutObject"]
     assert objects["Resource"] == [
         {"Fn::Sub": f"${{DossiersBucket.Arn}}/{prefix}/*"} for prefix in PREFIXES]
     for statement, action in ((listing, "s3:ListBucket"), (versions, "s3:ListBucketVersions")):
