@@ -188,10 +188,11 @@ class SummaryIndex:
         self.store.write(repair_key(self.session, numero), {"numero": numero})
 
     def reindex(self, numero: str) -> None:
-        """Rewrite one entry from its dossier and follow-up, or drop it if the dossier is gone."""
+        """Rewrite one entry from its dossier and follow-up, or, if the dossier is gone (erased),
+        purge it with the shard's versions that hold it."""
         stored = self.store.dossier(numero)
         if stored is None:
-            self.remove(numero)
+            self.purge(numero)
             return
         suivi = suivi_mod.read(self.store, numero)
         self.upsert(numero, {**dossier_part(stored.body),
@@ -266,14 +267,19 @@ class SummaryIndex:
 def record_written(store: DossierStore, record: Mapping[str, Any], *,
                    follow_up: Mapping[str, Any] | None = None) -> None:
     """Reflect a dossier just written (or its follow-up, `follow_up`) in the index; never
-    raises: the dossier and its follow-up are the truth."""
+    raises: the dossier and its follow-up are the truth. If the dossier was erased meanwhile,
+    the entry is purged again (one HEAD more per write closes that race with an erasure)."""
     index = SummaryIndex(store, record["session"])
     part = dossier_part(record)
     if follow_up is not None:
         part.update(suivi_part(follow_up))
     try:
         index.upsert(record["numero"], part)
-    except (ClientError, BotoCoreError, WriteConflict) as exc:
+        if not store.numero_taken(record["numero"]):
+            # Erased while this write was in flight: the erasure's purge may have run before
+            # this entry landed, so it goes again, with the versions that hold it.
+            index.purge(record["numero"])
+    except (ClientError, BotoCoreError, WriteConflict, StorageUnavailable) as exc:
         log.warning("index update failed, entry marked for repair: %s", type(exc).__name__)
         try:
             index.mark_for_repair(record["numero"])

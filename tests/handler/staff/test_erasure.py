@@ -337,3 +337,22 @@ def test_an_erasure_among_writers_of_its_shard_leaves_no_version_holding_the_ent
     versions = [text for k, _, text in every_body(s3) if k == shard]
     assert len(versions) > 2  # the neighbours' writes kept theirs
     assert [t for t in versions if key in t or "Vautrinier" in t] == []
+
+
+def test_an_index_write_landing_after_the_erasure_takes_the_entry_out_again(
+        versioned: FlaskClient, s3: Any) -> None:
+    from handler.staff import index
+    from handler.storage import DossierStore
+
+    client = versioned
+    numero = submit(client, person("Vautrinier", **VICTIM))
+    key = canonical(numero)
+    assert key is not None
+    late = read(s3, f"dossiers/{key}.json")  # a modification in flight holds this record
+    assert client.post(f"/api/staff/dossiers/{numero}/effacement", headers=bearer(),
+                       json={"confirmation": numero}).status_code == 200
+    # Its index write lands after the erasure's last purge.
+    index.record_written(DossierStore(s3, BUCKET), late)
+
+    left = [k for k, _, text in every_body(s3) if key in text or "Vautrinier" in text]
+    assert left == []
