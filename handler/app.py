@@ -11,7 +11,7 @@ from flask import Flask, Response, g, request
 from flask_cors import CORS
 
 import shared_rules
-from handler import dossiers, errors, json_body, openapi, origin, rappel, session_info, spam, staff
+from handler import dossiers, doublons, errors, json_body, openapi, origin, rappel, session_info, spam, staff
 from handler.access_link import register as register_access_link
 from handler.access_tokens import PROOF_HEADER
 from handler.clock import CalendarClock
@@ -96,6 +96,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     app.register_blueprint(session_info.bp)
     rappel.init_app(app)
     spam.init_app(app)
+    doublons.init_app(app)
     app.register_blueprint(rappel.bp)
     register_access_link(app)
     app.register_blueprint(dossiers.bp)

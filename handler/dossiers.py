@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 import shared_rules
-from handler import access_tokens, context, registrations, spam
+from handler import access_tokens, context, doublons, registrations, spam
 from handler import messages as msg
 from handler.errors import ApiError
 from handler.numero import display
@@ -100,6 +100,12 @@ def _owned(numero: str) -> Stored:
     return guard.find(numero, date_naissance, client=client_key())
 
 
+def _deja_inscrit(exc: registrations.DejaInscrit) -> ApiError:
+    """The answer to a submission or modification meeting an identity already held: counted
+    per client and per person, told to the holder (handler.doublons)."""
+    return doublons.guard().refuse(exc, client=client_key(), session=context.session())
+
+
 @bp.post("/verification")
 def check() -> Response:
     """Validate a dossier, storing nothing."""
@@ -118,10 +124,13 @@ def submit() -> Response:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _IDEMPOTENCY_KEY.match(key):
         raise ApiError(400, "cle_idempotence_invalide", msg.CLE_IDEMPOTENCE_INVALIDE)
-    outcome = registrations.create(
-        context.store(), dossier, session=context.session(), now=context.now(), idempotency_key=key,
-        body_fingerprint=registrations.fingerprint(body),
-    )
+    try:
+        outcome = registrations.create(
+            context.store(), dossier, session=context.session(), now=context.now(),
+            idempotency_key=key, body_fingerprint=registrations.fingerprint(body),
+        )
+    except registrations.DejaInscrit as exc:
+        raise _deja_inscrit(exc) from None
     # Stored first, then the email: a failed email never loses the dossier. A retry that
     # finds the dossier sends the email only if it is still owed.
     notifier = context.notifier()
@@ -177,6 +186,11 @@ def modify(numero: str) -> Response:
     stored = _owned(numero)
     _require_open_registry()
     dossier = _load(body)
-    record = registrations.modify(context.store(), stored, dossier, session=context.session(),
-                                  now=context.now(), expected_version=expected)
+    doublons.guard().screen(client_key(), context.session())
+    try:
+        record = registrations.modify(context.store(), stored, dossier,
+                                      session=context.session(), now=context.now(),
+                                      expected_version=expected)
+    except registrations.DejaInscrit as exc:
+        raise _deja_inscrit(exc) from None
     return _respond(record, 200, courriel=context.notifier().confirm(record))

@@ -207,3 +207,66 @@ def incomplet(record: Mapping[str, Any], session: Session, *, site_url: str,
              f"<p><small>{e(_closing(session))}</small></p>"]
     return Courriel(destinataire=record["dossier"]["contact"]["email"], objet=objet,
                     texte="\n".join(text), html=_page(objet, body, site_url=site_url))
+
+
+def _notice(destinataire: str, objet: str, paragraphs: list[str], *, site_url: str) -> Courriel:
+    """A short email of plain paragraphs."""
+    return Courriel(destinataire=destinataire, objet=objet,
+                    texte="\n\n".join(paragraphs) + "\n",
+                    html=_page(objet, [f"<p>{html.escape(p)}</p>" for p in paragraphs],
+                               site_url=site_url))
+
+
+def tentative_doublon(record: Mapping[str, Any], session: Session, *, site_url: str,
+                      heures: int) -> Courriel:
+    """The alert to a dossier's address: someone just tried to register (or to move their own
+    dossier) under the same name, first name and birth date (handler.doublons); no other such
+    alert within `heures` hours."""
+    numero = recapitulatif.numero(record)
+    objet = f"Tentative de pré-inscription à votre nom au {session.examen_code}"
+    return _notice(record["dossier"]["contact"]["email"], objet, [
+        "Bonjour,",
+        f"Une pré-inscription à votre nom vient d'être tentée au {_examen(session)}. Elle a été "
+        f"refusée : votre dossier n° {numero} existe déjà, et il n'a pas été modifié.",
+        "Si c'est vous, il n'y a rien à faire : pour modifier votre dossier, utilisez votre "
+        f"numéro d'inscription et votre date de naissance {_site(site_url)}",
+        f"Si ce n'est pas vous, contactez le {session.destinataire}, en indiquant votre "
+        "numéro d'inscription.",
+        f"Vous ne recevrez pas d'autre message de ce type dans les {heures} heures.",
+        _closing(session),
+    ], site_url=site_url)
+
+
+def restitution(record: Mapping[str, Any], session: Session, *, site_url: str,
+                destinataire: str, liberee: bool, proprietaire: bool) -> Courriel:
+    """The bureau handed a squatted dossier back to its owner (handler.staff.restitution): the
+    email to the address that was on the dossier (`proprietaire` False) or to the owner's
+    (`proprietaire` True). `liberee`: the identity was released (the owner registers anew);
+    else the dossier's address became the owner's."""
+    numero = recapitulatif.numero(record)
+    objet = f"Votre pré-inscription au {session.examen_code} — intervention du bureau"
+    if liberee and proprietaire:
+        faits = [f"Après avoir vérifié votre identité, le {session.destinataire}, a libéré vos "
+                 f"nom, prénom et date de naissance pour le {_examen(session)} : un autre dossier "
+                 "les portait.",
+                 f"Vous pouvez maintenant déposer votre propre dossier {_site(site_url)}"]
+    elif liberee:
+        faits = [f"Le {session.destinataire}, a constaté que le dossier n° {numero} du "
+                 f"{_examen(session)} portait l'identité d'une autre personne, qui l'a "
+                 "justifiée : cette identité a été libérée pour elle.",
+                 f"Si ce dossier est bien le vôtre, contactez le {session.destinataire}."]
+    elif proprietaire:
+        faits = [f"Après avoir vérifié votre identité, le {session.destinataire}, a rattaché à "
+                 f"cette adresse le dossier de pré-inscription au {_examen(session)} déposé à "
+                 f"votre nom : n° {numero}.",
+                 "Avec votre date de naissance, ce numéro vous permet de consulter, de corriger "
+                 f"et d'imprimer votre dossier {_site(site_url)}",
+                 "Vérifiez-le entièrement : il a été déposé par une autre personne."]
+    else:
+        faits = [f"Le {session.destinataire}, a remplacé l'adresse électronique du dossier "
+                 f"n° {numero} du {_examen(session)} par celle de la personne dont il porte "
+                 "l'identité, qui l'a justifiée. Les messages sur ce dossier ne seront plus "
+                 "envoyés à cette adresse.",
+                 f"Si ce dossier est bien le vôtre, contactez le {session.destinataire}."]
+    return _notice(destinataire, objet, ["Bonjour,", *faits, _closing(session)],
+                   site_url=site_url)

@@ -142,3 +142,14 @@ ENVOI_REFUSE = (
     "Votre envoi n'a pas pu être accepté. Si vous remplissez le formulaire vous-même, rechargez "
     "la page, vérifiez vos réponses puis envoyez-les de nouveau."
 )
+TROP_DE_DOUBLONS_CLIENT = (
+    "Trop de dossiers envoyés depuis votre connexion, dont des inscriptions refusées parce qu'un "
+    "dossier existait déjà aux mêmes nom, prénom et date de naissance : réessayez dans {duree}. "
+    "Si un dossier a été déposé à votre nom sans vous, contactez le {destinataire}."
+)
+TROP_DE_DOUBLONS_IDENTITE = (
+    "Trop de tentatives d'inscription aujourd'hui à ces nom, prénom et date de naissance : par "
+    "sécurité, elles sont suspendues pendant {duree}. Si ce dossier est le vôtre, "
+    "modifiez-le avec votre numéro d'inscription (« J'ai perdu mon numéro » vous le renvoie) ; "
+    "sinon, contactez le {destinataire}."
+)

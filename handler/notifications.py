@@ -34,7 +34,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask
 
 from handler import mail_content
-from handler.mail import MailError, MailSender
+from handler.mail import Courriel, MailError, MailSender
 from handler.storage import DossierStore, WriteConflict
 from shared_rules.session import Session
 
@@ -117,6 +117,15 @@ class Notifier:
                                                      minutes=minutes))
         except MailError as exc:
             log.warning("access link email failed: %s", exc.reason)
+    def send_notice(self, courriel: Courriel) -> bool:
+        """Send a one-off notice (an alert, the bureau's hand-back); False if it failed or email
+        is disabled (logged, no data)."""
+        if self.sender is None:
+            return False
+        try:
+            self.sender.send(courriel)
+        except MailError as exc:
+            log.warning("notice email failed: %s", exc.reason)
             return False
         return True
 

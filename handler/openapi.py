@@ -231,10 +231,12 @@ DOCUMENT: dict[str, Any] = {
                 **_BAD_BODY,
                 "400": _error(f"{BAD_JSON}, clé d'idempotence invalide ou envoi refusé "
                               "(envoi_refuse : champ piège rempli, saisie trop rapide)"),
-                "429": {**_error("Trop d'envois depuis ce client (trop_de_requetes)"),
+                "429": {**_error("Trop d'envois depuis ce client (trop_de_requetes), ou trop "
+                                 "de « déjà inscrit » pour cette identité (trop_de_doublons)"),
                         "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
                 "403": _error("Registre fermé (inscriptions_fermees)"),
-                "409": _error("Déjà inscrit à cette session (deja_inscrit)"),
+                "409": _error("Déjà inscrit à cette session (deja_inscrit) ; l'adresse du "
+                              "dossier existant en est avertie, une fois par jour au plus"),
                 "503": _UNAVAILABLE,
             },
         }},
@@ -329,7 +331,10 @@ DOCUMENT: dict[str, Any] = {
                 "responses": {"200": _json("Dossier modifié", "DossierEnregistre"),
                               **_BAD_BODY,
                               "404": _error("Numéro ou date de naissance inconnus"),
-                              "429": _TOO_MANY,
+                              "429": {**_TOO_MANY, "description": (
+                                  _TOO_MANY["description"] + ", ou trop d'envois et de « déjà "
+                                  "inscrit » depuis ce client ou pour cette identité "
+                                  "(trop_de_doublons)")},
                               "400": _error("JSON invalide, ou If-Match autre qu'une version "
                                             "(if_match_invalide)"),
                               "403": _error("Registre fermé (inscriptions_fermees) ou preuve "

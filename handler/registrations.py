@@ -52,8 +52,15 @@ def _fresh_numero(store: DossierStore) -> str:
             return numero
 
 
-def _deja_inscrit(session: Session) -> ApiError:
-    return ApiError(409, "deja_inscrit", msg.DEJA_INSCRIT.format(destinataire=session.destinataire))
+class DejaInscrit(ApiError):
+    """409: the identity is held by another dossier, `holder` (None if it can't be read);
+    handler.doublons counts it and tells the holder."""
+
+    def __init__(self, session: Session, identity: str, holder: Stored | None) -> None:
+        super().__init__(409, "deja_inscrit",
+                         msg.DEJA_INSCRIT.format(destinataire=session.destinataire))
+        self.identity = identity
+        self.holder = holder
 
 
 def _numero_for_key(store: DossierStore, key: str, body_fingerprint: str) -> str:
@@ -111,9 +118,9 @@ def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, no
             continue
         if current.body["numero"] == numero:
             return Outcome(current.body, created=False)  # a retry of this very submission
-        raise _deja_inscrit(session)
+        raise DejaInscrit(session, identity, current)
     else:
-        raise _deja_inscrit(session)
+        raise DejaInscrit(session, identity, None)
 
     try:
         store.create_dossier(record)
@@ -156,10 +163,11 @@ def modify(store: DossierStore, stored: Stored, dossier: dict[str, Any], *, sess
         if claim is not None and claim.body["numero"] != current["numero"]:
             holder = _finish_claimed(store, claim)
             if holder is not None and holder.body["identite"] == identity:
-                raise _deja_inscrit(session)
+                raise DejaInscrit(session, identity, holder)
             store.release_identity(session.code, identity)
-            if store.claim_identity(session.code, identity, {"numero": current["numero"]}):
-                raise _deja_inscrit(session)
+            if again := store.claim_identity(session.code, identity,
+                                             {"numero": current["numero"]}):
+                raise DejaInscrit(session, identity, store.dossier(again.body["numero"]))
     previous = {k: current[k] for k in ("version", "modifie_le", "dossier")}
     record = {
         **current,

@@ -11,6 +11,7 @@ Layout in the bucket (see the README):
     acces/<numero>/liens/<sha256>.json     an emailed access link: the hash of its token, expiry
     acces/<numero>/preuves/<sha256>.json   an access proof given for a used link: hash, expiry
     acces/<numero>/envois.json             when access links were sent for a number (limit)
+    doublons/<session>/<sha256>.json       a person's recent « déjà inscrit » answers, last alert
 
 Nothing is overwritten by a concurrent writer: creations use `IfNoneMatch="*"`, updates
 `IfMatch=<ETag>`. Real S3 may answer 409 ConditionalRequestConflict to a conditional write racing
@@ -22,7 +23,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,11 +43,13 @@ TENTATIVES = "tentatives/"
 #: Access links and proofs, all under the dossier's number: `access_prefix(numero)` holds every
 #: record of one dossier (what an erasure deletes). Tokens are never stored, only their SHA-256.
 ACCES = "acces/"
+#: Per person: the « déjà inscrit » answers and the last alert to the holder (handler.doublons).
+DOUBLONS = "doublons/"
 #: Every key prefix the application may touch in the bucket. The IAM policy of
 #: infra/template.yaml grants exactly these (a test compares them); index/, exports/, suivi/ and
 #: audit/ are the staff's.
 PREFIXES = ("dossiers", "identites", "idempotence", "courriels", "rappels", "tentatives",
-            "acces", "index", "exports", "suivi", "audit")
+            "acces", "index", "exports", "suivi", "audit", "doublons")
 CONFLICT_RETRIES = 3
 
 
@@ -153,6 +157,63 @@ class DossierStore:
                     raise StorageUnavailable(str(answer["Errors"][0].get("Code", "DeleteError")))
                 deleted += len(found)
         return deleted
+
+    def erase_versions_holding(self, key: str, holds: Callable[[dict[str, Any]], bool], *,
+                               checked: set[str] | None = None, workers: int = 16,
+                               chunk: int = 200) -> tuple[int, bool]:
+        """Delete every noncurrent version of the object `key` whose JSON body `holds` (a
+        person's data); the number deleted, and whether the current version holds it too (the
+        caller rewrites that one, then asks again). Versions are immutable: the ids in
+        `checked` are not read again, and the clean ones read here are added to it.
+
+        Versions are read `workers` at a time and deleted `chunk` by `chunk` as they are found,
+        so a call stopped midway (a function's timeout) has deleted what it found, and the
+        next one goes on from there. Needs s3:ListBucketVersions, s3:GetObjectVersion and
+        s3:DeleteObjectVersion.
+        """
+        paginator = self.client.get_paginator("list_object_versions")
+        checked = set() if checked is None else checked
+        current: str | None = None
+        unread: list[str] = []
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=key):
+            for version in page.get("Versions", []):
+                if version["Key"] != key:
+                    continue
+                if version["IsLatest"]:
+                    current = str(version["VersionId"])
+                if version["VersionId"] not in checked:
+                    unread.append(str(version["VersionId"]))
+
+        def read(version_id: str) -> tuple[str, bool]:
+            try:
+                response = self.client.get_object(Bucket=self.bucket, Key=key,
+                                                  VersionId=version_id)
+            except ClientError as exc:
+                if _code(exc) in {"NoSuchKey", "NoSuchVersion", "404"}:
+                    return version_id, False  # deleted meanwhile: holds nothing any more
+                raise
+            return version_id, holds(json.loads(response["Body"].read()))
+
+        deleted = 0
+        current_holds = False
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(unread)))) as pool:
+            for start in range(0, len(unread), chunk):
+                holding = []
+                for version_id, held in pool.map(read, unread[start:start + chunk]):
+                    if not held:
+                        checked.add(version_id)
+                    elif version_id == current:
+                        current_holds = True
+                    else:
+                        holding.append({"Key": key, "VersionId": version_id})
+                if holding:
+                    answer = self.client.delete_objects(
+                        Bucket=self.bucket, Delete={"Objects": holding, "Quiet": True})
+                    if answer.get("Errors"):
+                        raise StorageUnavailable(
+                            str(answer["Errors"][0].get("Code", "DeleteError")))
+                    deleted += len(holding)
+        return deleted, current_holds
 
     def keys(self, prefix: str) -> Iterator[str]:
         """Every key under `prefix`, in key order, a page of 1,000 at a time."""
@@ -342,4 +403,20 @@ class DossierStore:
         """Write when links were sent for a number if unchanged since read; WriteConflict
         otherwise."""
         self._put(self.link_sends_key(numero), content, if_none_match=etag is None,
+                  if_match=etag)
+
+    # -- « déjà inscrit » answers per person -----------------------------------------------------
+    @staticmethod
+    def duplicates_key(session: str, identity: str) -> str:
+        return f"{DOUBLONS}{session}/{identity}.json"
+
+    def duplicates(self, session: str, identity: str) -> Stored | None:
+        """A person's recent « déjà inscrit » answers and last alert, or None."""
+        return self._get(self.duplicates_key(session, identity))
+
+    def record_duplicates(self, session: str, identity: str, content: dict[str, Any], *,
+                          etag: str | None) -> None:
+        """Write that record if unchanged since read (`etag`, or absent when None);
+        WriteConflict otherwise."""
+        self._put(self.duplicates_key(session, identity), content, if_none_match=etag is None,
                   if_match=etag)

@@ -2,6 +2,7 @@
 
 Modules, one concern each: `auth` (bearer tokens), `index` (the summary index beside the
 dossiers), `listing` (filters, sort, pages), `suivi` (the follow-up status), `erasure` (RGPD),
+`restitution` (a squatted dossier handed back to its owner),
 `columns` and `exports` (CSV, XLSX, ZIP), `upload` (streaming to S3, presigned links), `jobs`
 (background exports), `courriel_incomplet` (the « dossier incomplet » email, recorded and
 retried), `rest` (the /api/staff/ routes), `cli` (`python -m handler.staff`).

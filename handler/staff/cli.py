@@ -4,29 +4,39 @@
     python -m handler.staff show 7K3M-Q9PA-R
     python -m handler.staff export --format csv|xlsx|zip --out FICHIER [filtres de list]
     python -m handler.staff rebuild-index
+    python -m handler.staff restitution 7K3M-Q9PA-R --action liberer|remplacer-courriel \
+        --courriel ADRESSE [--auteur NOM]
 
 It reads the bucket the handler uses, with the same configuration (DOSSIERS_BUCKET,
 INSCRIPTION_SESSION, AWS_REGION, boto3's own AWS_ENDPOINT_URL_S3 and credentials) and the same
 storage code; an export is written straight to the local file, streamed, with a progress bar
-on stderr. Access is the operator's IAM identity (CloudTrail records it), not a staff token.
+on stderr. Access is the operator's IAM identity (CloudTrail records it), not a staff token;
+`restitution` (handler.staff.restitution) records `--auteur` (by default the system user) in the
+audit, and emails through the handler's own configuration (MAIL_FROM, SITE_URL).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import getpass
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from marshmallow import ValidationError, validate
 from werkzeug.datastructures import MultiDict
 
 import shared_rules
+from handler.clock import CalendarClock
 from handler.config import load_config
 from handler.errors import ApiError
+from handler.mail import make_sender
+from handler.notifications import Notifier
 from handler.numero import canonical, display
-from handler.staff import exports, listing, suivi
+from handler.staff import exports, listing, restitution, suivi
 from handler.staff.index import SummaryIndex
 from handler.staff.progress import ProgressBar
 from handler.storage import DossierStore
@@ -87,6 +97,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, type=Path, metavar="FICHIER")
     _add_filters(export)
     commands.add_parser("rebuild-index", help="reconstruire l'index des dossiers")
+    rendre = commands.add_parser(
+        "restitution", help="rendre un dossier usurpé à la personne dont il porte l'identité, "
+                            "après vérification de celle-ci")
+    rendre.add_argument("numero")
+    rendre.add_argument("--action", required=True, choices=restitution.MODES,
+                        help="liberer : libérer l'identité ; remplacer-courriel : donner au "
+                             "dossier l'adresse de la personne")
+    rendre.add_argument("--courriel", required=True, metavar="ADRESSE",
+                        help="l'adresse de la personne dont l'identité a été vérifiée")
+    rendre.add_argument("--auteur", default=getpass.getuser(),
+                        help="le nom inscrit au journal (par défaut l'utilisateur du système)")
     return parser
 
 
@@ -100,8 +121,10 @@ def _table(page: dict[str, Any], out: TextIO) -> None:
 
 
 def run(argv: Sequence[str] | None = None, *, store: DossierStore | None = None,
-        out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """The command; its exit status. `store` replaces the one built from the environment."""
+        out: TextIO | None = None, err: TextIO | None = None,
+        notifier: Notifier | None = None) -> int:
+    """The command; its exit status. `store` and `notifier` replace the ones built from the
+    environment."""
     out = out or sys.stdout
     err = err or sys.stderr
     args = _parser().parse_args(argv)
@@ -122,6 +145,11 @@ def run(argv: Sequence[str] | None = None, *, store: DossierStore | None = None,
                 _table(page, out)
         elif args.commande == "show":
             return _show(store, args.numero, out, err)
+        elif args.commande == "restitution":
+            notifier = notifier or Notifier(store, make_sender(settings), session=session,
+                                            site_url=settings["SITE_URL"])
+            now = CalendarClock(settings["INSCRIPTION_NOW"]).now()
+            return _hand_back(store, notifier, session, args, now, out, err)
         elif args.commande == "export":
             query = _query(args, session, paged=False)
             selection = listing.select(index.entries(), query)
@@ -160,4 +188,25 @@ def _show(store: DossierStore, typed: str, out: TextIO, err: TextIO) -> int:
     shown = {**stored.body, "numero": display(numero), "suivi": follow_up,
              "a_revoir": suivi.a_revoir(follow_up, stored.body["version"])}
     out.write(json.dumps(shown, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def _hand_back(store: DossierStore, notifier: Notifier, session: Session,
+               args: argparse.Namespace, now: dt.datetime, out: TextIO, err: TextIO) -> int:
+    numero = canonical(args.numero)
+    try:
+        validate.Email()(args.courriel)
+    except ValidationError:
+        err.write("Adresse électronique invalide.\n")
+        return 2
+    audit = restitution.hand_back(
+        store, notifier, numero, session=session, mode=args.action, courriel=args.courriel,
+        auteur=args.auteur, now=now) if numero else None
+    if audit is None:
+        err.write("Aucun dossier ne porte ce numéro.\n")
+        return 1
+    fait = ("identité libérée" if args.action == restitution.LIBERER
+            else "adresse du dossier remplacée")
+    courriels = ", ".join(f"{qui} : {statut}" for qui, statut in audit["courriels"].items())
+    out.write(f"Restitution faite ({fait}), journalisée. Courriels — {courriels}.\n")
     return 0

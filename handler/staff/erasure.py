@@ -5,8 +5,12 @@ What goes, with every version and delete marker the bucket's versioning kept:
 - the follow-up, the confirmation email's record and its retry marker, the failed ownership
   proofs (`suivi/`, `courriels/`, `courriels/a-renvoyer/`, `tentatives/<numero>.json`);
 - the identity claims that still point to this number, one per identity the dossier ever had,
-  and those identities' reminder counts (`identites/`, `rappels/<session>/<sha256>.json`);
-- its index entry and repair marker;
+  and those identities' reminder and « déjà inscrit » counts (`identites/`,
+  `rappels/<session>/<sha256>.json`, `doublons/<session>/<sha256>.json`);
+- its index entry and repair marker, and every earlier version of its index shard that held
+  the entry (the shard is rewritten without it, then those versions are deleted; see
+  SummaryIndex.purge), and the earlier versions of an identity claim that another dossier holds
+  now but that once named this one;
 - every staff export (`exports/`): an export is a copy of many dossiers, so all of them go.
 
 Left: the Idempotency-Key records (`idempotence/`), which hold the number and a hash of the
@@ -14,8 +18,9 @@ request body, no personal data, and can't be found from the number without readi
 
 The audit log records the erasure before anything is deleted, then its outcome:
 `audit/<yyyy-mm-dd>/<instant>-<random>.json` with the action, the staff member, the time, the
-counts and the number's SHA-256 (which answers « was this number erased? » for whoever holds
-the number, without the log holding it). No name, no number.
+counts (versions deleted, of which index versions; exports deleted) and the number's SHA-256
+(which answers « was this number erased? » for whoever holds the number, without the log
+holding it). No name, no number.
 """
 
 from __future__ import annotations
@@ -23,24 +28,41 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import shared_rules
 from handler.staff import suivi
 from handler.staff.index import SummaryIndex
-from handler.storage import COURRIELS, RAPPELS, TENTATIVES, DossierStore
+from handler.storage import DossierStore
 
 AUDIT = "audit/"
 EXPORTS = "exports/"
 
+#: Every record kept per number beside the dossier, each erased with all its versions. A new
+#: per-number record goes here (the one-time access links of issue 14 a, for one).
+PER_NUMERO: tuple[Callable[[str], str], ...] = (
+    suivi.key, DossierStore.mail_status_key, DossierStore.owed_mail_key,
+    DossierStore.attempts_key,
+)
+#: Every record kept per person (session, identity), each erased with all its versions for
+#: every identity the dossier ever had.
+PER_IDENTITY: tuple[Callable[[str, str], str], ...] = (DossierStore.reminder_key,
+                                                       DossierStore.duplicates_key)
 
-def _audit_key(now: dt.datetime) -> str:
+
+def audit_key(now: dt.datetime) -> str:
+    """A new audit record's key (an erasure's, a hand-back's)."""
     return f"{AUDIT}{now:%Y-%m-%d}/{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.json"
 
 
 def fingerprint(numero: str) -> str:
     """The SHA-256 of a number (canonical form), as the audit log keeps it."""
     return hashlib.sha256(numero.encode("ascii")).hexdigest()
+
+
+def _per_numero_keys(numero: str) -> list[str]:
+    return [key(numero) for key in PER_NUMERO]
 
 
 def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dict[str, Any] | None:
@@ -54,28 +76,39 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dic
     identities = {stored.body["identite"], *(shared_rules.identity_key(h["dossier"])
                                              for h in stored.body["historique"])}
     now = dt.datetime.now(dt.UTC)
-    audit_key = _audit_key(now)
+    key_of_audit = audit_key(now)
     audit: dict[str, Any] = {"action": "effacement", "auteur": auteur,
                              "le": now.isoformat(timespec="seconds"),
                              "empreinte_numero": fingerprint(numero), "statut": "en-cours"}
-    etag = store.write(audit_key, audit, if_none_match=True)
+    etag = store.write(key_of_audit, audit, if_none_match=True)
 
     versions = 0
     for identity in identities:
         claim_key = store.identity_claim_key(session, identity)
         claim = store.read(claim_key)
-        # A claim another dossier now holds (this one moved away from that identity) stays.
         if claim is None or claim.body.get("numero") == numero:
             versions += store.erase(claim_key)
-        versions += store.erase(f"{RAPPELS}{session}/{identity}.json")
-    for own in (suivi.key(numero), f"{COURRIELS}{numero}.json", store.owed_mail_key(numero),
-                f"{TENTATIVES}{numero}.json"):
+        else:
+            # Another dossier holds that identity now (this one moved away from it): its claim
+            # stays, but not the earlier versions that named this number and its content.
+            versions += store.erase_versions_holding(
+                claim_key, lambda body: body.get("numero") == numero)[0]
+        for record_key in PER_IDENTITY:
+            versions += store.erase(record_key(session, identity))
+    for own in _per_numero_keys(numero):
         versions += store.erase(own)
-    SummaryIndex(store, session).remove(numero)
+    # Its access links and proofs (handler.access_tokens): hashes and times, all under one prefix.
+    versions += store.erase(store.access_prefix(numero), whole_prefix=True)
+    index = SummaryIndex(store, session)
+    checked: set[str] = set()
+    index_versions = index.purge(numero, checked=checked)
     versions += store.erase(key)  # last: until it goes, a retry finds what to erase
+    # Once more: an update of this dossier in flight meanwhile may have indexed it again.
+    index_versions += index.purge(numero, checked=checked)
     exports = store.erase(EXPORTS, whole_prefix=True)
 
-    audit.update(statut="termine", versions_supprimees=versions, exports_supprimes=exports,
+    audit.update(statut="termine", versions_supprimees=versions + index_versions,
+                 versions_index_supprimees=index_versions, exports_supprimes=exports,
                  termine_le=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-    store.write(audit_key, audit, if_match=etag)
+    store.write(key_of_audit, audit, if_match=etag)
     return audit

@@ -37,6 +37,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from handler.errors import StorageUnavailable
 from handler.numero import ALPHABET
 from handler.staff import suivi as suivi_mod
 from handler.staff.fetch import fetch_ordered
@@ -48,6 +49,9 @@ INDEX = "index/"
 SHARDS = ALPHABET  # one shard per first symbol of the number
 REPAIR = "a-reparer/"
 CONFLICT_ATTEMPTS = 10
+#: Rounds of an erasure's index purge (see SummaryIndex.purge): one suffices unless an update
+#: of the erased dossier itself was in flight.
+PURGE_ROUNDS = 5
 Summary = dict[str, Any]
 Progress = Callable[[int, int], None]
 
@@ -145,14 +149,50 @@ class SummaryIndex:
         self._update_shard(shard_of(numero), change)
         self.store.delete(repair_key(self.session, numero))
 
+    def purge(self, numero: str, *, checked: set[str] | None = None) -> int:
+        """Drop a dossier's entry from its shard and from every earlier version of that shard
+        (erasure); the number of versions deleted, the repair marker's included.
+
+        The cleaned shard is written first, then every noncurrent version holding the entry is
+        deleted. A writer of the same shard can't bring the entry back from an older version
+        (its write is conditional on the version it read), but a late update of this very
+        dossier (a modification or a follow-up change in flight when the erasure began) can
+        write it again: each round reads the versions written since, and rewrites the current
+        one if it holds the entry, until a round finds none, at most PURGE_ROUNDS rounds.
+        `checked` keeps the versions already found clean across calls (they never change).
+        """
+        key = shard_key(self.session, shard_of(numero))
+        checked = set() if checked is None else checked
+
+        def holds(body: dict[str, Any]) -> bool:
+            return numero in body.get("entrees", {})
+
+        def change(entries: dict[str, Summary]) -> dict[str, Summary]:
+            entries.pop(numero, None)
+            return entries
+
+        deleted = self.store.erase(repair_key(self.session, numero))
+        current = self.store.read(key)
+        for _ in range(PURGE_ROUNDS):
+            if current is not None and holds(current.body):
+                self._update_shard(shard_of(numero), change)
+            found, current_holds = self.store.erase_versions_holding(key, holds,
+                                                                      checked=checked)
+            deleted += found
+            if not found and not current_holds:
+                return deleted
+            current = self.store.read(key)
+        raise StorageUnavailable("index entry still written by a concurrent update")
+
     def mark_for_repair(self, numero: str) -> None:
         self.store.write(repair_key(self.session, numero), {"numero": numero})
 
     def reindex(self, numero: str) -> None:
-        """Rewrite one entry from its dossier and follow-up, or drop it if the dossier is gone."""
+        """Rewrite one entry from its dossier and follow-up, or, if the dossier is gone (erased),
+        purge it with the shard's versions that hold it."""
         stored = self.store.dossier(numero)
         if stored is None:
-            self.remove(numero)
+            self.purge(numero)
             return
         suivi = suivi_mod.read(self.store, numero)
         self.upsert(numero, {**dossier_part(stored.body),
@@ -227,14 +267,19 @@ class SummaryIndex:
 def record_written(store: DossierStore, record: Mapping[str, Any], *,
                    follow_up: Mapping[str, Any] | None = None) -> None:
     """Reflect a dossier just written (or its follow-up, `follow_up`) in the index; never
-    raises: the dossier and its follow-up are the truth."""
+    raises: the dossier and its follow-up are the truth. If the dossier was erased meanwhile,
+    the entry is purged again (one HEAD more per write closes that race with an erasure)."""
     index = SummaryIndex(store, record["session"])
     part = dossier_part(record)
     if follow_up is not None:
         part.update(suivi_part(follow_up))
     try:
         index.upsert(record["numero"], part)
-    except (ClientError, BotoCoreError, WriteConflict) as exc:
+        if not store.numero_taken(record["numero"]):
+            # Erased while this write was in flight: the erasure's purge may have run before
+            # this entry landed, so it goes again, with the versions that hold it.
+            index.purge(record["numero"])
+    except (ClientError, BotoCoreError, WriteConflict, StorageUnavailable) as exc:
         log.warning("index update failed, entry marked for repair: %s", type(exc).__name__)
         try:
             index.mark_for_repair(record["numero"])

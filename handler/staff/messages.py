@@ -32,6 +32,21 @@ CONFIRMATION_PERIMEE = (
 EFFACEMENT_CONFIRMATION = (
     "Pour effacer ce dossier, recopiez son numéro d'inscription dans le champ « confirmation »."
 )
+RESTITUTION_INVALIDE = (
+    "La restitution comporte des erreurs : corrigez les champs signalés (numéro recopié, "
+    "action, adresse électronique de la personne dont l'identité a été vérifiée)."
+)
+RESTITUTION_CONFIRMATION = (
+    "Pour restituer ce dossier, recopiez son numéro d'inscription dans le champ « confirmation »."
+)
+IDENTITE_NON_DETENUE = (
+    "Ce dossier ne détient plus l'identité qu'il porte (elle a déjà été libérée, ou un autre "
+    "dossier la détient) : il n'y a rien à libérer. Effacez-le s'il a été déposé par un tiers."
+)
+RESTITUTION_CONCURRENTE = (
+    "Le dossier a été modifié pendant la restitution : rechargez-le, vérifiez-le, puis "
+    "recommencez."
+)
 EXPORT_INVALIDE = "La demande d'export comporte des erreurs : corrigez les champs signalés."
 EXPORT_INTROUVABLE = "Cet export n'existe pas ou a expiré : relancez-le."
 EXPORT_TROP_GRAND = (

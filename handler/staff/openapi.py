@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from handler.json_body import BAD_JSON
+from shared_rules.schemas import EMAIL_MAX
 
 _STRING = {"type": "string"}
 _RETRY = {"Retry-After": {"schema": {"type": "integer"}}}
@@ -110,7 +111,24 @@ SCHEMAS: dict[str, Any] = {
                    "additionalProperties": False},
     "EffacementFait": _object({"effacement": _object({
         "auteur": _STRING, "le": _STRING, "versions_supprimees": _INT,
+        "versions_index_supprimees": {**_INT, "description": "Dont les versions de l'index "
+                                                             "des dossiers qui le citaient"},
         "exports_supprimes": _INT})}),
+    "Restitution": {**_object({
+        "confirmation": {**_STRING, "maxLength": 40, "description": "Le numéro, recopié"},
+        "action": {"enum": ["liberer", "remplacer-courriel"],
+                   "description": "liberer : l'identité que porte le dossier est libérée, la "
+                                  "personne peut s'inscrire elle-même ; remplacer-courriel : "
+                                  "l'adresse du dossier devient la sienne"},
+        "courriel": {**_STRING, "format": "email", "maxLength": EMAIL_MAX,
+                     "description": "L'adresse de la personne dont l'identité a été vérifiée"}}),
+        "additionalProperties": False},
+    "RestitutionFaite": _object({"restitution": _object({
+        "mode": {"enum": ["liberer", "remplacer-courriel"]}, "auteur": _STRING,
+        "le": _STRING,
+        "courriels": _object({
+            "ancienne_adresse": {"enum": ["envoye", "echec", "desactive"]},
+            "proprietaire": {"enum": ["envoye", "echec", "desactive"]}})})}),
     "DemandeExport": {**_object({
         "format": {"enum": ["csv", "xlsx", "zip"]},
         "filtres": {"type": "object", "description": "Les paramètres de la liste (specialite, "
@@ -189,6 +207,17 @@ PATHS: dict[str, Any] = {
         parameters=[_NUMERO],
         requestBody={"required": True, "content": {"application/json": {
             "schema": _ref("Effacement")}}})},
+    "/api/staff/dossiers/{numero}/restitution": {"post": operation(
+        "Rendre un dossier usurpé à la personne dont il porte l'identité, après vérification "
+        "de celle-ci (rôle administration quand les rôles existeront)",
+        {"200": _json("Fait, journalisé sans donnée personnelle ; les deux adresses sont "
+                      "averties", _ref("RestitutionFaite")), **_NOT_FOUND, **_BAD_JSON,
+         "409": _error("Le dossier ne détient pas son identité (identite_non_detenue) ou a été "
+                       "modifié entre-temps (dossier_modifie)"),
+         "422": _error("Demande invalide (restitution_invalide)")},
+        parameters=[_NUMERO],
+        requestBody={"required": True, "content": {"application/json": {
+            "schema": _ref("Restitution")}}})},
     "/api/staff/exports": {"post": operation(
         "Exporter la liste filtrée (CSV, XLSX ou ZIP des dossiers et de leurs confirmations)",
         {"200": {"description": "Le fichier, quand il tient dans une réponse (CSV ou XLSX de "

@@ -20,10 +20,20 @@ from handler import context
 from handler.errors import ApiError
 from handler.notifications import SCHEDULED_ATTEMPTS
 from handler.numero import canonical, display
-from handler.staff import auth, courriel_incomplet, erasure, exports, index, jobs, listing, suivi
+from handler.staff import (
+    auth,
+    courriel_incomplet,
+    erasure,
+    exports,
+    index,
+    jobs,
+    listing,
+    restitution,
+    suivi,
+)
 from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex
-from shared_rules.schemas import Texte
+from shared_rules.schemas import EMAIL_MAX, Texte
 from shared_rules.text import unencodable
 
 log = logging.getLogger(__name__)
@@ -204,7 +214,44 @@ def erase(numero: str) -> Response:
     if audit is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return jsonify({"effacement": {k: audit[k] for k in (
-        "auteur", "le", "versions_supprimees", "exports_supprimes")}})
+        "auteur", "le", "versions_supprimees", "versions_index_supprimees",
+        "exports_supprimes")}})
+
+
+class RestitutionSchema(Schema):
+    """Handing a squatted dossier back: the number typed again, the action, and the address of
+    the person whose identity the bureau checked."""
+
+    class Meta:
+        unknown = RAISE
+
+    confirmation = fields.String(required=True, validate=validate.Length(max=40))
+    action = fields.String(required=True, validate=validate.OneOf(
+        list(restitution.MODES), error="Action inconnue : liberer ou remplacer-courriel."))
+    courriel = fields.Email(required=True, validate=validate.Length(max=EMAIL_MAX),
+                            error_messages={"invalid": "Adresse électronique invalide."})
+
+
+RESTITUTION = RestitutionSchema()
+
+
+@bp.post("/dossiers/<numero>/restitution")
+def hand_back(numero: str) -> Response:
+    """Hand a squatted dossier back to its owner, whose identity the bureau checked: release
+    its identity, or give it the owner's address; audited, both addresses emailed. Role
+    `administration` once staff roles exist (restitution.ROLE); any staff token until then."""
+    key = _numero(numero)
+    data = _load(RESTITUTION, "restitution_invalide", msg.RESTITUTION_INVALIDE)
+    if canonical(data["confirmation"]) != key:
+        raise ApiError(422, "restitution_invalide", msg.RESTITUTION_INVALIDE,
+                       errors={"confirmation": [msg.RESTITUTION_CONFIRMATION]})
+    audit = restitution.hand_back(
+        context.store(), context.notifier(), key, session=context.session(),
+        mode=data["action"], courriel=data["courriel"], auteur=auth.current_staff(),
+        now=context.now())
+    if audit is None:
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    return jsonify({"restitution": {k: audit[k] for k in ("mode", "auteur", "le", "courriels")}})
 
 
 SYNC_MAX = 1000  # a CSV or XLSX of up to this many dossiers is answered at once

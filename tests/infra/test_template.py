@@ -22,6 +22,7 @@ import shared_rules
 from handler import app as handler_app
 from handler import config as handler_config
 from handler import (
+    doublons,
     notifications,
     origin,
     ownership,
@@ -193,10 +194,11 @@ def test_functions_read_and_write_only_the_application_prefixes(
         resources: dict[str, Any]) -> None:
     document = props(resources, "DossiersAccessPolicy")["PolicyDocument"]
     objects, listing, versions = statements(document)
-    # Erasure deletes every version; a failed export aborts its multipart upload.
+    # Erasure deletes every version, and reads the earlier versions of an index shard to find
+    # those holding the erased entry; a failed export aborts its multipart upload.
     assert sorted(objects["Action"]) == ["s3:AbortMultipartUpload", "s3:DeleteObject",
                                          "s3:DeleteObjectVersion", "s3:GetObject",
-                                         "s3:PutObject"]
+                                         "s3:GetObjectVersion", "s3:PutObject"]
     assert objects["Resource"] == [
         {"Fn::Sub": f"${{DossiersBucket.Arn}}/{prefix}/*"} for prefix in PREFIXES]
     for statement, action in ((listing, "s3:ListBucket"), (versions, "s3:ListBucketVersions")):
@@ -634,6 +636,7 @@ def test_every_prefix_the_handler_writes_is_granted() -> None:
     ("rappels", rappel.IDENTITY_WINDOW),
     ("tentatives", ownership.WINDOW + ownership.LOCK),
     ("acces", max(LINK_SECONDS, PROOF_SECONDS, NUMBER_WINDOW)),
+    ("doublons", max(doublons.IDENTITY_WINDOW, doublons.ALERT_INTERVAL)),
 ])
 def test_short_lived_records_expire_soon_after_the_handlers_window(
         resources: dict[str, Any], prefix: str, window_seconds: int) -> None:

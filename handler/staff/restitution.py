@@ -1,0 +1,104 @@
+"""Handing a squatted dossier back to its owner, once the bureau has checked their identity.
+
+Whoever knows a person's birth name, first « prénom » and birth date can register in their name
+with their own address (README, « Security »): the person then meets « déjà inscrit », and a lost
+number goes to the squatter's address. The person contacts the bureau DEC 4, which checks who
+they are (an identity document), then, by `POST /api/staff/dossiers/<numero>/restitution` or
+`python -m handler.staff restitution`, either:
+- LIBERER: releases the identity claim the dossier holds, so that the person registers
+  themselves; the squatting dossier stays, blocking nobody, until the bureau erases it
+  (`effacement`) — the way to go when the squat was deliberate, since whoever knows the number
+  and the birth date can modify the dossier at will;
+- REMPLACER_COURRIEL: replaces the dossier's contact address by the person's (a new version of
+  the dossier, the previous one kept in its history; the bureau's follow-up flags it to review):
+  the confirmation and a lost number now go to them.
+
+Each is audited like an erasure (`audit/<day>/…`: the action, its mode, the staff member, the
+time and the number's SHA-256; no name, no address, no number), written before the change and
+completed after it, and told by email to both addresses: the one the dossier had, and the
+owner's.
+
+Role: `administration` once the staff sign-in (issue 15) gives staff roles; until then any staff
+token, like every staff route.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from handler import mail_content, registrations
+from handler.errors import ApiError
+from handler.notifications import Notifier
+from handler.staff import erasure, index
+from handler.staff import messages as msg
+from handler.storage import DossierStore, WriteConflict
+from shared_rules.session import Session
+
+LIBERER, REMPLACER_COURRIEL = "liberer", "remplacer-courriel"
+MODES = (LIBERER, REMPLACER_COURRIEL)
+#: The staff role this action will need once roles exist (issue 15).
+ROLE = "administration"
+ENVOYE, ECHEC, DESACTIVE = "envoye", "echec", "desactive"
+
+
+def hand_back(store: DossierStore, notifier: Notifier, numero: str, *, session: Session,
+              mode: str, courriel: str, auteur: str, now: dt.datetime) -> dict[str, Any] | None:
+    """Release the dossier's identity (LIBERER) or give it the owner's address `courriel`
+    (REMPLACER_COURRIEL); the audit record with the emails' outcome, or None if no dossier has
+    this number. 409 when the dossier holds no identity claim, or changed meanwhile."""
+    if mode not in MODES:
+        raise ValueError(mode)
+    stored = store.dossier(numero)
+    if stored is None:
+        return None
+    record = stored.body
+    claim = store.identity_claim(session.code, record["identite"])
+    if mode == LIBERER and (claim is None or claim.body.get("numero") != numero):
+        raise ApiError(409, "identite_non_detenue", msg.IDENTITE_NON_DETENUE)
+
+    started = dt.datetime.now(dt.UTC)
+    audit_key = erasure.audit_key(started)
+    audit: dict[str, Any] = {"action": "restitution", "mode": mode, "auteur": auteur,
+                             "le": started.isoformat(timespec="seconds"),
+                             "empreinte_numero": erasure.fingerprint(numero),
+                             "statut": "en-cours"}
+    etag = store.write(audit_key, audit, if_none_match=True)
+
+    if mode == LIBERER:
+        store.release_identity(session.code, record["identite"])
+        shown = record
+    else:
+        dossier = {**record["dossier"],
+                   "contact": {**record["dossier"]["contact"], "email": courriel}}
+        shown = {**record, "version": record["version"] + 1,
+                 "modifie_le": registrations.timestamp(now, session), "dossier": dossier,
+                 "historique": [*record["historique"],
+                                {k: record[k] for k in ("version", "modifie_le", "dossier")}]}
+        try:
+            store.update_dossier(shown, stored.etag)
+        except WriteConflict:
+            store.write(audit_key, {**audit, "statut": "abandonne"}, if_match=etag)
+            raise ApiError(409, "dossier_modifie", msg.RESTITUTION_CONCURRENTE) from None
+        index.record_written(store, shown)
+
+    courriels = {
+        "ancienne_adresse": _send(notifier, shown, session, record["dossier"]["contact"]["email"],
+                                  liberee=mode == LIBERER, proprietaire=False),
+        "proprietaire": _send(notifier, shown, session, courriel, liberee=mode == LIBERER,
+                              proprietaire=True),
+    }
+    audit.update(statut="termine", courriels=courriels,
+                 termine_le=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    store.write(audit_key, audit, if_match=etag)
+    return audit
+
+
+def _send(notifier: Notifier, record: dict[str, Any], session: Session, to: str, *,
+          liberee: bool, proprietaire: bool) -> str:
+    if not notifier.enabled:
+        return DESACTIVE
+    sent = notifier.send_notice(mail_content.restitution(
+        record, session, site_url=notifier.site_url, destinataire=to, liberee=liberee,
+        proprietaire=proprietaire))
+    return ENVOYE if sent else ECHEC
