@@ -11,7 +11,18 @@ from flask import Flask, Response, g, request
 from flask_cors import CORS
 
 import shared_rules
-from handler import dossiers, doublons, errors, json_body, openapi, origin, rappel, session_info, spam, staff
+from handler import (
+    dossiers,
+    doublons,
+    errors,
+    json_body,
+    openapi,
+    origin,
+    rappel,
+    session_info,
+    spam,
+    staff,
+)
 from handler.access_link import register as register_access_link
 from handler.access_tokens import PROOF_HEADER
 from handler.clock import CalendarClock

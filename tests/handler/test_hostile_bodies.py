@@ -44,6 +44,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "statut": "incomplete", "version": 1, "revision": 0,
         "pieces_manquantes": ["piece-identite"], "note": "Copie illisible."},
     ("POST", "/api/staff/dossiers/<numero>/effacement"): {"confirmation": "?"},
+    ("POST", "/api/staff/dossiers/<numero>/restitution"): {
+        "confirmation": "?", "action": "remplacer-courriel", "courriel": "a@exemple.fr"},
     ("POST", "/api/staff/exports"): {"format": "csv", "filtres": {"q": "Dupont"}},
 }
 DOSSIER_422 = ("dossier_invalide", msg.DOSSIER_INVALIDE)
@@ -63,6 +65,8 @@ REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
         ("statut_invalide", staff_msg.STATUT_INVALIDE), ["note", "pieces_manquantes.0"]),
     ("POST", "/api/staff/dossiers/<numero>/effacement"): (
         ("effacement_invalide", staff_msg.EFFACEMENT_CONFIRMATION), ["confirmation"]),
+    ("POST", "/api/staff/dossiers/<numero>/restitution"): (
+        ("restitution_invalide", staff_msg.RESTITUTION_INVALIDE), ["confirmation", "courriel"]),
     ("POST", "/api/staff/exports"): (("export_invalide", staff_msg.EXPORT_INVALIDE),
                                      ["filtres.q"]),
 }
