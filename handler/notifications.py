@@ -117,6 +117,9 @@ class Notifier:
                                                      minutes=minutes))
         except MailError as exc:
             log.warning("access link email failed: %s", exc.reason)
+            return False
+        return True
+
     def send_notice(self, courriel: Courriel) -> bool:
         """Send a one-off notice (an alert, the bureau's hand-back); False if it failed or email
         is disabled (logged, no data)."""
