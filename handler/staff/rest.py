@@ -1,4 +1,6 @@
-"""The staff's API under /api/staff/: every route needs a staff token (see `auth`).
+"""The staff's API under /api/staff/: every route needs a signed-in staff member or a script's
+token (see `auth`), and a role: `lecture` for what only reads, `gestion` to change a status,
+`administration` to erase (`auth.requires_role`).
 
 Views are thin: check the request, call the module that owns the concern (`listing`, `suivi`,
 `erasure`, `exports`), answer. Answers carry `Cache-Control: no-store`.
@@ -20,7 +22,17 @@ from handler import context
 from handler.errors import ApiError
 from handler.notifications import SCHEDULED_ATTEMPTS
 from handler.numero import canonical, display
-from handler.staff import auth, courriel_incomplet, erasure, exports, index, jobs, listing, suivi
+from handler.staff import (
+    auth,
+    courriel_incomplet,
+    erasure,
+    exports,
+    index,
+    jobs,
+    listing,
+    roles,
+    suivi,
+)
 from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex
 from shared_rules.schemas import Texte
@@ -55,8 +67,8 @@ def _load(schema: Schema, code: str, message: str) -> dict[str, Any]:
 
 @bp.get("/moi")
 def whoami() -> Response:
-    """Who holds this token: lets the staff page check a token before using it."""
-    return jsonify({"nom": auth.current_staff()})
+    """Who is signed in (or holds this token), with their role: the staff page asks it first."""
+    return jsonify({"nom": auth.current_staff(), "role": auth.current_role()})
 
 
 @bp.get("/referentiel")
@@ -141,6 +153,7 @@ CHANGEMENT = ChangementSchema()
 
 
 @bp.post("/dossiers/<numero>/suivi")
+@auth.requires_role(roles.GESTION)
 def change_status(numero: str) -> Response:
     """Change a dossier's follow-up status; emails the candidate when it becomes incomplete."""
     key = _numero(numero)
@@ -188,6 +201,7 @@ EFFACEMENT = EffacementSchema()
 
 
 @bp.post("/dossiers/<numero>/effacement")
+@auth.requires_role(roles.ADMINISTRATION)
 def erase(numero: str) -> Response:
     """Erase a dossier, every version of it and what is kept about it (RGPD), audited."""
     key = _numero(numero)
