@@ -30,7 +30,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, redirect, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.wrappers import Response as BaseResponse
@@ -227,7 +227,8 @@ def sign_in_return() -> BaseResponse:
 
 @bp.post("/deconnexion")
 def sign_out() -> BaseResponse:
-    """End the session; then the provider's end_session_endpoint, when it has one."""
+    """End the session; then the provider's end_session_endpoint, when it has one (303 for a
+    form's post, `{"redirection": url}` for the page's script)."""
     cookie = request.cookies.get(auth.COOKIE, "")
     if request.headers.get("Origin", "") not in auth.site_origins():
         log.warning("staff sign-out refused: cross-site at %s", _now())
@@ -248,7 +249,12 @@ def sign_out() -> BaseResponse:
                         client_id=current_app.config["OIDC_CLIENT_ID"])["url"]
             except Exception as exc:  # the provider unreachable: the session here is ended
                 log.warning("provider sign-out skipped: %s", type(exc).__name__)
-    response = redirect(target, code=303)
+    # The page's script (fetch) reads where to go: the site's CSP (form-action 'self') would
+    # stop a form's redirect to the provider. A browser's form post gets the 303 itself.
+    if "text/html" in request.headers.get("Accept", ""):
+        response = redirect(target, code=303)
+    else:
+        response = jsonify({"redirection": target})
     response.headers["Cache-Control"] = "no-store"
     response.delete_cookie(auth.COOKIE, path="/", secure=True, httponly=True,
                            samesite="Strict")

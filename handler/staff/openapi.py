@@ -258,8 +258,11 @@ PATHS.update({
     "/api/staff/deconnexion": {"post": {
         "summary": "Se déconnecter : ferme la session, puis le fournisseur met fin à la sienne",
         "tags": ["gestion"],
-        "responses": {"303": {"description": "Vers le point end_session du fournisseur, ou "
-                                             "gestion.html",
+        "responses": {"200": _json("Pour le script de la page : où aller ensuite (point "
+                                   "end_session du fournisseur, ou gestion.html)",
+                                   _object({"redirection": _STRING})),
+                      "303": {"description": "Pour un formulaire (Accept: text/html) : vers le "
+                                             "point end_session du fournisseur, ou gestion.html",
                               "headers": {"Location": {"schema": _STRING}}},
                       "403": _error("Demande venue d'un autre site (origine_refusee)")}}},
 })

@@ -136,7 +136,7 @@ def test_the_whole_flow_sign_in_list_change_refused_erasure_erasure_sign_out(
     assert erased.json()["effacement"]["auteur"] == ADMINISTRATION
 
     assert len(sessions_in_bucket(stack)) == 2
-    out = gestion.request("POST", "api/staff/deconnexion")
+    out = gestion.request("POST", "api/staff/deconnexion")  # a form's post (Accept: text/html)
     assert out.status_code == 303
     end = out.headers["Location"]
     assert end.startswith(stack.provider.issuer + "/oauth2/end_session?")
@@ -149,6 +149,15 @@ def test_the_whole_flow_sign_in_list_change_refused_erasure_erasure_sign_out(
                        timeout=15)
     assert old.status_code == 401 and old.json() == UNAUTHORIZED
     assert admin.request("GET", "api/staff/moi").status_code == 200
+
+
+def test_the_pages_script_is_told_where_to_go_after_sign_out(stack: LocalStack) -> None:
+    browser = signed_in(stack, ADMINISTRATION)
+    out = browser.request("POST", "api/staff/deconnexion", headers={"Accept": "*/*"})
+    assert out.status_code == 200
+    (redirection,) = out.json().values()
+    assert redirection.startswith(stack.provider.issuer + "/oauth2/end_session?")
+    assert browser.session_cookie is None and sessions_in_bucket(stack) == []
 
 
 def test_the_session_cookie_is_secure_httponly_strict_and_host_only(stack: LocalStack) -> None:
