@@ -39,7 +39,7 @@ TENTATIVES = "tentatives/"
 #: infra/template.yaml grants exactly these (a test compares them); index/, exports/, suivi/ and
 #: audit/ are the staff's.
 PREFIXES = ("dossiers", "identites", "idempotence", "courriels", "rappels", "tentatives",
-            "index", "exports", "suivi", "audit")
+            "index", "exports", "suivi", "audit", "gestion")
 CONFLICT_RETRIES = 3
 
 
