@@ -133,8 +133,14 @@ class DemoProvider:
 
     def start(self) -> str:
         """Start the provider; its issuer URL."""
-        import oidc_provider_mock
+        import warnings
+
         from werkzeug.serving import make_server
+
+        with warnings.catch_warnings():
+            # Its own imports of Authlib's older modules: nothing the local run can act on.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import oidc_provider_mock
 
         users = [oidc_provider_mock.User(sub=email, claims={"email": email})
                  for email in self.accounts]

@@ -57,4 +57,3 @@ ORIGINE_REFUSEE = (
     "Demande refusée : elle ne vient pas de l'espace gestionnaire du service. Rechargez la page "
     "de l'espace gestionnaire, puis recommencez."
 )
-SESSION_TERMINEE = "Vous êtes déconnecté(e) : reconnectez-vous pour continuer."

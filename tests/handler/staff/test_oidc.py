@@ -289,6 +289,16 @@ def test_a_script_gets_the_error_envelope_instead_of_the_page(stack: LocalStack)
     assert answer.json()["code"] == "connexion_refusee"
 
 
+def test_make_run_prints_the_page_and_both_demonstration_accounts(stack: LocalStack) -> None:
+    from handler.local_server import staff_access_text
+
+    printed = staff_access_text(url(stack), stack.provider)
+    assert printed.startswith(f"Espace gestionnaire : {url(stack)}gestion.html → « Se connecter »")
+    assert f"  - {GESTION} (rôle gestion)\n" in printed
+    assert f"  - {ADMINISTRATION} (rôle administration)\n" in printed
+    assert stack.provider.issuer in printed
+
+
 def test_the_page_never_takes_a_token_but_scripts_still_do(stack: LocalStack) -> None:
     from handler.staff.auth import DEMO_STAFF_TOKEN
 
