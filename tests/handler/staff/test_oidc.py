@@ -17,9 +17,9 @@ import requests
 
 from handler.local_server import DEMO_CLIENT_ID, LocalStack
 from handler.staff import messages as msg
-from handler.staff.auth import COOKIE
+from handler.staff.auth import COOKIE, FAILURES_PER_ADDRESS
 from handler.staff.oidc import DEMO_ACCOUNTS, SIGN_IN_COOKIE
-from handler.staff.sessions import PREFIX
+from handler.staff.sessions import PREFIX, STATE_SECONDS, STATES
 from tests.factories import make_dossier
 from tests.handler.staff.browser import Browser, query
 from tests.handler.staff.fake_provider import FakeProvider
@@ -232,14 +232,45 @@ def test_an_expired_session_is_refused_and_ended(stack: LocalStack, field: str,
     assert sessions_in_bucket(stack) == []
 
 
-def test_a_forged_state_is_refused_with_a_french_page(stack: LocalStack) -> None:
+def test_a_forged_state_is_refused_with_a_french_page(
+        stack: LocalStack, caplog: pytest.LogCaptureFixture) -> None:
     browser = Browser(url(stack))
     browser.request("GET", "api/staff/connexion")
-    answer = browser.request("GET", "api/staff/connexion/retour?code=abc&state=forge")
+    with caplog.at_level(logging.INFO, logger="handler.staff.audit"):
+        answer = browser.request("GET", "api/staff/connexion/retour?code=abc&state=forge")
     assert answer.status_code == 400
     assert "Connexion refusée" in answer.text and "recommencez" in answer.text
     assert answer.headers["Content-Type"].startswith("text/html")
     assert browser.session_cookie is None and sessions_in_bucket(stack) == []
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "handler.staff.audit"]
+    assert line.startswith("staff sign-in refused: MismatchingStateError at 20")
+
+
+def test_an_expired_state_is_refused(stack: LocalStack) -> None:
+    browser = Browser(url(stack))
+    start = browser.request("GET", "api/staff/connexion")
+    chosen = requests.post(start.headers["Location"], data={"sub": GESTION},
+                           allow_redirects=False, timeout=15)
+    listed = stack.s3.list_objects_v2(Bucket=stack.bucket, Prefix=STATES)["Contents"]
+    (key,) = [o["Key"] for o in listed]
+    record = json.loads(stack.s3.get_object(Bucket=stack.bucket, Key=key)["Body"].read())
+    record["expire"] -= STATE_SECONDS + 1
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=json.dumps(record).encode())
+    answer = browser.request("GET", chosen.headers["Location"])
+    assert answer.status_code == 400 and "Connexion refusée" in answer.text
+    assert browser.session_cookie is None and sessions_in_bucket(stack) == []
+
+
+def test_repeated_failed_sign_ins_from_one_address_are_slowed_down(stack: LocalStack) -> None:
+    browser = Browser(url(stack))
+    statuses = [browser.request("GET", f"api/staff/connexion/retour?code=a&state=s{i}"
+                                ).status_code for i in range(FAILURES_PER_ADDRESS + 1)]
+    assert statuses == [400] * FAILURES_PER_ADDRESS + [429]
+    limited = browser.request("GET", "api/staff/connexion/retour?code=a&state=b")
+    assert "Trop de tentatives" in limited.text
+    assert 0 < int(limited.headers["Retry-After"]) <= 15 * 60
+    # A colleague behind the same address still signs in: the limit slows failures only.
+    assert signed_in(stack, GESTION).request("GET", "api/staff/moi").status_code == 200
 
 
 def test_a_replayed_state_and_code_are_refused(stack: LocalStack) -> None:
