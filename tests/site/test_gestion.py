@@ -137,7 +137,8 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
 
 
 def test_sign_out_ends_the_session_and_the_back_button_shows_no_dossier(
-        browser: Any, site_url: str) -> None:
+        browser: Any, site_url: str, artifacts: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
     numero = submit(site_url)
@@ -157,6 +158,11 @@ def test_sign_out_ends_the_session_and_the_back_button_shows_no_dossier(
         expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
         expect(page.locator("#annonce")).to_have_text("Vous êtes déconnecté(e).")
         assert [c for c in context.cookies() if c["name"] == COOKIE] == []
+        page.screenshot(path=str(artifacts / "gestion-deconnecte.png"), full_page=True)
+        results = Axe().run(page, options={
+            "resultTypes": ["violations"],
+            "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}})
+        assert results.violations_count == 0, results.generate_report()
 
         page.go_back()
         page.go_back()
