@@ -219,6 +219,7 @@ class LocalStack:
                           "STAFF_TOKEN_HASHES": DEMO_STAFF_HASHES,
                           **self._start_provider(), **self.config},
                          s3_client=s3)
+        self.api = api  # the handler's app (tests read its settings)
         clock = api.extensions["calendar_clock"]
         session = api.extensions["inscription_session"]
 

@@ -36,7 +36,7 @@ import hmac
 import logging
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -168,15 +168,23 @@ class StaffAuthenticator:
             raise self.failures.refuse(client=client, secret=token[:TOKEN_MAX])
         return Staff(member.nom, member.role, par_jeton=True)
 
-    def authenticate_session(self, sessions: SessionStore, cookie: str, *,
-                             client: str) -> Staff:
-        """A browser's session cookie: who signed in; 401 or 429 otherwise."""
+    def authenticate_session(self, sessions: SessionStore, cookie: str, *, client: str,
+                             accounts: Mapping[str, str]) -> Staff:
+        """A browser's session cookie: who signed in, with the role the accounts list gives
+        them now (a person removed from the list is signed out at their next request); 401 or
+        429 otherwise."""
         found = sessions.find(cookie)
         if found is None:
             log.warning("staff authentication refused (session ended, expired or unknown) "
                         "at %s", _now())
             raise self.failures.refuse(client=client)
-        return Staff(found.email, found.role, par_jeton=False)
+        role = accounts.get(found.email)
+        if role is None:
+            sessions.close(cookie)
+            log.warning("staff session ended: %s is no longer in STAFF_ACCOUNTS at %s",
+                        found.email, _now())
+            raise self.failures.refuse(client=client)
+        return Staff(found.email, role, par_jeton=False)
 
 
 def _now() -> str:
@@ -223,8 +231,9 @@ def require_staff() -> None:
     if header or not cookie:
         staff = authenticator.authenticate(header, client=client_key())
     else:
-        staff = authenticator.authenticate_session(current_app.extensions["staff_sessions"],
-                                                   cookie, client=client_key())
+        staff = authenticator.authenticate_session(
+            current_app.extensions["staff_sessions"], cookie, client=client_key(),
+            accounts=current_app.extensions["staff_accounts"])
     g.staff, g.staff_role = staff.nom, staff.role
     if not staff.par_jeton:
         _same_site_only()

@@ -75,6 +75,12 @@ def signed_in(stack: LocalStack, email: str) -> Browser:
     return browser
 
 
+def stack_accounts(stack: LocalStack) -> dict[str, str]:
+    """The accounts list the running app reads (as after a new deployment of STAFF_ACCOUNTS)."""
+    accounts: dict[str, str] = stack.api.extensions["staff_accounts"]
+    return accounts
+
+
 def sessions_in_bucket(stack: LocalStack) -> list[str]:
     listed = stack.s3.list_objects_v2(Bucket=stack.bucket, Prefix=PREFIX)
     return [o["Key"] for o in listed.get("Contents", [])]
@@ -206,6 +212,20 @@ def test_a_cross_site_post_is_refused_and_changes_nothing(stack: LocalStack,
                         timeout=15, allow_redirects=False)
     assert out.status_code == 403
     assert admin.request("GET", f"api/staff/dossiers/{numero}").json()["suivi"]["revision"] == 0
+
+
+def test_a_change_of_the_accounts_list_applies_to_open_sessions(stack: LocalStack) -> None:
+    numero = submit(stack)
+    gestion, admin = signed_in(stack, GESTION), signed_in(stack, ADMINISTRATION)
+    accounts = stack_accounts(stack)
+    accounts[GESTION] = "lecture"
+    del accounts[ADMINISTRATION]
+    assert gestion.request("GET", "api/staff/moi").json() == {"nom": GESTION, "role": "lecture"}
+    change = gestion.request("POST", f"api/staff/dossiers/{numero}/suivi", json={
+        "statut": "confirmation-recue", "version": 1, "revision": 0})
+    assert change.status_code == 403
+    assert admin.request("GET", "api/staff/moi").status_code == 401
+    assert len(sessions_in_bucket(stack)) == 1  # the removed person's session is gone
 
 
 def test_a_session_cookie_altered_by_one_byte_is_refused(stack: LocalStack) -> None:
