@@ -112,7 +112,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     register_access_link(app)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(openapi.bp)
-    staff.init_app(app)
+    staff.init_app(app, secrets_client=secrets_client)
 
     @app.before_request
     def _start_timer() -> None:

@@ -44,10 +44,32 @@ DEFAULTS: dict[str, Any] = {
     # not: finding a dossier and emailing its number takes longer than finding nothing, and the
     # difference would tell who is registered. 0: no floor (the tests).
     "REMINDER_ANSWER_SECONDS": "2",
-    # The staff's bearer tokens, as `name:sha256hex` pairs separated by commas: the SHA-256 of
-    # each token's UTF-8 bytes, lower-case hex (`printf %s "$TOKEN" | sha256sum`). Tokens are
-    # never stored. Empty: no staff access (every /api/staff/ request answers 401).
+    # The scripts' bearer tokens (command line, scripts; never the staff page), as
+    # `name:role:sha256hex` entries separated by commas: the SHA-256 of each token's UTF-8 bytes,
+    # lower-case hex (`printf %s "$TOKEN" | sha256sum`). Tokens are never stored. Empty: no
+    # script access.
     "STAFF_TOKEN_HASHES": "",
+    # The staff's accounts, `email:role` pairs separated by commas; roles: lecture, gestion,
+    # administration (handler/staff/roles.py). Required in production.
+    "STAFF_ACCOUNTS": "",
+    # Who a person without access should ask, in « demandez l'accès à … ».
+    "STAFF_ACCESS_CONTACT": "l'administrateur du service",
+    # The OpenID Connect provider the staff sign in with: its issuer (discovery at
+    # <issuer>/.well-known/openid-configuration; required in production), this service's client
+    # id and secret there (the secret from Secrets Manager when OIDC_CLIENT_SECRET_ARN is set),
+    # the scopes (ProConnect's claim names by default) and optional acr_values (ProConnect:
+    # require a two-factor sign-in).
+    "OIDC_ISSUER": "",
+    "OIDC_CLIENT_ID": "",
+    "OIDC_CLIENT_SECRET": "",
+    "OIDC_CLIENT_SECRET_ARN": "",
+    "OIDC_SCOPES": "openid email given_name usual_name",
+    "OIDC_ACR_VALUES": "",
+    # The key that signs the short-lived sign-in cookie: a Secrets Manager secret (current and
+    # previous versions accepted) or fixed values separated by commas (the first signs). Both
+    # empty: a random key per process (dev and test only; production refuses to start).
+    "STAFF_SESSION_SECRET_ARN": "",
+    "STAFF_SESSION_SECRET": "",
     # The secret the site's CDN adds to every API request (header X-Origin-Verify, see
     # handler/origin.py); a request without it is refused with 403. Either the ARN of a
     # Secrets Manager secret (AWS: infra/template.yaml generates it; its current and previous

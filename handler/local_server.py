@@ -1,4 +1,6 @@
-"""The local run: the built site and the handler's /api on one origin, S3 from moto's server.
+"""The local run: the built site and the handler's /api on one origin, S3 from moto's server,
+and a real OpenID Connect provider for the staff's sign-in (`oidc-provider-mock`, made for
+testing), with two demonstration accounts.
 
 `python -m handler.local_server` (what `make run` starts) needs nothing else: no AWS account, no
 credentials. The 2020 registry is long closed, so the calendar clock starts inside the window by
@@ -28,14 +30,17 @@ from handler.app import create_app
 from handler.logs import configure as configure_logs
 from handler.security_headers import SECURITY_HEADERS
 from handler.staff.auth import DEMO_STAFF_TOKEN, token_hash
+from handler.staff.oidc import DEMO_ACCOUNTS
 from shared_rules.dates_fr import date_heure_longue
 
 DEMO_NOW = "2020-11-02T10:00:00+01:00"
 DEMO_BUCKET = "preinscription-cap-local"
 DEMO_OUTBOX = Path("build/outbox")
 DEMO_MAIL_FROM = "Pré-inscription CAP (démonstration) <ne-pas-repondre@preinscription.localhost>"
-# The staff page's token of the local run (printed at start-up); production refuses it.
-DEMO_STAFF_HASHES = f"demo:{token_hash(DEMO_STAFF_TOKEN)}"
+# The local run's token for scripts and the command line (printed at start-up); production
+# refuses it. The staff page never takes a token: it signs in through the demo provider.
+DEMO_STAFF_HASHES = f"demo:administration:{token_hash(DEMO_STAFF_TOKEN)}"
+DEMO_CLIENT_ID = "preinscription-cap-local"
 BANNER_MARKER = "<!-- banniere-demo -->"
 REFUSED_IN_PRODUCTION = (
     "python -m handler.local_server est la démonstration locale (S3 simulé, date simulée, jeton "
@@ -123,6 +128,51 @@ def one_origin(api: Flask, site: SiteFiles) -> Callable[[Environ, StartResponse]
     return app
 
 
+class DemoProvider:
+    """`oidc-provider-mock` on 127.0.0.1 (a free port), its login form offering the
+    demonstration accounts in one click; refused in production (handler.staff.oidc)."""
+
+    def __init__(self, accounts: dict[str, str] = DEMO_ACCOUNTS) -> None:
+        self.accounts = accounts
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self.issuer = ""
+
+    def start(self) -> str:
+        """Start the provider; its issuer URL."""
+        import warnings
+
+        from werkzeug.serving import make_server
+
+        with warnings.catch_warnings():
+            # Its own imports of Authlib's older modules: nothing the local run can act on.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import oidc_provider_mock
+
+        users = [oidc_provider_mock.User(sub=email, claims={"email": email})
+                 for email in self.accounts]
+        provider = oidc_provider_mock.app(require_nonce=True, user_claims=users)
+        self._server = make_server("127.0.0.1", 0, provider, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,),
+                                        daemon=True)
+        self._thread.start()
+        self.issuer = f"http://127.0.0.1:{self._server.server_port}"
+        return self.issuer
+
+    def settings(self) -> dict[str, str]:
+        """The app's settings for this provider and its accounts."""
+        return {"OIDC_ISSUER": self.issuer, "OIDC_CLIENT_ID": DEMO_CLIENT_ID,
+                "OIDC_CLIENT_SECRET": "secret-local", "OIDC_SCOPES": "openid email profile",
+                "STAFF_ACCOUNTS": ",".join(f"{e}:{r}" for e, r in self.accounts.items())}
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
 class LocalStack:
     """moto's S3 server, the bucket, the handler and the site, served by waitress."""
 
@@ -142,6 +192,7 @@ class LocalStack:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self.provider = DemoProvider()
 
     def start(self) -> str:
         """Start everything; returns the site's URL."""
@@ -174,9 +225,10 @@ class LocalStack:
                 if self.outbox is not None else {"MAIL_FROM": ""})
         api = create_app({"INSCRIPTION_ENV": "dev", "DOSSIERS_BUCKET": DEMO_BUCKET,
                           "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": "", **mail,
-                          "STAFF_TOKEN_HASHES": DEMO_STAFF_HASHES, **self.config},
+                          "STAFF_TOKEN_HASHES": DEMO_STAFF_HASHES,
+                          **self._start_provider(), **self.config},
                          s3_client=s3)
-        self.api = api
+        self.api = api  # the handler's app (tests read its settings)
         clock = api.extensions["calendar_clock"]
         session = api.extensions["inscription_session"]
 
@@ -193,6 +245,10 @@ class LocalStack:
         # The port is known only now (0 picks a free one): the emails' links point here.
         api.extensions["notifier"].site_url = url
         return url
+
+    def _start_provider(self) -> dict[str, str]:
+        self.provider.start()
+        return self.provider.settings()
 
     def serve_forever(self) -> None:
         self._server.run()
@@ -217,6 +273,19 @@ class LocalStack:
             self._thread.join(timeout=5)
         if self._moto is not None:
             self._moto.stop()
+        self.provider.stop()
+
+
+def staff_access_text(url: str, provider: DemoProvider) -> str:
+    """What the start-up prints about the staff's side: the page, the demonstration accounts,
+    the scripts' token."""
+    accounts = "".join(f"  - {email} (rôle {role})\n" for email, role in provider.accounts.items())
+    return (f"Espace gestionnaire : {url}gestion.html → « Se connecter » → fournisseur "
+            f"d'identité de démonstration ({provider.issuer}) ; choisissez un compte :\n"
+            f"{accounts}"
+            f"Jeton de démonstration pour les scripts et la ligne de commande (en-tête "
+            f"Authorization: Bearer), pour cette exécution locale uniquement : "
+            f"{DEMO_STAFF_TOKEN}.\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,8 +314,7 @@ def main(argv: list[str] | None = None) -> int:
           "Stockage : S3 simulé par moto, en mémoire (les dossiers disparaissent à l'arrêt).\n"
           f"Courriels : écrits dans {args.courriels}/, un fichier .eml par envoi (aucun n'est "
           "réellement envoyé).\n"
-          f"Espace gestionnaire : {url}gestion.html (jeton de démonstration, pour cette "
-          f"exécution locale uniquement : {DEMO_STAFF_TOKEN}).\n"
+          f"{staff_access_text(url, stack.provider)}"
           "Arrêt : Ctrl-C.\n", flush=True)
     try:
         stack.serve_forever()

@@ -49,7 +49,7 @@ DOUBLONS = "doublons/"
 #: infra/template.yaml grants exactly these (a test compares them); index/, exports/, suivi/ and
 #: audit/ are the staff's.
 PREFIXES = ("dossiers", "identites", "idempotence", "courriels", "rappels", "tentatives",
-            "acces", "index", "exports", "suivi", "audit", "doublons")
+            "acces", "index", "exports", "suivi", "audit", "doublons", "gestion")
 CONFLICT_RETRIES = 3
 
 

@@ -4,8 +4,9 @@
 instead of adding to it (aws/aws-sam-cli#2380), so this script reads samconfig's list, adds
 
 - `RetentionDays`, the session data file's retention period (`shared_rules`, the single source);
-- `StaffTokenHashes`, read from an SSM SecureString (a CloudFormation `ssm-secure` reference
-  can't feed a Lambda environment variable);
+- `StaffTokenHashes` (the scripts' tokens) and `StaffAccounts` (the staff's accounts and
+  roles), read from SSM parameters (a CloudFormation `ssm-secure` reference can't feed a Lambda
+  environment variable): the operator edits them, then runs `make deploy` again;
 
 refuses to deploy a session whose production configuration would refuse to start, and runs
 `sam deploy --config-file infra/samconfig.toml --parameter-overrides ...`.
@@ -31,12 +32,16 @@ CONFIG = INFRA / "samconfig.toml"
 TEMPLATE = INFRA / "template.yaml"
 
 DEFAULT_STAFF_TOKENS_PARAMETER = "/preinscription-cap/staff-token-hashes"
+DEFAULT_STAFF_ACCOUNTS_PARAMETER = "/preinscription-cap/staff-accounts"
 PLACEHOLDER = "REPLACE_ME"
 # Parameters this script owns: setting them in samconfig.toml is a mistake.
-DEPLOY_TIME_PARAMETERS = ("RetentionDays", "StaffTokenHashes")
-SECRET_PARAMETERS = frozenset({"StaffTokenHashes"})
+DEPLOY_TIME_PARAMETERS = ("RetentionDays", "StaffTokenHashes", "StaffAccounts")
+# Masked when the command is printed (tokens' hashes, the staff's emails).
+SECRET_PARAMETERS = frozenset({"StaffTokenHashes", "StaffAccounts"})
+_ROLE = "(lecture|gestion|administration)"
 STAFF_TOKEN_HASHES = re.compile(
-    r"^[A-Za-z0-9_.-]+:[0-9a-f]{64}(,[A-Za-z0-9_.-]+:[0-9a-f]{64})*$")
+    rf"^[A-Za-z0-9_.-]+:{_ROLE}:[0-9a-f]{{64}}(,[A-Za-z0-9_.-]+:{_ROLE}:[0-9a-f]{{64}})*$")
+STAFF_ACCOUNTS = re.compile(rf"^[^\s:,]+@[^\s:,]+:{_ROLE}(,[^\s:,]+@[^\s:,]+:{_ROLE})*$")
 
 
 class DeployError(Exception):
@@ -108,17 +113,32 @@ def session_values(code: str, lookup: Callable[[str], SessionLike | None]) -> di
     return {"RetentionDays": str(session.conservation_jours)}
 
 
-def read_staff_token_hashes(client: SsmClient, name: str) -> str:
-    """The SecureString's value, checked: `name:sha256hex` pairs separated by commas."""
+def _read_parameter(client: SsmClient, name: str) -> str:
     try:
         response = client.get_parameter(Name=name, WithDecryption=True)
     except Exception as exc:  # botocore's errors; the message is what the operator needs
         raise DeployError(f"can't read the SSM parameter {name!r}: {exc}") from exc
-    value = str(response["Parameter"]["Value"]).strip()
+    return str(response["Parameter"]["Value"]).strip()
+
+
+def read_staff_token_hashes(client: SsmClient, name: str) -> str:
+    """The SecureString's value, checked: `name:role:sha256hex` entries separated by commas."""
+    value = _read_parameter(client, name)
     if not STAFF_TOKEN_HASHES.fullmatch(value):
         raise DeployError(
-            f"SSM parameter {name!r} is not `name:sha256hex` pairs separated by commas "
-            "(infra/README.md, « Staff tokens »)")
+            f"SSM parameter {name!r} is not `name:role:sha256hex` entries separated by commas, "
+            "role among lecture, gestion, administration (an entry of the old `name:sha256hex` "
+            "form needs its role; infra/README.md, « Staff tokens »)")
+    return value
+
+
+def read_staff_accounts(client: SsmClient, name: str) -> str:
+    """The accounts parameter's value, checked: `email:role` pairs separated by commas."""
+    value = _read_parameter(client, name)
+    if not STAFF_ACCOUNTS.fullmatch(value):
+        raise DeployError(
+            f"SSM parameter {name!r} is not `email:role` pairs separated by commas, role among "
+            "lecture, gestion, administration (infra/README.md, « Staff sign-in »)")
     return value
 
 
@@ -143,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--staff-tokens-parameter",
         default=os.environ.get("STAFF_TOKENS_PARAMETER", DEFAULT_STAFF_TOKENS_PARAMETER),
         help="name of the SSM SecureString holding STAFF_TOKEN_HASHES")
+    parser.add_argument(
+        "--staff-accounts-parameter",
+        default=os.environ.get("STAFF_ACCOUNTS_PARAMETER", DEFAULT_STAFF_ACCOUNTS_PARAMETER),
+        help="name of the SSM parameter holding STAFF_ACCOUNTS")
     parser.add_argument("--config", type=Path, default=CONFIG,
                         help="the samconfig.toml to read (default: infra/samconfig.toml)")
     parser.add_argument("--dry-run", action="store_true",
@@ -164,12 +188,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides.update(session_values(code, get_session))
         if args.dry_run:
             overrides["StaffTokenHashes"] = "(not read)"
+            overrides["StaffAccounts"] = "(not read)"
         else:
             import boto3
 
             ssm = boto3.client("ssm", region_name=region)
             overrides["StaffTokenHashes"] = read_staff_token_hashes(
                 ssm, args.staff_tokens_parameter)
+            overrides["StaffAccounts"] = read_staff_accounts(ssm, args.staff_accounts_parameter)
     except DeployError as exc:
         print(f"make deploy: {exc}", file=sys.stderr)
         return 1
@@ -177,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(shown(command), flush=True)
     if args.dry_run:
         print(f"(dry run: StaffTokenHashes would be read from the SSM SecureString "
-              f"{args.staff_tokens_parameter} in {region}; nothing deployed)")
+              f"{args.staff_tokens_parameter} and StaffAccounts from "
+              f"{args.staff_accounts_parameter} in {region}; nothing deployed)")
         return 0
     return subprocess.run(command, cwd=ROOT, check=False).returncode
 

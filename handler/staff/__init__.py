@@ -1,6 +1,8 @@
 """The staff's side of the service (bureau DEC 4): find, follow up, export and erase dossiers.
 
-Modules, one concern each: `auth` (bearer tokens), `index` (the summary index beside the
+Modules, one concern each: `auth` (who asks: session cookie or a script's token, role guards),
+`oidc` (sign-in through the OpenID Connect provider), `sessions` (the sessions in the bucket),
+`roles` (STAFF_ACCOUNTS and the roles), `index` (the summary index beside the
 dossiers), `listing` (filters, sort, pages), `suivi` (the follow-up status), `erasure` (RGPD),
 `restitution` (a squatted dossier handed back to its owner),
 `columns` and `exports` (CSV, XLSX, ZIP), `upload` (streaming to S3, presigned links), `jobs`
@@ -10,18 +12,22 @@ retried), `rest` (the /api/staff/ routes), `cli` (`python -m handler.staff`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
-from handler.staff import auth, jobs, rest
+from handler.staff import auth, jobs, oidc, rest
 
 
-def init_app(app: Flask, *, export_runner: jobs.ExportRunner | None = None) -> None:
+def init_app(app: Flask, *, export_runner: jobs.ExportRunner | None = None,
+             secrets_client: Any = None) -> None:
     """Read the staff's configuration and register the /api/staff/ routes.
 
     Background exports run through `export_runner`; by default the export function when
     EXPORT_FUNCTION_NAME is set (AWS), else a thread of this process.
     """
     auth.init_app(app, app.config["STAFF_TOKEN_HASHES"])
+    oidc.init_app(app, secrets_client=secrets_client)
     if export_runner is None:
         if app.config["EXPORT_FUNCTION_NAME"]:
             export_runner = jobs.LambdaRunner(app.config["EXPORT_FUNCTION_NAME"],

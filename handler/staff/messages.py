@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 AUTHENTIFICATION_REQUISE = (
-    "Accès réservé aux gestionnaires : indiquez un jeton d'accès valide (en-tête "
-    "Authorization: Bearer …)."
+    "Accès réservé aux gestionnaires : connectez-vous (« Se connecter » sur la page de l'espace "
+    "gestionnaire) ; un script présente son jeton (en-tête Authorization: Bearer …)."
 )
 TROP_DE_TENTATIVES = (
-    "Trop de jetons refusés depuis votre connexion : réessayez dans {minutes} minute(s)."
+    "Trop de tentatives refusées depuis votre connexion : réessayez dans {minutes} minute(s)."
 )
 DOSSIER_INTROUVABLE = "Aucun dossier ne porte ce numéro : il a peut-être été effacé."
 FILTRE_INVALIDE = "Les critères de recherche comportent des erreurs : corrigez-les."
@@ -63,3 +63,12 @@ EXPORTS_INDISPONIBLES = (
 def nombre(value: int) -> str:
     """A count as French writes it: « 25 000 » (a narrow no-break space between thousands)."""
     return f"{value:,}".replace(",", "\u202f")
+
+ROLE_INSUFFISANT = (
+    "Votre rôle ne permet pas cette action : elle demande le rôle « {role} ». Demandez-le à "
+    "l'administrateur du service si votre travail l'exige."
+)
+ORIGINE_REFUSEE = (
+    "Demande refusée : elle ne vient pas de l'espace gestionnaire du service. Rechargez la page "
+    "de l'espace gestionnaire, puis recommencez."
+)

@@ -26,18 +26,31 @@ def _ref(name: str) -> dict[str, str]:
 
 #: Every staff operation can answer these.
 AUTH_RESPONSES = {
-    "401": {**_error("Jeton de gestionnaire absent ou invalide (authentification_requise)"),
+    "401": {**_error("Ni session ouverte ni jeton valide : session expirée, fermée ou cookie "
+                     "altéré, jeton absent ou invalide (authentification_requise)"),
             "headers": {"WWW-Authenticate": {"schema": _STRING}}},
-    "429": {**_error("Trop de jetons refusés depuis ce client (trop_de_tentatives)"),
+    "429": {**_error("Trop de tentatives refusées depuis ce client ou avec ce jeton "
+                     "(trop_de_tentatives)"),
             "headers": _RETRY},
     "503": {**_error("Stockage momentanément indisponible"), "headers": _RETRY},
 }
-SECURITY: list[dict[str, list[str]]] = [{"jetonGestionnaire": []}]
-SECURITY_SCHEMES = {"jetonGestionnaire": {
-    "type": "http", "scheme": "bearer",
-    "description": "Jeton personnel d'un gestionnaire ; le service n'en connaît que le SHA-256 "
-                   "(STAFF_TOKEN_HASHES)",
-}}
+SECURITY: list[dict[str, list[str]]] = [{"sessionGestionnaire": []}, {"jetonScript": []}]
+SECURITY_SCHEMES = {
+    "sessionGestionnaire": {
+        "type": "apiKey", "in": "cookie", "name": "__Host-gestion",
+        "description": "Session ouverte par « Se connecter » (fournisseur OpenID Connect de "
+                       "l'académie) ; une demande qui modifie doit venir du site (en-tête "
+                       "Origin), sinon 403 origine_refusee",
+    },
+    "jetonScript": {
+        "type": "http", "scheme": "bearer",
+        "description": "Jeton d'un script ou de la ligne de commande, jamais de la page ; le "
+                       "service n'en connaît que le SHA-256 (STAFF_TOKEN_HASHES, "
+                       "nom:rôle:empreinte)",
+    },
+}
+_FORBIDDEN = {"403": _error("Rôle insuffisant (role_insuffisant), ou demande d'une session "
+                            "venue d'un autre site (origine_refusee)")}
 
 
 def operation(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -59,7 +72,11 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BINARY = {"type": "string", "contentMediaType": _XLSX}
 
 SCHEMAS: dict[str, Any] = {
-    "Gestionnaire": {**_object({"nom": _STRING}), "additionalProperties": False},
+    "Gestionnaire": {**_object({
+        "nom": {**_STRING, "description": "Adresse électronique de la personne connectée, ou "
+                                          "nom du jeton d'un script"},
+        "role": {"enum": ["lecture", "gestion", "administration"]}}),
+        "additionalProperties": False},
     "Referentiel": _object({"session": _STRING,
                             "fuseau_horaire": {**_STRING, "description": "Fuseau IANA des "
                                                "heures affichées (Europe/Paris)"},
@@ -174,8 +191,8 @@ _BAD_JSON = {"400": _error(BAD_JSON), "413": _error("Corps de plus de 1 Mo"),
 
 PATHS: dict[str, Any] = {
     "/api/staff/moi": {"get": operation(
-        "Le gestionnaire qui détient ce jeton",
-        {"200": _json("Nom du gestionnaire", _ref("Gestionnaire"))})},
+        "Qui est connecté (ou détient ce jeton), et son rôle",
+        {"200": _json("Le gestionnaire et son rôle", _ref("Gestionnaire"))})},
     "/api/staff/referentiel": {"get": operation(
         "Statuts, spécialités, départements et pièces (données de la session)",
         {"200": _json("Les codes et leurs libellés", _ref("Referentiel"))})},
@@ -189,8 +206,9 @@ PATHS: dict[str, Any] = {
         {"200": _json("Le dossier", _ref("DossierGestion")), **_NOT_FOUND},
         parameters=[_NUMERO])},
     "/api/staff/dossiers/{numero}/suivi": {"post": operation(
-        "Changer le statut de suivi d'un dossier",
+        "Changer le statut de suivi d'un dossier (rôle gestion ou administration)",
         {"200": _json("Statut enregistré", _ref("StatutChange")), **_NOT_FOUND, **_BAD_JSON,
+         **_FORBIDDEN,
          "409": _error("Dossier ou suivi modifié entre-temps (dossier_modifie, "
                        "suivi_concurrent), transition refusée (transition_refusee) ou "
                        "confirmation antérieure à la dernière modification "
@@ -200,18 +218,20 @@ PATHS: dict[str, Any] = {
         requestBody={"required": True, "content": {"application/json": {
             "schema": _ref("ChangementStatut")}}})},
     "/api/staff/dossiers/{numero}/effacement": {"post": operation(
-        "Effacer un dossier, toutes ses versions et ce qui s'y rattache (RGPD)",
+        "Effacer un dossier, toutes ses versions et ce qui s'y rattache (RGPD ; rôle "
+        "administration)",
         {"200": _json("Dossier effacé ; l'effacement est journalisé sans donnée personnelle",
-                      _ref("EffacementFait")), **_NOT_FOUND, **_BAD_JSON,
+                      _ref("EffacementFait")), **_NOT_FOUND, **_BAD_JSON, **_FORBIDDEN,
          "422": _error("Numéro non recopié à l'identique (effacement_invalide)")},
         parameters=[_NUMERO],
         requestBody={"required": True, "content": {"application/json": {
             "schema": _ref("Effacement")}}})},
     "/api/staff/dossiers/{numero}/restitution": {"post": operation(
         "Rendre un dossier usurpé à la personne dont il porte l'identité, après vérification "
-        "de celle-ci (rôle administration quand les rôles existeront)",
+        "de celle-ci (rôle administration)",
         {"200": _json("Fait, journalisé sans donnée personnelle ; les deux adresses sont "
                       "averties", _ref("RestitutionFaite")), **_NOT_FOUND, **_BAD_JSON,
+         **_FORBIDDEN,
          "409": _error("Le dossier ne détient pas son identité (identite_non_detenue) ou a été "
                        "modifié entre-temps (dossier_modifie)"),
          "422": _error("Demande invalide (restitution_invalide)")},
@@ -226,7 +246,7 @@ PATHS: dict[str, Any] = {
                  "content": {"text/csv": {"schema": _STRING}, _XLSX: {"schema": _BINARY}}},
          "202": {**_json("Export lancé en arrière-plan : suivre son état à l'adresse Location",
                          _ref("Export")), "headers": {"Location": {"schema": _STRING}}},
-         **_BAD_JSON,
+         **_BAD_JSON, **_FORBIDDEN,
          "422": _error("Demande ou filtre invalide (export_invalide, filtre_invalide), ou ZIP "
                        "trop volumineux (export_trop_volumineux)")},
         requestBody={"required": True, "content": {"application/json": {
@@ -237,6 +257,47 @@ PATHS: dict[str, Any] = {
          "404": _error("Export inconnu ou expiré (export_introuvable)")},
         parameters=[{"name": "job_id", "in": "path", "required": True, "schema": _STRING}])},
 }
+
+
+#: A French page for a browser (Accept: text/html), the error envelope otherwise.
+_HTML = {"text/html": {"schema": _STRING},
+         "application/json": {"schema": {"$ref": "#/components/schemas/Erreur"}}}
+#: The browser's sign-in routes (handler.staff.oidc): redirects and French pages, no JSON.
+PATHS.update({
+    "/api/staff/connexion": {"get": {
+        "summary": "Se connecter : redirection vers le fournisseur d'identité de l'académie "
+                   "(code d'autorisation, PKCE S256, state et nonce)",
+        "tags": ["gestion"],
+        "responses": {"302": {"description": "Vers le point d'autorisation du fournisseur",
+                              "headers": {"Location": {"schema": _STRING}}},
+                      "503": {"description": "Connexion non configurée ou fournisseur "
+                                             "injoignable", "content": _HTML}}}},
+    "/api/staff/connexion/retour": {"get": {
+        "summary": "Retour du fournisseur : vérifie state, échange le code, vérifie le jeton "
+                   "d'identité, ouvre la session (cookie __Host-gestion)",
+        "tags": ["gestion"],
+        "parameters": [{"name": "code", "in": "query", "schema": _STRING},
+                       {"name": "state", "in": "query", "schema": _STRING}],
+        "responses": {"302": {"description": "Session ouverte : vers gestion.html",
+                              "headers": {"Location": {"schema": _STRING},
+                                          "Set-Cookie": {"schema": _STRING}}},
+                      "400": {"description": "Connexion refusée (state, code ou jeton "
+                                             "d'identité invalide)", "content": _HTML},
+                      "403": {"description": "Compte sans accès à l'espace gestionnaire",
+                              "content": _HTML},
+                      "429": {"description": "Trop de tentatives", "content": _HTML},
+                      "503": {"description": "Connexion indisponible", "content": _HTML}}}},
+    "/api/staff/deconnexion": {"post": {
+        "summary": "Se déconnecter : ferme la session, puis le fournisseur met fin à la sienne",
+        "tags": ["gestion"],
+        "responses": {"200": _json("Pour le script de la page : où aller ensuite (point "
+                                   "end_session du fournisseur, ou gestion.html)",
+                                   _object({"redirection": _STRING})),
+                      "303": {"description": "Pour un formulaire (Accept: text/html) : vers le "
+                                             "point end_session du fournisseur, ou gestion.html",
+                              "headers": {"Location": {"schema": _STRING}}},
+                      "403": _error("Demande venue d'un autre site (origine_refusee)")}}},
+})
 
 
 def merge_into(document: dict[str, Any]) -> None:

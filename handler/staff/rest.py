@@ -1,4 +1,6 @@
-"""The staff's API under /api/staff/: every route needs a staff token (see `auth`).
+"""The staff's API under /api/staff/: every route needs a signed-in staff member or a script's
+token (see `auth`), and a role: `lecture` for what only reads, `gestion` to change a status,
+`administration` to erase (`auth.requires_role`).
 
 Views are thin: check the request, call the module that owns the concern (`listing`, `suivi`,
 `erasure`, `exports`), answer. Answers carry `Cache-Control: no-store`.
@@ -29,6 +31,7 @@ from handler.staff import (
     jobs,
     listing,
     restitution,
+    roles,
     suivi,
 )
 from handler.staff import messages as msg
@@ -69,8 +72,8 @@ def _load(schema: Schema, code: str, message: str) -> dict[str, Any]:
 
 @bp.get("/moi")
 def whoami() -> Response:
-    """Who holds this token: lets the staff page check a token before using it."""
-    return jsonify({"nom": auth.current_staff()})
+    """Who is signed in (or holds this token), with their role: the staff page asks it first."""
+    return jsonify({"nom": auth.current_staff(), "role": auth.current_role()})
 
 
 @bp.get("/referentiel")
@@ -155,6 +158,7 @@ CHANGEMENT = ChangementSchema()
 
 
 @bp.post("/dossiers/<numero>/suivi")
+@auth.requires_role(roles.GESTION)
 def change_status(numero: str) -> Response:
     """Change a dossier's follow-up status; emails the candidate when it becomes incomplete."""
     key = _numero(numero)
@@ -202,6 +206,7 @@ EFFACEMENT = EffacementSchema()
 
 
 @bp.post("/dossiers/<numero>/effacement")
+@auth.requires_role(roles.ADMINISTRATION)
 def erase(numero: str) -> Response:
     """Erase a dossier, every version of it and what is kept about it (RGPD), audited."""
     key = _numero(numero)
@@ -236,10 +241,11 @@ RESTITUTION = RestitutionSchema()
 
 
 @bp.post("/dossiers/<numero>/restitution")
+@auth.requires_role(roles.ADMINISTRATION)
 def hand_back(numero: str) -> Response:
     """Hand a squatted dossier back to its owner, whose identity the bureau checked: release
-    its identity, or give it the owner's address; audited, both addresses emailed. Role
-    `administration` once staff roles exist (restitution.ROLE); any staff token until then."""
+    its identity, or give it the owner's address; audited, both addresses emailed (role
+    `administration`)."""
     key = _numero(numero)
     data = _load(RESTITUTION, "restitution_invalide", msg.RESTITUTION_INVALIDE)
     if canonical(data["confirmation"]) != key:

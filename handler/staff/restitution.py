@@ -37,8 +37,6 @@ from shared_rules.session import Session
 
 LIBERER, REMPLACER_COURRIEL = "liberer", "remplacer-courriel"
 MODES = (LIBERER, REMPLACER_COURRIEL)
-#: The staff role this action will need once roles exist (issue 15).
-ROLE = "administration"
 ENVOYE, ECHEC, DESACTIVE = "envoye", "echec", "desactive"
 
 

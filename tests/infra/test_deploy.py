@@ -20,8 +20,10 @@ from shared_rules.session import Session, SessionRegistry
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 HASH = "0123456789abcdef" * 4
-HASHES = f"secretariat:{HASH},dec4:{'f' * 64}"
+HASHES = f"secretariat:administration:{HASH},dec4:lecture:{'f' * 64}"
 PARAMETER = "/preinscription-cap/staff-token-hashes"
+ACCOUNTS = "agent.un@ac-limoges.fr:gestion,agent.deux@ac-limoges.fr:administration"
+ACCOUNTS_PARAMETER = "/preinscription-cap/staff-accounts"
 CONFIGURED = """\
 version = 0.1
 [default.global.parameters]
@@ -145,12 +147,27 @@ def test_staff_token_hashes_are_read_from_the_securestring(aws: Any) -> None:
     assert deploy.read_staff_token_hashes(aws, PARAMETER) == HASHES
 
 
-@pytest.mark.parametrize("value", ["secretariat", f"secretariat:{HASH.upper()}",
-                                   f"a:{HASH};b:{HASH}", f"a b:{HASH}"])
+@pytest.mark.parametrize("value", ["secretariat", f"secretariat:gestion:{HASH.upper()}",
+                                   f"a:gestion:{HASH};b:gestion:{HASH}",
+                                   f"a b:gestion:{HASH}", f"a:chef:{HASH}",
+                                   f"secretariat:{HASH}"])
 def test_malformed_staff_token_hashes_are_refused(aws: Any, value: str) -> None:
     aws.put_parameter(Name=PARAMETER, Value=value, Type="SecureString")
-    with pytest.raises(deploy.DeployError, match="name:sha256hex"):
+    with pytest.raises(deploy.DeployError, match="name:role:sha256hex"):
         deploy.read_staff_token_hashes(aws, PARAMETER)
+
+
+def test_staff_accounts_are_read_from_their_parameter(aws: Any) -> None:
+    aws.put_parameter(Name=ACCOUNTS_PARAMETER, Value=ACCOUNTS, Type="SecureString")
+    assert deploy.read_staff_accounts(aws, ACCOUNTS_PARAMETER) == ACCOUNTS
+
+
+@pytest.mark.parametrize("value", ["agent@ac-limoges.fr", "agent@ac-limoges.fr:chef",
+                                   "agent:gestion", "a@b.fr:gestion;c@d.fr:lecture"])
+def test_malformed_staff_accounts_are_refused(aws: Any, value: str) -> None:
+    aws.put_parameter(Name=ACCOUNTS_PARAMETER, Value=value, Type="String")
+    with pytest.raises(deploy.DeployError, match="email:role"):
+        deploy.read_staff_accounts(aws, ACCOUNTS_PARAMETER)
 
 
 def test_missing_securestring_says_which_parameter(aws: Any) -> None:
@@ -187,7 +204,9 @@ def test_deploy_runs_sam_with_samconfig_and_the_deploy_time_values(
         configured: Path, fictive_session: Session, fake_sam: Path, aws: Any,
         capsys: pytest.CaptureFixture[str]) -> None:
     aws.put_parameter(Name=PARAMETER, Value=HASHES, Type="SecureString")
-    assert deploy.main(["--config", str(configured), "--staff-tokens-parameter", PARAMETER]) == 0
+    aws.put_parameter(Name=ACCOUNTS_PARAMETER, Value=ACCOUNTS, Type="SecureString")
+    assert deploy.main(["--config", str(configured), "--staff-tokens-parameter", PARAMETER,
+                        "--staff-accounts-parameter", ACCOUNTS_PARAMETER]) == 0
     args = fake_sam.read_text(encoding="utf-8").splitlines()
     assert args[:5] == ["deploy", "--config-file", str(configured),
                         "--template-file", str(INFRA / "template.yaml")]
@@ -200,8 +219,10 @@ def test_deploy_runs_sam_with_samconfig_and_the_deploy_time_values(
         "InscriptionSession=cap-fictive-2099-06",
         f"RetentionDays={fictive_session.conservation_jours}",
         f"StaffTokenHashes={HASHES}",
+        f"StaffAccounts={ACCOUNTS}",
     ]
-    assert HASH not in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert HASH not in printed and "agent.un@" not in printed
 
 
 def test_deploy_script_runs_standalone_and_explains_a_refusal(tmp_path: Path) -> None:

@@ -48,7 +48,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, int]:
 
 def test_the_package_is_far_below_lambdas_limits(built: tuple[Path, int, int]) -> None:
     _, zipped, unzipped = built
-    assert zipped < package.ZIP_LIMIT / 2
+    # 29 MB zipped since the staff's sign-in: cryptography (Authlib's signature checks of the
+    # provider's ID tokens) weighs 4.7 MB of it; a fifth of the limit is left for growth.
+    assert zipped < package.ZIP_LIMIT * 0.8
     assert unzipped < package.UNZIPPED_LIMIT / 2
 
 

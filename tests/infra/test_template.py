@@ -45,7 +45,8 @@ TEMPLATES = sorted(INFRA.glob("*.yaml"))
 # handler's own list (handler.storage.PREFIXES), so a new prefix can't be forgotten here.
 PREFIXES = storage.PREFIXES
 HANDLER_ENVIRONMENT = ("DOSSIERS_BUCKET", "SITE_ORIGIN", "INSCRIPTION_SESSION", "INSCRIPTION_ENV",
-                       "MAIL_FROM", "STAFF_TOKEN_HASHES")
+                       "MAIL_FROM", "STAFF_TOKEN_HASHES", "STAFF_ACCOUNTS", "OIDC_ISSUER",
+                       "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET_ARN", "STAFF_SESSION_SECRET_ARN")
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ONE_YEAR = 365 * 24 * 3600
 
@@ -611,8 +612,9 @@ def test_samconfig_deploys_to_paris_with_known_parameters(template: dict[str, An
     keys = {item.partition("=")[0] for item in deploy["parameter_overrides"]}
     assert keys <= set(template["Parameters"])
     required = {name for name, p in template["Parameters"].items() if "Default" not in p}
-    # make deploy (infra/deploy.py) adds StaffTokenHashes; every other required one is here.
-    assert required - {"StaffTokenHashes"} <= keys
+    # make deploy (infra/deploy.py) adds StaffTokenHashes and StaffAccounts; every other
+    # required one is here.
+    assert required - {"StaffTokenHashes", "StaffAccounts"} <= keys
 
 
 # -- the deploy guide -------------------------------------------------------------------------
@@ -622,6 +624,30 @@ def test_deploy_guide_names_every_parameter(path: Path) -> None:
     guide = (INFRA / "README.md").read_text(encoding="utf-8")
     missing = [name for name in load_template(path)["Parameters"] if f"`{name}`" not in guide]
     assert missing == []
+
+
+def test_staff_sessions_expire_soon_after_their_absolute_limit(
+        resources: dict[str, Any]) -> None:
+    from handler.staff import sessions
+
+    rules = props(resources, "DossiersBucket")["LifecycleConfiguration"]["Rules"]
+    rule = next(r for r in rules if r.get("Prefix") == "gestion/")
+    assert sessions.PREFIX.startswith("gestion/") and sessions.STATES.startswith("gestion/")
+    assert sessions.ABSOLUTE_SECONDS <= rule["ExpirationInDays"] * 86400 <= 86400
+    assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] == 1
+
+
+def test_only_the_handler_reads_the_staff_sign_in_secrets(
+        template: dict[str, Any], resources: dict[str, Any]) -> None:
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert environment["OIDC_CLIENT_SECRET_ARN"] == {"Ref": "OidcClientSecretArn"}
+    assert environment["STAFF_SESSION_SECRET_ARN"] == {"Ref": "StaffSessionSecret"}
+    assert environment["STAFF_ACCOUNTS"] == {"Ref": "StaffAccounts"}
+    assert template["Parameters"]["StaffAccounts"]["NoEcho"] is True
+    readers = [name for name, resource in resources.items()
+               if resource["Type"] == "AWS::IAM::Role"
+               and "ReadStaffSignInSecrets" in str(resource)]
+    assert readers == ["HandlerRole"]
 
 
 def test_every_prefix_the_handler_writes_is_granted() -> None:

@@ -1,6 +1,7 @@
-"""« Espace gestionnaire » in a real browser, on the server `make run` starts: sign in with the
-local run's demonstration token, find a dossier, change its status, download a CSV; no axe
-violation; not indexed, not linked from the candidates' pages."""
+"""« Espace gestionnaire » in a real browser, on the server `make run` starts: « Se connecter »
+through the local run's OpenID Connect provider (its login form, a demonstration account), find
+a dossier, change its status, download a CSV, sign out; no axe violation; not indexed, not
+linked from the candidates' pages."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import json
 import re
 import secrets
 import string
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handler.staff.auth import DEMO_STAFF_TOKEN
+from handler.staff.auth import COOKIE, DEMO_STAFF_TOKEN
+from handler.staff.oidc import DEMO_ACCOUNTS
 from tests.factories import make_dossier
 from tests.site.axe_exceptions import DISABLED_RULES
 from tests.site.conftest import PAGES
@@ -32,8 +35,22 @@ def submit(site_url: str) -> str:
         return str(json.loads(response.read())["numero"])
 
 
+GESTION, ADMINISTRATION = sorted(DEMO_ACCOUNTS, key=lambda e: DEMO_ACCOUNTS[e] != "gestion")
+
+
+def se_connecter(page: Any, site_url: str, email: str) -> None:
+    """« Se connecter », then the demonstration account on the provider's login form."""
+    from playwright.sync_api import expect
+
+    page.goto(site_url + "gestion.html", wait_until="networkidle")
+    page.get_by_role("link", name="Se connecter").click()
+    page.get_by_role("button", name=email).click()
+    page.wait_for_url(site_url + "gestion.html")
+    expect(page.locator("#gestionnaire")).to_have_text(email)
+
+
 def staff_get(site_url: str, path: str) -> Any:
-    """A staff API answer, with the local run's demonstration token."""
+    """A staff API answer, as a script gets it: the local run's demonstration token."""
     request = urllib.request.Request(site_url + "api/staff/" + path,
                                      headers={"Authorization": f"Bearer {DEMO_STAFF_TOKEN}"})
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -58,11 +75,18 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         page.goto(site_url + "gestion.html", wait_until="networkidle")
         assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex, nofollow"
 
-        page.get_by_label("Jeton d'accès").fill(DEMO_STAFF_TOKEN)
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page.locator("#gestionnaire")).to_have_text("demo")
-        assert page.evaluate("sessionStorage.getItem('gestion.jeton')") == DEMO_STAFF_TOKEN
-        assert page.evaluate("localStorage.length") == 0
+        assert page.get_by_label("Jeton d'accès").count() == 0  # the page takes no token
+        se_connecter(page, site_url, GESTION)
+        # Before: the page's first question (401, not signed in yet) and the provider's own
+        # page (its stylesheet from the internet, its favicon); not this page's problems.
+        problems.clear()
+        expect(page.locator("#role")).to_have_text("gestion")
+        # Chromium keeps the Secure __Host- cookie on http://127.0.0.1 (a secure context), and
+        # no script of the page can read it; nothing is stored in the page.
+        (cookie,) = [c for c in context.cookies() if c["name"] == COOKIE]
+        assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert COOKIE not in page.evaluate("document.cookie")
+        assert page.evaluate("sessionStorage.length + localStorage.length") == 0
 
         page.get_by_label("Nom, prénom ou numéro").fill(numero)
         page.get_by_role("button", name="Rechercher").click()
@@ -77,7 +101,7 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         expect(page.locator("#annonce")).to_contain_text(
             "Statut enregistré : Confirmation signée reçue")
         expect(row).to_contain_text("Confirmation signée reçue")
-        expect(page.locator("#detail-suivi")).to_contain_text("par demo")
+        expect(page.locator("#detail-suivi")).to_contain_text(f"par {GESTION}")
         # The follow-up's history is stored in UTC and shown in Paris time.
         recorded = staff_get(site_url, f"dossiers/{numero}")["suivi"]["historique"][0]["le"]
         shown = dt.datetime.fromisoformat(recorded).astimezone(ZoneInfo("Europe/Paris"))
@@ -107,23 +131,54 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
             "resultTypes": ["violations"],
             "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}})
         assert results.violations_count == 0, results.generate_report()
-        assert problems == []
+        assert problems == [], problems
     finally:
         context.close()
 
 
-def test_a_wrong_token_is_refused_and_nothing_is_kept(browser: Any, site_url: str) -> None:
+def test_sign_out_ends_the_session_and_the_back_button_shows_no_dossier(
+        browser: Any, site_url: str, artifacts: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
+    numero = submit(site_url)
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     try:
-        page.goto(site_url + "gestion.html", wait_until="networkidle")
-        page.get_by_label("Jeton d'accès").fill("pas-le-bon")
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page.locator("#erreur")).to_contain_text("Accès réservé aux gestionnaires")
-        assert page.evaluate("sessionStorage.length") == 0
+        se_connecter(page, site_url, ADMINISTRATION)
+        page.get_by_label("Nom, prénom ou numéro").fill(numero)
+        page.get_by_role("button", name="Rechercher").click()
+        expect(page.locator("#liste-corps")).to_contain_text(numero)
+        (cookie,) = [c["value"] for c in context.cookies() if c["name"] == COOKIE]
+
+        page.get_by_role("button", name="Se déconnecter").click()
+        # The provider ends its own session, then sends the browser back to the page.
+        page.get_by_role("button", name="End session").click()
+        page.wait_for_url(re.compile(re.escape(site_url + "gestion.html?deconnexion=1")))
+        expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+        expect(page.locator("#annonce")).to_have_text("Vous êtes déconnecté(e).")
+        assert [c for c in context.cookies() if c["name"] == COOKIE] == []
+        page.screenshot(path=str(artifacts / "gestion-deconnecte.png"), full_page=True)
+        results = Axe().run(page, options={
+            "resultTypes": ["violations"],
+            "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}})
+        assert results.violations_count == 0, results.generate_report()
+
+        page.go_back()
+        page.go_back()
+        page.wait_for_load_state("networkidle")
+        expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
         expect(page.locator("#espace")).to_be_hidden()
+        assert numero not in page.content()
+
+        # The old cookie, put back by hand, is refused: the session is over on the server.
+        request = urllib.request.Request(site_url + "api/staff/moi",
+                                         headers={"Cookie": f"{COOKIE}={cookie}"})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError("the old session still answers")
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 401
     finally:
         context.close()
 
@@ -157,9 +212,7 @@ def test_a_zip_in_parts_is_offered_as_one_file_from_the_page(
     context = browser.new_context(locale="fr-FR", accept_downloads=True)
     page = context.new_page()
     try:
-        page.goto(site_url + "gestion.html", wait_until="networkidle")
-        page.get_by_label("Jeton d'accès").fill(DEMO_STAFF_TOKEN)
-        page.get_by_role("button", name="Se connecter").click()
+        se_connecter(page, site_url, GESTION)
         page.get_by_label("Nom, prénom ou numéro").fill(famille)
         page.get_by_role("button", name="Rechercher").click()
         expect(page.locator("#liste-legende")).to_have_text("3 dossiers trouvés, page 1 sur 1")

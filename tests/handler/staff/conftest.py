@@ -12,13 +12,17 @@ from flask.testing import FlaskClient
 
 from tests.handler.conftest import build_app
 
-#: Two staff members and their tokens (the app only knows the tokens' SHA-256).
+#: Scripts' tokens (the app only knows the tokens' SHA-256), and their roles.
 TOKENS = {"secretariat": "jeton-secretariat-0123456789abcdef",
-          "dec4": "jeton-dec4-fedcba9876543210"}
+          "dec4": "jeton-dec4-fedcba9876543210",
+          "gestion": "jeton-gestion-00112233445566778899",
+          "lecture": "jeton-lecture-99887766554433221100"}
+ROLES = {"secretariat": "administration", "dec4": "administration", "gestion": "gestion",
+         "lecture": "lecture"}
 
 
 def token_hashes(tokens: dict[str, str] = TOKENS) -> str:
-    return ",".join(f"{name}:{hashlib.sha256(token.encode()).hexdigest()}"
+    return ",".join(f"{name}:{ROLES[name]}:{hashlib.sha256(token.encode()).hexdigest()}"
                     for name, token in tokens.items())
 
 

@@ -1,5 +1,6 @@
-"""Staff authentication: named bearer tokens checked against their SHA-256, failures slowed down,
-every action logged with who and when and nothing personal."""
+"""Scripts' authentication: named bearer tokens with a role, checked against their SHA-256,
+failures slowed down without locking anyone out, every action logged with who and when and
+nothing personal. (The browser's sign-in: test_oidc.py.)"""
 
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ from flask.testing import FlaskClient
 from handler.app import create_app
 from handler.config import ConfigError
 from handler.staff import messages as msg
-from handler.staff.auth import FAILURES, parse_token_hashes, token_hash
-from tests.handler.staff.conftest import TOKENS, bearer
+from handler.staff.auth import (
+    FAILURES_PER_ADDRESS,
+    FAILURES_PER_TOKEN,
+    parse_token_hashes,
+    token_hash,
+)
+from tests.handler.staff.conftest import ROLES, TOKENS, bearer
 
 UNAUTHORIZED = {"code": "authentification_requise", "message": msg.AUTHENTIFICATION_REQUISE,
                 "errors": {}}
@@ -44,7 +50,7 @@ def test_each_token_names_its_holder_and_each_action_is_logged_with_who_and_when
     with caplog.at_level(logging.INFO, logger="handler.staff.audit"):
         response = client.get("/api/staff/moi", headers=bearer(name))
     assert response.status_code == 200
-    assert response.get_json() == {"nom": name}
+    assert response.get_json() == {"nom": name, "role": ROLES[name]}
     assert response.headers["Cache-Control"] == "no-store"
     (line,) = [r.getMessage() for r in caplog.records if r.name == "handler.staff.audit"]
     assert line.startswith(f"staff action: GET /api/staff/moi 200 by {name} at 20")
@@ -56,22 +62,33 @@ def test_a_refused_token_is_logged_without_the_token(
     with caplog.at_level(logging.INFO):
         client.get("/api/staff/moi", headers={"Authorization": "Bearer devine-moi"})
     logged = " ".join(r.getMessage() for r in caplog.records)
-    assert "staff authentication refused at 20" in logged
+    assert "staff authentication refused (token) at 20" in logged
     assert "devine-moi" not in logged
 
 
-def test_repeated_failures_lock_the_client_out_even_with_a_good_token(
+def test_repeated_wrong_tokens_are_slowed_down_but_a_good_token_still_gets_in(
         client: FlaskClient) -> None:
-    for _ in range(FAILURES):
+    # One guessing series is cut after FAILURES_PER_TOKEN tries of the same token…
+    for _ in range(FAILURES_PER_TOKEN):
         assert client.get("/api/staff/moi", headers={"Authorization": "Bearer x"}
                           ).status_code == 401
-    locked = client.get("/api/staff/moi", headers=bearer())
-    assert locked.status_code == 429
-    assert locked.get_json()["code"] == "trop_de_tentatives"
-    assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
-    other_client = client.get("/api/staff/moi", headers=bearer(),
+    again = client.get("/api/staff/moi", headers={"Authorization": "Bearer x"})
+    assert again.status_code == 429
+    assert again.get_json()["code"] == "trop_de_tentatives"
+    assert 0 < int(again.headers["Retry-After"]) <= 15 * 60
+    # …while a colleague's valid token from the same address (one office) is never locked out.
+    assert client.get("/api/staff/moi", headers=bearer()).status_code == 200
+
+
+def test_many_different_wrong_tokens_from_one_address_are_slowed_down_not_the_good_ones(
+        client: FlaskClient) -> None:
+    statuses = [client.get("/api/staff/moi", headers={"Authorization": f"Bearer essai-{i}"}
+                           ).status_code for i in range(FAILURES_PER_ADDRESS + 1)]
+    assert statuses == [401] * FAILURES_PER_ADDRESS + [429]
+    assert client.get("/api/staff/moi", headers=bearer("dec4")).status_code == 200
+    other_client = client.get("/api/staff/moi", headers={"Authorization": "Bearer y"},
                               environ_base={"REMOTE_ADDR": "192.0.2.9"})
-    assert other_client.status_code == 200
+    assert other_client.status_code == 401
 
 
 def test_without_configured_tokens_nobody_gets_in(s3: Any) -> None:
@@ -82,22 +99,24 @@ def test_without_configured_tokens_nobody_gets_in(s3: Any) -> None:
 def test_the_hashes_are_those_sha256sum_prints() -> None:
     assert token_hash("abc") == hashlib.sha256(b"abc").hexdigest() == (
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    (member,) = parse_token_hashes(f" dec4:{token_hash('abc')} ,")
-    assert (member.nom, member.empreinte) == ("dec4", token_hash("abc"))
+    (member,) = parse_token_hashes(f" dec4:gestion:{token_hash('abc')} ,")
+    assert (member.nom, member.role, member.empreinte) == ("dec4", "gestion", token_hash("abc"))
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("dec4", "name:sha256hex"),
-    ("dec4:" + "A" * 64, "name:sha256hex"),
-    ("dec 4:" + "a" * 64, "name:sha256hex"),
-    ("dec4:" + "a" * 63, "name:sha256hex"),
-    (f"dec4:{'a' * 64},dec4:{'b' * 64}", "appears twice"),
-])
+    ("dec4", "name:role:sha256hex"),
+    ("dec4:gestion:" + "A" * 64, "name:role:sha256hex"),
+    ("dec 4:gestion:" + "a" * 64, "name:role:sha256hex"),
+    ("dec4:gestion:" + "a" * 63, "name:role:sha256hex"),
+    ("dec4:chef:" + "a" * 64, "unknown role 'chef'"),
+    ("dec4:" + "a" * 64, "entries are now name:role:sha256hex; add each token's role"),
+    (f"dec4:lecture:{'a' * 64},dec4:gestion:{'b' * 64}", "appears twice"),
+], ids=["no-hash", "upper-case", "space", "short", "unknown-role", "old-form", "twice"])
 def test_a_malformed_list_refuses_to_start_without_printing_it(value: str, message: str,
                                                               s3: Any) -> None:
     with pytest.raises(ConfigError, match=message) as raised:
         create_app({"INSCRIPTION_ENV": "test", "STAFF_TOKEN_HASHES": value}, s3_client=s3)
-    assert "a" * 63 not in str(raised.value)
+    assert "a" * 63 not in str(raised.value) and "a" * 64 not in str(raised.value)
 
 
 def test_the_local_runs_demo_token_is_refused_in_production() -> None:
@@ -108,6 +127,7 @@ def test_the_local_runs_demo_token_is_refused_in_production() -> None:
 
     app = Flask("production")
     app.config["INSCRIPTION_ENV"] = "production"
+    assert DEMO_STAFF_HASHES.startswith("demo:administration:")
     with pytest.raises(ConfigError, match="demonstration token is refused in production"):
         auth.init_app(app, DEMO_STAFF_HASHES)
     app.config["INSCRIPTION_ENV"] = "dev"

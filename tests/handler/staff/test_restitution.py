@@ -154,6 +154,17 @@ def test_hand_back_needs_a_staff_token_and_a_known_number(client: FlaskClient,
     assert unknown.status_code == 404
 
 
+@pytest.mark.parametrize("name", ["gestion", "lecture"])
+def test_hand_back_is_refused_below_the_administration_role(client: FlaskClient, squatted: str,
+                                                            s3: Any, name: str) -> None:
+    refused = client.post(f"/api/staff/dossiers/{squatted}/restitution", headers=bearer(name),
+                          json={"confirmation": squatted, "action": "liberer",
+                                "courriel": OWNER_EMAIL})
+    assert refused.status_code == 403
+    assert refused.get_json()["code"] == "role_insuffisant"
+    assert audits(s3) == []
+
+
 def test_the_command_line_hands_back_too(app: Flask, client: FlaskClient, squatted: str,
                                          sent_mail: Sent, s3: Any) -> None:
     out, err = io.StringIO(), io.StringIO()

@@ -1,14 +1,6 @@
-// Calls to the staff API (/api/staff/ on the site's own origin) with the staff member's token.
-// The token lives in sessionStorage only: it goes when the tab closes, and no other tab, no
-// cookie and no server-side session ever holds it.
-
-const CLE = "gestion.jeton";
-
-export const jeton = {
-  lire: () => sessionStorage.getItem(CLE),
-  garder: (valeur) => sessionStorage.setItem(CLE, valeur),
-  oublier: () => sessionStorage.removeItem(CLE),
-};
+// Calls to the staff API (/api/staff/ on the site's own origin). The browser sends the
+// session's cookie (__Host-gestion, HttpOnly: no script here can read it); the page holds no
+// token and stores nothing.
 
 /** A refused or failed call, with the server's French message and its errors by field. */
 export class ErreurApi extends Error {
@@ -35,10 +27,10 @@ async function erreur(reponse) {
 
 /**
  * Call `/api/staff/<chemin>`; resolves to the Response (the caller reads JSON or a file),
- * rejects with an ErreurApi. `valeur` is the token to try (sign-in), else the kept one.
+ * rejects with an ErreurApi.
  */
-export async function appeler(methode, chemin, { corps, valeur } = {}) {
-  const entetes = { Authorization: `Bearer ${valeur ?? jeton.lire() ?? ""}` };
+export async function appeler(methode, chemin, { corps } = {}) {
+  const entetes = {};
   if (corps !== undefined) entetes["Content-Type"] = "application/json";
   let reponse;
   try {
@@ -47,7 +39,7 @@ export async function appeler(methode, chemin, { corps, valeur } = {}) {
       headers: entetes,
       body: corps === undefined ? undefined : JSON.stringify(corps),
       cache: "no-store",
-      credentials: "omit",
+      credentials: "same-origin",
     });
   } catch {
     throw new ErreurApi(0, "reseau", "Le service ne répond pas : vérifiez votre connexion.");

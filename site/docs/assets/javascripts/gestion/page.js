@@ -1,7 +1,8 @@
-// The staff page's entry point: sign-in with a token kept in sessionStorage only, then the
-// list, one dossier, status changes and exports (see the other modules of this folder).
+// The staff page's entry point: asks who is signed in (the session's cookie, which no script
+// can read), offers « Se connecter » otherwise, then the list, one dossier, status changes and
+// exports (see the other modules of this folder). Never a token.
 
-import { ErreurApi, appeler, jeton, lire } from "./api.js";
+import { ErreurApi, appeler, lire } from "./api.js";
 import { Detail } from "./detail.js";
 import { annoncer, el, fixerFuseau, signaler } from "./dom.js";
 import { exporter } from "./exports.js";
@@ -20,7 +21,9 @@ function remplir(id, options) {
 }
 
 function deconnecter(message) {
-  jeton.oublier();
+  // Nothing of the dossiers stays in the page once the session is gone.
+  document.getElementById("liste-corps").replaceChildren();
+  document.getElementById("detail").hidden = true;
   document.getElementById("espace").hidden = true;
   document.getElementById("connexion").hidden = false;
   if (message) signaler(message);
@@ -40,8 +43,13 @@ async function garde(action) {
   }
 }
 
-async function ouvrirEspace(nom) {
+async function ouvrirEspace({ nom, role }) {
   document.getElementById("gestionnaire").textContent = nom;
+  document.getElementById("role").textContent = role;
+  // A `lecture` account reads only: the server refuses its changes all the same (403).
+  const lecture = role === "lecture";
+  document.getElementById("statut-titre").hidden = lecture;
+  document.getElementById("statut-formulaire").hidden = lecture;
   document.getElementById("connexion").hidden = true;
   document.getElementById("espace").hidden = false;
   if (!liste) {
@@ -56,25 +64,40 @@ async function ouvrirEspace(nom) {
   await liste.charger(1);
 }
 
-document.getElementById("connexion-formulaire").addEventListener("submit", (evenement) => {
-  evenement.preventDefault();
-  const valeur = document.getElementById("jeton").value.trim();
-  if (!valeur) {
-    signaler("Indiquez votre jeton d'accès.");
-    return;
+async function demarrer() {
+  try {
+    signaler(null);
+    const moi = await lire("moi");
+    annoncer(`Connecté(e) : ${moi.nom}.`);
+    await ouvrirEspace(moi);
+  } catch (erreur) {
+    if (erreur instanceof ErreurApi && erreur.statut === 401) {
+      deconnecter(null);
+      if (new URLSearchParams(location.search).has("deconnexion")) {
+        annoncer("Vous êtes déconnecté(e).");
+      }
+    } else {
+      deconnecter(erreur.message);
+    }
   }
+}
+
+document.getElementById("deconnexion-formulaire").addEventListener("submit", (evenement) => {
+  // The server ends the session and says where to go next (the provider ends its own); the
+  // page forgets what it showed first. (The site's CSP keeps a form's own redirect on this
+  // origin, so the script follows it.)
+  evenement.preventDefault();
   garde(async () => {
-    const { nom } = await (await appeler("GET", "moi", { valeur })).json();
-    jeton.garder(valeur);
-    document.getElementById("jeton").value = "";
-    annoncer(`Connecté(e) : ${nom}.`);
-    await ouvrirEspace(nom);
+    const { redirection } = await (await appeler("POST", "deconnexion")).json();
+    deconnecter(null);
+    location.assign(redirection);
   });
 });
 
-document.getElementById("deconnexion").addEventListener("click", () => {
-  deconnecter(null);
-  annoncer("Vous êtes déconnecté(e).");
+// Back to this page from the browser's history (back-forward cache): ask the server again,
+// so that a signed-out session shows no dossier.
+window.addEventListener("pageshow", (evenement) => {
+  if (evenement.persisted) location.reload();
 });
 
 document.getElementById("filtres").addEventListener("submit", (evenement) => {
@@ -86,6 +109,4 @@ document.querySelectorAll("[data-export]").forEach((bouton) => {
   bouton.addEventListener("click", () => garde(() => exporter(bouton.dataset.export)));
 });
 
-if (jeton.lire()) {
-  garde(async () => ouvrirEspace((await lire("moi")).nom));
-}
+demarrer();
