@@ -16,6 +16,7 @@ from shared_rules.eps import pair_label
 from shared_rules.names import NAME_PATTERN_JS
 from shared_rules.pieces import CONDITION_LABELS
 from shared_rules.session import Session
+from shared_rules.unconfirmed import for_judging, languages_for_judging
 from shared_rules.window import late_return_message, late_return_start
 
 A_CONFIRMER = "à confirmer"
@@ -84,6 +85,9 @@ def export_rules(session: Session) -> dict[str, Any]:
             "liste": [_plain(lang) for lang in session.langues],
             "a_confirmer": session.langues_a_confirmer,
             "source": session.langues_source,
+            # shared_rules.unconfirmed: the codes a rule holds a choice to, null while unconfirmed.
+            "pour_juger": (None if (known := languages_for_judging(session)) is None
+                           else sorted(known)),
         },
         "dispenses": {"unites": list(session.dispenses_unites),
                       "annee_min": session.dispenses_annee_min,
@@ -92,7 +96,9 @@ def export_rules(session: Session) -> dict[str, Any]:
                       "annee_min": session.benefices_annee_min,
                       "annee_max": session.benefices_annee_max,
                       "note_minimale": session.benefices_note_minimale},
-        "specialites": [_plain(s) for s in session.specialites],
+        # `pour_juger`: the facts as a refusing rule reads them (shared_rules.unconfirmed).
+        "specialites": [{**_plain(s), "pour_juger": _plain(for_judging(s, session))}
+                        for s in session.specialites],
         "pieces": [
             {**_plain(p), "condition_libelle": CONDITION_LABELS[p.condition]}
             for p in session.pieces
@@ -115,6 +121,7 @@ def export_rules(session: Session) -> dict[str, Any]:
             "adresse": schemas.ADRESSE_MAX,
             "email": schemas.EMAIL_MAX,
             "diplome": schemas.DIPLOME_MAX,
+            "specialite_autre": schemas.SPECIALITE_AUTRE_MAX,
             "precisions": schemas.PRECISIONS_MAX,
             "prenoms": schemas.PRENOMS_MAX,
             "liste": schemas.LISTE_MAX,

@@ -76,6 +76,14 @@ DEPARTEMENT_HORS_ACADEMIE = (
 SESSION_INCONNUE = "Cette session d'examen n'existe pas : reprenez l'inscription depuis le formulaire."
 SPECIALITE_OBLIGATOIRE = "Choisissez la spécialité de CAP que vous présentez."
 SPECIALITE_INCONNUE = "Cette spécialité n'est pas proposée à cette session : choisissez-en une dans la liste."
+SPECIALITE_AUTRE_OBLIGATOIRE = (
+    "Vous avez choisi « Ma spécialité n'est pas dans la liste » : écrivez l'intitulé exact de "
+    "votre spécialité de CAP. Le bureau vérifiera qu'elle est ouverte à cette session."
+)
+SPECIALITE_AUTRE_INUTILE = (
+    "Vous avez choisi une spécialité de la liste : effacez l'intitulé écrit à la main, ou "
+    "choisissez « Ma spécialité n'est pas dans la liste »."
+)
 ETABLISSEMENT_CNED = (
     "Les candidats majeurs ne peuvent pas choisir le CNED ou l'enseignement à distance : "
     "votre établissement est « {attendu} », selon votre département de résidence."

@@ -22,6 +22,12 @@ from shared_rules.eligibility import (
 )
 from shared_rules.eps import check_eps_choice
 from shared_rules.session import Session, Specialite
+from shared_rules.unconfirmed import (
+    JudgedSpecialite,
+    for_judging,
+    languages_for_judging,
+    may_sit_language,
+)
 
 Errors = Iterator[tuple[str, str]]
 
@@ -38,6 +44,8 @@ def check_rules(data: dict[str, Any], session: Session, *,
     specialite = session.specialite(data["specialite"]) if "specialite" in data else None
     if "specialite" in data and specialite is None:
         report(iter([("specialite", msg.SPECIALITE_INCONNUE)]))
+    if specialite is not None and "specialite_autre" not in broken:
+        report(_specialite_autre(data, specialite))
     report(_etat_civil(data.get("etat_civil", {}), session))
     report(_contact_and_establishment(data, session))
     if "eps" in data and "eps" not in broken and "dispense" in data["eps"]:
@@ -46,17 +54,27 @@ def check_rules(data: dict[str, Any], session: Session, *,
         ).items():
             errors.setdefault(path, []).extend(messages)
     if specialite is not None:
+        judged = for_judging(specialite, session)
         if not broken & {"forme_passage", "unites_presentees"}:
-            report(_forme_passage(data, session, specialite))
+            report(_forme_passage(data, session, judged))
         if not broken & {"langue_vivante", "epreuves_facultatives"}:
-            report(_langues(data, session, specialite))
+            report(_langues(data, session, judged))
         if not broken & {"dispenses", "benefices"}:
-            report(_dispenses_benefices(data, session, specialite))
+            report(_dispenses_benefices(data, session, judged))
         if "rattrapage" not in broken:
             report(_rattrapage(data, specialite))
     if "amenagement" not in broken:
         report(_amenagement(data.get("amenagement") or {}))
     return errors
+
+
+def _specialite_autre(data: dict[str, Any], specialite: Specialite) -> Errors:
+    """« Ma spécialité n'est pas dans la liste »: the label typed by hand, then, and only then."""
+    libelle = data.get("specialite_autre")
+    if specialite.autre and not libelle:
+        yield "specialite_autre", msg.SPECIALITE_AUTRE_OBLIGATOIRE
+    elif not specialite.autre and libelle:
+        yield "specialite_autre", msg.SPECIALITE_AUTRE_INUTILE
 
 
 def _etat_civil(etat_civil: dict[str, Any], session: Session) -> Errors:
@@ -91,12 +109,12 @@ def _contact_and_establishment(data: dict[str, Any], session: Session) -> Errors
 
 
 def _applicable_units(codes: tuple[str, ...] | list[str], session: Session,
-                      specialite: Specialite) -> set[str]:
-    """Units a candidate in this speciality actually sits (the language only if obligatory)."""
+                      judged: JudgedSpecialite) -> set[str]:
+    """Units a candidate in this speciality may sit (the language unless confirmed absent)."""
     return {
         code for code in codes
         if (unit := session.unite(code)) is not None
-        and (not unit.seulement_si_obligatoire or specialite.langue_vivante_obligatoire)
+        and (not unit.seulement_si_obligatoire or may_sit_language(judged))
     }
 
 
@@ -108,7 +126,7 @@ def _duplicates(path: str, codes: list[str]) -> Errors:
         seen.add(code)
 
 
-def _forme_passage(data: dict[str, Any], session: Session, specialite: Specialite) -> Errors:
+def _forme_passage(data: dict[str, Any], session: Session, judged: JudgedSpecialite) -> Errors:
     forme = data.get("forme_passage")
     if forme is None:
         return
@@ -123,23 +141,26 @@ def _forme_passage(data: dict[str, Any], session: Session, specialite: Specialit
     if not units:
         yield "unites_presentees", msg.UNITES_PROGRESSIVE
         return
-    allowed = _applicable_units([u.code for u in session.unites], session, specialite)
+    allowed = _applicable_units([u.code for u in session.unites], session, judged)
     for i, code in enumerate(units):
         if code not in allowed:
             yield f"unites_presentees.{i}", msg.UNITE_INCONNUE
     yield from _duplicates("unites_presentees", units)
 
 
-def _langues(data: dict[str, Any], session: Session, specialite: Specialite) -> Errors:
-    langues = {lang.code for lang in session.langues}
+def _langues(data: dict[str, Any], session: Session, judged: JudgedSpecialite) -> Errors:
+    known = languages_for_judging(session)
+
+    def unknown(code: str) -> bool:
+        return known is not None and code not in known
+
     obligatoire = data.get("langue_vivante")
-    if specialite.langue_vivante_obligatoire:
-        if obligatoire is None:
-            yield "langue_vivante", msg.LANGUE_OBLIGATOIRE
-        elif obligatoire not in langues:
-            yield "langue_vivante", msg.LANGUE_INCONNUE
-    elif obligatoire is not None:
+    if judged.langue_vivante_obligatoire is True and obligatoire is None:
+        yield "langue_vivante", msg.LANGUE_OBLIGATOIRE
+    elif judged.langue_vivante_obligatoire is False and obligatoire is not None:
         yield "langue_vivante", msg.LANGUE_SANS_EPREUVE
+    elif obligatoire is not None and unknown(obligatoire):
+        yield "langue_vivante", msg.LANGUE_INCONNUE
     facultatives = {u.code: u for u in session.unites_facultatives}
     epreuves = data.get("epreuves_facultatives", [])
     for i, epreuve in enumerate(epreuves):
@@ -148,13 +169,13 @@ def _langues(data: dict[str, Any], session: Session, specialite: Specialite) -> 
         if unit is None:
             yield f"{path}.unite", msg.UNITE_INCONNUE
             continue
-        if unit.code not in specialite.unites_facultatives:
+        if unit.code not in judged.unites_facultatives:
             yield f"{path}.unite", msg.FACULTATIVE_FERMEE
             continue
         langue = epreuve.get("langue")
         if unit.avec_langue and langue is None:
             yield f"{path}.langue", msg.FACULTATIVE_LANGUE_OBLIGATOIRE
-        elif unit.avec_langue and langue not in langues:
+        elif unit.avec_langue and unknown(langue):
             yield f"{path}.langue", msg.LANGUE_INCONNUE
         elif unit.avec_langue and langue == obligatoire:
             yield f"{path}.langue", msg.FACULTATIVE_MEME_LANGUE
@@ -165,13 +186,13 @@ def _langues(data: dict[str, Any], session: Session, specialite: Specialite) -> 
 
 
 def _dispenses_benefices(data: dict[str, Any], session: Session,
-                         specialite: Specialite) -> Errors:
+                         judged: JudgedSpecialite) -> Errors:
     dispenses = data.get("dispenses", [])
-    allowed = _applicable_units(session.dispenses_unites, session, specialite)
+    allowed = _applicable_units(session.dispenses_unites, session, judged)
     latest_diploma = session.annee_examen - 1
     for i, dispense in enumerate(dispenses):
         unite, annee = dispense.get("unite"), dispense.get("annee")
-        if unite == "langue-vivante" and not specialite.langue_vivante_obligatoire:
+        if unite == "langue-vivante" and not may_sit_language(judged):
             yield f"dispenses.{i}.unite", msg.DISPENSE_LANGUE_SANS_EPREUVE
         elif unite is not None and unite not in allowed:
             yield f"dispenses.{i}.unite", msg.DISPENSE_UNITE
@@ -183,7 +204,7 @@ def _dispenses_benefices(data: dict[str, Any], session: Session,
 
     exempted = {d.get("unite") for d in dispenses}
     benefices = data.get("benefices", [])
-    allowed = _applicable_units(session.benefices_unites, session, specialite)
+    allowed = _applicable_units(session.benefices_unites, session, judged)
     for i, benefice in enumerate(benefices):
         unite, annee, note = benefice.get("unite"), benefice.get("annee"), benefice.get("note")
         if unite is not None and unite not in allowed:

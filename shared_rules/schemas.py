@@ -22,6 +22,7 @@ LIEU_MAX = 100
 ADRESSE_MAX = 200
 EMAIL_MAX = 254
 DIPLOME_MAX = 150
+SPECIALITE_AUTRE_MAX = 150
 PRECISIONS_MAX = 1000
 CODE_MAX = 64
 PRENOMS_MAX = 10
@@ -301,6 +302,8 @@ class DossierSchema(_Strict):
     session = Code(required=True)
     #: Speciality code from the session data.
     specialite = Code(required=True, error_messages=_messages(required=msg.SPECIALITE_OBLIGATOIRE))
+    #: The speciality's label as the candidate writes it, only with « autre » (not in the list).
+    specialite_autre = Texte(max_length=SPECIALITE_AUTRE_MAX, load_default=None, allow_none=True)
     etat_civil = Groupe(EtatCivilSchema, required=True)
     contact = Groupe(ContactSchema, required=True)
     #: Derived from contact.departement; optional, but a value that disagrees is an error.

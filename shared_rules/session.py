@@ -8,6 +8,7 @@ fails loudly at start-up rather than mis-judging a candidate.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -111,6 +112,14 @@ class Specialite:
     code_diplome: str | None
     a_confirmer: tuple[str, ...]
     source: str
+    #: Whether the speciality is examined in the académie at this session.
+    ouverte_academie: bool = True
+    #: The « Ma spécialité n'est pas dans la liste » entry: the candidate writes the label.
+    autre: bool = False
+
+    def confirme(self, fait: str) -> bool:
+        """True when the fact `fait` of this speciality is not marked à confirmer."""
+        return fait not in self.a_confirmer
 
 
 @dataclass(frozen=True)
@@ -295,6 +304,7 @@ class _SpecialiteDefaut(_Strict):
     attestation_echafaudage = fields.Boolean(required=True)
     rattrapage = fields.Nested(_Rattrapage, allow_none=True, required=True)
     code_diplome = fields.String(allow_none=True, required=True)
+    ouverte_academie = fields.Boolean(load_default=True)
     a_confirmer = fields.List(fields.String(), required=True)
 
 
@@ -308,7 +318,11 @@ class _Specialite(_Strict):
     attestation_echafaudage = fields.Boolean()
     rattrapage = fields.Nested(_Rattrapage, allow_none=True)
     code_diplome = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{8}$"))
+    ouverte_academie = fields.Boolean()
+    autre = fields.Boolean()
     a_confirmer = fields.List(fields.String())
+    #: Facts of specialite_par_defaut.a_confirmer that a source confirms for this speciality.
+    confirmes = fields.List(fields.String())
 
 
 class _Piece(_Strict):
@@ -429,9 +443,12 @@ def _build_session(d: dict[str, Any]) -> Session:
                 rattrapage=Rattrapage(**ratt) if ratt else None,
                 code_diplome=merged["code_diplome"],
                 a_confirmer=tuple(
-                    dict.fromkeys([*defaut["a_confirmer"], *raw.get("a_confirmer", [])])
+                    f for f in dict.fromkeys([*defaut["a_confirmer"], *raw.get("a_confirmer", [])])
+                    if f not in raw.get("confirmes", [])
                 ),
                 source=merged["source"],
+                ouverte_academie=merged["ouverte_academie"],
+                autre=merged.get("autre", False),
             )
         )
     retour, adresse = d["retour_confirmation"], d["retour_confirmation"]["adresse"]
@@ -510,9 +527,14 @@ def _check_consistency(s: Session, *, conditions: Iterable[str]) -> list[str]:
         problems.append("eps.combinaisons: each pair must be two distinct activities, once")
     for label, codes in (("dispenses", s.dispenses_unites), ("benefices", s.benefices_unites)):
         problems += [f"{label}.unites: unknown unit {u!r}" for u in codes if u not in unites]
+    facts = {f.name for f in dataclasses.fields(Specialite)} - {"code", "source", "a_confirmer"}
     for sp in s.specialites:
         problems += [f"specialites.{sp.code}: unknown optional unit {u!r}"
                      for u in sp.unites_facultatives if u not in facultatives]
+        problems += [f"specialites.{sp.code}: a_confirmer names an unknown fact {f!r}"
+                     for f in sp.a_confirmer if f not in facts]
+    if sum(sp.autre for sp in s.specialites) > 1:
+        problems.append("specialites: at most one « autre » entry")
     for p in s.pieces:
         if p.condition not in known_conditions:
             problems.append(f"pieces.{p.code}: unknown condition {p.condition!r}")

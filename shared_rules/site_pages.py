@@ -51,6 +51,8 @@ OBLIGATOIRE, FACULTATIF, SELON_SITUATION, PAR_LE_SERVICE = (
 CHAMPS: dict[str, tuple[str, str]] = {
     "session": ("Session d'examen", PAR_LE_SERVICE),
     "specialite": ("Spécialité de CAP présentée", OBLIGATOIRE),
+    "specialite_autre": ("Intitulé de votre spécialité, si elle n'est pas dans la liste",
+                         SELON_SITUATION),
     "etat_civil.nom_naissance": ("Nom de naissance", OBLIGATOIRE),
     "etat_civil.nom_usage": ("Nom d'usage", FACULTATIF),
     "etat_civil.prenoms": ("Prénoms, dans l'ordre de l'état civil", OBLIGATOIRE),

@@ -78,6 +78,8 @@ def dossier_part(record: Mapping[str, Any]) -> Summary:
         "cree_le": record["cree_le"],
         "modifie_le": record["modifie_le"],
         "version": record["version"],
+        # « Ma spécialité n'est pas dans la liste »: the label the candidate typed (issue 13).
+        **({"specialite_autre": d["specialite_autre"]} if d.get("specialite_autre") else {}),
     }
 
 

@@ -81,20 +81,14 @@ MUTATIONS: list[tuple[dict[str, Any], str]] = [
      "unites_presentees.1"),
     ({"forme_passage": "progressive", "unites_presentees": ["eps", "eps"]},
      "unites_presentees.1"),
-    ({"forme_passage": "progressive", "unites_presentees": ["langue-vivante"]},
-     "unites_presentees.0"),
     ({"eps.dispense": "oui"}, "eps.dispense"),
-    ({"langue_vivante": "anglais"}, "langue_vivante"),
     ({"epreuves_facultatives": [{"unite": "langue-vivante"}]}, "epreuves_facultatives.0.langue"),
-    ({"epreuves_facultatives": [{"unite": "langue-vivante", "langue": "klingon"}]},
-     "epreuves_facultatives.0.langue"),
     ({"epreuves_facultatives": [{"unite": "mobilite", "langue": "anglais"}]},
      "epreuves_facultatives.0.langue"),
     ({"epreuves_facultatives": [{"unite": "chant"}]}, "epreuves_facultatives.0.unite"),
     ({"epreuves_facultatives": [{"unite": "mobilite"}, {"unite": "mobilite"}]},
      "epreuves_facultatives.1.unite"),
     ({"dispenses.0.unite": "eps"}, "dispenses.0.unite"),
-    ({"dispenses.0.unite": "langue-vivante"}, "dispenses.0.unite"),
     ({"dispenses.0.annee": 2021}, "dispenses.0.annee"),
     ({"dispenses.0.annee": "2016"}, "dispenses.0.annee"),
     ({"dispenses.0.annee": True}, "dispenses.0.annee"),
@@ -114,6 +108,10 @@ MUTATIONS: list[tuple[dict[str, Any], str]] = [
     ({"attestation_exactitude": False}, "attestation_exactitude"),
     ({"attestation_exactitude": DELETE}, "attestation_exactitude"),
     ({"attestation_exactitude": "true"}, "attestation_exactitude"),
+    # Issue 13: the compulsory language, the language list and the optional units were
+    # refused on unconfirmed facts; they are accepted now (tests/shared_rules/test_unconfirmed.py).
+    ({"specialite": "autre"}, "specialite_autre"),
+    ({"specialite_autre": "Accordeur de pianos"}, "specialite_autre"),
 ]
 
 

@@ -663,3 +663,45 @@ def test_the_browsers_back_button_returns_to_the_previous_step(candidat: Ouvrir)
     c.page.go_forward()
     assert c.etape().startswith("Étape 3 sur 8")
     assert c.problemes == []
+
+
+def test_an_unlisted_speciality_is_declared_by_its_label_and_unconfirmed_facts_are_marked(
+        candidat: Ouvrir) -> None:
+    """Issue 13: no dead end for a speciality missing from the list; an unconfirmed opening is
+    shown « à confirmer »."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    c.examen("Accompagnant éducatif petite enfance")
+    assert texte(page.locator("#specialite-a-confirmer")) == (
+        "Ouverture de cette spécialité dans l'académie à cette session : à confirmer. "
+        "Le bureau vous écrit si elle n'est pas ouverte.")
+    c.examen("Ma spécialité n'est pas dans la liste")
+    assert page.locator("#specialite-a-confirmer").is_hidden()
+    c.continuer()
+    assert c.message_du_champ("specialite_autre") == (
+        f"Erreur : {messages.SPECIALITE_AUTRE_OBLIGATOIRE}")
+    c.etat("1-examen-autre-specialite")
+    page.get_by_label("Intitulé exact de votre spécialité de CAP").fill("Accordeur de pianos")
+    c.continuer()
+    assert c.etape() == "Étape 2 sur 8 : Votre état civil"
+    assert c.problemes == []
+
+
+def test_an_unconfirmed_compulsory_language_is_offered_and_accepted(candidat: Ouvrir) -> None:
+    """Issue 13: the language block was hidden for every speciality and « anglais » refused."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    c.reprendre(dossier_valide(nom_unique("Langue")), "langues")
+    assert c.etape() == "Étape 6 sur 8 : Langue vivante et épreuves facultatives"
+    assert texte(page.locator("#langue-sans-epreuve")) == (
+        "Épreuve obligatoire de langue vivante dans votre spécialité : à confirmer. Si votre "
+        "spécialité en comporte une, choisissez la langue ci-dessous ; sinon, laissez ce choix "
+        "vide.")
+    assert texte(page.locator("#langue-vivante-aide")) == "Liste des langues à confirmer."
+    assert "à confirmer" in texte(page.locator("label[for=facultative-langue-vivante-langue]"))
+    page.get_by_label("Langue vivante de l'épreuve obligatoire").select_option(label="Anglais")
+    c.etat("6-langue-a-confirmer")
+    c.continuer()
+    assert c.etape() == "Étape 7 sur 8 : Dispenses, notes conservées et aménagement"
+    assert c.brouillon()["dossier"]["langue_vivante"] == "anglais"
+    assert c.problemes == []

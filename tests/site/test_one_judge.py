@@ -155,6 +155,7 @@ def _ou_absent(valeurs: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 #: Any field, any plausible value: what the soundness property runs through.
 CHAMPS: dict[str, st.SearchStrategy[Any]] = {
     "specialite": _ou_absent(specialites),
+    "specialite_autre": st.one_of(st.none(), lieux),
     "etat_civil.nom_naissance": _ou_absent(noms),
     "etat_civil.nom_usage": st.one_of(st.none(), noms),
     "etat_civil.prenoms": st.lists(noms, max_size=11),
@@ -184,6 +185,7 @@ CHAMPS: dict[str, st.SearchStrategy[Any]] = {
 #: The fields whose rules come from the exported data, with values of the right shape.
 REGLES_DES_DONNEES: dict[str, st.SearchStrategy[Any]] = {
     "specialite": specialites,
+    "specialite_autre": st.one_of(st.none(), st.sampled_from(["Accordeur de pianos"])),
     "etat_civil.date_naissance": st.dates(
         min_value=dt.date(1899, 6, 1),
         max_value=dt.date(2006, 12, 31)).map(lambda d: d.isoformat()),
@@ -263,6 +265,11 @@ def _tables() -> list[Dossier]:
                            "rattrapage": None if annee is None else {"annee_echec": annee}})
         tables.append({"specialite": code, "forme_passage": "progressive",
                        "unites_presentees": _codes("unites")})
+        # issue 13: an unconfirmed compulsory language is accepted; « autre » needs its label.
+        tables += [{"specialite": code, "langue_vivante": langue}
+                   for langue in ("anglais", "klingon", None)]
+        tables += [{"specialite": code, "specialite_autre": libelle}
+                   for libelle in ("Accordeur de pianos", "   ", None)]
         tables.append({"specialite": code,
                        "epreuves_facultatives": [{"unite": u, "langue": None}
                                                  for u in _codes("unites_facultatives")]})

@@ -207,3 +207,14 @@ def test_sort_keys_are_stable_for_equal_values() -> None:
     query = listing.Query(tri="cree_le")
     assert [e["numero"] for e in sorted(entries, key=listing._sort_key(query.tri))] == [
         "A", "B", "C"]
+
+
+def test_a_speciality_missing_from_the_list_is_filtered_and_shows_the_typed_label(
+        client: FlaskClient, three: dict[str, str]) -> None:
+    """Issue 13: « Ma spécialité n'est pas dans la liste » is recorded and flagged for review."""
+    numero = submit(client, person("Petit", specialite="autre",
+                                   specialite_autre="Accordeur de pianos"))
+    body = staff_list(client, specialite="autre")
+    assert [(d["numero"], d["specialite"], d["specialite_libelle"]) for d in body["dossiers"]] == [
+        (numero, "autre", "Ma spécialité n'est pas dans la liste : Accordeur de pianos")]
+    assert [d["numero"] for d in staff_list(client, q="accordeur")["dossiers"]] == [numero]

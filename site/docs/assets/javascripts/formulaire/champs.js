@@ -150,13 +150,26 @@ export function adapterASpecialite(formulaire, regles) {
     }
   }
 
-  const obligatoire = Boolean(specialite?.langue_vivante_obligatoire);
-  montrer(formulaire.querySelector("#bloc-langue"), obligatoire);
-  const sansEpreuve = formulaire.querySelector("#langue-sans-epreuve");
-  sansEpreuve.replaceChildren(...(specialite && !obligatoire
-    ? ["Votre spécialité ne comporte pas d'épreuve obligatoire de langue vivante",
-      ...(specialite.a_confirmer.includes("langue_vivante_obligatoire") ? [" (", aConfirmer(regles), ")."] : ["."])]
+  montrer(formulaire.querySelector("#bloc-specialite-autre"), Boolean(specialite?.autre));
+  const ouverture = formulaire.querySelector("#specialite-a-confirmer");
+  ouverture.replaceChildren(...(specialite && !specialite.autre && specialite.a_confirmer.includes("ouverte_academie")
+    ? ["Ouverture de cette spécialité dans l'académie à cette session : ", aConfirmer(regles),
+      ". Le bureau vous écrit si elle n'est pas ouverte."]
     : []));
+  montrer(ouverture, Boolean(ouverture.textContent));
+
+  // shared_rules.unconfirmed: an unconfirmed compulsory language is offered, never refused.
+  const exigee = specialite ? specialite.pour_juger.langue_vivante_obligatoire : false;
+  montrer(formulaire.querySelector("#bloc-langue"), exigee !== false);
+  const sansEpreuve = formulaire.querySelector("#langue-sans-epreuve");
+  let explication = [];
+  if (specialite && exigee === null) {
+    explication = ["Épreuve obligatoire de langue vivante dans votre spécialité : ", aConfirmer(regles),
+      ". Si votre spécialité en comporte une, choisissez la langue ci-dessous ; sinon, laissez ce choix vide."];
+  } else if (specialite && exigee === false) {
+    explication = ["Votre spécialité ne comporte pas d'épreuve obligatoire de langue vivante."];
+  }
+  sansEpreuve.replaceChildren(...explication);
   montrer(sansEpreuve, Boolean(sansEpreuve.textContent));
 
   const unites = specialite ? unitesApplicables(regles, specialite, regles.unites.map((u) => u.code)) : new Set();
@@ -179,7 +192,7 @@ function remplacerFacultatives(formulaire, regles, specialite) {
   const conteneur = formulaire.querySelector('[data-liste="facultatives"]');
   const avant = new Map([...conteneur.querySelectorAll("input:checked")].map((c) => [c.value,
     formulaire.querySelector(`#facultative-${c.value}-langue`)?.value ?? ""]));
-  const ouvertes = regles.unites_facultatives.filter((u) => specialite?.unites_facultatives.includes(u.code));
+  const ouvertes = regles.unites_facultatives.filter((u) => specialite?.pour_juger.unites_facultatives.includes(u.code));
   conteneur.replaceChildren(...ouvertes.map((unite) => {
     const bloc = option("checkbox", "epreuves_facultatives", unite.code, unite.libelle);
     const caseACocher = bloc.querySelector("input");
@@ -194,7 +207,8 @@ function remplacerFacultatives(formulaire, regles, specialite) {
       select.value = avant.get(unite.code) ?? "";
       bloc.append(el("div", { class: "champ groupe--conditionnel", id: idBloc, hidden: !caseACocher.checked,
         "data-langue": unite.code, "data-libelle": `${unite.libelle} : langue` },
-      el("label", { for: select.id }, "Langue de cette épreuve"), select));
+      el("label", { for: select.id }, "Langue de cette épreuve",
+        ...(regles.langues_vivantes.a_confirmer ? [" (liste des langues ", aConfirmer(regles), ")"] : [])), select));
     }
     return bloc;
   }));

@@ -110,7 +110,9 @@ export function lireDossier(formulaire, regles) {
   else d.eps = { dispense: false, activites: [] };
 
   const specialite = specialiteChoisie(formulaire, regles);
-  d.langue_vivante = specialite?.langue_vivante_obligatoire ? (valeur(formulaire, "#langue-vivante") || null) : null;
+  d.specialite_autre = specialite?.autre ? (valeur(formulaire, "#specialite-autre").trim() || null) : null;
+  const langue = specialite && specialite.pour_juger.langue_vivante_obligatoire !== false;
+  d.langue_vivante = langue ? (valeur(formulaire, "#langue-vivante") || null) : null;
   d.epreuves_facultatives = [];
   for (const bloc of formulaire.querySelectorAll("[data-facultative]")) {
     delete bloc.dataset.chemin;
@@ -186,6 +188,7 @@ export function remplirDossier(formulaire, regles, d, { emailConfirmation } = {}
   ecrire(formulaire, "#specialite", d.specialite);
   if (!parCode(regles.specialites, d.specialite ?? "")) ecrire(formulaire, "#specialite", "");
   adapterASpecialite(formulaire, regles);
+  ecrire(formulaire, "#specialite-autre", d.specialite_autre);
   ecrire(formulaire, "#rattrapage-annee", d.rattrapage?.annee_echec);
 
   const ec = d.etat_civil ?? {};

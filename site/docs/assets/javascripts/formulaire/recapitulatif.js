@@ -38,7 +38,7 @@ export function sections(d, regles) {
   }
   inscription.push(ligne("Éducation physique et sportive",
     d.eps.dispense ? "Dispensé(e)" : libellePaire(regles, d.eps.activites), "eps"));
-  if (specialite?.langue_vivante_obligatoire) {
+  if (d.langue_vivante || specialite?.pour_juger.langue_vivante_obligatoire) {
     inscription.push(ligne("Langue vivante obligatoire",
       d.langue_vivante ? libelle(regles.langues_vivantes.liste, d.langue_vivante) : NON_RENSEIGNE, "langues"));
   }
@@ -65,7 +65,8 @@ export function sections(d, regles) {
   return [
     { titre: "Examen", lignes: [
       ligne("Examen", `${regles.examen.libelle} (${regles.examen.code})`, null),
-      ligne("Spécialité", specialite?.libelle ?? d.specialite, "examen"),
+      ligne("Spécialité", specialite?.autre ? `${specialite.libelle} : ${d.specialite_autre}`
+        : specialite?.libelle ?? d.specialite, "examen"),
       ligne("Session", regles.session, null),
       ligne("Catégorie", regles.categorie, null),
     ] },

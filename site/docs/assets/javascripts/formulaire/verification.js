@@ -11,7 +11,7 @@
 // Pure: no DOM, no network. Called by the form on every step, and by the tests many times in
 // one page load.
 
-import { dateCourte, formater, listeDepartements, longueur, nombre, parCode, replier, unitesApplicables } from "./regles.js";
+import { dateCourte, formater, langueVivantePossible, listeDepartements, longueur, nombre, parCode, replier, unitesApplicables } from "./regles.js";
 
 const ABSENT = Symbol("absent");
 
@@ -280,6 +280,7 @@ function schemaDossier(c) {
   return {
     session: champ(c, code(c), { requis: true }),
     specialite: champ(c, code(c), { requis: true, messageRequis: m.SPECIALITE_OBLIGATOIRE }),
+    specialite_autre: champ(c, texte(c, { max: limites.specialite_autre }), { defaut: null, nul: true }),
     etat_civil: champ(c, sousGroupe(c, etatCivil, { apres: vraisemblable }), { requis: true }),
     contact: champ(c, sousGroupe(c, contact), { requis: true }),
     etablissement: champ(c, code(c), { defaut: null, nul: true }),
@@ -338,6 +339,11 @@ function* reglesDeSession(d, regles, casses) {
   const m = regles.messages;
   const specialite = "specialite" in d ? parCode(regles.specialites, d.specialite) : null;
   if ("specialite" in d && specialite === null) yield ["specialite", m.SPECIALITE_INCONNUE];
+  if (specialite !== null && !casses.has("specialite_autre")) {
+    const libelle = d.specialite_autre ?? null;
+    if (specialite.autre && !libelle) yield ["specialite_autre", m.SPECIALITE_AUTRE_OBLIGATOIRE];
+    else if (!specialite.autre && libelle) yield ["specialite_autre", m.SPECIALITE_AUTRE_INUTILE];
+  }
   yield* etatCivil(d.etat_civil ?? {}, regles);
   yield* contactEtEtablissement(d, regles);
   if ("eps" in d && !casses.has("eps") && "dispense" in d.eps) {
@@ -450,14 +456,14 @@ function* formePassage(d, regles, specialite) {
 
 function* langues(d, regles, specialite) {
   const m = regles.messages;
-  const connues = new Set(regles.langues_vivantes.liste.map((l) => l.code));
+  // shared_rules.unconfirmed: an unconfirmed fact never refuses (null: either is accepted).
+  const pourJuger = regles.langues_vivantes.pour_juger;
+  const inconnue = (code) => pourJuger !== null && !pourJuger.includes(code);
+  const exigee = specialite.pour_juger.langue_vivante_obligatoire;
   const obligatoire = d.langue_vivante ?? null;
-  if (specialite.langue_vivante_obligatoire) {
-    if (obligatoire === null) yield ["langue_vivante", m.LANGUE_OBLIGATOIRE];
-    else if (!connues.has(obligatoire)) yield ["langue_vivante", m.LANGUE_INCONNUE];
-  } else if (obligatoire !== null) {
-    yield ["langue_vivante", m.LANGUE_SANS_EPREUVE];
-  }
+  if (exigee === true && obligatoire === null) yield ["langue_vivante", m.LANGUE_OBLIGATOIRE];
+  else if (exigee === false && obligatoire !== null) yield ["langue_vivante", m.LANGUE_SANS_EPREUVE];
+  else if (obligatoire !== null && inconnue(obligatoire)) yield ["langue_vivante", m.LANGUE_INCONNUE];
   const epreuves = d.epreuves_facultatives ?? [];
   for (const [i, epreuve] of epreuves.entries()) {
     const chemin = `epreuves_facultatives.${i}`;
@@ -466,13 +472,13 @@ function* langues(d, regles, specialite) {
       yield [`${chemin}.unite`, m.UNITE_INCONNUE];
       continue;
     }
-    if (!specialite.unites_facultatives.includes(unite.code)) {
+    if (!specialite.pour_juger.unites_facultatives.includes(unite.code)) {
       yield [`${chemin}.unite`, m.FACULTATIVE_FERMEE];
       continue;
     }
     const langue = epreuve.langue ?? null;
     if (unite.avec_langue && langue === null) yield [`${chemin}.langue`, m.FACULTATIVE_LANGUE_OBLIGATOIRE];
-    else if (unite.avec_langue && !connues.has(langue)) yield [`${chemin}.langue`, m.LANGUE_INCONNUE];
+    else if (unite.avec_langue && inconnue(langue)) yield [`${chemin}.langue`, m.LANGUE_INCONNUE];
     else if (unite.avec_langue && langue === obligatoire) yield [`${chemin}.langue`, m.FACULTATIVE_MEME_LANGUE];
     else if (!unite.avec_langue && langue !== null) yield [`${chemin}.langue`, m.FACULTATIVE_SANS_LANGUE];
   }
@@ -488,7 +494,7 @@ function* dispensesBenefices(d, regles, specialite) {
   const { annee_min: dispenseMin, annee_max: dispenseMax } = regles.dispenses;
   for (const [i, dispense] of dispenses.entries()) {
     const { unite, annee } = dispense;
-    if (unite === "langue-vivante" && !specialite.langue_vivante_obligatoire) {
+    if (unite === "langue-vivante" && !langueVivantePossible(specialite)) {
       yield [`dispenses.${i}.unite`, m.DISPENSE_LANGUE_SANS_EPREUVE];
     } else if (unite !== undefined && !permises.has(unite)) {
       yield [`dispenses.${i}.unite`, m.DISPENSE_UNITE];
