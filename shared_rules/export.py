@@ -91,6 +91,7 @@ def export_rules(session: Session) -> dict[str, Any]:
         },
         "dispenses": {"unites": list(session.dispenses_unites),
                       "annee_min": session.dispenses_annee_min,
+                      "age_minimum": session.dispenses_age_minimum,
                       "annee_max": session.annee_examen - 1},
         "benefices": {"unites": list(session.benefices_unites),
                       "annee_min": session.benefices_annee_min,

@@ -127,6 +127,18 @@ EPS_ACTIVITE_INCONNUE = "Cette activité d'EPS n'est pas proposée : choisissez-
 EPS_COMBINAISON_REFUSEE = (
     "Cette combinaison d'activités n'est pas autorisée. Combinaisons possibles : {combinaisons}."
 )
+EPS_DISPENSE_ET_NOTE = (
+    "Vous conservez votre note d'EPS : vous ne passez pas cette épreuve, retirez la dispense "
+    "d'EPS, ou retirez la note conservée."
+)
+EPS_ACTIVITES_ET_NOTE = (
+    "Vous conservez votre note d'EPS : vous ne passez pas cette épreuve, ne choisissez pas "
+    "d'activités, ou retirez la note conservée."
+)
+EPS_NON_PRESENTEE = (
+    "En forme progressive, vous ne passez pas l'EPS à cette session : ne choisissez pas "
+    "d'activités, ou ajoutez l'EPS aux épreuves que vous passez."
+)
 EPS_DISPENSE_REFUSEE = "La dispense d'EPS n'est pas possible à cette session : choisissez 2 activités."
 
 # -- langues, épreuves facultatives -------------------------------------------------------------
@@ -134,6 +146,14 @@ LANGUE_OBLIGATOIRE = "Cette spécialité comporte une épreuve de langue vivante
 LANGUE_SANS_EPREUVE = (
     "Cette spécialité ne comporte pas d'épreuve obligatoire de langue vivante : retirez ce "
     "choix, ou choisissez la langue vivante en épreuve facultative."
+)
+LANGUE_NON_PASSEE = (
+    "Vous demandez une dispense ou conservez une note pour la langue vivante : ne choisissez "
+    "pas de langue pour l'épreuve obligatoire, ou retirez la dispense ou la note conservée."
+)
+LANGUE_NON_PRESENTEE = (
+    "En forme progressive, vous ne passez pas la langue vivante à cette session : ne "
+    "choisissez pas de langue, ou ajoutez la langue vivante aux épreuves que vous passez."
 )
 LANGUE_INCONNUE = "Cette langue n'est pas proposée : choisissez-en une dans la liste."
 FACULTATIVE_FERMEE = "Cette épreuve facultative n'est pas ouverte dans votre spécialité."
@@ -162,6 +182,22 @@ BENEFICE_NOTE = (
 BENEFICE_DEJA_DISPENSE = (
     "Vous demandez déjà une dispense pour cette épreuve : gardez la dispense ou la note "
     "conservée, pas les deux."
+)
+DISPENSE_ET_PRESENTEE = (
+    "Vous passez cette épreuve à cette session : retirez cette dispense, ou retirez l'épreuve "
+    "de celles que vous passez."
+)
+BENEFICE_ET_PRESENTEE = (
+    "Vous passez cette épreuve à cette session : retirez cette note conservée, ou retirez "
+    "l'épreuve de celles que vous passez."
+)
+DIPLOME_TROP_TOT = (
+    "En {annee}, vous n'aviez pas encore {age} ans : vérifiez l'année d'obtention de ce "
+    "diplôme (au plus tôt {annee_min})."
+)
+BENEFICE_TROP_TOT = (
+    "En {annee}, vous n'aviez pas encore {age} ans : vérifiez l'année de cette session (au "
+    "plus tôt {annee_min})."
 )
 AMENAGEMENT_DECISION_SANS_DEMANDE = (
     "Vous indiquez une décision d'aménagement antérieure sans demander d'aménagement : "

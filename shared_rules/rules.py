@@ -49,18 +49,16 @@ def check_rules(data: dict[str, Any], session: Session, *,
     report(_etat_civil(data.get("etat_civil", {}), session))
     report(_contact_and_establishment(data, session))
     if "eps" in data and "eps" not in broken and "dispense" in data["eps"]:
-        for path, messages in check_eps_choice(
-            data["eps"]["dispense"], data["eps"].get("activites", []), session
-        ).items():
-            errors.setdefault(path, []).extend(messages)
+        report(_eps(data, session, _sitting(data, broken)))
     if specialite is not None:
         judged = for_judging(specialite, session)
         if not broken & {"forme_passage", "unites_presentees"}:
             report(_forme_passage(data, session, judged))
+        sitting = _sitting(data, broken)
         if not broken & {"langue_vivante", "epreuves_facultatives"}:
-            report(_langues(data, session, judged))
+            report(_langues(data, session, judged, sitting))
         if not broken & {"dispenses", "benefices"}:
-            report(_dispenses_benefices(data, session, judged))
+            report(_dispenses_benefices(data, session, judged, sitting))
         if "rattrapage" not in broken:
             report(_rattrapage(data, specialite))
     if "amenagement" not in broken:
@@ -75,6 +73,52 @@ def _specialite_autre(data: dict[str, Any], specialite: Specialite) -> Errors:
         yield "specialite_autre", msg.SPECIALITE_AUTRE_OBLIGATOIRE
     elif not specialite.autre and libelle:
         yield "specialite_autre", msg.SPECIALITE_AUTRE_INUTILE
+
+
+class _Sitting:
+    """Which units the dossier says are sat this session, and which are not sat at all: the
+    inputs of the contradiction checks (README, « Contradictions »). A part of the dossier that
+    failed its shape check says nothing."""
+
+    def __init__(self, data: dict[str, Any], broken: set[str]) -> None:
+        units = ([] if broken & {"forme_passage", "unites_presentees"}
+                 else data.get("unites_presentees") or [])
+        #: The units listed in progressive form, or None (global form: every unit).
+        self.listed: set[str] | None = (
+            set(units) if data.get("forme_passage") == "progressive" and units else None)
+        exempted = [] if broken & {"dispenses", "benefices"} else data.get("dispenses", [])
+        kept = [] if broken & {"dispenses", "benefices"} else data.get("benefices", [])
+        self.exempted = {d.get("unite") for d in exempted}
+        self.kept = {b.get("unite") for b in kept}
+
+    def listed_out(self, unit: str) -> bool:
+        """True when progressive form lists units and this one is not among them."""
+        return self.listed is not None and unit not in self.listed
+
+    def kept_instead(self, unit: str) -> bool:
+        """True when a grade is kept for this unit and it is not listed as sat."""
+        return unit in self.kept and not (self.listed is not None and unit in self.listed)
+
+
+def _sitting(data: dict[str, Any], broken: set[str]) -> _Sitting:
+    return _Sitting(data, broken)
+
+
+def _eps(data: dict[str, Any], session: Session, sitting: _Sitting) -> Errors:
+    """The EPS choice, unless EPS is not sat: a kept grade, or progressive form without it."""
+    dispense, activites = data["eps"]["dispense"], data["eps"].get("activites", [])
+    if sitting.kept_instead("eps"):
+        if dispense:
+            yield "eps.dispense", msg.EPS_DISPENSE_ET_NOTE
+        elif activites:
+            yield "eps.activites", msg.EPS_ACTIVITES_ET_NOTE
+        return
+    if sitting.listed_out("eps") and not dispense:
+        if activites:
+            yield "eps.activites", msg.EPS_NON_PRESENTEE
+        return
+    for path, messages in check_eps_choice(dispense, activites, session).items():
+        yield from ((path, m) for m in messages)
 
 
 def _etat_civil(etat_civil: dict[str, Any], session: Session) -> Errors:
@@ -148,7 +192,8 @@ def _forme_passage(data: dict[str, Any], session: Session, judged: JudgedSpecial
     yield from _duplicates("unites_presentees", units)
 
 
-def _langues(data: dict[str, Any], session: Session, judged: JudgedSpecialite) -> Errors:
+def _langues(data: dict[str, Any], session: Session, judged: JudgedSpecialite,
+             sitting: _Sitting) -> Errors:
     known = languages_for_judging(session)
 
     def unknown(code: str) -> bool:
@@ -161,6 +206,11 @@ def _langues(data: dict[str, Any], session: Session, judged: JudgedSpecialite) -
         yield "langue_vivante", msg.LANGUE_SANS_EPREUVE
     elif obligatoire is not None and unknown(obligatoire):
         yield "langue_vivante", msg.LANGUE_INCONNUE
+    elif obligatoire is not None and ("langue-vivante" in sitting.exempted
+                                      or sitting.kept_instead("langue-vivante")):
+        yield "langue_vivante", msg.LANGUE_NON_PASSEE
+    elif obligatoire is not None and sitting.listed_out("langue-vivante"):
+        yield "langue_vivante", msg.LANGUE_NON_PRESENTEE
     facultatives = {u.code: u for u in session.unites_facultatives}
     epreuves = data.get("epreuves_facultatives", [])
     for i, epreuve in enumerate(epreuves):
@@ -186,19 +236,25 @@ def _langues(data: dict[str, Any], session: Session, judged: JudgedSpecialite) -
 
 
 def _dispenses_benefices(data: dict[str, Any], session: Session,
-                         judged: JudgedSpecialite) -> Errors:
+                         judged: JudgedSpecialite, sitting: _Sitting) -> Errors:
     dispenses = data.get("dispenses", [])
     allowed = _applicable_units(session.dispenses_unites, session, judged)
     latest_diploma = session.annee_examen - 1
+    earliest = _earliest_year(data, session)
     for i, dispense in enumerate(dispenses):
         unite, annee = dispense.get("unite"), dispense.get("annee")
         if unite == "langue-vivante" and not may_sit_language(judged):
             yield f"dispenses.{i}.unite", msg.DISPENSE_LANGUE_SANS_EPREUVE
         elif unite is not None and unite not in allowed:
             yield f"dispenses.{i}.unite", msg.DISPENSE_UNITE
+        elif unite is not None and sitting.listed is not None and unite in sitting.listed:
+            yield f"dispenses.{i}.unite", msg.DISPENSE_ET_PRESENTEE
         if annee is not None and not session.dispenses_annee_min <= annee <= latest_diploma:
             yield f"dispenses.{i}.annee", msg.DISPENSE_ANNEE.format(
                 annee_min=session.dispenses_annee_min, annee_max=latest_diploma)
+        elif annee is not None and earliest is not None and annee < earliest:
+            yield f"dispenses.{i}.annee", msg.DIPLOME_TROP_TOT.format(
+                annee=annee, age=session.dispenses_age_minimum, annee_min=earliest)
     yield from ((f"{p}.unite", m) for p, m in
                 _duplicates("dispenses", [d.get("unite", "") for d in dispenses]))
 
@@ -211,15 +267,30 @@ def _dispenses_benefices(data: dict[str, Any], session: Session,
             yield f"benefices.{i}.unite", msg.BENEFICE_UNITE
         elif unite in exempted:
             yield f"benefices.{i}.unite", msg.BENEFICE_DEJA_DISPENSE
+        elif unite is not None and sitting.listed is not None and unite in sitting.listed:
+            yield f"benefices.{i}.unite", msg.BENEFICE_ET_PRESENTEE
         in_time = session.benefices_annee_min <= (annee or 0) <= session.benefices_annee_max
         if annee is not None and not in_time:
             yield f"benefices.{i}.annee", msg.BENEFICE_ANNEE.format(
                 annee_min=session.benefices_annee_min, annee_max=session.benefices_annee_max)
+        elif annee is not None and earliest is not None and annee < earliest:
+            yield f"benefices.{i}.annee", msg.BENEFICE_TROP_TOT.format(
+                annee=annee, age=session.dispenses_age_minimum, annee_min=earliest)
         if note is not None and not session.benefices_note_minimale <= note <= 20:
             yield f"benefices.{i}.note", msg.BENEFICE_NOTE.format(
                 note_minimale=f"{session.benefices_note_minimale:g}")
     yield from ((f"{p}.unite", m) for p, m in
                 _duplicates("benefices", [b.get("unite", "") for b in benefices]))
+
+
+def _earliest_year(data: dict[str, Any], session: Session) -> int | None:
+    """The first year the candidate could have obtained a diploma or a grade: the year they
+    turned the session's minimum age (None without a birth date, or with one the majority rule
+    refuses: the candidate first fixes that date)."""
+    born = (data.get("etat_civil") or {}).get("date_naissance")
+    if not born or not is_adult_in_time(dt.date.fromisoformat(born), session):
+        return None
+    return dt.date.fromisoformat(born).year + session.dispenses_age_minimum
 
 
 def _rattrapage(data: dict[str, Any], specialite: Specialite) -> Errors:

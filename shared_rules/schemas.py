@@ -15,6 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from shared_rules import messages as msg
 from shared_rules.names import fold_spaces, is_valid_name
+from shared_rules.session import PREMIERE_ANNEE_NAISSANCE
 
 # Limits: generous for real data, small enough to keep a dossier far below the request limit.
 NOM_MAX = 80
@@ -27,7 +28,7 @@ PRECISIONS_MAX = 1000
 CODE_MAX = 64
 PRENOMS_MAX = 10
 LISTE_MAX = 10
-DATE_NAISSANCE_MIN = dt.date(1900, 1, 1)
+DATE_NAISSANCE_MIN = dt.date(PREMIERE_ANNEE_NAISSANCE, 1, 1)
 
 # Controls, < and >, zero-width and bidirectional formatting characters.
 _FORBIDDEN_IN_TEXT = re.compile(

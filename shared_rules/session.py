@@ -33,6 +33,8 @@ PACKAGE_SESSIONS_DIR = Path(__file__).parent / "sessions"
 #: The session the local run and the command line use when none is named.
 DEFAULT_SESSION_CODE = "cap-limoges-2021-06"
 _CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+#: The oldest birth year a dossier may give (schemas.DATE_NAISSANCE_MIN's year).
+PREMIERE_ANNEE_NAISSANCE = 1900
 
 
 class SessionDataError(ValueError):
@@ -171,7 +173,7 @@ class Session:
     langues_a_confirmer: bool
     langues_source: str
     dispenses_unites: tuple[str, ...]
-    dispenses_annee_min: int
+    dispenses_age_minimum: int
     benefices_unites: tuple[str, ...]
     benefices_annee_min: int
     benefices_annee_max: int
@@ -186,6 +188,11 @@ class Session:
     conservation_a_confirmer: bool
     base_legale: str | None
     base_legale_a_confirmer: bool
+
+    @property
+    def dispenses_annee_min(self) -> int:
+        """The earliest diploma year for anyone: the oldest plausible birth year plus the age."""
+        return PREMIERE_ANNEE_NAISSANCE + self.dispenses_age_minimum
 
     @property
     def zone(self) -> ZoneInfo:
@@ -358,7 +365,7 @@ class _Majorite(_Strict):
 
 class _Dispenses(_Strict):
     unites = fields.List(fields.String(), required=True)
-    annee_diplome_min = fields.Integer(required=True)
+    age_minimum_obtention = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
 class _Benefices(_Strict):
@@ -494,7 +501,7 @@ def _build_session(d: dict[str, Any]) -> Session:
         langues_a_confirmer=d["langues_vivantes"]["a_confirmer"],
         langues_source=d["langues_vivantes"]["source"],
         dispenses_unites=tuple(d["dispenses"]["unites"]),
-        dispenses_annee_min=d["dispenses"]["annee_diplome_min"],
+        dispenses_age_minimum=d["dispenses"]["age_minimum_obtention"],
         benefices_unites=tuple(d["benefices"]["unites"]),
         benefices_annee_min=d["benefices"]["annee_min"],
         benefices_annee_max=d["benefices"]["annee_max"],

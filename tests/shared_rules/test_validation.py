@@ -51,6 +51,7 @@ def test_names_with_other_characters_are_refused(name: str) -> None:
     assert list(errors) == ["etat_civil.nom_naissance"]
 
 
+PSE = "prevention-sante-environnement"
 MUTATIONS: list[tuple[dict[str, Any], str]] = [
     # missing fields, each on its own path
     ({"session": DELETE}, "session"),
@@ -93,10 +94,10 @@ MUTATIONS: list[tuple[dict[str, Any], str]] = [
     ({"dispenses.0.annee": "2016"}, "dispenses.0.annee"),
     ({"dispenses.0.annee": True}, "dispenses.0.annee"),
     ({"dispenses.0.diplome": ""}, "dispenses.0.diplome"),
-    ({"benefices": [{"unite": "eps", "annee": 2015, "note": 12}]}, "benefices.0.annee"),
-    ({"benefices": [{"unite": "eps", "annee": 2019, "note": 9.5}]}, "benefices.0.note"),
-    ({"benefices": [{"unite": "eps", "annee": 2019, "note": 21}]}, "benefices.0.note"),
-    ({"benefices": [{"unite": "eps", "annee": 2019, "note": "NaN"}]}, "benefices.0.note"),
+    ({"benefices": [{"unite": PSE, "annee": 2015, "note": 12}]}, "benefices.0.annee"),
+    ({"benefices": [{"unite": PSE, "annee": 2019, "note": 9.5}]}, "benefices.0.note"),
+    ({"benefices": [{"unite": PSE, "annee": 2019, "note": 21}]}, "benefices.0.note"),
+    ({"benefices": [{"unite": PSE, "annee": 2019, "note": "NaN"}]}, "benefices.0.note"),
     ({"benefices": [{"unite": "francais-histoire-geographie", "annee": 2019, "note": 12}]},
      "benefices.0.unite"),
     ({"amenagement": {"demande": False, "decision_anterieure": True}},

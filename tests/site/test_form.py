@@ -217,7 +217,10 @@ def test_eps_offers_only_the_allowed_pairs_and_a_forbidden_one_is_refused_on_its
     libelles = [texte(page.locator(f'label[for="{options.nth(i).get_attribute("id")}"]'))
                 for i in range(options.count())]
     assert libelles == ["Dispensé(e) : je ne passe pas l'épreuve d'EPS",
-                        *(p["libelle"] for p in regles["eps"]["combinaisons"])]
+                        *(p["libelle"] for p in regles["eps"]["combinaisons"]),
+                        # issue 13: EPS is not sat with a kept grade or in progressive form
+                        "Je ne passe pas l'EPS à cette session : je conserve ma note d'EPS, ou "
+                        "je la présenterai à une autre session"]
     assert page.locator('input[name="eps"]:checked').count() == 0
     c.continuer()
     assert c.message_du_champ("eps") == f"Erreur : {messages.EPS_DEUX_ACTIVITES}"
@@ -704,4 +707,23 @@ def test_an_unconfirmed_compulsory_language_is_offered_and_accepted(candidat: Ou
     c.continuer()
     assert c.etape() == "Étape 7 sur 8 : Dispenses, notes conservées et aménagement"
     assert c.brouillon()["dossier"]["langue_vivante"] == "anglais"
+    assert c.problemes == []
+
+
+def test_a_kept_eps_grade_with_a_pair_is_refused_and_no_choice_is_accepted(
+        candidat: Ouvrir) -> None:
+    """Issue 13: the pair and the kept grade contradict; « je ne passe pas l'EPS » resolves it."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    dossier = dossier_valide(nom_unique("Garde"), benefices=[
+        {"unite": "eps", "annee": 2019, "note": 12}])
+    c.reprendre(dossier, "eps")
+    assert page.locator('input[name="eps"]:checked').count() == 1
+    c.continuer()
+    assert c.message_du_champ("eps") == f"Erreur : {messages.EPS_ACTIVITES_ET_NOTE}"
+    c.etat("5-eps-note-conservee")
+    page.get_by_label("Je ne passe pas l'EPS à cette session").check()
+    c.continuer()
+    assert c.etape() == "Étape 6 sur 8 : Langue vivante et épreuves facultatives"
+    assert c.brouillon()["dossier"]["eps"] == {"dispense": False, "activites": []}
     assert c.problemes == []

@@ -28,6 +28,7 @@ import shared_rules
 from shared_rules.export import export_rules
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.factories import DELETE, make_dossier, with_changes
+from tests.shared_rules.test_contradictions import CONTRADICTIONS
 
 Dossier = dict[str, Any]
 Erreurs = dict[str, list[str]]
@@ -284,6 +285,23 @@ def _tables() -> list[Dossier]:
             tables.append({"contact.departement": departement["code"],
                            "contact.code_postal": f"{autre['code']}100",
                            "etablissement": autre["etablissement"]["code"]})
+    # issue 13: every contradiction, and each one's parts alone or in another form.
+    tables += [changements for _, changements, _ in CONTRADICTIONS]
+    for forme in (["eps"], ["professionnelles"],
+                  ["francais-histoire-geographie", "langue-vivante"]):
+        for eps in ({"dispense": False, "activites": []}, {"dispense": True, "activites": []},
+                    {"dispense": False, "activites": ["demi-fond", "badminton"]}):
+            for benefice in ("eps", "langue-vivante", "professionnelles"):
+                tables.append({"forme_passage": "progressive", "unites_presentees": forme,
+                               "eps": eps, "langue_vivante": "anglais",
+                               "benefices": [{"unite": benefice, "annee": 2019, "note": 12}]})
+    for naissance in ("1998-05-17", "2003-12-31", "2004-01-01", "1900-01-01"):
+        for annee in (1913, 1914, 2011, 2012, 2016, 2017):
+            tables.append({"etat_civil.date_naissance": naissance,
+                           "dispenses": [{"unite": "francais-histoire-geographie",
+                                          "diplome": "Bac pro", "annee": annee}],
+                           "benefices": [{"unite": "eps", "annee": min(max(annee, 2016), 2020),
+                                          "note": 12}]})
     limite = REGLES["majorite"]["date_naissance_max"]
     for date in (limite, "2004-01-01", REGLES["limites"]["date_naissance_min"], "1899-12-31"):
         tables.append({"etat_civil.date_naissance": date})

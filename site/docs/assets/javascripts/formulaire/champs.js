@@ -128,6 +128,10 @@ function optionsEps(regles) {
       el("p", { class: "choix__separateur" }, fr("ou l'une de ces combinaisons de 2 activités :")));
   }
   regles.eps.combinaisons.forEach((c, i) => options.push(option("radio", "eps", `paire-${i}`, c.libelle)));
+  // rules._eps: no choice when EPS is not sat (a kept grade, or progressive form without it).
+  options.push(el("p", { class: "choix__separateur" }, fr("ou, si vous ne passez pas l'EPS à cette session :")),
+    option("radio", "eps", "aucune", "Je ne passe pas l'EPS à cette session : je conserve ma note d'EPS, "
+      + "ou je la présenterai à une autre session"));
   return options;
 }
 

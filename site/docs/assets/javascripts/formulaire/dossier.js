@@ -106,7 +106,7 @@ export function lireDossier(formulaire, regles) {
 
   const eps = coche(formulaire, "eps");
   if (eps === "dispense") d.eps = { dispense: true, activites: [] };
-  else if (eps) d.eps = { dispense: false, activites: [...regles.eps.combinaisons[Number(eps.split("-")[1])].activites] };
+  else if (eps && eps !== "aucune") d.eps = { dispense: false, activites: [...regles.eps.combinaisons[Number(eps.split("-")[1])].activites] };
   else d.eps = { dispense: false, activites: [] };
 
   const specialite = specialiteChoisie(formulaire, regles);

@@ -346,16 +346,58 @@ function* reglesDeSession(d, regles, casses) {
   }
   yield* etatCivil(d.etat_civil ?? {}, regles);
   yield* contactEtEtablissement(d, regles);
-  if ("eps" in d && !casses.has("eps") && "dispense" in d.eps) {
-    yield* choixEps(d.eps.dispense, d.eps.activites ?? [], regles);
-  }
+  const passees = new Passage(d, casses);
+  if ("eps" in d && !casses.has("eps") && "dispense" in d.eps) yield* eps(d, regles, passees);
   if (specialite !== null) {
     if (!casses.has("forme_passage") && !casses.has("unites_presentees")) yield* formePassage(d, regles, specialite);
-    if (!casses.has("langue_vivante") && !casses.has("epreuves_facultatives")) yield* langues(d, regles, specialite);
-    if (!casses.has("dispenses") && !casses.has("benefices")) yield* dispensesBenefices(d, regles, specialite);
+    if (!casses.has("langue_vivante") && !casses.has("epreuves_facultatives")) yield* langues(d, regles, specialite, passees);
+    if (!casses.has("dispenses") && !casses.has("benefices")) yield* dispensesBenefices(d, regles, specialite, passees);
     if (!casses.has("rattrapage")) yield* rattrapage(d, regles, specialite);
   }
   if (!casses.has("amenagement")) yield* amenagement(d.amenagement || {}, regles);
+}
+
+/** rules._Sitting: the units listed as sat in progressive form, exempted, kept. */
+class Passage {
+  constructor(d, casses) {
+    const unites = casses.has("forme_passage") || casses.has("unites_presentees") ? [] : d.unites_presentees ?? [];
+    this.listees = d.forme_passage === "progressive" && unites.length ? new Set(unites) : null;
+    const sansChoix = casses.has("dispenses") || casses.has("benefices");
+    this.dispensees = new Set(sansChoix ? [] : (d.dispenses ?? []).map((x) => x.unite));
+    this.conservees = new Set(sansChoix ? [] : (d.benefices ?? []).map((x) => x.unite));
+  }
+
+  horsListe(unite) {
+    return this.listees !== null && !this.listees.has(unite);
+  }
+
+  conserveeAuLieu(unite) {
+    return this.conservees.has(unite) && !(this.listees !== null && this.listees.has(unite));
+  }
+}
+
+/** rules._eps: the EPS choice, unless EPS is not sat (a kept grade, progressive form without it). */
+function* eps(d, regles, passees) {
+  const m = regles.messages;
+  const { dispense } = d.eps;
+  const activites = d.eps.activites ?? [];
+  if (passees.conserveeAuLieu("eps")) {
+    if (dispense) yield ["eps.dispense", m.EPS_DISPENSE_ET_NOTE];
+    else if (activites.length) yield ["eps.activites", m.EPS_ACTIVITES_ET_NOTE];
+    return;
+  }
+  if (passees.horsListe("eps") && !dispense) {
+    if (activites.length) yield ["eps.activites", m.EPS_NON_PRESENTEE];
+    return;
+  }
+  yield* choixEps(dispense, activites, regles);
+}
+
+/** rules._earliest_year: the year the candidate turned the minimum age, or null. */
+function premiereAnnee(d, regles) {
+  const ne = d.etat_civil?.date_naissance;
+  if (!ne || ne > regles.majorite.date_naissance_max) return null;
+  return Number(ne.slice(0, 4)) + regles.dispenses.age_minimum;
 }
 
 function* etatCivil(etat, regles) {
@@ -454,7 +496,7 @@ function* formePassage(d, regles, specialite) {
   for (const chemin of doublons("unites_presentees", unites)) yield [chemin, m.UNITE_EN_DOUBLE];
 }
 
-function* langues(d, regles, specialite) {
+function* langues(d, regles, specialite, passees) {
   const m = regles.messages;
   // shared_rules.unconfirmed: an unconfirmed fact never refuses (null: either is accepted).
   const pourJuger = regles.langues_vivantes.pour_juger;
@@ -464,6 +506,9 @@ function* langues(d, regles, specialite) {
   if (exigee === true && obligatoire === null) yield ["langue_vivante", m.LANGUE_OBLIGATOIRE];
   else if (exigee === false && obligatoire !== null) yield ["langue_vivante", m.LANGUE_SANS_EPREUVE];
   else if (obligatoire !== null && inconnue(obligatoire)) yield ["langue_vivante", m.LANGUE_INCONNUE];
+  else if (obligatoire !== null && (passees.dispensees.has("langue-vivante") || passees.conserveeAuLieu("langue-vivante"))) {
+    yield ["langue_vivante", m.LANGUE_NON_PASSEE];
+  } else if (obligatoire !== null && passees.horsListe("langue-vivante")) yield ["langue_vivante", m.LANGUE_NON_PRESENTEE];
   const epreuves = d.epreuves_facultatives ?? [];
   for (const [i, epreuve] of epreuves.entries()) {
     const chemin = `epreuves_facultatives.${i}`;
@@ -487,20 +532,26 @@ function* langues(d, regles, specialite) {
   }
 }
 
-function* dispensesBenefices(d, regles, specialite) {
+function* dispensesBenefices(d, regles, specialite, passees) {
   const m = regles.messages;
   const dispenses = d.dispenses ?? [];
   let permises = unitesApplicables(regles, specialite, regles.dispenses.unites);
-  const { annee_min: dispenseMin, annee_max: dispenseMax } = regles.dispenses;
+  const { annee_min: dispenseMin, annee_max: dispenseMax, age_minimum: age } = regles.dispenses;
+  const auPlusTot = premiereAnnee(d, regles);
+  const listee = (unite) => passees.listees !== null && passees.listees.has(unite);
   for (const [i, dispense] of dispenses.entries()) {
     const { unite, annee } = dispense;
     if (unite === "langue-vivante" && !langueVivantePossible(specialite)) {
       yield [`dispenses.${i}.unite`, m.DISPENSE_LANGUE_SANS_EPREUVE];
     } else if (unite !== undefined && !permises.has(unite)) {
       yield [`dispenses.${i}.unite`, m.DISPENSE_UNITE];
+    } else if (unite !== undefined && listee(unite)) {
+      yield [`dispenses.${i}.unite`, m.DISPENSE_ET_PRESENTEE];
     }
     if (annee !== undefined && !(dispenseMin <= annee && annee <= dispenseMax)) {
       yield [`dispenses.${i}.annee`, formater(m.DISPENSE_ANNEE, { annee_min: dispenseMin, annee_max: dispenseMax })];
+    } else if (annee !== undefined && auPlusTot !== null && annee < auPlusTot) {
+      yield [`dispenses.${i}.annee`, formater(m.DIPLOME_TROP_TOT, { annee, age, annee_min: auPlusTot })];
     }
   }
   for (const chemin of doublons("dispenses", dispenses.map((x) => x.unite ?? ""), ".unite")) {
@@ -515,9 +566,12 @@ function* dispensesBenefices(d, regles, specialite) {
     const { unite, annee, note: valeur } = benefice;
     if (unite !== undefined && !permises.has(unite)) yield [`benefices.${i}.unite`, m.BENEFICE_UNITE];
     else if (dispensees.has(unite)) yield [`benefices.${i}.unite`, m.BENEFICE_DEJA_DISPENSE];
+    else if (unite !== undefined && listee(unite)) yield [`benefices.${i}.unite`, m.BENEFICE_ET_PRESENTEE];
     const enTemps = anneeMin <= (annee || 0) && (annee || 0) <= anneeMax;
     if (annee !== undefined && !enTemps) {
       yield [`benefices.${i}.annee`, formater(m.BENEFICE_ANNEE, { annee_min: anneeMin, annee_max: anneeMax })];
+    } else if (annee !== undefined && auPlusTot !== null && annee < auPlusTot) {
+      yield [`benefices.${i}.annee`, formater(m.BENEFICE_TROP_TOT, { annee, age, annee_min: auPlusTot })];
     }
     if (valeur !== undefined && !(noteMinimale <= valeur && valeur <= 20)) {
       yield [`benefices.${i}.note`, formater(m.BENEFICE_NOTE, { note_minimale: nombre(noteMinimale) })];
