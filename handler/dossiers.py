@@ -63,7 +63,7 @@ def dossier_payload(record: dict[str, Any], session: Session, *, courriel: str,
                     follow_up: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the candidate sees of a stored dossier, with its confirmation email's status and
     the bureau's follow-up (`follow_up`: the suivi record, None while nobody handled it)."""
-    late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["cree_le"]), session)
+    late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["modifie_le"]), session)
     return {
         "numero": display(record["numero"]),
         "version": record["version"],

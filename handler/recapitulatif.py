@@ -155,7 +155,7 @@ def retour(record: Mapping[str, Any], session: Session) -> Retour:
     adresse = session.adresse
     commune = (f"{adresse.code_postal} {adresse.commune}" if adresse.code_postal
                else f"{adresse.commune} (code postal « {A_CONFIRMER} »)")
-    late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["cree_le"]), session)
+    late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["modifie_le"]), session)
     return Retour(
         destinataire=session.destinataire,
         adresse=(*adresse.lignes, commune),

@@ -214,7 +214,8 @@ ATTESTATION_EXACTITUDE = (
 CONFLIT_DATE_RETOUR = (
     "Attention : la notice demande de retourner la confirmation d'inscription au plus tard le "
     "{date_limite}, alors que le service de pré-inscription reste ouvert jusqu'au {cloture}. "
-    "Votre dossier a été enregistré le {date_limite_courte} ou après : envoyez votre "
+    "Cette version de votre dossier a été enregistrée (pré-inscription ou modification) le "
+    "{date_limite_courte} ou après : envoyez votre "
     "confirmation signée et les pièces le plus rapidement possible, et contactez le {destinataire}, "
     "pour savoir si elle sera acceptée."
 )

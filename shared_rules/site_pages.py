@@ -166,8 +166,9 @@ def retour_tardif(session: Session) -> str:
         f"d'inscription, alors que le registre reste ouvert jusqu'au "
         f"**{date_heure_longue(session.cloture)}**. Pour être dans les délais, pré-inscrivez-vous "
         f"et envoyez votre confirmation au plus tard le {limite}.\n\n"
-        f"    Si vous vous pré-inscrivez à partir du {_jour_mois_annee(session.date_limite_retour)}"
-        ", le service vous avertit ainsi :\n\n"
+        "    Si vous vous pré-inscrivez, ou modifiez votre dossier, à partir du "
+        f"{_jour_mois_annee(session.date_limite_retour)}, le service vous avertit ainsi, sur la "
+        "confirmation de cette version et dans son courriel :\n\n"
         f"    > {_md(late_return_message(session))}\n"
     )
 
