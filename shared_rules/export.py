@@ -68,6 +68,7 @@ def export_rules(session: Session) -> dict[str, Any]:
             "date_naissance_max": last_adult_birth_date(session).isoformat(),
         },
         "departements": [_plain(d) for d in session.departements],
+        "departements_voisins": [{"code": c, "de": de} for c, de in session.departements_voisins],
         "etablissements_refuses_aux_majeurs": list(session.etablissements_refuses_aux_majeurs),
         "formes_passage": [_plain(f) for f in session.formes_passage],
         "eps": {

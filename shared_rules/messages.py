@@ -61,9 +61,22 @@ TELEPHONE_INVALIDE = (
 ADRESSE_OBLIGATOIRE = "Indiquez votre adresse (numéro et voie)."
 CODE_POSTAL_OBLIGATOIRE = "Indiquez le code postal de votre commune de résidence, par exemple 87000."
 CODE_POSTAL_INVALIDE = "Saisissez un code postal à 5 chiffres, par exemple 87000."
-CODE_POSTAL_DEPARTEMENT = (
-    "Ce code postal ne correspond pas au département choisi ({departement}) : vérifiez l'un "
-    "ou l'autre."
+# Warnings, never refusals: the candidate confirms (contact.confirmation_residence).
+CODE_POSTAL_AUTRE_DEPARTEMENT = (
+    "Ce code postal est d'habitude celui {de} : confirmez-vous que vous résidez {en} ? "
+    "Si oui, cochez la case de confirmation ; sinon, corrigez le code postal ou le département."
+)
+CODE_POSTAL_VOISIN = (
+    "Ce code postal est d'habitude celui {de}, hors de l'académie de {academie} : "
+    "confirmez-vous que vous résidez {en} ? Si oui, cochez la case de confirmation. Seuls les "
+    "candidats qui résident dans l'académie ({departements}) peuvent s'inscrire ici : si vous "
+    "résidez ailleurs, inscrivez-vous auprès de l'académie de votre lieu de résidence."
+)
+CODE_POSTAL_HORS_ACADEMIE = (
+    "Ce code postal n'est d'habitude pas celui d'une commune de l'académie de {academie} : "
+    "seuls les candidats qui résident dans l'académie ({departements}) peuvent s'inscrire ici. "
+    "Si vous résidez bien {en}, cochez la case de confirmation ; sinon, inscrivez-vous auprès "
+    "de l'académie de votre lieu de résidence."
 )
 COMMUNE_OBLIGATOIRE = "Indiquez votre commune de résidence."
 DEPARTEMENT_OBLIGATOIRE = "Choisissez votre département de résidence."

@@ -18,7 +18,6 @@ from shared_rules.eligibility import (
     is_adult_in_time,
     is_distance_learning,
     last_adult_birth_date,
-    postcode_matches,
 )
 from shared_rules.eps import check_eps_choice
 from shared_rules.session import Session, Specialite
@@ -141,10 +140,8 @@ def _contact_and_establishment(data: dict[str, Any], session: Session) -> Errors
         yield "contact.departement", msg.DEPARTEMENT_HORS_ACADEMIE.format(
             academie=session.academie_libelle, departements=names)
         return
-    postcode = contact.get("code_postal")
-    if postcode and not postcode_matches(postcode, departement):
-        yield "contact.code_postal", msg.CODE_POSTAL_DEPARTEMENT.format(
-            departement=session.departement(departement).nom)  # type: ignore[union-attr]
+    # A postcode that is not the département's usual one is a warning, never a refusal
+    # (shared_rules.warnings): some communes use a neighbour's postcode, CEDEX codes exist.
     given = data.get("etablissement")
     if given is not None and given != expected.code:
         message = (msg.ETABLISSEMENT_CNED if is_distance_learning(given, session)

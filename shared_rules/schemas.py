@@ -249,6 +249,9 @@ class ContactSchema(_Strict):
     departement = Motif(_DEPARTEMENT, msg.CHOIX_INCONNU, required=True,
                         error_messages={"required": msg.DEPARTEMENT_OBLIGATOIRE,
                                         "null": msg.DEPARTEMENT_OBLIGATOIRE})
+    #: The candidate confirms residing in that département although the postcode is usually
+    #: another one's (shared_rules.warnings); recorded, never required.
+    confirmation_residence = Booleen()
 
 
 class EpsSchema(_Strict):

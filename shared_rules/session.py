@@ -52,6 +52,9 @@ class Departement:
     code: str
     nom: str
     etablissement: Etablissement
+    #: « de la Corrèze », « en Corrèze »: the name in the messages (defaults say « département »).
+    de: str = ""
+    en: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,8 @@ class Session:
     majorite_age: int
     majorite_au: dt.date
     departements: tuple[Departement, ...]
+    #: Neighbouring départements outside the académie: (code, « de la Charente »).
+    departements_voisins: tuple[tuple[str, str], ...]
     etablissements_refuses_aux_majeurs: tuple[str, ...]
     formes_passage: tuple[FormePassage, ...]
     eps_dispense_autorisee: bool
@@ -261,6 +266,13 @@ class _Departement(_Strict):
     code = fields.String(required=True, validate=validate.Regexp(r"^(\d{2}|2A|2B|\d{3})$"))
     nom = fields.String(required=True)
     etablissement = fields.Nested(_Libelle, required=True)
+    de = fields.String()
+    en = fields.String()
+
+
+class _Voisin(_Strict):
+    code = fields.String(required=True, validate=validate.Regexp(r"^(\d{2}|2A|2B|\d{3})$"))
+    de = fields.String(required=True)
 
 
 class _Forme(_Strict):
@@ -416,6 +428,7 @@ class _SessionFile(_Strict):
     retour_confirmation = fields.Nested(_Retour, required=True)
     majorite = fields.Nested(_Majorite, required=True)
     departements = fields.List(fields.Nested(_Departement), required=True)
+    departements_voisins = fields.List(fields.Nested(_Voisin), load_default=list)
     etablissements_refuses_aux_majeurs = fields.List(fields.String(), required=True)
     formes_passage = fields.List(fields.Nested(_Forme), required=True)
     eps = fields.Nested(_Eps, required=True)
@@ -484,9 +497,12 @@ def _build_session(d: dict[str, Any]) -> Session:
         majorite_age=d["majorite"]["age"],
         majorite_au=d["majorite"]["au"],
         departements=tuple(
-            Departement(x["code"], x["nom"], Etablissement(**x["etablissement"]))
+            Departement(x["code"], x["nom"], Etablissement(**x["etablissement"]),
+                        de=x.get("de", f"du département {x['nom']}"),
+                        en=x.get("en", f"dans le département {x['nom']}"))
             for x in d["departements"]
         ),
+        departements_voisins=tuple((x["code"], x["de"]) for x in d["departements_voisins"]),
         etablissements_refuses_aux_majeurs=tuple(d["etablissements_refuses_aux_majeurs"]),
         formes_passage=tuple(FormePassage(**x) for x in d["formes_passage"]),
         eps_dispense_autorisee=d["eps"]["dispense_autorisee"],

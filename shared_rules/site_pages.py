@@ -66,6 +66,9 @@ CHAMPS: dict[str, tuple[str, str]] = {
     "contact.code_postal": ("Code postal", OBLIGATOIRE),
     "contact.commune": ("Commune de résidence", OBLIGATOIRE),
     "contact.departement": ("Département de résidence", OBLIGATOIRE),
+    "contact.confirmation_residence": (
+        "Confirmation de votre département, si le code postal est d'habitude celui d'un autre",
+        SELON_SITUATION),
     "etablissement": ("Établissement d'inscription, déduit de votre département", PAR_LE_SERVICE),
     "forme_passage": ("Forme de passage (globale ou progressive)", OBLIGATOIRE),
     "unites_presentees": ("Épreuves présentées à cette session, en forme progressive",

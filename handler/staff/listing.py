@@ -200,4 +200,6 @@ def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
         "statut_libelle": suivi.STATUTS[entry["statut"]],
         "revision": entry["revision"],
         "a_revoir": suivi.a_revoir(entry, entry["version"]),
+        **({key: entry[key] for key in ("avertissements", "confirmation_residence")}
+           if entry.get("avertissements") else {}),
     }

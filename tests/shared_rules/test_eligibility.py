@@ -61,9 +61,11 @@ def test_residence_outside_the_academie_is_refused() -> None:
         departements="Corrèze (19), Creuse (23), Haute-Vienne (87)")]}
 
 
-def test_postcode_must_belong_to_the_departement() -> None:
-    errors = shared_rules.validate(make_dossier({"contact.code_postal": "19100"}))
-    assert list(errors) == ["contact.code_postal"]
+def test_a_postcode_of_another_departement_is_a_warning_not_a_refusal() -> None:
+    # Issue 13: was refused; some communes use a neighbour's postcode (tests/.../test_postcode.py).
+    dossier = make_dossier({"contact.code_postal": "19100"})
+    assert shared_rules.validate(dossier) == {}
+    assert list(shared_rules.warnings(dossier)) == ["contact.code_postal"]
     assert postcode_matches("20090", "2A")
 
 

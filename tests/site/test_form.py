@@ -727,3 +727,26 @@ def test_a_kept_eps_grade_with_a_pair_is_refused_and_no_choice_is_accepted(
     assert c.etape() == "Étape 6 sur 8 : Langue vivante et épreuves facultatives"
     assert c.brouillon()["dossier"]["eps"] == {"dispense": False, "activites": []}
     assert c.problemes == []
+
+
+def test_a_postcode_of_another_departement_asks_for_a_confirmation_never_refuses(
+        candidat: Ouvrir) -> None:
+    """Issue 13: « 87 » with « 16000 » was refused; now the form asks, the candidate confirms."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    dossier = dossier_valide(nom_unique("Charente"), **{"contact.code_postal": "16000"})
+    c.reprendre(dossier, "coordonnees")
+    bloc = page.locator("#bloc-residence")
+    assert bloc.is_visible()
+    assert texte(page.locator("#avertissement-code-postal")) == (
+        shared_rules.warnings(dossier)["contact.code_postal"][0])
+    page.get_by_label("Je confirme mon département de résidence").check()
+    c.etat("3-coordonnees-code-postal-a-confirmer")
+    c.continuer()
+    assert c.etape() == "Étape 4 sur 8 : Forme de passage"
+    assert c.brouillon()["dossier"]["contact"]["confirmation_residence"] is True
+    page.go_back()
+    page.get_by_label("Code postal").fill("87100")
+    page.get_by_label("Code postal").blur()
+    assert bloc.is_hidden()
+    assert c.problemes == []

@@ -48,6 +48,7 @@ _IMPORT = """async () => {
   const module = await import(new URL("assets/javascripts/formulaire/verification.js", base));
   const regles = await (await fetch(new URL("assets/rules.json", base))).json();
   window.juger = (dossiers) => dossiers.map((d) => module.verifier(d, regles));
+  window.avertir = (dossiers) => dossiers.map((d) => module.avertissements(d, regles));
 }"""
 
 
@@ -62,6 +63,12 @@ def juge(browser: Any, site_url: str, artifacts: Path) -> Iterator[Juge]:
     def juger(dossiers: list[Dossier]) -> list[Erreurs]:
         resultat: list[Erreurs] = page.evaluate("dossiers => window.juger(dossiers)", dossiers)
         return resultat
+
+    def avertir(dossiers: list[Dossier]) -> list[Erreurs]:
+        resultat: list[Erreurs] = page.evaluate("dossiers => window.avertir(dossiers)", dossiers)
+        return resultat
+
+    juger.avertir = avertir  # type: ignore[attr-defined]
 
     yield juger
     context.close()
@@ -317,3 +324,16 @@ def test_on_tables_of_the_exported_rules_browser_and_server_agree_exactly(juge: 
     assert desaccords == []
     refusees = sum(1 for d in tables if shared_rules.validate(d))
     assert 0 < refusees < len(tables)  # the tables hold both kinds
+
+
+def test_browser_and_server_give_the_same_postcode_warnings(juge: Juge) -> None:
+    """Issue 13: the warning (never a refusal) on every département × postcode prefix."""
+    prefixes = ["19", "23", "87", "16", "46", "03", "75", "20", "97"]
+    lot = [with_changes(make_dossier(), {"contact.departement": dep, "contact.code_postal": code,
+                                         "etablissement": None})
+           for dep in ["19", "23", "87", "33", "2A"]
+           for code in [f"{p}100" for p in prefixes] + ["8 7 1 0 0", "abc", ""]]
+    _compter("avertissements", len(lot))
+    navigateur = juge.avertir(lot)  # type: ignore[attr-defined]
+    assert navigateur == [shared_rules.warnings(d) for d in lot]
+    assert 0 < sum(1 for a in navigateur if a) < len(lot)  # both kinds

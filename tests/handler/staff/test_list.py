@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from flask import Flask
 from flask.testing import FlaskClient
 
+import shared_rules
 from handler.numero import canonical
 from handler.staff import listing
 from handler.staff.index import SHARDS, SummaryIndex, shard_key
@@ -218,3 +219,14 @@ def test_a_speciality_missing_from_the_list_is_filtered_and_shows_the_typed_labe
     assert [(d["numero"], d["specialite"], d["specialite_libelle"]) for d in body["dossiers"]] == [
         (numero, "autre", "Ma spécialité n'est pas dans la liste : Accordeur de pianos")]
     assert [d["numero"] for d in staff_list(client, q="accordeur")["dossiers"]] == [numero]
+
+
+def test_a_postcode_warning_and_its_confirmation_reach_the_staff(client: FlaskClient) -> None:
+    """Issue 13: recorded on the dossier, visible to the staff, never a refusal."""
+    dossier = person("Lavergne", **{"contact.code_postal": "16000",
+                                    "contact.confirmation_residence": True})
+    numero = submit(client, dossier)
+    (listed,) = staff_list(client)["dossiers"]
+    assert listed["numero"] == numero and listed["confirmation_residence"] is True
+    assert list(listed["avertissements"]) == ["contact.code_postal"]
+    assert listed["avertissements"] == shared_rules.warnings(dossier)

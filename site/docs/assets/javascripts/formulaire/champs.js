@@ -6,6 +6,7 @@
 
 import { annoncer, el, fr, montrer, ordinal } from "./dom.js";
 import { dateCourte, formater, listeDepartements, parCode, unitesApplicables } from "./regles.js";
+import { avertissements } from "./verification.js";
 
 let suivant = 0;
 const identifiant = (prefixe) => `${prefixe}-${(suivant += 1)}`;
@@ -38,6 +39,7 @@ export function preparer(racine, regles, { surChangement = () => {} } = {}) {
     const cible = evenement.target;
     if (cible.id === "specialite") adapterASpecialite(formulaire, regles);
     if (cible.name === "departement") montrerEtablissement(formulaire, regles);
+    if (cible.name === "departement" || cible.id === "code-postal") montrerAvertissementResidence(formulaire, regles);
     if (cible.name === "forme_passage") montrer(formulaire.querySelector("#bloc-unites"), cible.value === "progressive");
     if (cible.id === "amenagement-demande") montrer(formulaire.querySelector("#bloc-amenagement"), cible.checked);
     if (cible.dataset.langueDe) montrer(formulaire.querySelector(`#${cible.dataset.langueDe}`), cible.checked);
@@ -223,6 +225,18 @@ function remplacerFacultatives(formulaire, regles, specialite) {
     conteneur.append(el("p", { class: "aide" }, "Liste des épreuves facultatives de votre spécialité ",
       aConfirmer(regles), "."));
   }
+}
+
+/** The postcode warning (shared_rules.warnings), with its confirmation box: never a refusal. */
+export function montrerAvertissementResidence(formulaire, regles) {
+  const contact = {
+    code_postal: formulaire.querySelector("#code-postal").value,
+    departement: formulaire.querySelector("input[name=departement]:checked")?.value ?? "",
+  };
+  const message = avertissements({ contact }, regles)["contact.code_postal"]?.[0] ?? "";
+  formulaire.querySelector("#avertissement-code-postal").textContent = fr(message);
+  montrer(formulaire.querySelector("#bloc-residence"), Boolean(message));
+  if (!message) formulaire.querySelector("#confirmation-residence").checked = false;
 }
 
 /** Show the establishment that follows from the département of residence. */

@@ -6,7 +6,7 @@
 // An empty answer is left out rather than sent as "", so that the server's message is the one
 // that says the field is missing; an optional one is sent as null.
 
-import { adapterASpecialite, ajouterBenefice, ajouterDispense, ajouterPrenom, montrerEtablissement, specialiteChoisie } from "./champs.js";
+import { adapterASpecialite, ajouterBenefice, ajouterDispense, ajouterPrenom, montrerAvertissementResidence, montrerEtablissement, specialiteChoisie } from "./champs.js";
 import { montrer } from "./dom.js";
 import { parCode } from "./regles.js";
 
@@ -95,6 +95,7 @@ export function lireDossier(formulaire, regles) {
   texte(contact, "commune", valeur(formulaire, "#commune"));
   const departement = coche(formulaire, "departement");
   if (departement) contact.departement = departement;
+  if (formulaire.querySelector("#confirmation-residence").checked) contact.confirmation_residence = true;
   d.contact = contact;
   const etablissement = parCode(regles.departements, departement ?? "")?.etablissement.code;
   if (etablissement) d.etablissement = etablissement;
@@ -214,6 +215,8 @@ export function remplirDossier(formulaire, regles, d, { emailConfirmation } = {}
   ecrire(formulaire, "#commune", contact.commune);
   choisir(formulaire, "departement", contact.departement);
   montrerEtablissement(formulaire, regles);
+  montrerAvertissementResidence(formulaire, regles);
+  formulaire.querySelector("#confirmation-residence").checked = contact.confirmation_residence === true;
 
   if (d.forme_passage) choisir(formulaire, "forme_passage", d.forme_passage);
   const progressive = coche(formulaire, "forme_passage") === "progressive";

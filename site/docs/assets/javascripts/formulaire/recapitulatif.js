@@ -82,7 +82,8 @@ export function sections(d, regles) {
     { titre: "Coordonnées", lignes: [
       ligne("Adresse", contact.adresse, "coordonnees"),
       ligne("Code postal et commune", `${contact.code_postal} ${contact.commune}`, "coordonnees"),
-      ligne("Département", departement ? `${departement.nom} (${departement.code})` : contact.departement, "coordonnees"),
+      ligne("Département", (departement ? `${departement.nom} (${departement.code})` : contact.departement)
+        + (contact.confirmation_residence ? " (confirmé malgré le code postal)" : ""), "coordonnees"),
       ligne("Adresse électronique", contact.email, "coordonnees"),
       ligne("Téléphone", contact.telephone || NON_RENSEIGNE, "coordonnees"),
     ] },

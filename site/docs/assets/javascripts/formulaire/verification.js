@@ -30,6 +30,36 @@ export function verifier(dossier, regles) {
   return controle.erreurs;
 }
 
+/** shared_rules.warnings: what the candidate is asked to confirm, by field path (never refused).
+ *  On the raw contact fields, read as the server reads them (spaces removed, upper case). */
+export function avertissements(dossier, regles) {
+  const contact = estObjet(dossier) && estObjet(dossier.contact) ? dossier.contact : {};
+  const compact = (v) => (typeof v === "string" ? v.replace(/ /g, "").toUpperCase() : "");
+  const postal = compact(contact.code_postal);
+  const code = compact(contact.departement);
+  const c = new Controle(regles);
+  if (!c.motifs.code_postal.test(postal) || !c.motifs.departement.test(code)) return {};
+  const message = avertissementCodePostal(postal, code, regles);
+  return message ? { "contact.code_postal": [message] } : {};
+}
+
+function correspond(postal, code) {
+  return postal.startsWith(code === "2A" || code === "2B" ? "20" : code);
+}
+
+/** shared_rules.eligibility.postcode_warning. */
+function avertissementCodePostal(postal, code, regles) {
+  const m = regles.messages;
+  const residence = parCode(regles.departements, code);
+  if (residence === null || correspond(postal, code)) return null;
+  const habituel = regles.departements.find((d) => correspond(postal, d.code));
+  if (habituel) return formater(m.CODE_POSTAL_AUTRE_DEPARTEMENT, { de: habituel.de, en: residence.en });
+  const noms = { academie: regles.academie.libelle, departements: listeDepartements(regles), en: residence.en };
+  const voisin = regles.departements_voisins.find((d) => correspond(postal, d.code));
+  if (voisin) return formater(m.CODE_POSTAL_VOISIN, { ...noms, de: voisin.de });
+  return formater(m.CODE_POSTAL_HORS_ACADEMIE, noms);
+}
+
 function estObjet(valeur) {
   return typeof valeur === "object" && valeur !== null && !Array.isArray(valeur);
 }
@@ -252,6 +282,7 @@ function schemaDossier(c) {
     commune: champ(c, lieu(c, { messageRequis: m.COMMUNE_OBLIGATOIRE }), { requis: true, messageRequis: m.COMMUNE_OBLIGATOIRE }),
     departement: champ(c, motif(c, c.motifs.departement, m.CHOIX_INCONNU),
       { requis: true, messageRequis: m.DEPARTEMENT_OBLIGATOIRE, messageNul: m.DEPARTEMENT_OBLIGATOIRE }),
+    confirmation_residence: champ(c, booleen(c)),
   };
   const eps = {
     dispense: champ(c, booleen(c), { requis: true }),
@@ -421,11 +452,7 @@ function* contactEtEtablissement(d, regles) {
     })];
     return;
   }
-  const postal = contact.code_postal;
-  const prefixe = code === "2A" || code === "2B" ? "20" : code;
-  if (postal && !postal.startsWith(prefixe)) {
-    yield ["contact.code_postal", formater(m.CODE_POSTAL_DEPARTEMENT, { departement: departement.nom })];
-  }
+  // The postcode: a warning (avertissements below), never a refusal.
   const donne = d.etablissement;
   const attendu = departement.etablissement;
   if (donne !== undefined && donne !== null && donne !== attendu.code) {
