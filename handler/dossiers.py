@@ -56,7 +56,7 @@ def _require_open_registry() -> None:
                 else msg.INSCRIPTIONS_CLOSES)
     raise ApiError(403, "inscriptions_fermees", template.format(
         ouverture=date_heure_longue(session.ouverture), cloture=date_heure_longue(session.cloture),
-        destinataire=session.destinataire))
+        destinataire=shared_rules.bureau_contact(session)))
 
 
 def dossier_payload(record: dict[str, Any], session: Session, *, courriel: str,

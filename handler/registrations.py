@@ -53,7 +53,8 @@ def _fresh_numero(store: DossierStore) -> str:
 
 
 def _deja_inscrit(session: Session) -> ApiError:
-    return ApiError(409, "deja_inscrit", msg.DEJA_INSCRIT.format(destinataire=session.destinataire))
+    return ApiError(409, "deja_inscrit", msg.DEJA_INSCRIT.format(
+        destinataire=shared_rules.bureau_contact(session)))
 
 
 def _numero_for_key(store: DossierStore, key: str, body_fingerprint: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from shared_rules import messages
+from shared_rules.contact import bureau_contact
 from shared_rules.eligibility import establishment_for, is_adult_in_time, last_adult_birth_date
 from shared_rules.eps import check_eps_choice, is_allowed_pair
 from shared_rules.identity import identity_key
@@ -39,6 +40,7 @@ from shared_rules.window import (
 
 __all__ = [
     "InvalidDossier", "Session", "SessionDataError", "SessionRegistry", "WindowState",
+    "bureau_contact",
     "check_eps_choice", "establishment_for", "get_session", "identity_key", "is_adult_in_time",
     "is_allowed_pair", "is_late_for_return", "last_adult_birth_date", "late_return_message",
     "load", "required_pieces", "validate", "warnings", "window_state",

@@ -10,6 +10,7 @@ import dataclasses
 from typing import Any
 
 from shared_rules import messages, schemas
+from shared_rules.contact import bureau_contact
 from shared_rules.dates_fr import date_heure_longue, date_longue
 from shared_rules.eligibility import last_adult_birth_date
 from shared_rules.eps import pair_label
@@ -58,6 +59,9 @@ def export_rules(session: Session) -> dict[str, Any]:
             "date_limite": session.date_limite_retour.isoformat(),
             "date_limite_texte": date_longue(session.date_limite_retour),
             "destinataire": session.destinataire,
+            "contact_bureau": _plain(session.contact_bureau),
+            # What every message that sends people to the bureau says after « contactez le ».
+            "contact_bureau_texte": bureau_contact(session),
             "adresse": _plain(session.adresse),
             "retour_tardif_des": late_return_start(session).isoformat(),
             "message_retour_tardif": late_return_message(session),

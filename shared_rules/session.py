@@ -145,6 +145,16 @@ class Adresse:
 
 
 @dataclass(frozen=True)
+class ContactBureau:
+    """How to reach the bureau: phone and email, None while unknown."""
+
+    telephone: str | None
+    courriel: str | None
+    source: str
+    a_confirmer: bool
+
+
+@dataclass(frozen=True)
 class Session:
     """Every fact of one session's notice that a program uses."""
 
@@ -162,6 +172,7 @@ class Session:
     date_limite_retour: dt.date
     destinataire: str
     adresse: Adresse
+    contact_bureau: ContactBureau
     majorite_age: int
     majorite_au: dt.date
     departements: tuple[Departement, ...]
@@ -238,6 +249,8 @@ class Session:
         missing = []
         if self.adresse.a_confirmer:
             missing.append("retour_confirmation.adresse")
+        if self.contact_bureau.a_confirmer:
+            missing.append("retour_confirmation.contact_bureau")
         if self.responsable_a_confirmer:
             missing.append("donnees_personnelles.responsable_traitement")
         if self.conservation_a_confirmer:
@@ -359,10 +372,23 @@ class _Adresse(_Strict):
     a_confirmer = fields.Boolean(required=True)
 
 
+class _ContactBureau(_Strict):
+    telephone = fields.String(allow_none=True, required=True)
+    courriel = fields.String(allow_none=True, required=True)
+    source = fields.String(required=True)
+    a_confirmer = fields.Boolean(required=True)
+
+    @validates_schema
+    def _confirmed_means_known(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data["a_confirmer"] and not (data["telephone"] or data["courriel"]):
+            raise ValidationError("a confirmed contact needs a phone or an email", "telephone")
+
+
 class _Retour(_Strict):
     date_limite = fields.Date(required=True)
     destinataire = fields.String(required=True)
     adresse = fields.Nested(_Adresse, required=True)
+    contact_bureau = fields.Nested(_ContactBureau, required=True)
 
 
 class _Registre(_Strict):
@@ -494,6 +520,7 @@ def _build_session(d: dict[str, Any]) -> Session:
             source=adresse["source"],
             a_confirmer=adresse["a_confirmer"],
         ),
+        contact_bureau=ContactBureau(**retour["contact_bureau"]),
         majorite_age=d["majorite"]["age"],
         majorite_au=d["majorite"]["au"],
         departements=tuple(

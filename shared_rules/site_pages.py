@@ -187,6 +187,15 @@ def adresse_retour(session: Session) -> str:
     text = "<address>\n" + "<br>\n".join(lignes) + "\n</address>\n"
     if adresse.a_confirmer:
         text += f"\nCette adresse est {a_confirmer()} avant tout envoi.\n"
+    contact = session.contact_bureau
+
+    def known(value: str | None) -> str:
+        if value is None:
+            return a_confirmer()
+        return f"{_md(value)} ({a_confirmer()})" if contact.a_confirmer else _md(value)
+
+    text += (f"\nPour joindre le {_md(session.destinataire)} : téléphone "
+             f"{known(contact.telephone)} ; courriel {known(contact.courriel)}.\n")
     return text
 
 

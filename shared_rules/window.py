@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from shared_rules import messages as msg
+from shared_rules.contact import bureau_contact
 from shared_rules.dates_fr import date_heure_longue, date_longue
 from shared_rules.session import Session
 
@@ -63,5 +64,5 @@ def late_return_message(session: Session) -> str:
         date_limite=date_longue(session.date_limite_retour),
         date_limite_courte=date_longue(session.date_limite_retour).split(" ", 1)[1],
         cloture=date_heure_longue(session.cloture),
-        destinataire=session.destinataire,
+        destinataire=bureau_contact(session),
     )
