@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from shared_rules.session import Etablissement, Session
 
@@ -32,10 +33,17 @@ def establishment_for(departement: str, session: Session) -> Etablissement | Non
     return found.etablissement if found else None
 
 
+def _fold_accents(text: str) -> str:
+    """Lower case without accents: « Enseignement à distance » → « enseignement a distance »."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").casefold()
+
+
 def is_distance_learning(establishment: str, session: Session) -> bool:
-    """True for CNED or distance learning, which the notice refuses to adult candidates."""
-    folded = establishment.casefold()
-    return any(word.casefold() in folded for word in session.etablissements_refuses_aux_majeurs)
+    """True for CNED or distance learning, which the notice refuses to adult candidates, with or
+    without accents (« enseignement a distance » too)."""
+    folded = _fold_accents(establishment)
+    return any(_fold_accents(word) in folded for word in session.etablissements_refuses_aux_majeurs)
 
 
 def postcode_matches(code_postal: str, departement: str) -> bool:

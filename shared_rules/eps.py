@@ -25,7 +25,12 @@ def is_allowed_pair(first: str, second: str, session: Session) -> bool:
 
 
 def pair_label(pair: Sequence[str], session: Session) -> str:
-    """« Demi-fond (3 × 500 m) et badminton simple »."""
+    """« Demi-fond (3 × 500 m) et badminton simple », « Sauvetage et badminton »: an allowed
+    pair's own label (the notice's words), else the activities' labels."""
+    wanted = frozenset(pair)
+    for combinaison in session.eps_combinaisons:
+        if frozenset(combinaison.activites) == wanted and combinaison.libelle:
+            return combinaison.libelle
     labels = {a.code: a.libelle for a in session.eps_activites}
     first, second = (labels[code] for code in pair)
     return f"{first} et {second[0].lower()}{second[1:]}"

@@ -75,6 +75,8 @@ class Activite:
 class Combinaison:
     activites: tuple[str, str]
     texte_notice: str
+    #: What the candidate reads; None: composed from the activities' labels.
+    libelle: str | None = None
 
 
 @dataclass(frozen=True)
@@ -298,6 +300,7 @@ class _Forme(_Strict):
 class _Combinaison(_Strict):
     activites = fields.List(fields.String(), required=True, validate=validate.Length(equal=2))
     texte_notice = fields.String(required=True)
+    libelle = fields.String()
 
 
 class _Eps(_Strict):
@@ -535,7 +538,8 @@ def _build_session(d: dict[str, Any]) -> Session:
         eps_dispense_autorisee=d["eps"]["dispense_autorisee"],
         eps_activites=tuple(Activite(**x) for x in d["eps"]["activites"]),
         eps_combinaisons=tuple(
-            Combinaison((x["activites"][0], x["activites"][1]), x["texte_notice"])
+            Combinaison((x["activites"][0], x["activites"][1]), x["texte_notice"],
+                        x.get("libelle"))
             for x in d["eps"]["combinaisons"]
         ),
         unites=tuple(Unite(**x) for x in d["unites"]),

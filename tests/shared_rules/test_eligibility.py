@@ -69,7 +69,9 @@ def test_a_postcode_of_another_departement_is_a_warning_not_a_refusal() -> None:
     assert postcode_matches("20090", "2A")
 
 
-@pytest.mark.parametrize("etablissement", ["CNED", "cned", "Enseignement à distance"])
+@pytest.mark.parametrize("etablissement", ["CNED", "cned", "Enseignement à distance",
+                                           # issue 13: without its accent, the same message
+                                           "enseignement a distance", "ENSEIGNEMENT A DISTANCE"])
 def test_distance_learning_is_refused_to_adults(etablissement: str) -> None:
     errors = shared_rules.validate(make_dossier(etablissement=etablissement))
     assert errors == {"etablissement": [msg.ETABLISSEMENT_CNED.format(

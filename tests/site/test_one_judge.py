@@ -122,7 +122,8 @@ departements = st.sampled_from(["19", "23", "87", "75", "2A", "2a", "2B", "971",
                                 "X1"])
 etablissements = st.one_of(st.none(), st.sampled_from(
     [d["etablissement"]["code"] for d in REGLES["departements"]]
-    + ["CNED", "cned-limoges", "Enseignement à distance", "IND-75", "autre"]))
+    + ["CNED", "cned-limoges", "Enseignement à distance", "enseignement a distance",
+       "IND-75", "autre"]))
 dates = st.one_of(
     st.dates(min_value=dt.date(1890, 1, 1),
              max_value=dt.date(2012, 12, 31)).map(lambda d: d.isoformat()),
@@ -292,6 +293,8 @@ def _tables() -> list[Dossier]:
             tables.append({"contact.departement": departement["code"],
                            "contact.code_postal": f"{autre['code']}100",
                            "etablissement": autre["etablissement"]["code"]})
+    tables += [{"etablissement": e} for e in ("enseignement a distance", "ENSEIGNEMENT À DISTANCE",
+                                              "Enseignement a distance (CNED)")]
     # issue 13: every contradiction, and each one's parts alone or in another form.
     tables += [changements for _, changements, _ in CONTRADICTIONS]
     for forme in (["eps"], ["professionnelles"],

@@ -15,6 +15,9 @@ const note = (valeur) => `${nombre(valeur, { virgule: true })}/20`;
 
 /** shared_rules.eps.pair_label: « Demi-fond (3 × 500 m) et badminton simple ». */
 function libellePaire(regles, activites) {
+  const paire = regles.eps.combinaisons.find((c) => activites.length === 2
+    && c.activites.includes(activites[0]) && c.activites.includes(activites[1]));
+  if (paire) return paire.libelle;  // shared_rules.eps.pair_label, exported
   const [premiere, seconde] = activites.map((code) => libelle(regles.eps.activites, code));
   return `${premiere} et ${seconde.charAt(0).toLowerCase()}${seconde.slice(1)}`;
 }

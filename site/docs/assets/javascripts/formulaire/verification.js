@@ -456,8 +456,10 @@ function* contactEtEtablissement(d, regles) {
   const donne = d.etablissement;
   const attendu = departement.etablissement;
   if (donne !== undefined && donne !== null && donne !== attendu.code) {
+    // shared_rules.eligibility.is_distance_learning: with or without accents.
+    const plier = (t) => t.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
     const aDistance = regles.etablissements_refuses_aux_majeurs
-      .some((mot) => donne.toLowerCase().includes(mot.toLowerCase()));
+      .some((mot) => plier(donne).includes(plier(mot)));
     yield ["etablissement", formater(aDistance ? m.ETABLISSEMENT_CNED : m.ETABLISSEMENT_DIFFERENT,
       { attendu: attendu.libelle })];
   }
