@@ -109,6 +109,9 @@ def export_rules(session: Session) -> dict[str, Any]:
             {**_plain(p), "condition_libelle": CONDITION_LABELS[p.condition]}
             for p in session.pieces
         ],
+        "amenagement": {"suite": list(session.amenagement_suite),
+                        "source": session.amenagement_source,
+                        "a_confirmer": session.amenagement_a_confirmer},
         "donnees_personnelles": {
             "responsable_traitement": {
                 "nom": session.responsable_traitement,

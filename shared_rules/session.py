@@ -206,6 +206,10 @@ class Session:
     conservation_a_confirmer: bool
     base_legale: str | None
     base_legale_a_confirmer: bool
+    #: What happens after an accommodation request, its source, and whether it is unconfirmed.
+    amenagement_suite: tuple[str, ...] = ()
+    amenagement_source: str = ""
+    amenagement_a_confirmer: bool = False
 
     @property
     def dispenses_annee_min(self) -> int:
@@ -445,6 +449,12 @@ class _DonneesPersonnelles(_Strict):
     base_legale = fields.Nested(_BaseLegale, required=True)
 
 
+class _Amenagement(_Strict):
+    suite = fields.List(fields.String(), required=True)
+    source = fields.String(required=True)
+    a_confirmer = fields.Boolean(required=True)
+
+
 class _SessionFile(_Strict):
     code = _CODE
     examen = fields.Nested(_Libelle, required=True)
@@ -470,6 +480,8 @@ class _SessionFile(_Strict):
     specialites = fields.List(fields.Nested(_Specialite), required=True)
     pieces = fields.List(fields.Nested(_Piece), required=True)
     donnees_personnelles = fields.Nested(_DonneesPersonnelles, required=True)
+    amenagement = fields.Nested(_Amenagement, load_default=lambda: {
+        "suite": [], "source": "", "a_confirmer": False})
 
     @post_load
     def _build(self, data: dict[str, Any], **kwargs: Any) -> Session:
@@ -563,6 +575,9 @@ def _build_session(d: dict[str, Any]) -> Session:
         conservation_a_confirmer=perso["conservation"]["a_confirmer"],
         base_legale=perso["base_legale"]["texte"],
         base_legale_a_confirmer=perso["base_legale"]["a_confirmer"],
+        amenagement_suite=tuple(d["amenagement"]["suite"]),
+        amenagement_source=d["amenagement"]["source"],
+        amenagement_a_confirmer=d["amenagement"]["a_confirmer"],
     )
 
 

@@ -750,3 +750,26 @@ def test_a_postcode_of_another_departement_asks_for_a_confirmation_never_refuses
     page.get_by_label("Code postal").blur()
     assert bloc.is_hidden()
     assert c.problemes == []
+
+
+def test_an_accommodation_request_says_what_happens_next_with_its_source(
+        candidat: Ouvrir, regles: dict[str, Any]) -> None:
+    """Issue 13: the request was one checkbox; a candidate could believe it made."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    c.reprendre(dossier_valide(nom_unique("Amenage")), "dispenses")
+    suite = page.locator("#amenagement-suite")
+    assert suite.is_hidden()
+    page.get_by_label("Je demande un aménagement des conditions d'examen").check()
+    assert suite.is_visible()
+    lu = texte(suite)
+    assert lu.startswith("Et ensuite ? Cocher cette case ne suffit pas")
+    assert all(texte_(phrase) in lu for phrase in regles["amenagement"]["suite"])
+    assert lu.endswith(f"Source : {regles['amenagement']['source']} (à confirmer).")
+    c.etat("7-amenagement-suite")
+    assert c.problemes == []
+
+
+def texte_(phrase: str) -> str:
+    """A phrase of the rules as the page shows it (no-break spaces folded like `texte`)."""
+    return re.sub(r"\s+", " ", phrase.replace("\u202f", " ").replace("\xa0", " ")).strip()

@@ -95,6 +95,13 @@ const TEXTES = {
     + `${r.benefices.annee_max}, des notes égales ou supérieures à ${r.benefices.note_minimale} sur 20 `
     + "que vous voulez conserver. Vous enverrez une photocopie du relevé de notes.",
   "date-limite": (r) => r.retour_confirmation.date_limite_texte,
+  // What happens after an accommodation request (session data, with its source).
+  "amenagement-suite": (r) => (r.amenagement.suite.length ? [
+    el("p", {}, fr("Et ensuite ?")),
+    el("ul", {}, r.amenagement.suite.map((phrase) => el("li", {}, fr(phrase)))),
+    el("p", {}, fr(`Source : ${r.amenagement.source}`),
+      ...(r.amenagement.a_confirmer ? [" (", aConfirmer(r), ")"] : []), "."),
+  ] : ""),
 };
 
 /** « à confirmer », marked as everywhere on the site. */
