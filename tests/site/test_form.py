@@ -679,7 +679,7 @@ def test_an_unlisted_speciality_is_declared_by_its_label_and_unconfirmed_facts_a
         "Ouverture de cette spécialité dans l'académie à cette session : à confirmer. "
         "Le bureau vous écrit si elle n'est pas ouverte.")
     c.examen("Ma spécialité n'est pas dans la liste")
-    assert page.locator("#specialite-a-confirmer").is_hidden()
+    assert page.locator("#specialite-a-confirmer").is_visible()
     c.continuer()
     assert c.message_du_champ("specialite_autre") == (
         f"Erreur : {messages.SPECIALITE_AUTRE_OBLIGATOIRE}")

@@ -165,7 +165,7 @@ export function adapterASpecialite(formulaire, regles) {
 
   montrer(formulaire.querySelector("#bloc-specialite-autre"), Boolean(specialite?.autre));
   const ouverture = formulaire.querySelector("#specialite-a-confirmer");
-  ouverture.replaceChildren(...(specialite && !specialite.autre && specialite.a_confirmer.includes("ouverte_academie")
+  ouverture.replaceChildren(...(specialite && specialite.a_confirmer.includes("ouverte_academie")
     ? ["Ouverture de cette spécialité dans l'académie à cette session : ", aConfirmer(regles),
       ". Le bureau vous écrit si elle n'est pas ouverte."]
     : []));
