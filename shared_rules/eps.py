@@ -27,6 +27,8 @@ def is_allowed_pair(first: str, second: str, session: Session) -> bool:
 def pair_label(pair: Sequence[str], session: Session) -> str:
     """« Demi-fond (3 × 500 m) et badminton simple », « Sauvetage et badminton »: an allowed
     pair's own label (the notice's words), else the activities' labels."""
+    if len(pair) != 2:  # EPS not sat this session (a kept grade, or progressive form)
+        return msg.EPS_NON_PASSEE_LIBELLE
     wanted = frozenset(pair)
     for combinaison in session.eps_combinaisons:
         if frozenset(combinaison.activites) == wanted and combinaison.libelle:

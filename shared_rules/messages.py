@@ -152,6 +152,8 @@ EPS_NON_PRESENTEE = (
     "En forme progressive, vous ne passez pas l'EPS à cette session : ne choisissez pas "
     "d'activités, ou ajoutez l'EPS aux épreuves que vous passez."
 )
+#: What the recaps print when no EPS activity is chosen (EPS not sat this session).
+EPS_NON_PASSEE_LIBELLE = "Pas d'épreuve d'EPS à cette session"
 EPS_DISPENSE_REFUSEE = "La dispense d'EPS n'est pas possible à cette session : choisissez 2 activités."
 
 # -- langues, épreuves facultatives -------------------------------------------------------------

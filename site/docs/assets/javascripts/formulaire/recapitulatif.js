@@ -18,6 +18,7 @@ function libellePaire(regles, activites) {
   const paire = regles.eps.combinaisons.find((c) => activites.length === 2
     && c.activites.includes(activites[0]) && c.activites.includes(activites[1]));
   if (paire) return paire.libelle;  // shared_rules.eps.pair_label, exported
+  if (activites.length !== 2) return regles.messages.EPS_NON_PASSEE_LIBELLE;
   const [premiere, seconde] = activites.map((code) => libelle(regles.eps.activites, code));
   return `${premiere} et ${seconde.charAt(0).toLowerCase()}${seconde.slice(1)}`;
 }
