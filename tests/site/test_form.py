@@ -601,7 +601,8 @@ def _remplacer(chemin: str, valeur: Any) -> Callable[[Any], None]:
 
 @pytest.mark.parametrize("chemin, valeur, etape, conteneur", [
     ("etat_civil.prenoms.0", "Jean2", "Étape 2 sur 8 : Votre état civil", "#liste-prenoms li"),
-    ("contact.code_postal", "19000", "Étape 3 sur 8 : Vos coordonnées et votre établissement",
+    # Issue 13: « 19000 » in Haute-Vienne is a warning now, not a refusal; a broken postcode is.
+    ("contact.code_postal", "8710", "Étape 3 sur 8 : Vos coordonnées et votre établissement",
      '[data-chemin="contact.code_postal"]'),
     ("dispenses.0.annee", 1900, "Étape 7 sur 8 : Dispenses, notes conservées et aménagement",
      '[data-chemin="dispenses.0.annee"]'),
