@@ -133,13 +133,22 @@ def test_the_walk_finds_the_facts_of_the_issue() -> None:
     assert ("ouverte_academie", "petite-enfance") not in names  # the notice confirms it
 
 
+_AS_SHIPPED: dict[str | None, list[Any]] = {}
+
+
+def _as_shipped(code: str | None) -> list[Any]:
+    """The verdicts of the shipped file on a corpus (the same for every fact: computed once)."""
+    if code not in _AS_SHIPPED:
+        _AS_SHIPPED[code] = [shared_rules.validate(d) for d in _corpus(code)]
+    return _AS_SHIPPED[code]
+
+
 @pytest.mark.parametrize("fact", FACTS, ids=[f"{c or 'session'}:{n}" for n, c, _ in FACTS])
 def test_an_unconfirmed_fact_never_changes_a_verdict_and_a_confirmed_one_may(
         fact: Fact, tmp_path: Path) -> None:
     corpus = _corpus(fact[1])
-    unconfirmed = [_verdicts(_variant(fact, confirmed=False, changed=c), tmp_path / f"u{c}", corpus)
-                   for c in (False, True)]
-    assert unconfirmed[0] == unconfirmed[1]
+    changed = _verdicts(_variant(fact, confirmed=False, changed=True), tmp_path / "u", corpus)
+    assert changed == _as_shipped(fact[1])
     if fact[2] in READ_BY_RULES or fact[0] in READ_BY_RULES:
         confirmed = [_verdicts(_variant(fact, confirmed=True, changed=c), tmp_path / f"c{c}",
                                corpus) for c in (False, True)]
