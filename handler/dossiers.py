@@ -56,14 +56,14 @@ def _require_open_registry() -> None:
                 else msg.INSCRIPTIONS_CLOSES)
     raise ApiError(403, "inscriptions_fermees", template.format(
         ouverture=date_heure_longue(session.ouverture), cloture=date_heure_longue(session.cloture),
-        destinataire=session.destinataire))
+        destinataire=shared_rules.bureau_contact(session)))
 
 
 def dossier_payload(record: dict[str, Any], session: Session, *, courriel: str,
                     follow_up: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the candidate sees of a stored dossier, with its confirmation email's status and
     the bureau's follow-up (`follow_up`: the suivi record, None while nobody handled it)."""
-    late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["cree_le"]), session)
+    late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["modifie_le"]), session)
     return {
         "numero": display(record["numero"]),
         "version": record["version"],
@@ -73,6 +73,7 @@ def dossier_payload(record: dict[str, Any], session: Session, *, courriel: str,
         "pieces": shared_rules.required_pieces(record["dossier"]),
         "retour_tardif": late,
         "message_retour_tardif": shared_rules.late_return_message(session) if late else None,
+        "avertissements": shared_rules.warnings(record["dossier"]),
         "courriel": courriel,
         "suivi": suivi.candidate_view(follow_up, record, session),
     }

@@ -11,6 +11,7 @@ from typing import Any
 
 from handler import recapitulatif
 from handler.mail import Courriel
+from shared_rules.contact import bureau_contact
 from shared_rules.dates_fr import date_heure_longue
 from shared_rules.session import Session
 
@@ -41,7 +42,7 @@ def _steps(record: Mapping[str, Any], session: Session, site_url: str) -> list[s
 
 def _closing(session: Session) -> str:
     return ("Ce message vous est envoyé automatiquement : n'y répondez pas. Pour toute question, "
-            f"contactez le {session.destinataire}.")
+            f"contactez le {bureau_contact(session)}.")
 
 
 def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,

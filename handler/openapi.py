@@ -28,6 +28,8 @@ def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
 DOSSIER_SCHEMA: dict[str, Any] = _object({
     "session": {**_STRING, "description": "Code de la session, par ex. cap-limoges-2021-06"},
     "specialite": {**_STRING, "description": "Code de la spécialité (données de la session)"},
+    "specialite_autre": {**_NULLABLE_STRING,
+                         "description": "Avec la spécialité « autre » seulement : son intitulé"},
     "etat_civil": _object({
         "nom_naissance": {**_STRING, "maxLength": schemas.NOM_MAX},
         "nom_usage": _NULLABLE_STRING,
@@ -46,6 +48,8 @@ DOSSIER_SCHEMA: dict[str, Any] = _object({
         "code_postal": {**_STRING, "pattern": "^[0-9]{5}$"},
         "commune": _STRING,
         "departement": _STRING,
+        "confirmation_residence": {"type": "boolean", "description": (
+            "Le candidat confirme son département malgré l'avertissement sur le code postal")},
     }, ["email", "adresse", "code_postal", "commune", "departement"]),
     "etablissement": _NULLABLE_STRING,
     "forme_passage": {"enum": ["globale", "progressive"]},
@@ -80,6 +84,11 @@ DOSSIER_ENREGISTRE = _object({
     "pieces": {"type": "array", "items": {"$ref": "#/components/schemas/Piece"}},
     "retour_tardif": {"type": "boolean"},
     "message_retour_tardif": _NULLABLE_STRING,
+    "avertissements": {"type": "object", "additionalProperties": {"type": "array",
+                                                                  "items": _STRING},
+                       "description": "Ce que le candidat est invité à confirmer, par champ "
+                                      "(jamais un refus), par ex. un code postal d'habitude "
+                                      "celui d'un autre département"},
     "courriel": {"enum": ["envoye", "echec", "desactive"],
                  "description": "Courriel de confirmation de la version actuelle : envoyé, en "
                                 "échec (il sera renvoyé à la prochaine consultation) ou "
@@ -97,7 +106,7 @@ DOSSIER_ENREGISTRE = _object({
                                       "nouvelle_confirmation_requise et message disent d'en "
                                       "envoyer une nouvelle"},
 }, ["numero", "version", "cree_le", "modifie_le", "dossier", "pieces", "retour_tardif",
-    "message_retour_tardif", "courriel", "suivi"])
+    "message_retour_tardif", "avertissements", "courriel", "suivi"])
 
 RAPPEL = _object({
     "nom_naissance": {**_STRING, "maxLength": schemas.NOM_MAX,

@@ -120,7 +120,7 @@ def rappel() -> Response:
                        headers={"Retry-After": str(max(1, round(wait)))})
     if not notifier.enabled:
         raise ApiError(503, "courriel_indisponible",
-                       msg.COURRIEL_INDISPONIBLE.format(destinataire=session.destinataire))
+                       msg.COURRIEL_INDISPONIBLE.format(destinataire=shared_rules.bureau_contact(session)))
     body = request.get_json()
     if unreadable := unencodable(body, whole="demande"):  # a lone surrogate: see shared_rules.text
         raise ApiError(422, "demande_invalide", msg.DEMANDE_INVALIDE, errors=unreadable)
@@ -136,6 +136,7 @@ def rappel() -> Response:
     # The same duration whether a dossier was found and emailed or not (see above).
     floor = current_app.extensions["rappel_answer_seconds"]
     time.sleep(max(0.0, floor - (time.monotonic() - started)))
-    response = jsonify({"message": msg.RAPPEL_DEMANDE.format(destinataire=session.destinataire)})
+    response = jsonify({"message": msg.RAPPEL_DEMANDE.format(
+        destinataire=shared_rules.bureau_contact(session))})
     response.status_code = 202
     return response

@@ -69,7 +69,9 @@ def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
 
     examen = [
         ("Examen", f"{session.examen_libelle} ({session.examen_code})"),
-        ("Spécialité", specialite.libelle if specialite else d["specialite"]),
+        ("Spécialité", (f"{specialite.libelle} : {d.get('specialite_autre') or ''}"
+                        if specialite and specialite.autre
+                        else specialite.libelle if specialite else d["specialite"])),
         ("Session", session.session),
         ("Catégorie", session.categorie),
     ]
@@ -102,7 +104,7 @@ def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
     inscription.append(("Éducation physique et sportive",
                         "Dispensé(e)" if eps.get("dispense")
                         else pair_label(eps["activites"], session)))
-    if specialite and specialite.langue_vivante_obligatoire:
+    if d.get("langue_vivante") or (specialite and specialite.langue_vivante_obligatoire):
         langue = d.get("langue_vivante")
         inscription.append(("Langue vivante obligatoire",
                             langues.get(langue, langue) if langue else NON_RENSEIGNE))
@@ -155,7 +157,7 @@ def retour(record: Mapping[str, Any], session: Session) -> Retour:
     adresse = session.adresse
     commune = (f"{adresse.code_postal} {adresse.commune}" if adresse.code_postal
                else f"{adresse.commune} (code postal « {A_CONFIRMER} »)")
-    late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["cree_le"]), session)
+    late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["modifie_le"]), session)
     return Retour(
         destinataire=session.destinataire,
         adresse=(*adresse.lignes, commune),

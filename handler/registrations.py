@@ -58,7 +58,8 @@ class DejaInscrit(ApiError):
 
     def __init__(self, session: Session, identity: str, holder: Stored | None) -> None:
         super().__init__(409, "deja_inscrit",
-                         msg.DEJA_INSCRIT.format(destinataire=session.destinataire))
+                         msg.DEJA_INSCRIT.format(
+                             destinataire=shared_rules.bureau_contact(session)))
         self.identity = identity
         self.holder = holder
 

@@ -17,6 +17,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from shared_rules import messages
+from shared_rules.contact import bureau_contact
 from shared_rules.eligibility import establishment_for, is_adult_in_time, last_adult_birth_date
 from shared_rules.eps import check_eps_choice, is_allowed_pair
 from shared_rules.identity import identity_key
@@ -30,6 +31,7 @@ from shared_rules.session import (
     SessionRegistry,
 )
 from shared_rules.text import unencodable
+from shared_rules.warnings import check_warnings
 from shared_rules.window import (
     WindowState,
     is_late_for_return,
@@ -39,9 +41,10 @@ from shared_rules.window import (
 
 __all__ = [
     "InvalidDossier", "Session", "SessionDataError", "SessionRegistry", "WindowState",
+    "bureau_contact",
     "check_eps_choice", "establishment_for", "get_session", "identity_key", "is_adult_in_time",
     "is_allowed_pair", "is_late_for_return", "last_adult_birth_date", "late_return_message",
-    "load", "required_pieces", "validate", "window_state",
+    "load", "required_pieces", "validate", "warnings", "window_state",
 ]
 
 
@@ -114,6 +117,21 @@ def validate(dossier: Any, *, registry: SessionRegistry = DEFAULT_REGISTRY) -> d
     except InvalidDossier as exc:
         return exc.errors
     return {}
+
+
+def warnings(dossier: Any, *,
+             registry: SessionRegistry = DEFAULT_REGISTRY) -> dict[str, list[str]]:
+    """What the candidate is asked to confirm, by field path (never a refusal: `validate` does
+    not report it). Judged on the fields that have the right shape; empty when nothing applies.
+    Whether the candidate confirmed is the dossier's own `contact.confirmation_residence`."""
+    if not isinstance(dossier, Mapping):
+        return {}
+    try:
+        data: dict[str, Any] = DOSSIER_SCHEMA.load(dossier)
+    except ValidationError as exc:
+        data = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+    session = registry.get(data["session"]) if "session" in data else None
+    return check_warnings(data, session) if session is not None else {}
 
 
 def required_pieces(dossier: Mapping[str, Any], *,

@@ -25,7 +25,14 @@ def is_allowed_pair(first: str, second: str, session: Session) -> bool:
 
 
 def pair_label(pair: Sequence[str], session: Session) -> str:
-    """« Demi-fond (3 × 500 m) et badminton simple »."""
+    """« Demi-fond (3 × 500 m) et badminton simple », « Sauvetage et badminton »: an allowed
+    pair's own label (the notice's words), else the activities' labels."""
+    if len(pair) != 2:  # EPS not sat this session (a kept grade, or progressive form)
+        return msg.EPS_NON_PASSEE_LIBELLE
+    wanted = frozenset(pair)
+    for combinaison in session.eps_combinaisons:
+        if frozenset(combinaison.activites) == wanted and combinaison.libelle:
+            return combinaison.libelle
     labels = {a.code: a.libelle for a in session.eps_activites}
     first, second = (labels[code] for code in pair)
     return f"{first} et {second[0].lower()}{second[1:]}"

@@ -10,12 +10,14 @@ import dataclasses
 from typing import Any
 
 from shared_rules import messages, schemas
+from shared_rules.contact import bureau_contact
 from shared_rules.dates_fr import date_heure_longue, date_longue
 from shared_rules.eligibility import last_adult_birth_date
 from shared_rules.eps import pair_label
 from shared_rules.names import NAME_PATTERN_JS
 from shared_rules.pieces import CONDITION_LABELS
 from shared_rules.session import Session
+from shared_rules.unconfirmed import for_judging, languages_for_judging
 from shared_rules.window import late_return_message, late_return_start
 
 A_CONFIRMER = "à confirmer"
@@ -57,6 +59,9 @@ def export_rules(session: Session) -> dict[str, Any]:
             "date_limite": session.date_limite_retour.isoformat(),
             "date_limite_texte": date_longue(session.date_limite_retour),
             "destinataire": session.destinataire,
+            "contact_bureau": _plain(session.contact_bureau),
+            # What every message that sends people to the bureau says after « contactez le ».
+            "contact_bureau_texte": bureau_contact(session),
             "adresse": _plain(session.adresse),
             "retour_tardif_des": late_return_start(session).isoformat(),
             "message_retour_tardif": late_return_message(session),
@@ -67,6 +72,7 @@ def export_rules(session: Session) -> dict[str, Any]:
             "date_naissance_max": last_adult_birth_date(session).isoformat(),
         },
         "departements": [_plain(d) for d in session.departements],
+        "departements_voisins": [{"code": c, "de": de} for c, de in session.departements_voisins],
         "etablissements_refuses_aux_majeurs": list(session.etablissements_refuses_aux_majeurs),
         "formes_passage": [_plain(f) for f in session.formes_passage],
         "eps": {
@@ -84,19 +90,28 @@ def export_rules(session: Session) -> dict[str, Any]:
             "liste": [_plain(lang) for lang in session.langues],
             "a_confirmer": session.langues_a_confirmer,
             "source": session.langues_source,
+            # shared_rules.unconfirmed: the codes a rule holds a choice to, null while unconfirmed.
+            "pour_juger": (None if (known := languages_for_judging(session)) is None
+                           else sorted(known)),
         },
         "dispenses": {"unites": list(session.dispenses_unites),
                       "annee_min": session.dispenses_annee_min,
+                      "age_minimum": session.dispenses_age_minimum,
                       "annee_max": session.annee_examen - 1},
         "benefices": {"unites": list(session.benefices_unites),
                       "annee_min": session.benefices_annee_min,
                       "annee_max": session.benefices_annee_max,
                       "note_minimale": session.benefices_note_minimale},
-        "specialites": [_plain(s) for s in session.specialites],
+        # `pour_juger`: the facts as a refusing rule reads them (shared_rules.unconfirmed).
+        "specialites": [{**_plain(s), "pour_juger": _plain(for_judging(s, session))}
+                        for s in session.specialites],
         "pieces": [
             {**_plain(p), "condition_libelle": CONDITION_LABELS[p.condition]}
             for p in session.pieces
         ],
+        "amenagement": {"suite": list(session.amenagement_suite),
+                        "source": session.amenagement_source,
+                        "a_confirmer": session.amenagement_a_confirmer},
         "donnees_personnelles": {
             "responsable_traitement": {
                 "nom": session.responsable_traitement,
@@ -115,6 +130,7 @@ def export_rules(session: Session) -> dict[str, Any]:
             "adresse": schemas.ADRESSE_MAX,
             "email": schemas.EMAIL_MAX,
             "diplome": schemas.DIPLOME_MAX,
+            "specialite_autre": schemas.SPECIALITE_AUTRE_MAX,
             "precisions": schemas.PRECISIONS_MAX,
             "prenoms": schemas.PRENOMS_MAX,
             "liste": schemas.LISTE_MAX,

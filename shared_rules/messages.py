@@ -65,9 +65,22 @@ TELEPHONE_INVALIDE = (
 ADRESSE_OBLIGATOIRE = "Indiquez votre adresse (numéro et voie)."
 CODE_POSTAL_OBLIGATOIRE = "Indiquez le code postal de votre commune de résidence, par exemple 87000."
 CODE_POSTAL_INVALIDE = "Saisissez un code postal à 5 chiffres, par exemple 87000."
-CODE_POSTAL_DEPARTEMENT = (
-    "Ce code postal ne correspond pas au département choisi ({departement}) : vérifiez l'un "
-    "ou l'autre."
+# Warnings, never refusals: the candidate confirms (contact.confirmation_residence).
+CODE_POSTAL_AUTRE_DEPARTEMENT = (
+    "Ce code postal est d'habitude celui {de} : confirmez-vous que vous résidez {en} ? "
+    "Si oui, cochez la case de confirmation ; sinon, corrigez le code postal ou le département."
+)
+CODE_POSTAL_VOISIN = (
+    "Ce code postal est d'habitude celui {de}, hors de l'académie de {academie} : "
+    "confirmez-vous que vous résidez {en} ? Si oui, cochez la case de confirmation. Seuls les "
+    "candidats qui résident dans l'académie ({departements}) peuvent s'inscrire ici : si vous "
+    "résidez ailleurs, inscrivez-vous auprès de l'académie de votre lieu de résidence."
+)
+CODE_POSTAL_HORS_ACADEMIE = (
+    "Ce code postal n'est d'habitude pas celui d'une commune de l'académie de {academie} : "
+    "seuls les candidats qui résident dans l'académie ({departements}) peuvent s'inscrire ici. "
+    "Si vous résidez bien {en}, cochez la case de confirmation ; sinon, inscrivez-vous auprès "
+    "de l'académie de votre lieu de résidence."
 )
 COMMUNE_OBLIGATOIRE = "Indiquez votre commune de résidence."
 DEPARTEMENT_OBLIGATOIRE = "Choisissez votre département de résidence."
@@ -80,6 +93,14 @@ DEPARTEMENT_HORS_ACADEMIE = (
 SESSION_INCONNUE = "Cette session d'examen n'existe pas : reprenez l'inscription depuis le formulaire."
 SPECIALITE_OBLIGATOIRE = "Choisissez la spécialité de CAP que vous présentez."
 SPECIALITE_INCONNUE = "Cette spécialité n'est pas proposée à cette session : choisissez-en une dans la liste."
+SPECIALITE_AUTRE_OBLIGATOIRE = (
+    "Vous avez choisi « Ma spécialité n'est pas dans la liste » : écrivez l'intitulé exact de "
+    "votre spécialité de CAP. Le bureau vérifiera qu'elle est ouverte à cette session."
+)
+SPECIALITE_AUTRE_INUTILE = (
+    "Vous avez choisi une spécialité de la liste : effacez l'intitulé écrit à la main, ou "
+    "choisissez « Ma spécialité n'est pas dans la liste »."
+)
 ETABLISSEMENT_CNED = (
     "Les candidats majeurs ne peuvent pas choisir le CNED ou l'enseignement à distance : "
     "votre établissement est « {attendu} », selon votre département de résidence."
@@ -123,6 +144,20 @@ EPS_ACTIVITE_INCONNUE = "Cette activité d'EPS n'est pas proposée : choisissez-
 EPS_COMBINAISON_REFUSEE = (
     "Cette combinaison d'activités n'est pas autorisée. Combinaisons possibles : {combinaisons}."
 )
+EPS_DISPENSE_ET_NOTE = (
+    "Vous conservez votre note d'EPS : vous ne passez pas cette épreuve, retirez la dispense "
+    "d'EPS, ou retirez la note conservée."
+)
+EPS_ACTIVITES_ET_NOTE = (
+    "Vous conservez votre note d'EPS : vous ne passez pas cette épreuve, ne choisissez pas "
+    "d'activités, ou retirez la note conservée."
+)
+EPS_NON_PRESENTEE = (
+    "En forme progressive, vous ne passez pas l'EPS à cette session : ne choisissez pas "
+    "d'activités, ou ajoutez l'EPS aux épreuves que vous passez."
+)
+#: What the recaps print when no EPS activity is chosen (EPS not sat this session).
+EPS_NON_PASSEE_LIBELLE = "Pas d'épreuve d'EPS à cette session"
 EPS_DISPENSE_REFUSEE = "La dispense d'EPS n'est pas possible à cette session : choisissez 2 activités."
 
 # -- langues, épreuves facultatives -------------------------------------------------------------
@@ -130,6 +165,14 @@ LANGUE_OBLIGATOIRE = "Cette spécialité comporte une épreuve de langue vivante
 LANGUE_SANS_EPREUVE = (
     "Cette spécialité ne comporte pas d'épreuve obligatoire de langue vivante : retirez ce "
     "choix, ou choisissez la langue vivante en épreuve facultative."
+)
+LANGUE_NON_PASSEE = (
+    "Vous demandez une dispense ou conservez une note pour la langue vivante : ne choisissez "
+    "pas de langue pour l'épreuve obligatoire, ou retirez la dispense ou la note conservée."
+)
+LANGUE_NON_PRESENTEE = (
+    "En forme progressive, vous ne passez pas la langue vivante à cette session : ne "
+    "choisissez pas de langue, ou ajoutez la langue vivante aux épreuves que vous passez."
 )
 LANGUE_INCONNUE = "Cette langue n'est pas proposée : choisissez-en une dans la liste."
 FACULTATIVE_FERMEE = "Cette épreuve facultative n'est pas ouverte dans votre spécialité."
@@ -159,6 +202,22 @@ BENEFICE_DEJA_DISPENSE = (
     "Vous demandez déjà une dispense pour cette épreuve : gardez la dispense ou la note "
     "conservée, pas les deux."
 )
+DISPENSE_ET_PRESENTEE = (
+    "Vous passez cette épreuve à cette session : retirez cette dispense, ou retirez l'épreuve "
+    "de celles que vous passez."
+)
+BENEFICE_ET_PRESENTEE = (
+    "Vous passez cette épreuve à cette session : retirez cette note conservée, ou retirez "
+    "l'épreuve de celles que vous passez."
+)
+DIPLOME_TROP_TOT = (
+    "En {annee}, vous n'aviez pas encore {age} ans : vérifiez l'année d'obtention de ce "
+    "diplôme (au plus tôt {annee_min})."
+)
+BENEFICE_TROP_TOT = (
+    "En {annee}, vous n'aviez pas encore {age} ans : vérifiez l'année de cette session (au "
+    "plus tôt {annee_min})."
+)
 AMENAGEMENT_DECISION_SANS_DEMANDE = (
     "Vous indiquez une décision d'aménagement antérieure sans demander d'aménagement : "
     "cochez la demande d'aménagement ou retirez cette indication."
@@ -174,7 +233,8 @@ ATTESTATION_EXACTITUDE = (
 CONFLIT_DATE_RETOUR = (
     "Attention : la notice demande de retourner la confirmation d'inscription au plus tard le "
     "{date_limite}, alors que le service de pré-inscription reste ouvert jusqu'au {cloture}. "
-    "Votre dossier a été enregistré le {date_limite_courte} ou après : envoyez votre "
+    "Cette version de votre dossier a été enregistrée (pré-inscription ou modification) le "
+    "{date_limite_courte} ou après : envoyez votre "
     "confirmation signée et les pièces le plus rapidement possible, et contactez le {destinataire}, "
     "pour savoir si elle sera acceptée."
 )

@@ -18,10 +18,15 @@ from shared_rules.eligibility import (
     is_adult_in_time,
     is_distance_learning,
     last_adult_birth_date,
-    postcode_matches,
 )
 from shared_rules.eps import check_eps_choice
 from shared_rules.session import Session, Specialite
+from shared_rules.unconfirmed import (
+    JudgedSpecialite,
+    for_judging,
+    languages_for_judging,
+    may_sit_language,
+)
 
 Errors = Iterator[tuple[str, str]]
 
@@ -38,25 +43,81 @@ def check_rules(data: dict[str, Any], session: Session, *,
     specialite = session.specialite(data["specialite"]) if "specialite" in data else None
     if "specialite" in data and specialite is None:
         report(iter([("specialite", msg.SPECIALITE_INCONNUE)]))
+    if specialite is not None and "specialite_autre" not in broken:
+        report(_specialite_autre(data, specialite))
     report(_etat_civil(data.get("etat_civil", {}), session))
     report(_contact_and_establishment(data, session))
     if "eps" in data and "eps" not in broken and "dispense" in data["eps"]:
-        for path, messages in check_eps_choice(
-            data["eps"]["dispense"], data["eps"].get("activites", []), session
-        ).items():
-            errors.setdefault(path, []).extend(messages)
+        report(_eps(data, session, _sitting(data, broken)))
     if specialite is not None:
+        judged = for_judging(specialite, session)
         if not broken & {"forme_passage", "unites_presentees"}:
-            report(_forme_passage(data, session, specialite))
+            report(_forme_passage(data, session, judged))
+        sitting = _sitting(data, broken)
         if not broken & {"langue_vivante", "epreuves_facultatives"}:
-            report(_langues(data, session, specialite))
+            report(_langues(data, session, judged, sitting))
         if not broken & {"dispenses", "benefices"}:
-            report(_dispenses_benefices(data, session, specialite))
+            report(_dispenses_benefices(data, session, judged, sitting))
         if "rattrapage" not in broken:
             report(_rattrapage(data, specialite))
     if "amenagement" not in broken:
         report(_amenagement(data.get("amenagement") or {}))
     return errors
+
+
+def _specialite_autre(data: dict[str, Any], specialite: Specialite) -> Errors:
+    """« Ma spécialité n'est pas dans la liste »: the label typed by hand, then, and only then."""
+    libelle = data.get("specialite_autre")
+    if specialite.autre and not libelle:
+        yield "specialite_autre", msg.SPECIALITE_AUTRE_OBLIGATOIRE
+    elif not specialite.autre and libelle:
+        yield "specialite_autre", msg.SPECIALITE_AUTRE_INUTILE
+
+
+class _Sitting:
+    """Which units the dossier says are sat this session, and which are not sat at all: the
+    inputs of the contradiction checks (README, « Contradictions »). A part of the dossier that
+    failed its shape check says nothing."""
+
+    def __init__(self, data: dict[str, Any], broken: set[str]) -> None:
+        units = ([] if broken & {"forme_passage", "unites_presentees"}
+                 else data.get("unites_presentees") or [])
+        #: The units listed in progressive form, or None (global form: every unit).
+        self.listed: set[str] | None = (
+            set(units) if data.get("forme_passage") == "progressive" and units else None)
+        exempted = [] if broken & {"dispenses", "benefices"} else data.get("dispenses", [])
+        kept = [] if broken & {"dispenses", "benefices"} else data.get("benefices", [])
+        self.exempted = {d.get("unite") for d in exempted}
+        self.kept = {b.get("unite") for b in kept}
+
+    def listed_out(self, unit: str) -> bool:
+        """True when progressive form lists units and this one is not among them."""
+        return self.listed is not None and unit not in self.listed
+
+    def kept_instead(self, unit: str) -> bool:
+        """True when a grade is kept for this unit and it is not listed as sat."""
+        return unit in self.kept and not (self.listed is not None and unit in self.listed)
+
+
+def _sitting(data: dict[str, Any], broken: set[str]) -> _Sitting:
+    return _Sitting(data, broken)
+
+
+def _eps(data: dict[str, Any], session: Session, sitting: _Sitting) -> Errors:
+    """The EPS choice, unless EPS is not sat: a kept grade, or progressive form without it."""
+    dispense, activites = data["eps"]["dispense"], data["eps"].get("activites", [])
+    if sitting.kept_instead("eps"):
+        if dispense:
+            yield "eps.dispense", msg.EPS_DISPENSE_ET_NOTE
+        elif activites:
+            yield "eps.activites", msg.EPS_ACTIVITES_ET_NOTE
+        return
+    if sitting.listed_out("eps") and not dispense:
+        if activites:
+            yield "eps.activites", msg.EPS_NON_PRESENTEE
+        return
+    for path, messages in check_eps_choice(dispense, activites, session).items():
+        yield from ((path, m) for m in messages)
 
 
 def _etat_civil(etat_civil: dict[str, Any], session: Session) -> Errors:
@@ -79,10 +140,8 @@ def _contact_and_establishment(data: dict[str, Any], session: Session) -> Errors
         yield "contact.departement", msg.DEPARTEMENT_HORS_ACADEMIE.format(
             academie=session.academie_libelle, departements=names)
         return
-    postcode = contact.get("code_postal")
-    if postcode and not postcode_matches(postcode, departement):
-        yield "contact.code_postal", msg.CODE_POSTAL_DEPARTEMENT.format(
-            departement=session.departement(departement).nom)  # type: ignore[union-attr]
+    # A postcode that is not the département's usual one is a warning, never a refusal
+    # (shared_rules.warnings): some communes use a neighbour's postcode, CEDEX codes exist.
     given = data.get("etablissement")
     if given is not None and given != expected.code:
         message = (msg.ETABLISSEMENT_CNED if is_distance_learning(given, session)
@@ -91,12 +150,12 @@ def _contact_and_establishment(data: dict[str, Any], session: Session) -> Errors
 
 
 def _applicable_units(codes: tuple[str, ...] | list[str], session: Session,
-                      specialite: Specialite) -> set[str]:
-    """Units a candidate in this speciality actually sits (the language only if obligatory)."""
+                      judged: JudgedSpecialite) -> set[str]:
+    """Units a candidate in this speciality may sit (the language unless confirmed absent)."""
     return {
         code for code in codes
         if (unit := session.unite(code)) is not None
-        and (not unit.seulement_si_obligatoire or specialite.langue_vivante_obligatoire)
+        and (not unit.seulement_si_obligatoire or may_sit_language(judged))
     }
 
 
@@ -108,7 +167,7 @@ def _duplicates(path: str, codes: list[str]) -> Errors:
         seen.add(code)
 
 
-def _forme_passage(data: dict[str, Any], session: Session, specialite: Specialite) -> Errors:
+def _forme_passage(data: dict[str, Any], session: Session, judged: JudgedSpecialite) -> Errors:
     forme = data.get("forme_passage")
     if forme is None:
         return
@@ -123,23 +182,32 @@ def _forme_passage(data: dict[str, Any], session: Session, specialite: Specialit
     if not units:
         yield "unites_presentees", msg.UNITES_PROGRESSIVE
         return
-    allowed = _applicable_units([u.code for u in session.unites], session, specialite)
+    allowed = _applicable_units([u.code for u in session.unites], session, judged)
     for i, code in enumerate(units):
         if code not in allowed:
             yield f"unites_presentees.{i}", msg.UNITE_INCONNUE
     yield from _duplicates("unites_presentees", units)
 
 
-def _langues(data: dict[str, Any], session: Session, specialite: Specialite) -> Errors:
-    langues = {lang.code for lang in session.langues}
+def _langues(data: dict[str, Any], session: Session, judged: JudgedSpecialite,
+             sitting: _Sitting) -> Errors:
+    known = languages_for_judging(session)
+
+    def unknown(code: str) -> bool:
+        return known is not None and code not in known
+
     obligatoire = data.get("langue_vivante")
-    if specialite.langue_vivante_obligatoire:
-        if obligatoire is None:
-            yield "langue_vivante", msg.LANGUE_OBLIGATOIRE
-        elif obligatoire not in langues:
-            yield "langue_vivante", msg.LANGUE_INCONNUE
-    elif obligatoire is not None:
+    if judged.langue_vivante_obligatoire is True and obligatoire is None:
+        yield "langue_vivante", msg.LANGUE_OBLIGATOIRE
+    elif judged.langue_vivante_obligatoire is False and obligatoire is not None:
         yield "langue_vivante", msg.LANGUE_SANS_EPREUVE
+    elif obligatoire is not None and unknown(obligatoire):
+        yield "langue_vivante", msg.LANGUE_INCONNUE
+    elif obligatoire is not None and ("langue-vivante" in sitting.exempted
+                                      or sitting.kept_instead("langue-vivante")):
+        yield "langue_vivante", msg.LANGUE_NON_PASSEE
+    elif obligatoire is not None and sitting.listed_out("langue-vivante"):
+        yield "langue_vivante", msg.LANGUE_NON_PRESENTEE
     facultatives = {u.code: u for u in session.unites_facultatives}
     epreuves = data.get("epreuves_facultatives", [])
     for i, epreuve in enumerate(epreuves):
@@ -148,13 +216,13 @@ def _langues(data: dict[str, Any], session: Session, specialite: Specialite) -> 
         if unit is None:
             yield f"{path}.unite", msg.UNITE_INCONNUE
             continue
-        if unit.code not in specialite.unites_facultatives:
+        if unit.code not in judged.unites_facultatives:
             yield f"{path}.unite", msg.FACULTATIVE_FERMEE
             continue
         langue = epreuve.get("langue")
         if unit.avec_langue and langue is None:
             yield f"{path}.langue", msg.FACULTATIVE_LANGUE_OBLIGATOIRE
-        elif unit.avec_langue and langue not in langues:
+        elif unit.avec_langue and unknown(langue):
             yield f"{path}.langue", msg.LANGUE_INCONNUE
         elif unit.avec_langue and langue == obligatoire:
             yield f"{path}.langue", msg.FACULTATIVE_MEME_LANGUE
@@ -165,40 +233,61 @@ def _langues(data: dict[str, Any], session: Session, specialite: Specialite) -> 
 
 
 def _dispenses_benefices(data: dict[str, Any], session: Session,
-                         specialite: Specialite) -> Errors:
+                         judged: JudgedSpecialite, sitting: _Sitting) -> Errors:
     dispenses = data.get("dispenses", [])
-    allowed = _applicable_units(session.dispenses_unites, session, specialite)
+    allowed = _applicable_units(session.dispenses_unites, session, judged)
     latest_diploma = session.annee_examen - 1
+    earliest = _earliest_year(data, session)
     for i, dispense in enumerate(dispenses):
         unite, annee = dispense.get("unite"), dispense.get("annee")
-        if unite == "langue-vivante" and not specialite.langue_vivante_obligatoire:
+        if unite == "langue-vivante" and not may_sit_language(judged):
             yield f"dispenses.{i}.unite", msg.DISPENSE_LANGUE_SANS_EPREUVE
         elif unite is not None and unite not in allowed:
             yield f"dispenses.{i}.unite", msg.DISPENSE_UNITE
+        elif unite is not None and sitting.listed is not None and unite in sitting.listed:
+            yield f"dispenses.{i}.unite", msg.DISPENSE_ET_PRESENTEE
         if annee is not None and not session.dispenses_annee_min <= annee <= latest_diploma:
             yield f"dispenses.{i}.annee", msg.DISPENSE_ANNEE.format(
                 annee_min=session.dispenses_annee_min, annee_max=latest_diploma)
+        elif annee is not None and earliest is not None and annee < earliest:
+            yield f"dispenses.{i}.annee", msg.DIPLOME_TROP_TOT.format(
+                annee=annee, age=session.dispenses_age_minimum, annee_min=earliest)
     yield from ((f"{p}.unite", m) for p, m in
                 _duplicates("dispenses", [d.get("unite", "") for d in dispenses]))
 
     exempted = {d.get("unite") for d in dispenses}
     benefices = data.get("benefices", [])
-    allowed = _applicable_units(session.benefices_unites, session, specialite)
+    allowed = _applicable_units(session.benefices_unites, session, judged)
     for i, benefice in enumerate(benefices):
         unite, annee, note = benefice.get("unite"), benefice.get("annee"), benefice.get("note")
         if unite is not None and unite not in allowed:
             yield f"benefices.{i}.unite", msg.BENEFICE_UNITE
         elif unite in exempted:
             yield f"benefices.{i}.unite", msg.BENEFICE_DEJA_DISPENSE
+        elif unite is not None and sitting.listed is not None and unite in sitting.listed:
+            yield f"benefices.{i}.unite", msg.BENEFICE_ET_PRESENTEE
         in_time = session.benefices_annee_min <= (annee or 0) <= session.benefices_annee_max
         if annee is not None and not in_time:
             yield f"benefices.{i}.annee", msg.BENEFICE_ANNEE.format(
                 annee_min=session.benefices_annee_min, annee_max=session.benefices_annee_max)
+        elif annee is not None and earliest is not None and annee < earliest:
+            yield f"benefices.{i}.annee", msg.BENEFICE_TROP_TOT.format(
+                annee=annee, age=session.dispenses_age_minimum, annee_min=earliest)
         if note is not None and not session.benefices_note_minimale <= note <= 20:
             yield f"benefices.{i}.note", msg.BENEFICE_NOTE.format(
                 note_minimale=f"{session.benefices_note_minimale:g}")
     yield from ((f"{p}.unite", m) for p, m in
                 _duplicates("benefices", [b.get("unite", "") for b in benefices]))
+
+
+def _earliest_year(data: dict[str, Any], session: Session) -> int | None:
+    """The first year the candidate could have obtained a diploma or a grade: the year they
+    turned the session's minimum age (None without a birth date, or with one the majority rule
+    refuses: the candidate first fixes that date)."""
+    born = (data.get("etat_civil") or {}).get("date_naissance")
+    if not born or not is_adult_in_time(dt.date.fromisoformat(born), session):
+        return None
+    return dt.date.fromisoformat(born).year + session.dispenses_age_minimum
 
 
 def _rattrapage(data: dict[str, Any], specialite: Specialite) -> Errors:

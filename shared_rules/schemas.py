@@ -15,6 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from shared_rules import messages as msg
 from shared_rules.names import fold_spaces, is_valid_name
+from shared_rules.session import PREMIERE_ANNEE_NAISSANCE
 
 # Limits: generous for real data, small enough to keep a dossier far below the request limit.
 NOM_MAX = 80
@@ -22,11 +23,12 @@ LIEU_MAX = 100
 ADRESSE_MAX = 200
 EMAIL_MAX = 254
 DIPLOME_MAX = 150
+SPECIALITE_AUTRE_MAX = 150
 PRECISIONS_MAX = 1000
 CODE_MAX = 64
 PRENOMS_MAX = 10
 LISTE_MAX = 10
-DATE_NAISSANCE_MIN = dt.date(1900, 1, 1)
+DATE_NAISSANCE_MIN = dt.date(PREMIERE_ANNEE_NAISSANCE, 1, 1)
 
 # Controls, < and >, zero-width and bidirectional formatting characters.
 _FORBIDDEN_IN_TEXT = re.compile(
@@ -247,6 +249,9 @@ class ContactSchema(_Strict):
     departement = Motif(_DEPARTEMENT, msg.CHOIX_INCONNU, required=True,
                         error_messages={"required": msg.DEPARTEMENT_OBLIGATOIRE,
                                         "null": msg.DEPARTEMENT_OBLIGATOIRE})
+    #: The candidate confirms residing in that département although the postcode is usually
+    #: another one's (shared_rules.warnings); recorded, never required.
+    confirmation_residence = Booleen()
 
 
 class EpsSchema(_Strict):
@@ -301,6 +306,8 @@ class DossierSchema(_Strict):
     session = Code(required=True)
     #: Speciality code from the session data.
     specialite = Code(required=True, error_messages=_messages(required=msg.SPECIALITE_OBLIGATOIRE))
+    #: The speciality's label as the candidate writes it, only with « autre » (not in the list).
+    specialite_autre = Texte(max_length=SPECIALITE_AUTRE_MAX, load_default=None, allow_none=True)
     etat_civil = Groupe(EtatCivilSchema, required=True)
     contact = Groupe(ContactSchema, required=True)
     #: Derived from contact.departement; optional, but a value that disagrees is an error.

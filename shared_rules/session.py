@@ -8,6 +8,7 @@ fails loudly at start-up rather than mis-judging a candidate.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -32,6 +33,8 @@ PACKAGE_SESSIONS_DIR = Path(__file__).parent / "sessions"
 #: The session the local run and the command line use when none is named.
 DEFAULT_SESSION_CODE = "cap-limoges-2021-06"
 _CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+#: The oldest birth year a dossier may give (schemas.DATE_NAISSANCE_MIN's year).
+PREMIERE_ANNEE_NAISSANCE = 1900
 
 
 class SessionDataError(ValueError):
@@ -49,6 +52,9 @@ class Departement:
     code: str
     nom: str
     etablissement: Etablissement
+    #: « de la Corrèze », « en Corrèze »: the name in the messages (defaults say « département »).
+    de: str = ""
+    en: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,8 @@ class Activite:
 class Combinaison:
     activites: tuple[str, str]
     texte_notice: str
+    #: What the candidate reads; None: composed from the activities' labels.
+    libelle: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,14 @@ class Specialite:
     code_diplome: str | None
     a_confirmer: tuple[str, ...]
     source: str
+    #: Whether the speciality is examined in the académie at this session.
+    ouverte_academie: bool = True
+    #: The « Ma spécialité n'est pas dans la liste » entry: the candidate writes the label.
+    autre: bool = False
+
+    def confirme(self, fait: str) -> bool:
+        """True when the fact `fait` of this speciality is not marked à confirmer."""
+        return fait not in self.a_confirmer
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,16 @@ class Adresse:
     lignes: tuple[str, ...]
     code_postal: str | None
     commune: str
+    source: str
+    a_confirmer: bool
+
+
+@dataclass(frozen=True)
+class ContactBureau:
+    """How to reach the bureau: phone and email, None while unknown."""
+
+    telephone: str | None
+    courriel: str | None
     source: str
     a_confirmer: bool
 
@@ -148,9 +174,12 @@ class Session:
     date_limite_retour: dt.date
     destinataire: str
     adresse: Adresse
+    contact_bureau: ContactBureau
     majorite_age: int
     majorite_au: dt.date
     departements: tuple[Departement, ...]
+    #: Neighbouring départements outside the académie: (code, « de la Charente »).
+    departements_voisins: tuple[tuple[str, str], ...]
     etablissements_refuses_aux_majeurs: tuple[str, ...]
     formes_passage: tuple[FormePassage, ...]
     eps_dispense_autorisee: bool
@@ -162,7 +191,7 @@ class Session:
     langues_a_confirmer: bool
     langues_source: str
     dispenses_unites: tuple[str, ...]
-    dispenses_annee_min: int
+    dispenses_age_minimum: int
     benefices_unites: tuple[str, ...]
     benefices_annee_min: int
     benefices_annee_max: int
@@ -177,6 +206,15 @@ class Session:
     conservation_a_confirmer: bool
     base_legale: str | None
     base_legale_a_confirmer: bool
+    #: What happens after an accommodation request, its source, and whether it is unconfirmed.
+    amenagement_suite: tuple[str, ...] = ()
+    amenagement_source: str = ""
+    amenagement_a_confirmer: bool = False
+
+    @property
+    def dispenses_annee_min(self) -> int:
+        """The earliest diploma year for anyone: the oldest plausible birth year plus the age."""
+        return PREMIERE_ANNEE_NAISSANCE + self.dispenses_age_minimum
 
     @property
     def zone(self) -> ZoneInfo:
@@ -217,6 +255,8 @@ class Session:
         missing = []
         if self.adresse.a_confirmer:
             missing.append("retour_confirmation.adresse")
+        if self.contact_bureau.a_confirmer:
+            missing.append("retour_confirmation.contact_bureau")
         if self.responsable_a_confirmer:
             missing.append("donnees_personnelles.responsable_traitement")
         if self.conservation_a_confirmer:
@@ -245,6 +285,13 @@ class _Departement(_Strict):
     code = fields.String(required=True, validate=validate.Regexp(r"^(\d{2}|2A|2B|\d{3})$"))
     nom = fields.String(required=True)
     etablissement = fields.Nested(_Libelle, required=True)
+    de = fields.String()
+    en = fields.String()
+
+
+class _Voisin(_Strict):
+    code = fields.String(required=True, validate=validate.Regexp(r"^(\d{2}|2A|2B|\d{3})$"))
+    de = fields.String(required=True)
 
 
 class _Forme(_Strict):
@@ -257,6 +304,7 @@ class _Forme(_Strict):
 class _Combinaison(_Strict):
     activites = fields.List(fields.String(), required=True, validate=validate.Length(equal=2))
     texte_notice = fields.String(required=True)
+    libelle = fields.String()
 
 
 class _Eps(_Strict):
@@ -295,6 +343,7 @@ class _SpecialiteDefaut(_Strict):
     attestation_echafaudage = fields.Boolean(required=True)
     rattrapage = fields.Nested(_Rattrapage, allow_none=True, required=True)
     code_diplome = fields.String(allow_none=True, required=True)
+    ouverte_academie = fields.Boolean(load_default=True)
     a_confirmer = fields.List(fields.String(), required=True)
 
 
@@ -308,7 +357,11 @@ class _Specialite(_Strict):
     attestation_echafaudage = fields.Boolean()
     rattrapage = fields.Nested(_Rattrapage, allow_none=True)
     code_diplome = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{8}$"))
+    ouverte_academie = fields.Boolean()
+    autre = fields.Boolean()
     a_confirmer = fields.List(fields.String())
+    #: Facts of specialite_par_defaut.a_confirmer that a source confirms for this speciality.
+    confirmes = fields.List(fields.String())
 
 
 class _Piece(_Strict):
@@ -326,10 +379,23 @@ class _Adresse(_Strict):
     a_confirmer = fields.Boolean(required=True)
 
 
+class _ContactBureau(_Strict):
+    telephone = fields.String(allow_none=True, required=True)
+    courriel = fields.String(allow_none=True, required=True)
+    source = fields.String(required=True)
+    a_confirmer = fields.Boolean(required=True)
+
+    @validates_schema
+    def _confirmed_means_known(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data["a_confirmer"] and not (data["telephone"] or data["courriel"]):
+            raise ValidationError("a confirmed contact needs a phone or an email", "telephone")
+
+
 class _Retour(_Strict):
     date_limite = fields.Date(required=True)
     destinataire = fields.String(required=True)
     adresse = fields.Nested(_Adresse, required=True)
+    contact_bureau = fields.Nested(_ContactBureau, required=True)
 
 
 class _Registre(_Strict):
@@ -344,7 +410,7 @@ class _Majorite(_Strict):
 
 class _Dispenses(_Strict):
     unites = fields.List(fields.String(), required=True)
-    annee_diplome_min = fields.Integer(required=True)
+    age_minimum_obtention = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
 class _Benefices(_Strict):
@@ -383,6 +449,12 @@ class _DonneesPersonnelles(_Strict):
     base_legale = fields.Nested(_BaseLegale, required=True)
 
 
+class _Amenagement(_Strict):
+    suite = fields.List(fields.String(), required=True)
+    source = fields.String(required=True)
+    a_confirmer = fields.Boolean(required=True)
+
+
 class _SessionFile(_Strict):
     code = _CODE
     examen = fields.Nested(_Libelle, required=True)
@@ -395,6 +467,7 @@ class _SessionFile(_Strict):
     retour_confirmation = fields.Nested(_Retour, required=True)
     majorite = fields.Nested(_Majorite, required=True)
     departements = fields.List(fields.Nested(_Departement), required=True)
+    departements_voisins = fields.List(fields.Nested(_Voisin), load_default=list)
     etablissements_refuses_aux_majeurs = fields.List(fields.String(), required=True)
     formes_passage = fields.List(fields.Nested(_Forme), required=True)
     eps = fields.Nested(_Eps, required=True)
@@ -407,6 +480,8 @@ class _SessionFile(_Strict):
     specialites = fields.List(fields.Nested(_Specialite), required=True)
     pieces = fields.List(fields.Nested(_Piece), required=True)
     donnees_personnelles = fields.Nested(_DonneesPersonnelles, required=True)
+    amenagement = fields.Nested(_Amenagement, load_default=lambda: {
+        "suite": [], "source": "", "a_confirmer": False})
 
     @post_load
     def _build(self, data: dict[str, Any], **kwargs: Any) -> Session:
@@ -429,9 +504,12 @@ def _build_session(d: dict[str, Any]) -> Session:
                 rattrapage=Rattrapage(**ratt) if ratt else None,
                 code_diplome=merged["code_diplome"],
                 a_confirmer=tuple(
-                    dict.fromkeys([*defaut["a_confirmer"], *raw.get("a_confirmer", [])])
+                    f for f in dict.fromkeys([*defaut["a_confirmer"], *raw.get("a_confirmer", [])])
+                    if f not in raw.get("confirmes", [])
                 ),
                 source=merged["source"],
+                ouverte_academie=merged["ouverte_academie"],
+                autre=merged.get("autre", False),
             )
         )
     retour, adresse = d["retour_confirmation"], d["retour_confirmation"]["adresse"]
@@ -457,18 +535,23 @@ def _build_session(d: dict[str, Any]) -> Session:
             source=adresse["source"],
             a_confirmer=adresse["a_confirmer"],
         ),
+        contact_bureau=ContactBureau(**retour["contact_bureau"]),
         majorite_age=d["majorite"]["age"],
         majorite_au=d["majorite"]["au"],
         departements=tuple(
-            Departement(x["code"], x["nom"], Etablissement(**x["etablissement"]))
+            Departement(x["code"], x["nom"], Etablissement(**x["etablissement"]),
+                        de=x.get("de", f"du département {x['nom']}"),
+                        en=x.get("en", f"dans le département {x['nom']}"))
             for x in d["departements"]
         ),
+        departements_voisins=tuple((x["code"], x["de"]) for x in d["departements_voisins"]),
         etablissements_refuses_aux_majeurs=tuple(d["etablissements_refuses_aux_majeurs"]),
         formes_passage=tuple(FormePassage(**x) for x in d["formes_passage"]),
         eps_dispense_autorisee=d["eps"]["dispense_autorisee"],
         eps_activites=tuple(Activite(**x) for x in d["eps"]["activites"]),
         eps_combinaisons=tuple(
-            Combinaison((x["activites"][0], x["activites"][1]), x["texte_notice"])
+            Combinaison((x["activites"][0], x["activites"][1]), x["texte_notice"],
+                        x.get("libelle"))
             for x in d["eps"]["combinaisons"]
         ),
         unites=tuple(Unite(**x) for x in d["unites"]),
@@ -477,7 +560,7 @@ def _build_session(d: dict[str, Any]) -> Session:
         langues_a_confirmer=d["langues_vivantes"]["a_confirmer"],
         langues_source=d["langues_vivantes"]["source"],
         dispenses_unites=tuple(d["dispenses"]["unites"]),
-        dispenses_annee_min=d["dispenses"]["annee_diplome_min"],
+        dispenses_age_minimum=d["dispenses"]["age_minimum_obtention"],
         benefices_unites=tuple(d["benefices"]["unites"]),
         benefices_annee_min=d["benefices"]["annee_min"],
         benefices_annee_max=d["benefices"]["annee_max"],
@@ -492,6 +575,9 @@ def _build_session(d: dict[str, Any]) -> Session:
         conservation_a_confirmer=perso["conservation"]["a_confirmer"],
         base_legale=perso["base_legale"]["texte"],
         base_legale_a_confirmer=perso["base_legale"]["a_confirmer"],
+        amenagement_suite=tuple(d["amenagement"]["suite"]),
+        amenagement_source=d["amenagement"]["source"],
+        amenagement_a_confirmer=d["amenagement"]["a_confirmer"],
     )
 
 
@@ -510,9 +596,14 @@ def _check_consistency(s: Session, *, conditions: Iterable[str]) -> list[str]:
         problems.append("eps.combinaisons: each pair must be two distinct activities, once")
     for label, codes in (("dispenses", s.dispenses_unites), ("benefices", s.benefices_unites)):
         problems += [f"{label}.unites: unknown unit {u!r}" for u in codes if u not in unites]
+    facts = {f.name for f in dataclasses.fields(Specialite)} - {"code", "source", "a_confirmer"}
     for sp in s.specialites:
         problems += [f"specialites.{sp.code}: unknown optional unit {u!r}"
                      for u in sp.unites_facultatives if u not in facultatives]
+        problems += [f"specialites.{sp.code}: a_confirmer names an unknown fact {f!r}"
+                     for f in sp.a_confirmer if f not in facts]
+    if sum(sp.autre for sp in s.specialites) > 1:
+        problems.append("specialites: at most one « autre » entry")
     for p in s.pieces:
         if p.condition not in known_conditions:
             problems.append(f"pieces.{p.code}: unknown condition {p.condition!r}")

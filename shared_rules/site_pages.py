@@ -51,6 +51,8 @@ OBLIGATOIRE, FACULTATIF, SELON_SITUATION, PAR_LE_SERVICE = (
 CHAMPS: dict[str, tuple[str, str]] = {
     "session": ("Session d'examen", PAR_LE_SERVICE),
     "specialite": ("Spécialité de CAP présentée", OBLIGATOIRE),
+    "specialite_autre": ("Intitulé de votre spécialité, si elle n'est pas dans la liste",
+                         SELON_SITUATION),
     "etat_civil.nom_naissance": ("Nom de naissance", OBLIGATOIRE),
     "etat_civil.nom_usage": ("Nom d'usage", FACULTATIF),
     "etat_civil.prenoms": ("Prénoms, dans l'ordre de l'état civil", OBLIGATOIRE),
@@ -64,6 +66,9 @@ CHAMPS: dict[str, tuple[str, str]] = {
     "contact.code_postal": ("Code postal", OBLIGATOIRE),
     "contact.commune": ("Commune de résidence", OBLIGATOIRE),
     "contact.departement": ("Département de résidence", OBLIGATOIRE),
+    "contact.confirmation_residence": (
+        "Confirmation de votre département, si le code postal est d'habitude celui d'un autre",
+        SELON_SITUATION),
     "etablissement": ("Établissement d'inscription, déduit de votre département", PAR_LE_SERVICE),
     "forme_passage": ("Forme de passage (globale ou progressive)", OBLIGATOIRE),
     "unites_presentees": ("Épreuves présentées à cette session, en forme progressive",
@@ -164,8 +169,9 @@ def retour_tardif(session: Session) -> str:
         f"d'inscription, alors que le registre reste ouvert jusqu'au "
         f"**{date_heure_longue(session.cloture)}**. Pour être dans les délais, pré-inscrivez-vous "
         f"et envoyez votre confirmation au plus tard le {limite}.\n\n"
-        f"    Si vous vous pré-inscrivez à partir du {_jour_mois_annee(session.date_limite_retour)}"
-        ", le service vous avertit ainsi :\n\n"
+        "    Si vous vous pré-inscrivez, ou modifiez votre dossier, à partir du "
+        f"{_jour_mois_annee(session.date_limite_retour)}, le service vous avertit ainsi, sur la "
+        "confirmation de cette version et dans son courriel :\n\n"
         f"    > {_md(late_return_message(session))}\n"
     )
 
@@ -181,6 +187,15 @@ def adresse_retour(session: Session) -> str:
     text = "<address>\n" + "<br>\n".join(lignes) + "\n</address>\n"
     if adresse.a_confirmer:
         text += f"\nCette adresse est {a_confirmer()} avant tout envoi.\n"
+    contact = session.contact_bureau
+
+    def known(value: str | None) -> str:
+        if value is None:
+            return a_confirmer()
+        return f"{_md(value)} ({a_confirmer()})" if contact.a_confirmer else _md(value)
+
+    text += (f"\nPour joindre le {_md(session.destinataire)} : téléphone "
+             f"{known(contact.telephone)} ; courriel {known(contact.courriel)}.\n")
     return text
 
 

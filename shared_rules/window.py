@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from shared_rules import messages as msg
+from shared_rules.contact import bureau_contact
 from shared_rules.dates_fr import date_heure_longue, date_longue
 from shared_rules.session import Session
 
@@ -47,11 +48,14 @@ def late_return_start(session: Session) -> dt.datetime:
     return dt.datetime.combine(session.date_limite_retour, dt.time(0), tzinfo=session.zone)
 
 
-def is_late_for_return(created_at: dt.datetime, session: Session) -> bool:
-    """True for a dossier created on or after the return deadline's day (local time), while the
-    registry is still open: the notice's 18/20 November conflict."""
-    _require_aware(created_at)
-    return created_at >= late_return_start(session)
+def is_late_for_return(version_at: dt.datetime, session: Session) -> bool:
+    """True for a version of a dossier (its creation, or a modification: pass the instant of the
+    version being shown or printed) recorded on or after the return deadline's day (local
+    time), while the registry is still open: the notice's 18/20 November conflict. A new
+    signed version made on the 19th can only reach the bureau late, whenever the dossier was
+    created."""
+    _require_aware(version_at)
+    return version_at >= late_return_start(session)
 
 
 def late_return_message(session: Session) -> str:
@@ -60,5 +64,5 @@ def late_return_message(session: Session) -> str:
         date_limite=date_longue(session.date_limite_retour),
         date_limite_courte=date_longue(session.date_limite_retour).split(" ", 1)[1],
         cloture=date_heure_longue(session.cloture),
-        destinataire=session.destinataire,
+        destinataire=bureau_contact(session),
     )

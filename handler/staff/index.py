@@ -37,6 +37,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+import shared_rules
 from handler.errors import StorageUnavailable
 from handler.numero import ALPHABET
 from handler.staff import suivi as suivi_mod
@@ -82,6 +83,12 @@ def dossier_part(record: Mapping[str, Any]) -> Summary:
         "cree_le": record["cree_le"],
         "modifie_le": record["modifie_le"],
         "version": record["version"],
+        # « Ma spécialité n'est pas dans la liste »: the label the candidate typed (issue 13).
+        **({"specialite_autre": d["specialite_autre"]} if d.get("specialite_autre") else {}),
+        # The postcode warning and whether the candidate confirmed it (issue 13).
+        **({"avertissements": warnings,
+            "confirmation_residence": bool(d["contact"].get("confirmation_residence"))}
+           if (warnings := shared_rules.warnings(d)) else {}),
     }
 
 

@@ -113,7 +113,8 @@ def parse_query(args: MultiDict[str, str], session: Session) -> Query:
 
 
 def _haystack(entry: Mapping[str, Any]) -> str:
-    names = " ".join([entry["nom_naissance"], entry.get("nom_usage") or "", *entry["prenoms"]])
+    names = " ".join([entry["nom_naissance"], entry.get("nom_usage") or "", *entry["prenoms"],
+                      entry.get("specialite_autre") or ""])
     return f"{_fold(names)} {entry['numero'].lower()} {display(entry['numero']).lower()}"
 
 
@@ -170,9 +171,18 @@ def page(selection: list[Mapping[str, Any]], query: Query,
     }
 
 
+def _specialite_libelle(entry: Mapping[str, Any], session: Session) -> str:
+    """The speciality's label; with « autre », the label the candidate typed, to review."""
+    specialite = session.specialite(entry["specialite"])
+    if specialite is None:
+        return str(entry["specialite"])
+    if specialite.autre:
+        return f"{specialite.libelle} : {entry.get('specialite_autre') or ''}"
+    return specialite.libelle
+
+
 def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
     """A summary as the staff reads it: the number as printed, labels, the review flag."""
-    specialite = session.specialite(entry["specialite"])
     departement = session.departement(entry["departement"])
     return {
         "numero": display(entry["numero"]),
@@ -180,7 +190,7 @@ def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
         "nom_usage": entry.get("nom_usage"),
         "prenoms": list(entry["prenoms"]),
         "specialite": entry["specialite"],
-        "specialite_libelle": specialite.libelle if specialite else entry["specialite"],
+        "specialite_libelle": _specialite_libelle(entry, session),
         "departement": entry["departement"],
         "departement_nom": departement.nom if departement else entry["departement"],
         "cree_le": entry["cree_le"],
@@ -190,4 +200,6 @@ def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
         "statut_libelle": suivi.STATUTS[entry["statut"]],
         "revision": entry["revision"],
         "a_revoir": suivi.a_revoir(entry, entry["version"]),
+        **({key: entry[key] for key in ("avertissements", "confirmation_residence")}
+           if entry.get("avertissements") else {}),
     }

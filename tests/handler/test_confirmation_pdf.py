@@ -165,3 +165,16 @@ def test_no_personal_data_in_log_lines(app: Flask, caplog: pytest.LogCaptureFixt
     assert "GET /api/dossiers/<numero>/confirmation.pdf 200" in logged
     for secret in (numero, numero.replace("-", ""), "Haÿ", BORN):
         assert secret not in logged
+
+
+def test_an_unlisted_speciality_a_kept_eps_grade_and_a_declared_language_print(
+        client: FlaskClient) -> None:
+    """Issue 13: the typed label, « no EPS this session » and the unconfirmed language."""
+    dossier = make_dossier({"specialite": "autre", "specialite_autre": "Accordeur de pianos",
+                            "eps": {"dispense": False, "activites": []},
+                            "benefices": [{"unite": "eps", "annee": 2019, "note": 12}],
+                            "langue_vivante": "anglais"})
+    text = pdf_text(download(client, create(client, dossier)).data)
+    assert "Ma spécialité n'est pas dans la liste : Accordeur de pianos" in text
+    assert "Pas d'épreuve d'EPS à cette session" in text
+    assert "Anglais" in text  # the compulsory language, unconfirmed: declared, recorded

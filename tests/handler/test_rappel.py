@@ -21,7 +21,10 @@ Sent = Callable[[], list[SentMail]]
 EMAIL = "marie-eve.lhay@exemple.fr"
 KNOWN = {"nom_naissance": "L'Haÿ-Cœur", "prenom": "Marie-Ève", "date_naissance": "1998-05-17"}
 UNKNOWN = {**KNOWN, "date_naissance": "1998-05-18"}
-ACCEPTED = {"message": msg.RAPPEL_DEMANDE.format(destinataire="Rectorat de Limoges, Bureau DEC 4")}
+# Issue 13: the bureau's contact (each unknown part « à confirmer ») wherever DEC 4 is named.
+ACCEPTED = {"message": msg.RAPPEL_DEMANDE.format(destinataire=(
+    "Rectorat de Limoges, Bureau DEC 4 (téléphone : à confirmer ; courriel : à confirmer ; "
+    "adresse : rue François Chénieux, Limoges, code postal à confirmer)"))}
 
 
 def ask(client: FlaskClient, body: Any, *, ip: str = "198.51.100.1") -> Any:

@@ -36,6 +36,7 @@ def test_a_valid_dossier_is_recorded_with_a_number(client: FlaskClient, s3: Any)
         "pieces": shared_rules.required_pieces(expected_dossier),
         "retour_tardif": False,
         "message_retour_tardif": None,
+        "avertissements": {},
         "courriel": "desactive",
         "suivi": {"statut": "pre-inscrit", "libelle": "Pré-inscrit (confirmation signée attendue)",
                   "pieces_manquantes": [], "note": None, "nouvelle_confirmation_requise": False,

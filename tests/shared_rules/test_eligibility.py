@@ -38,7 +38,9 @@ def test_a_minor_is_refused_on_the_birth_date() -> None:
 
 
 def test_the_last_adult_is_accepted() -> None:
-    assert shared_rules.validate(make_dossier({"etat_civil.date_naissance": "2003-12-31"})) == {}
+    # Without the example's diploma of 2016, which this candidate could not hold at 12 (issue 13).
+    assert shared_rules.validate(make_dossier({"etat_civil.date_naissance": "2003-12-31",
+                                               "dispenses": []})) == {}
 
 
 @pytest.mark.parametrize(("departement", "code"), [("19", "IND-19"), ("23", "IND-23"),
@@ -59,13 +61,17 @@ def test_residence_outside_the_academie_is_refused() -> None:
         departements="Corrèze (19), Creuse (23), Haute-Vienne (87)")]}
 
 
-def test_postcode_must_belong_to_the_departement() -> None:
-    errors = shared_rules.validate(make_dossier({"contact.code_postal": "19100"}))
-    assert list(errors) == ["contact.code_postal"]
+def test_a_postcode_of_another_departement_is_a_warning_not_a_refusal() -> None:
+    # Issue 13: was refused; some communes use a neighbour's postcode (tests/.../test_postcode.py).
+    dossier = make_dossier({"contact.code_postal": "19100"})
+    assert shared_rules.validate(dossier) == {}
+    assert list(shared_rules.warnings(dossier)) == ["contact.code_postal"]
     assert postcode_matches("20090", "2A")
 
 
-@pytest.mark.parametrize("etablissement", ["CNED", "cned", "Enseignement à distance"])
+@pytest.mark.parametrize("etablissement", ["CNED", "cned", "Enseignement à distance",
+                                           # issue 13: without its accent, the same message
+                                           "enseignement a distance", "ENSEIGNEMENT A DISTANCE"])
 def test_distance_learning_is_refused_to_adults(etablissement: str) -> None:
     errors = shared_rules.validate(make_dossier(etablissement=etablissement))
     assert errors == {"etablissement": [msg.ETABLISSEMENT_CNED.format(

@@ -6,7 +6,7 @@ import pytest
 
 import shared_rules
 from shared_rules import messages as msg
-from shared_rules.eps import all_pairs, allowed_pairs, check_eps_choice
+from shared_rules.eps import all_pairs, allowed_pairs, check_eps_choice, pair_label
 from tests.factories import make_dossier
 
 SESSION = shared_rules.get_session("cap-limoges-2021-06")
@@ -59,3 +59,19 @@ def test_invalid_eps_choices(dispense: bool, activites: list[str],
     assert check_eps_choice(dispense, activites, SESSION) == expected
     dossier = make_dossier({"eps": {"dispense": dispense, "activites": activites}})
     assert shared_rules.validate(dossier) == expected
+
+
+def test_each_pair_reads_as_the_notice_writes_it_simple_only_where_it_says_so() -> None:
+    """Issue 13: the last three pairs have no « simple » in the notice; the site added it."""
+    session = shared_rules.get_session("cap-limoges-2021-06")
+    assert session is not None
+    labels = [pair_label(c.activites, session) for c in session.eps_combinaisons]
+    assert labels == [
+        "Demi-fond (3 × 500 m) et badminton simple",
+        "Demi-fond (3 × 500 m) et tennis de table simple",
+        "Sauvetage et badminton",
+        "Gymnastique au sol et badminton",
+        "Gymnastique au sol et tennis de table",
+    ]
+    for combinaison, label in zip(session.eps_combinaisons, labels, strict=True):
+        assert ("simple" in label) == ("simple" in combinaison.texte_notice)

@@ -21,9 +21,11 @@ def test_everyone_sends_an_identity_document() -> None:
 
 
 @pytest.mark.parametrize(("changes", "piece"), [
-    ({"dispenses": [{"unite": "mathematiques-physique-chimie", "diplome": "BEP", "annee": 2010}]},
+    ({"dispenses": [{"unite": "mathematiques-physique-chimie", "diplome": "BEP", "annee": 2014}]},
      "diplome-et-releve-de-notes"),
-    ({"benefices": [{"unite": "eps", "annee": 2019, "note": 12.5}]}, "releve-de-notes-anterieur"),
+    # A kept EPS grade means no EPS choice (issue 13: the pair and the grade contradict).
+    ({"benefices": [{"unite": "eps", "annee": 2019, "note": 12.5}],
+      "eps": {"dispense": False, "activites": []}}, "releve-de-notes-anterieur"),
     ({"amenagement": {"demande": True, "decision_anterieure": True}}, "decision-amenagement"),
     ({"specialite": "couvreur"}, "attestation-echafaudage"),
     ({"specialite": "petite-enfance", "rattrapage": {"annee_echec": 2018}},
@@ -44,7 +46,7 @@ def test_an_accommodation_request_without_prior_decision_adds_no_piece() -> None
 def test_every_condition_at_once_in_the_notices_order() -> None:
     dossier = make_dossier({
         **BASE, "specialite": "macon",
-        "dispenses": [{"unite": "mathematiques-physique-chimie", "diplome": "BEP", "annee": 2010}],
+        "dispenses": [{"unite": "mathematiques-physique-chimie", "diplome": "BEP", "annee": 2014}],
         "benefices": [{"unite": "prevention-sante-environnement", "annee": 2020, "note": 10}],
         "amenagement": {"demande": True, "decision_anterieure": True, "precisions": "Tiers temps"},
     })

@@ -40,15 +40,25 @@ def test_any_json_gets_errors_never_an_exception(value: Any) -> None:
 
 
 # Fields whose rules read another field: an error may land on them when that one changes.
+# Issue 13 added the contradictions: the units sat, exemptions and kept grades read each other,
+# EPS and the language; a diploma's year reads the birth date; « autre » reads its label.
+_SITTING = ["eps", "langue_vivante", "dispenses", "benefices"]
 DEPENDENTS = {
     "contact": ["etablissement"],
     "contact.departement": ["contact.code_postal", "etablissement"],
     "specialite": ["langue_vivante", "epreuves_facultatives", "rattrapage", "dispenses",
-                   "benefices", "unites_presentees"],
-    "forme_passage": ["unites_presentees"],
+                   "benefices", "unites_presentees", "specialite_autre"],
+    "etat_civil": ["dispenses", "benefices"],
+    "etat_civil.date_naissance": ["dispenses", "benefices"],
+    "forme_passage": ["unites_presentees", *_SITTING],
+    "unites_presentees": _SITTING,
     "eps.dispense": ["eps.activites"],
     "eps": ["eps.activites"],
     "langue_vivante": ["epreuves_facultatives"],
+    "dispenses": _SITTING,
+    "dispenses.0": _SITTING,
+    "dispenses.0.annee": _SITTING,
+    "benefices": _SITTING,
 }
 
 

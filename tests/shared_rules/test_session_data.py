@@ -77,7 +77,8 @@ def test_unsourced_facts_are_marked_to_confirm(session: shared_rules.Session) ->
     assert session.conservation_a_confirmer
     assert session.base_legale_a_confirmer and session.base_legale is None
     assert session.facts_to_confirm() == [
-        "retour_confirmation.adresse", "donnees_personnelles.responsable_traitement",
+        "retour_confirmation.adresse", "retour_confirmation.contact_bureau",
+        "donnees_personnelles.responsable_traitement",
         "donnees_personnelles.conservation", "donnees_personnelles.base_legale"]
     macon = session.specialite("macon")
     assert macon is not None and "langue_vivante_obligatoire" in macon.a_confirmer

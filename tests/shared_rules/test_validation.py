@@ -51,6 +51,7 @@ def test_names_with_other_characters_are_refused(name: str) -> None:
     assert list(errors) == ["etat_civil.nom_naissance"]
 
 
+PSE = "prevention-sante-environnement"
 MUTATIONS: list[tuple[dict[str, Any], str]] = [
     # missing fields, each on its own path
     ({"session": DELETE}, "session"),
@@ -81,28 +82,22 @@ MUTATIONS: list[tuple[dict[str, Any], str]] = [
      "unites_presentees.1"),
     ({"forme_passage": "progressive", "unites_presentees": ["eps", "eps"]},
      "unites_presentees.1"),
-    ({"forme_passage": "progressive", "unites_presentees": ["langue-vivante"]},
-     "unites_presentees.0"),
     ({"eps.dispense": "oui"}, "eps.dispense"),
-    ({"langue_vivante": "anglais"}, "langue_vivante"),
     ({"epreuves_facultatives": [{"unite": "langue-vivante"}]}, "epreuves_facultatives.0.langue"),
-    ({"epreuves_facultatives": [{"unite": "langue-vivante", "langue": "klingon"}]},
-     "epreuves_facultatives.0.langue"),
     ({"epreuves_facultatives": [{"unite": "mobilite", "langue": "anglais"}]},
      "epreuves_facultatives.0.langue"),
     ({"epreuves_facultatives": [{"unite": "chant"}]}, "epreuves_facultatives.0.unite"),
     ({"epreuves_facultatives": [{"unite": "mobilite"}, {"unite": "mobilite"}]},
      "epreuves_facultatives.1.unite"),
     ({"dispenses.0.unite": "eps"}, "dispenses.0.unite"),
-    ({"dispenses.0.unite": "langue-vivante"}, "dispenses.0.unite"),
     ({"dispenses.0.annee": 2021}, "dispenses.0.annee"),
     ({"dispenses.0.annee": "2016"}, "dispenses.0.annee"),
     ({"dispenses.0.annee": True}, "dispenses.0.annee"),
     ({"dispenses.0.diplome": ""}, "dispenses.0.diplome"),
-    ({"benefices": [{"unite": "eps", "annee": 2015, "note": 12}]}, "benefices.0.annee"),
-    ({"benefices": [{"unite": "eps", "annee": 2019, "note": 9.5}]}, "benefices.0.note"),
-    ({"benefices": [{"unite": "eps", "annee": 2019, "note": 21}]}, "benefices.0.note"),
-    ({"benefices": [{"unite": "eps", "annee": 2019, "note": "NaN"}]}, "benefices.0.note"),
+    ({"benefices": [{"unite": PSE, "annee": 2015, "note": 12}]}, "benefices.0.annee"),
+    ({"benefices": [{"unite": PSE, "annee": 2019, "note": 9.5}]}, "benefices.0.note"),
+    ({"benefices": [{"unite": PSE, "annee": 2019, "note": 21}]}, "benefices.0.note"),
+    ({"benefices": [{"unite": PSE, "annee": 2019, "note": "NaN"}]}, "benefices.0.note"),
     ({"benefices": [{"unite": "francais-histoire-geographie", "annee": 2019, "note": 12}]},
      "benefices.0.unite"),
     ({"amenagement": {"demande": False, "decision_anterieure": True}},
@@ -114,6 +109,10 @@ MUTATIONS: list[tuple[dict[str, Any], str]] = [
     ({"attestation_exactitude": False}, "attestation_exactitude"),
     ({"attestation_exactitude": DELETE}, "attestation_exactitude"),
     ({"attestation_exactitude": "true"}, "attestation_exactitude"),
+    # Issue 13: the compulsory language, the language list and the optional units were
+    # refused on unconfirmed facts; they are accepted now (tests/shared_rules/test_unconfirmed.py).
+    ({"specialite": "autre"}, "specialite_autre"),
+    ({"specialite_autre": "Accordeur de pianos"}, "specialite_autre"),
 ]
 
 

@@ -62,7 +62,10 @@ def test_late_return_message_states_both_dates_plainly() -> None:
     assert shared_rules.late_return_message(SESSION) == (
         "Attention : la notice demande de retourner la confirmation d'inscription au plus tard le "
         "mercredi 18 novembre 2020, alors que le service de pré-inscription reste ouvert jusqu'au "
-        "vendredi 20 novembre 2020 à 17 h 00. Votre dossier a été enregistré le 18 novembre 2020 "
-        "ou après : envoyez votre confirmation signée et les pièces le plus rapidement possible, "
-        "et contactez le Rectorat de Limoges, Bureau DEC 4, pour savoir si elle sera acceptée."
+        "vendredi 20 novembre 2020 à 17 h 00. Cette version de votre dossier a été enregistrée "
+        "(pré-inscription ou modification) le 18 novembre 2020 ou après : envoyez votre "
+        "confirmation signée et les pièces le plus rapidement possible, "
+        "et contactez le Rectorat de Limoges, Bureau DEC 4 (téléphone : à confirmer ; courriel : "
+        "à confirmer ; adresse : rue François Chénieux, Limoges, code postal à confirmer), pour "
+        "savoir si elle sera acceptée."
     )

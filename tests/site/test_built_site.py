@@ -236,3 +236,31 @@ def test_form_pages_preload_exactly_the_modules_their_entry_imports(built_site: 
         precharges = set(re.findall(
             r'rel="modulepreload" href="assets/javascripts/formulaire/([\w-]+\.js)"', html))
         assert precharges == atteints, name
+
+
+def test_notice_page_says_this_service_replaces_inscrinet_and_maps_its_screens(
+        built_site: Path) -> None:
+    """Issue 13, point 8: the notice's Inscrinet instructions, word for word, under a plain
+    statement that this service is where to register, with each screen's step of the form."""
+    text = read_page(built_site, "notice.html").text
+    assert ("ce service les remplace : pré-inscrivez-vous ici, sur la page Se pré-inscrire, pas "
+            "à l'adresse Inscrinet que donne la notice") in text
+    assert text.index("ce service les remplace") < text.index("L'adresse de connexion est la")
+    for screen, step in [
+        ("L'écran de la catégorie (« autre individuel »)", "déjà fait par le service"),
+        ("L'écran de l'établissement (« Individuels … »)",
+         "étape 3, « Vos coordonnées et votre établissement »"),
+        ("L'écran de la forme de passage", "étape 4, « Forme de passage »"),
+        ("Les écrans de l'EPS (« dispensé », choix des activités)",
+         "étape 5, « Éducation physique et sportive (EPS) »"),
+        ("L'édition de la confirmation d'inscription depuis Inscrinet",
+         "la confirmation à imprimer (PDF)"),
+    ]:
+        assert f"{screen} {step}" in text
+    # The notice's section A.2, as it is written (« Inscinet » included).
+    for line in ("L'adresse de connexion est la suivante:",
+                 "https://ecc.orion.education.fr/inscynetpro/inscriptionpublic",
+                 "ou sur le site du Rectorat de Limoges: http://www.ac-limoges.fr",
+                 "Dans la rubrique « Examens » cliquer sur « Lycée Professionnel » puis sur "
+                 "« accéder à Inscinet » (sur la droite)."):
+        assert line in text

@@ -217,7 +217,10 @@ def test_eps_offers_only_the_allowed_pairs_and_a_forbidden_one_is_refused_on_its
     libelles = [texte(page.locator(f'label[for="{options.nth(i).get_attribute("id")}"]'))
                 for i in range(options.count())]
     assert libelles == ["Dispensé(e) : je ne passe pas l'épreuve d'EPS",
-                        *(p["libelle"] for p in regles["eps"]["combinaisons"])]
+                        *(p["libelle"] for p in regles["eps"]["combinaisons"]),
+                        # issue 13: EPS is not sat with a kept grade or in progressive form
+                        "Je ne passe pas l'EPS à cette session : je conserve ma note d'EPS, ou "
+                        "je la présenterai à une autre session"]
     assert page.locator('input[name="eps"]:checked').count() == 0
     c.continuer()
     assert c.message_du_champ("eps") == f"Erreur : {messages.EPS_DEUX_ACTIVITES}"
@@ -598,7 +601,8 @@ def _remplacer(chemin: str, valeur: Any) -> Callable[[Any], None]:
 
 @pytest.mark.parametrize("chemin, valeur, etape, conteneur", [
     ("etat_civil.prenoms.0", "Jean2", "Étape 2 sur 8 : Votre état civil", "#liste-prenoms li"),
-    ("contact.code_postal", "19000", "Étape 3 sur 8 : Vos coordonnées et votre établissement",
+    # Issue 13: « 19000 » in Haute-Vienne is a warning now, not a refusal; a broken postcode is.
+    ("contact.code_postal", "8710", "Étape 3 sur 8 : Vos coordonnées et votre établissement",
      '[data-chemin="contact.code_postal"]'),
     ("dispenses.0.annee", 1900, "Étape 7 sur 8 : Dispenses, notes conservées et aménagement",
      '[data-chemin="dispenses.0.annee"]'),
@@ -663,3 +667,110 @@ def test_the_browsers_back_button_returns_to_the_previous_step(candidat: Ouvrir)
     c.page.go_forward()
     assert c.etape().startswith("Étape 3 sur 8")
     assert c.problemes == []
+
+
+def test_an_unlisted_speciality_is_declared_by_its_label_and_unconfirmed_facts_are_marked(
+        candidat: Ouvrir) -> None:
+    """Issue 13: no dead end for a speciality missing from the list; an unconfirmed opening is
+    shown « à confirmer »."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    c.examen("Accompagnant éducatif petite enfance")
+    assert texte(page.locator("#specialite-a-confirmer")) == (
+        "Ouverture de cette spécialité dans l'académie à cette session : à confirmer. "
+        "Le bureau vous écrit si elle n'est pas ouverte.")
+    c.examen("Ma spécialité n'est pas dans la liste")
+    assert page.locator("#specialite-a-confirmer").is_visible()
+    c.continuer()
+    assert c.message_du_champ("specialite_autre") == (
+        f"Erreur : {messages.SPECIALITE_AUTRE_OBLIGATOIRE}")
+    c.etat("1-examen-autre-specialite")
+    page.get_by_label("Intitulé exact de votre spécialité de CAP").fill("Accordeur de pianos")
+    c.continuer()
+    assert c.etape() == "Étape 2 sur 8 : Votre état civil"
+    assert c.problemes == []
+
+
+def test_an_unconfirmed_compulsory_language_is_offered_and_accepted(candidat: Ouvrir) -> None:
+    """Issue 13: the language block was hidden for every speciality and « anglais » refused."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    c.reprendre(dossier_valide(nom_unique("Langue")), "langues")
+    assert c.etape() == "Étape 6 sur 8 : Langue vivante et épreuves facultatives"
+    assert texte(page.locator("#langue-sans-epreuve")) == (
+        "Épreuve obligatoire de langue vivante dans votre spécialité : à confirmer. Si votre "
+        "spécialité en comporte une, choisissez la langue ci-dessous ; sinon, laissez ce choix "
+        "vide.")
+    assert texte(page.locator("#langue-vivante-aide")) == "Liste des langues à confirmer."
+    assert "à confirmer" in texte(page.locator("label[for=facultative-langue-vivante-langue]"))
+    page.get_by_label("Langue vivante de l'épreuve obligatoire").select_option(label="Anglais")
+    c.etat("6-langue-a-confirmer")
+    c.continuer()
+    assert c.etape() == "Étape 7 sur 8 : Dispenses, notes conservées et aménagement"
+    assert c.brouillon()["dossier"]["langue_vivante"] == "anglais"
+    assert c.problemes == []
+
+
+def test_a_kept_eps_grade_with_a_pair_is_refused_and_no_choice_is_accepted(
+        candidat: Ouvrir) -> None:
+    """Issue 13: the pair and the kept grade contradict; « je ne passe pas l'EPS » resolves it."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    dossier = dossier_valide(nom_unique("Garde"), benefices=[
+        {"unite": "eps", "annee": 2019, "note": 12}])
+    c.reprendre(dossier, "eps")
+    assert page.locator('input[name="eps"]:checked').count() == 1
+    c.continuer()
+    assert c.message_du_champ("eps") == f"Erreur : {messages.EPS_ACTIVITES_ET_NOTE}"
+    c.etat("5-eps-note-conservee")
+    page.get_by_label("Je ne passe pas l'EPS à cette session").check()
+    c.continuer()
+    assert c.etape() == "Étape 6 sur 8 : Langue vivante et épreuves facultatives"
+    assert c.brouillon()["dossier"]["eps"] == {"dispense": False, "activites": []}
+    assert c.problemes == []
+
+
+def test_a_postcode_of_another_departement_asks_for_a_confirmation_never_refuses(
+        candidat: Ouvrir) -> None:
+    """Issue 13: « 87 » with « 16000 » was refused; now the form asks, the candidate confirms."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    dossier = dossier_valide(nom_unique("Charente"), **{"contact.code_postal": "16000"})
+    c.reprendre(dossier, "coordonnees")
+    bloc = page.locator("#bloc-residence")
+    assert bloc.is_visible()
+    assert texte(page.locator("#avertissement-code-postal")) == (
+        shared_rules.warnings(dossier)["contact.code_postal"][0])
+    page.get_by_label("Je confirme mon département de résidence").check()
+    c.etat("3-coordonnees-code-postal-a-confirmer")
+    c.continuer()
+    assert c.etape() == "Étape 4 sur 8 : Forme de passage"
+    assert c.brouillon()["dossier"]["contact"]["confirmation_residence"] is True
+    page.go_back()
+    page.get_by_label("Code postal").fill("87100")
+    page.get_by_label("Code postal").blur()
+    assert bloc.is_hidden()
+    assert c.problemes == []
+
+
+def test_an_accommodation_request_says_what_happens_next_with_its_source(
+        candidat: Ouvrir, regles: dict[str, Any]) -> None:
+    """Issue 13: the request was one checkbox; a candidate could believe it made."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    c.reprendre(dossier_valide(nom_unique("Amenage")), "dispenses")
+    suite = page.locator("#amenagement-suite")
+    assert suite.is_hidden()
+    page.get_by_label("Je demande un aménagement des conditions d'examen").check()
+    assert suite.is_visible()
+    lu = texte(suite)
+    assert lu.startswith("Et ensuite ? Cocher cette case ne suffit pas")
+    assert all(texte_(phrase) in lu for phrase in regles["amenagement"]["suite"])
+    assert lu.endswith(f"Source : {regles['amenagement']['source']} (à confirmer).")
+    c.etat("7-amenagement-suite")
+    assert c.problemes == []
+
+
+def texte_(phrase: str) -> str:
+    """A phrase of the rules as the page shows it (no-break spaces folded like `texte`)."""
+    return re.sub(r"\s+", " ", phrase.replace("\u202f", " ").replace("\xa0", " ")).strip()

@@ -28,6 +28,7 @@ import shared_rules
 from shared_rules.export import export_rules
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.factories import DELETE, make_dossier, with_changes
+from tests.shared_rules.test_contradictions import CONTRADICTIONS
 
 Dossier = dict[str, Any]
 Erreurs = dict[str, list[str]]
@@ -47,6 +48,7 @@ _IMPORT = """async () => {
   const module = await import(new URL("assets/javascripts/formulaire/verification.js", base));
   const regles = await (await fetch(new URL("assets/rules.json", base))).json();
   window.juger = (dossiers) => dossiers.map((d) => module.verifier(d, regles));
+  window.avertir = (dossiers) => dossiers.map((d) => module.avertissements(d, regles));
 }"""
 
 
@@ -61,6 +63,12 @@ def juge(browser: Any, site_url: str, artifacts: Path) -> Iterator[Juge]:
     def juger(dossiers: list[Dossier]) -> list[Erreurs]:
         resultat: list[Erreurs] = page.evaluate("dossiers => window.juger(dossiers)", dossiers)
         return resultat
+
+    def avertir(dossiers: list[Dossier]) -> list[Erreurs]:
+        resultat: list[Erreurs] = page.evaluate("dossiers => window.avertir(dossiers)", dossiers)
+        return resultat
+
+    juger.avertir = avertir  # type: ignore[attr-defined]
 
     yield juger
     context.close()
@@ -114,7 +122,8 @@ departements = st.sampled_from(["19", "23", "87", "75", "2A", "2a", "2B", "971",
                                 "X1"])
 etablissements = st.one_of(st.none(), st.sampled_from(
     [d["etablissement"]["code"] for d in REGLES["departements"]]
-    + ["CNED", "cned-limoges", "Enseignement à distance", "IND-75", "autre"]))
+    + ["CNED", "cned-limoges", "Enseignement à distance", "enseignement a distance",
+       "IND-75", "autre"]))
 dates = st.one_of(
     st.dates(min_value=dt.date(1890, 1, 1),
              max_value=dt.date(2012, 12, 31)).map(lambda d: d.isoformat()),
@@ -155,6 +164,7 @@ def _ou_absent(valeurs: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 #: Any field, any plausible value: what the soundness property runs through.
 CHAMPS: dict[str, st.SearchStrategy[Any]] = {
     "specialite": _ou_absent(specialites),
+    "specialite_autre": st.one_of(st.none(), lieux),
     "etat_civil.nom_naissance": _ou_absent(noms),
     "etat_civil.nom_usage": st.one_of(st.none(), noms),
     "etat_civil.prenoms": st.lists(noms, max_size=11),
@@ -184,6 +194,7 @@ CHAMPS: dict[str, st.SearchStrategy[Any]] = {
 #: The fields whose rules come from the exported data, with values of the right shape.
 REGLES_DES_DONNEES: dict[str, st.SearchStrategy[Any]] = {
     "specialite": specialites,
+    "specialite_autre": st.one_of(st.none(), st.sampled_from(["Accordeur de pianos"])),
     "etat_civil.date_naissance": st.dates(
         min_value=dt.date(1899, 6, 1),
         max_value=dt.date(2006, 12, 31)).map(lambda d: d.isoformat()),
@@ -263,6 +274,11 @@ def _tables() -> list[Dossier]:
                            "rattrapage": None if annee is None else {"annee_echec": annee}})
         tables.append({"specialite": code, "forme_passage": "progressive",
                        "unites_presentees": _codes("unites")})
+        # issue 13: an unconfirmed compulsory language is accepted; « autre » needs its label.
+        tables += [{"specialite": code, "langue_vivante": langue}
+                   for langue in ("anglais", "klingon", None)]
+        tables += [{"specialite": code, "specialite_autre": libelle}
+                   for libelle in ("Accordeur de pianos", "   ", None)]
         tables.append({"specialite": code,
                        "epreuves_facultatives": [{"unite": u, "langue": None}
                                                  for u in _codes("unites_facultatives")]})
@@ -277,6 +293,25 @@ def _tables() -> list[Dossier]:
             tables.append({"contact.departement": departement["code"],
                            "contact.code_postal": f"{autre['code']}100",
                            "etablissement": autre["etablissement"]["code"]})
+    tables += [{"etablissement": e} for e in ("enseignement a distance", "ENSEIGNEMENT À DISTANCE",
+                                              "Enseignement a distance (CNED)")]
+    # issue 13: every contradiction, and each one's parts alone or in another form.
+    tables += [changements for _, changements, _ in CONTRADICTIONS]
+    for forme in (["eps"], ["professionnelles"],
+                  ["francais-histoire-geographie", "langue-vivante"]):
+        for eps in ({"dispense": False, "activites": []}, {"dispense": True, "activites": []},
+                    {"dispense": False, "activites": ["demi-fond", "badminton"]}):
+            for benefice in ("eps", "langue-vivante", "professionnelles"):
+                tables.append({"forme_passage": "progressive", "unites_presentees": forme,
+                               "eps": eps, "langue_vivante": "anglais",
+                               "benefices": [{"unite": benefice, "annee": 2019, "note": 12}]})
+    for naissance in ("1998-05-17", "2003-12-31", "2004-01-01", "1900-01-01"):
+        for annee in (1913, 1914, 2011, 2012, 2016, 2017):
+            tables.append({"etat_civil.date_naissance": naissance,
+                           "dispenses": [{"unite": "francais-histoire-geographie",
+                                          "diplome": "Bac pro", "annee": annee}],
+                           "benefices": [{"unite": "eps", "annee": min(max(annee, 2016), 2020),
+                                          "note": 12}]})
     limite = REGLES["majorite"]["date_naissance_max"]
     for date in (limite, "2004-01-01", REGLES["limites"]["date_naissance_min"], "1899-12-31"):
         tables.append({"etat_civil.date_naissance": date})
@@ -292,3 +327,16 @@ def test_on_tables_of_the_exported_rules_browser_and_server_agree_exactly(juge: 
     assert desaccords == []
     refusees = sum(1 for d in tables if shared_rules.validate(d))
     assert 0 < refusees < len(tables)  # the tables hold both kinds
+
+
+def test_browser_and_server_give_the_same_postcode_warnings(juge: Juge) -> None:
+    """Issue 13: the warning (never a refusal) on every département × postcode prefix."""
+    prefixes = ["19", "23", "87", "16", "46", "03", "75", "20", "97"]
+    lot = [with_changes(make_dossier(), {"contact.departement": dep, "contact.code_postal": code,
+                                         "etablissement": None})
+           for dep in ["19", "23", "87", "33", "2A"]
+           for code in [f"{p}100" for p in prefixes] + ["8 7 1 0 0", "abc", ""]]
+    _compter("avertissements", len(lot))
+    navigateur = juge.avertir(lot)  # type: ignore[attr-defined]
+    assert navigateur == [shared_rules.warnings(d) for d in lot]
+    assert 0 < sum(1 for a in navigateur if a) < len(lot)  # both kinds

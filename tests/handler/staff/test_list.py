@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from flask import Flask
 from flask.testing import FlaskClient
 
+import shared_rules
 from handler.numero import canonical
 from handler.staff import listing
 from handler.staff.index import SHARDS, SummaryIndex, shard_key
@@ -207,3 +208,25 @@ def test_sort_keys_are_stable_for_equal_values() -> None:
     query = listing.Query(tri="cree_le")
     assert [e["numero"] for e in sorted(entries, key=listing._sort_key(query.tri))] == [
         "A", "B", "C"]
+
+
+def test_a_speciality_missing_from_the_list_is_filtered_and_shows_the_typed_label(
+        client: FlaskClient, three: dict[str, str]) -> None:
+    """Issue 13: « Ma spécialité n'est pas dans la liste » is recorded and flagged for review."""
+    numero = submit(client, person("Petit", specialite="autre",
+                                   specialite_autre="Accordeur de pianos"))
+    body = staff_list(client, specialite="autre")
+    assert [(d["numero"], d["specialite"], d["specialite_libelle"]) for d in body["dossiers"]] == [
+        (numero, "autre", "Ma spécialité n'est pas dans la liste : Accordeur de pianos")]
+    assert [d["numero"] for d in staff_list(client, q="accordeur")["dossiers"]] == [numero]
+
+
+def test_a_postcode_warning_and_its_confirmation_reach_the_staff(client: FlaskClient) -> None:
+    """Issue 13: recorded on the dossier, visible to the staff, never a refusal."""
+    dossier = person("Lavergne", **{"contact.code_postal": "16000",
+                                    "contact.confirmation_residence": True})
+    numero = submit(client, dossier)
+    (listed,) = staff_list(client)["dossiers"]
+    assert listed["numero"] == numero and listed["confirmation_residence"] is True
+    assert list(listed["avertissements"]) == ["contact.code_postal"]
+    assert listed["avertissements"] == shared_rules.warnings(dossier)

@@ -6,6 +6,7 @@
 
 import { annoncer, el, fr, montrer, ordinal } from "./dom.js";
 import { dateCourte, formater, listeDepartements, parCode, unitesApplicables } from "./regles.js";
+import { avertissements } from "./verification.js";
 
 let suivant = 0;
 const identifiant = (prefixe) => `${prefixe}-${(suivant += 1)}`;
@@ -38,6 +39,7 @@ export function preparer(racine, regles, { surChangement = () => {} } = {}) {
     const cible = evenement.target;
     if (cible.id === "specialite") adapterASpecialite(formulaire, regles);
     if (cible.name === "departement") montrerEtablissement(formulaire, regles);
+    if (cible.name === "departement" || cible.id === "code-postal") montrerAvertissementResidence(formulaire, regles);
     if (cible.name === "forme_passage") montrer(formulaire.querySelector("#bloc-unites"), cible.value === "progressive");
     if (cible.id === "amenagement-demande") montrer(formulaire.querySelector("#bloc-amenagement"), cible.checked);
     if (cible.dataset.langueDe) montrer(formulaire.querySelector(`#${cible.dataset.langueDe}`), cible.checked);
@@ -93,6 +95,13 @@ const TEXTES = {
     + `${r.benefices.annee_max}, des notes égales ou supérieures à ${r.benefices.note_minimale} sur 20 `
     + "que vous voulez conserver. Vous enverrez une photocopie du relevé de notes.",
   "date-limite": (r) => r.retour_confirmation.date_limite_texte,
+  // What happens after an accommodation request (session data, with its source).
+  "amenagement-suite": (r) => (r.amenagement.suite.length ? [
+    el("p", {}, fr("Et ensuite ?")),
+    el("ul", {}, r.amenagement.suite.map((phrase) => el("li", {}, fr(phrase)))),
+    el("p", {}, fr(`Source : ${r.amenagement.source}`),
+      ...(r.amenagement.a_confirmer ? [" (", aConfirmer(r), ")"] : []), "."),
+  ] : ""),
 };
 
 /** « à confirmer », marked as everywhere on the site. */
@@ -128,6 +137,10 @@ function optionsEps(regles) {
       el("p", { class: "choix__separateur" }, fr("ou l'une de ces combinaisons de 2 activités :")));
   }
   regles.eps.combinaisons.forEach((c, i) => options.push(option("radio", "eps", `paire-${i}`, c.libelle)));
+  // rules._eps: no choice when EPS is not sat (a kept grade, or progressive form without it).
+  options.push(el("p", { class: "choix__separateur" }, fr("ou, si vous ne passez pas l'EPS à cette session :")),
+    option("radio", "eps", "aucune", "Je ne passe pas l'EPS à cette session : je conserve ma note d'EPS, "
+      + "ou je la présenterai à une autre session"));
   return options;
 }
 
@@ -150,13 +163,26 @@ export function adapterASpecialite(formulaire, regles) {
     }
   }
 
-  const obligatoire = Boolean(specialite?.langue_vivante_obligatoire);
-  montrer(formulaire.querySelector("#bloc-langue"), obligatoire);
-  const sansEpreuve = formulaire.querySelector("#langue-sans-epreuve");
-  sansEpreuve.replaceChildren(...(specialite && !obligatoire
-    ? ["Votre spécialité ne comporte pas d'épreuve obligatoire de langue vivante",
-      ...(specialite.a_confirmer.includes("langue_vivante_obligatoire") ? [" (", aConfirmer(regles), ")."] : ["."])]
+  montrer(formulaire.querySelector("#bloc-specialite-autre"), Boolean(specialite?.autre));
+  const ouverture = formulaire.querySelector("#specialite-a-confirmer");
+  ouverture.replaceChildren(...(specialite && specialite.a_confirmer.includes("ouverte_academie")
+    ? ["Ouverture de cette spécialité dans l'académie à cette session : ", aConfirmer(regles),
+      ". Le bureau vous écrit si elle n'est pas ouverte."]
     : []));
+  montrer(ouverture, Boolean(ouverture.textContent));
+
+  // shared_rules.unconfirmed: an unconfirmed compulsory language is offered, never refused.
+  const exigee = specialite ? specialite.pour_juger.langue_vivante_obligatoire : false;
+  montrer(formulaire.querySelector("#bloc-langue"), exigee !== false);
+  const sansEpreuve = formulaire.querySelector("#langue-sans-epreuve");
+  let explication = [];
+  if (specialite && exigee === null) {
+    explication = ["Épreuve obligatoire de langue vivante dans votre spécialité : ", aConfirmer(regles),
+      ". Si votre spécialité en comporte une, choisissez la langue ci-dessous ; sinon, laissez ce choix vide."];
+  } else if (specialite && exigee === false) {
+    explication = ["Votre spécialité ne comporte pas d'épreuve obligatoire de langue vivante."];
+  }
+  sansEpreuve.replaceChildren(...explication);
   montrer(sansEpreuve, Boolean(sansEpreuve.textContent));
 
   const unites = specialite ? unitesApplicables(regles, specialite, regles.unites.map((u) => u.code)) : new Set();
@@ -179,7 +205,7 @@ function remplacerFacultatives(formulaire, regles, specialite) {
   const conteneur = formulaire.querySelector('[data-liste="facultatives"]');
   const avant = new Map([...conteneur.querySelectorAll("input:checked")].map((c) => [c.value,
     formulaire.querySelector(`#facultative-${c.value}-langue`)?.value ?? ""]));
-  const ouvertes = regles.unites_facultatives.filter((u) => specialite?.unites_facultatives.includes(u.code));
+  const ouvertes = regles.unites_facultatives.filter((u) => specialite?.pour_juger.unites_facultatives.includes(u.code));
   conteneur.replaceChildren(...ouvertes.map((unite) => {
     const bloc = option("checkbox", "epreuves_facultatives", unite.code, unite.libelle);
     const caseACocher = bloc.querySelector("input");
@@ -194,7 +220,8 @@ function remplacerFacultatives(formulaire, regles, specialite) {
       select.value = avant.get(unite.code) ?? "";
       bloc.append(el("div", { class: "champ groupe--conditionnel", id: idBloc, hidden: !caseACocher.checked,
         "data-langue": unite.code, "data-libelle": `${unite.libelle} : langue` },
-      el("label", { for: select.id }, "Langue de cette épreuve"), select));
+      el("label", { for: select.id }, "Langue de cette épreuve",
+        ...(regles.langues_vivantes.a_confirmer ? [" (liste des langues ", aConfirmer(regles), ")"] : [])), select));
     }
     return bloc;
   }));
@@ -205,6 +232,18 @@ function remplacerFacultatives(formulaire, regles, specialite) {
     conteneur.append(el("p", { class: "aide" }, "Liste des épreuves facultatives de votre spécialité ",
       aConfirmer(regles), "."));
   }
+}
+
+/** The postcode warning (shared_rules.warnings), with its confirmation box: never a refusal. */
+export function montrerAvertissementResidence(formulaire, regles) {
+  const contact = {
+    code_postal: formulaire.querySelector("#code-postal").value,
+    departement: formulaire.querySelector("input[name=departement]:checked")?.value ?? "",
+  };
+  const message = avertissements({ contact }, regles)["contact.code_postal"]?.[0] ?? "";
+  formulaire.querySelector("#avertissement-code-postal").textContent = fr(message);
+  montrer(formulaire.querySelector("#bloc-residence"), Boolean(message));
+  if (!message) formulaire.querySelector("#confirmation-residence").checked = false;
 }
 
 /** Show the establishment that follows from the département of residence. */

@@ -6,7 +6,7 @@
 // An empty answer is left out rather than sent as "", so that the server's message is the one
 // that says the field is missing; an optional one is sent as null.
 
-import { adapterASpecialite, ajouterBenefice, ajouterDispense, ajouterPrenom, montrerEtablissement, specialiteChoisie } from "./champs.js";
+import { adapterASpecialite, ajouterBenefice, ajouterDispense, ajouterPrenom, montrerAvertissementResidence, montrerEtablissement, specialiteChoisie } from "./champs.js";
 import { montrer } from "./dom.js";
 import { parCode } from "./regles.js";
 
@@ -95,6 +95,7 @@ export function lireDossier(formulaire, regles) {
   texte(contact, "commune", valeur(formulaire, "#commune"));
   const departement = coche(formulaire, "departement");
   if (departement) contact.departement = departement;
+  if (formulaire.querySelector("#confirmation-residence").checked) contact.confirmation_residence = true;
   d.contact = contact;
   const etablissement = parCode(regles.departements, departement ?? "")?.etablissement.code;
   if (etablissement) d.etablissement = etablissement;
@@ -106,11 +107,13 @@ export function lireDossier(formulaire, regles) {
 
   const eps = coche(formulaire, "eps");
   if (eps === "dispense") d.eps = { dispense: true, activites: [] };
-  else if (eps) d.eps = { dispense: false, activites: [...regles.eps.combinaisons[Number(eps.split("-")[1])].activites] };
+  else if (eps && eps !== "aucune") d.eps = { dispense: false, activites: [...regles.eps.combinaisons[Number(eps.split("-")[1])].activites] };
   else d.eps = { dispense: false, activites: [] };
 
   const specialite = specialiteChoisie(formulaire, regles);
-  d.langue_vivante = specialite?.langue_vivante_obligatoire ? (valeur(formulaire, "#langue-vivante") || null) : null;
+  d.specialite_autre = specialite?.autre ? (valeur(formulaire, "#specialite-autre").trim() || null) : null;
+  const langue = specialite && specialite.pour_juger.langue_vivante_obligatoire !== false;
+  d.langue_vivante = langue ? (valeur(formulaire, "#langue-vivante") || null) : null;
   d.epreuves_facultatives = [];
   for (const bloc of formulaire.querySelectorAll("[data-facultative]")) {
     delete bloc.dataset.chemin;
@@ -186,6 +189,7 @@ export function remplirDossier(formulaire, regles, d, { emailConfirmation } = {}
   ecrire(formulaire, "#specialite", d.specialite);
   if (!parCode(regles.specialites, d.specialite ?? "")) ecrire(formulaire, "#specialite", "");
   adapterASpecialite(formulaire, regles);
+  ecrire(formulaire, "#specialite-autre", d.specialite_autre);
   ecrire(formulaire, "#rattrapage-annee", d.rattrapage?.annee_echec);
 
   const ec = d.etat_civil ?? {};
@@ -211,6 +215,8 @@ export function remplirDossier(formulaire, regles, d, { emailConfirmation } = {}
   ecrire(formulaire, "#commune", contact.commune);
   choisir(formulaire, "departement", contact.departement);
   montrerEtablissement(formulaire, regles);
+  montrerAvertissementResidence(formulaire, regles);
+  formulaire.querySelector("#confirmation-residence").checked = contact.confirmation_residence === true;
 
   if (d.forme_passage) choisir(formulaire, "forme_passage", d.forme_passage);
   const progressive = coche(formulaire, "forme_passage") === "progressive";

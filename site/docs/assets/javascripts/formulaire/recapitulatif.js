@@ -15,6 +15,10 @@ const note = (valeur) => `${nombre(valeur, { virgule: true })}/20`;
 
 /** shared_rules.eps.pair_label: « Demi-fond (3 × 500 m) et badminton simple ». */
 function libellePaire(regles, activites) {
+  const paire = regles.eps.combinaisons.find((c) => activites.length === 2
+    && c.activites.includes(activites[0]) && c.activites.includes(activites[1]));
+  if (paire) return paire.libelle;  // shared_rules.eps.pair_label, exported
+  if (activites.length !== 2) return regles.messages.EPS_NON_PASSEE_LIBELLE;
   const [premiere, seconde] = activites.map((code) => libelle(regles.eps.activites, code));
   return `${premiere} et ${seconde.charAt(0).toLowerCase()}${seconde.slice(1)}`;
 }
@@ -38,7 +42,7 @@ export function sections(d, regles) {
   }
   inscription.push(ligne("Éducation physique et sportive",
     d.eps.dispense ? "Dispensé(e)" : libellePaire(regles, d.eps.activites), "eps"));
-  if (specialite?.langue_vivante_obligatoire) {
+  if (d.langue_vivante || specialite?.pour_juger.langue_vivante_obligatoire) {
     inscription.push(ligne("Langue vivante obligatoire",
       d.langue_vivante ? libelle(regles.langues_vivantes.liste, d.langue_vivante) : NON_RENSEIGNE, "langues"));
   }
@@ -65,7 +69,8 @@ export function sections(d, regles) {
   return [
     { titre: "Examen", lignes: [
       ligne("Examen", `${regles.examen.libelle} (${regles.examen.code})`, null),
-      ligne("Spécialité", specialite?.libelle ?? d.specialite, "examen"),
+      ligne("Spécialité", specialite?.autre ? `${specialite.libelle} : ${d.specialite_autre}`
+        : specialite?.libelle ?? d.specialite, "examen"),
       ligne("Session", regles.session, null),
       ligne("Catégorie", regles.categorie, null),
     ] },
@@ -81,7 +86,8 @@ export function sections(d, regles) {
     { titre: "Coordonnées", lignes: [
       ligne("Adresse", contact.adresse, "coordonnees"),
       ligne("Code postal et commune", `${contact.code_postal} ${contact.commune}`, "coordonnees"),
-      ligne("Département", departement ? `${departement.nom} (${departement.code})` : contact.departement, "coordonnees"),
+      ligne("Département", (departement ? `${departement.nom} (${departement.code})` : contact.departement)
+        + (contact.confirmation_residence ? " (confirmé malgré le code postal)" : ""), "coordonnees"),
       ligne("Adresse électronique", contact.email, "coordonnees"),
       ligne("Téléphone", contact.telephone || NON_RENSEIGNE, "coordonnees"),
     ] },

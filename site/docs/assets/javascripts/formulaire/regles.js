@@ -60,12 +60,18 @@ export function longueur(texte) {
   return [...texte].length;
 }
 
-/** The units of `codes` a candidate in this speciality actually sits (the language only where
- *  the speciality has an obligatory one), as rules._applicable_units. */
+/** Whether the compulsory-language unit may appear in a dossier: unless it is confirmed absent
+ *  (shared_rules.unconfirmed.may_sit_language; `pour_juger` is exported by the server). */
+export function langueVivantePossible(specialite) {
+  return specialite.pour_juger.langue_vivante_obligatoire !== false;
+}
+
+/** The units of `codes` a candidate in this speciality may sit (the language unless confirmed
+ *  absent), as rules._applicable_units. */
 export function unitesApplicables(regles, specialite, codes) {
   return new Set(codes.filter((code) => {
     const unite = parCode(regles.unites, code);
-    return unite !== null && (!unite.seulement_si_obligatoire || specialite.langue_vivante_obligatoire);
+    return unite !== null && (!unite.seulement_si_obligatoire || langueVivantePossible(specialite));
   }));
 }
 

@@ -11,7 +11,7 @@
 // Pure: no DOM, no network. Called by the form on every step, and by the tests many times in
 // one page load.
 
-import { dateCourte, formater, listeDepartements, longueur, nombre, parCode, replier, unitesApplicables } from "./regles.js";
+import { dateCourte, formater, langueVivantePossible, listeDepartements, longueur, nombre, parCode, replier, unitesApplicables } from "./regles.js";
 
 const ABSENT = Symbol("absent");
 
@@ -28,6 +28,36 @@ export function verifier(dossier, regles) {
   const casses = new Set(Object.keys(controle.erreurs).map((chemin) => chemin.split(".")[0]));
   for (const [chemin, message] of reglesDeSession(donnees, regles, casses)) controle.ajouter(chemin, message);
   return controle.erreurs;
+}
+
+/** shared_rules.warnings: what the candidate is asked to confirm, by field path (never refused).
+ *  On the raw contact fields, read as the server reads them (spaces removed, upper case). */
+export function avertissements(dossier, regles) {
+  const contact = estObjet(dossier) && estObjet(dossier.contact) ? dossier.contact : {};
+  const compact = (v) => (typeof v === "string" ? v.replace(/ /g, "").toUpperCase() : "");
+  const postal = compact(contact.code_postal);
+  const code = compact(contact.departement);
+  const c = new Controle(regles);
+  if (!c.motifs.code_postal.test(postal) || !c.motifs.departement.test(code)) return {};
+  const message = avertissementCodePostal(postal, code, regles);
+  return message ? { "contact.code_postal": [message] } : {};
+}
+
+function correspond(postal, code) {
+  return postal.startsWith(code === "2A" || code === "2B" ? "20" : code);
+}
+
+/** shared_rules.eligibility.postcode_warning. */
+function avertissementCodePostal(postal, code, regles) {
+  const m = regles.messages;
+  const residence = parCode(regles.departements, code);
+  if (residence === null || correspond(postal, code)) return null;
+  const habituel = regles.departements.find((d) => correspond(postal, d.code));
+  if (habituel) return formater(m.CODE_POSTAL_AUTRE_DEPARTEMENT, { de: habituel.de, en: residence.en });
+  const noms = { academie: regles.academie.libelle, departements: listeDepartements(regles), en: residence.en };
+  const voisin = regles.departements_voisins.find((d) => correspond(postal, d.code));
+  if (voisin) return formater(m.CODE_POSTAL_VOISIN, { ...noms, de: voisin.de });
+  return formater(m.CODE_POSTAL_HORS_ACADEMIE, noms);
 }
 
 function estObjet(valeur) {
@@ -252,6 +282,7 @@ function schemaDossier(c) {
     commune: champ(c, lieu(c, { messageRequis: m.COMMUNE_OBLIGATOIRE }), { requis: true, messageRequis: m.COMMUNE_OBLIGATOIRE }),
     departement: champ(c, motif(c, c.motifs.departement, m.CHOIX_INCONNU),
       { requis: true, messageRequis: m.DEPARTEMENT_OBLIGATOIRE, messageNul: m.DEPARTEMENT_OBLIGATOIRE }),
+    confirmation_residence: champ(c, booleen(c)),
   };
   const eps = {
     dispense: champ(c, booleen(c), { requis: true }),
@@ -280,6 +311,7 @@ function schemaDossier(c) {
   return {
     session: champ(c, code(c), { requis: true }),
     specialite: champ(c, code(c), { requis: true, messageRequis: m.SPECIALITE_OBLIGATOIRE }),
+    specialite_autre: champ(c, texte(c, { max: limites.specialite_autre }), { defaut: null, nul: true }),
     etat_civil: champ(c, sousGroupe(c, etatCivil, { apres: vraisemblable }), { requis: true }),
     contact: champ(c, sousGroupe(c, contact), { requis: true }),
     etablissement: champ(c, code(c), { defaut: null, nul: true }),
@@ -338,18 +370,65 @@ function* reglesDeSession(d, regles, casses) {
   const m = regles.messages;
   const specialite = "specialite" in d ? parCode(regles.specialites, d.specialite) : null;
   if ("specialite" in d && specialite === null) yield ["specialite", m.SPECIALITE_INCONNUE];
+  if (specialite !== null && !casses.has("specialite_autre")) {
+    const libelle = d.specialite_autre ?? null;
+    if (specialite.autre && !libelle) yield ["specialite_autre", m.SPECIALITE_AUTRE_OBLIGATOIRE];
+    else if (!specialite.autre && libelle) yield ["specialite_autre", m.SPECIALITE_AUTRE_INUTILE];
+  }
   yield* etatCivil(d.etat_civil ?? {}, regles);
   yield* contactEtEtablissement(d, regles);
-  if ("eps" in d && !casses.has("eps") && "dispense" in d.eps) {
-    yield* choixEps(d.eps.dispense, d.eps.activites ?? [], regles);
-  }
+  const passees = new Passage(d, casses);
+  if ("eps" in d && !casses.has("eps") && "dispense" in d.eps) yield* eps(d, regles, passees);
   if (specialite !== null) {
     if (!casses.has("forme_passage") && !casses.has("unites_presentees")) yield* formePassage(d, regles, specialite);
-    if (!casses.has("langue_vivante") && !casses.has("epreuves_facultatives")) yield* langues(d, regles, specialite);
-    if (!casses.has("dispenses") && !casses.has("benefices")) yield* dispensesBenefices(d, regles, specialite);
+    if (!casses.has("langue_vivante") && !casses.has("epreuves_facultatives")) yield* langues(d, regles, specialite, passees);
+    if (!casses.has("dispenses") && !casses.has("benefices")) yield* dispensesBenefices(d, regles, specialite, passees);
     if (!casses.has("rattrapage")) yield* rattrapage(d, regles, specialite);
   }
   if (!casses.has("amenagement")) yield* amenagement(d.amenagement || {}, regles);
+}
+
+/** rules._Sitting: the units listed as sat in progressive form, exempted, kept. */
+class Passage {
+  constructor(d, casses) {
+    const unites = casses.has("forme_passage") || casses.has("unites_presentees") ? [] : d.unites_presentees ?? [];
+    this.listees = d.forme_passage === "progressive" && unites.length ? new Set(unites) : null;
+    const sansChoix = casses.has("dispenses") || casses.has("benefices");
+    this.dispensees = new Set(sansChoix ? [] : (d.dispenses ?? []).map((x) => x.unite));
+    this.conservees = new Set(sansChoix ? [] : (d.benefices ?? []).map((x) => x.unite));
+  }
+
+  horsListe(unite) {
+    return this.listees !== null && !this.listees.has(unite);
+  }
+
+  conserveeAuLieu(unite) {
+    return this.conservees.has(unite) && !(this.listees !== null && this.listees.has(unite));
+  }
+}
+
+/** rules._eps: the EPS choice, unless EPS is not sat (a kept grade, progressive form without it). */
+function* eps(d, regles, passees) {
+  const m = regles.messages;
+  const { dispense } = d.eps;
+  const activites = d.eps.activites ?? [];
+  if (passees.conserveeAuLieu("eps")) {
+    if (dispense) yield ["eps.dispense", m.EPS_DISPENSE_ET_NOTE];
+    else if (activites.length) yield ["eps.activites", m.EPS_ACTIVITES_ET_NOTE];
+    return;
+  }
+  if (passees.horsListe("eps") && !dispense) {
+    if (activites.length) yield ["eps.activites", m.EPS_NON_PRESENTEE];
+    return;
+  }
+  yield* choixEps(dispense, activites, regles);
+}
+
+/** rules._earliest_year: the year the candidate turned the minimum age, or null. */
+function premiereAnnee(d, regles) {
+  const ne = d.etat_civil?.date_naissance;
+  if (!ne || ne > regles.majorite.date_naissance_max) return null;
+  return Number(ne.slice(0, 4)) + regles.dispenses.age_minimum;
 }
 
 function* etatCivil(etat, regles) {
@@ -373,16 +452,14 @@ function* contactEtEtablissement(d, regles) {
     })];
     return;
   }
-  const postal = contact.code_postal;
-  const prefixe = code === "2A" || code === "2B" ? "20" : code;
-  if (postal && !postal.startsWith(prefixe)) {
-    yield ["contact.code_postal", formater(m.CODE_POSTAL_DEPARTEMENT, { departement: departement.nom })];
-  }
+  // The postcode: a warning (avertissements below), never a refusal.
   const donne = d.etablissement;
   const attendu = departement.etablissement;
   if (donne !== undefined && donne !== null && donne !== attendu.code) {
+    // shared_rules.eligibility.is_distance_learning: with or without accents.
+    const plier = (t) => t.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
     const aDistance = regles.etablissements_refuses_aux_majeurs
-      .some((mot) => donne.toLowerCase().includes(mot.toLowerCase()));
+      .some((mot) => plier(donne).includes(plier(mot)));
     yield ["etablissement", formater(aDistance ? m.ETABLISSEMENT_CNED : m.ETABLISSEMENT_DIFFERENT,
       { attendu: attendu.libelle })];
   }
@@ -448,16 +525,19 @@ function* formePassage(d, regles, specialite) {
   for (const chemin of doublons("unites_presentees", unites)) yield [chemin, m.UNITE_EN_DOUBLE];
 }
 
-function* langues(d, regles, specialite) {
+function* langues(d, regles, specialite, passees) {
   const m = regles.messages;
-  const connues = new Set(regles.langues_vivantes.liste.map((l) => l.code));
+  // shared_rules.unconfirmed: an unconfirmed fact never refuses (null: either is accepted).
+  const pourJuger = regles.langues_vivantes.pour_juger;
+  const inconnue = (code) => pourJuger !== null && !pourJuger.includes(code);
+  const exigee = specialite.pour_juger.langue_vivante_obligatoire;
   const obligatoire = d.langue_vivante ?? null;
-  if (specialite.langue_vivante_obligatoire) {
-    if (obligatoire === null) yield ["langue_vivante", m.LANGUE_OBLIGATOIRE];
-    else if (!connues.has(obligatoire)) yield ["langue_vivante", m.LANGUE_INCONNUE];
-  } else if (obligatoire !== null) {
-    yield ["langue_vivante", m.LANGUE_SANS_EPREUVE];
-  }
+  if (exigee === true && obligatoire === null) yield ["langue_vivante", m.LANGUE_OBLIGATOIRE];
+  else if (exigee === false && obligatoire !== null) yield ["langue_vivante", m.LANGUE_SANS_EPREUVE];
+  else if (obligatoire !== null && inconnue(obligatoire)) yield ["langue_vivante", m.LANGUE_INCONNUE];
+  else if (obligatoire !== null && (passees.dispensees.has("langue-vivante") || passees.conserveeAuLieu("langue-vivante"))) {
+    yield ["langue_vivante", m.LANGUE_NON_PASSEE];
+  } else if (obligatoire !== null && passees.horsListe("langue-vivante")) yield ["langue_vivante", m.LANGUE_NON_PRESENTEE];
   const epreuves = d.epreuves_facultatives ?? [];
   for (const [i, epreuve] of epreuves.entries()) {
     const chemin = `epreuves_facultatives.${i}`;
@@ -466,13 +546,13 @@ function* langues(d, regles, specialite) {
       yield [`${chemin}.unite`, m.UNITE_INCONNUE];
       continue;
     }
-    if (!specialite.unites_facultatives.includes(unite.code)) {
+    if (!specialite.pour_juger.unites_facultatives.includes(unite.code)) {
       yield [`${chemin}.unite`, m.FACULTATIVE_FERMEE];
       continue;
     }
     const langue = epreuve.langue ?? null;
     if (unite.avec_langue && langue === null) yield [`${chemin}.langue`, m.FACULTATIVE_LANGUE_OBLIGATOIRE];
-    else if (unite.avec_langue && !connues.has(langue)) yield [`${chemin}.langue`, m.LANGUE_INCONNUE];
+    else if (unite.avec_langue && inconnue(langue)) yield [`${chemin}.langue`, m.LANGUE_INCONNUE];
     else if (unite.avec_langue && langue === obligatoire) yield [`${chemin}.langue`, m.FACULTATIVE_MEME_LANGUE];
     else if (!unite.avec_langue && langue !== null) yield [`${chemin}.langue`, m.FACULTATIVE_SANS_LANGUE];
   }
@@ -481,20 +561,26 @@ function* langues(d, regles, specialite) {
   }
 }
 
-function* dispensesBenefices(d, regles, specialite) {
+function* dispensesBenefices(d, regles, specialite, passees) {
   const m = regles.messages;
   const dispenses = d.dispenses ?? [];
   let permises = unitesApplicables(regles, specialite, regles.dispenses.unites);
-  const { annee_min: dispenseMin, annee_max: dispenseMax } = regles.dispenses;
+  const { annee_min: dispenseMin, annee_max: dispenseMax, age_minimum: age } = regles.dispenses;
+  const auPlusTot = premiereAnnee(d, regles);
+  const listee = (unite) => passees.listees !== null && passees.listees.has(unite);
   for (const [i, dispense] of dispenses.entries()) {
     const { unite, annee } = dispense;
-    if (unite === "langue-vivante" && !specialite.langue_vivante_obligatoire) {
+    if (unite === "langue-vivante" && !langueVivantePossible(specialite)) {
       yield [`dispenses.${i}.unite`, m.DISPENSE_LANGUE_SANS_EPREUVE];
     } else if (unite !== undefined && !permises.has(unite)) {
       yield [`dispenses.${i}.unite`, m.DISPENSE_UNITE];
+    } else if (unite !== undefined && listee(unite)) {
+      yield [`dispenses.${i}.unite`, m.DISPENSE_ET_PRESENTEE];
     }
     if (annee !== undefined && !(dispenseMin <= annee && annee <= dispenseMax)) {
       yield [`dispenses.${i}.annee`, formater(m.DISPENSE_ANNEE, { annee_min: dispenseMin, annee_max: dispenseMax })];
+    } else if (annee !== undefined && auPlusTot !== null && annee < auPlusTot) {
+      yield [`dispenses.${i}.annee`, formater(m.DIPLOME_TROP_TOT, { annee, age, annee_min: auPlusTot })];
     }
   }
   for (const chemin of doublons("dispenses", dispenses.map((x) => x.unite ?? ""), ".unite")) {
@@ -509,9 +595,12 @@ function* dispensesBenefices(d, regles, specialite) {
     const { unite, annee, note: valeur } = benefice;
     if (unite !== undefined && !permises.has(unite)) yield [`benefices.${i}.unite`, m.BENEFICE_UNITE];
     else if (dispensees.has(unite)) yield [`benefices.${i}.unite`, m.BENEFICE_DEJA_DISPENSE];
+    else if (unite !== undefined && listee(unite)) yield [`benefices.${i}.unite`, m.BENEFICE_ET_PRESENTEE];
     const enTemps = anneeMin <= (annee || 0) && (annee || 0) <= anneeMax;
     if (annee !== undefined && !enTemps) {
       yield [`benefices.${i}.annee`, formater(m.BENEFICE_ANNEE, { annee_min: anneeMin, annee_max: anneeMax })];
+    } else if (annee !== undefined && auPlusTot !== null && annee < auPlusTot) {
+      yield [`benefices.${i}.annee`, formater(m.BENEFICE_TROP_TOT, { annee, age, annee_min: auPlusTot })];
     }
     if (valeur !== undefined && !(noteMinimale <= valeur && valeur <= 20)) {
       yield [`benefices.${i}.note`, formater(m.BENEFICE_NOTE, { note_minimale: nombre(noteMinimale) })];
