@@ -26,6 +26,7 @@ from urllib.parse import urlencode, urljoin
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+import shared_rules
 from handler import access_tokens, context, dossiers
 from handler import messages as msg
 from handler.errors import ApiError
@@ -107,7 +108,8 @@ def request_link() -> Response:
                        headers={"Retry-After": str(max(1, math.ceil(wait)))})
     if not notifier.enabled:
         raise ApiError(503, "courriel_indisponible",
-                       msg.LIEN_ACCES_INDISPONIBLE.format(destinataire=session.destinataire))
+                       msg.LIEN_ACCES_INDISPONIBLE.format(
+                           destinataire=shared_rules.bureau_contact(session)))
     typed = _text_field(request.get_json(), "numero", msg.LIEN_NUMERO_OBLIGATOIRE)
     started = time.monotonic()
     numero = canonical(typed)
@@ -117,7 +119,8 @@ def request_link() -> Response:
     floor = current_app.extensions["rappel_answer_seconds"]
     time.sleep(max(0.0, floor - (time.monotonic() - started)))
     response = jsonify({"message": msg.LIEN_ACCES_DEMANDE.format(
-        minutes=access_tokens.LINK_SECONDS // 60, destinataire=session.destinataire)})
+        minutes=access_tokens.LINK_SECONDS // 60,
+        destinataire=shared_rules.bureau_contact(session))})
     response.status_code = 202
     return response
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+import shared_rules
 from handler import mail_content
 from handler import messages as msg
 from handler.errors import ApiError
@@ -53,7 +54,7 @@ def _duree(seconds: int) -> str:
 def _wait_error(template: str, wait: float, session: Session) -> ApiError:
     seconds = max(1, math.ceil(wait))
     return ApiError(429, "trop_de_doublons", template.format(duree=_duree(seconds),
-                                               destinataire=session.destinataire),
+                                               destinataire=shared_rules.bureau_contact(session)),
                     headers={"Retry-After": str(seconds)})
 
 

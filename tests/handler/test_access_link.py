@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+import shared_rules
 from handler import access_link, access_tokens
 from handler import messages as msg
 from handler.numero import canonical, new_numero
@@ -29,7 +30,9 @@ Sent = Callable[[], list[SentMail]]
 BORN = "1998-05-17"
 EMAIL = "marie-eve.lhay@exemple.fr"
 DESTINATAIRE = "Rectorat de Limoges, Bureau DEC 4"
-ACCEPTED = {"message": msg.LIEN_ACCES_DEMANDE.format(minutes=15, destinataire=DESTINATAIRE)}
+#: What an API message puts after « contactez le » (shared_rules.bureau_contact).
+CONTACT = shared_rules.bureau_contact(shared_rules.get_session("cap-limoges-2021-06"))
+ACCEPTED = {"message": msg.LIEN_ACCES_DEMANDE.format(minutes=15, destinataire=CONTACT)}
 
 
 def ask(client: FlaskClient, numero: Any, *, ip: str = "198.51.100.1") -> Any:

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+import shared_rules
 from handler import doublons
 from handler import messages as msg
 from tests.factories import make_dossier
@@ -23,6 +24,8 @@ BORN = "1998-05-17"
 #: The holder's identity (name, first name, birth date) with the attacker's address.
 SQUAT = {"contact.email": ATTACKER_EMAIL, "specialite": "couvreur"}
 DESTINATAIRE = "Rectorat de Limoges, Bureau DEC 4"
+#: What an API message puts after « contactez le » (shared_rules.bureau_contact).
+CONTACT = shared_rules.bureau_contact(shared_rules.get_session("cap-limoges-2021-06"))
 
 
 def post(client: FlaskClient, dossier: dict[str, Any], ip: str) -> Any:
@@ -101,7 +104,7 @@ def test_an_identity_is_refused_a_few_times_a_day_across_instances(
     assert limited.get_json() == {
         "code": "trop_de_doublons", "errors": {},
         "message": msg.TROP_DE_DOUBLONS_IDENTITE.format(duree="24 heure(s)",
-                                                        destinataire=DESTINATAIRE)}
+                                                        destinataire=CONTACT)}
     assert "nom, prénom et date de naissance" in limited.get_json()["message"]
 
 
