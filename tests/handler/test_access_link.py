@@ -307,6 +307,6 @@ def test_the_access_email_is_french_and_puts_the_link_on_its_own_line() -> None:
         "que vous ne reçoit ce lien, et votre dossier n'a pas été modifié. Si ces messages se "
         f"répètent, signalez-le au {DESTINATAIRE}.",
         "Ce message vous est envoyé automatiquement : n'y répondez pas. Pour toute question, "
-        f"contactez le {DESTINATAIRE}.\n",
+        f"contactez le {CONTACT}.\n",
     ]
     assert f'<a href="{html.escape(link)}">Ouvrir mon dossier</a>' in mail.html
