@@ -48,6 +48,7 @@ def _rare_dossier(name: str) -> dict[str, Any]:
 def test_pdfs_of_rare_letter_names_log_no_glyph_name_even_at_debug(
         client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
     numeros = [submit(client, _rare_dossier(name)) for name in RARE_NAMES]
+    caplog.clear()
     caplog.set_level(logging.DEBUG)  # the root logger: the libraries' levels must hold anyway
     for numero in numeros:
         answer = client.get(f"/api/dossiers/{numero}/confirmation.pdf",
