@@ -230,8 +230,9 @@ def main() -> int:
     """`python -m handler.notifications`: retry the failed emails, whatever their attempts, with
     the environment's configuration (the same variables as the handler)."""
     from handler.app import create_app
+    from handler.logs import configure as configure_logs
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    configure_logs(logging.INFO, fmt="%(message)s")
     counts = retry_failed(create_app(), every_record=True)
     print(summary(counts), file=sys.stdout)
     return 0 if all(found[ECHEC] == 0 for found in counts.values()) else 1

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handler import messages as msg
 from handler.json_body import MAX_DEPTH, depth
@@ -196,3 +198,34 @@ def test_the_bound_itself_is_parsed_one_more_level_is_refused(hostile_app: Flask
 ])
 def test_depth_counts_brackets_outside_strings_only(text: str, expected: int) -> None:
     assert depth(text) == expected
+
+
+def _deepest(text: str) -> int | None:
+    """The nesting depth, counted the plain way (strings skipped), for comparison; None when
+    a string is left open (broken JSON, which depth() may count differently)."""
+    level = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            level += 1
+            deepest = max(deepest, level)
+        elif char in "]}":
+            level -= 1
+    return None if in_string else deepest
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet='[]{}"\\a,', max_size=60), st.integers(0, 6))
+def test_depth_agrees_with_a_plain_count(text: str, bound: int) -> None:
+    deepest = _deepest(text)
+    if deepest is not None:
+        assert depth(text, stop_after=bound) == min(deepest, bound + 1)

@@ -127,6 +127,25 @@ def test_errors_through_lambda_are_json(entry: ModuleType) -> None:
     assert json.loads(response["body"])["code"] == "json_attendu"
 
 
+@pytest.mark.parametrize(("body", "base64_body", "status", "code"), [
+    ("[" * 5000, False, 400, "json_trop_imbrique"),
+    ('{"\\ud800": 1}', False, 400, "json_cle_invalide"),
+    (json.dumps(make_dossier({"contact.adresse": "\ud800"})), False, 422, "dossier_invalide"),
+    # The raw bytes of a lone surrogate, base64-encoded by API Gateway.
+    (base64.b64encode(json.dumps(make_dossier({"contact.adresse": "12 rue \ud800"}),
+                                 ensure_ascii=False).encode("utf-8", "surrogatepass")).decode(),
+     True, 422, "dossier_invalide"),
+], ids=["deep", "key", "escaped value", "raw value"])
+def test_hostile_bodies_through_lambda_get_the_envelope(
+        entry: ModuleType, s3: Any, body: str, base64_body: bool, status: int,
+        code: str) -> None:
+    response = invoke(entry, make_v2_event(
+        method="POST", path="/api/dossiers", headers={"content-type": "application/json"},
+        body=body, base64_body=base64_body))
+    assert (response["statusCode"], json.loads(response["body"])["code"]) == (status, code)
+    assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
+
+
 def test_the_mail_retry_entry_point_resends_failed_emails_up_to_its_cap(
     s3: Any, s3_endpoint: str | None, ses: Any, sent_mail: Any,
     monkeypatch: pytest.MonkeyPatch,

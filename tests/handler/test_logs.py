@@ -48,6 +48,7 @@ def _rare_dossier(name: str) -> dict[str, Any]:
 def test_pdfs_of_rare_letter_names_log_no_glyph_name_even_at_debug(
         client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
     numeros = [submit(client, _rare_dossier(name)) for name in RARE_NAMES]
+    caplog.clear()
     caplog.set_level(logging.DEBUG)  # the root logger: the libraries' levels must hold anyway
     for numero in numeros:
         answer = client.get(f"/api/dossiers/{numero}/confirmation.pdf",
@@ -62,13 +63,32 @@ def test_pdfs_of_rare_letter_names_log_no_glyph_name_even_at_debug(
         "GET /api/dossiers/<numero>/confirmation.pdf 200"] * len(RARE_NAMES)
 
 
+def test_letters_the_font_lacks_are_not_named_in_the_logs(
+        client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    # Valid letters of a name and text of an address that DejaVu Sans has no glyph for: fpdf2
+    # warned « Font … is missing the following glyphs: '李' (\u674e)… ».
+    dossier = make_dossier({"etat_civil.nom_naissance": "李ᏣᎳᎩ",
+                            "contact.adresse": "12 rue du Bonhomme 🙂"})
+    numero = submit(client, dossier)
+    caplog.clear()
+    caplog.set_level(logging.DEBUG)
+    answer = client.get(f"/api/dossiers/{numero}/confirmation.pdf",
+                        headers={"X-Date-Naissance": BORN})
+    assert answer.status_code == 200
+    logged = _logged(caplog)
+    assert [c for c in "李ᏣᎳᎩ🙂" if c in logged or f"{ord(c):x}" in logged.lower()] == []
+    assert [r.getMessage().rsplit(" ", 1)[0] for r in caplog.records] == [
+        "GET /api/dossiers/<numero>/confirmation.pdf 200"]
+
+
 def test_libraries_stay_at_warning_whatever_the_root_level() -> None:
     root = logging.getLogger()
     before = root.level
     logs.configure(logging.DEBUG)
     try:
         assert {name: logging.getLogger(name).getEffectiveLevel() for name in logs.LIBRARIES} \
-            == dict.fromkeys(logs.LIBRARIES, logging.WARNING)
+            == {**dict.fromkeys(logs.LIBRARIES, logging.WARNING),
+                "fontTools": logging.ERROR, "fpdf": logging.ERROR}
         for child in ("fontTools.subset", "botocore.endpoint", "urllib3.connectionpool",
                       "s3transfer.tasks", "PIL.PngImagePlugin", "moto.core", "fpdf.output"):
             assert not logging.getLogger(child).isEnabledFor(logging.INFO), child
