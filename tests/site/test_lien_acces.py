@@ -14,13 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shared_rules
 from handler import messages as msg
 from handler.ownership import MAX_FAILURES
 from tests.site.conftest import WIDTHS
 from tests.site.parcours import Candidat, Identite, dossier_valide, nom_unique, texte
 
 Ouvrir = Callable[..., Candidat]
-DESTINATAIRE = "Rectorat de Limoges, Bureau DEC 4"
+#: What an API message puts after « contactez le » (shared_rules.bureau_contact).
+CONTACT = shared_rules.bureau_contact(shared_rules.get_session("cap-limoges-2021-06"))
 
 
 def api(site_url: str, chemin: str, *, corps: Any = None,
@@ -70,7 +72,7 @@ def test_a_locked_out_owner_opens_the_dossier_with_an_emailed_link_and_modifies_
     reponse = c.page.locator("#lien-reponse")
     reponse.wait_for()
     assert texte(reponse) == msg.LIEN_ACCES_DEMANDE.format(
-        minutes=15, destinataire=DESTINATAIRE)
+        minutes=15, destinataire=CONTACT)
     assert c.focus() == "lien-reponse"
     c.etat("17-lien-envoye")
     nouveaux = [f for f in set(courriels.iterdir()) - avant if f.suffix == ".eml"]
