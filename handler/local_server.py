@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
+import hashlib
 import html
 import logging
 import mimetypes
@@ -29,6 +31,7 @@ from werkzeug.security import safe_join
 from handler.app import create_app
 from handler.logs import configure as configure_logs
 from handler.security_headers import SECURITY_HEADERS
+from handler.site_caching import cache_control
 from handler.staff.auth import DEMO_STAFF_TOKEN, token_hash
 from handler.staff.oidc import DEMO_ACCOUNTS
 from shared_rules.dates_fr import date_heure_longue
@@ -49,6 +52,22 @@ REFUSED_IN_PRODUCTION = (
     "une démonstration, lancez `make run` sans INSCRIPTION_ENV=production."
 )
 _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
+# What CloudFront compresses (its list of types, for the files this site has) and from what size.
+COMPRESSIBLE = frozenset({"application/javascript", "application/json", "image/svg+xml",
+                          "application/xml", "application/manifest+json"})
+COMPRESS_MIN_BYTES = 1000
+
+
+def _accepts_gzip(accept_encoding: str) -> bool:
+    for part in accept_encoding.split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in {"gzip", "*"}:
+            return params.replace(" ", "").lower() not in {"q=0", "q=0.0", "q=0.00", "q=0.000"}
+    return False
+
+
+def _etags(if_none_match: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in if_none_match.split(",") if tag.strip()}
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -92,12 +111,31 @@ class SiteFiles:
         body = Path(found).read_bytes()
         if content_type == "text/html":
             body = self._with_banner(body)
+        compressible = content_type.startswith("text/") or content_type in COMPRESSIBLE
         if content_type.startswith("text/") or content_type in {"application/javascript",
                                                                 "application/json"}:
             content_type += "; charset=utf-8"
-        start_response(status, [("Content-Type", content_type),
-                                ("Content-Length", str(len(body))),
-                                ("Cache-Control", "no-cache")])
+        headers = [("Content-Type", content_type)]
+        if status.startswith("200"):
+            headers.append(("Cache-Control", cache_control(path)))
+        else:
+            headers.append(("Cache-Control", "no-cache"))
+        # Like CloudFront (Compress: true): gzip for text of 1,000 bytes or more when the
+        # browser accepts it, the representation's ETag distinct from the plain one's.
+        gzipped = (compressible and len(body) >= COMPRESS_MIN_BYTES
+                   and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")))
+        if compressible:
+            headers.append(("Vary", "Accept-Encoding"))
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + ('-gz"' if gzipped else '"')
+        headers.append(("ETag", etag))
+        if status.startswith("200") and etag in _etags(environ.get("HTTP_IF_NONE_MATCH", "")):
+            start_response("304 Not Modified", headers)
+            return []
+        if gzipped:
+            body = gzip.compress(body, 6, mtime=0)
+            headers.append(("Content-Encoding", "gzip"))
+        headers.append(("Content-Length", str(len(body))))
+        start_response(status, headers)
         return [body]
 
     def _with_banner(self, page: bytes) -> bytes:

@@ -15,16 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.perf.page_weight import budget
 from tests.site.axe_exceptions import DISABLED_RULES
 from tests.site.conftest import PAGES, WIDTHS
-
-#: Upper bound of what one page costs, gzipped (stock Material is about 60 KB; the search index
-#: and its French stemmer come on top). Raise it knowingly, not by accident.
-PAGE_BUDGET_GZIP = 120_000
-#: The form's pages add their own HTML (about 8 KB), the rules JSON (7 KB), a stylesheet (2 KB)
-#: and their modules, readable and unminified (about 34 KB, file by file): about 50 KB.
-FORM_BUDGET_GZIP = 150_000
-BUDGETS = {"formulaire.html": FORM_BUDGET_GZIP, "mon-dossier.html": FORM_BUDGET_GZIP}
 
 
 @dataclass
@@ -152,5 +145,5 @@ def test_page_weights_stay_within_budget(
         }
     (artifacts / "poids.json").write_text(json.dumps(weights, indent=2), encoding="utf-8")
     over = {n: w["octets_gzip"] for n, w in weights.items()
-            if w["octets_gzip"] > BUDGETS.get(n, PAGE_BUDGET_GZIP)}
+            if w["octets_gzip"] > budget(n)}
     assert over == {}
