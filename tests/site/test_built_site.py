@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import hashlib
 import json
 import re
@@ -13,7 +14,7 @@ import material
 import pytest
 
 import shared_rules
-from handler.site_caching import IMMUTABLE, cache_control
+from handler.site_caching import IMMUTABLE, REVALIDATE, cache_control
 from shared_rules.dates_fr import date_courte, date_heure_longue, date_longue
 from shared_rules.eps import pair_label
 from shared_rules.export import A_CONFIRMER, export_rules
@@ -305,3 +306,21 @@ def test_notice_page_says_this_service_replaces_inscrinet_and_maps_its_screens(
                  "Dans la rubrique « Examens » cliquer sur « Lycée Professionnel » puis sur "
                  "« accéder à Inscinet » (sur la droite)."):
         assert line in text
+
+
+def test_publication_filters_give_each_built_file_the_local_servers_cache_header(
+        built_site: Path) -> None:
+    """infra/README.md publishes with two `aws s3 sync` filtered by name (fnmatch, as the AWS
+    CLI matches): each built file must get handler/site_caching.py's header."""
+    readme = (ROOT / "infra" / "README.md").read_text(encoding="utf-8")
+    hashed = re.search(r'^HASHED="([^"]+)"$', readme, re.M)[1]  # type: ignore[index]
+    commands = re.findall(r"^aws s3 sync build/site .*?--cache-control \"([^\"]+)\"$", readme,
+                          re.M | re.S)
+    assert commands == [IMMUTABLE, REVALIDATE]
+    patterns = [p.replace("$HASHED", hashed)
+                for p in re.findall(r'--include "([^"]+)"', readme)]
+    for path in built_site.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(built_site).as_posix()
+            sent = IMMUTABLE if any(fnmatch.fnmatch(relative, p) for p in patterns) else REVALIDATE
+            assert sent == cache_control(relative), relative
