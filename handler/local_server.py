@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import brotli
 from flask import Flask
 from werkzeug.security import safe_join
 
@@ -58,12 +59,24 @@ COMPRESSIBLE = frozenset({"application/javascript", "application/json", "image/s
 COMPRESS_MIN_BYTES = 1000
 
 
-def _accepts_gzip(accept_encoding: str) -> bool:
+def _encoding(accept_encoding: str) -> str | None:
+    """`br` or `gzip` if the browser accepts it (Brotli first, as CloudFront), else None."""
+    accepted = set()
     for part in accept_encoding.split(","):
         name, _, params = part.strip().partition(";")
-        if name.strip().lower() in {"gzip", "*"}:
-            return params.replace(" ", "").lower() not in {"q=0", "q=0.0", "q=0.00", "q=0.000"}
-    return False
+        if params.replace(" ", "").lower() not in {"q=0", "q=0.0", "q=0.00", "q=0.000"}:
+            accepted.add(name.strip().lower())
+    return next((e for e in ("br", "gzip") if e in accepted or "*" in accepted), None)
+
+
+_COMPRESSED: dict[str, bytes] = {}  # by ETag: Brotli's best quality is slow, a file's is fixed
+
+
+def _compressed(body: bytes, encoding: str, etag: str) -> bytes:
+    if etag not in _COMPRESSED:
+        _COMPRESSED[etag] = (brotli.compress(body, quality=11) if encoding == "br"
+                             else gzip.compress(body, 6, mtime=0))
+    return _COMPRESSED[etag]
 
 
 def _etags(if_none_match: str) -> set[str]:
@@ -120,20 +133,21 @@ class SiteFiles:
             headers.append(("Cache-Control", cache_control(path)))
         else:
             headers.append(("Cache-Control", "no-cache"))
-        # Like CloudFront (Compress: true): gzip for text of 1,000 bytes or more when the
-        # browser accepts it, the representation's ETag distinct from the plain one's.
-        gzipped = (compressible and len(body) >= COMPRESS_MIN_BYTES
-                   and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")))
+        # Like CloudFront (Compress: true): Brotli, else gzip, for text of 1,000 bytes or more
+        # when the browser accepts it, each representation with its own ETag.
+        encoding = (_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))
+                    if compressible and len(body) >= COMPRESS_MIN_BYTES else None)
         if compressible:
             headers.append(("Vary", "Accept-Encoding"))
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + ('-gz"' if gzipped else '"')
+        digest = hashlib.sha256(body).hexdigest()[:32]
+        etag = f'"{digest}-{encoding}"' if encoding else f'"{digest}"'
         headers.append(("ETag", etag))
         if status.startswith("200") and etag in _etags(environ.get("HTTP_IF_NONE_MATCH", "")):
             start_response("304 Not Modified", headers)
             return []
-        if gzipped:
-            body = gzip.compress(body, 6, mtime=0)
-            headers.append(("Content-Encoding", "gzip"))
+        if encoding:
+            body = _compressed(body, encoding, etag)
+            headers.append(("Content-Encoding", encoding))
         headers.append(("Content-Length", str(len(body))))
         start_response(status, headers)
         return [body]

@@ -1,5 +1,6 @@
-"""The local run serves the site as CloudFront does: gzip when asked, one-year immutable cache
-for hashed names, revalidation for the rest (handler/site_caching.py), over real HTTP."""
+"""The local run serves the site as CloudFront does: Brotli or gzip when asked, a one-year
+immutable cache for hashed names, revalidation for the rest (handler/site_caching.py), over
+real HTTP."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import gzip
 from collections.abc import Iterator
 from pathlib import Path
 
+import brotli
 import pytest
 
 from handler.local_server import BANNER_MARKER, LocalStack
@@ -47,11 +49,15 @@ def stack(site: Path) -> Iterator[str]:
     local.stop()
 
 
-def test_a_hashed_name_is_cached_a_year_and_sent_gzipped_to_who_accepts_it(
+def test_a_hashed_name_is_cached_a_year_and_sent_compressed_to_who_accepts_it(
         stack: str, site: Path) -> None:
     status, headers, body = fetch(stack + "assets/javascripts/page.0123abcd.min.js",
                                   headers={"Accept-Encoding": "gzip, deflate, br"})
     assert status == 200
+    assert headers["Content-Encoding"] == "br"  # Brotli first, as CloudFront
+    assert brotli.decompress(body).decode() == SCRIPT
+    status, headers, body = fetch(stack + "assets/javascripts/page.0123abcd.min.js",
+                                  headers={"Accept-Encoding": "gzip, deflate"})
     assert headers["Content-Encoding"] == "gzip"
     assert headers["Vary"] == "Accept-Encoding"
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
