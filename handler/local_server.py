@@ -69,12 +69,14 @@ def _encoding(accept_encoding: str) -> str | None:
     return next((e for e in ("br", "gzip") if e in accepted or "*" in accepted), None)
 
 
-_COMPRESSED: dict[str, bytes] = {}  # by ETag: Brotli's best quality is slow, a file's is fixed
+_COMPRESSED: dict[str, bytes] = {}  # by ETag (the representation's content)
 
 
 def _compressed(body: bytes, encoding: str, etag: str) -> bytes:
+    # On the fly like CloudFront, at a quality that costs milliseconds (Brotli's 11 takes a
+    # second on Material's bundle, for 7 % less).
     if etag not in _COMPRESSED:
-        _COMPRESSED[etag] = (brotli.compress(body, quality=11) if encoding == "br"
+        _COMPRESSED[etag] = (brotli.compress(body, quality=5) if encoding == "br"
                              else gzip.compress(body, 6, mtime=0))
     return _COMPRESSED[etag]
 

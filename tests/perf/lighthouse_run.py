@@ -5,7 +5,7 @@ production's cache headers), mobile with Lighthouse's default throttling, Debian
 targets of issue 18 and writes the reports to tests/artifacts/lighthouse/. A measurement, not a
 test: it fails only when Lighthouse itself can't run.
 
-Usage: python -m tests.perf.lighthouse_run path/to/node_modules/.bin/lighthouse
+Usage: python -m tests.perf.lighthouse_run [path/to/node_modules/.bin/lighthouse [page.html…]]
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def main(argv: list[str]) -> int:
     stack.serve_in_background()
     rows: dict[str, dict[str, float]] = {}
     try:
-        for page in PAGES:
+        for page in argv[1:] or PAGES:
             report = ARTIFACTS / (page.removesuffix(".html") + ".json")
             rows[page] = figures(run_lighthouse(lighthouse, base + page, report))
             print(f"  {page} mesurée", flush=True)
