@@ -177,7 +177,7 @@ def test_rules_json_is_published_with_the_site(built_site: Path, session: Sessio
     assert published == json.loads(json.dumps(export_rules(session)))
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", [*PAGES, "gestion.html"])
 def test_page_runs_no_inline_script_and_loads_nothing_from_another_origin(
         built_site: Path, name: str) -> None:
     page = read_page(built_site, name)
@@ -324,3 +324,12 @@ def test_publication_filters_give_each_built_file_the_local_servers_cache_header
             relative = path.relative_to(built_site).as_posix()
             sent = IMMUTABLE if any(fnmatch.fnmatch(relative, p) for p in patterns) else REVALIDATE
             assert sent == cache_control(relative), relative
+
+
+def test_minified_scripts_keep_no_inline_handler_and_no_eval(built_site: Path) -> None:
+    """Minification must not bring what `script-src 'self'` forbids (eval, new Function)."""
+    for script in built_site.glob("assets/javascripts/**/*.min.js"):
+        if cache_control(script.name) == IMMUTABLE and not script.name.startswith(
+                ("bundle.", "search.")):  # ours, not Material's
+            text = script.read_text(encoding="utf-8")
+            assert "eval(" not in text and "new Function(" not in text, script.name
