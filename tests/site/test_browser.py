@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,29 @@ def test_search_dialog_opens_with_an_accessible_name(open_page: OpenPage) -> Non
     assert dialog.count() == 1
     page.wait_for_selector(".md-search-result__item")
     assert page.locator(".md-search-result__item").count() >= 1
+    assert visit.problems == []
+
+
+def test_search_loads_its_worker_and_stemmer_at_the_first_query_only(
+        open_page: OpenPage) -> None:
+    """site/finalize.py's stand-in worker: at load, only it and the index; Material's worker
+    and lunr's French stemmer come with the first query typed, which finds its results."""
+    visit = open_page("notice.html", WIDTHS["telephone"])
+
+    def search_files() -> list[str]:
+        names = [url.rsplit("/", 1)[-1] for url in visit.requests]
+        return [re.sub(r"\.[0-9a-f]{8}\.", ".HASH.", n) for n in names
+                if n.startswith(("search", "recherche", "lunr"))]
+
+    assert search_files() == ["recherche-differee.HASH.min.js", "search_index.json"]
+    page = visit.page
+    page.locator("label.md-header__button[for=__search]").click()
+    query = page.get_by_role("textbox", name="Rechercher")
+    query.press_sequentially("registre")
+    page.wait_for_selector(".md-search-result__item")
+    assert search_files() == ["recherche-differee.HASH.min.js", "search_index.json",
+                              "search.HASH.min.js", "lunr.stemmer.support.min.js",
+                              "lunr.fr.min.js"]
     assert visit.problems == []
 
 
