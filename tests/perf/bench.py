@@ -6,7 +6,7 @@ Prints one table and writes it to tests/perf/RESULTS.md with a description of th
   to the same endpoint, and the ratio (with the S3 calls one submission makes);
 - validation alone per dossier (µs) and its share of a submission;
 - the Lambda entry point's import time next to `import boto3` alone;
-- the form page's weight (HTML + CSS + JS, gzip) and request count.
+- each page's weight before the first interaction (gzip) and requests, against its budget.
 
     python -m tests.perf.bench [--submissions 300] [--out tests/perf/RESULTS.md]
 """
@@ -14,12 +14,10 @@ Prints one table and writes it to tests/perf/RESULTS.md with a description of th
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import logging
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -107,18 +105,24 @@ def import_seconds(statement: str, runs: int = 5) -> float:
     return statistics.median(samples)
 
 
-def page_weight(site: Path, page: str) -> tuple[int, int] | None:
-    """(gzip bytes, requests) of a built page with its stylesheets and scripts."""
-    html_file = site / page
-    if not html_file.is_file():
-        return None
-    html = html_file.read_text(encoding="utf-8")
-    assets = re.findall(r'<link[^>]+rel="(?:stylesheet|modulepreload)"[^>]+href="([^"]+)"',
-                        html)
-    assets += re.findall(r'<script[^>]+src="([^"]+)"', html)
-    files = [html_file] + [site / a.split("?")[0] for a in assets
-                           if not a.startswith(("http:", "https:", "//"))]
-    return sum(len(gzip.compress(f.read_bytes(), 6)) for f in files if f.is_file()), len(files)
+def page_weight_lines(site: Path) -> list[str]:
+    """Each page's weight before the first interaction (tests/perf/page_weight.py) against its
+    budget (issue 18: 90 KB gzip), as Markdown lines."""
+    from tests.perf.page_weight import PAGE_BUDGET_GZIP, PAGES, budget, page_weight
+
+    if not (site / "index.html").is_file() or not (site / "formulaire.html").is_file():
+        return ["- The site is not built yet (`make site`): no page weight measured."]
+    lines = ["", f"Page weights before the first interaction (gzip; target "
+             f"{PAGE_BUDGET_GZIP / 1024:.0f} KB per page, search loaded at the first query):",
+             "", "| page | KB gzip | requests | budget | ratio | target |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for page in PAGES:
+        weight = page_weight(site, page)
+        ratio = weight.gzip_bytes / PAGE_BUDGET_GZIP
+        lines.append(f"| {page} | {weight.gzip_bytes / 1024:.1f} | {weight.requests} | "
+                     f"{budget(page) / 1024:.0f} KB | {ratio:.2f}× | "
+                     f"{'met' if ratio <= 1 else 'missed'} |")
+    return lines + [""]
 
 
 def machine() -> str:
@@ -155,7 +159,7 @@ def run(submissions: int, out: Path | None) -> str:
     validation = measure_validation()
     boto3_import = import_seconds("import boto3")
     entry_import = import_seconds("import handler.lambda_function")
-    weight = page_weight(ROOT / "build" / "site", "formulaire.html")
+    weights = page_weight_lines(ROOT / "build" / "site")
 
     ms = 1000
     rows = [
@@ -186,9 +190,7 @@ def run(submissions: int, out: Path | None) -> str:
         f"- Cold imports (median of 5 fresh interpreters): `import boto3` "
         f"**{boto3_import * ms:.0f} ms**; `import handler.lambda_function` (builds the app) "
         f"**{entry_import * ms:.0f} ms**, {entry_import / boto3_import:.1f}× boto3 alone.",
-        (f"- The form page (`formulaire.html` with its CSS and JS): **{weight[0] / 1024:.1f} KB** "
-         f"gzip in **{weight[1]}** requests." if weight else
-         "- The form page is not built yet (`make site`): no weight measured."),
+        *weights,
         "",
         "moto's server stands in for S3 on the same machine: absolute figures are this machine's,"
         " the ratios are what carries over.",

@@ -33,12 +33,20 @@ WIDTHS = {"telephone": 390, "ordinateur": 1280}
 BUILD_COMMANDS = [
     [sys.executable, "-m", "shared_rules", "render-site"],
     [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+    [sys.executable, "site/finalize.py", "build/site"],
 ]
+#: esbuild, which `make site` installs from site/tools' lockfile when it is missing.
+ESBUILD = ROOT / "site" / "tools" / "node_modules" / ".bin" / "esbuild"
+NPM_CI = ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"]
 
 
 def build_site() -> Path:
     """Generate and build the site into build/site, failing on any error or warning."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUTF8": "1"}
+    if not ESBUILD.is_file():
+        installed = subprocess.run(NPM_CI, cwd=ESBUILD.parents[2], capture_output=True,
+                                   text=True, check=False)
+        assert installed.returncode == 0, f"npm ci (site/tools):\n{installed.stderr}"
     for command in BUILD_COMMANDS:
         result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                                 check=False)

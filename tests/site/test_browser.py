@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,16 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.perf.page_weight import budget
 from tests.site.axe_exceptions import DISABLED_RULES
 from tests.site.conftest import PAGES, WIDTHS
-
-#: Upper bound of what one page costs, gzipped (stock Material is about 60 KB; the search index
-#: and its French stemmer come on top). Raise it knowingly, not by accident.
-PAGE_BUDGET_GZIP = 120_000
-#: The form's pages add their own HTML (about 8 KB), the rules JSON (7 KB), a stylesheet (2 KB)
-#: and their modules, readable and unminified (about 34 KB, file by file): about 50 KB.
-FORM_BUDGET_GZIP = 150_000
-BUDGETS = {"formulaire.html": FORM_BUDGET_GZIP, "mon-dossier.html": FORM_BUDGET_GZIP}
 
 
 @dataclass
@@ -118,6 +112,29 @@ def test_search_dialog_opens_with_an_accessible_name(open_page: OpenPage) -> Non
     assert visit.problems == []
 
 
+def test_search_loads_its_worker_and_stemmer_at_the_first_query_only(
+        open_page: OpenPage) -> None:
+    """site/finalize.py's stand-in worker: at load, only it and the index; Material's worker
+    and lunr's French stemmer come with the first query typed, which finds its results."""
+    visit = open_page("notice.html", WIDTHS["telephone"])
+
+    def search_files() -> list[str]:
+        names = [url.rsplit("/", 1)[-1] for url in visit.requests]
+        return [re.sub(r"\.[0-9a-f]{8}\.", ".HASH.", n) for n in names
+                if n.startswith(("search", "recherche", "lunr"))]
+
+    assert search_files() == ["recherche-differee.HASH.min.js", "search_index.json"]
+    page = visit.page
+    page.locator("label.md-header__button[for=__search]").click()
+    query = page.get_by_role("textbox", name="Rechercher")
+    query.press_sequentially("registre")
+    page.wait_for_selector(".md-search-result__item")
+    assert search_files() == ["recherche-differee.HASH.min.js", "search_index.json",
+                              "search.HASH.min.js", "lunr.stemmer.support.min.js",
+                              "lunr.fr.min.js"]
+    assert visit.problems == []
+
+
 def test_every_page_sent_by_the_local_server_carries_the_demo_banner(
         open_page: OpenPage) -> None:
     """`make run` writes the banner into the HTML it sends; it is visible and accessible."""
@@ -152,5 +169,5 @@ def test_page_weights_stay_within_budget(
         }
     (artifacts / "poids.json").write_text(json.dumps(weights, indent=2), encoding="utf-8")
     over = {n: w["octets_gzip"] for n, w in weights.items()
-            if w["octets_gzip"] > BUDGETS.get(n, PAGE_BUDGET_GZIP)}
+            if w["octets_gzip"] > budget(n)}
     assert over == {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import fnmatch
+import hashlib
 import json
 import re
 from html.parser import HTMLParser
@@ -12,12 +14,15 @@ import material
 import pytest
 
 import shared_rules
+from handler.site_caching import IMMUTABLE, REVALIDATE, cache_control
 from shared_rules.dates_fr import date_courte, date_heure_longue, date_longue
 from shared_rules.eps import pair_label
 from shared_rules.export import A_CONFIRMER, export_rules
 from shared_rules.pieces import CONDITION_LABELS
 from shared_rules.session import DEFAULT_SESSION_CODE, Session
 from shared_rules.site_pages import CHAMPS
+from tests.perf.page_weight import PAGES as PAGE_WEIGHT_PAGES
+from tests.perf.page_weight import budget, page_weight
 from tests.site.conftest import PAGES, ROOT
 
 THEME = Path(material.__file__).parent / "templates"
@@ -172,7 +177,7 @@ def test_rules_json_is_published_with_the_site(built_site: Path, session: Sessio
     assert published == json.loads(json.dumps(export_rules(session)))
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", [*PAGES, "gestion.html"])
 def test_page_runs_no_inline_script_and_loads_nothing_from_another_origin(
         built_site: Path, name: str) -> None:
     page = read_page(built_site, name)
@@ -218,24 +223,61 @@ def test_copied_theme_templates_differ_from_the_installed_theme_only_by_our_chan
     assert changes == allowed, "the theme changed: copy its template again (site/README.md)"
 
 
-def test_form_pages_preload_exactly_the_modules_their_entry_imports(built_site: Path) -> None:
-    """overrides/formulaire.html lists the modules to preload (no waterfall of imports): the
-    list must be what page.js reaches, no more, no less."""
-    dossier = built_site / "assets" / "javascripts" / "formulaire"
-    atteints: set[str] = set()
-    a_lire = ["page.js"]
-    while a_lire:
-        nom = a_lire.pop()
-        for importe in re.findall(r'from "\./([\w-]+\.js)"', (dossier / nom).read_text("utf-8")):
-            if importe not in atteints:
-                atteints.add(importe)
-                a_lire.append(importe)
-    assert atteints == {p.name for p in dossier.glob("*.js")} - {"page.js"}
+def test_form_pages_load_one_bundled_minified_module(built_site: Path) -> None:
+    """site/finalize.py bundles page.js and every module it reaches into one file: no import
+    left to fetch, nothing to preload, and `assets/rules.json` still found from its folder."""
     for name in ("formulaire.html", "mon-dossier.html"):
         html = (built_site / name).read_text(encoding="utf-8")
-        precharges = set(re.findall(
-            r'rel="modulepreload" href="assets/javascripts/formulaire/([\w-]+\.js)"', html))
-        assert precharges == atteints, name
+        modules = re.findall(r'<script type="module" src="([^"]+)"', html)
+        assert len(modules) == 1 and "modulepreload" not in html, name
+        assert re.fullmatch(r"assets/javascripts/formulaire/page\.[0-9a-f]{8}\.min\.js",
+                            modules[0])
+        bundle = (built_site / modules[0]).read_text(encoding="utf-8")
+        assert not re.search(r'\bimport\s*[\w{*]|from\s*"\./', bundle)
+        assert '"../../rules.json"' in bundle and "\n  " not in bundle  # minified
+
+
+def _references(html: str) -> list[str]:
+    return (re.findall(r'<script[^>]* src="([^"]+)"', html)
+            + re.findall(r'<link rel="stylesheet" href="([^"]+)"', html))
+
+
+@pytest.mark.parametrize("name", [*PAGES, "gestion.html"])
+def test_every_script_and_stylesheet_a_page_loads_is_named_by_its_content(
+        built_site: Path, name: str) -> None:
+    """The long cache (handler/site_caching.py) is safe only if a changed file changes name."""
+    html = (built_site / name).read_text(encoding="utf-8")
+    for reference in _references(html):
+        path = reference.lstrip("/")
+        assert cache_control(path) == IMMUTABLE, (name, path)
+        content = (built_site / path).read_bytes()
+        if not path.startswith(("assets/javascripts/bundle.", "assets/stylesheets/main.",
+                                "assets/stylesheets/palette.")):  # Material's own names
+            stem, suffix = _source_of(path).rsplit(".", 1)
+            digest = hashlib.sha256(content).hexdigest()[:8]
+            assert path == f"{stem}.{digest}.min.{suffix}", path
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)'
+                                  r"</script>", html, re.S).group(1))  # type: ignore[union-attr]
+    worker = config["search"].lstrip("/")
+    assert re.fullmatch(r"assets/javascripts/workers/recherche-differee\.[0-9a-f]{8}\.min\.js",
+                        worker)
+    stand_in = (built_site / worker).read_text(encoding="utf-8")
+    material = re.search(r'"(search\.[0-9a-f]{8}\.min\.js)"', stand_in)
+    assert material and (built_site / "assets/javascripts/workers" / material[1]).is_file()
+
+
+def _source_of(path: str) -> str:
+    return re.sub(r"\.[0-9a-f]{8}\.min\.(js|css)$", r".\1", path)
+
+
+@pytest.mark.parametrize("name", PAGE_WEIGHT_PAGES)
+def test_page_loads_at_most_its_budget_gzipped_before_the_first_interaction(
+        built_site: Path, name: str) -> None:
+    """Issue 18: 90 KB gzip per page (the form's pages: an interim budget, see
+    tests/perf/page_weight.py), counted from the built files (deterministic)."""
+    weight = page_weight(built_site, name)
+    assert weight.gzip_bytes <= budget(name), weight.files
+    assert "assets/javascripts/lunr/min/lunr.fr.min.js" not in weight.files  # on first query
 
 
 def test_notice_page_says_this_service_replaces_inscrinet_and_maps_its_screens(
@@ -264,3 +306,30 @@ def test_notice_page_says_this_service_replaces_inscrinet_and_maps_its_screens(
                  "Dans la rubrique « Examens » cliquer sur « Lycée Professionnel » puis sur "
                  "« accéder à Inscinet » (sur la droite)."):
         assert line in text
+
+
+def test_publication_filters_give_each_built_file_the_local_servers_cache_header(
+        built_site: Path) -> None:
+    """infra/README.md publishes with two `aws s3 sync` filtered by name (fnmatch, as the AWS
+    CLI matches): each built file must get handler/site_caching.py's header."""
+    readme = (ROOT / "infra" / "README.md").read_text(encoding="utf-8")
+    hashed = re.search(r'^HASHED="([^"]+)"$', readme, re.M)[1]  # type: ignore[index]
+    commands = re.findall(r"^aws s3 sync build/site .*?--cache-control \"([^\"]+)\"$", readme,
+                          re.M | re.S)
+    assert commands == [IMMUTABLE, REVALIDATE]
+    patterns = [p.replace("$HASHED", hashed)
+                for p in re.findall(r'--include "([^"]+)"', readme)]
+    for path in built_site.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(built_site).as_posix()
+            sent = IMMUTABLE if any(fnmatch.fnmatch(relative, p) for p in patterns) else REVALIDATE
+            assert sent == cache_control(relative), relative
+
+
+def test_minified_scripts_keep_no_inline_handler_and_no_eval(built_site: Path) -> None:
+    """Minification must not bring what `script-src 'self'` forbids (eval, new Function)."""
+    for script in built_site.glob("assets/javascripts/**/*.min.js"):
+        if cache_control(script.name) == IMMUTABLE and not script.name.startswith(
+                ("bundle.", "search.")):  # ours, not Material's
+            text = script.read_text(encoding="utf-8")
+            assert "eval(" not in text and "new Function(" not in text, script.name

@@ -399,7 +399,7 @@ def test_without_javascript_the_page_says_so_and_gives_the_bureau(
                             full_page=True)
     # axe needs JavaScript: it checks the same state where the form's module failed to load.
     module_absent = candidat(WIDTHS["telephone"], page="index.html")
-    module_absent.page.route("**/formulaire/page.js", lambda route: route.abort())
+    module_absent.page.route("**/formulaire/page.*.js", lambda route: route.abort())
     module_absent.page.goto(module_absent.site_url + nom, wait_until="networkidle")
     assert module_absent.page.locator("#sans-javascript").is_visible()
     module_absent.etat(f"module-absent-{Path(nom).stem}")
