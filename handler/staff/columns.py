@@ -49,7 +49,7 @@ class Labels:
             unites={u.code: u.libelle for u in session.unites},
             facultatives={u.code: u.libelle for u in session.unites_facultatives},
             langues={x.code: x.libelle for x in session.langues},
-            pieces={p.code: p.libelle for p in session.pieces},
+            pieces=suivi.piece_labels(session),
         )
 
 

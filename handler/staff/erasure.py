@@ -65,7 +65,8 @@ def _per_numero_keys(numero: str) -> list[str]:
     return [key(numero) for key in PER_NUMERO]
 
 
-def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dict[str, Any] | None:
+def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
+          clock: Callable[[], dt.datetime] | None = None) -> dict[str, Any] | None:
     """Erase a dossier and what is kept about it; the audit record, or None if no dossier has
     this number. The dossier itself goes last, so an erasure stopped midway is finished by
     asking again."""
@@ -75,7 +76,8 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dic
     key = store.dossier_key(numero)
     identities = {stored.body["identite"], *(shared_rules.identity_key(h["dossier"])
                                              for h in stored.body["historique"])}
-    now = dt.datetime.now(dt.UTC)
+    clock = clock or (lambda: dt.datetime.now(dt.UTC))
+    now = clock().astimezone(dt.UTC)
     key_of_audit = audit_key(now)
     audit: dict[str, Any] = {"action": "effacement", "auteur": auteur,
                              "le": now.isoformat(timespec="seconds"),
@@ -109,6 +111,6 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dic
 
     audit.update(statut="termine", versions_supprimees=versions + index_versions,
                  versions_index_supprimees=index_versions, exports_supprimes=exports,
-                 termine_le=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+                 termine_le=clock().astimezone(dt.UTC).isoformat(timespec="seconds"))
     store.write(key_of_audit, audit, if_match=etag)
     return audit

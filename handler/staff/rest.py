@@ -89,6 +89,7 @@ def referentiel() -> Response:
         "specialites": [{"code": s.code, "libelle": s.libelle} for s in session.specialites],
         "departements": [{"code": d.code, "nom": d.nom} for d in session.departements],
         "pieces": [{"code": p.code, "libelle": p.libelle} for p in session.pieces],
+        "piece_autre": {"code": suivi.AUTRE, "libelle": suivi.AUTRE_LIBELLE},
     })
 
 
@@ -163,12 +164,9 @@ def change_status(numero: str) -> Response:
     """Change a dossier's follow-up status; emails the candidate when it becomes incomplete."""
     key = _numero(numero)
     data = _load(CHANGEMENT, "statut_invalide", msg.STATUT_INVALIDE)
-    session = context.session()
-    labels = {p.code: p.libelle for p in session.pieces}
-    unknown = [c for c in data["pieces_manquantes"] if c not in labels]
-    if unknown:
-        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE,
-                       errors={"pieces_manquantes": ["Pièce inconnue."]})
+    if suivi.AUTRE in data["pieces_manquantes"] and not data["note"]:
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "note": [msg.PIECE_AUTRE_NOTE]})
     if data["statut"] == suivi.INCOMPLETE and not (data["pieces_manquantes"] or data["note"]):
         raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
             "pieces_manquantes": ["Cochez les pièces manquantes ou expliquez ce qui manque "
@@ -178,7 +176,8 @@ def change_status(numero: str) -> Response:
     changed = suivi.change(
         context.store(), key, statut=data["statut"], auteur=auth.current_staff(),
         version_vue=data["version"], revision_vue=data["revision"],
-        pieces_manquantes=data["pieces_manquantes"], note=data["note"], now=suivi.timestamp(),
+        pieces_manquantes=data["pieces_manquantes"], note=data["note"],
+        now=suivi.timestamp(context.now()),
         courriel=courriel_incomplet.PENDING if notifier.enabled else None)
     new, record = changed.suivi, changed.dossier
     index.record_written(context.store(), record, follow_up=new)
@@ -215,7 +214,7 @@ def erase(numero: str) -> Response:
         raise ApiError(422, "effacement_invalide", msg.EFFACEMENT_CONFIRMATION,
                        errors={"confirmation": [msg.EFFACEMENT_CONFIRMATION]})
     audit = erasure.erase(context.store(), key, session=context.session().code,
-                          auteur=auth.current_staff())
+                          auteur=auth.current_staff(), clock=context.clock().now)
     if audit is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return jsonify({"effacement": {k: audit[k] for k in (
@@ -311,7 +310,8 @@ def start_export() -> Response:
     if fmt != "zip" and len(numeros) <= SYNC_MAX and not data["arriere_plan"]:
         body = io.BytesIO()
         exports.export(context.store(), session, numeros, fmt, body, followed=set(followed))
-        response = Response(body.getvalue(), mimetype=exports.FORMATS[fmt][0])
+        # content_type, not mimetype: Flask would add a second charset to « text/csv; charset ».
+        response = Response(body.getvalue(), content_type=exports.FORMATS[fmt][0])
         name = exports.filename(session, fmt, now=dt.datetime.now(session.zone))
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         response.headers["X-Nombre-Dossiers"] = str(len(numeros))
