@@ -10,6 +10,7 @@ TROP_DE_TENTATIVES = (
     "Trop de tentatives refusées depuis votre connexion : réessayez dans {minutes} minute(s)."
 )
 DOSSIER_INTROUVABLE = "Aucun dossier ne porte ce numéro : il a peut-être été effacé."
+VERSION_INTROUVABLE = "Ce dossier n'a pas de version portant ce numéro."
 FILTRE_INVALIDE = "Les critères de recherche comportent des erreurs : corrigez-les."
 DATES_INVERSEES = (
     "La date « du » est postérieure à la date « au » : aucune date ne peut être dans cet "

@@ -205,6 +205,14 @@ PATHS: dict[str, Any] = {
         "Un dossier, toutes ses versions et son suivi",
         {"200": _json("Le dossier", _ref("DossierGestion")), **_NOT_FOUND},
         parameters=[_NUMERO])},
+    "/api/staff/dossiers/{numero}/confirmation.pdf": {"get": operation(
+        "La confirmation PDF d'une version du dossier (la dernière par défaut)",
+        {"200": {"description": "Le PDF, tel que le candidat l'a reçu",
+                 "content": {"application/pdf": {"schema": _BINARY}}},
+         **_NOT_FOUND, "404": _error("Dossier ou version inconnus (dossier_introuvable, "
+                                     "version_introuvable)")},
+        parameters=[_NUMERO, {"name": "version", "in": "query", "required": False,
+                              "schema": _INT}])},
     "/api/staff/dossiers/{numero}/suivi": {"post": operation(
         "Changer le statut de suivi d'un dossier (rôle gestion ou administration)",
         {"200": _json("Statut enregistré", _ref("StatutChange")), **_NOT_FOUND, **_BAD_JSON,

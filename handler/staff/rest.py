@@ -33,6 +33,7 @@ from handler.staff import (
     restitution,
     roles,
     suivi,
+    versions,
 )
 from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex
@@ -120,6 +121,9 @@ def show(numero: str) -> Response:
         "pieces": shared_rules.required_pieces(record["dossier"]),
         "historique": [{"version": h["version"], "modifie_le": h["modifie_le"],
                         "dossier": h["dossier"]} for h in reversed(record["historique"])],
+        # The candidate's own review of the current version, and each version's changes.
+        "recapitulatif": versions.review(record, context.session()),
+        "versions": versions.history(record, context.session()),
         "suivi": _suivi_payload(follow_up),
         "a_revoir": suivi.a_revoir(follow_up, record["version"]),
     })
@@ -138,6 +142,27 @@ def _suivi_payload(follow_up: dict[str, Any]) -> dict[str, Any]:
         # None (no such email, or email disabled).
         "courriel": courriel_incomplet.staff_view(follow_up, max_attempts=SCHEDULED_ATTEMPTS),
     }
+
+
+@bp.get("/dossiers/<numero>/confirmation.pdf")
+def confirmation(numero: str) -> Response:
+    """The confirmation PDF of the current version, or of `?version=N`, as the candidate got
+    it (role `lecture` and above)."""
+    key = _numero(numero)
+    stored = context.store().dossier(key)
+    if stored is None:
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    asked = request.args.get("version") or str(stored.body["version"])
+    record = versions.as_version(stored.body, int(asked)) if asked.isdigit() else None
+    if record is None:
+        raise ApiError(404, "version_introuvable", msg.VERSION_INTROUVABLE)
+    from handler import confirmation_pdf
+
+    session = context.session()
+    response = Response(confirmation_pdf.render(record, session), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="{confirmation_pdf.filename(record, session)}"')
+    return response
 
 
 class ChangementSchema(Schema):

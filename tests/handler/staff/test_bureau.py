@@ -4,6 +4,7 @@ on what staff actions record."""
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -155,3 +156,56 @@ def test_a_follow_up_is_dated_by_the_calendar_clock(app: Flask, client: FlaskCli
     erased = client.post(f"/api/staff/dossiers/{numero}/effacement", headers=bearer(),
                          json={"confirmation": numero}).get_json()
     assert erased["effacement"]["le"].startswith("2020-11-02T09:0")
+
+
+def test_the_detail_has_the_candidates_review_and_what_changed_between_versions(
+        app: Flask, client: FlaskClient) -> None:
+    from handler import recapitulatif
+    from tests.handler.staff.test_suivi import candidate_put
+
+    numero = submit(client, person("Martin", **{"amenagement.demande": True,
+                                                "amenagement.precisions": "Tiers temps, dyslexie"}))
+    assert candidate_put(client, numero, person(
+        "Martin", specialite="cuisine", **{"amenagement.demande": True,
+                                           "amenagement.precisions": "Tiers temps, dyslexie"})
+    ).status_code == 200
+    shown = client.get(f"/api/staff/dossiers/{numero}", headers=bearer()).get_json()
+    stored = app.extensions["dossier_store"].dossier(numero.replace("-", "")).body
+    session = app.extensions["inscription_session"]
+    assert shown["recapitulatif"] == [
+        {"titre": s.titre, "lignes": [list(r) for r in s.lignes]}
+        for s in recapitulatif.sections(stored, session)]
+    rows = {label: value for s in shown["recapitulatif"] for label, value in s["lignes"]}
+    assert "Demandé ; précisions : Tiers temps, dyslexie" in rows.values()
+    latest, first = shown["versions"]
+    assert (latest["version"], first["version"], first["changements"]) == (2, 1, [])
+    assert {"groupe": next(s["titre"] for s in shown["recapitulatif"]
+                           if "Spécialité" in dict(s["lignes"])),
+            "libelle": "Spécialité", "avant": "Maçon", "apres": "Cuisine"
+            } in latest["changements"]
+    assert all(c["avant"] != c["apres"] for c in latest["changements"])
+
+
+def test_the_confirmation_pdf_of_any_version_is_served_to_staff(client: FlaskClient) -> None:
+    import pypdf
+
+    from tests.handler.staff.test_suivi import candidate_put
+
+    numero = submit(client, person("Martin"))
+    assert candidate_put(client, numero, person("Martin", specialite="cuisine")
+                         ).status_code == 200
+
+    def text(version: str) -> str:
+        response = client.get(f"/api/staff/dossiers/{numero}/confirmation.pdf",
+                              query_string={"version": version} if version else {},
+                              headers=bearer("lecture"))
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        reader = pypdf.PdfReader(io.BytesIO(response.data))
+        return " ".join(page.extract_text() for page in reader.pages)
+
+    assert "Maçon" in text("1") and "(version 1)" in text("1")
+    assert "Cuisine" in text("") and "(version 2)" in text("2")
+    response = client.get(f"/api/staff/dossiers/{numero}/confirmation.pdf?version=7",
+                          headers=bearer())
+    assert response.status_code == 404
+    assert response.get_json()["code"] == "version_introuvable"
