@@ -209,3 +209,13 @@ def test_the_confirmation_pdf_of_any_version_is_served_to_staff(client: FlaskCli
                           headers=bearer())
     assert response.status_code == 404
     assert response.get_json()["code"] == "version_introuvable"
+
+
+@pytest.mark.parametrize("text", ["N'Diaye", "O’Connor", "L'Haÿ-Cœur", "De La Tour",
+                                  "Jean-Baptiste", "ndiaye", "7K3M-Q9PA-R", "A\tB", "Ñúñez",
+                                  "ÆSIR", "Straße", "  x  y ", "ǅemal", "ﬁ"])
+def test_the_fast_search_key_is_the_identity_rules_comparison_key(text: str) -> None:
+    from handler.staff import listing
+    from shared_rules.names import comparison_key
+
+    assert listing.search_key(text) == comparison_key(text)
