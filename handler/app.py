@@ -93,7 +93,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     app.extensions["ownership"] = OwnershipGuard(store)
     app.extensions["notifier"] = Notifier(
         store, make_sender(settings, ses_client=ses_client), session=session,
-        site_url=settings["SITE_URL"],
+        site_url=settings["SITE_URL"], clock=app.extensions["calendar_clock"].now,
     )
 
     if settings["SITE_ORIGIN"]:

@@ -146,6 +146,46 @@ def _signature(pdf: FPDF) -> None:
     pdf.set_y(pdf.get_y() + 29)
 
 
+RECTORAT_HEIGHT = 46  # mm: a date, the pieces checked and room for a reception stamp
+
+
+def _cadre_rectorat(pdf: FPDF, pieces: list[str]) -> None:
+    """The bureau's frame: the date the confirmation was received, the pieces checked, the
+    stamp. Left blank: the bureau fills it in by hand on the paper it receives."""
+    height = RECTORAT_HEIGHT + 5 * len(pieces)
+    if pdf.will_page_break(height + 4):
+        pdf.add_page()
+    pdf.ln(3)
+    top = pdf.get_y()
+    pdf.set_draw_color(0)
+    pdf.set_line_width(0.6)
+    pdf.set_dash_pattern(dash=2, gap=1.2)
+    pdf.rect(MARGIN, top, pdf.epw, height)
+    pdf.set_dash_pattern()
+    pdf.set_xy(MARGIN + 4, top + 2.5)
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.cell(0, 6, "Cadre réservé au Rectorat", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 9.5)
+    pdf.cell(0, 6, "Reçue le : ........ / ........ / ............",
+             new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.cell(0, 6, "Pièces vérifiées :", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    for libelle in pieces:
+        y = pdf.get_y()
+        pdf.set_line_width(0.3)
+        pdf.rect(MARGIN + 5, y + 0.8, 3.4, 3.4)
+        pdf.set_x(MARGIN + 10)
+        pdf.set_font(FAMILY, "", 8.5)
+        pdf.cell(pdf.epw / 2 - 12, 5, libelle[:70], new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_x(MARGIN + 4)
+    pdf.set_font(FAMILY, "", 9.5)
+    stamp_x = MARGIN + pdf.epw / 2 + 4
+    pdf.set_xy(stamp_x, top + 9)
+    pdf.cell(0, 6, "Cachet et visa du bureau :")
+    pdf.set_line_width(0.3)
+    pdf.rect(stamp_x, top + 16, pdf.epw / 2 - 8, height - 20)
+    pdf.set_xy(MARGIN, top + height + 2)
+
+
 def render(record: Mapping[str, Any], session: Session) -> bytes:
     """The confirmation of a stored dossier, as PDF bytes."""
     numero = recapitulatif.numero(record)
@@ -212,6 +252,7 @@ def render(record: Mapping[str, Any], session: Session) -> bytes:
                        padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     _signature(pdf)
+    _cadre_rectorat(pdf, recapitulatif.pieces(record))
     return bytes(pdf.output())
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -63,8 +63,10 @@ class Notifier:
     """Sends a dossier's confirmation email and keeps its record."""
 
     def __init__(self, store: DossierStore, sender: MailSender | None, *, session: Session,
-                 site_url: str) -> None:
+                 site_url: str, clock: Callable[[], dt.datetime] | None = None) -> None:
         self.store = store
+        # When an attempt is recorded: the calendar clock (the demonstration's, in a local run).
+        self.now: Callable[[], dt.datetime] = clock or (lambda: dt.datetime.now(dt.UTC))
         self.sender = sender
         self.session = session
         self.site_url = site_url
@@ -148,7 +150,7 @@ class Notifier:
         content = {
             "version": record["version"], "motif": motif, "statut": statut,
             "tentatives": attempts, "erreur": error,
-            "dernier_essai": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "dernier_essai": self.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
         }
         try:
             self.store.record_mail_status(record["numero"], content, etag=etag, new=new)

@@ -16,7 +16,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from shared_rules import messages
+from shared_rules import francais, messages
 from shared_rules.contact import bureau_contact
 from shared_rules.eligibility import establishment_for, is_adult_in_time, last_adult_birth_date
 from shared_rules.eps import check_eps_choice, is_allowed_pair
@@ -40,6 +40,7 @@ from shared_rules.window import (
 )
 
 __all__ = [
+    "francais",  # imported for its effect: marshmallow's messages in French
     "InvalidDossier", "Session", "SessionDataError", "SessionRegistry", "WindowState",
     "bureau_contact",
     "check_eps_choice", "establishment_for", "get_session", "identity_key", "is_adult_in_time",

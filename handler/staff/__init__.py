@@ -7,7 +7,8 @@ dossiers), `listing` (filters, sort, pages), `suivi` (the follow-up status), `er
 `restitution` (a squatted dossier handed back to its owner),
 `columns` and `exports` (CSV, XLSX, ZIP), `upload` (streaming to S3, presigned links), `jobs`
 (background exports), `courriel_incomplet` (the « dossier incomplet » email, recorded and
-retried), `rest` (the /api/staff/ routes), `cli` (`python -m handler.staff`).
+retried), `versions` (the dossier's review rows and each version's changes), `rest` (the
+/api/staff/ routes), `cli` (`python -m handler.staff`).
 """
 
 from __future__ import annotations

@@ -6,13 +6,18 @@
     python -m handler.staff rebuild-index
     python -m handler.staff restitution 7K3M-Q9PA-R --action liberer|remplacer-courriel \
         --courriel ADRESSE [--auteur NOM]
+    python -m handler.staff effacer 7K3M-Q9PA-R [--confirmer 7K3M-Q9PA-R] [--auteur NOM]
 
 It reads the bucket the handler uses, with the same configuration (DOSSIERS_BUCKET,
 INSCRIPTION_SESSION, AWS_REGION, boto3's own AWS_ENDPOINT_URL_S3 and credentials) and the same
 storage code; an export is written straight to the local file, streamed, with a progress bar
 on stderr. Access is the operator's IAM identity (CloudTrail records it), not a staff token;
 `restitution` (handler.staff.restitution) records `--auteur` (by default the system user) in the
-audit, and emails through the handler's own configuration (MAIL_FROM, SITE_URL).
+audit, and emails through the handler's own configuration (MAIL_FROM, SITE_URL). `effacer`
+(handler.staff.erasure) asks for the number to be typed again, or takes it from `--confirmer`.
+
+Missing credentials, an unknown bucket or an unreachable endpoint end the command with one
+French line saying what to do (exit status 2), never a traceback.
 """
 
 from __future__ import annotations
@@ -26,6 +31,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+)
 from marshmallow import ValidationError, validate
 from werkzeug.datastructures import MultiDict
 
@@ -36,7 +48,8 @@ from handler.errors import ApiError
 from handler.mail import make_sender
 from handler.notifications import Notifier
 from handler.numero import canonical, display
-from handler.staff import exports, listing, restitution, suivi
+from handler.staff import erasure, exports, listing, restitution, suivi
+from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex
 from handler.staff.progress import ProgressBar
 from handler.storage import DossierStore
@@ -108,6 +121,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="l'adresse de la personne dont l'identité a été vérifiée")
     rendre.add_argument("--auteur", default=getpass.getuser(),
                         help="le nom inscrit au journal (par défaut l'utilisateur du système)")
+    effacer = commands.add_parser(
+        "effacer", help="effacer un dossier, toutes ses versions et ce qui s'y rattache (RGPD)")
+    effacer.add_argument("numero")
+    effacer.add_argument("--confirmer", metavar="NUMERO",
+                         help="le numéro recopié (sans lui, la commande le demande)")
+    effacer.add_argument("--auteur", default=getpass.getuser(),
+                         help="le nom inscrit au journal (par défaut l'utilisateur du système)")
     return parser
 
 
@@ -120,15 +140,49 @@ def _table(page: dict[str, Any], out: TextIO) -> None:
                   f"{d['modifie_le'][:16].replace('T', ' ')}{flag}\n")
 
 
+def storage_fault(exc: Exception, settings: dict[str, Any]) -> str:
+    """One French line saying what went wrong with the bucket and what to do."""
+    bucket = settings["DOSSIERS_BUCKET"]
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return ("Identifiants AWS introuvables : définissez AWS_PROFILE (ou AWS_ACCESS_KEY_ID et "
+                "AWS_SECRET_ACCESS_KEY), puis relancez la commande.")
+    if isinstance(exc, NoRegionError):
+        return "Région AWS inconnue : définissez AWS_REGION, puis relancez la commande."
+    if isinstance(exc, EndpointConnectionError):
+        return (f"Le service de stockage ne répond pas ({exc.kwargs.get('endpoint_url', '?')}) : "
+                "vérifiez la connexion et AWS_ENDPOINT_URL_S3, puis relancez la commande.")
+    code = exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else ""
+    if code == "NoSuchBucket":
+        return (f"Le compartiment « {bucket} » n'existe pas : vérifiez DOSSIERS_BUCKET (et "
+                "AWS_REGION), puis relancez la commande.")
+    if code in ("AccessDenied", "403", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+                "ExpiredToken"):
+        return (f"Accès refusé au compartiment « {bucket} » ({code}) : vérifiez vos identifiants "
+                "AWS et leurs droits, puis relancez la commande.")
+    return (f"Le stockage a refusé la demande ({code or type(exc).__name__}) : réessayez dans "
+            "un instant ; si cela dure, vérifiez DOSSIERS_BUCKET et vos identifiants AWS.")
+
+
 def run(argv: Sequence[str] | None = None, *, store: DossierStore | None = None,
         out: TextIO | None = None, err: TextIO | None = None,
-        notifier: Notifier | None = None) -> int:
+        notifier: Notifier | None = None, ask: Any = None) -> int:
     """The command; its exit status. `store` and `notifier` replace the ones built from the
-    environment."""
+    environment; `ask` the prompt (`input`) that asks for a confirmation."""
     out = out or sys.stdout
     err = err or sys.stderr
     args = _parser().parse_args(argv)
     settings = load_config()
+    try:
+        return _run(args, settings, store=store, out=out, err=err, notifier=notifier,
+                    ask=ask or input)
+    except (ClientError, NoCredentialsError, PartialCredentialsError, NoRegionError,
+            EndpointConnectionError) as exc:
+        err.write(storage_fault(exc, settings) + "\n")
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: dict[str, Any], *, store: DossierStore | None,
+         out: TextIO, err: TextIO, notifier: Notifier | None, ask: Any) -> int:
     session = shared_rules.get_session(settings["INSCRIPTION_SESSION"])
     if session is None:
         err.write(f"Session inconnue : {settings['INSCRIPTION_SESSION']}\n")
@@ -145,6 +199,9 @@ def run(argv: Sequence[str] | None = None, *, store: DossierStore | None = None,
                 _table(page, out)
         elif args.commande == "show":
             return _show(store, args.numero, out, err)
+        elif args.commande == "effacer":
+            return _erase(store, session, args, CalendarClock(settings["INSCRIPTION_NOW"]).now,
+                          ask, out, err)
         elif args.commande == "restitution":
             notifier = notifier or Notifier(store, make_sender(settings), session=session,
                                             site_url=settings["SITE_URL"])
@@ -209,4 +266,32 @@ def _hand_back(store: DossierStore, notifier: Notifier, session: Session,
             else "adresse du dossier remplacée")
     courriels = ", ".join(f"{qui} : {statut}" for qui, statut in audit["courriels"].items())
     out.write(f"Restitution faite ({fait}), journalisée. Courriels — {courriels}.\n")
+    return 0
+
+
+def _erase(store: DossierStore, session: Session, args: argparse.Namespace,
+           clock: Any, ask: Any, out: TextIO, err: TextIO) -> int:
+    numero = canonical(args.numero)
+    stored = store.dossier(numero) if numero else None
+    if numero is None or stored is None:
+        err.write("Aucun dossier ne porte ce numéro : il a peut-être déjà été effacé.\n")
+        return 1
+    etat_civil = stored.body["dossier"]["etat_civil"]
+    typed = args.confirmer
+    if typed is None:
+        err.write(f"Effacer le dossier {display(numero)} ({etat_civil['nom_naissance']} "
+                  f"{' '.join(etat_civil['prenoms'])}) : {msg.EFFACEMENT_CONSEQUENCES}\n")
+        try:
+            typed = ask("Recopiez le numéro d'inscription pour confirmer : ")
+        except EOFError:
+            typed = ""
+    if canonical(typed or "") != numero:
+        err.write("Numéro recopié différent : rien n'a été effacé.\n")
+        return 2
+    audit = erasure.erase(store, numero, session=session.code, auteur=args.auteur, clock=clock)
+    if audit is None:
+        err.write("Aucun dossier ne porte ce numéro : il a peut-être déjà été effacé.\n")
+        return 1
+    out.write(f"Dossier {display(numero)} effacé ({audit['versions_supprimees']} objet(s) "
+              "supprimé(s)), effacement journalisé.\n")
     return 0

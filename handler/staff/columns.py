@@ -19,8 +19,30 @@ from shared_rules.eps import pair_label
 from shared_rules.schemas import PRENOMS_MAX
 from shared_rules.session import Session
 
-Cell = str | int | float | dt.date | dt.datetime | None
 OUI, NON = "oui", "non"
+
+
+class Digits(str):
+    """A code made of digits that must stay text in a spreadsheet (a postcode): the CSV writes
+    it so that no spreadsheet reads it as a number (see exports)."""
+
+
+Cell = str | int | float | dt.date | dt.datetime | None
+
+
+def spaced_phone(number: str | None) -> str | None:
+    """A phone number in groups, as French writes it: « 05 55 00 00 07 », « +33 5 55 00 00 07 »
+    (no spreadsheet reads a number with spaces as a number, so its leading zero stays)."""
+    if not number:
+        return None
+    if number.startswith("0") and len(number) == 10:
+        return " ".join(number[i:i + 2] for i in range(0, 10, 2))
+    if number.startswith("+33") and len(number) == 12:
+        return "+33 " + number[3] + " " + " ".join(number[i:i + 2] for i in range(4, 12, 2))
+    if number.startswith("+"):
+        digits = number[1:]
+        return "+" + " ".join(digits[i:i + 3] for i in range(0, len(digits), 3))
+    return number
 
 
 @dataclass(frozen=True)
@@ -49,7 +71,7 @@ class Labels:
             unites={u.code: u.libelle for u in session.unites},
             facultatives={u.code: u.libelle for u in session.unites_facultatives},
             langues={x.code: x.libelle for x in session.langues},
-            pieces={p.code: p.libelle for p in session.pieces},
+            pieces=suivi.piece_labels(session),
         )
 
 
@@ -134,9 +156,9 @@ COLUMNS: list[tuple[str, Extract]] = [
     ("Commune de naissance", lambda r, lb: _d(r)["etat_civil"]["commune_naissance"]),
     ("Pays de naissance", lambda r, lb: _d(r)["etat_civil"]["pays_naissance"]),
     ("Adresse électronique", lambda r, lb: _d(r)["contact"]["email"]),
-    ("Téléphone", lambda r, lb: _d(r)["contact"].get("telephone")),
+    ("Téléphone", lambda r, lb: spaced_phone(_d(r)["contact"].get("telephone"))),
     ("Adresse", lambda r, lb: _d(r)["contact"]["adresse"]),
-    ("Code postal", lambda r, lb: _d(r)["contact"]["code_postal"]),
+    ("Code postal", lambda r, lb: Digits(_d(r)["contact"]["code_postal"])),
     ("Commune", lambda r, lb: _d(r)["contact"]["commune"]),
     ("Département", lambda r, lb: _d(r)["contact"]["departement"]),
     ("Établissement", lambda r, lb: lb.etablissements.get(_d(r).get("etablissement") or "",

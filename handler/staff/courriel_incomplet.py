@@ -48,10 +48,6 @@ PENDING: Mapping[str, Any] = {"statut": EN_ATTENTE, "tentatives": 0, "erreur": N
                               "dernier_essai": None}
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def send(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[str, Any],
          etag: str) -> tuple[str, dict[str, Any] | None]:
     """Email the candidate what this follow-up says is missing and record the outcome; the
@@ -64,7 +60,7 @@ def send(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[str,
 def _attempt(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[str, Any],
              etag: str, attempts: int) -> tuple[str, dict[str, Any]]:
     assert notifier.sender is not None
-    labels = {p.code: p.libelle for p in notifier.session.pieces}
+    labels = suivi.piece_labels(notifier.session)
     error = None
     try:
         notifier.sender.send(incomplet(
@@ -77,7 +73,8 @@ def _attempt(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[
         # The reason is an error code: no address, no name, no number.
         log.warning("incomplete-dossier email failed: %s (attempt %d)", exc.reason, attempts)
     state = {"revision": follow_up["revision"], "statut": statut, "tentatives": attempts,
-             "erreur": error, "dernier_essai": _now().isoformat(timespec="seconds")}
+             "erreur": error,
+             "dernier_essai": notifier.now().astimezone(dt.UTC).isoformat(timespec="seconds")}
     try:
         notifier.store.write(suivi.key(follow_up["numero"]), {**follow_up, "courriel": state},
                              if_match=etag)
@@ -115,7 +112,7 @@ def retry(notifier: Notifier, session: str, *, max_attempts: int | None = None) 
     store = notifier.store
     numeros = [e["numero"] for e in SummaryIndex(store, session).entries()
                if e["statut"] == suivi.INCOMPLETE]
-    now = _now()
+    now = notifier.now()
     for numero, stored in zip(numeros, fetch_ordered(lambda n: suivi.read(store, n), numeros),
                               strict=True):
         if stored is None or not owed(stored.body, now=now):

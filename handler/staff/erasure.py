@@ -11,7 +11,9 @@ What goes, with every version and delete marker the bucket's versioning kept:
   the entry (the shard is rewritten without it, then those versions are deleted; see
   SummaryIndex.purge), and the earlier versions of an identity claim that another dossier holds
   now but that once named this one;
-- every staff export (`exports/`): an export is a copy of many dossiers, so all of them go.
+- the staff exports whose selection holds it (jobs.cancel_containing): their files go and their
+  state says « annulé : un dossier de cet export a été effacé au titre du RGPD ; relancez-le »;
+  a colleague's export without this dossier stays.
 
 Left: the Idempotency-Key records (`idempotence/`), which hold the number and a hash of the
 request body, no personal data, and can't be found from the number without reading them all.
@@ -32,7 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shared_rules
-from handler.staff import suivi
+from handler.staff import jobs, suivi
 from handler.staff.index import SummaryIndex
 from handler.storage import DossierStore
 
@@ -65,7 +67,8 @@ def _per_numero_keys(numero: str) -> list[str]:
     return [key(numero) for key in PER_NUMERO]
 
 
-def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dict[str, Any] | None:
+def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
+          clock: Callable[[], dt.datetime] | None = None) -> dict[str, Any] | None:
     """Erase a dossier and what is kept about it; the audit record, or None if no dossier has
     this number. The dossier itself goes last, so an erasure stopped midway is finished by
     asking again."""
@@ -75,7 +78,8 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dic
     key = store.dossier_key(numero)
     identities = {stored.body["identite"], *(shared_rules.identity_key(h["dossier"])
                                              for h in stored.body["historique"])}
-    now = dt.datetime.now(dt.UTC)
+    clock = clock or (lambda: dt.datetime.now(dt.UTC))
+    now = clock().astimezone(dt.UTC)
     key_of_audit = audit_key(now)
     audit: dict[str, Any] = {"action": "effacement", "auteur": auteur,
                              "le": now.isoformat(timespec="seconds"),
@@ -105,10 +109,10 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str) -> dic
     versions += store.erase(key)  # last: until it goes, a retry finds what to erase
     # Once more: an update of this dossier in flight meanwhile may have indexed it again.
     index_versions += index.purge(numero, checked=checked)
-    exports = store.erase(EXPORTS, whole_prefix=True)
+    exports = jobs.cancel_containing(store, numero)
 
     audit.update(statut="termine", versions_supprimees=versions + index_versions,
                  versions_index_supprimees=index_versions, exports_supprimes=exports,
-                 termine_le=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+                 termine_le=clock().astimezone(dt.UTC).isoformat(timespec="seconds"))
     store.write(key_of_audit, audit, if_match=etag)
     return audit

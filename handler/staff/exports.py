@@ -80,6 +80,10 @@ def _csv_cell(value: columns.Cell) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, int | float):
         return str(value)
+    if isinstance(value, columns.Digits) and value.isdigit():
+        # A formula that yields the text: LibreOffice and Excel keep « 01000 » as text this way
+        # (quoted « 01000 » alone becomes the number 1000). Digits only: nothing to inject.
+        return f'="{value}"'
     return neutralise(value)
 
 
@@ -116,6 +120,7 @@ def write_xlsx(out: Output, items: Iterable[Item], session: Session, *,
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Dossiers")
@@ -137,15 +142,53 @@ def write_xlsx(out: Output, items: Iterable[Item], session: Session, *,
             written.font = bold
         return written
 
-    sheet.append([cell(h, header=True) for h in columns.HEADERS])
+    # Write-only rows are streamed out, so the widths are fitted to the header and the first
+    # WIDTH_SAMPLE rows, held back until the widths are set (openpyxl writes the <cols> first).
+    widths = [_width(h) for h in columns.HEADERS]
+    held: list[list[columns.Cell]] = []
     count = 0
-    for record, follow_up in items:
-        sheet.append([cell(c) for c in columns.row(record, follow_up, labels)])
+    rows = (columns.row(record, follow_up, labels) for record, follow_up in items)
+
+    def flush() -> None:
+        for i, width in enumerate(widths):
+            sheet.column_dimensions[get_column_letter(i + 1)].width = width
+        sheet.append([cell(h, header=True) for h in columns.HEADERS])
+        for values in held:
+            sheet.append([cell(c) for c in values])
+
+    for values in rows:
         count += 1
+        if count <= WIDTH_SAMPLE:
+            held.append(values)
+            widths = [max(w, _width(v)) for w, v in zip(widths, values, strict=True)]
+            if count == WIDTH_SAMPLE:
+                flush()
+        else:
+            sheet.append([cell(c) for c in values])
         if progress is not None:
             progress(count)
+    if count < WIDTH_SAMPLE:
+        flush()
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns.HEADERS))}{count + 1}"
     workbook.save(out)
     return count
+
+
+WIDTH_SAMPLE = 200  # rows whose content fits the XLSX's column widths
+WIDTH_MIN, WIDTH_MAX = 8, 50  # in characters: a date fits, a long text wraps off the screen
+
+
+def _width(value: columns.Cell) -> float:
+    """A cell's width in characters, bounded (dates with their format, the filter's arrow)."""
+    if value is None:
+        return WIDTH_MIN
+    if isinstance(value, dt.datetime):
+        size = 16
+    elif isinstance(value, dt.date):
+        size = 10
+    else:
+        size = len(str(value))
+    return float(min(WIDTH_MAX, max(WIDTH_MIN, size + 3)))
 
 
 def write_zip(out: Output, items: Iterable[Item], session: Session, *,

@@ -7,6 +7,7 @@ parameter), then applied in memory — 20,000 summaries filter and sort in a few
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -19,6 +20,7 @@ from handler.errors import ApiError
 from handler.numero import display
 from handler.staff import messages as msg
 from handler.staff import suivi
+from shared_rules.names import comparison_key
 from shared_rules.session import Session
 
 PAR_PAGE, PAR_PAGE_MAX = 50, 200
@@ -92,6 +94,10 @@ def parse_query(args: MultiDict[str, str], session: Session) -> Query:
                 errors[name] = ["Indiquez une date au format AAAA-MM-JJ."]
                 value = None
         dates[name] = value
+    for start, end in (("cree_du", "cree_au"), ("modifie_du", "modifie_au")):
+        first, last = dates[start], dates[end]
+        if first is not None and last is not None and first > last:  # ISO dates sort as text
+            errors[start] = [msg.DATES_INVERSEES]
     tri = args.get("tri") or "cree_le"
     descendant = tri.startswith("-")
     if tri.lstrip("-") not in SORTS:
@@ -108,14 +114,42 @@ def parse_query(args: MultiDict[str, str], session: Session) -> Query:
     return Query(specialites=chosen["specialite"], departements=chosen["departement"],
                  statuts=chosen["statut"], cree_du=dates["cree_du"], cree_au=dates["cree_au"],
                  modifie_du=dates["modifie_du"], modifie_au=dates["modifie_au"],
-                 recherche=tuple(_fold(recherche[:200]).split()), tri=tri.lstrip("-"),
+                 recherche=search_words(recherche[:200]), tri=tri.lstrip("-"),
                  descendant=descendant, page=page, par_page=par_page)
 
 
 def _haystack(entry: Mapping[str, Any]) -> str:
-    names = " ".join([entry["nom_naissance"], entry.get("nom_usage") or "", *entry["prenoms"],
-                      entry.get("specialite_autre") or ""])
-    return f"{_fold(names)} {entry['numero'].lower()} {display(entry['numero']).lower()}"
+    """The entry's names and number, each reduced to the identity rule's comparison key (case,
+    accents, apostrophes, hyphens and spaces ignored: « N'Diaye » → « ndiaye »), one field
+    after the other, then each first name alone and all of them together."""
+    prenoms = list(entry["prenoms"])
+    parts = [entry["nom_naissance"], entry.get("nom_usage") or "", *prenoms, " ".join(prenoms),
+             entry.get("specialite_autre") or "", entry["numero"]]
+    return "|".join(search_key(part) for part in parts)
+
+
+_ASCII_SEPARATORS = str.maketrans("", "", " -'\t\n\r\x0b\x0c")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _full_key(text: str) -> str:
+    return comparison_key(text)
+
+
+def search_key(text: str) -> str:
+    """`comparison_key`, fast: for ASCII text (most names, every number) it is the text in lower
+    case without separators, computed without Unicode normalisation (20,000 summaries are
+    searched at each keystroke); other text goes through the rule itself, remembered."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_SEPARATORS)
+    return _full_key(text)
+
+
+def search_words(typed: str) -> tuple[str, ...]:
+    """The words of a search, each as its comparison key: « Jean-Baptiste N'Diaye » →
+    (« jeanbaptiste », « ndiaye »); separators inside a word are ignored, so « jean baptiste »
+    also finds « Jean-Baptiste »."""
+    return tuple(key for word in typed.split() if (key := search_key(word)))
 
 
 def _in_range(stamp: str, start: str | None, end: str | None) -> bool:
@@ -148,6 +182,9 @@ def _sort_key(tri: str) -> Any:
         return lambda e: (_fold(e["nom_naissance"]), _fold(" ".join(e["prenoms"])), e["numero"])
     if tri == "numero":
         return lambda e: e["numero"]
+    if tri == "statut":  # the workflow's order, not the codes' alphabet
+        order = {code: rank for rank, code in enumerate(suivi.WORKFLOW)}
+        return lambda e: (order[e["statut"]], e["numero"])
     return lambda e: (e[tri], e["numero"])
 
 

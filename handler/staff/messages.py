@@ -10,8 +10,18 @@ TROP_DE_TENTATIVES = (
     "Trop de tentatives refusées depuis votre connexion : réessayez dans {minutes} minute(s)."
 )
 DOSSIER_INTROUVABLE = "Aucun dossier ne porte ce numéro : il a peut-être été effacé."
+VERSION_INTROUVABLE = "Ce dossier n'a pas de version portant ce numéro."
 FILTRE_INVALIDE = "Les critères de recherche comportent des erreurs : corrigez-les."
+DATES_INVERSEES = (
+    "La date « du » est postérieure à la date « au » : aucune date ne peut être dans cet "
+    "intervalle. Inversez-les ou corrigez l'une d'elles."
+)
 STATUT_INVALIDE = "Le changement de statut comporte des erreurs : corrigez les champs signalés."
+PIECE_NON_DEMANDEE = (
+    "Pièce non demandée à ce dossier : {pieces}. Cochez seulement les pièces que ce candidat "
+    "doit fournir, ou « Autre pièce » en précisant laquelle dans la note."
+)
+PIECE_AUTRE_NOTE = "Vous avez coché « Autre pièce » : précisez dans la note la pièce qui manque."
 TRANSITION_REFUSEE = (
     "Un dossier au statut « {depuis} » ne peut pas passer au statut « {vers} ». Statuts possibles "
     "depuis « {depuis} » : {possibles}."
@@ -31,6 +41,11 @@ CONFIRMATION_PERIMEE = (
 )
 EFFACEMENT_CONFIRMATION = (
     "Pour effacer ce dossier, recopiez son numéro d'inscription dans le champ « confirmation »."
+)
+EFFACEMENT_CONSEQUENCES = (
+    "l'effacement supprime définitivement toutes ses versions, son suivi, ses courriels et ses "
+    "liens d'accès ; les exports qui le contiennent sont annulés ; le journal n'en garde que "
+    "l'empreinte du numéro, l'auteur et la date. Rien ne pourra être récupéré."
 )
 RESTITUTION_INVALIDE = (
     "La restitution comporte des erreurs : corrigez les champs signalés (numéro recopié, "

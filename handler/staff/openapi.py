@@ -82,7 +82,9 @@ SCHEMAS: dict[str, Any] = {
                                                "heures affichées (Europe/Paris)"},
                             "statuts": {"type": "array"},
                             "specialites": {"type": "array"},
-                            "departements": {"type": "array"}, "pieces": {"type": "array"}}),
+                            "departements": {"type": "array"}, "pieces": {"type": "array"},
+                            "piece_autre": {"type": "object", "description": "La pièce « autre », "
+                                            "précisée dans la note"}}),
     "ResumeDossier": _object({
         "numero": _STRING, "nom_naissance": _STRING, "nom_usage": _NULLABLE,
         "prenoms": {"type": "array", "items": _STRING}, "specialite": _STRING,
@@ -113,7 +115,11 @@ SCHEMAS: dict[str, Any] = {
         "dossier": _ANY_OBJECT, "pieces": {"type": "array"},
         "historique": {"type": "array", "description": "Versions antérieures, la plus récente "
                                                        "d'abord"},
-        "suivi": _ref("Suivi"), "a_revoir": {"type": "boolean"}}),
+        "suivi": _ref("Suivi"), "a_revoir": {"type": "boolean"},
+        "recapitulatif": {"type": "array", "description": "Les groupes de « Vérifiez vos "
+                          "réponses » : {titre, lignes: [[libellé, valeur]]}"},
+        "versions": {"type": "array", "description": "Chaque version, la plus récente d'abord, "
+                     "avec ses changements {groupe, libelle, avant, apres}"}}),
     "ChangementStatut": {**_object({
         "statut": _STATUT,
         "version": {**_INT, "minimum": 1, "description": "Version du dossier consultée"},
@@ -156,7 +162,9 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False},
     "Export": _object({
         "id": _STRING, "format": {"enum": ["csv", "xlsx", "zip"]},
-        "statut": {"enum": ["en-attente", "en-cours", "pret", "echec"]},
+        "statut": {"enum": ["en-attente", "en-cours", "pret", "echec", "annule"]},
+        "raison": {**_NULLABLE, "description": "Pourquoi l'export a été annulé (un de ses "
+                   "dossiers a été effacé)"},
         "etape": {"enum": ["assemblage", "interrompu", None],
                   "description": "assemblage : les parties d'un grand ZIP sont réunies ; "
                                  "interrompu : plus de nouvelles depuis 20 minutes (échec)"},
@@ -205,6 +213,14 @@ PATHS: dict[str, Any] = {
         "Un dossier, toutes ses versions et son suivi",
         {"200": _json("Le dossier", _ref("DossierGestion")), **_NOT_FOUND},
         parameters=[_NUMERO])},
+    "/api/staff/dossiers/{numero}/confirmation.pdf": {"get": operation(
+        "La confirmation PDF d'une version du dossier (la dernière par défaut)",
+        {"200": {"description": "Le PDF, tel que le candidat l'a reçu",
+                 "content": {"application/pdf": {"schema": _BINARY}}},
+         **_NOT_FOUND, "404": _error("Dossier ou version inconnus (dossier_introuvable, "
+                                     "version_introuvable)")},
+        parameters=[_NUMERO, {"name": "version", "in": "query", "required": False,
+                              "schema": _INT}])},
     "/api/staff/dossiers/{numero}/suivi": {"post": operation(
         "Changer le statut de suivi d'un dossier (rôle gestion ou administration)",
         {"200": _json("Statut enregistré", _ref("StatutChange")), **_NOT_FOUND, **_BAD_JSON,

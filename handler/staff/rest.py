@@ -33,6 +33,7 @@ from handler.staff import (
     restitution,
     roles,
     suivi,
+    versions,
 )
 from handler.staff import messages as msg
 from handler.staff.index import SummaryIndex
@@ -89,6 +90,7 @@ def referentiel() -> Response:
         "specialites": [{"code": s.code, "libelle": s.libelle} for s in session.specialites],
         "departements": [{"code": d.code, "nom": d.nom} for d in session.departements],
         "pieces": [{"code": p.code, "libelle": p.libelle} for p in session.pieces],
+        "piece_autre": {"code": suivi.AUTRE, "libelle": suivi.AUTRE_LIBELLE},
     })
 
 
@@ -119,6 +121,9 @@ def show(numero: str) -> Response:
         "pieces": shared_rules.required_pieces(record["dossier"]),
         "historique": [{"version": h["version"], "modifie_le": h["modifie_le"],
                         "dossier": h["dossier"]} for h in reversed(record["historique"])],
+        # The candidate's own review of the current version, and each version's changes.
+        "recapitulatif": versions.review(record, context.session()),
+        "versions": versions.history(record, context.session()),
         "suivi": _suivi_payload(follow_up),
         "a_revoir": suivi.a_revoir(follow_up, record["version"]),
     })
@@ -137,6 +142,27 @@ def _suivi_payload(follow_up: dict[str, Any]) -> dict[str, Any]:
         # None (no such email, or email disabled).
         "courriel": courriel_incomplet.staff_view(follow_up, max_attempts=SCHEDULED_ATTEMPTS),
     }
+
+
+@bp.get("/dossiers/<numero>/confirmation.pdf")
+def confirmation(numero: str) -> Response:
+    """The confirmation PDF of the current version, or of `?version=N`, as the candidate got
+    it (role `lecture` and above)."""
+    key = _numero(numero)
+    stored = context.store().dossier(key)
+    if stored is None:
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    asked = request.args.get("version") or str(stored.body["version"])
+    record = versions.as_version(stored.body, int(asked)) if asked.isdigit() else None
+    if record is None:
+        raise ApiError(404, "version_introuvable", msg.VERSION_INTROUVABLE)
+    from handler import confirmation_pdf
+
+    session = context.session()
+    response = Response(confirmation_pdf.render(record, session), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="{confirmation_pdf.filename(record, session)}"')
+    return response
 
 
 class ChangementSchema(Schema):
@@ -163,12 +189,9 @@ def change_status(numero: str) -> Response:
     """Change a dossier's follow-up status; emails the candidate when it becomes incomplete."""
     key = _numero(numero)
     data = _load(CHANGEMENT, "statut_invalide", msg.STATUT_INVALIDE)
-    session = context.session()
-    labels = {p.code: p.libelle for p in session.pieces}
-    unknown = [c for c in data["pieces_manquantes"] if c not in labels]
-    if unknown:
-        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE,
-                       errors={"pieces_manquantes": ["Pièce inconnue."]})
+    if suivi.AUTRE in data["pieces_manquantes"] and not data["note"]:
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "note": [msg.PIECE_AUTRE_NOTE]})
     if data["statut"] == suivi.INCOMPLETE and not (data["pieces_manquantes"] or data["note"]):
         raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
             "pieces_manquantes": ["Cochez les pièces manquantes ou expliquez ce qui manque "
@@ -178,7 +201,8 @@ def change_status(numero: str) -> Response:
     changed = suivi.change(
         context.store(), key, statut=data["statut"], auteur=auth.current_staff(),
         version_vue=data["version"], revision_vue=data["revision"],
-        pieces_manquantes=data["pieces_manquantes"], note=data["note"], now=suivi.timestamp(),
+        pieces_manquantes=data["pieces_manquantes"], note=data["note"],
+        now=suivi.timestamp(context.now()),
         courriel=courriel_incomplet.PENDING if notifier.enabled else None)
     new, record = changed.suivi, changed.dossier
     index.record_written(context.store(), record, follow_up=new)
@@ -215,7 +239,7 @@ def erase(numero: str) -> Response:
         raise ApiError(422, "effacement_invalide", msg.EFFACEMENT_CONFIRMATION,
                        errors={"confirmation": [msg.EFFACEMENT_CONFIRMATION]})
     audit = erasure.erase(context.store(), key, session=context.session().code,
-                          auteur=auth.current_staff())
+                          auteur=auth.current_staff(), clock=context.clock().now)
     if audit is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return jsonify({"effacement": {k: audit[k] for k in (
@@ -311,7 +335,8 @@ def start_export() -> Response:
     if fmt != "zip" and len(numeros) <= SYNC_MAX and not data["arriere_plan"]:
         body = io.BytesIO()
         exports.export(context.store(), session, numeros, fmt, body, followed=set(followed))
-        response = Response(body.getvalue(), mimetype=exports.FORMATS[fmt][0])
+        # content_type, not mimetype: Flask would add a second charset to « text/csv; charset ».
+        response = Response(body.getvalue(), content_type=exports.FORMATS[fmt][0])
         name = exports.filename(session, fmt, now=dt.datetime.now(session.zone))
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         response.headers["X-Nombre-Dossiers"] = str(len(numeros))

@@ -55,7 +55,8 @@ def hand_back(store: DossierStore, notifier: Notifier, numero: str, *, session: 
     if mode == LIBERER and (claim is None or claim.body.get("numero") != numero):
         raise ApiError(409, "identite_non_detenue", msg.IDENTITE_NON_DETENUE)
 
-    started = dt.datetime.now(dt.UTC)
+    real_start = dt.datetime.now(dt.UTC)
+    started = now.astimezone(dt.UTC)  # the calendar clock's (a demonstration's, locally)
     audit_key = erasure.audit_key(started)
     audit: dict[str, Any] = {"action": "restitution", "mode": mode, "auteur": auteur,
                              "le": started.isoformat(timespec="seconds"),
@@ -87,7 +88,8 @@ def hand_back(store: DossierStore, notifier: Notifier, numero: str, *, session: 
                               proprietaire=True),
     }
     audit.update(statut="termine", courriels=courriels,
-                 termine_le=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+                 termine_le=(now + (dt.datetime.now(dt.UTC) - real_start)).astimezone(
+                     dt.UTC).isoformat(timespec="seconds"))
     store.write(audit_key, audit, if_match=etag)
     return audit
 

@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+import shared_rules
 from handler import messages as candidate_msg
 from handler.errors import ApiError
 from handler.staff import messages as msg
@@ -41,6 +42,11 @@ STATUTS = {
     DEFINITIVE: "Inscription définitive",
     INCOMPLETE: "Dossier incomplet",
 }
+#: The statuses in the order a dossier usually goes through them (the list's sort by status).
+WORKFLOW = (PRE_INSCRIT, CONFIRMATION_RECUE, INCOMPLETE, DEFINITIVE)
+#: A missing piece the dossier's list doesn't name: the note says which.
+AUTRE = "autre"
+AUTRE_LIBELLE = "Autre pièce (précisée dans la note)"
 #: The changes the bureau may make, from each status.
 TRANSITIONS = {
     PRE_INSCRIT: (CONFIRMATION_RECUE, INCOMPLETE),
@@ -107,6 +113,7 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
     if version != version_vue:
         raise ApiError(409, "dossier_modifie",
                        msg.DOSSIER_MODIFIE.format(actuelle=version, vue=version_vue))
+    check_pieces(stored.body["dossier"], pieces_manquantes)
     existing = read(store, numero)
     old = existing.body if existing else initial()
     if old["revision"] != revision_vue:
@@ -144,16 +151,32 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
     return Changed(new, stored.body, etag)
 
 
-def timestamp() -> str:
-    """Now, for the follow-up's history (real time: the bureau's actions are real events)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def check_pieces(dossier: Mapping[str, Any], pieces_manquantes: list[str]) -> None:
+    """422 unless each piece is one this dossier must enclose (as the candidate was told:
+    shared_rules.required_pieces) or « autre »."""
+    applicable = {p["code"] for p in shared_rules.required_pieces(dossier)} | {AUTRE}
+    refused = [c for c in pieces_manquantes if c not in applicable]
+    if refused:
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "pieces_manquantes": [msg.PIECE_NON_DEMANDEE.format(pieces=", ".join(refused[:5]))]})
+
+
+def timestamp(now: dt.datetime) -> str:
+    """An instant of the calendar clock (the demonstration's in a local run, where the dossiers'
+    dates are the demonstration's too), in UTC, for the follow-up's history."""
+    return now.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def piece_labels(session: Session) -> dict[str, str]:
+    """Each missing piece's label by its code, « autre » included."""
+    return {**{p.code: p.libelle for p in session.pieces}, AUTRE: AUTRE_LIBELLE}
 
 
 def candidate_view(follow_up: Mapping[str, Any] | None, record: Mapping[str, Any],
                    session: Session) -> dict[str, Any]:
     """What the candidate sees of the follow-up in « mon dossier » and in the PUT answer."""
     current = follow_up or initial()
-    labels = {p.code: p.libelle for p in session.pieces}
+    labels = piece_labels(session)
     renew = a_revoir(current, record["version"])
     return {
         "statut": current["statut"],

@@ -178,3 +178,18 @@ def test_an_unlisted_speciality_a_kept_eps_grade_and_a_declared_language_print(
     assert "Ma spécialité n'est pas dans la liste : Accordeur de pianos" in text
     assert "Pas d'épreuve d'EPS à cette session" in text
     assert "Anglais" in text  # the compulsory language, unconfirmed: declared, recorded
+
+
+def test_the_pdf_ends_with_a_frame_for_the_rectorat_with_the_dossiers_pieces(
+        client: FlaskClient) -> None:
+    numero = create(client, make_dossier({"specialite": "macon"}))
+    text = pdf_text(download(client, numero).data)
+    frame = text[text.index("Cadre réservé au Rectorat"):]
+    assert frame.startswith("Cadre réservé au Rectorat Reçue le : ........ / ........ / "
+                            "............ Pièces vérifiées :")
+    assert "Cachet et visa du bureau :" in frame
+    # The pieces this dossier must send, each to tick on reception; no other.
+    for code in ("piece-identite", "attestation-echafaudage"):
+        assert PIECES[code][:40] in frame
+    assert PIECES["decision-amenagement"][:40] not in frame
+    assert "Certifié exact" not in frame  # after the candidate's signature

@@ -98,9 +98,9 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         expect(page.get_by_role("heading", name=f"Dossier {numero}")).to_be_visible()
         page.get_by_label("Confirmation signée reçue").check()
         page.get_by_role("button", name="Enregistrer le statut").click()
-        expect(page.locator("#annonce")).to_contain_text(
-            "Statut enregistré : Confirmation signée reçue")
-        expect(row).to_contain_text("Confirmation signée reçue")
+        # The success shows beside the form, and stays.
+        expect(page.locator("#statut-message")).to_have_text(
+            "Statut enregistré : Confirmation signée reçue.")
         expect(page.locator("#detail-suivi")).to_contain_text(f"par {GESTION}")
         # The follow-up's history is stored in UTC and shown in Paris time.
         recorded = staff_get(site_url, f"dossiers/{numero}")["suivi"]["historique"][0]["le"]
@@ -108,6 +108,8 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         expect(page.locator("#detail-suivi")).to_contain_text(
             f"{shown:%d/%m/%Y %H:%M} — Confirmation signée reçue")
 
+        page.get_by_role("link", name="Retour à la liste").click()
+        expect(row).to_contain_text("Confirmation signée reçue")
         with page.expect_download() as download:
             page.get_by_role("button", name="Exporter en CSV (Excel)").click()
         target = tmp_path / download.value.suggested_filename
@@ -120,10 +122,12 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         assert [r[:2] for r in rows[1:]] == [[numero, "Confirmation signée reçue"]]
 
         # Incomplete: the candidate is emailed, and the detail says when.
+        page.get_by_role("button", name=f"Ouvrir le dossier {numero}").click()
         page.locator("#statut-choix").get_by_label("Dossier incomplet").check()
         page.locator("#pieces-choix input").first.check()
         page.get_by_role("button", name="Enregistrer le statut").click()
-        expect(page.locator("#annonce")).to_contain_text("Le candidat a été prévenu par courriel.")
+        expect(page.locator("#statut-message")).to_contain_text(
+            "Le candidat a été prévenu par courriel.")
         expect(page.locator("#detail-resume")).to_contain_text(
             re.compile(r"Courriel « dossier incomplet »\s*envoyé le \d\d/\d\d/\d{4} \d\d:\d\d"))
 

@@ -107,3 +107,79 @@ def test_the_bar_on_a_pipe_writes_a_line_per_tenth() -> None:
     lines = stream.getvalue().splitlines()
     assert len(lines) == 11  # the start, then each tenth
     assert lines[-1].startswith("Export [##########] 100/100 100%")
+
+
+def test_effacer_asks_for_the_number_and_erases_only_when_it_matches(
+        app: Flask, s3: Any, numeros: list[str]) -> None:
+    asked: list[str] = []
+
+    def typing(answer: str) -> Any:
+        def ask(prompt: str) -> str:
+            asked.append(prompt)
+            return answer
+        return ask
+
+    out, err = io.StringIO(), io.StringIO()
+    store = app.extensions["dossier_store"]
+    status = run(["effacer", numeros[0]], store=store, out=out, err=err,
+                 ask=typing(numeros[1]))
+    assert status == 2
+    assert asked == ["Recopiez le numéro d'inscription pour confirmer : "]
+    assert err.getvalue().startswith(f"Effacer le dossier {numeros[0]} (Martin ")
+    assert "Rien ne pourra être récupéré." in err.getvalue()
+    assert err.getvalue().endswith("Numéro recopié différent : rien n'a été effacé.\n")
+    assert cli(app, "show", numeros[0])[0] == 0
+    status = run(["effacer", numeros[0]], store=store, out=out, err=err,
+                 ask=typing(numeros[0].lower()))
+    assert status == 0
+    assert out.getvalue().startswith(f"Dossier {numeros[0]} effacé (")
+    assert cli(app, "show", numeros[0])[0] == 1
+    status, out_text, _ = cli(app, "effacer", numeros[1], "--confirmer", numeros[1])
+    assert status == 0 and out_text.endswith("effacement journalisé.\n")
+    assert cli(app, "effacer", numeros[1], "--confirmer", numeros[1])[0] == 1
+    audits = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="audit/")["Contents"]]
+    assert len(audits) == 2
+
+
+def _without_aws(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return {**env, "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+            "AWS_EC2_METADATA_DISABLED": "true", "AWS_REGION": "eu-west-3",
+            "DOSSIERS_BUCKET": BUCKET, **extra}
+
+
+def _command(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "handler.staff", *argv], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_missing_credentials_are_one_french_line_and_exit_2() -> None:
+    result = _command(_without_aws(AWS_ENDPOINT_URL_S3="http://127.0.0.1:9"), "list")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Identifiants AWS introuvables : définissez AWS_PROFILE (ou AWS_ACCESS_KEY_ID et "
+        "AWS_SECRET_ACCESS_KEY), puis relancez la commande.\n")
+
+
+def test_an_unreachable_endpoint_is_one_french_line_and_exit_2() -> None:
+    result = _command(_without_aws(AWS_ENDPOINT_URL_S3="http://127.0.0.1:9",
+                                   AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x",
+                                   AWS_MAX_ATTEMPTS="1"), "effacer", "0000-0000-0")
+    assert (result.returncode, result.stdout) == (2, "")
+    line = result.stderr
+    assert line.startswith("Le service de stockage ne répond pas (http://127.0.0.1:9/")
+    assert line.endswith(") : vérifiez la connexion et AWS_ENDPOINT_URL_S3, puis relancez la "
+                         "commande.\n")
+    assert line.count("\n") == 1
+
+
+@pytest.mark.parametrize("s3_mode", ["server"], indirect=True)
+def test_an_unknown_bucket_is_one_french_line_and_exit_2(s3_mode: str,
+                                                         s3_endpoint: str | None) -> None:
+    result = _command(_without_aws(AWS_ENDPOINT_URL_S3=s3_endpoint or "",
+                                   AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                                   DOSSIERS_BUCKET="pas-de-compartiment"), "list")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Le compartiment « pas-de-compartiment » n'existe pas : vérifiez DOSSIERS_BUCKET (et "
+        "AWS_REGION), puis relancez la commande.\n")

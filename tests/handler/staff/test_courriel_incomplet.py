@@ -216,7 +216,8 @@ def test_an_email_the_request_never_sent_is_sent_once_the_request_is_surely_over
     # the email: the change's record says the email is still owed.
     numero = submit(client, person("Martin"))
     store: DossierStore = app.extensions["dossier_store"]
-    when = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
+    # The follow-up is dated by the app's calendar clock (a demonstration's, in a local run).
+    when = app.extensions["calendar_clock"].now() - dt.timedelta(minutes=minutes_ago)
     changed = suivi.change(store, canonical(numero) or "", statut="incomplete", auteur="dec4",
                            version_vue=1, revision_vue=0, pieces_manquantes=["piece-identite"],
                            note=None, now=when.isoformat(timespec="seconds"),

@@ -70,7 +70,8 @@ def test_every_free_text_field_either_refuses_a_formula_or_exports_it_neutralise
     assert session is not None
     cells = [exports._csv_cell(c) for c in columns.row(record, None, columns.Labels.of(session))]
     dangerous = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))]
-    assert dangerous == []
+    # The postcode alone is written as a formula yielding its digits, to stay text (no payload).
+    assert dangerous == ['="87100"']
     # It is there, as text: alone in its cell behind an apostrophe, or inside a longer cell.
     assert any(payload.replace(" ", "") in c.replace(" ", "") for c in cells)
 
@@ -108,7 +109,8 @@ def test_csv_for_french_excel_read_back_with_formulas_neutralised(
         assert cells[name] == expected, name
     assert cells["Dispenses (diplôme, année)"].endswith(f"— {payload} (2016)")
     if phone:
-        assert cells["Téléphone"] == "'+33555000000"  # stored compact
+        # Stored compact, exported in groups (text in any spreadsheet), behind an apostrophe.
+        assert cells["Téléphone"] == "'+33 5 55 00 00 00"
     assert cells["Numéro d'inscription"] == numero
     assert cells["Date de naissance"] == "17/05/1998"
     assert cells["Créé le"] == "02/11/2020 10:00"

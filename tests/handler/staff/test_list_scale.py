@@ -58,3 +58,28 @@ def test_the_list_at_20000_dossiers(app: Flask, s3: Any, s3_mode: str) -> None:
           f"{sum(sizes) / 1e6:.1f} MB in all, the largest {max(sizes) / 1e3:.0f} KB")
     for label, (elapsed, size, total) in figures.items():
         print(f"  {label:<26} {elapsed * 1000:7.0f} ms  {size / 1e3:7.1f} KB  total {total:,}")
+
+
+def test_opening_a_dossier_among_20000(app: Flask, s3: Any, s3_mode: str) -> None:
+    """A dossier with four versions, opened among 20,000 summaries: its review rows and each
+    version's changes are computed at each opening. Prints the figures."""
+    from tests.handler.staff.conftest import person, submit
+
+    write_entries(app.extensions["dossier_store"], SESSION, summaries(COUNT))
+    client = app.test_client()
+    numero = submit(client, person("Martin"))
+    for specialite in ("cuisine", "macon", "cuisine"):
+        response = client.put(f"/api/dossiers/{numero}", json=person("Martin",
+                                                                     specialite=specialite),
+                              headers={"X-Date-Naissance": "1998-05-17"})
+        assert response.status_code == 200
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        response = client.get(f"/api/staff/dossiers/{numero}", headers=bearer())
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    assert [v["version"] for v in response.get_json()["versions"]] == [4, 3, 2, 1]
+    print(f"\nopening a dossier of 4 versions (moto {s3_mode}): first "
+          f"{timings[0] * 1000:.0f} ms, then median {sorted(timings[1:])[1] * 1000:.0f} ms, "
+          f"{len(response.data) / 1e3:.1f} KB")

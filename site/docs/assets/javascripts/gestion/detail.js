@@ -1,9 +1,11 @@
-// One dossier: its main data, its follow-up with its history, its versions, and the form that
-// changes its status (with the version and revision read here, so that a change made meanwhile
-// by the candidate or another staff member is refused, not overwritten).
+// One dossier, at its own address (#/dossier/<numero>): the whole dossier grouped as the
+// candidate's own review (the server's rows, the same as the PDF's), its pieces, follow-up and
+// email, each version with what changed and its PDF; the form that changes its status (with
+// the version and revision read here, so that a change made meanwhile by the candidate or
+// another staff member is refused, not overwritten); erasure (role administration).
 
 import { appeler, lire } from "./api.js";
-import { annoncer, dateHeure, el, signaler } from "./dom.js";
+import { dateHeure, el, reussir } from "./dom.js";
 
 /** What became of the « dossier incomplet » email of the current follow-up. */
 function etatCourriel(c) {
@@ -16,17 +18,25 @@ function etatCourriel(c) {
   return `non parti après ${essais} (dernière le ${dateHeure(c.dernier_essai)}) ; ${suite}`;
 }
 
+function lignes(paires) {
+  return paires.flatMap(([terme, valeur]) => [el("dt", {}, terme), el("dd", {}, valeur)]);
+}
+
 export class Detail {
-  constructor({ referentiel, surChangement }) {
+  constructor({ referentiel, garde, surEffacement }) {
     this.referentiel = referentiel;
-    this.surChangement = surChangement;
+    this.garde = garde;
+    this.surEffacement = surEffacement;
     this.dossier = null;
     this.section = document.getElementById("detail");
-    document.getElementById("statut-formulaire")
-      .addEventListener("submit", (evenement) => { evenement.preventDefault(); this.enregistrer(); });
-    document.getElementById("pieces-choix").replaceChildren(...referentiel.pieces.map((p) => el("p", {},
-      el("input", { type: "checkbox", id: `piece-${p.code}`, name: "pieces", value: p.code }),
-      " ", el("label", { for: `piece-${p.code}` }, p.libelle))));
+    document.getElementById("statut-formulaire").addEventListener("submit", (evenement) => {
+      evenement.preventDefault();
+      this.garde(() => this.enregistrer(), "statut-erreur");
+    });
+    document.getElementById("effacement-formulaire").addEventListener("submit", (evenement) => {
+      evenement.preventDefault();
+      this.garde(() => this.effacer(), "effacement-erreur");
+    });
   }
 
   async ouvrir(numero) {
@@ -40,48 +50,54 @@ export class Detail {
     return this.referentiel.statuts.find((s) => s.code === code)?.libelle ?? code;
   }
 
+  pieceLibelle(code) {
+    const autre = this.referentiel.piece_autre;
+    if (code === autre.code) return autre.libelle;
+    return this.referentiel.pieces.find((p) => p.code === code)?.libelle ?? code;
+  }
+
+  pdf(version) {
+    const adresse = `/api/staff/dossiers/${encodeURIComponent(this.dossier.numero)}/confirmation.pdf?version=${version}`;
+    return el("a", { href: adresse, target: "_blank", rel: "noopener" }, `confirmation PDF de la version ${version}`);
+  }
+
   afficher() {
     const d = this.dossier;
-    const ec = d.dossier.etat_civil;
-    const contact = d.dossier.contact;
-    const specialite = this.referentiel.specialites.find((s) => s.code === d.dossier.specialite);
     document.getElementById("detail-titre").textContent = `Dossier ${d.numero}`;
     const alerte = document.getElementById("detail-alerte");
     alerte.textContent = d.a_revoir
       ? `Le candidat a modifié son dossier (version ${d.version}) après la réception de sa confirmation signée (version ${d.suivi.version_confirmee}) : une nouvelle confirmation est attendue.`
       : "";
     alerte.hidden = !d.a_revoir;
-    const lignes = [
+    const resume = [
       ["Statut", d.suivi.statut_libelle],
-      ["Nom de naissance", ec.nom_naissance],
-      ["Nom d'usage", ec.nom_usage ?? "—"],
-      ["Prénoms", ec.prenoms.join(", ")],
-      ["Date de naissance", ec.date_naissance.split("-").reverse().join("/")],
-      ["Spécialité", specialite?.libelle ?? d.dossier.specialite],
-      ["Adresse", `${contact.adresse}, ${contact.code_postal} ${contact.commune}`],
-      ["Adresse électronique", contact.email],
       ["Version", `${d.version} (créé le ${dateHeure(d.cree_le)}, modifié le ${dateHeure(d.modifie_le)})`],
       ["Pièces à joindre", d.pieces.map((p) => p.libelle).join(" ; ")],
     ];
     if (d.suivi.pieces_manquantes.length) {
-      const noms = d.suivi.pieces_manquantes.map((c) => this.referentiel.pieces.find((p) => p.code === c)?.libelle ?? c);
-      lignes.push(["Pièces manquantes", noms.join(" ; ")]);
+      resume.push(["Pièces manquantes", d.suivi.pieces_manquantes.map((c) => this.pieceLibelle(c)).join(" ; ")]);
     }
-    if (d.suivi.note) lignes.push(["Note", d.suivi.note]);
-    if (d.suivi.courriel) lignes.push(["Courriel « dossier incomplet »", etatCourriel(d.suivi.courriel)]);
-    document.getElementById("detail-resume").replaceChildren(
-      ...lignes.flatMap(([terme, valeur]) => [el("dt", {}, terme), el("dd", {}, valeur)]));
+    if (d.suivi.note) resume.push(["Note", d.suivi.note]);
+    resume.push(["Courriel « dossier incomplet »", d.suivi.courriel ? etatCourriel(d.suivi.courriel) : "aucun"]);
+    document.getElementById("detail-resume").replaceChildren(...lignes(resume));
+    document.getElementById("detail-pdf").replaceChildren("Imprimer ou vérifier : ", this.pdf(d.version), ".");
+    document.getElementById("detail-recapitulatif").replaceChildren(...d.recapitulatif.map((s) =>
+      el("div", { class: "gestion-recap" }, el("h3", {}, s.titre), el("dl", {}, ...lignes(s.lignes)))));
     this.choix();
     document.getElementById("detail-suivi").replaceChildren(...(d.suivi.historique.length
       ? d.suivi.historique.map((h) => el("li", {},
         `${dateHeure(h.le)} — ${this.libelle(h.statut)} (version ${h.version_dossier}), par ${h.auteur}`,
+        h.pieces_manquantes?.length ? ` ; pièces manquantes : ${h.pieces_manquantes.map((c) => this.pieceLibelle(c)).join(" ; ")}` : "",
         h.note ? ` : ${h.note}` : ""))
       : [el("li", {}, "Aucun changement de statut pour l'instant.")]));
-    document.getElementById("detail-versions").replaceChildren(
-      el("li", {}, `Version ${d.version} (actuelle), ${dateHeure(d.modifie_le)}`),
-      ...d.historique.map((h) => el("li", {}, `Version ${h.version}, ${dateHeure(h.modifie_le)} : `,
-        `${h.dossier.etat_civil.nom_naissance} ${h.dossier.etat_civil.prenoms.join(" ")}, `,
-        `${h.dossier.contact.adresse}, ${h.dossier.contact.code_postal} ${h.dossier.contact.commune}`)));
+    document.getElementById("detail-versions").replaceChildren(...d.versions.map((v) => el("li", {},
+      `Version ${v.version}${v.version === d.version ? " (actuelle)" : ""}, ${dateHeure(v.modifie_le)} — `,
+      this.pdf(v.version),
+      v.changements.length
+        ? el("ul", {}, ...v.changements.map((c) => el("li", {},
+          `${c.libelle} : `, el("del", {}, c.avant), " → ", el("ins", {}, c.apres))))
+        : el("p", {}, v.version === 1 ? "Dépôt du dossier." : "Aucune différence visible."))));
+    document.getElementById("effacement-confirmation").value = "";
   }
 
   choix() {
@@ -94,7 +110,11 @@ export class Detail {
     const zone = document.getElementById("statut-choix");
     zone.replaceChildren(...boutons);
     zone.querySelectorAll("input").forEach((radio) => radio.addEventListener("change", () => this.incomplet()));
-    document.querySelectorAll("#pieces-choix input").forEach((c) => { c.checked = false; });
+    // Only the pieces this dossier must send, plus « autre » (explained in the note).
+    const pieces = [...this.dossier.pieces, this.referentiel.piece_autre];
+    document.getElementById("pieces-choix").replaceChildren(...pieces.map((p) => el("p", {},
+      el("input", { type: "checkbox", id: `piece-${p.code}`, name: "pieces", value: p.code }),
+      " ", el("label", { for: `piece-${p.code}` }, p.libelle))));
     document.getElementById("note").value = "";
     this.incomplet();
   }
@@ -107,26 +127,27 @@ export class Detail {
 
   async enregistrer() {
     const statut = document.querySelector("input[name=nouveau-statut]:checked")?.value;
-    if (!statut) {
-      signaler("Choisissez le nouveau statut.");
-      return;
-    }
+    if (!statut) throw new Error("Choisissez le nouveau statut.");
     const corps = { statut, version: this.dossier.version, revision: this.dossier.suivi.revision };
     if (statut === "incomplete") {
       corps.pieces_manquantes = [...document.querySelectorAll("#pieces-choix input:checked")].map((c) => c.value);
       corps.note = document.getElementById("note").value.trim() || null;
     }
-    try {
-      const reponse = await (await appeler("POST", `dossiers/${encodeURIComponent(this.dossier.numero)}/suivi`, { corps })).json();
-      signaler(null);
-      const courriel = { envoye: " Le candidat a été prévenu par courriel.",
-        echec: " Le courriel au candidat n'a pas pu partir : il sera réessayé automatiquement.",
-        desactive: " (Envoi de courriels désactivé sur ce service.)" }[reponse.courriel] ?? "";
-      annoncer(`Statut enregistré : ${reponse.suivi.statut_libelle}.${courriel}`);
-      await this.ouvrir(this.dossier.numero);
-      await this.surChangement();
-    } catch (erreur) {
-      signaler(erreur.message);
-    }
+    const reponse = await (await appeler("POST", `dossiers/${encodeURIComponent(this.dossier.numero)}/suivi`, { corps })).json();
+    const courriel = { envoye: " Le candidat a été prévenu par courriel.",
+      echec: " Le courriel au candidat n'a pas pu partir : il sera réessayé automatiquement.",
+      desactive: " (Envoi de courriels désactivé sur ce service.)" }[reponse.courriel] ?? "";
+    await this.ouvrir(this.dossier.numero);
+    reussir(`Statut enregistré : ${reponse.suivi.statut_libelle}.${courriel}`, "statut-message");
+  }
+
+  async effacer() {
+    const numero = this.dossier.numero;
+    const confirmation = document.getElementById("effacement-confirmation").value.trim();
+    await appeler("POST", `dossiers/${encodeURIComponent(numero)}/effacement`, { corps: { confirmation } });
+    this.dossier = null;
+    this.section.hidden = true;
+    reussir(`Dossier ${numero} effacé définitivement ; l'effacement est journalisé.`, "liste-message");
+    this.surEffacement();
   }
 }

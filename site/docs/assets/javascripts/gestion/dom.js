@@ -4,12 +4,27 @@
 // The same element builder and live-region announcer as the candidates' form: one copy.
 export { annoncer, el } from "../formulaire/dom.js";
 
-/** Show an error in the alert box, or hide it (null). */
-export function signaler(message) {
-  const boite = document.getElementById("erreur");
+/** Show an error in an alert box beside the action that caused it (the page's own box by
+ *  default), or hide it (null). */
+export function signaler(message, zone = "erreur") {
+  const boite = document.getElementById(zone);
   boite.textContent = message ?? "";
   boite.hidden = !message;
   if (message) boite.focus();
+}
+
+/** Hide every error box: a new action starts. */
+export function effacerErreurs() {
+  document.querySelectorAll(".gestion-erreur").forEach((boite) => {
+    boite.textContent = "";
+    boite.hidden = true;
+  });
+}
+
+/** A success message beside its action: it stays until the next action replaces it. */
+export function reussir(message, zone) {
+  document.querySelectorAll(".gestion-succes").forEach((p) => { p.textContent = ""; });
+  document.getElementById(zone).textContent = message;
 }
 
 // The session's time zone (the referentiel's `fuseau_horaire`), set once the page has it.

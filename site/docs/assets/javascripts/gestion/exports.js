@@ -42,6 +42,10 @@ export async function exporter(format) {
     await pause(ATTENTE_MS);
     travail = await lire(`exports/${encodeURIComponent(travail.id)}`);
   }
+  if (travail.statut === "annule") {
+    etat.replaceChildren(`Export ${format.toUpperCase()} ${travail.raison}.`);
+    return;
+  }
   if (travail.statut !== "pret") {
     const cause = travail.etape === "interrompu" ? " (plus de nouvelles depuis 20 minutes)" : "";
     etat.replaceChildren(`L'export a échoué${cause} : relancez-le ; si l'échec se répète, prévenez l'administrateur du service.`);

@@ -1,7 +1,7 @@
 // The list: the filters as the API's query string, one page of summaries, paging.
 
 import { lire } from "./api.js";
-import { annoncer, dateHeure, el } from "./dom.js";
+import { dateHeure, el } from "./dom.js";
 
 const CHAMPS = ["q", "specialite", "departement", "statut", "cree_du", "cree_au", "modifie_du",
   "modifie_au", "tri"];
@@ -47,7 +47,9 @@ export class Liste {
     document.getElementById("page-position").textContent = `Page ${page} sur ${pages}`;
     document.getElementById("page-precedente").disabled = page <= 1;
     document.getElementById("page-suivante").disabled = page >= pages;
-    annoncer(`${texte}.`);
+    // Announced through the list's caption, not the page's live region: a success shown
+    // beside an action (« Statut enregistré ») stays.
+    document.getElementById("liste-legende").setAttribute("aria-live", "polite");
   }
 
   ligne(d) {

@@ -4,7 +4,7 @@
 
 import { ErreurApi, appeler, lire } from "./api.js";
 import { Detail } from "./detail.js";
-import { annoncer, el, fixerFuseau, signaler } from "./dom.js";
+import { annoncer, el, effacerErreurs, fixerFuseau, signaler } from "./dom.js";
 import { exporter } from "./exports.js";
 import { Liste } from "./liste.js";
 
@@ -29,19 +29,36 @@ function deconnecter(message) {
   if (message) signaler(message);
 }
 
-async function garde(action) {
+/** Run an action; its error shows in `zone`, the box beside the control that started it. */
+async function garde(action, zone = "erreur") {
   try {
-    signaler(null);
+    effacerErreurs();
     return await action();
   } catch (erreur) {
     if (erreur instanceof ErreurApi && erreur.statut === 401) {
       deconnecter(erreur.message);
     } else {
-      signaler(erreur.message);
+      signaler(erreur.message, zone);
     }
     return null;
   }
 }
+
+// The dossier has its own address (#/dossier/<numero>); « Retour à la liste » (#/) shows the
+// list again as it was: its filters, sort and page are kept in the page, untouched.
+function route() {
+  const numero = /^#\/dossier\/([A-Za-z0-9-]{1,20})$/.exec(location.hash)?.[1];
+  const vueListe = document.getElementById("vue-liste");
+  if (numero && detail) {
+    vueListe.hidden = true;
+    return garde(() => detail.ouvrir(numero), "detail-erreur");
+  }
+  document.getElementById("detail").hidden = true;
+  vueListe.hidden = false;
+  return liste ? garde(() => liste.charger(), "filtres-erreur") : null;
+}
+
+window.addEventListener("hashchange", () => route());
 
 async function ouvrirEspace({ nom, role }) {
   document.getElementById("gestionnaire").textContent = nom;
@@ -50,6 +67,7 @@ async function ouvrirEspace({ nom, role }) {
   const lecture = role === "lecture";
   document.getElementById("statut-titre").hidden = lecture;
   document.getElementById("statut-formulaire").hidden = lecture;
+  document.getElementById("effacement-bloc").hidden = role !== "administration";
   document.getElementById("connexion").hidden = true;
   document.getElementById("espace").hidden = false;
   if (!liste) {
@@ -58,10 +76,14 @@ async function ouvrirEspace({ nom, role }) {
     remplir("specialite", referentiel.specialites.map((s) => [s.code, s.libelle]));
     remplir("departement", referentiel.departements.map((d) => [d.code, `${d.nom} (${d.code})`]));
     remplir("statut", referentiel.statuts.map((s) => [s.code, s.libelle]));
-    liste = new Liste({ surOuverture: (numero) => garde(() => detail.ouvrir(numero)) });
-    detail = new Detail({ referentiel, surChangement: () => liste.charger() });
+    liste = new Liste({ surOuverture: (numero) => { location.hash = `#/dossier/${numero}`; } });
+    detail = new Detail({ referentiel, garde, surEffacement: () => { location.hash = "#/"; } });
   }
-  await liste.charger(1);
+  if (/^#\/dossier\//.test(location.hash)) {
+    await route();
+  } else {
+    await liste.charger(1);
+  }
 }
 
 async function demarrer() {
@@ -102,11 +124,21 @@ window.addEventListener("pageshow", (evenement) => {
 
 document.getElementById("filtres").addEventListener("submit", (evenement) => {
   evenement.preventDefault();
-  garde(() => liste.charger(1));
+  garde(() => liste.charger(1), "filtres-erreur");
+});
+
+// Search as people type: the list follows each pause in typing.
+let frappe = null;
+document.getElementById("q").addEventListener("input", () => {
+  clearTimeout(frappe);
+  frappe = setTimeout(() => garde(() => liste.charger(1), "filtres-erreur"), 250);
+});
+document.querySelectorAll("#filtres select, #filtres input[type=date]").forEach((champ) => {
+  champ.addEventListener("change", () => garde(() => liste.charger(1), "filtres-erreur"));
 });
 
 document.querySelectorAll("[data-export]").forEach((bouton) => {
-  bouton.addEventListener("click", () => garde(() => exporter(bouton.dataset.export)));
+  bouton.addEventListener("click", () => garde(() => exporter(bouton.dataset.export), "export-erreur"));
 });
 
 demarrer();
