@@ -32,6 +32,7 @@ from handler.logs import quiet_libraries
 from handler.mail import make_sender
 from handler.notifications import Notifier
 from handler.ownership import OwnershipGuard
+from handler.staff.fetch import EXPORT_WORKERS
 from handler.storage import DossierStore
 
 log = logging.getLogger("handler.requests")
@@ -49,6 +50,8 @@ def _make_s3_client(region: str) -> Any:
     return boto3.client("s3", region_name=region, config=Config(
         retries={"mode": "standard", "max_attempts": 3},
         connect_timeout=3, read_timeout=5,
+        # A background export's reads in flight, each on its own connection.
+        max_pool_connections=EXPORT_WORKERS,
     ))
 
 

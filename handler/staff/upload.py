@@ -13,7 +13,7 @@ from typing import Any
 
 from handler.storage import DossierStore
 
-PART_SIZE = 8 * 1024 * 1024
+PART_SIZE = 5 * 1024 * 1024  # S3's minimum: the least memory held (issue 18)
 LINK_SECONDS = 300
 
 

@@ -128,6 +128,15 @@ def test_a_cold_start_loads_no_optional_library_and_builds_no_aws_client() -> No
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
 
 
+def test_the_s3_client_holds_a_connection_per_export_read(entry: ModuleType) -> None:
+    """Issue 18: a background export reads EXPORT_WORKERS dossiers at once, each on its own
+    connection (botocore's default pool holds 10)."""
+    from handler.staff.fetch import EXPORT_WORKERS
+
+    client = entry.app.extensions["dossier_store"].client
+    assert client.meta.config.max_pool_connections == EXPORT_WORKERS == 64
+
+
 def test_session_state_through_lambda(entry: ModuleType) -> None:
     response = invoke(entry, make_v2_event(path="/api/session"))
     assert response["statusCode"] == 200

@@ -273,7 +273,11 @@ def run(submissions: int, out: Path | None, *, registry: int = 20_000) -> str:
     ]
     text = "\n".join(lines)
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        from tests.perf.bench_export import SECTION  # `make bench-export`'s part, kept
+
+        previous = out.read_text(encoding="utf-8") if out.is_file() else ""
+        kept = SECTION + previous.split(SECTION, 1)[1] if SECTION in previous else ""
+        out.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     return text
 
 
