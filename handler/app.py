@@ -27,10 +27,12 @@ from handler.access_link import register as register_access_link
 from handler.access_tokens import PROOF_HEADER
 from handler.clock import CalendarClock
 from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
+from handler.lazy import LazyClient
 from handler.logs import quiet_libraries
 from handler.mail import make_sender
 from handler.notifications import Notifier
 from handler.ownership import OwnershipGuard
+from handler.staff.fetch import EXPORT_WORKERS
 from handler.storage import DossierStore
 
 log = logging.getLogger("handler.requests")
@@ -48,6 +50,8 @@ def _make_s3_client(region: str) -> Any:
     return boto3.client("s3", region_name=region, config=Config(
         retries={"mode": "standard", "max_attempts": 3},
         connect_timeout=3, read_timeout=5,
+        # A background export's reads in flight, each on its own connection.
+        max_pool_connections=EXPORT_WORKERS,
     ))
 
 
@@ -85,8 +89,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     json_body.init_app(app)  # nesting bounded, keys checked: before any route reads a body
     app.extensions["inscription_session"] = session
     app.extensions["calendar_clock"] = clock or CalendarClock(settings["INSCRIPTION_NOW"])
+    region = settings["AWS_REGION"]
     store = DossierStore(
-        s3_client if s3_client is not None else _make_s3_client(settings["AWS_REGION"]),
+        s3_client if s3_client is not None else LazyClient(lambda: _make_s3_client(region)),
         settings["DOSSIERS_BUCKET"],
     )
     app.extensions["dossier_store"] = store

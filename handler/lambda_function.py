@@ -5,7 +5,8 @@ background export job (`export_job`, invoked asynchronously with {"export": <job
 The app is built once per Lambda instance, at import, so that warm invocations reuse it and its
 S3 client; a misconfiguration fails the instance's start rather than a candidate's request.
 
-A third entry point, `retry_mail`, is the mail retry function, run by an hourly schedule.
+A third entry point, `retry_mail`, is the mail retry function, run by an hourly schedule; a
+fourth, `compact_index`, merges the staff index's pending parts into its shards every minute.
 """
 
 from __future__ import annotations
@@ -42,3 +43,14 @@ def retry_mail(event: dict[str, Any], context: Any) -> Counts:
     counts = retry_failed(app, max_attempts=None if forced else SCHEDULED_ATTEMPTS)
     log.info("%s", summary(counts))  # counts only: no personal data
     return counts
+
+
+def compact_index(event: dict[str, Any], context: Any) -> dict[str, int]:
+    """The index compaction function (EventBridge schedule, every minute): merge the pending
+    parts of the session's summary index into its shards (handler.staff.index)."""
+    from handler.staff.index import SummaryIndex
+
+    session = app.extensions["inscription_session"]
+    merged = SummaryIndex(app.extensions["dossier_store"], session.code).compact()
+    logging.getLogger("handler.compact_index").info("%d parts merged", merged)  # a count only
+    return {"fusionnees": merged}

@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from handler.lazy import LazyClient
+
 
 @dataclass(frozen=True)
 class Courriel:
@@ -120,5 +122,7 @@ def make_sender(settings: Mapping[str, Any], *, ses_client: Any = None) -> MailS
         return None
     if settings["MAIL_OUTBOX_DIR"]:
         return OutboxSender(Path(settings["MAIL_OUTBOX_DIR"]), settings["MAIL_FROM"])
-    client = ses_client if ses_client is not None else _make_ses_client(settings["AWS_REGION"])
+    region = settings["AWS_REGION"]
+    client = (ses_client if ses_client is not None
+              else LazyClient(lambda: _make_ses_client(region)))  # built when a mail goes
     return SesSender(client, settings["MAIL_FROM"])

@@ -24,6 +24,9 @@ from handler.storage import DossierStore, Stored, WriteConflict
 from shared_rules.session import Session
 
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+#: Random numbers tried when the previous one is already taken (one chance in 2⁴⁰ per stored
+#: dossier each time).
+COLLISION_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,10 @@ def fingerprint(body: Any) -> str:
 
 
 def _fresh_numero(store: DossierStore) -> str:
-    while True:
-        numero = new_numero()
-        if not store.numero_taken(numero):
-            return numero
+    """A random number, not checked here: a collision (one in 2⁴⁰ per stored dossier) is found
+    by the dossier's conditional create itself (see create), which saves a HEAD per
+    submission."""
+    return new_numero()
 
 
 class DejaInscrit(ApiError):
@@ -64,17 +67,22 @@ class DejaInscrit(ApiError):
         self.holder = holder
 
 
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
 def _numero_for_key(store: DossierStore, key: str, body_fingerprint: str) -> str:
     """The number promised to this Idempotency-Key (a retry gets the same one)."""
-    key_hash = hashlib.sha256(key.encode("utf-8")).hexdigest()
-    existing = store.idempotency_record(key_hash)
-    replacing = None
-    if existing is not None and time.time() - existing.body["horodatage"] > IDEMPOTENCY_TTL_SECONDS:
-        replacing, existing = existing.etag, None  # expired: the key may be used afresh
+    key_hash = _key_hash(key)
+    # The common case, a new key, costs one conditional create; a retry reads what won.
+    numero = _fresh_numero(store)
+    content = {"empreinte": body_fingerprint, "numero": numero, "horodatage": time.time()}
+    existing = store.reserve_idempotency(key_hash, content)
     if existing is None:
-        numero = _fresh_numero(store)
-        content = {"empreinte": body_fingerprint, "numero": numero, "horodatage": time.time()}
-        existing = store.reserve_idempotency(key_hash, content, replacing=replacing)
+        return numero
+    if time.time() - existing.body["horodatage"] > IDEMPOTENCY_TTL_SECONDS:
+        # Expired: the key may be used afresh.
+        existing = store.reserve_idempotency(key_hash, content, replacing=existing.etag)
         if existing is None:
             return numero
     if existing.body["empreinte"] != body_fingerprint:
@@ -123,15 +131,30 @@ def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, no
     else:
         raise DejaInscrit(session, identity, None)
 
-    try:
-        store.create_dossier(record)
-    except WriteConflict:
-        # Another request finished our claim for us (it saw the claim without its dossier):
-        # the dossier is still this request's creation.
-        current = store.dossier(numero)
-        if current is None or current.body["identite"] != identity:
-            raise
-        return Outcome(current.body, created=current.body == record)
+    for _ in range(COLLISION_ATTEMPTS):
+        try:
+            store.create_dossier(record)
+            break
+        except WriteConflict:
+            current = store.dossier(numero)
+            if current is None:
+                raise
+            if current.body["identite"] == identity:
+                # Another request finished our claim for us (it saw the claim without its
+                # dossier): the dossier is still this request's creation.
+                return Outcome(current.body, created=current.body == record)
+            # Another person's dossier has this random number: take another one, and point
+            # the claim (and the Idempotency-Key, so that a retry finds it) to it.
+            numero = _fresh_numero(store)
+            record = new_record(numero, dossier, session=session, now=now)
+            if idempotency_key:
+                store.write(store.idempotency_key(_key_hash(idempotency_key)),
+                            {"empreinte": body_fingerprint, "numero": numero,
+                             "horodatage": time.time()})
+            store.write(store.identity_claim_key(session.code, identity),
+                        {"numero": numero, "dossier": record})
+    else:
+        raise WriteConflict(store.dossier_key(numero))
     index.record_written(store, record)
     return Outcome(record, created=True)
 

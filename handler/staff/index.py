@@ -6,11 +6,16 @@ the list and its filters need, nothing more: number, names (the free search), sp
 département, creation and modification dates, the dossier's version, and the follow-up's status,
 revision and the version whose signed confirmation was received.
 
-Layout: `index/<session>/<symbol>.json`, one shard per first symbol of the number (32 shards;
-numbers are random, so about 625 entries each at 20,000 dossiers, ~200 KB). A shard is updated
-with IfMatch (IfNoneMatch when new) and retried on conflict: simultaneous submissions near the
-closing only contend when their numbers share a first symbol, instead of all queueing on one
-object. A list reads the 32 shards in parallel.
+Layout: `index/<session>/<symbol>.json`, one shard per first symbol of the number (32 shards,
+about 625 entries each at 20,000 dossiers, ~200 KB), read in parallel by a list. The
+candidate's path never reads or rewrites a shard (issue 18: its cost would grow with the
+registry): each write of a dossier or of its follow-up adds one small object,
+`index/<session>/entrees/<numero>/<instant>-<random>.json` (one PUT with IfNoneMatch, a new
+name each time so that nothing is overwritten). A compaction merges these pending parts into
+their shards (each shard rewritten once with IfMatch, retried on conflict) and deletes them: the
+scheduled function of infra/template.yaml runs it every minute, and every list runs it first (so
+locally and in tests the list is its own compaction); a list also merges in memory whatever
+could not be compacted.
 
 Entries merge monotonically: the dossier's part is replaced only by an equal or newer version,
 the follow-up's part only by an equal or newer revision, so writers racing on one dossier can't
@@ -29,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -49,6 +55,8 @@ log = logging.getLogger(__name__)
 INDEX = "index/"
 SHARDS = ALPHABET  # one shard per first symbol of the number
 REPAIR = "a-reparer/"
+#: The parts written since the last compaction: `<session>/entrees/<numero>/<instant>-<rand>`.
+PENDING = "entrees/"
 CONFLICT_ATTEMPTS = 10
 #: Rounds of an erasure's index purge (see SummaryIndex.purge): one suffices unless an update
 #: of the erased dossier itself was in flight.
@@ -63,6 +71,11 @@ def shard_of(numero: str) -> str:
 
 def shard_key(session: str, symbol: str) -> str:
     return f"{INDEX}{session}/{symbol}.json"
+
+
+def pending_prefix(session: str, numero: str) -> str:
+    """Every pending part of one dossier lies under this prefix (what an erasure deletes)."""
+    return f"{INDEX}{session}/{PENDING}{numero}/"
 
 
 def repair_key(session: str, numero: str) -> str:
@@ -142,11 +155,57 @@ class SummaryIndex:
         raise WriteConflict(key)
 
     def upsert(self, numero: str, part: Summary) -> None:
-        """Merge a dossier's or a follow-up's part into its entry."""
-        def change(entries: dict[str, Summary]) -> dict[str, Summary]:
-            entries[numero] = merge(entries.get(numero), part)
-            return entries
-        self._update_shard(shard_of(numero), change)
+        """Record a dossier's or a follow-up's part: one new small object under the dossier's
+        pending prefix (never a shard: the candidate's path costs one PUT whatever the
+        registry's size); the next compaction merges it into its shard."""
+        key = (f"{pending_prefix(self.session, numero)}"
+               f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.json")
+        self.store.write(key, {**part, "numero": numero}, if_none_match=True)
+
+    def pending(self) -> list[tuple[str, Summary]]:
+        """The parts written since the last compaction (key, part), read in parallel."""
+        keys = list(self.store.keys(f"{INDEX}{self.session}/{PENDING}"))
+        if not keys:
+            return []
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(keys))) as pool:
+            read = list(pool.map(self.store.read, keys))
+        return [(key, stored.body) for key, stored in zip(keys, read, strict=True)
+                if stored is not None]
+
+    def compact(self) -> int:
+        """Merge the pending parts into their shards, then delete them; the number merged.
+
+        Each shard is rewritten once, conditionally, with all of its pending parts (the
+        monotonic merge makes the order and a second compaction harmless). A dossier erased
+        while its parts were being merged is purged again afterwards (one HEAD per dossier
+        merged), so a compaction racing an erasure can't bring an entry back.
+        """
+        found = self.pending()
+        if not found:
+            return 0
+        by_shard: dict[str, list[Summary]] = defaultdict(list)
+        for _, part in found:
+            by_shard[shard_of(part["numero"])].append(part)
+        for symbol, parts in by_shard.items():
+            def change(entries: dict[str, Summary],
+                       parts: list[Summary] = parts) -> dict[str, Summary]:
+                for part in parts:
+                    entries[part["numero"]] = merge(entries.get(part["numero"]), part)
+                return entries
+            self._update_shard(symbol, change)
+        numeros = sorted({part["numero"] for _, part in found})
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(numeros))) as pool:
+            gone = [n for n, taken in zip(numeros, pool.map(self.store.numero_taken, numeros),
+                                          strict=True) if not taken]
+        keys = [key for key, _ in found]
+        for start in range(0, len(keys), 1000):
+            self.store.client.delete_objects(
+                Bucket=self.store.bucket,
+                Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]],
+                        "Quiet": True})
+        for numero in gone:
+            self.purge(numero)
+        return len(found)
 
     def remove(self, numero: str) -> None:
         """Drop a dossier's entry (erasure) and its repair marker."""
@@ -157,8 +216,9 @@ class SummaryIndex:
         self.store.delete(repair_key(self.session, numero))
 
     def purge(self, numero: str, *, checked: set[str] | None = None) -> int:
-        """Drop a dossier's entry from its shard and from every earlier version of that shard
-        (erasure); the number of versions deleted, the repair marker's included.
+        """Drop a dossier's entry from its shard and from every earlier version of that shard,
+        and its pending parts with all their versions (erasure); the number of versions
+        deleted, the repair marker's included.
 
         The cleaned shard is written first, then every noncurrent version holding the entry is
         deleted. A writer of the same shard can't bring the entry back from an older version
@@ -181,12 +241,14 @@ class SummaryIndex:
         deleted = self.store.erase(repair_key(self.session, numero))
         current = self.store.read(key)
         for _ in range(PURGE_ROUNDS):
+            # Its pending parts first (every version), then the shard they may have reached.
+            parts = self.store.erase(pending_prefix(self.session, numero), whole_prefix=True)
             if current is not None and holds(current.body):
                 self._update_shard(shard_of(numero), change)
             found, current_holds = self.store.erase_versions_holding(key, holds,
                                                                       checked=checked)
-            deleted += found
-            if not found and not current_holds:
+            deleted += parts + found
+            if not parts and not found and not current_holds:
                 return deleted
             current = self.store.read(key)
         raise StorageUnavailable("index entry still written by a concurrent update")
@@ -221,13 +283,24 @@ class SummaryIndex:
             return list(pool.map(self.store.read, keys))
 
     def entries(self) -> list[Summary]:
-        """Every entry, the marked ones repaired first (the 32 shards read in parallel)."""
+        """Every entry: the marked ones repaired and the pending parts compacted first (what
+        the scheduled compaction left, usually nothing), then the 32 shards read in
+        parallel."""
         try:
             self.repair_marked()
-        except (ClientError, BotoCoreError, WriteConflict) as exc:
+            self.compact()
+        except (ClientError, BotoCoreError, WriteConflict, StorageUnavailable) as exc:
             log.warning("index repair postponed: %s", type(exc).__name__)
-        return [entry for shard in self._shards() if shard is not None
-                for entry in shard.body["entrees"].values()]
+        shards = self._shards()
+        merged = {numero: entry for shard in shards if shard is not None
+                  for numero, entry in shard.body["entrees"].items()}
+        try:
+            # Whatever a failed compaction left pending still shows, merged in memory.
+            for _, part in self.pending():
+                merged[part["numero"]] = merge(merged.get(part["numero"]), part)
+        except (ClientError, BotoCoreError) as exc:
+            log.warning("pending index parts not read: %s", type(exc).__name__)
+        return list(merged.values())
 
     # -- rebuild -------------------------------------------------------------------------------
     def rebuild(self, *, progress: Progress | None = None) -> int:

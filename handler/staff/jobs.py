@@ -46,7 +46,7 @@ from typing import Any, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 
 from handler.staff import exports
-from handler.staff.fetch import fetch_ordered
+from handler.staff.fetch import EXPORT_WORKERS, fetch_ordered
 from handler.staff.upload import LINK_SECONDS, MultipartUpload, download_link
 from handler.storage import DossierStore, Stored, WriteConflict
 from shared_rules.session import Session
@@ -292,7 +292,8 @@ class _JobState:
         return count, size
 
 
-def run(store: DossierStore, session: Session, job_id: str, *, workers: int = 16) -> None:
+def run(store: DossierStore, session: Session, job_id: str, *,
+        workers: int = EXPORT_WORKERS) -> None:
     """Do a job: stream the file to S3, recording progress; never raises (the state says)."""
     stored = store.read(state_key(job_id))
     if stored is None or stored.body["statut"] != EN_ATTENTE or stored.body.get("parties"):

@@ -13,7 +13,7 @@ from typing import Any
 
 from handler.storage import DossierStore
 
-PART_SIZE = 8 * 1024 * 1024
+PART_SIZE = 5 * 1024 * 1024  # S3's minimum: the least memory held (issue 18)
 LINK_SECONDS = 300
 
 
@@ -45,13 +45,14 @@ class MultipartUpload(io.RawIOBase):
         self._buffer += chunk
         self._position += len(chunk)
         while len(self._buffer) >= self.part_size:
-            with memoryview(self._buffer) as view:  # one copy of the part, not two
-                part = bytes(view[:self.part_size])
-            del self._buffer[:self.part_size]
+            # The buffer itself goes as the part (no copy of 5 MiB): what lies beyond the part
+            # (less than one write) starts the next buffer.
+            part, self._buffer = self._buffer, self._buffer[self.part_size:]
+            del part[self.part_size:]
             self._send(part)
         return len(chunk)
 
-    def _send(self, body: bytes) -> None:
+    def _send(self, body: bytes | bytearray) -> None:
         number = len(self._parts) + 1
         answer = self.client.upload_part(Bucket=self.bucket, Key=self.key, Body=body,
                                          UploadId=self._upload_id, PartNumber=number)

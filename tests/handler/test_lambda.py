@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import os
 import subprocess
 import sys
 from types import ModuleType
@@ -114,6 +115,28 @@ def test_a_cold_start_does_not_import_the_pdf_library() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
+def test_a_cold_start_loads_no_optional_library_and_builds_no_aws_client() -> None:
+    """Issue 18: the entry point's import builds the app, nothing the first request may not
+    need: no OIDC client (Authlib), spreadsheet (openpyxl) or PDF (fpdf2) library, and the S3
+    client only at the first call that needs it."""
+    code = ("import sys, handler.lambda_function as entry; "
+            "loaded = sorted({'authlib', 'openpyxl', 'fpdf'} & {m.split('.')[0] "
+            "for m in sys.modules}); "
+            "assert loaded == [], loaded; "
+            "assert not entry.app.extensions['dossier_store'].client.built")
+    env = {**os.environ, "INSCRIPTION_ENV": "test", "AWS_DEFAULT_REGION": "eu-west-3"}
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
+
+
+def test_the_s3_client_holds_a_connection_per_export_read(entry: ModuleType) -> None:
+    """Issue 18: a background export reads EXPORT_WORKERS dossiers at once, each on its own
+    connection (botocore's default pool holds 10)."""
+    from handler.staff.fetch import EXPORT_WORKERS
+
+    client = entry.app.extensions["dossier_store"].client
+    assert client.meta.config.max_pool_connections == EXPORT_WORKERS == 64
+
+
 def test_session_state_through_lambda(entry: ModuleType) -> None:
     response = invoke(entry, make_v2_event(path="/api/session"))
     assert response["statusCode"] == 200
@@ -217,3 +240,25 @@ def test_the_export_function_does_a_job_part_by_part(entry: ModuleType, s3: Any)
     state = jobs.status(store, job_id)
     assert state is not None and (state["statut"], state["parties"], state["fait"]) == (
         "pret", 2, 3)
+
+
+def test_the_index_compaction_entry_point_merges_the_pending_parts(entry: ModuleType,
+                                                                   s3: Any) -> None:
+    """Issue 18: a submission leaves one pending index part; the scheduled function merges it
+    into its shard and deletes it."""
+    from tests.handler.conftest import all_keys
+
+    created = invoke(entry, make_v2_event(
+        method="POST", path="/api/dossiers", headers={"content-type": "application/json"},
+        body=json.dumps(make_dossier())))
+    numero = json.loads(created["body"])["numero"].replace("-", "")
+    session = "cap-limoges-2021-06"
+    assert [k.split("/")[:4] for k in all_keys(s3) if k.startswith("index/")] == [
+        ["index", session, "entrees", numero]]
+    assert entry.compact_index({"detail-type": "Scheduled Event"}, None) == {"fusionnees": 1}
+    assert [k for k in all_keys(s3) if k.startswith("index/")] == [
+        f"index/{session}/{numero[0]}.json"]
+    shard = json.loads(s3.get_object(Bucket=BUCKET, Key=f"index/{session}/{numero[0]}.json")
+                       ["Body"].read())
+    assert list(shard["entrees"]) == [numero]
+    assert entry.compact_index({}, None) == {"fusionnees": 0}

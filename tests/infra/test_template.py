@@ -211,7 +211,8 @@ def test_functions_read_and_write_only_the_application_prefixes(
 
 @pytest.mark.parametrize("function, role", [("HandlerFunction", "HandlerRole"),
                                             ("ExportFunction", "ExportRole"),
-                                            ("MailRetryFunction", "MailRetryRole")])
+                                            ("MailRetryFunction", "MailRetryRole"),
+                                            ("IndexCompactionFunction", "IndexCompactionRole")])
 def test_each_function_has_its_own_role_with_the_prefix_policy(
         resources: dict[str, Any], function: str, role: str) -> None:
     properties = props(resources, function)
@@ -235,7 +236,9 @@ def test_no_role_allows_a_wildcard_action_or_resource(resources: dict[str, Any])
 
 @pytest.mark.parametrize("role, log_group", [("HandlerRole", "HandlerLogGroup"),
                                              ("ExportRole", "ExportLogGroup"),
-                                             ("MailRetryRole", "MailRetryLogGroup")])
+                                             ("MailRetryRole", "MailRetryLogGroup"),
+                                             ("IndexCompactionRole",
+                                              "IndexCompactionLogGroup")])
 def test_functions_write_only_their_own_log_group(
         resources: dict[str, Any], role: str, log_group: str) -> None:
     (policy,) = props(resources, role)["Policies"]
@@ -374,7 +377,9 @@ def test_every_functions_handler_is_an_entry_point_of_the_package(
 
 @pytest.mark.parametrize("function, log_group", [("HandlerFunction", "HandlerLogGroup"),
                                                  ("ExportFunction", "ExportLogGroup"),
-                                                 ("MailRetryFunction", "MailRetryLogGroup")])
+                                                 ("MailRetryFunction", "MailRetryLogGroup"),
+                                                 ("IndexCompactionFunction",
+                                                  "IndexCompactionLogGroup")])
 def test_function_logs_to_a_group_with_retention(
         resources: dict[str, Any], function: str, log_group: str) -> None:
     assert props(resources, function)["LoggingConfig"]["LogGroup"] == {"Ref": log_group}
@@ -382,7 +387,7 @@ def test_function_logs_to_a_group_with_retention(
 
 def test_every_log_group_has_a_retention(resources: dict[str, Any]) -> None:
     groups = of_type(resources, "AWS::Logs::LogGroup")
-    assert len(groups) == 4
+    assert len(groups) == 5  # the four functions and the API
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
@@ -671,3 +676,15 @@ def test_short_lived_records_expire_soon_after_the_handlers_window(
     assert rule["Status"] == "Enabled"
     # Kept at least as long as the handler reads them, and not more than a day beyond.
     assert window_seconds <= rule["ExpirationInDays"] * 86400 <= window_seconds + 2 * 86400
+
+
+def test_the_index_compaction_runs_every_minute_one_at_a_time(resources: dict[str, Any]) -> None:
+    """Issue 18: the submissions add pending index parts; this function merges them."""
+    properties = props(resources, "IndexCompactionFunction")
+    assert properties["Handler"] == "handler.lambda_function.compact_index"
+    assert properties["CodeUri"] == props(resources, "HandlerFunction")["CodeUri"]
+    assert properties["Events"]["EveryMinute"]["Properties"]["Schedule"] == "rate(1 minute)"
+    assert properties["ReservedConcurrentExecutions"] == 1
+    assert properties["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    assert props(resources, "IndexCompactionRole")["ManagedPolicyArns"] == [
+        {"Ref": "DossiersAccessPolicy"}]

@@ -5,6 +5,10 @@ Prints one table and writes it to tests/perf/RESULTS.md with a description of th
   p99 latency, throughput with 8 clients; the same for a bare boto3 put_object of the same JSON
   to the same endpoint, and the ratio (with the S3 calls one submission makes);
 - validation alone per dossier (µs) and its share of a submission;
+- issue 18's targets: the S3 calls of a submission and its median against that many bare puts;
+  its median with 20,000 dossiers in the summary index against an empty one (alternating rounds
+  in one run); the entry point's import against `import flask, marshmallow, boto3, yaml`
+  (fresh interpreters in turns, bytecode compiled as the Lambda package ships it);
 - the Lambda entry point's import time next to `import boto3` alone;
 - each page's weight before the first interaction (gzip) and requests, against its budget.
 
@@ -72,6 +76,46 @@ def measure_submissions(stack: LocalStack, count: int) -> dict[str, Any]:
             "throughput": throughput, "round_trips": round_trips, "methods": methods}
 
 
+def sequential_latencies(stack: LocalStack, count: int, first: int) -> list[float]:
+    """`count` submissions one after the other (new people from `first` on), their
+    latencies."""
+    url = stack.url + "api/dossiers"  # type: ignore[attr-defined]
+    return [post(url, dossier_for(first + i, f"p{first + i}@exemple.fr")) for i in range(count)]
+
+
+def registry_growth(stack: LocalStack, count: int, registry: int,
+                    rounds: int = 6) -> tuple[float, float]:
+    """Median latency of a submission with an empty registry and with `registry` dossiers in
+    the summary index (the shards every submission read and rewrote before issue 18), measured
+    in alternating rounds so that the machine's drift weighs on both alike."""
+    from handler.staff.index import SHARDS, shard_key, write_entries
+    from handler.storage import DossierStore
+    from tests.handler.staff.test_list_scale import SESSION, summaries
+
+    store = DossierStore(stack.s3, stack.bucket)
+    entries = summaries(registry)
+    empty: list[float] = []
+    full: list[float] = []
+    per_round = max(1, count // rounds)
+    for round_ in range(rounds):
+        for symbol in SHARDS:
+            store.delete(shard_key(SESSION, symbol))
+        empty += sequential_latencies(stack, per_round, 10**7 + 2 * round_ * per_round)
+        write_entries(store, SESSION, entries)
+        full += sequential_latencies(stack, per_round, 10**7 + (2 * round_ + 1) * per_round)
+    return statistics.median(empty), statistics.median(full)
+
+
+def import_ratio(libraries: str, entry: str, runs: int = 7) -> tuple[float, float, float]:
+    """Medians of `libraries` and `entry` imported in fresh interpreters, taken in turns, and
+    the median of the pairs' ratios."""
+    import_seconds(entry, runs=0)  # bytecode for both
+    pairs = [(import_seconds(libraries, runs=1, warm_up=False),
+              import_seconds(entry, runs=1, warm_up=False)) for _ in range(runs)]
+    return (statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs),
+            statistics.median(b / a for a, b in pairs))
+
+
 def measure_bare_puts(stack: LocalStack, count: int, body: bytes) -> dict[str, float]:
     s3, bucket = stack.s3, stack.bucket
 
@@ -97,12 +141,21 @@ def measure_validation() -> float:
     return min(timeit.repeat(lambda: shared_rules.load(dossier), number=runs, repeat=3)) / runs
 
 
-def import_seconds(statement: str, runs: int = 5) -> float:
-    env = {**os.environ, "INSCRIPTION_ENV": "test", "AWS_DEFAULT_REGION": "eu-west-3"}
+#: Bytecode for every module imported, ours and the libraries', as the Lambda package ships it
+#: (infra/package.py compiles it): without it our modules would be measured compiling.
+_BYTECODE = Path(tempfile.gettempdir()) / "preinscription-bench-pycache"
+
+
+def import_seconds(statement: str, runs: int = 5, *, warm_up: bool = True) -> float:
+    env = {**os.environ, "INSCRIPTION_ENV": "test", "AWS_DEFAULT_REGION": "eu-west-3",
+           "PYTHONPYCACHEPREFIX": str(_BYTECODE)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
     samples = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                    check=True, env=env, cwd=ROOT).stdout) for _ in range(runs)]
-    return statistics.median(samples)
+                                    check=True, env=env, cwd=ROOT).stdout)
+               for _ in range(runs + warm_up)]
+    measured = samples[warm_up:]  # a first run writes the bytecode
+    return statistics.median(measured) if measured else 0.0
 
 
 def page_weight_lines(site: Path) -> list[str]:
@@ -136,7 +189,7 @@ def machine() -> str:
             f"{platform.release()}, Python {platform.python_version()}")
 
 
-def run(submissions: int, out: Path | None) -> str:
+def run(submissions: int, out: Path | None, *, registry: int = 20_000) -> str:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" notes
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,6 +201,9 @@ def run(submissions: int, out: Path | None) -> str:
         stack.url = stack.start()  # type: ignore[attr-defined]
         stack.serve_in_background()
         try:
+            post(stack.url + "api/dossiers",  # type: ignore[attr-defined]
+                 dossier_for(10**6 - 1, "premier@exemple.fr"))  # warm-up, not counted
+            empty, full = registry_growth(stack, submissions, registry)
             submit = measure_submissions(stack, submissions)
             record = stack.s3.get_object(
                 Bucket=stack.bucket,
@@ -158,7 +214,8 @@ def run(submissions: int, out: Path | None) -> str:
             stack.stop()
     validation = measure_validation()
     boto3_import = import_seconds("import boto3")
-    entry_import = import_seconds("import handler.lambda_function")
+    libraries_import, entry_import, cold = import_ratio(
+        "import flask, marshmallow, boto3, yaml", "import handler.lambda_function")
     weights = page_weight_lines(ROOT / "build" / "site")
 
     ms = 1000
@@ -171,6 +228,8 @@ def run(submissions: int, out: Path | None) -> str:
          f"{bare['throughput']:.0f} /s"),
     ]
     ratio = submit["median"] / bare["median"]
+    per_call = ratio / submit["round_trips"]
+    growth = full / empty
     lines = [
         "# Benchmark results",
         "",
@@ -185,9 +244,27 @@ def run(submissions: int, out: Path | None) -> str:
         f"**{submit['round_trips']}** S3 calls ({submit['methods']}), so the ratio per S3 "
         f"round trip is "
         f"**{ratio / submit['round_trips']:.2f}**.",
+        "",
+        "Issue 18's back-end targets (ratios measured in this run):",
+        "",
+        "| target | measured | budget | met |",
+        "| --- | --- | --- | --- |",
+        f"| submission: S3 calls | {submit['round_trips']} | ≤ 4 | "
+        f"{'yes' if submit['round_trips'] <= 4 else 'no'} |",
+        f"| submission median ÷ (calls × bare put median) | {per_call:.2f} | ≤ 1.3 | "
+        f"{'yes' if per_call <= 1.3 else 'no'} |",
+        f"| submission median at {registry:,} dossiers ÷ at 0 "
+        f"({full * ms:.1f} ms ÷ {empty * ms:.1f} ms) | {growth:.2f} | ≤ 1.1 | "
+        f"{'yes' if growth <= 1.1 else 'no'} |",
+        f"| `import handler.lambda_function` ÷ `import flask, marshmallow, boto3, yaml` "
+        f"({entry_import * ms:.0f} ms ÷ {libraries_import * ms:.0f} ms; median of 7 pairs' "
+        f"ratios) | "
+        f"{cold:.2f} | ≤ 1.2 | {'yes' if cold <= 1.2 else 'no'} |",
+        "",
         f"- Validation alone (`shared_rules.load`): **{validation * 1e6:.0f} µs** per dossier, "
         f"{validation / submit['median']:.1%} of a submission.",
-        f"- Cold imports (median of 5 fresh interpreters): `import boto3` "
+        f"- Cold imports (median of 5 fresh interpreters, bytecode compiled as in the Lambda "
+        f"package, the entry point's own figure from the pairs above): `import boto3` "
         f"**{boto3_import * ms:.0f} ms**; `import handler.lambda_function` (builds the app) "
         f"**{entry_import * ms:.0f} ms**, {entry_import / boto3_import:.1f}× boto3 alone.",
         *weights,
@@ -198,7 +275,11 @@ def run(submissions: int, out: Path | None) -> str:
     ]
     text = "\n".join(lines)
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        from tests.perf.bench_export import SECTION  # `make bench-export`'s part, kept
+
+        previous = out.read_text(encoding="utf-8") if out.is_file() else ""
+        kept = SECTION + previous.split(SECTION, 1)[1] if SECTION in previous else ""
+        out.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     return text
 
 

@@ -9,8 +9,10 @@ from tests.perf import bench
 
 def test_a_tiny_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
-    text = bench.run(10, out)
+    text = bench.run(10, out, registry=64)
     assert out.read_text(encoding="utf-8") == text
     for figure in ("POST /api/dossiers", "bare boto3 put_object", "S3 calls", "Validation alone",
-                   "import boto3", "import handler.lambda_function", "Machine:"):
+                   "import boto3", "import handler.lambda_function", "Machine:",
+                   "at 64 dossiers ÷ at 0", "import flask, marshmallow, boto3, yaml",
+                   "(calls × bare put median)"):
         assert figure in text

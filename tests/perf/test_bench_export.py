@@ -3,16 +3,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.perf import bench_export
 
 
-def test_a_tiny_export_benchmark_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
-    assert bench_export.main(["--counts", "12", "--formats", "csv", "--zip-count", "4",
+def test_a_tiny_export_benchmark_prints_every_figure(capsys: pytest.CaptureFixture[str],
+                                                     tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\nkept\n", encoding="utf-8")
+    assert bench_export.main(["--out", str(results),
+                              "--counts", "12", "24", "--formats", "csv", "--zip-count", "4",
                               "--zip-parts", "2"]) == 0
     out = capsys.readouterr().out
     for figure in ("bare list+get loop", "export csv", "export zip", "zip in 2 parts",
                    "× loop", "RSS peak", "assembly", "MB/s"):
         assert figure in out
     assert out.count("     12  ") == 2 and out.count("      4  ") == 3
+    assert "Issue 18: CSV of 24 dossiers" in out and "peak RSS at 24 ÷ at 12" in out
+    written = results.read_text(encoding="utf-8")
+    assert written.startswith("# Benchmark results\n\nkept\n\n" + bench_export.SECTION)
+    assert "Issue 18: CSV of 24 dossiers" in written

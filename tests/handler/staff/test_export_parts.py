@@ -278,3 +278,24 @@ def test_a_part_failing_after_its_file_is_written_never_turns_the_job_ready(
     run_export(app, job_id, 2)  # the last part finds three ZIPs: it must not assemble
     state = state_of(app, job_id)
     assert (state["statut"], state["lien"]) == ("echec", None)
+
+
+def test_a_multipart_upload_sends_whole_parts_and_keeps_every_byte_in_order(s3: Any) -> None:
+    """Issue 18: parts of S3's minimum, the buffer itself sent as the part (no copy); what lay
+    beyond a part starts the next one."""
+    from handler.staff.upload import PART_SIZE, MultipartUpload
+    from handler.storage import DossierStore
+
+    sent: list[int] = []
+    store = DossierStore(s3, BUCKET)
+    upload = MultipartUpload(store, "exports/essai.csv", content_type="text/csv")
+    original = upload._send
+    upload._send = lambda body: (sent.append(len(body)), original(body))[1]  # type: ignore
+    chunks = [bytes([i % 251]) * (1024 * 1024 + 17 * i) for i in range(12)]
+    for chunk in chunks:
+        upload.write(chunk)
+    size = upload.complete()
+    data = b"".join(chunks)
+    assert PART_SIZE == 5 * 1024 * 1024
+    assert size == len(data) and sent == [PART_SIZE, PART_SIZE, len(data) - 2 * PART_SIZE]
+    assert s3.get_object(Bucket=BUCKET, Key="exports/essai.csv")["Body"].read() == data

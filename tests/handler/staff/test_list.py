@@ -126,6 +126,12 @@ def test_a_modification_updates_the_summary(client: FlaskClient, three: dict[str
 
 def test_the_index_is_sharded_by_the_numbers_first_symbol(client: FlaskClient, s3: Any,
                                                           three: dict[str, str]) -> None:
+    # Issue 18: a submission writes one small part, no shard; the list merges them.
+    pending = [k for k in all_keys(s3) if k.startswith(f"index/{SESSION}/")]
+    assert sorted(k.split("/")[3] for k in pending) == sorted(
+        canonical(n) for n in three.values())
+    assert all(k.startswith(f"index/{SESSION}/entrees/") for k in pending)
+    staff_list(client)
     shards = [k for k in all_keys(s3) if k.startswith(f"index/{SESSION}/")]
     assert sorted(shards) == sorted({shard_key(SESSION, canonical(n)[0])  # type: ignore[index]
                                      for n in three.values()})
