@@ -96,15 +96,23 @@ DOSSIER_ENREGISTRE = _object({
     "suivi": _object({
         "statut": {"enum": ["pre-inscrit", "confirmation-recue", "definitive", "incomplete"]},
         "libelle": _STRING,
+        "etat": _STRING | {"description": "L'état du dossier dans les mots du candidat (ceux des "
+                                          "courriels)"},
+        "a_faire": {"type": "array", "items": _STRING,
+                    "description": "Ce que le candidat doit faire maintenant"},
+        "adresse": {"type": "array", "items": _STRING,
+                    "description": "Où envoyer les pièces manquantes ou la nouvelle "
+                                   "confirmation (vide sinon)"},
         "pieces_manquantes": {"type": "array", "items": {"$ref": "#/components/schemas/Piece"}},
         "note": _NULLABLE_STRING,
         "nouvelle_confirmation_requise": {"type": "boolean"},
         "message": _NULLABLE_STRING,
-    }, ["statut", "libelle", "pieces_manquantes", "note", "nouvelle_confirmation_requise",
-        "message"]) | {"description": "Suivi du dossier par le Rectorat ; après une modification "
-                                      "d'un dossier dont la confirmation signée a été reçue, "
-                                      "nouvelle_confirmation_requise et message disent d'en "
-                                      "envoyer une nouvelle"},
+    }, ["statut", "libelle", "etat", "a_faire", "adresse", "pieces_manquantes", "note",
+        "nouvelle_confirmation_requise", "message"]) | {
+            "description": "Suivi du dossier par le Rectorat ; après une modification d'un "
+                           "dossier dont la confirmation signée a été reçue, "
+                           "nouvelle_confirmation_requise et message disent d'en envoyer une "
+                           "nouvelle"},
 }, ["numero", "version", "cree_le", "modifie_le", "dossier", "pieces", "retour_tardif",
     "message_retour_tardif", "avertissements", "courriel", "suivi"])
 

@@ -13,7 +13,7 @@ import { ajouterPrenom, preparer } from "./champs.js";
 import { annoncer, el, fr, montrer } from "./dom.js";
 import { dateDesParties, lireDossier, MESSAGES_SAISIE, remplirDossier } from "./dossier.js";
 import { afficherErreurs, allerAuChamp, conteneurDe, effacerErreurs } from "./erreurs.js";
-import { afficherAdresse, afficherPieces, afficherRecapitulatif, texteCourriel, texteVersion } from "./recapitulatif.js";
+import { afficherAdresse, afficherPieces, afficherRecapitulatif, afficherSuivi, texteCourriel, texteVersion } from "./recapitulatif.js";
 import { chargerRegles, formater } from "./regles.js";
 import { verifier } from "./verification.js";
 
@@ -395,6 +395,7 @@ class Parcours {
       const confirmation = {
         numero: reponse.numero, pieces: reponse.pieces, retour_tardif: reponse.retour_tardif,
         message_retour_tardif: reponse.message_retour_tardif, courriel: reponse.courriel,
+        suivi: reponse.suivi,
         date_naissance: reponse.dossier.etat_civil.date_naissance,
         dossier: { contact: { email: reponse.dossier.contact.email } },
       };
@@ -431,7 +432,7 @@ class Parcours {
     effacerErreurs(this.racine);
     const section = this.racine.querySelector("#confirmation");
     section.querySelector("#numero").textContent = reponse.numero;
-    this.remplirRetour(reponse);
+    this.remplirRetour(reponse, section);
     this.serveur = { numero: reponse.numero, dateNaissance: reponse.date_naissance };
     montrer(section);
     document.title = `Pré-inscription enregistrée - ${this.titre}`;
@@ -445,7 +446,10 @@ class Parcours {
     montrer(paragraphe, Boolean(texte));
   }
 
-  remplirRetour(reponse) {
+  remplirRetour(reponse, section) {
+    afficherSuivi(section.querySelector('[data-role="suivi"]'), reponse.suivi);
+    const attendue = !reponse.suivi || reponse.suivi.statut === "pre-inscrit";
+    montrer(section.querySelector('[data-role="fin-retour"]'), attendue);
     afficherPieces(this.racine.querySelector("#pieces"), reponse.pieces);
     afficherAdresse(this.racine.querySelector("#adresse-retour"), this.racine.querySelector("#adresse-retour-a-confirmer"),
       this.regles);
@@ -566,7 +570,7 @@ class Parcours {
     montrer(ferme, !ouvert);
     afficherRecapitulatif(section.querySelector("#consultation-recapitulatif"), reponse.dossier, this.regles,
       { modifier: ouvert });
-    this.remplirRetour(reponse);
+    this.remplirRetour(reponse, section);
     montrer(section);
     document.title = `Dossier n° ${reponse.numero} - ${this.titre}`;
     section.querySelector("h2").focus();

@@ -145,3 +145,25 @@ export function texteVersion(reponse) {
     ? `Version 1, enregistrée le ${dateHeureLongue(reponse.cree_le)}.`
     : `Version ${reponse.version}, modifiée le ${dateHeureLongue(reponse.modifie_le)}.`;
 }
+
+/** The bureau's follow-up (handler.staff.suivi.candidate_view): the status in the candidate's
+ *  words, the missing pieces, the bureau's note, what to do and where to send it. */
+export function afficherSuivi(conteneur, suivi) {
+  if (!suivi) {
+    conteneur.replaceChildren();
+    conteneur.hidden = true;
+    return;
+  }
+  const enfants = [el("h3", {}, "État de votre dossier"), el("p", { class: "suivi__etat" }, el("strong", {}, fr(suivi.etat)))];
+  if (suivi.pieces_manquantes.length) {
+    enfants.push(el("p", {}, "Pièces manquantes\u00a0:"),
+      el("ul", { class: "suivi__pieces" }, suivi.pieces_manquantes.map((piece) => el("li", {}, piece.libelle))));
+  }
+  if (suivi.note) enfants.push(el("p", {}, fr("Précisions du bureau : «\u00a0"), suivi.note, "\u00a0»"));
+  for (const phrase of suivi.a_faire) enfants.push(el("p", {}, fr(phrase)));
+  if (suivi.adresse.length) {
+    enfants.push(el("address", {}, suivi.adresse.flatMap((ligne, i) => (i ? [el("br"), ligne] : [ligne]))));
+  }
+  conteneur.replaceChildren(...enfants);
+  conteneur.hidden = false;
+}
