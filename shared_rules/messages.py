@@ -194,6 +194,7 @@ BENEFICE_UNITE = "Cette épreuve ne peut pas faire l'objet d'une note conservée
 BENEFICE_ANNEE = (
     "Les notes se conservent 5 ans : indiquez une session de {annee_min} à {annee_max}."
 )
+NOTE_HORS_BAREME = "Une note est comprise entre 0 et 20 : vérifiez la note."
 BENEFICE_NOTE = (
     "Seules les notes égales ou supérieures à {note_minimale} sur 20 peuvent être conservées : "
     "vérifiez la note ou retirez cette ligne."

@@ -208,9 +208,14 @@ REGLES_DES_DONNEES: dict[str, st.SearchStrategy[Any]] = {
                                   "activites": st.lists(activites, max_size=3)}),
     "langue_vivante": st.one_of(st.none(), langues),
     "epreuves_facultatives": st.lists(epreuve_facultative, max_size=3),
-    "dispenses": st.lists(st.fixed_dictionaries({"unite": unites, "diplome": st.just("Bac pro"),
-                                                 "annee": annees}), max_size=3),
-    "benefices": st.lists(benefice, max_size=3),
+    # Issue 17: items with a field missing or of the wrong shape beside fields the rules judge.
+    "dispenses": st.lists(st.fixed_dictionaries(
+        {"unite": unites}, optional={"diplome": st.sampled_from(["Bac pro", ""]),
+                                     "annee": st.one_of(annees, st.just("98"))}), max_size=3),
+    "benefices": st.lists(st.fixed_dictionaries(
+        {"unite": unites}, optional={"annee": annees,
+                                     "note": st.one_of(notes, st.sampled_from([-1, 25, "12"]))}),
+        max_size=3),
     "amenagement": st.fixed_dictionaries({"demande": st.booleans(),
                                           "decision_anterieure": st.booleans()}),
     "rattrapage": rattrapage,
@@ -312,6 +317,27 @@ def _tables() -> list[Dossier]:
                                           "diplome": "Bac pro", "annee": annee}],
                            "benefices": [{"unite": "eps", "annee": min(max(annee, 2016), 2020),
                                           "note": 12}]})
+    # Issue 17: every item of a nested list reports all its problems in one answer.
+    facultative = _codes("unites_facultatives")[0]
+    tables += [
+        {"dispenses": [{"unite": "francais-histoire-geographie", "annee": 98}],
+         "benefices": [{"unite": "eps", "annee": 2019, "note": 8.5}]},
+        {"dispenses": [{"unite": "inconnue", "diplome": "", "annee": "98"},
+                       {"unite": "eps", "diplome": "Bac pro", "annee": 1800},
+                       {"unite": "eps", "annee": 2030}]},
+        {"benefices": [{"unite": "eps", "annee": 2030, "note": 25},
+                       {"unite": "professionnelles", "note": -1},
+                       {"annee": 2019, "note": "douze"}, {"unite": "eps", "note": 9}]},
+        {"epreuves_facultatives": [{"unite": "inconnue", "langue": 5},
+                                   {"unite": facultative, "langue": "klingon"},
+                                   {"unite": facultative, "autre": 1}]},
+        {"dispenses": [5, {"unite": "eps", "diplome": "Bac pro", "annee": 1800}]},
+        {"dispenses": [{}, {"unite": "eps", "diplome": "Bac pro", "annee": 1800}]},
+        {"dispenses": [{"diplome": "Bac pro"}, {"unite": "eps", "diplome": "", "annee": 1800}],
+         "benefices": [{"unite": "eps", "annee": 2019, "note": 21}]},
+        {"etat_civil.prenoms": ["", "a<b", "Jean", 5],
+         "benefices": [{"unite": "eps", "annee": 2019, "note": 20.5}]},
+    ]
     limite = REGLES["majorite"]["date_naissance_max"]
     for date in (limite, "2004-01-01", REGLES["limites"]["date_naissance_min"], "1899-12-31"):
         tables.append({"etat_civil.date_naissance": date})

@@ -25,9 +25,32 @@ export function verifier(dossier, regles) {
     controle.erreurs.session = [regles.messages.SESSION_INCONNUE];
     return controle.erreurs;
   }
-  const casses = new Set(Object.keys(controle.erreurs).map((chemin) => chemin.split(".")[0]));
-  for (const [chemin, message] of reglesDeSession(donnees, regles, casses)) controle.ajouter(chemin, message);
+  const forme = new Set(Object.keys(controle.erreurs));
+  const casses = cassees(forme, dossier, donnees);
+  for (const [chemin, message] of reglesDeSession(donnees, regles, casses)) {
+    // A field that failed its shape check keeps that message alone.
+    if (!forme.has(chemin)) controle.ajouter(chemin, message);
+  }
   return controle.erreurs;
+}
+
+/** shared_rules.ITEM_LISTS: lists whose items are judged one by one. */
+const LISTES_D_ELEMENTS = ["dispenses", "benefices", "epreuves_facultatives"];
+
+/** shared_rules._broken: the top-level fields the rules leave alone. */
+function cassees(chemins, dossier, donnees) {
+  const casses = new Set();
+  for (const chemin of chemins) {
+    const [haut, ...reste] = chemin.split(".");
+    if (LISTES_D_ELEMENTS.includes(haut) && reste.length >= 2) {
+      const elements = dossier[haut];
+      const lus = donnees[haut];
+      if (Array.isArray(elements) && Array.isArray(lus) && lus.length === elements.length
+          && lus.every((lu) => Object.keys(lu).length > 0)) continue;
+    }
+    casses.add(haut);
+  }
+  return casses;
 }
 
 /** shared_rules.warnings: what the candidate is asked to confirm, by field path (never refused).
@@ -602,7 +625,9 @@ function* dispensesBenefices(d, regles, specialite, passees) {
     } else if (annee !== undefined && auPlusTot !== null && annee < auPlusTot) {
       yield [`benefices.${i}.annee`, formater(m.BENEFICE_TROP_TOT, { annee, age, annee_min: auPlusTot })];
     }
-    if (valeur !== undefined && !(noteMinimale <= valeur && valeur <= 20)) {
+    if (valeur !== undefined && !(valeur >= 0 && valeur <= 20)) {
+      yield [`benefices.${i}.note`, m.NOTE_HORS_BAREME];
+    } else if (valeur !== undefined && valeur < noteMinimale) {
       yield [`benefices.${i}.note`, formater(m.BENEFICE_NOTE, { note_minimale: nombre(noteMinimale) })];
     }
   }
