@@ -13,6 +13,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from shared_rules import email_address
 from shared_rules import messages as msg
 from shared_rules.names import fold_spaces, is_valid_name
 from shared_rules.session import PREMIERE_ANNEE_NAISSANCE
@@ -226,13 +227,24 @@ class EtatCivilSchema(_Strict):
             raise ValidationError({"date_naissance": [msg.DATE_NAISSANCE_INVRAISEMBLABLE]})
 
 
+def _deliverable(address: str) -> None:
+    """What mail can't be sent to (shared_rules.email_address), once the syntax and the length
+    checks pass (they give their own message)."""
+    try:
+        validate.Email()(address)
+    except ValidationError:
+        return
+    if len(address) <= EMAIL_MAX and (message := email_address.reason(address)):
+        raise ValidationError(message)
+
+
 class ContactSchema(_Strict):
     """How the service and the Rectorat reach the candidate."""
 
     #: Mandatory (notice: « Une adresse mail doit impérativement être renseignée »).
     email = fields.Email(
         required=True,
-        validate=validate.Length(max=EMAIL_MAX, error=msg.EMAIL_INVALIDE),
+        validate=[validate.Length(max=EMAIL_MAX, error=msg.EMAIL_INVALIDE), _deliverable],
         error_messages=_messages(required=msg.EMAIL_OBLIGATOIRE, null=msg.EMAIL_OBLIGATOIRE,
                                  invalid=msg.EMAIL_INVALIDE),
     )

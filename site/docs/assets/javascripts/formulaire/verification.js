@@ -367,6 +367,17 @@ const DOMAINE = new RegExp(
   + "|\\[(?:25[0-5]|2[0-4]\\p{Nd}|[0-1]?\\p{Nd}?\\p{Nd})(?:\\.(?:25[0-5]|2[0-4]\\p{Nd}|[0-1]?\\p{Nd}?\\p{Nd})){3}\\])$",
   "iu");
 
+/** shared_rules.email_address.reason, in its order, but for the last check (email-validator's,
+ *  which only the server runs): what mail can't be sent to. */
+function raisonCourriel(utilisateur, domaine, valeur, m) {
+  if (/\p{Cc}/u.test(valeur)) return m.EMAIL_CARACTERES_CONTROLE;
+  if (utilisateur.startsWith('"')) return m.EMAIL_GUILLEMETS;
+  if (/[^\x00-\x7f]/.test(utilisateur)) return m.EMAIL_ACCENTS;
+  if (domaine.startsWith("[")) return m.EMAIL_DOMAINE_LITTERAL;
+  if (!domaine.includes(".")) return m.EMAIL_DOMAINE_SANS_POINT;
+  return null;
+}
+
 function courriel(c) {
   return (valeur, chemin) => {
     if (typeof valeur !== "string") return erreur(c, chemin, c.m.EMAIL_INVALIDE);
@@ -383,7 +394,9 @@ function courriel(c) {
       c.ajouter(chemin, c.m.EMAIL_INVALIDE);
       refuse = true;
     }
-    return refuse ? ABSENT : valeur;
+    if (refuse) return ABSENT;
+    const raison = raisonCourriel(utilisateur, domaine, valeur, c.m);
+    return raison ? erreur(c, chemin, raison) : valeur;
   };
 }
 
