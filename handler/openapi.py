@@ -138,6 +138,13 @@ ACCES = _object({
     "jeton": {**_STRING, "maxLength": 100, "description": "Le jeton du lien reçu (après #)"},
 }, ["numero", "jeton"])
 
+DOSSIER_MODIFIE = _object({
+    **DOSSIER_ENREGISTRE["properties"],
+    "modifie": {"type": "boolean",
+                "description": "false quand le dossier envoyé est identique à la version "
+                               "actuelle : aucune nouvelle version, aucun courriel"},
+}, [*DOSSIER_ENREGISTRE["required"], "modifie"])
+
 DOSSIER_PAR_LIEN = _object({
     **DOSSIER_ENREGISTRE["properties"],
     "acces": _object({
@@ -345,7 +352,8 @@ DOCUMENT: dict[str, Any] = {
                                 "schema": _STRING,
                                 "description": "Version lue, par ex. \"v2\" (ETag)"}],
                 "requestBody": _BODY,
-                "responses": {"200": _json("Dossier modifié", "DossierEnregistre"),
+                "responses": {"200": _json("Dossier modifié, ou inchangé (modifie: false)",
+                                           "DossierModifie"),
                               **_BAD_BODY,
                               "404": _error("Numéro ou date de naissance inconnus"),
                               "429": {**_TOO_MANY, "description": (
@@ -366,6 +374,7 @@ DOCUMENT: dict[str, Any] = {
         "Dossier": DOSSIER_SCHEMA,
         "Piece": PIECE,
         "DossierEnregistre": DOSSIER_ENREGISTRE,
+        "DossierModifie": DOSSIER_MODIFIE,
         "Rappel": RAPPEL,
         "RappelAccepte": RAPPEL_ACCEPTE,
         "LienAcces": LIEN_ACCES,

@@ -80,3 +80,26 @@ def test_a_pre_registered_dossier_says_what_to_send_and_where_to_follow_it(
         "Envoyez votre confirmation d'inscription signée")
     assert "« Consulter ou modifier mon dossier »" in texte(bloc)
     assert c.problemes == []
+
+
+def test_saving_an_unchanged_dossier_says_nothing_changed(
+    candidat: Ouvrir, site_url: str,
+) -> None:
+    """Issue 17: no new version, no email, and the page says so."""
+    nom = nom_unique("Inchange")
+    statut, cree = api(site_url, "dossiers", corps=dossier_valide(nom))
+    assert statut == 201
+    c = candidat(WIDTHS["ordinateur"], page="mon-dossier.html")
+    c.ouvrir_dossier(cree["numero"], Identite(nom, ["Marie-Ève"]))
+    c.page.locator("#consultation:not([hidden])").wait_for()
+    c.page.get_by_role("button", name="Modifier : téléphone").click()
+    c.page.get_by_role("button", name="Revenir à la vérification").click()
+    c.page.locator("#etape-verification:not([hidden])").wait_for()
+    c.page.get_by_label("Je certifie").check()
+    c.page.get_by_role("button", name="Enregistrer mes modifications").click()
+    message = c.page.locator("#consultation-message:not([hidden])")
+    message.wait_for()
+    assert texte(message) == "Aucune modification : votre dossier est inchangé."
+    assert texte(c.page.locator("#consultation-version")).startswith("Version 1")
+    assert not c.page.locator("#consultation #courriel").is_visible()
+    assert c.problemes == []

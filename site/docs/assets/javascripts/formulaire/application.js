@@ -39,6 +39,7 @@ const TEXTES = {
   closModification: "Le registre de pré-inscription est clos depuis le {cloture} : vous pouvez consulter votre "
     + "dossier, mais plus le modifier.",
   modifie: "Vos modifications sont enregistrées : votre dossier est maintenant à la version {version}.",
+  inchange: "Aucune modification : votre dossier est inchangé.",
   telecharge: "Votre confirmation est téléchargée : ouvrez-la, vérifiez-la, imprimez-la et signez-la.",
   numeroVide: "Indiquez votre numéro d'inscription.",
   dateVide: "Indiquez votre date de naissance.",
@@ -544,7 +545,7 @@ class Parcours {
     }
   }
 
-  ouvrirDossier(reponse, { message = "", preuve = this.serveur?.preuve ?? null } = {}) {
+  ouvrirDossier(reponse, { message = "", preuve = this.serveur?.preuve ?? null, courriel = Boolean(message) } = {}) {
     const dateNaissance = reponse.dossier.etat_civil.date_naissance;
     this.serveur = { numero: reponse.numero, version: reponse.version, dateNaissance, preuve, reponse };
     remplirDossier(this.formulaire, this.regles, reponse.dossier);
@@ -562,7 +563,7 @@ class Parcours {
     const succes = section.querySelector("#consultation-message");
     succes.replaceChildren(el("p", {}, fr(message)));
     montrer(succes, Boolean(message));
-    if (message) this.courriel(reponse);
+    if (courriel) this.courriel(reponse);
     else montrer(this.racine.querySelector("#courriel"), false);
     const ouvert = this.registre?.ouvert !== false;
     const ferme = section.querySelector("#consultation-fermee");
@@ -584,7 +585,8 @@ class Parcours {
         entetes: { ...this.preuve(), "If-Match": `"v${this.serveur.version}"` },
       });
       this.finEnCours();
-      this.ouvrirDossier(corps, { message: formater(TEXTES.modifie, { version: corps.version }) });
+      if (corps.modifie === false) this.ouvrirDossier(corps, { message: TEXTES.inchange, courriel: false });
+      else this.ouvrirDossier(corps, { message: formater(TEXTES.modifie, { version: corps.version }) });
     } catch (erreur) {
       this.finEnCours();
       this.refus(erreur, TEXTES.nonEnregistre);
