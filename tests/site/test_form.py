@@ -290,14 +290,42 @@ def test_the_draft_survives_a_reload_and_can_be_erased(candidat: Ouvrir) -> None
     assert page.get_by_label("Nom de naissance").input_value() == "Brouillon"
     assert page.get_by_label("1er prénom", exact=True).input_value() == "Léa"
     c.etat("2-brouillon-repris")
+    # Issue 17: erasing asks first (focus on the question), then says visibly what happened.
     page.get_by_role("button", name="Effacer mes réponses et recommencer").click()
+    assert c.focus() == "effacer-question"
+    assert c.brouillon() is not None  # nothing erased yet
+    c.etat("2-effacer-question")
+    page.get_by_role("button", name="Oui, effacer mes réponses").click()
+    assert c.focus() == "efface"
+    assert texte(page.locator("#efface")) == (
+        "Vos réponses ont été effacées de cet appareil : vous pouvez recommencer votre "
+        "pré-inscription.")
     assert c.etape() == "Étape 1 sur 8 : Votre examen"
     assert page.get_by_label("Spécialité de CAP que vous présentez").input_value() == ""
     assert c.brouillon() is None  # nothing stored again before a new answer
     c.examen("Pâtissier")
     page.wait_for_timeout(400)
     assert c.brouillon()["dossier"]["specialite"] == "patissier"
+    assert not page.locator("#efface").is_visible()
+    # « Non » keeps everything and gives the focus back to the button.
     page.get_by_role("button", name="Effacer mes réponses de cet appareil").click()
+    page.get_by_role("button", name="Non, garder mes réponses").click()
+    assert c.focus() == "effacer-tout"
+    assert not page.locator("#effacer-question").is_visible()
+    assert c.brouillon()["dossier"]["specialite"] == "patissier"
+    page.get_by_role("button", name="Effacer mes réponses de cet appareil").click()
+    page.get_by_role("button", name="Oui, effacer mes réponses").click()
+    assert c.brouillon() is None
+    assert c.problemes == []
+
+
+def test_no_draft_is_stored_before_something_is_typed(candidat: Ouvrir) -> None:
+    """Issue 17: a visit alone stores nothing, so a reload never says a draft was restored."""
+    c = candidat(WIDTHS["telephone"])
+    c.page.wait_for_timeout(400)
+    assert c.brouillon() is None
+    c.page.reload(wait_until="networkidle")
+    assert not c.page.locator("#brouillon").is_visible()
     assert c.brouillon() is None
     assert c.problemes == []
 

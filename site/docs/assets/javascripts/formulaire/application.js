@@ -148,6 +148,7 @@ class Parcours {
     let minuterie = null;
     const plusTard = () => {
       this.efface = false;
+      montrer(this.racine.querySelector("#efface"), false);
       this.debutSaisie ??= Date.now();
       clearTimeout(minuterie);
       minuterie = setTimeout(() => this.sauver(), 300);
@@ -160,8 +161,10 @@ class Parcours {
       if (evenement.target.closest('[data-action="telecharger"]')) this.telecharger();
     });
     for (const id of ["#effacer-brouillon", "#effacer-tout"]) {
-      this.racine.querySelector(id)?.addEventListener("click", () => this.recommencer());
+      this.racine.querySelector(id)?.addEventListener("click", (evenement) => this.demanderEffacement(evenement.currentTarget));
     }
+    this.racine.querySelector("#effacer-oui")?.addEventListener("click", () => this.recommencer());
+    this.racine.querySelector("#effacer-non")?.addEventListener("click", () => this.garderReponses());
     window.addEventListener("popstate", (evenement) => {
       const etape = evenement.state?.etape;
       if (typeof etape === "number" && !this.termine && !this.formulaire.hidden && !this.occupe) {
@@ -484,7 +487,9 @@ class Parcours {
   // -- the draft -----------------------------------------------------------------------------------
 
   sauver() {
-    if (this.mode !== "inscription" || this.termine || this.efface || this.formulaire.hidden) return;
+    // Nothing is stored before the candidate has typed something.
+    if (this.mode !== "inscription" || this.termine || this.efface || this.formulaire.hidden
+        || this.debutSaisie === null) return;
     const { dossier } = lireDossier(this.formulaire, this.regles);
     delete dossier.attestation_exactitude;
     this.brouillon.enregistrer({
@@ -493,8 +498,32 @@ class Parcours {
     });
   }
 
+  /** « Effacer mes réponses »: ask first, beside the button, the question focused. */
+  demanderEffacement(bouton) {
+    if (this.occupe) return;
+    this.declencheurEffacement = bouton;
+    const question = this.racine.querySelector("#effacer-question");
+    montrer(question);
+    this.racine.querySelector("#effacer-tout").setAttribute("aria-expanded", "true");
+    question.focus();
+    question.scrollIntoView({ block: "center" });
+  }
+
+  fermerQuestionEffacement() {
+    montrer(this.racine.querySelector("#effacer-question"), false);
+    this.racine.querySelector("#effacer-tout").setAttribute("aria-expanded", "false");
+  }
+
+  garderReponses() {
+    this.fermerQuestionEffacement();
+    const retour = this.declencheurEffacement?.isConnected && !this.declencheurEffacement.closest("[hidden]")
+      ? this.declencheurEffacement : this.racine.querySelector("#effacer-tout");
+    retour.focus();
+  }
+
   recommencer() {
     if (this.occupe) return;
+    this.fermerQuestionEffacement();
     this.efface = true;
     this.brouillon.effacer();
     this.debutSaisie = null;
@@ -504,7 +533,11 @@ class Parcours {
     montrer(this.racine.querySelector("#brouillon"), false);
     this.attente.clear();
     this.retourRecap = false;
-    this.afficher(0);
+    this.afficher(0, { focus: false });
+    const efface = this.racine.querySelector("#efface");
+    montrer(efface);
+    efface.focus();
+    efface.scrollIntoView({ block: "start" });
     annoncer(TEXTES.efface);
   }
 
