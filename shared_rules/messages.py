@@ -58,6 +58,7 @@ EMAIL_OBLIGATOIRE = (
     "cette adresse."
 )
 EMAIL_INVALIDE = "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr."
+PREMIER_PRENOM_OBLIGATOIRE = "Indiquez votre premier prénom, tel qu'il figure à l'état civil."
 EMAIL_CARACTERES_CONTROLE = (
     "Cette adresse électronique contient des caractères invisibles (caractères de contrôle) : "
     "saisissez-la de nouveau au clavier, sans copier-coller."

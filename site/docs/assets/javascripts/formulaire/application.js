@@ -640,13 +640,23 @@ class Parcours {
   /** « J'ai perdu mon numéro »: the server answers the same whether a dossier matches or not. */
   async demanderRappel() {
     if (this.occupe) return;
+    const section = this.racine.querySelector("#rappel");
     const valeur = (id) => this.racine.querySelector(id).value;
     const date = dateDesParties(valeur("#rappel-jour"), valeur("#rappel-mois"), valeur("#rappel-annee"));
-    if (date === null) {
-      afficherErreurs(this.racine, { "rappel.date_naissance": [MESSAGES_SAISIE.date] });
+    const general = section.querySelector("#rappel-erreur");
+    montrer(general, false);
+    // Checked here first: an empty click must not use up one of the few requests allowed.
+    const m = this.regles.messages;
+    const erreurs = {};
+    if (!valeur("#rappel-nom").trim()) erreurs["rappel.nom_naissance"] = [m.NOM_NAISSANCE_OBLIGATOIRE];
+    if (!valeur("#rappel-prenom").trim()) erreurs["rappel.prenom"] = [m.PREMIER_PRENOM_OBLIGATOIRE];
+    if (date === "") erreurs["rappel.date_naissance"] = [m.DATE_NAISSANCE_OBLIGATOIRE];
+    if (date === null) erreurs["rappel.date_naissance"] = [MESSAGES_SAISIE.date];
+    if (Object.keys(erreurs).length) {
+      afficherErreurs(section, erreurs, { resume: false });
       return;
     }
-    effacerErreurs(this.racine);
+    effacerErreurs(section);
     const reponse = this.racine.querySelector("#rappel-reponse");
     montrer(reponse, false);
     const attente = this.racine.querySelector("#rappel-attente");
@@ -661,10 +671,13 @@ class Parcours {
       reponse.focus();
     } catch (erreur) {
       if (erreur.statut === 422 && Object.keys(erreur.erreurs).length) {
-        afficherErreurs(this.racine, Object.fromEntries(Object.entries(erreur.erreurs)
-          .map(([chemin, messages]) => [`rappel.${chemin}`, messages])));
+        afficherErreurs(section, Object.fromEntries(Object.entries(erreur.erreurs)
+          .map(([chemin, messages]) => [`rappel.${chemin}`, messages])), { resume: false });
       } else {
-        this.erreurGenerale(erreur.message);
+        // Beside this form, not in the summary at the top of the page (a 429 included).
+        general.replaceChildren(el("p", {}, fr(erreur.message)));
+        montrer(general);
+        general.focus();
       }
     } finally {
       this.occupe = false;
