@@ -99,14 +99,14 @@ COURRIEL_INDISPONIBLE = (
 DEMANDE_INVALIDE = "Votre demande comporte des erreurs : corrigez les champs signalés."
 TROP_DE_TENTATIVES = (
     "Trop d'essais infructueux pour ce numéro d'inscription : par sécurité, réessayez dans "
-    "{minutes} minute(s). Vérifiez votre numéro (il figure sur votre confirmation) et votre date "
+    "{minutes}. Vérifiez votre numéro (il figure sur votre confirmation) et votre date "
     "de naissance. Si ce dossier est le vôtre, vous pouvez aussi recevoir un lien d'accès à "
     "l'adresse électronique indiquée dans le dossier. Si vous avez perdu votre numéro, demandez "
     "qu'il vous soit renvoyé."
 )
 TROP_DE_TENTATIVES_CLIENT = (
     "Trop d'essais infructueux depuis votre connexion, tous numéros d'inscription confondus : "
-    "par sécurité, réessayez dans {minutes} minute(s). Vérifiez votre numéro (il figure sur "
+    "par sécurité, réessayez dans {minutes}. Vérifiez votre numéro (il figure sur "
     "votre confirmation) et votre date de naissance."
 )
 TENTATIVE_NON_COMPTEE = (
