@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared_rules import email_address
+from shared_rules import email_address, telephone
 from shared_rules import messages as msg
 from shared_rules.names import fold_spaces, is_valid_name
 from shared_rules.session import PREMIERE_ANNEE_NAISSANCE
@@ -126,6 +126,15 @@ class Motif(fields.String):
         if len(text) > 40 or not self.pattern.fullmatch(compact):
             raise ValidationError(self.error)
         return compact
+
+
+class Telephone(Motif):
+    """A phone number; « +33 (0)6… » loses its bracketed trunk 0 (shared_rules.telephone)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            value = telephone.without_trunk_zero(value)
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class DateIso(fields.Field[str]):
@@ -249,7 +258,7 @@ class ContactSchema(_Strict):
                                  invalid=msg.EMAIL_INVALIDE),
     )
     #: Optional; stored without spaces, dots or dashes.
-    telephone = Motif(_TELEPHONE, msg.TELEPHONE_INVALIDE, strip=" .-", load_default=None,
+    telephone = Telephone(_TELEPHONE, msg.TELEPHONE_INVALIDE, strip=" .-", load_default=None,
                       allow_none=True)
     adresse = Texte(max_length=ADRESSE_MAX, required=True,
                     required_message=msg.ADRESSE_OBLIGATOIRE)

@@ -214,3 +214,18 @@ def test_an_unreadable_item_still_stops_the_rules_on_its_list() -> None:
         "dispenses": [5, {"unite": "francais-histoire-geographie", "diplome": "Bac pro",
                           "annee": 1800}]}))
     assert errors == {"dispenses.0": [msg.OBJET_ATTENDU]}
+
+
+@pytest.mark.parametrize(("typed", "stored", "shown"), [
+    ("+33 (0)6 12 34 56 78", "+33612345678", "+33 6 12 34 56 78"),
+    ("+33(0)612345678", "+33612345678", "+33 6 12 34 56 78"),
+    ("06.12.34.56.78", "0612345678", "06 12 34 56 78"),
+    ("+44 (0)20 7946 0958", "+442079460958", "+442079460958"),
+])
+def test_a_phone_written_with_its_bracketed_trunk_zero_is_accepted_and_shown_spaced(
+        typed: str, stored: str, shown: str) -> None:
+    from shared_rules.telephone import display
+
+    loaded = shared_rules.load(make_dossier({"contact.telephone": typed}))
+    assert loaded["contact"]["telephone"] == stored
+    assert display(stored) == shown

@@ -189,14 +189,14 @@ def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_
     c.etat("12-modification")
     page.get_by_role("button", name="Revenir à la vérification").click()
     page.locator("#etape-verification:not([hidden])").wait_for()
-    assert "0612345678" in texte(page.locator("#recapitulatif"))
+    assert "06 12 34 56 78" in texte(page.locator("#recapitulatif"))
     page.get_by_label("Je certifie").check()
     page.get_by_role("button", name="Enregistrer mes modifications").click()
     page.locator("#consultation-message:not([hidden])").wait_for()
     assert texte(page.locator("#consultation-message")) == (
         "Vos modifications sont enregistrées : votre dossier est maintenant à la version 2.")
     assert texte(page.locator("#consultation-version")).startswith("Version 2, modifiée le")
-    assert "0612345678" in texte(page.locator("#consultation-recapitulatif"))
+    assert "06 12 34 56 78" in texte(page.locator("#consultation-recapitulatif"))
     c.etat("13-modifie")
     assert c.problemes == []
 
@@ -691,7 +691,7 @@ def test_a_dossier_changed_meanwhile_elsewhere_is_not_overwritten(candidat: Ouvr
     onglets[1].etat("13-modification-concurrente")
     onglets[1].page.get_by_role("button", name="Recharger mon dossier").click()
     onglets[1].page.locator("#consultation:not([hidden])").wait_for()
-    assert "0600000000" in texte(onglets[1].page.locator("#consultation-recapitulatif"))
+    assert "06 00 00 00 00" in texte(onglets[1].page.locator("#consultation-recapitulatif"))
     assert texte(onglets[1].page.locator("#consultation-version")).startswith("Version 2")
 
 

@@ -23,6 +23,14 @@ function libellePaire(regles, activites) {
   return `${premiere} et ${seconde.charAt(0).toLowerCase()}${seconde.slice(1)}`;
 }
 
+/** shared_rules.telephone.display: « 06 12 34 56 78 », « +33 6 12 34 56 78 », else as stored. */
+export function telephoneLisible(numero) {
+  const paires = (chiffres) => chiffres.match(/../g).join(" ");
+  if (/^0[0-9]{9}$/.test(numero)) return paires(numero);
+  if (/^\+33[1-9][0-9]{8}$/.test(numero)) return `+33 ${numero[3]} ${paires(numero.slice(4))}`;
+  return numero;
+}
+
 /** The sections: { titre, lignes: [{ libelle, valeur, etape, exact }] }. */
 export function sections(d, regles) {
   const ec = d.etat_civil;
@@ -89,7 +97,7 @@ export function sections(d, regles) {
       ligne("Département", (departement ? `${departement.nom} (${departement.code})` : contact.departement)
         + (contact.confirmation_residence ? " (confirmé malgré le code postal)" : ""), "coordonnees"),
       ligne("Adresse électronique", contact.email, "coordonnees"),
-      ligne("Téléphone", contact.telephone || NON_RENSEIGNE, "coordonnees"),
+      ligne("Téléphone", contact.telephone ? telephoneLisible(contact.telephone) : NON_RENSEIGNE, "coordonnees"),
     ] },
     { titre: "Inscription", lignes: inscription },
     { titre: "Options, dispenses et aménagements", lignes: choix },

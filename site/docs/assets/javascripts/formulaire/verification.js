@@ -105,6 +105,7 @@ class Controle {
       interdits: new RegExp(motifs.caracteres_interdits, "u"),
       code_postal: new RegExp(motifs.code_postal, "u"),
       telephone: new RegExp(motifs.telephone, "u"),
+      telephone_zero_national: new RegExp(motifs.telephone_zero_national, "u"),
       departement: new RegExp(motifs.departement, "u"),
     };
   }
@@ -201,11 +202,11 @@ function code(controle) {
 }
 
 /** schemas.Motif: spaces (and the given signs) removed, upper case, then the pattern. */
-function motif(controle, expression, message, retirer = " ") {
+function motif(controle, expression, message, retirer = " ", avant = (v) => v) {
   const aRetirer = new RegExp(`[${retirer.replace(/[-\]\\^]/g, "\\$&")}]`, "gu");
   return (valeur, chemin) => {
     if (typeof valeur !== "string") return erreur(controle, chemin, message);
-    const compact = valeur.replace(aRetirer, "").toUpperCase();
+    const compact = avant(valeur).replace(aRetirer, "").toUpperCase();
     if (!expression.test(compact)) return erreur(controle, chemin, message);
     return compact;
   };
@@ -298,7 +299,9 @@ function schemaDossier(c) {
   };
   const contact = {
     email: champ(c, courriel(c), { requis: true, messageRequis: m.EMAIL_OBLIGATOIRE, messageNul: m.EMAIL_OBLIGATOIRE }),
-    telephone: champ(c, motif(c, c.motifs.telephone, m.TELEPHONE_INVALIDE, " .-"), { defaut: null, nul: true }),
+    // shared_rules.schemas.Telephone: « +33 (0)6… » loses its bracketed trunk 0.
+    telephone: champ(c, motif(c, c.motifs.telephone, m.TELEPHONE_INVALIDE, " .-",
+      (v) => v.replace(c.motifs.telephone_zero_national, "$1")), { defaut: null, nul: true }),
     adresse: champ(c, texte(c, { max: limites.adresse, messageRequis: m.ADRESSE_OBLIGATOIRE }), { requis: true, messageRequis: m.ADRESSE_OBLIGATOIRE }),
     code_postal: champ(c, motif(c, c.motifs.code_postal, m.CODE_POSTAL_INVALIDE),
       { requis: true, messageRequis: m.CODE_POSTAL_OBLIGATOIRE, messageNul: m.CODE_POSTAL_OBLIGATOIRE }),
