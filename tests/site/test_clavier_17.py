@@ -1,0 +1,53 @@
+"""Issue 17, keyboard and screen: on every page, at phone and desktop widths, Tab never stops on
+something hidden (the closed menu drawer, a 0-px-high element)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.site.conftest import PAGES, WIDTHS
+from tests.site.parcours import Candidat
+
+Ouvrir = Callable[..., Candidat]
+TABS = 30
+
+#: The focused element: its id or tag, its size, whether it sits in the primary sidebar (the
+#: drawer on a phone) and whether that sidebar is shown.
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const r = e.getBoundingClientRect();
+  const sidebar = e.closest('.md-sidebar--primary');
+  const drawer = document.getElementById('__drawer');
+  return {name: e.id || e.tagName + ' ' + (e.textContent || '').trim().slice(0, 30),
+          width: r.width, height: r.height,
+          inClosedDrawer: Boolean(sidebar) && innerWidth < 1220 && !(drawer && drawer.checked)};
+}"""
+
+
+@pytest.mark.parametrize("largeur", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("page", PAGES)
+def test_tab_never_stops_on_something_hidden(candidat: Ouvrir, page: str,
+                                             largeur: int) -> None:
+    c = candidat(largeur, page=page)
+    hidden = []
+    for _ in range(TABS):
+        c.page.keyboard.press("Tab")
+        focused = c.page.evaluate(FOCUSED)
+        if focused["name"] == "BODY ":
+            break
+        if focused["inClosedDrawer"] or focused["width"] < 1 or focused["height"] < 1:
+            hidden.append(focused)
+    assert hidden == []
+
+
+@pytest.mark.parametrize("page", ["formulaire.html", "mon-dossier.html"])
+def test_the_no_javascript_notice_is_no_entry_of_the_table_of_contents(built_site: Path,
+                                                                         page: str) -> None:
+    html = (built_site / page).read_text(encoding="utf-8")
+    assert "besoin de JavaScript</h2>" in html  # still a heading for those who see it
+    toc = re.findall(r'<nav class="md-nav md-nav--secondary".*?</nav>', html, re.DOTALL)
+    assert all("JavaScript" not in nav for nav in toc)
