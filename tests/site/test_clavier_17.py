@@ -51,3 +51,13 @@ def test_the_no_javascript_notice_is_no_entry_of_the_table_of_contents(built_sit
     assert "besoin de JavaScript</h2>" in html  # still a heading for those who see it
     toc = re.findall(r'<nav class="md-nav md-nav--secondary".*?</nav>', html, re.DOTALL)
     assert all("JavaScript" not in nav for nav in toc)
+
+
+def test_no_built_page_has_an_id_twice(built_site: Path) -> None:
+    """Every state of the form is checked too, at each screenshot (parcours.Candidat.etat)."""
+    doubles = {}
+    for page in sorted(built_site.rglob("*.html")):
+        ids = re.findall(r'\sid="([^"]+)"', page.read_text(encoding="utf-8"))
+        if repeated := sorted({i for i in ids if ids.count(i) > 1}):
+            doubles[page.name] = repeated
+    assert doubles == {}
