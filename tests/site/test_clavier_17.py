@@ -61,3 +61,18 @@ def test_no_built_page_has_an_id_twice(built_site: Path) -> None:
         if repeated := sorted({i for i in ids if ids.count(i) > 1}):
             doubles[page.name] = repeated
     assert doubles == {}
+
+
+@pytest.mark.parametrize("page", ["formulaire.html", "mon-dossier.html"])
+def test_every_visible_button_is_at_least_44_px_both_ways(candidat: Ouvrir, page: str) -> None:
+    c = candidat(WIDTHS["telephone"], page=page)
+    if page == "formulaire.html":  # the first names' Monter / Descendre / Retirer
+        c.page.get_by_label("Spécialité de CAP que vous présentez").select_option(index=1)
+        c.continuer()
+        c.page.get_by_role("button", name="Ajouter un prénom").click()
+    small = c.page.evaluate("""() => [...document.querySelectorAll('#application button')]
+        .filter(b => b.offsetParent !== null)
+        .map(b => [b.textContent.trim(), b.getBoundingClientRect()])
+        .filter(([, r]) => r.width < 44 || r.height < 43.5)
+        .map(([t, r]) => `${t}: ${r.width}×${r.height}`)""")
+    assert small == []

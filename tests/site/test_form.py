@@ -159,6 +159,10 @@ def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_
     assert all(line in confirmation for line in regles["retour_confirmation"]["adresse"]["lignes"])
     assert regles["retour_confirmation"]["message_retour_tardif"] not in confirmation
     assert c.brouillon() is None  # the draft is erased once the dossier is recorded
+    # Issue 17: « vos réponses restent sur cet appareil » is gone; how to follow the dossier.
+    assert page.locator("#introduction-brouillon").is_hidden()
+    assert "Pré-inscrit : nous attendons votre confirmation signée" in confirmation
+    assert "« Consulter ou modifier mon dossier »" in confirmation
     c.etat("9-confirmation")
     with page.expect_download() as telechargement:
         page.get_by_role("button", name="Télécharger ma confirmation (PDF)").click()

@@ -430,6 +430,9 @@ class Parcours {
 
   afficherConfirmation(reponse, { focus = true } = {}) {
     this.termine = true;
+    // « Vos réponses restent sur cet appareil… » no longer holds once the dossier is sent.
+    const introduction = document.getElementById("introduction-brouillon");
+    if (introduction) montrer(introduction, false);
     this.courriel(reponse);
     montrer(this.formulaire, false);
     montrer(this.racine.querySelector("#brouillon"), false);
