@@ -109,7 +109,11 @@ class Parcours {
       this.ajouterAbandon();
       const lien = lienRecu();
       if (lien) await this.ouvrirParLien(lien);
-      else montrer(this.racine.querySelector("#acces"));
+      else {
+        // Shown together, so that the lost-number form doesn't jump down (layout shift).
+        montrer(this.racine.querySelector("#acces"));
+        montrer(this.racine.querySelector("#rappel"));
+      }
       return;
     }
     const confirmation = this.brouillon.confirmation();
@@ -743,6 +747,7 @@ class Parcours {
       montrer(attente, false);
       this.racine.querySelector("#acces-numero").value = numero;
       montrer(this.racine.querySelector("#acces"));
+      montrer(this.racine.querySelector("#rappel"));
       if (erreur.code === "lien_invalide") montrer(this.racine.querySelector("#lien-acces"));
       this.erreurGenerale(erreur.message);
     } finally {
