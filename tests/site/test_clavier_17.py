@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.site.conftest import PAGES, WIDTHS
-from tests.site.parcours import Candidat
+from tests.site.parcours import Candidat, nom_unique, texte
 
 Ouvrir = Callable[..., Candidat]
 TABS = 30
@@ -76,3 +76,18 @@ def test_every_visible_button_is_at_least_44_px_both_ways(candidat: Ouvrir, page
         .filter(([, r]) => r.width < 44 || r.height < 43.5)
         .map(([t, r]) => `${t}: ${r.width}×${r.height}`)""")
     assert small == []
+
+
+def test_a_name_typed_all_in_lower_case_gets_a_gentle_hint_on_the_review(
+        candidat: Ouvrir) -> None:
+    from tests.site.test_form import _aller_a_la_verification
+
+    c = candidat(WIDTHS["telephone"])
+    _aller_a_la_verification(c, nom_unique("n'diaye-lefèvre").lower())
+    indice = c.page.locator("#recapitulatif [data-role='casse']")
+    assert texte(indice) == ("Vérifiez les majuscules et les accents : le diplôme reprendra "
+                             "exactement votre saisie.")
+    c.page.get_by_label("Je certifie").check()
+    c.envoyer()  # never a refusal
+    c.page.locator("#confirmation:not([hidden])").wait_for()
+    assert c.problemes == []

@@ -31,6 +31,14 @@ export function telephoneLisible(numero) {
   return numero;
 }
 
+/** True when a name is typed all in lower case, or all in capitals: a hint on the review,
+ *  never a refusal (a name may really be so). */
+export function casseUniforme(d) {
+  const ec = d.etat_civil ?? {};
+  const noms = [ec.nom_naissance, ec.nom_usage, ...(ec.prenoms ?? [])].filter((n) => typeof n === "string");
+  return noms.some((n) => /\p{L}.*\p{L}/u.test(n) && (n === n.toLowerCase() || n === n.toUpperCase()));
+}
+
 /** The sections: { titre, lignes: [{ libelle, valeur, etape, exact }] }. */
 export function sections(d, regles) {
   const ec = d.etat_civil;
@@ -111,6 +119,9 @@ export function afficherRecapitulatif(conteneur, d, regles, { modifier = true } 
     el("h3", {}, titre),
     titre === "État civil"
       ? el("p", { class: "aide" }, fr("Vérifiez lettre par lettre : accents, traits d'union, apostrophes.")) : null,
+    titre === "État civil" && casseUniforme(d)
+      ? el("p", { class: "encart encart--avertissement", "data-role": "casse" },
+        fr("Vérifiez les majuscules et les accents : le diplôme reprendra exactement votre saisie.")) : null,
     el("dl", { class: "recap__liste" }, lignes.map((l) => el("div", { class: "recap__ligne" },
       el("dt", {}, fr(l.libelle)),
       el("dd", { class: l.exact ? "recap__valeur recap__valeur--exacte" : "recap__valeur" }, l.valeur),
