@@ -91,3 +91,16 @@ def test_a_name_typed_all_in_lower_case_gets_a_gentle_hint_on_the_review(
     c.envoyer()  # never a refusal
     c.page.locator("#confirmation:not([hidden])").wait_for()
     assert c.problemes == []
+
+
+def test_reloading_on_the_review_stays_on_the_review(candidat: Ouvrir) -> None:
+    from tests.site.test_form import _aller_a_la_verification
+
+    c = candidat(WIDTHS["telephone"])
+    _aller_a_la_verification(c, nom_unique("Recharge"))
+    c.page.wait_for_timeout(400)  # the draft is saved a moment after
+    assert c.brouillon()["etape"] == "verification"
+    c.page.reload(wait_until="networkidle")
+    c.page.locator("#etape-verification:not([hidden])").wait_for()
+    assert c.etape().startswith("Étape 8 sur 8")
+    assert c.problemes == []

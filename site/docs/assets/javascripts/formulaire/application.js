@@ -139,6 +139,12 @@ class Parcours {
     montrer(this.formulaire);
     history.replaceState({ etape: depart }, "");
     this.afficher(depart, { focus: false, historique: false });
+    // Reloaded on the review: the server checks the dossier again and the review comes back.
+    if (brouillon?.etape === "verification") {
+      const { dossier, erreurs } = this.erreursDuNavigateur();
+      delete erreurs.attestation_exactitude; // asked on the review itself
+      if (!Object.keys(erreurs).length) await this.verifierAuServeur(dossier);
+    }
   }
 
   ecouter() {
