@@ -104,3 +104,15 @@ def test_reloading_on_the_review_stays_on_the_review(candidat: Ouvrir) -> None:
     c.page.locator("#etape-verification:not([hidden])").wait_for()
     assert c.etape().startswith("Étape 8 sur 8")
     assert c.problemes == []
+
+
+def test_on_a_phone_the_speciality_list_is_in_the_first_screen(candidat: Ouvrir) -> None:
+    """390 × 844 (a common phone), as in production: without the local run's demonstration
+    banner (handler.local_server), whose height is taken off."""
+    c = candidat(WIDTHS["telephone"])
+    c.page.set_viewport_size({"width": WIDTHS["telephone"], "height": 844})
+    bas = c.page.evaluate(
+        "() => document.getElementById('specialite').getBoundingClientRect().bottom"
+        " - (document.querySelector('.banniere-demo')?.getBoundingClientRect().height ?? 0)")
+    print(f"spécialité: bas à {bas:.0f} px sur 844")
+    assert bas <= 844
