@@ -80,11 +80,13 @@ def dossier_payload(record: dict[str, Any], session: Session, *, courriel: str,
 
 
 def _respond(record: dict[str, Any], status: int, *, courriel: str,
-             follow_up: bool = True) -> Response:
+             follow_up: bool = True, modifie: bool | None = None) -> Response:
     # A dossier just created has no follow-up yet: no need to read it.
     current = suivi.current(context.store(), record["numero"]) if follow_up else None
-    response = jsonify(dossier_payload(record, context.session(), courriel=courriel,
-                                       follow_up=current))
+    payload = dossier_payload(record, context.session(), courriel=courriel, follow_up=current)
+    if modifie is not None:  # the answer to a PUT says whether a new version was made
+        payload["modifie"] = modifie
+    response = jsonify(payload)
     response.status_code = status
     response.headers["ETag"] = f'"v{record["version"]}"'
     return response
@@ -187,6 +189,11 @@ def modify(numero: str) -> Response:
     stored = _owned(numero)
     _require_open_registry()
     dossier = _load(body)
+    current = stored.body
+    if dossier == current["dossier"] and expected in (None, current["version"]):
+        # Nothing changed: no new version, no email (an owed one is still sent, as on GET).
+        return _respond(current, 200, courriel=context.notifier().status(current),
+                        modifie=False)
     doublons.guard().screen(client_key(), context.session())
     try:
         record = registrations.modify(context.store(), stored, dossier,
@@ -194,4 +201,4 @@ def modify(numero: str) -> Response:
                                       expected_version=expected)
     except registrations.DejaInscrit as exc:
         raise _deja_inscrit(exc) from None
-    return _respond(record, 200, courriel=context.notifier().confirm(record))
+    return _respond(record, 200, courriel=context.notifier().confirm(record), modifie=True)

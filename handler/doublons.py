@@ -35,6 +35,7 @@ from handler.notifications import Notifier
 from handler.rate_limit import SlidingWindowLimit
 from handler.registrations import DejaInscrit
 from handler.storage import DossierStore, WriteConflict
+from shared_rules.dates_fr import attente
 from shared_rules.session import Session
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,7 @@ CONFLICT_ATTEMPTS = 10
 
 def _duree(seconds: int) -> str:
     """A wait in French: minutes up to an hour and a half, hours beyond."""
-    if seconds <= 90 * 60:
-        return f"{max(1, math.ceil(seconds / 60))} minute(s)"
-    return f"{math.ceil(seconds / 3600)} heure(s)"
+    return attente(seconds)
 
 
 def _wait_error(template: str, wait: float, session: Session) -> ApiError:

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 
 from handler.lazy import LazyClient
+from shared_rules.email_address import ascii_address
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class SesSender:
         try:
             self.client.send_email(
                 Source=self.sender,
-                Destination={"ToAddresses": [courriel.destinataire]},
+                Destination={"ToAddresses": [ascii_address(courriel.destinataire)]},
                 Message={
                     "Subject": {"Data": courriel.objet, "Charset": "UTF-8"},
                     "Body": {"Text": {"Data": courriel.texte, "Charset": "UTF-8"},
@@ -75,7 +76,7 @@ def as_message(courriel: Courriel, sender: str) -> EmailMessage:
     """The email as a MIME message: text first, then the HTML alternative."""
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = courriel.destinataire
+    message["To"] = ascii_address(courriel.destinataire)
     message["Subject"] = courriel.objet
     message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     message["Message-ID"] = make_msgid(domain="preinscription.localhost")

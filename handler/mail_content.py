@@ -17,6 +17,47 @@ from shared_rules.session import Session
 
 CREATION, MODIFICATION = "creation", "modification"
 
+# The follow-up in the candidate's words: « mon dossier » (handler.staff.suivi.candidate_view)
+# and the emails read these, so that the page and the messages never disagree.
+SUIVI_ETATS = {
+    "pre-inscrit": "Pré-inscrit : nous attendons votre confirmation signée",
+    "confirmation-recue": "Confirmation reçue",
+    "incomplete": "Dossier incomplet : il manque {pieces}",
+    "definitive": "Inscription définitive",
+}
+SUIVI_A_FAIRE = {
+    "pre-inscrit": (
+        "Envoyez votre confirmation d'inscription signée, avec les pièces demandées, au "
+        "{destinataire}. Dès sa réception, l'état de votre dossier sera indiqué sur la page "
+        "« Consulter ou modifier mon dossier », jusqu'à votre inscription définitive."),
+    "confirmation-recue": (
+        "Le {destinataire} a reçu votre confirmation signée et examine votre dossier : vous "
+        "n'avez rien à envoyer de plus pour le moment."),
+    "incomplete": (
+        "Envoyez les pièces manquantes, en rappelant votre numéro d'inscription, le plus "
+        "rapidement possible, à l'adresse suivante :"),
+    "definitive": "Votre inscription est définitive : vous n'avez plus rien à envoyer.",
+}
+#: How to follow the dossier, in the confirmation email and on the confirmation page.
+SUIVRE = ("Suivez l'état de votre dossier (réception de votre confirmation signée, pièces "
+          "manquantes, inscription définitive) sur la page « Consulter ou modifier mon dossier », "
+          "avec votre numéro d'inscription et votre date de naissance")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def suivi_etat(statut: str, pieces_manquantes: list[str]) -> str:
+    """The follow-up status as the candidate reads it; `pieces_manquantes` are labels."""
+    pieces = ", ".join(_lower_first(p) for p in pieces_manquantes) or "des pièces"
+    return SUIVI_ETATS[statut].format(pieces=pieces)
+
+
+def suivi_a_faire(statut: str, session: Session) -> str:
+    """What the candidate does next, for a follow-up status."""
+    return SUIVI_A_FAIRE[statut].format(destinataire=session.destinataire)
+
 
 def _examen(session: Session) -> str:
     return (f"{session.examen_code} (académie de {session.academie_libelle}, session "
@@ -79,7 +120,8 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
     ]
     for section in sections:
         text += ["", section.titre, *(f"- {label} : {value}" for label, value in section.lignes)]
-    text += ["", _closing(session), ""]
+    suivre = f"{SUIVRE} {_site(site_url)}"
+    text += ["", "SUIVI DE VOTRE DOSSIER", suivre, "", _closing(session), ""]
 
     e = html.escape
     body = [
@@ -99,7 +141,8 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
         body += [f"<h3>{e(section.titre)}</h3>", "<ul>",
                  *(f"<li>{e(label)} : <strong>{e(value)}</strong></li>"
                    for label, value in section.lignes), "</ul>"]
-    body.append(f"<p><small>{e(_closing(session))}</small></p>")
+    body += ["<h2>Suivi de votre dossier</h2>", f"<p>{e(suivre)}</p>",
+             f"<p><small>{e(_closing(session))}</small></p>"]
     return Courriel(
         destinataire=record["dossier"]["contact"]["email"],
         objet=objet,
@@ -187,9 +230,9 @@ def incomplet(record: Mapping[str, Any], session: Session, *, site_url: str,
     retour = recapitulatif.retour(record, session)
     objet = f"Votre dossier d'inscription au {session.examen_code} est incomplet — n° {numero}"
     intro = (f"Le {session.destinataire} a examiné votre dossier d'inscription au "
-             f"{_examen(session)} (n° {numero}) : il est incomplet.")
-    demande = ("Envoyez les pièces suivantes, en rappelant votre numéro d'inscription, le plus "
-               "rapidement possible, à l'adresse suivante :")
+             f"{_examen(session)} (n° {numero}). "
+             f"{suivi_etat('incomplete', pieces_manquantes)}.")
+    demande = suivi_a_faire("incomplete", session)
     suite = ("Votre inscription ne deviendra définitive qu'une fois votre dossier complet. Vous "
              f"pouvez suivre l'état de votre dossier {_site(site_url)}")
     text = ["Bonjour,", "", intro, "", "PIÈCES MANQUANTES",

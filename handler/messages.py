@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from shared_rules import messages as rules_messages
+
 ACCES_DIRECT_REFUSE = (
     "Ce service ne répond qu'à travers son site : ouvrez le formulaire de pré-inscription à son "
     "adresse habituelle."
@@ -11,7 +13,9 @@ DEJA_INSCRIT = (
     "Un dossier existe déjà à vos nom, prénom et date de naissance pour cette session : la "
     "réglementation n'autorise qu'une inscription par session. Pour changer de spécialité ou "
     "corriger votre dossier, modifiez-le avec votre numéro d'inscription. Si vous ne l'avez "
-    "plus, ou si vous pensez qu'il s'agit d'une autre personne, contactez le {destinataire}."
+    "plus, demandez-le avec « J'ai perdu mon numéro d'inscription », sur la page « Consulter ou "
+    "modifier mon dossier » : il sera envoyé à l'adresse électronique de votre dossier. Si vous "
+    "pensez qu'il s'agit d'une autre personne, contactez le {destinataire}."
 )
 INSCRIPTIONS_PAS_ENCORE_OUVERTES = (
     "Le service de pré-inscription n'est pas encore ouvert : il le sera du {ouverture} au "
@@ -74,9 +78,8 @@ RAPPEL_DEMANDE = (
     "messagerie, y compris les courriers indésirables. Si rien n'arrive dans l'heure, vérifiez "
     "votre saisie et recommencez, ou contactez le {destinataire}."
 )
-RAPPEL_PRENOM_OBLIGATOIRE = (
-    "Indiquez votre premier prénom, tel qu'il figure à l'état civil."
-)
+# Shared with the browser's check of « J'ai perdu mon numéro » (exported with the rules).
+RAPPEL_PRENOM_OBLIGATOIRE = rules_messages.PREMIER_PRENOM_OBLIGATOIRE
 TROP_DE_DEMANDES = (
     "Trop de demandes de numéro d'inscription depuis votre connexion. Patientez quelques "
     "minutes, puis réessayez."
@@ -96,14 +99,14 @@ COURRIEL_INDISPONIBLE = (
 DEMANDE_INVALIDE = "Votre demande comporte des erreurs : corrigez les champs signalés."
 TROP_DE_TENTATIVES = (
     "Trop d'essais infructueux pour ce numéro d'inscription : par sécurité, réessayez dans "
-    "{minutes} minute(s). Vérifiez votre numéro (il figure sur votre confirmation) et votre date "
+    "{minutes}. Vérifiez votre numéro (il figure sur votre confirmation) et votre date "
     "de naissance. Si ce dossier est le vôtre, vous pouvez aussi recevoir un lien d'accès à "
     "l'adresse électronique indiquée dans le dossier. Si vous avez perdu votre numéro, demandez "
     "qu'il vous soit renvoyé."
 )
 TROP_DE_TENTATIVES_CLIENT = (
     "Trop d'essais infructueux depuis votre connexion, tous numéros d'inscription confondus : "
-    "par sécurité, réessayez dans {minutes} minute(s). Vérifiez votre numéro (il figure sur "
+    "par sécurité, réessayez dans {minutes}. Vérifiez votre numéro (il figure sur "
     "votre confirmation) et votre date de naissance."
 )
 TENTATIVE_NON_COMPTEE = (

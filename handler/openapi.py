@@ -96,15 +96,23 @@ DOSSIER_ENREGISTRE = _object({
     "suivi": _object({
         "statut": {"enum": ["pre-inscrit", "confirmation-recue", "definitive", "incomplete"]},
         "libelle": _STRING,
+        "etat": _STRING | {"description": "L'état du dossier dans les mots du candidat (ceux des "
+                                          "courriels)"},
+        "a_faire": {"type": "array", "items": _STRING,
+                    "description": "Ce que le candidat doit faire maintenant"},
+        "adresse": {"type": "array", "items": _STRING,
+                    "description": "Où envoyer les pièces manquantes ou la nouvelle "
+                                   "confirmation (vide sinon)"},
         "pieces_manquantes": {"type": "array", "items": {"$ref": "#/components/schemas/Piece"}},
         "note": _NULLABLE_STRING,
         "nouvelle_confirmation_requise": {"type": "boolean"},
         "message": _NULLABLE_STRING,
-    }, ["statut", "libelle", "pieces_manquantes", "note", "nouvelle_confirmation_requise",
-        "message"]) | {"description": "Suivi du dossier par le Rectorat ; après une modification "
-                                      "d'un dossier dont la confirmation signée a été reçue, "
-                                      "nouvelle_confirmation_requise et message disent d'en "
-                                      "envoyer une nouvelle"},
+    }, ["statut", "libelle", "etat", "a_faire", "adresse", "pieces_manquantes", "note",
+        "nouvelle_confirmation_requise", "message"]) | {
+            "description": "Suivi du dossier par le Rectorat ; après une modification d'un "
+                           "dossier dont la confirmation signée a été reçue, "
+                           "nouvelle_confirmation_requise et message disent d'en envoyer une "
+                           "nouvelle"},
 }, ["numero", "version", "cree_le", "modifie_le", "dossier", "pieces", "retour_tardif",
     "message_retour_tardif", "avertissements", "courriel", "suivi"])
 
@@ -129,6 +137,13 @@ ACCES = _object({
     "numero": {**_STRING, "maxLength": 100, "description": "Le numéro du lien reçu"},
     "jeton": {**_STRING, "maxLength": 100, "description": "Le jeton du lien reçu (après #)"},
 }, ["numero", "jeton"])
+
+DOSSIER_MODIFIE = _object({
+    **DOSSIER_ENREGISTRE["properties"],
+    "modifie": {"type": "boolean",
+                "description": "false quand le dossier envoyé est identique à la version "
+                               "actuelle : aucune nouvelle version, aucun courriel"},
+}, [*DOSSIER_ENREGISTRE["required"], "modifie"])
 
 DOSSIER_PAR_LIEN = _object({
     **DOSSIER_ENREGISTRE["properties"],
@@ -337,7 +352,8 @@ DOCUMENT: dict[str, Any] = {
                                 "schema": _STRING,
                                 "description": "Version lue, par ex. \"v2\" (ETag)"}],
                 "requestBody": _BODY,
-                "responses": {"200": _json("Dossier modifié", "DossierEnregistre"),
+                "responses": {"200": _json("Dossier modifié, ou inchangé (modifie: false)",
+                                           "DossierModifie"),
                               **_BAD_BODY,
                               "404": _error("Numéro ou date de naissance inconnus"),
                               "429": {**_TOO_MANY, "description": (
@@ -358,6 +374,7 @@ DOCUMENT: dict[str, Any] = {
         "Dossier": DOSSIER_SCHEMA,
         "Piece": PIECE,
         "DossierEnregistre": DOSSIER_ENREGISTRE,
+        "DossierModifie": DOSSIER_MODIFIE,
         "Rappel": RAPPEL,
         "RappelAccepte": RAPPEL_ACCEPTE,
         "LienAcces": LIEN_ACCES,

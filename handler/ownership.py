@@ -36,6 +36,7 @@ from handler.errors import RETRY_AFTER_SECONDS, ApiError
 from handler.numero import canonical
 from handler.rate_limit import SlidingWindowLimit
 from handler.storage import DossierStore, Stored, WriteConflict
+from shared_rules.dates_fr import attente
 
 MAX_FAILURES, WINDOW, LOCK = 5, 15 * 60, 5 * 60
 CLIENT_FAILURES, CLIENT_WINDOW = 20, 15 * 60
@@ -51,7 +52,7 @@ def too_many(wait: float, template: str = msg.TROP_DE_TENTATIVES) -> ApiError:
     """429 with Retry-After in whole seconds and the wait in minutes in `template`."""
     seconds = max(1, math.ceil(wait))
     return ApiError(429, "trop_de_tentatives",
-                    template.format(minutes=max(1, math.ceil(seconds / 60))),
+                    template.format(minutes=attente(seconds)),
                     headers={"Retry-After": str(seconds)})
 
 

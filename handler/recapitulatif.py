@@ -14,6 +14,7 @@ from typing import Any
 
 import shared_rules
 from handler.numero import display
+from shared_rules import telephone
 from shared_rules.dates_fr import date_courte, date_heure_longue, date_longue
 from shared_rules.eps import pair_label
 from shared_rules.export import A_CONFIRMER
@@ -90,7 +91,8 @@ def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
         ("Département", (f"{departement.nom} ({departement.code})" if departement
                          else contact["departement"])),
         ("Adresse électronique", contact["email"]),
-        ("Téléphone", contact.get("telephone") or NON_RENSEIGNE),
+        ("Téléphone", telephone.display(contact["telephone"]) if contact.get("telephone")
+         else NON_RENSEIGNE),
     ]
     inscription = [
         ("Établissement", etablissements.get(d.get("etablissement") or "",

@@ -79,6 +79,28 @@ def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix: [str(errors)]}
 
 
+#: Lists of groups whose items are judged one by one: an item's field that failed its shape
+#: check doesn't stop the rules on the item's other fields and on the other items.
+ITEM_LISTS = ("dispenses", "benefices", "epreuves_facultatives")
+
+
+def _broken(errors: Mapping[str, list[str]], dossier: Mapping[str, Any],
+            data: Mapping[str, Any]) -> set[str]:
+    """The top-level fields that failed their shape check, for the rules to leave alone. A list
+    of ITEM_LISTS counts only when the list itself or one of its items is unreadable (not an
+    object, or not one readable field): then the items' positions can't be trusted."""
+    broken = set()
+    for path in errors:
+        top, *rest = path.split(".")
+        if top in ITEM_LISTS and len(rest) >= 2:
+            items, read = dossier.get(top), data.get(top)
+            if (isinstance(items, list) and isinstance(read, list) and len(read) == len(items)
+                    and all(read)):
+                continue
+        broken.add(top)
+    return broken
+
+
 def load(dossier: Any, *, registry: SessionRegistry = DEFAULT_REGISTRY) -> dict[str, Any]:
     """The dossier cleaned (names folded, establishment derived), or InvalidDossier."""
     if not isinstance(dossier, Mapping):
@@ -96,9 +118,10 @@ def load(dossier: Any, *, registry: SessionRegistry = DEFAULT_REGISTRY) -> dict[
         if "session" in data:
             errors["session"] = [messages.SESSION_INCONNUE]
         raise InvalidDossier(errors)
-    broken = {path.split(".", 1)[0] for path in errors}
+    broken = _broken(errors, dossier, data)
     for path, messages_ in check_rules(data, session, broken=broken).items():
-        errors.setdefault(path, []).extend(messages_)
+        if path not in errors:  # a field that failed its shape check keeps that message alone
+            errors[path] = messages_
     if errors:
         raise InvalidDossier(errors)
     etablissement = establishment_for(data["contact"]["departement"], session)

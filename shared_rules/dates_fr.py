@@ -31,3 +31,15 @@ def date_heure_longue(moment: dt.datetime) -> str:
 def date_courte(day: dt.date) -> str:
     """« 18/11/2020 »."""
     return day.strftime("%d/%m/%Y")
+
+
+def pluriel(nombre: int, mot: str) -> str:
+    """« 1 minute », « 5 minutes »: a count and its noun, in the right number."""
+    return f"{nombre} {mot}" if nombre < 2 else f"{nombre} {mot}s"
+
+
+def attente(seconds: int) -> str:
+    """A wait in French: minutes up to an hour and a half, hours beyond (« 5 minutes »)."""
+    if seconds <= 90 * 60:
+        return pluriel(max(1, -(-seconds // 60)), "minute")
+    return pluriel(-(-seconds // 3600), "heure")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from shared_rules import messages, schemas
+from shared_rules import messages, schemas, telephone
 from shared_rules.contact import bureau_contact
 from shared_rules.dates_fr import date_heure_longue, date_longue
 from shared_rules.eligibility import last_adult_birth_date
@@ -143,6 +143,7 @@ def export_rules(session: Session) -> dict[str, Any]:
             "lieu": LIEU_PATTERN_JS,
             "code_postal": _ecmascript(schemas._CODE_POSTAL.pattern),
             "telephone": _ecmascript(schemas._TELEPHONE.pattern),
+            "telephone_zero_national": _ecmascript(telephone.TRUNK_ZERO.pattern),
             "departement": _ecmascript(schemas._DEPARTEMENT.pattern),
             "caracteres_interdits": schemas._FORBIDDEN_IN_TEXT.pattern,
         },

@@ -58,6 +58,27 @@ EMAIL_OBLIGATOIRE = (
     "cette adresse."
 )
 EMAIL_INVALIDE = "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr."
+PREMIER_PRENOM_OBLIGATOIRE = "Indiquez votre premier prénom, tel qu'il figure à l'état civil."
+EMAIL_CARACTERES_CONTROLE = (
+    "Cette adresse électronique contient des caractères invisibles (caractères de contrôle) : "
+    "saisissez-la de nouveau au clavier, sans copier-coller."
+)
+EMAIL_GUILLEMETS = (
+    "Les guillemets ne sont pas acceptés dans une adresse électronique : saisissez une adresse "
+    "de la forme prenom.nom@exemple.fr."
+)
+EMAIL_ACCENTS = (
+    "Les lettres accentuées et les caractères non latins ne sont pas acceptés avant le @ : nos "
+    "courriels ne pourraient pas vous parvenir. Vérifiez votre adresse, ou indiquez-en une autre."
+)
+EMAIL_DOMAINE_LITTERAL = (
+    "Une adresse IP entre crochets n'est pas acceptée après le @ : indiquez le nom de domaine "
+    "de votre messagerie, par exemple exemple.fr."
+)
+EMAIL_DOMAINE_SANS_POINT = (
+    "Après le @, le nom de domaine de votre messagerie comporte un point, par exemple "
+    "exemple.fr : vérifiez votre adresse."
+)
 TELEPHONE_INVALIDE = (
     "Saisissez un numéro de téléphone à 10 chiffres (par exemple 05 55 12 34 56) ou au format "
     "international (+33 5 55 12 34 56)."
@@ -194,6 +215,7 @@ BENEFICE_UNITE = "Cette épreuve ne peut pas faire l'objet d'une note conservée
 BENEFICE_ANNEE = (
     "Les notes se conservent 5 ans : indiquez une session de {annee_min} à {annee_max}."
 )
+NOTE_HORS_BAREME = "Une note est comprise entre 0 et 20 : vérifiez la note."
 BENEFICE_NOTE = (
     "Seules les notes égales ou supérieures à {note_minimale} sur 20 peuvent être conservées : "
     "vérifiez la note ou retirez cette ligne."

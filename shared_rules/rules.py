@@ -273,7 +273,9 @@ def _dispenses_benefices(data: dict[str, Any], session: Session,
         elif annee is not None and earliest is not None and annee < earliest:
             yield f"benefices.{i}.annee", msg.BENEFICE_TROP_TOT.format(
                 annee=annee, age=session.dispenses_age_minimum, annee_min=earliest)
-        if note is not None and not session.benefices_note_minimale <= note <= 20:
+        if note is not None and not 0 <= note <= 20:
+            yield f"benefices.{i}.note", msg.NOTE_HORS_BAREME
+        elif note is not None and note < session.benefices_note_minimale:
             yield f"benefices.{i}.note", msg.BENEFICE_NOTE.format(
                 note_minimale=f"{session.benefices_note_minimale:g}")
     yield from ((f"{p}.unite", m) for p, m in

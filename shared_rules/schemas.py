@@ -13,6 +13,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from shared_rules import email_address, telephone
 from shared_rules import messages as msg
 from shared_rules.names import fold_spaces, is_valid_name
 from shared_rules.session import PREMIERE_ANNEE_NAISSANCE
@@ -127,6 +128,15 @@ class Motif(fields.String):
         return compact
 
 
+class Telephone(Motif):
+    """A phone number; « +33 (0)6… » loses its bracketed trunk 0 (shared_rules.telephone)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            value = telephone.without_trunk_zero(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class DateIso(fields.Field[str]):
     """A calendar date written `YYYY-MM-DD`, kept as that string."""
 
@@ -226,18 +236,29 @@ class EtatCivilSchema(_Strict):
             raise ValidationError({"date_naissance": [msg.DATE_NAISSANCE_INVRAISEMBLABLE]})
 
 
+def _deliverable(address: str) -> None:
+    """What mail can't be sent to (shared_rules.email_address), once the syntax and the length
+    checks pass (they give their own message)."""
+    try:
+        validate.Email()(address)
+    except ValidationError:
+        return
+    if len(address) <= EMAIL_MAX and (message := email_address.reason(address)):
+        raise ValidationError(message)
+
+
 class ContactSchema(_Strict):
     """How the service and the Rectorat reach the candidate."""
 
     #: Mandatory (notice: « Une adresse mail doit impérativement être renseignée »).
     email = fields.Email(
         required=True,
-        validate=validate.Length(max=EMAIL_MAX, error=msg.EMAIL_INVALIDE),
+        validate=[validate.Length(max=EMAIL_MAX, error=msg.EMAIL_INVALIDE), _deliverable],
         error_messages=_messages(required=msg.EMAIL_OBLIGATOIRE, null=msg.EMAIL_OBLIGATOIRE,
                                  invalid=msg.EMAIL_INVALIDE),
     )
     #: Optional; stored without spaces, dots or dashes.
-    telephone = Motif(_TELEPHONE, msg.TELEPHONE_INVALIDE, strip=" .-", load_default=None,
+    telephone = Telephone(_TELEPHONE, msg.TELEPHONE_INVALIDE, strip=" .-", load_default=None,
                       allow_none=True)
     adresse = Texte(max_length=ADRESSE_MAX, required=True,
                     required_message=msg.ADRESSE_OBLIGATOIRE)

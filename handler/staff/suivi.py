@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import shared_rules
+from handler import mail_content, recapitulatif
 from handler import messages as candidate_msg
 from handler.errors import ApiError
 from handler.staff import messages as msg
@@ -172,17 +173,32 @@ def piece_labels(session: Session) -> dict[str, str]:
     return {**{p.code: p.libelle for p in session.pieces}, AUTRE: AUTRE_LIBELLE}
 
 
+def _a_faire(statut: str, renew: bool, session: Session) -> list[str]:
+    """What the candidate does next: a modified dossier first needs its new signed
+    confirmation, which replaces « nothing more to send »."""
+    renewal = [candidate_msg.NOUVELLE_CONFIRMATION.format(destinataire=session.destinataire)]
+    if renew and statut in (CONFIRMATION_RECUE, DEFINITIVE):
+        return renewal
+    return [*(renewal if renew else []), mail_content.suivi_a_faire(statut, session)]
+
+
 def candidate_view(follow_up: Mapping[str, Any] | None, record: Mapping[str, Any],
                    session: Session) -> dict[str, Any]:
     """What the candidate sees of the follow-up in « mon dossier » and in the PUT answer."""
     current = follow_up or initial()
     labels = piece_labels(session)
     renew = a_revoir(current, record["version"])
+    statut = current["statut"]
+    missing = [{"code": c, "libelle": labels.get(c, c)} for c in current["pieces_manquantes"]]
     return {
-        "statut": current["statut"],
-        "libelle": STATUTS[current["statut"]],
-        "pieces_manquantes": [{"code": c, "libelle": labels.get(c, c)}
-                              for c in current["pieces_manquantes"]],
+        "statut": statut,
+        "libelle": STATUTS[statut],
+        "etat": mail_content.suivi_etat(statut, [p["libelle"] for p in missing]),
+        "a_faire": _a_faire(statut, renew, session),
+        # Where to send: the missing pieces, or the new signed confirmation.
+        "adresse": (list(recapitulatif.retour(record, session).adresse)
+                    if statut == INCOMPLETE or renew else []),
+        "pieces_manquantes": missing,
         "note": current["note"],
         "nouvelle_confirmation_requise": renew,
         "message": (candidate_msg.NOUVELLE_CONFIRMATION.format(

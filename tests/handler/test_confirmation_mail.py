@@ -109,6 +109,12 @@ def test_the_email_says_what_to_do_in_french(mail_app: Flask, sent_mail: Sent) -
     assert f'<a href="{SITE_URL}">{SITE_URL}</a>' in html
     assert "Marie-Ève, Françoise, Ñúñez" in html
     assert "Limoges (code postal « à confirmer »)" in html
+    # How to follow the dossier, in the words of « mon dossier ».
+    assert ("<h2>Suivi de votre dossier</h2>\n<p>Suivez l&#x27;état de votre dossier (réception "
+            "de votre confirmation signée, pièces manquantes, inscription définitive) sur la page "
+            "« Consulter ou modifier mon dossier », avec votre numéro d&#x27;inscription et "
+            f'votre date de naissance sur le site : <a href="{SITE_URL}">{SITE_URL}</a></p>'
+            ) in html
 
 
 def test_an_ses_failure_leaves_the_dossier_stored_and_the_failure_visible(

@@ -77,7 +77,7 @@ def test_a_modification_makes_a_new_version_and_keeps_the_old(client: FlaskClien
     response = modify(client, numero, changed)
     assert response.status_code == 200
     body = response.get_json()
-    assert body["version"] == 2
+    assert body["version"] == 2 and body["modifie"] is True
     assert body["dossier"]["specialite"] == "couvreur"
     assert [p["code"] for p in body["pieces"]] == [
         "piece-identite", "diplome-et-releve-de-notes", "attestation-echafaudage"]
@@ -162,3 +162,30 @@ def test_a_malformed_if_match_is_refused_and_writes_nothing(client: FlaskClient,
                                   "errors": {}}
     assert read_dossier(s3, numero)["version"] == 1
     assert all_keys(s3) == before  # not even a proof counted
+
+
+def test_an_unchanged_dossier_makes_no_new_version_and_no_email(
+        mail_app: Any, s3: Any, sent_mail: Any) -> None:
+    """Issue 17: saving « mon dossier » unchanged answers the current version, modifie false."""
+    client = mail_app.test_client()
+    numero = create(client)
+    assert len(sent_mail()) == 1
+    before = read_dossier(s3, numero)
+    response = modify(client, numero, make_dossier(), **{"If-Match": '"v1"'})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body == {**consult(client, numero).get_json(), "modifie": False}
+    assert body["version"] == 1 and body["courriel"] == "envoye"
+    assert response.headers["ETag"] == '"v1"'
+    assert read_dossier(s3, numero) == before
+    assert len(sent_mail()) == 1  # no second email
+
+
+def test_an_unchanged_dossier_under_a_stale_version_is_still_a_conflict(
+        client: FlaskClient) -> None:
+    numero = create(client)
+    assert modify(client, numero, make_dossier({"contact.adresse": "3 rue"})).status_code == 200
+    response = modify(client, numero, make_dossier({"contact.adresse": "3 rue"}),
+                      **{"If-Match": '"v1"'})
+    assert response.status_code == 409
+    assert response.get_json()["code"] == "modification_concurrente"

@@ -103,7 +103,7 @@ def test_an_identity_is_refused_a_few_times_a_day_across_instances(
     assert 23 < hours <= 24
     assert limited.get_json() == {
         "code": "trop_de_doublons", "errors": {},
-        "message": msg.TROP_DE_DOUBLONS_IDENTITE.format(duree="24 heure(s)",
+        "message": msg.TROP_DE_DOUBLONS_IDENTITE.format(duree="24 heures",
                                                         destinataire=CONTACT)}
     assert "nom, prénom et date de naissance" in limited.get_json()["message"]
 

@@ -162,6 +162,6 @@ def test_the_client_limit_says_it_counts_every_number(app: Flask) -> None:
         guess(client, new_numero(), BORN)
     slowed = guess(client, new_numero(), BORN).get_json()
     assert slowed["code"] == "trop_de_tentatives"
-    assert slowed["message"] == msg.TROP_DE_TENTATIVES_CLIENT.format(minutes=15)
+    assert slowed["message"] == msg.TROP_DE_TENTATIVES_CLIENT.format(minutes="15 minutes")
     assert "depuis votre connexion" in slowed["message"]
     assert "pour ce numéro" not in slowed["message"]

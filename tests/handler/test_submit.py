@@ -39,6 +39,13 @@ def test_a_valid_dossier_is_recorded_with_a_number(client: FlaskClient, s3: Any)
         "avertissements": {},
         "courriel": "desactive",
         "suivi": {"statut": "pre-inscrit", "libelle": "Pré-inscrit (confirmation signée attendue)",
+                  "etat": "Pré-inscrit : nous attendons votre confirmation signée",
+                  "a_faire": [
+                      "Envoyez votre confirmation d'inscription signée, avec les pièces "
+                      "demandées, au Rectorat de Limoges, Bureau DEC 4. Dès sa réception, "
+                      "l'état de votre dossier sera indiqué sur la page « Consulter ou modifier "
+                      "mon dossier », jusqu'à votre inscription définitive."],
+                  "adresse": [],
                   "pieces_manquantes": [], "note": None, "nouvelle_confirmation_requise": False,
                   "message": None},
     }

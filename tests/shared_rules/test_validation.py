@@ -179,3 +179,53 @@ def test_no_error_is_ever_reported_on_schema() -> None:
     errors = shared_rules.validate(make_dossier({"amenagement": {"demande": False,
                                                                  "decision_anterieure": True}}))
     assert "_schema" not in " ".join(errors)
+
+
+def test_every_item_of_a_nested_list_reports_all_its_problems_at_once() -> None:
+    """Issue 17: a dispense with no diploma and the year « 98 », and a kept grade of 8,5, are
+    told in one answer (they were told one pass at a time)."""
+    errors = shared_rules.validate(make_dossier({
+        "dispenses": [{"unite": "francais-histoire-geographie", "annee": 98}],
+        "benefices": [{"unite": "professionnelles", "annee": 2019, "note": 8.5}],
+        "epreuves_facultatives": [{"unite": "inconnue", "langue": 5},
+                                  {"unite": "mobilite", "langue": "anglais"}],
+    }))
+    assert errors == {
+        "dispenses.0.diplome": [msg.DISPENSE_DIPLOME_OBLIGATOIRE],
+        "dispenses.0.annee": [msg.DISPENSE_ANNEE.format(annee_min=1914, annee_max=2020)],
+        "benefices.0.note": [msg.BENEFICE_NOTE.format(note_minimale="10")],
+        "epreuves_facultatives.0.langue": [msg.CHOIX_INCONNU],
+        "epreuves_facultatives.0.unite": [msg.UNITE_INCONNUE],
+        "epreuves_facultatives.1.langue": [msg.FACULTATIVE_SANS_LANGUE],
+    }
+
+
+@pytest.mark.parametrize("note", [25, 20.5, -1])
+def test_a_grade_out_of_range_gets_its_own_message(note: float) -> None:
+    errors = shared_rules.validate(make_dossier({
+        "benefices": [{"unite": "professionnelles", "annee": 2019, "note": note}]}))
+    assert errors == {"benefices.0.note": [msg.NOTE_HORS_BAREME]}
+    assert msg.NOTE_HORS_BAREME.startswith("Une note est comprise entre 0 et 20")
+
+
+def test_an_unreadable_item_still_stops_the_rules_on_its_list() -> None:
+    """Positions can't be trusted once an item is not an object: only its own error."""
+    errors = shared_rules.validate(make_dossier({
+        "dispenses": [5, {"unite": "francais-histoire-geographie", "diplome": "Bac pro",
+                          "annee": 1800}]}))
+    assert errors == {"dispenses.0": [msg.OBJET_ATTENDU]}
+
+
+@pytest.mark.parametrize(("typed", "stored", "shown"), [
+    ("+33 (0)6 12 34 56 78", "+33612345678", "+33 6 12 34 56 78"),
+    ("+33(0)612345678", "+33612345678", "+33 6 12 34 56 78"),
+    ("06.12.34.56.78", "0612345678", "06 12 34 56 78"),
+    ("+44 (0)20 7946 0958", "+442079460958", "+442079460958"),
+])
+def test_a_phone_written_with_its_bracketed_trunk_zero_is_accepted_and_shown_spaced(
+        typed: str, stored: str, shown: str) -> None:
+    from shared_rules.telephone import display
+
+    loaded = shared_rules.load(make_dossier({"contact.telephone": typed}))
+    assert loaded["contact"]["telephone"] == stored
+    assert display(stored) == shown

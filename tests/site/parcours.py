@@ -135,6 +135,13 @@ class Candidat:
             "() => document.getAnimations().every(a => a.playState !== 'running')")
         options = {"resultTypes": ["violations"],
                    "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}}
+        # Issue 17: no id twice in any state of the page.
+        doubles = self.page.evaluate(
+            "() => { const vus = new Set(), doubles = new Set();"
+            " for (const e of document.querySelectorAll('[id]')) {"
+            " if (vus.has(e.id)) doubles.add(e.id); vus.add(e.id); }"
+            " return [...doubles]; }")
+        assert doubles == [], f"{nom}: ids en double {doubles}"
         results = Axe().run(self.page, options=options)
         self.violations[nom] = results.violations_count
         assert results.violations_count == 0, f"{nom}:\n{results.generate_report()}"

@@ -159,6 +159,10 @@ def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_
     assert all(line in confirmation for line in regles["retour_confirmation"]["adresse"]["lignes"])
     assert regles["retour_confirmation"]["message_retour_tardif"] not in confirmation
     assert c.brouillon() is None  # the draft is erased once the dossier is recorded
+    # Issue 17: « vos réponses restent sur cet appareil » is gone; how to follow the dossier.
+    assert page.locator("#introduction-brouillon").is_hidden()
+    assert "Pré-inscrit : nous attendons votre confirmation signée" in confirmation
+    assert "« Consulter ou modifier mon dossier »" in confirmation
     c.etat("9-confirmation")
     with page.expect_download() as telechargement:
         page.get_by_role("button", name="Télécharger ma confirmation (PDF)").click()
@@ -189,14 +193,14 @@ def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_
     c.etat("12-modification")
     page.get_by_role("button", name="Revenir à la vérification").click()
     page.locator("#etape-verification:not([hidden])").wait_for()
-    assert "0612345678" in texte(page.locator("#recapitulatif"))
+    assert "06 12 34 56 78" in texte(page.locator("#recapitulatif"))
     page.get_by_label("Je certifie").check()
     page.get_by_role("button", name="Enregistrer mes modifications").click()
     page.locator("#consultation-message:not([hidden])").wait_for()
     assert texte(page.locator("#consultation-message")) == (
         "Vos modifications sont enregistrées : votre dossier est maintenant à la version 2.")
     assert texte(page.locator("#consultation-version")).startswith("Version 2, modifiée le")
-    assert "0612345678" in texte(page.locator("#consultation-recapitulatif"))
+    assert "06 12 34 56 78" in texte(page.locator("#consultation-recapitulatif"))
     c.etat("13-modifie")
     assert c.problemes == []
 
@@ -290,14 +294,42 @@ def test_the_draft_survives_a_reload_and_can_be_erased(candidat: Ouvrir) -> None
     assert page.get_by_label("Nom de naissance").input_value() == "Brouillon"
     assert page.get_by_label("1er prénom", exact=True).input_value() == "Léa"
     c.etat("2-brouillon-repris")
+    # Issue 17: erasing asks first (focus on the question), then says visibly what happened.
     page.get_by_role("button", name="Effacer mes réponses et recommencer").click()
+    assert c.focus() == "effacer-question"
+    assert c.brouillon() is not None  # nothing erased yet
+    c.etat("2-effacer-question")
+    page.get_by_role("button", name="Oui, effacer mes réponses").click()
+    assert c.focus() == "efface"
+    assert texte(page.locator("#efface")) == (
+        "Vos réponses ont été effacées de cet appareil : vous pouvez recommencer votre "
+        "pré-inscription.")
     assert c.etape() == "Étape 1 sur 8 : Votre examen"
     assert page.get_by_label("Spécialité de CAP que vous présentez").input_value() == ""
     assert c.brouillon() is None  # nothing stored again before a new answer
     c.examen("Pâtissier")
     page.wait_for_timeout(400)
     assert c.brouillon()["dossier"]["specialite"] == "patissier"
+    assert not page.locator("#efface").is_visible()
+    # « Non » keeps everything and gives the focus back to the button.
     page.get_by_role("button", name="Effacer mes réponses de cet appareil").click()
+    page.get_by_role("button", name="Non, garder mes réponses").click()
+    assert c.focus() == "effacer-tout"
+    assert not page.locator("#effacer-question").is_visible()
+    assert c.brouillon()["dossier"]["specialite"] == "patissier"
+    page.get_by_role("button", name="Effacer mes réponses de cet appareil").click()
+    page.get_by_role("button", name="Oui, effacer mes réponses").click()
+    assert c.brouillon() is None
+    assert c.problemes == []
+
+
+def test_no_draft_is_stored_before_something_is_typed(candidat: Ouvrir) -> None:
+    """Issue 17: a visit alone stores nothing, so a reload never says a draft was restored."""
+    c = candidat(WIDTHS["telephone"])
+    c.page.wait_for_timeout(400)
+    assert c.brouillon() is None
+    c.page.reload(wait_until="networkidle")
+    assert not c.page.locator("#brouillon").is_visible()
     assert c.brouillon() is None
     assert c.problemes == []
 
@@ -469,10 +501,21 @@ def test_a_lost_number_is_sent_to_the_email_of_the_dossier(
 
     c.ouvrir("mon-dossier.html")
     rappel = c.page.locator("#rappel")
+    # Issue 17: an empty click is checked in the browser (no request, none of the few allowed
+    # used up) and told beside this form, not in the summary at the top of the page.
+    demandes: list[str] = []
+    c.page.on("request", lambda r: demandes.append(r.url) if "rappel" in r.url else None)
     rappel.get_by_role("button", name="Recevoir mon numéro par courriel").click()
-    c.page.locator("#resume-erreurs:not([hidden])").wait_for()
+    rappel.locator(".message-erreur").first.wait_for()
     assert c.message_du_champ("rappel.nom_naissance") == (
         f"Erreur : {messages.NOM_NAISSANCE_OBLIGATOIRE}")
+    assert c.message_du_champ("rappel.prenom") == (
+        f"Erreur : {messages.PREMIER_PRENOM_OBLIGATOIRE}")
+    assert c.message_du_champ("rappel.date_naissance") == (
+        f"Erreur : {messages.DATE_NAISSANCE_OBLIGATOIRE}")
+    assert c.page.locator("#resume-erreurs").is_hidden()
+    assert c.focus() == "rappel-nom"
+    assert demandes == []
     c.etat("14-rappel-erreurs")
     qui = dossier_valide(nom)["etat_civil"]
     rappel.get_by_label("Nom de naissance").fill(nom)
@@ -652,7 +695,7 @@ def test_a_dossier_changed_meanwhile_elsewhere_is_not_overwritten(candidat: Ouvr
     onglets[1].etat("13-modification-concurrente")
     onglets[1].page.get_by_role("button", name="Recharger mon dossier").click()
     onglets[1].page.locator("#consultation:not([hidden])").wait_for()
-    assert "0600000000" in texte(onglets[1].page.locator("#consultation-recapitulatif"))
+    assert "06 00 00 00 00" in texte(onglets[1].page.locator("#consultation-recapitulatif"))
     assert texte(onglets[1].page.locator("#consultation-version")).startswith("Version 2")
 
 

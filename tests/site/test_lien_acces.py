@@ -99,7 +99,7 @@ def test_a_locked_out_owner_opens_the_dossier_with_an_emailed_link_and_modifies_
     page.locator("#consultation-message:not([hidden])").wait_for()
     assert texte(page.locator("#consultation-message")) == (
         "Vos modifications sont enregistrées : votre dossier est maintenant à la version 2.")
-    assert "0612345678" in texte(page.locator("#consultation-recapitulatif"))
+    assert "06 12 34 56 78" in texte(page.locator("#consultation-recapitulatif"))
     d.etat("18-modifie-par-lien")
     with page.expect_download() as telechargement:
         page.get_by_role("button", name="Télécharger ma confirmation (PDF)").click()

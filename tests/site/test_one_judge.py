@@ -102,7 +102,8 @@ emails = st.one_of(
     st.sampled_from(["marie@exemple.fr", "a@localhost", "a@b", "@exemple.fr", "marie@", "",
                      "marie.dupont@sous.domaine.fr", "\"marie dupont\"@exemple.fr",
                      "marie@[192.168.0.1]", "marie@exemple..fr", "marie@-exemple.fr",
-                     "élodie@exemple.fr", "marie@exemple.fr ", "a" * 250 + "@b.fr"]),
+                     "élodie@exemple.fr", "marie@exemple.fr ", "a" * 250 + "@b.fr",
+                     "jean@école.fr", "marie@exemple.test", '"a\x01b"@exemple.fr']),
     st.builds("{}@{}.{}".format, st.text(alphabet="abc.+-_", min_size=1, max_size=6),
               st.text(alphabet="abc-", min_size=1, max_size=6),
               st.text(alphabet="abcfr", min_size=1, max_size=4)),
@@ -110,8 +111,10 @@ emails = st.one_of(
 telephones = st.one_of(
     st.none(),
     st.sampled_from(["05 55 12 34 56", "0555123456", "+33 5 55 12 34 56", "05.55.12.34.56",
-                     "05-55-12-34-56", "0٥٥٥١٢٣٤٥٦", "555", "", "+3355", "06 12 34 56 7a"]),
-    st.text(alphabet="0123456789 .+-", max_size=16),
+                     "05-55-12-34-56", "0٥٥٥١٢٣٤٥٦", "555", "", "+3355", "06 12 34 56 7a",
+                     "+33 (0)6 12 34 56 78", "+33(0)612345678", "(0)6 12 34 56 78",
+                     "+33 (1)6 12 34 56 78", " +44 (0)20 7946 0958", "+33 (0) (0)6 12 34 56"]),
+    st.text(alphabet="0123456789 .+-()", max_size=16),
 )
 codes_postaux = st.one_of(
     st.sampled_from(["87100", "87000", "19000", "23000", "75001", "8710", "871000", "87 100",
@@ -208,9 +211,14 @@ REGLES_DES_DONNEES: dict[str, st.SearchStrategy[Any]] = {
                                   "activites": st.lists(activites, max_size=3)}),
     "langue_vivante": st.one_of(st.none(), langues),
     "epreuves_facultatives": st.lists(epreuve_facultative, max_size=3),
-    "dispenses": st.lists(st.fixed_dictionaries({"unite": unites, "diplome": st.just("Bac pro"),
-                                                 "annee": annees}), max_size=3),
-    "benefices": st.lists(benefice, max_size=3),
+    # Issue 17: items with a field missing or of the wrong shape beside fields the rules judge.
+    "dispenses": st.lists(st.fixed_dictionaries(
+        {"unite": unites}, optional={"diplome": st.sampled_from(["Bac pro", ""]),
+                                     "annee": st.one_of(annees, st.just("98"))}), max_size=3),
+    "benefices": st.lists(st.fixed_dictionaries(
+        {"unite": unites}, optional={"annee": annees,
+                                     "note": st.one_of(notes, st.sampled_from([-1, 25, "12"]))}),
+        max_size=3),
     "amenagement": st.fixed_dictionaries({"demande": st.booleans(),
                                           "decision_anterieure": st.booleans()}),
     "rattrapage": rattrapage,
@@ -312,6 +320,36 @@ def _tables() -> list[Dossier]:
                                           "diplome": "Bac pro", "annee": annee}],
                            "benefices": [{"unite": "eps", "annee": min(max(annee, 2016), 2020),
                                           "note": 12}]})
+    # Issue 17: every item of a nested list reports all its problems in one answer.
+    facultative = _codes("unites_facultatives")[0]
+    tables += [
+        {"dispenses": [{"unite": "francais-histoire-geographie", "annee": 98}],
+         "benefices": [{"unite": "eps", "annee": 2019, "note": 8.5}]},
+        {"dispenses": [{"unite": "inconnue", "diplome": "", "annee": "98"},
+                       {"unite": "eps", "diplome": "Bac pro", "annee": 1800},
+                       {"unite": "eps", "annee": 2030}]},
+        {"benefices": [{"unite": "eps", "annee": 2030, "note": 25},
+                       {"unite": "professionnelles", "note": -1},
+                       {"annee": 2019, "note": "douze"}, {"unite": "eps", "note": 9}]},
+        {"epreuves_facultatives": [{"unite": "inconnue", "langue": 5},
+                                   {"unite": facultative, "langue": "klingon"},
+                                   {"unite": facultative, "autre": 1}]},
+        {"dispenses": [5, {"unite": "eps", "diplome": "Bac pro", "annee": 1800}]},
+        {"dispenses": [{}, {"unite": "eps", "diplome": "Bac pro", "annee": 1800}]},
+        {"dispenses": [{"diplome": "Bac pro"}, {"unite": "eps", "diplome": "", "annee": 1800}],
+         "benefices": [{"unite": "eps", "annee": 2019, "note": 21}]},
+        {"etat_civil.prenoms": ["", "a<b", "Jean", 5],
+         "benefices": [{"unite": "eps", "annee": 2019, "note": 20.5}]},
+    ]
+    # Issue 17: the addresses mail can't reach, each with its reason (email-validator's own
+    # last check, e.g. a `.test` domain, is the server's alone: the soundness property).
+    tables += [{"contact.telephone": numero} for numero in (
+        "+33 (0)6 12 34 56 78", "+33(0)612345678", "(0)6 12 34 56 78", "+33 (1)6 12 34 56 78",
+        "+33 (0) (0)6 12 34 56", "+٣٣ (0)6 12 34 56 78")]
+    tables += [{"contact.email": adresse} for adresse in (
+        "inès.rousseau@exemple.fr", "李雷@exemple.fr", '"x,y@evil.example"@exemple.fr',
+        '"a\x01b"@exemple.fr', "a@localhost", "a@[127.0.0.1]", "marie@exemple..fr",
+        "jean@école.fr", "marie@exemple.fr")]
     limite = REGLES["majorite"]["date_naissance_max"]
     for date in (limite, "2004-01-01", REGLES["limites"]["date_naissance_min"], "1899-12-31"):
         tables.append({"etat_civil.date_naissance": date})

@@ -3,6 +3,7 @@ email, a modification after the confirmation, and races with the candidate and o
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from typing import Any
@@ -68,7 +69,10 @@ def test_the_normal_path_is_recorded_with_author_and_time(client: FlaskClient, s
     shown = client.get(f"/api/dossiers/{numero}", headers={"X-Date-Naissance": BORN})
     assert shown.get_json()["version"] == 1
     assert shown.get_json()["suivi"] == {
-        "statut": "definitive", "libelle": "Inscription définitive", "pieces_manquantes": [],
+        "statut": "definitive", "libelle": "Inscription définitive",
+        "etat": "Inscription définitive",
+        "a_faire": ["Votre inscription est définitive : vous n'avez plus rien à envoyer."],
+        "adresse": [], "pieces_manquantes": [],
         "note": None, "nouvelle_confirmation_requise": False, "message": None}
     listed = client.get("/api/staff/dossiers?statut=definitive", headers=bearer()).get_json()
     assert [d["numero"] for d in listed["dossiers"]] == [numero]
@@ -137,6 +141,14 @@ def test_incomplete_emails_the_candidate_what_is_missing(
     assert view["statut"] == "incomplete" and view["note"] == "Photocopie illisible."
     assert view["pieces_manquantes"] == [
         {"code": "piece-identite", "libelle": "Une photocopie d'une pièce d'identité"}]
+    # The page and the email say it in the same words: the status, what to send where.
+    assert view["etat"] == "Dossier incomplet : il manque une photocopie d'une pièce d'identité"
+    assert view["a_faire"] == [
+        "Envoyez les pièces manquantes, en rappelant votre numéro d'inscription, le plus "
+        "rapidement possible, à l'adresse suivante :"]
+    assert view["adresse"] and html.escape(view["adresse"][0]) in mail.body
+    for sentence in (view["etat"], *view["a_faire"]):
+        assert html.escape(sentence) in mail.body
 
 
 def test_a_modification_after_the_confirmation_flags_the_dossier_and_asks_a_new_one(
@@ -148,6 +160,10 @@ def test_a_modification_after_the_confirmation_flags_the_dossier_and_asks_a_new_
     assert view["nouvelle_confirmation_requise"] is True
     assert view["message"] == candidate_msg.NOUVELLE_CONFIRMATION.format(
         destinataire="Rectorat de Limoges, Bureau DEC 4")
+    # What to do is the new signed confirmation, not « nothing more to send », and where.
+    assert view["etat"] == "Confirmation reçue"
+    assert view["a_faire"] == [view["message"]]
+    assert view["adresse"][:2] == ["Rectorat de Limoges", "Bureau DEC 4"]
     listed = client.get("/api/staff/dossiers?statut=a-revoir", headers=bearer()).get_json()
     assert [(d["numero"], d["a_revoir"]) for d in listed["dossiers"]] == [(numero, True)]
     # It can't become definitive on the old confirmation…

@@ -13,7 +13,7 @@ import { ajouterPrenom, preparer } from "./champs.js";
 import { annoncer, el, fr, montrer } from "./dom.js";
 import { dateDesParties, lireDossier, MESSAGES_SAISIE, remplirDossier } from "./dossier.js";
 import { afficherErreurs, allerAuChamp, conteneurDe, effacerErreurs } from "./erreurs.js";
-import { afficherAdresse, afficherPieces, afficherRecapitulatif, texteCourriel, texteVersion } from "./recapitulatif.js";
+import { afficherAdresse, afficherPieces, afficherRecapitulatif, afficherSuivi, texteCourriel, texteVersion } from "./recapitulatif.js";
 import { chargerRegles, formater } from "./regles.js";
 import { verifier } from "./verification.js";
 
@@ -39,6 +39,7 @@ const TEXTES = {
   closModification: "Le registre de pré-inscription est clos depuis le {cloture} : vous pouvez consulter votre "
     + "dossier, mais plus le modifier.",
   modifie: "Vos modifications sont enregistrées : votre dossier est maintenant à la version {version}.",
+  inchange: "Aucune modification : votre dossier est inchangé.",
   telecharge: "Votre confirmation est téléchargée : ouvrez-la, vérifiez-la, imprimez-la et signez-la.",
   numeroVide: "Indiquez votre numéro d'inscription.",
   dateVide: "Indiquez votre date de naissance.",
@@ -108,7 +109,11 @@ class Parcours {
       this.ajouterAbandon();
       const lien = lienRecu();
       if (lien) await this.ouvrirParLien(lien);
-      else montrer(this.racine.querySelector("#acces"));
+      else {
+        // Shown together, so that the lost-number form doesn't jump down (layout shift).
+        montrer(this.racine.querySelector("#acces"));
+        montrer(this.racine.querySelector("#rappel"));
+      }
       return;
     }
     const confirmation = this.brouillon.confirmation();
@@ -134,6 +139,12 @@ class Parcours {
     montrer(this.formulaire);
     history.replaceState({ etape: depart }, "");
     this.afficher(depart, { focus: false, historique: false });
+    // Reloaded on the review: the server checks the dossier again and the review comes back.
+    if (brouillon?.etape === "verification") {
+      const { dossier, erreurs } = this.erreursDuNavigateur();
+      delete erreurs.attestation_exactitude; // asked on the review itself
+      if (!Object.keys(erreurs).length) await this.verifierAuServeur(dossier);
+    }
   }
 
   ecouter() {
@@ -147,6 +158,7 @@ class Parcours {
     let minuterie = null;
     const plusTard = () => {
       this.efface = false;
+      montrer(this.racine.querySelector("#efface"), false);
       this.debutSaisie ??= Date.now();
       clearTimeout(minuterie);
       minuterie = setTimeout(() => this.sauver(), 300);
@@ -159,8 +171,10 @@ class Parcours {
       if (evenement.target.closest('[data-action="telecharger"]')) this.telecharger();
     });
     for (const id of ["#effacer-brouillon", "#effacer-tout"]) {
-      this.racine.querySelector(id)?.addEventListener("click", () => this.recommencer());
+      this.racine.querySelector(id)?.addEventListener("click", (evenement) => this.demanderEffacement(evenement.currentTarget));
     }
+    this.racine.querySelector("#effacer-oui")?.addEventListener("click", () => this.recommencer());
+    this.racine.querySelector("#effacer-non")?.addEventListener("click", () => this.garderReponses());
     window.addEventListener("popstate", (evenement) => {
       const etape = evenement.state?.etape;
       if (typeof etape === "number" && !this.termine && !this.formulaire.hidden && !this.occupe) {
@@ -395,6 +409,7 @@ class Parcours {
       const confirmation = {
         numero: reponse.numero, pieces: reponse.pieces, retour_tardif: reponse.retour_tardif,
         message_retour_tardif: reponse.message_retour_tardif, courriel: reponse.courriel,
+        suivi: reponse.suivi,
         date_naissance: reponse.dossier.etat_civil.date_naissance,
         dossier: { contact: { email: reponse.dossier.contact.email } },
       };
@@ -425,13 +440,16 @@ class Parcours {
 
   afficherConfirmation(reponse, { focus = true } = {}) {
     this.termine = true;
+    // « Vos réponses restent sur cet appareil… » no longer holds once the dossier is sent.
+    const introduction = document.getElementById("introduction-brouillon");
+    if (introduction) montrer(introduction, false);
     this.courriel(reponse);
     montrer(this.formulaire, false);
     montrer(this.racine.querySelector("#brouillon"), false);
     effacerErreurs(this.racine);
     const section = this.racine.querySelector("#confirmation");
     section.querySelector("#numero").textContent = reponse.numero;
-    this.remplirRetour(reponse);
+    this.remplirRetour(reponse, section);
     this.serveur = { numero: reponse.numero, dateNaissance: reponse.date_naissance };
     montrer(section);
     document.title = `Pré-inscription enregistrée - ${this.titre}`;
@@ -445,7 +463,10 @@ class Parcours {
     montrer(paragraphe, Boolean(texte));
   }
 
-  remplirRetour(reponse) {
+  remplirRetour(reponse, section) {
+    afficherSuivi(section.querySelector('[data-role="suivi"]'), reponse.suivi);
+    const attendue = !reponse.suivi || reponse.suivi.statut === "pre-inscrit";
+    montrer(section.querySelector('[data-role="fin-retour"]'), attendue);
     afficherPieces(this.racine.querySelector("#pieces"), reponse.pieces);
     afficherAdresse(this.racine.querySelector("#adresse-retour"), this.racine.querySelector("#adresse-retour-a-confirmer"),
       this.regles);
@@ -479,7 +500,9 @@ class Parcours {
   // -- the draft -----------------------------------------------------------------------------------
 
   sauver() {
-    if (this.mode !== "inscription" || this.termine || this.efface || this.formulaire.hidden) return;
+    // Nothing is stored before the candidate has typed something.
+    if (this.mode !== "inscription" || this.termine || this.efface || this.formulaire.hidden
+        || this.debutSaisie === null) return;
     const { dossier } = lireDossier(this.formulaire, this.regles);
     delete dossier.attestation_exactitude;
     this.brouillon.enregistrer({
@@ -488,8 +511,32 @@ class Parcours {
     });
   }
 
+  /** « Effacer mes réponses »: ask first, beside the button, the question focused. */
+  demanderEffacement(bouton) {
+    if (this.occupe) return;
+    this.declencheurEffacement = bouton;
+    const question = this.racine.querySelector("#effacer-question");
+    montrer(question);
+    this.racine.querySelector("#effacer-tout").setAttribute("aria-expanded", "true");
+    question.focus();
+    question.scrollIntoView({ block: "center" });
+  }
+
+  fermerQuestionEffacement() {
+    montrer(this.racine.querySelector("#effacer-question"), false);
+    this.racine.querySelector("#effacer-tout").setAttribute("aria-expanded", "false");
+  }
+
+  garderReponses() {
+    this.fermerQuestionEffacement();
+    const retour = this.declencheurEffacement?.isConnected && !this.declencheurEffacement.closest("[hidden]")
+      ? this.declencheurEffacement : this.racine.querySelector("#effacer-tout");
+    retour.focus();
+  }
+
   recommencer() {
     if (this.occupe) return;
+    this.fermerQuestionEffacement();
     this.efface = true;
     this.brouillon.effacer();
     this.debutSaisie = null;
@@ -499,7 +546,11 @@ class Parcours {
     montrer(this.racine.querySelector("#brouillon"), false);
     this.attente.clear();
     this.retourRecap = false;
-    this.afficher(0);
+    this.afficher(0, { focus: false });
+    const efface = this.racine.querySelector("#efface");
+    montrer(efface);
+    efface.focus();
+    efface.scrollIntoView({ block: "start" });
     annoncer(TEXTES.efface);
   }
 
@@ -540,7 +591,7 @@ class Parcours {
     }
   }
 
-  ouvrirDossier(reponse, { message = "", preuve = this.serveur?.preuve ?? null } = {}) {
+  ouvrirDossier(reponse, { message = "", preuve = this.serveur?.preuve ?? null, courriel = Boolean(message) } = {}) {
     const dateNaissance = reponse.dossier.etat_civil.date_naissance;
     this.serveur = { numero: reponse.numero, version: reponse.version, dateNaissance, preuve, reponse };
     remplirDossier(this.formulaire, this.regles, reponse.dossier);
@@ -558,7 +609,7 @@ class Parcours {
     const succes = section.querySelector("#consultation-message");
     succes.replaceChildren(el("p", {}, fr(message)));
     montrer(succes, Boolean(message));
-    if (message) this.courriel(reponse);
+    if (courriel) this.courriel(reponse);
     else montrer(this.racine.querySelector("#courriel"), false);
     const ouvert = this.registre?.ouvert !== false;
     const ferme = section.querySelector("#consultation-fermee");
@@ -566,7 +617,7 @@ class Parcours {
     montrer(ferme, !ouvert);
     afficherRecapitulatif(section.querySelector("#consultation-recapitulatif"), reponse.dossier, this.regles,
       { modifier: ouvert });
-    this.remplirRetour(reponse);
+    this.remplirRetour(reponse, section);
     montrer(section);
     document.title = `Dossier n° ${reponse.numero} - ${this.titre}`;
     section.querySelector("h2").focus();
@@ -580,7 +631,8 @@ class Parcours {
         entetes: { ...this.preuve(), "If-Match": `"v${this.serveur.version}"` },
       });
       this.finEnCours();
-      this.ouvrirDossier(corps, { message: formater(TEXTES.modifie, { version: corps.version }) });
+      if (corps.modifie === false) this.ouvrirDossier(corps, { message: TEXTES.inchange, courriel: false });
+      else this.ouvrirDossier(corps, { message: formater(TEXTES.modifie, { version: corps.version }) });
     } catch (erreur) {
       this.finEnCours();
       this.refus(erreur, TEXTES.nonEnregistre);
@@ -601,13 +653,23 @@ class Parcours {
   /** « J'ai perdu mon numéro »: the server answers the same whether a dossier matches or not. */
   async demanderRappel() {
     if (this.occupe) return;
+    const section = this.racine.querySelector("#rappel");
     const valeur = (id) => this.racine.querySelector(id).value;
     const date = dateDesParties(valeur("#rappel-jour"), valeur("#rappel-mois"), valeur("#rappel-annee"));
-    if (date === null) {
-      afficherErreurs(this.racine, { "rappel.date_naissance": [MESSAGES_SAISIE.date] });
+    const general = section.querySelector("#rappel-erreur");
+    montrer(general, false);
+    // Checked here first: an empty click must not use up one of the few requests allowed.
+    const m = this.regles.messages;
+    const erreurs = {};
+    if (!valeur("#rappel-nom").trim()) erreurs["rappel.nom_naissance"] = [m.NOM_NAISSANCE_OBLIGATOIRE];
+    if (!valeur("#rappel-prenom").trim()) erreurs["rappel.prenom"] = [m.PREMIER_PRENOM_OBLIGATOIRE];
+    if (date === "") erreurs["rappel.date_naissance"] = [m.DATE_NAISSANCE_OBLIGATOIRE];
+    if (date === null) erreurs["rappel.date_naissance"] = [MESSAGES_SAISIE.date];
+    if (Object.keys(erreurs).length) {
+      afficherErreurs(section, erreurs, { resume: false });
       return;
     }
-    effacerErreurs(this.racine);
+    effacerErreurs(section);
     const reponse = this.racine.querySelector("#rappel-reponse");
     montrer(reponse, false);
     const attente = this.racine.querySelector("#rappel-attente");
@@ -622,10 +684,13 @@ class Parcours {
       reponse.focus();
     } catch (erreur) {
       if (erreur.statut === 422 && Object.keys(erreur.erreurs).length) {
-        afficherErreurs(this.racine, Object.fromEntries(Object.entries(erreur.erreurs)
-          .map(([chemin, messages]) => [`rappel.${chemin}`, messages])));
+        afficherErreurs(section, Object.fromEntries(Object.entries(erreur.erreurs)
+          .map(([chemin, messages]) => [`rappel.${chemin}`, messages])), { resume: false });
       } else {
-        this.erreurGenerale(erreur.message);
+        // Beside this form, not in the summary at the top of the page (a 429 included).
+        general.replaceChildren(el("p", {}, fr(erreur.message)));
+        montrer(general);
+        general.focus();
       }
     } finally {
       this.occupe = false;
@@ -688,6 +753,7 @@ class Parcours {
       montrer(attente, false);
       this.racine.querySelector("#acces-numero").value = numero;
       montrer(this.racine.querySelector("#acces"));
+      montrer(this.racine.querySelector("#rappel"));
       if (erreur.code === "lien_invalide") montrer(this.racine.querySelector("#lien-acces"));
       this.erreurGenerale(erreur.message);
     } finally {

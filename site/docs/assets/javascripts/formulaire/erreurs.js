@@ -67,8 +67,9 @@ function placerMessage(conteneur, message) {
  * when a link of the summary is followed (default: focus the field). `ailleurs` is a sentence
  * about errors left for other steps. Returns the number of fields shown in error.
  */
-export function afficherErreurs(racine, erreurs, { surLien, ailleurs = "", focus = true } = {}) {
+export function afficherErreurs(racine, erreurs, { surLien, ailleurs = "", focus = true, resume: avecResume = true } = {}) {
   effacerErreurs(racine);
+  if (!avecResume) return afficherSansResume(racine, erreurs, { focus });
   const parConteneur = new Map();
   for (const [chemin, messages] of Object.entries(erreurs)) {
     const conteneur = conteneurDe(racine, chemin);
@@ -118,6 +119,30 @@ export function afficherErreurs(racine, erreurs, { surLien, ailleurs = "", focus
     resume.scrollIntoView({ block: "start" });
   }
   return ordre.length;
+}
+
+/** A small form's errors (« J'ai perdu mon numéro »): beside each field only, no summary far
+ *  above it; the first field in error is focused. */
+function afficherSansResume(racine, erreurs, { focus }) {
+  let premier = null;
+  for (const [chemin, messages] of Object.entries(erreurs)) {
+    const conteneur = conteneurDe(racine, chemin);
+    if (!conteneur) continue;
+    numero += 1;
+    const id = `erreur-${numero}`;
+    placerMessage(conteneur, el("p", { class: "message-erreur", id },
+      el("span", { class: "visually-hidden" }, PREFIXE_TITRE), fr(messages.join(" "))));
+    conteneur.classList.add("en-erreur");
+    for (const controle of conteneur.matches("input, select, textarea") ? [conteneur]
+      : conteneur.querySelectorAll("input, select, textarea")) {
+      decrire(controle, id);
+      controle.setAttribute("aria-invalid", "true");
+    }
+    if (conteneur.matches("fieldset")) decrire(conteneur, id);
+    premier ??= premierControle(conteneur);
+  }
+  if (focus && premier) premier.focus();
+  return premier ? 1 : 0;
 }
 
 /** Bring a field into view, its label or legend included, and focus it. */

@@ -23,6 +23,22 @@ function libellePaire(regles, activites) {
   return `${premiere} et ${seconde.charAt(0).toLowerCase()}${seconde.slice(1)}`;
 }
 
+/** shared_rules.telephone.display: « 06 12 34 56 78 », « +33 6 12 34 56 78 », else as stored. */
+export function telephoneLisible(numero) {
+  const paires = (chiffres) => chiffres.match(/../g).join(" ");
+  if (/^0[0-9]{9}$/.test(numero)) return paires(numero);
+  if (/^\+33[1-9][0-9]{8}$/.test(numero)) return `+33 ${numero[3]} ${paires(numero.slice(4))}`;
+  return numero;
+}
+
+/** True when a name is typed all in lower case, or all in capitals: a hint on the review,
+ *  never a refusal (a name may really be so). */
+export function casseUniforme(d) {
+  const ec = d.etat_civil ?? {};
+  const noms = [ec.nom_naissance, ec.nom_usage, ...(ec.prenoms ?? [])].filter((n) => typeof n === "string");
+  return noms.some((n) => /\p{L}.*\p{L}/u.test(n) && (n === n.toLowerCase() || n === n.toUpperCase()));
+}
+
 /** The sections: { titre, lignes: [{ libelle, valeur, etape, exact }] }. */
 export function sections(d, regles) {
   const ec = d.etat_civil;
@@ -89,7 +105,7 @@ export function sections(d, regles) {
       ligne("Département", (departement ? `${departement.nom} (${departement.code})` : contact.departement)
         + (contact.confirmation_residence ? " (confirmé malgré le code postal)" : ""), "coordonnees"),
       ligne("Adresse électronique", contact.email, "coordonnees"),
-      ligne("Téléphone", contact.telephone || NON_RENSEIGNE, "coordonnees"),
+      ligne("Téléphone", contact.telephone ? telephoneLisible(contact.telephone) : NON_RENSEIGNE, "coordonnees"),
     ] },
     { titre: "Inscription", lignes: inscription },
     { titre: "Options, dispenses et aménagements", lignes: choix },
@@ -103,6 +119,9 @@ export function afficherRecapitulatif(conteneur, d, regles, { modifier = true } 
     el("h3", {}, titre),
     titre === "État civil"
       ? el("p", { class: "aide" }, fr("Vérifiez lettre par lettre : accents, traits d'union, apostrophes.")) : null,
+    titre === "État civil" && casseUniforme(d)
+      ? el("p", { class: "encart encart--avertissement", "data-role": "casse" },
+        fr("Vérifiez les majuscules et les accents : le diplôme reprendra exactement votre saisie.")) : null,
     el("dl", { class: "recap__liste" }, lignes.map((l) => el("div", { class: "recap__ligne" },
       el("dt", {}, fr(l.libelle)),
       el("dd", { class: l.exact ? "recap__valeur recap__valeur--exacte" : "recap__valeur" }, l.valeur),
@@ -144,4 +163,26 @@ export function texteVersion(reponse) {
   return reponse.version === 1
     ? `Version 1, enregistrée le ${dateHeureLongue(reponse.cree_le)}.`
     : `Version ${reponse.version}, modifiée le ${dateHeureLongue(reponse.modifie_le)}.`;
+}
+
+/** The bureau's follow-up (handler.staff.suivi.candidate_view): the status in the candidate's
+ *  words, the missing pieces, the bureau's note, what to do and where to send it. */
+export function afficherSuivi(conteneur, suivi) {
+  if (!suivi) {
+    conteneur.replaceChildren();
+    conteneur.hidden = true;
+    return;
+  }
+  const enfants = [el("h3", {}, "État de votre dossier"), el("p", { class: "suivi__etat" }, el("strong", {}, fr(suivi.etat)))];
+  if (suivi.pieces_manquantes.length) {
+    enfants.push(el("p", {}, "Pièces manquantes\u00a0:"),
+      el("ul", { class: "suivi__pieces" }, suivi.pieces_manquantes.map((piece) => el("li", {}, piece.libelle))));
+  }
+  if (suivi.note) enfants.push(el("p", {}, fr("Précisions du bureau : «\u00a0"), suivi.note, "\u00a0»"));
+  for (const phrase of suivi.a_faire) enfants.push(el("p", {}, fr(phrase)));
+  if (suivi.adresse.length) {
+    enfants.push(el("address", {}, suivi.adresse.flatMap((ligne, i) => (i ? [el("br"), ligne] : [ligne]))));
+  }
+  conteneur.replaceChildren(...enfants);
+  conteneur.hidden = false;
 }

@@ -25,9 +25,32 @@ export function verifier(dossier, regles) {
     controle.erreurs.session = [regles.messages.SESSION_INCONNUE];
     return controle.erreurs;
   }
-  const casses = new Set(Object.keys(controle.erreurs).map((chemin) => chemin.split(".")[0]));
-  for (const [chemin, message] of reglesDeSession(donnees, regles, casses)) controle.ajouter(chemin, message);
+  const forme = new Set(Object.keys(controle.erreurs));
+  const casses = cassees(forme, dossier, donnees);
+  for (const [chemin, message] of reglesDeSession(donnees, regles, casses)) {
+    // A field that failed its shape check keeps that message alone.
+    if (!forme.has(chemin)) controle.ajouter(chemin, message);
+  }
   return controle.erreurs;
+}
+
+/** shared_rules.ITEM_LISTS: lists whose items are judged one by one. */
+const LISTES_D_ELEMENTS = ["dispenses", "benefices", "epreuves_facultatives"];
+
+/** shared_rules._broken: the top-level fields the rules leave alone. */
+function cassees(chemins, dossier, donnees) {
+  const casses = new Set();
+  for (const chemin of chemins) {
+    const [haut, ...reste] = chemin.split(".");
+    if (LISTES_D_ELEMENTS.includes(haut) && reste.length >= 2) {
+      const elements = dossier[haut];
+      const lus = donnees[haut];
+      if (Array.isArray(elements) && Array.isArray(lus) && lus.length === elements.length
+          && lus.every((lu) => Object.keys(lu).length > 0)) continue;
+    }
+    casses.add(haut);
+  }
+  return casses;
 }
 
 /** shared_rules.warnings: what the candidate is asked to confirm, by field path (never refused).
@@ -82,6 +105,7 @@ class Controle {
       interdits: new RegExp(motifs.caracteres_interdits, "u"),
       code_postal: new RegExp(motifs.code_postal, "u"),
       telephone: new RegExp(motifs.telephone, "u"),
+      telephone_zero_national: new RegExp(motifs.telephone_zero_national, "u"),
       departement: new RegExp(motifs.departement, "u"),
     };
   }
@@ -178,11 +202,11 @@ function code(controle) {
 }
 
 /** schemas.Motif: spaces (and the given signs) removed, upper case, then the pattern. */
-function motif(controle, expression, message, retirer = " ") {
+function motif(controle, expression, message, retirer = " ", avant = (v) => v) {
   const aRetirer = new RegExp(`[${retirer.replace(/[-\]\\^]/g, "\\$&")}]`, "gu");
   return (valeur, chemin) => {
     if (typeof valeur !== "string") return erreur(controle, chemin, message);
-    const compact = valeur.replace(aRetirer, "").toUpperCase();
+    const compact = avant(valeur).replace(aRetirer, "").toUpperCase();
     if (!expression.test(compact)) return erreur(controle, chemin, message);
     return compact;
   };
@@ -275,7 +299,9 @@ function schemaDossier(c) {
   };
   const contact = {
     email: champ(c, courriel(c), { requis: true, messageRequis: m.EMAIL_OBLIGATOIRE, messageNul: m.EMAIL_OBLIGATOIRE }),
-    telephone: champ(c, motif(c, c.motifs.telephone, m.TELEPHONE_INVALIDE, " .-"), { defaut: null, nul: true }),
+    // shared_rules.schemas.Telephone: « +33 (0)6… » loses its bracketed trunk 0.
+    telephone: champ(c, motif(c, c.motifs.telephone, m.TELEPHONE_INVALIDE, " .-",
+      (v) => v.replace(c.motifs.telephone_zero_national, "$1")), { defaut: null, nul: true }),
     adresse: champ(c, texte(c, { max: limites.adresse, messageRequis: m.ADRESSE_OBLIGATOIRE }), { requis: true, messageRequis: m.ADRESSE_OBLIGATOIRE }),
     code_postal: champ(c, motif(c, c.motifs.code_postal, m.CODE_POSTAL_INVALIDE),
       { requis: true, messageRequis: m.CODE_POSTAL_OBLIGATOIRE, messageNul: m.CODE_POSTAL_OBLIGATOIRE }),
@@ -344,6 +370,17 @@ const DOMAINE = new RegExp(
   + "|\\[(?:25[0-5]|2[0-4]\\p{Nd}|[0-1]?\\p{Nd}?\\p{Nd})(?:\\.(?:25[0-5]|2[0-4]\\p{Nd}|[0-1]?\\p{Nd}?\\p{Nd})){3}\\])$",
   "iu");
 
+/** shared_rules.email_address.reason, in its order, but for the last check (email-validator's,
+ *  which only the server runs): what mail can't be sent to. */
+function raisonCourriel(utilisateur, domaine, valeur, m) {
+  if (/\p{Cc}/u.test(valeur)) return m.EMAIL_CARACTERES_CONTROLE;
+  if (utilisateur.startsWith('"')) return m.EMAIL_GUILLEMETS;
+  if (/[^\x00-\x7f]/.test(utilisateur)) return m.EMAIL_ACCENTS;
+  if (domaine.startsWith("[")) return m.EMAIL_DOMAINE_LITTERAL;
+  if (!domaine.includes(".")) return m.EMAIL_DOMAINE_SANS_POINT;
+  return null;
+}
+
 function courriel(c) {
   return (valeur, chemin) => {
     if (typeof valeur !== "string") return erreur(c, chemin, c.m.EMAIL_INVALIDE);
@@ -360,7 +397,9 @@ function courriel(c) {
       c.ajouter(chemin, c.m.EMAIL_INVALIDE);
       refuse = true;
     }
-    return refuse ? ABSENT : valeur;
+    if (refuse) return ABSENT;
+    const raison = raisonCourriel(utilisateur, domaine, valeur, c.m);
+    return raison ? erreur(c, chemin, raison) : valeur;
   };
 }
 
@@ -602,7 +641,9 @@ function* dispensesBenefices(d, regles, specialite, passees) {
     } else if (annee !== undefined && auPlusTot !== null && annee < auPlusTot) {
       yield [`benefices.${i}.annee`, formater(m.BENEFICE_TROP_TOT, { annee, age, annee_min: auPlusTot })];
     }
-    if (valeur !== undefined && !(noteMinimale <= valeur && valeur <= 20)) {
+    if (valeur !== undefined && !(valeur >= 0 && valeur <= 20)) {
+      yield [`benefices.${i}.note`, m.NOTE_HORS_BAREME];
+    } else if (valeur !== undefined && valeur < noteMinimale) {
       yield [`benefices.${i}.note`, formater(m.BENEFICE_NOTE, { note_minimale: nombre(noteMinimale) })];
     }
   }
