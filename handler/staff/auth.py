@@ -49,6 +49,7 @@ from handler.rate_limit import SlidingWindowLimit, client_key
 from handler.staff import messages as msg
 from handler.staff import roles
 from handler.staff.sessions import SessionStore
+from shared_rules.dates_fr import attente
 
 log = logging.getLogger("handler.staff.audit")
 
@@ -132,7 +133,7 @@ class FailureLimit:
         if wait is not None:
             seconds = max(1, math.ceil(wait))
             return ApiError(429, "trop_de_tentatives",
-                            msg.TROP_DE_TENTATIVES.format(minutes=math.ceil(seconds / 60)),
+                            msg.TROP_DE_TENTATIVES.format(attente=attente(seconds)),
                             headers={"Retry-After": str(seconds)})
         return ApiError(401, "authentification_requise", msg.AUTHENTIFICATION_REQUISE,
                         headers={"WWW-Authenticate": 'Bearer realm="gestion"'})

@@ -7,7 +7,7 @@ AUTHENTIFICATION_REQUISE = (
     "gestionnaire) ; un script présente son jeton (en-tête Authorization: Bearer …)."
 )
 TROP_DE_TENTATIVES = (
-    "Trop de tentatives refusées depuis votre connexion : réessayez dans {minutes} minute(s)."
+    "Trop de tentatives refusées depuis votre connexion : réessayez dans {attente}."
 )
 DOSSIER_INTROUVABLE = "Aucun dossier ne porte ce numéro : il a peut-être été effacé."
 VERSION_INTROUVABLE = "Ce dossier n'a pas de version portant ce numéro."
