@@ -108,7 +108,10 @@ def test_an_exception_on_a_numbered_route_logs_one_line_without_the_number(
     numero = submit(client, _rare_dossier("Ødegård"))
     monkeypatch.setattr("handler.registrations.modify", _failing_modify)
     caplog.set_level(logging.DEBUG)
-    answer = client.put(f"/api/dossiers/{numero}", json=_rare_dossier("Ødegård"),
+    # A real change (an unchanged dossier is answered without a write, so without the failure).
+    changed = make_dossier({"etat_civil.nom_naissance": "Ødegård",
+                            "etat_civil.prenoms": ["Ødegård"], "contact.commune": "Ambazac"})
+    answer = client.put(f"/api/dossiers/{numero}", json=changed,
                         headers={"X-Date-Naissance": BORN})
     reference = answer.headers["X-Request-Id"]
     assert re.fullmatch(r"[0-9a-f]{12}", reference)
