@@ -66,8 +66,12 @@ def _is_storage_fault(exc: Exception) -> bool:
     if isinstance(exc, ClientError):
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         code = exc.response.get("Error", {}).get("Code", "")
+        # ConditionalRequestConflict (409): real S3's answer to a conditional write racing
+        # another; DossierStore retries it, and once its retries are spent it is contention to
+        # wait out, not a bug.
         return status >= 500 or code in {"SlowDown", "RequestTimeout", "Throttling",
-                                         "ServiceUnavailable", "InternalError"}
+                                         "ServiceUnavailable", "InternalError",
+                                         "ConditionalRequestConflict"}
     return False
 
 

@@ -33,9 +33,11 @@ def app_on(client: Any) -> Flask:
 @pytest.mark.parametrize("fault", [
     client_error("SlowDown", 503),
     client_error("InternalError", 500),
+    # Real S3's 409 to a conditional write racing another: retried, then a fault like the rest.
+    client_error("ConditionalRequestConflict", 409),
     EndpointConnectionError(endpoint_url="http://127.0.0.1:1"),
     ReadTimeoutError(endpoint_url="http://127.0.0.1:1"),
-], ids=["slowdown", "internal-error", "connection", "timeout"])
+], ids=["slowdown", "internal-error", "conflict-retries-exhausted", "connection", "timeout"])
 def test_a_storage_fault_is_a_503_with_retry_after(s3: Any, fault: Exception,
                                                    caplog: pytest.LogCaptureFixture) -> None:
     app = app_on(FaultyClient(s3, failing("put_object", [fault] * 10)))
