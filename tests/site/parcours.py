@@ -130,7 +130,10 @@ class Candidat:
         from axe_playwright_python.sync_playwright import Axe
 
         # The theme cross-fades its header title on scroll: judge colours once it has settled.
+        # A focus that scrolls (a question, an error summary) starts that fade a moment later,
+        # after the theme's scroll handler runs: give it that moment, then wait for the end.
         # (A function, not an expression: the CSP forbids eval, which an expression needs.)
+        self.page.wait_for_timeout(150)
         self.page.wait_for_function(
             "() => document.getAnimations().every(a => a.playState !== 'running')")
         options = {"resultTypes": ["violations"],
