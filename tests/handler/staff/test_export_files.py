@@ -27,12 +27,17 @@ SOFFICE = shutil.which("soffice")
 FRENCH_CSV = "CSV:59,34,76,1,,1036"
 
 
-def libreoffice_opens(path: Path, tmp_path: Path) -> Any:
-    """The first sheet of the file as LibreOffice, in French, reads and saves it as XLSX."""
+def require_libreoffice() -> None:
+    """Skip without LibreOffice, except under CI, where its absence fails the test."""
     if SOFFICE is None:
         if os.environ.get("CI"):
             pytest.fail("LibreOffice (libreoffice-calc-nogui) is missing: .ci/run installs it")
         pytest.skip("LibreOffice (soffice) is not installed")
+
+
+def libreoffice_opens(path: Path, tmp_path: Path) -> Any:
+    """The first sheet of the file as LibreOffice, in French, reads and saves it as XLSX."""
+    require_libreoffice()
     profile = tmp_path / "profil"  # its own profile: tests running side by side don't collide
     result = subprocess.run(
         [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
@@ -144,10 +149,7 @@ def test_an_erasure_cancels_only_the_exports_holding_the_dossier_and_says_why(
 
 def test_libreoffice_opens_the_xlsx_with_its_filter_dates_and_text(client: FlaskClient,
                                                                    tmp_path: Path) -> None:
-    if SOFFICE is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (libreoffice-calc-nogui) is missing: .ci/run installs it")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    require_libreoffice()
     submit(client, person("Martin", **{"contact.telephone": "0555000007"}))
     source = tmp_path / "dossiers.xlsx"
     source.write_bytes(export(client, "xlsx").data)
