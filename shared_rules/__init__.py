@@ -1,5 +1,7 @@
 """The rules of the notice, in one place: the handler, the site and the tests all ask here.
 
+It imports nothing of the handler (a contract in pyproject.toml, checked by `make lint`).
+
 Public API:
     validate(dossier) -> {field.path: [messages]}     empty when the dossier is valid
     load(dossier) -> clean dossier                     raises InvalidDossier(errors)
@@ -22,14 +24,10 @@ from shared_rules.eligibility import establishment_for, is_adult_in_time, last_a
 from shared_rules.eps import check_eps_choice, is_allowed_pair
 from shared_rules.identity import identity_key
 from shared_rules.pieces import pieces_for
+from shared_rules.registry import DEFAULT_REGISTRY, SessionRegistry
 from shared_rules.rules import check_rules
 from shared_rules.schemas import DOSSIER_SCHEMA
-from shared_rules.session import (
-    DEFAULT_REGISTRY,
-    Session,
-    SessionDataError,
-    SessionRegistry,
-)
+from shared_rules.session import Session, SessionDataError
 from shared_rules.text import unencodable
 from shared_rules.warnings import check_warnings
 from shared_rules.window import (

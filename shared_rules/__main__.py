@@ -10,7 +10,8 @@ from pathlib import Path
 
 from shared_rules import InvalidDossier, load
 from shared_rules.export import export_rules
-from shared_rules.session import DEFAULT_REGISTRY, DEFAULT_SESSION_CODE, SessionDataError
+from shared_rules.registry import DEFAULT_REGISTRY
+from shared_rules.session import DEFAULT_SESSION_CODE, SessionDataError
 from shared_rules.site_pages import SiteDataError, render_site
 
 EXAMPLE = Path(__file__).parent / "examples" / "dossier-valide.json"

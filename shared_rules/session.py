@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,7 +31,6 @@ from marshmallow import (
 PACKAGE_SESSIONS_DIR = Path(__file__).parent / "sessions"
 #: The session the local run and the command line use when none is named.
 DEFAULT_SESSION_CODE = "cap-limoges-2021-06"
-_CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 #: The oldest birth year a dossier may give (schemas.DATE_NAISSANCE_MIN's year).
 PREMIERE_ANNEE_NAISSANCE = 1900
 
@@ -626,10 +624,9 @@ def _check_consistency(s: Session, *, conditions: Iterable[str]) -> list[str]:
     return problems
 
 
-def load_session_file(path: Path) -> Session:
-    """Load and check one session data file."""
-    from shared_rules.pieces import CONDITIONS  # the predicates the data may name
-
+def load_session_file(path: Path, *, conditions: Iterable[str]) -> Session:
+    """Load and check one session data file; `conditions` are the names of the pieces'
+    conditions the data may use (shared_rules.pieces.CONDITIONS, passed by the registry)."""
     try:
         # libyaml's parser when PyYAML has it (its wheels do): the same safe constructor, a
         # tenth of the pure-Python parser's time at the Lambda's cold start (issue 18).
@@ -640,35 +637,7 @@ def load_session_file(path: Path) -> Session:
         raise SessionDataError(f"{path.name}: {exc}") from exc
     if session.code != path.stem:
         raise SessionDataError(f"{path.name}: code {session.code!r} differs from the file name")
-    problems = _check_consistency(session, conditions=CONDITIONS)
+    problems = _check_consistency(session, conditions=conditions)
     if problems:
         raise SessionDataError(f"{path.name}: " + "; ".join(problems))
     return session
-
-
-class SessionRegistry:
-    """The sessions found in one or more folders, loaded lazily and kept."""
-
-    def __init__(self, directories: Iterable[Path] = (PACKAGE_SESSIONS_DIR,)) -> None:
-        self._directories = tuple(Path(d) for d in directories)
-        self._loaded: dict[str, Session] = {}
-
-    def codes(self) -> list[str]:
-        """The codes of every session data file available."""
-        return sorted({p.stem for d in self._directories for p in d.glob("*.yaml")})
-
-    def get(self, code: str) -> Session | None:
-        """The session with this code, or None if no file describes it."""
-        if code in self._loaded:
-            return self._loaded[code]
-        if not _CODE_PATTERN.fullmatch(code):
-            return None  # never turn user input into a path outside the folders
-        for d in self._directories:
-            path = d / f"{code}.yaml"
-            if path.is_file():
-                self._loaded[code] = load_session_file(path)
-                return self._loaded[code]
-        return None
-
-
-DEFAULT_REGISTRY = SessionRegistry()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared_rules.session import PACKAGE_SESSIONS_DIR, SessionRegistry
+from shared_rules.registry import SessionRegistry
+from shared_rules.session import PACKAGE_SESSIONS_DIR
 from tests.factories import TEST_SESSIONS_DIR
 
 

@@ -16,7 +16,8 @@ import pytest
 from moto import mock_aws
 
 import shared_rules
-from shared_rules.session import Session, SessionRegistry
+from shared_rules.registry import SessionRegistry
+from shared_rules.session import Session
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 HASH = "0123456789abcdef" * 4

@@ -15,7 +15,8 @@ import pytest
 
 from shared_rules import schemas
 from shared_rules.export import export_rules
-from shared_rules.session import DEFAULT_REGISTRY, DEFAULT_SESSION_CODE
+from shared_rules.registry import DEFAULT_REGISTRY
+from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.node import node
 
 DIGITS = ["87000", "8700", "870000", "١٩٠٠٠", "８７０００", "87 000", "A7000", "", "2A", "2a",

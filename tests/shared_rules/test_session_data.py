@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 import shared_rules
-from shared_rules.session import PACKAGE_SESSIONS_DIR, SessionDataError, SessionRegistry
+from shared_rules.registry import SessionRegistry
+from shared_rules.session import PACKAGE_SESSIONS_DIR, SessionDataError
 from tests.factories import make_dossier
 
 LIMOGES = "cap-limoges-2021-06"

@@ -18,7 +18,8 @@ import yaml
 
 import shared_rules
 from shared_rules import messages as msg
-from shared_rules.session import PACKAGE_SESSIONS_DIR, SessionRegistry
+from shared_rules.registry import SessionRegistry
+from shared_rules.session import PACKAGE_SESSIONS_DIR
 from tests.factories import make_dossier
 
 CODE = "cap-limoges-2021-06"

@@ -13,7 +13,8 @@ import pytest
 
 from shared_rules import site_pages
 from shared_rules.export import A_CONFIRMER, export_rules
-from shared_rules.session import Piece, Session, SessionRegistry
+from shared_rules.registry import SessionRegistry
+from shared_rules.session import Piece, Session
 from shared_rules.site_pages import SNIPPETS, SiteDataError, render_site, render_snippets
 from tests.site.conftest import ROOT
 
