@@ -11,29 +11,20 @@ from flask import Flask, Response, g, request
 from flask_cors import CORS
 
 import shared_rules
-from handler import (
-    dossiers,
-    doublons,
-    errors,
-    json_body,
-    openapi,
-    origin,
-    rappel,
-    session_info,
-    spam,
-    staff,
-)
-from handler.access_link import register as register_access_link
-from handler.access_tokens import PROOF_HEADER
-from handler.clock import CalendarClock
-from handler.config import MAX_CONTENT_LENGTH, ConfigError, load_config
-from handler.lazy import LazyClient
-from handler.logs import quiet_libraries
-from handler.mail import make_sender
-from handler.notifications import Notifier
-from handler.ownership import OwnershipGuard
-from handler.staff.fetch import EXPORT_WORKERS
-from handler.storage import DossierStore
+from handler import openapi, staff
+from handler.candidats import dossiers, doublons, rappel, session_info, spam
+from handler.candidats.access_link import register as register_access_link
+from handler.candidats.access_tokens import PROOF_HEADER
+from handler.candidats.ownership import OwnershipGuard
+from handler.dossier.courriels import Notifier
+from handler.platform import errors, json_body, origin
+from handler.platform.clock import CalendarClock
+from handler.platform.config import MAX_CONTENT_LENGTH, ConfigError, load_config
+from handler.platform.fetch import EXPORT_WORKERS
+from handler.platform.lazy import LazyClient
+from handler.platform.logs import quiet_libraries
+from handler.platform.mail import make_sender
+from handler.platform.storage import DossierStore
 
 log = logging.getLogger("handler.requests")
 

@@ -17,8 +17,10 @@ from typing import Any
 from apig_wsgi import make_lambda_handler
 
 from handler.app import create_app
-from handler.logs import configure as configure_logs
-from handler.notifications import SCHEDULED_ATTEMPTS, Counts, retry_failed, summary
+from handler.dossier.courriels import SCHEDULED_ATTEMPTS
+from handler.dossier.index import SummaryIndex
+from handler.notifications import Counts, retry_failed, summary
+from handler.platform.logs import configure as configure_logs
 from handler.staff import run_export
 
 configure_logs(logging.INFO)
@@ -47,9 +49,7 @@ def retry_mail(event: dict[str, Any], context: Any) -> Counts:
 
 def compact_index(event: dict[str, Any], context: Any) -> dict[str, int]:
     """The index compaction function (EventBridge schedule, every minute): merge the pending
-    parts of the session's summary index into its shards (handler.staff.index)."""
-    from handler.staff.index import SummaryIndex
-
+    parts of the session's summary index into its shards (handler.dossier.index)."""
     session = app.extensions["inscription_session"]
     merged = SummaryIndex(app.extensions["dossier_store"], session.code).compact()
     logging.getLogger("handler.compact_index").info("%d parts merged", merged)  # a count only

@@ -30,9 +30,9 @@ from flask import Flask
 from werkzeug.security import safe_join
 
 from handler.app import create_app
-from handler.logs import configure as configure_logs
-from handler.security_headers import SECURITY_HEADERS
-from handler.site_caching import cache_control
+from handler.platform.logs import configure as configure_logs
+from handler.platform.security_headers import SECURITY_HEADERS
+from handler.platform.site_caching import cache_control
 from handler.staff.auth import DEMO_STAFF_TOKEN, token_hash
 from handler.staff.oidc import DEMO_ACCOUNTS
 from shared_rules.dates_fr import date_heure_longue

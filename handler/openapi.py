@@ -1,6 +1,8 @@
 """The API's OpenAPI 3.1 description, served at GET /api/openapi.json.
 
 A test checks that every route of the app is described here and every path here is a route.
+The candidates' routes are described here, the staff's in handler.staff.openapi, merged in:
+like the app factory, this module sits above both sides.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from handler.json_body import BAD_JSON
+from handler.platform.json_body import BAD_JSON
 from handler.staff import openapi as staff_openapi
 from shared_rules import schemas
 

@@ -1,14 +1,16 @@
-"""The staff's side of the service (bureau DEC 4): find, follow up, export and erase dossiers.
+"""The staff's side (bureau DEC 4): find, follow up, export and erase dossiers; may use
+handler.dossier, handler.platform and shared_rules, never candidats.
 
 Modules, one concern each: `auth` (who asks: session cookie or a script's token, role guards),
 `oidc` (sign-in through the OpenID Connect provider), `sessions` (the sessions in the bucket),
-`roles` (STAFF_ACCOUNTS and the roles), `index` (the summary index beside the
-dossiers), `listing` (filters, sort, pages), `suivi` (the follow-up status), `erasure` (RGPD),
-`restitution` (a squatted dossier handed back to its owner),
-`columns` and `exports` (CSV, XLSX, ZIP), `upload` (streaming to S3, presigned links), `jobs`
-(background exports), `courriel_incomplet` (the « dossier incomplet » email, recorded and
-retried), `versions` (the dossier's review rows and each version's changes), `rest` (the
-/api/staff/ routes), `cli` (`python -m handler.staff`).
+`roles` (STAFF_ACCOUNTS and the roles), `listing` (filters, sort, pages, over the summary index
+of handler.dossier.index), `erasure` (RGPD), `restitution` (a squatted dossier handed back to
+its owner), `columns` and `exports` (CSV, XLSX, ZIP), `upload` (streaming to S3, presigned
+links), `jobs` (background exports), `courriel_incomplet` (the « dossier incomplet » email,
+recorded and retried), `versions` (the dossier's review rows and each version's changes),
+`messages` (the staff's French messages), `openapi` (the staff's routes described), `progress`
+(the command line's progress bar), `rest` (the /api/staff/ routes), `cli` (`python -m
+handler.staff`). The follow-up status the staff changes is handler.dossier.suivi.
 """
 
 from __future__ import annotations

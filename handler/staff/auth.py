@@ -43,9 +43,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 
-from handler.config import ConfigError
-from handler.errors import ApiError
-from handler.rate_limit import SlidingWindowLimit, client_key
+from handler.platform.config import ConfigError
+from handler.platform.errors import ApiError
+from handler.platform.rate_limit import SlidingWindowLimit, client_key
 from handler.staff import messages as msg
 from handler.staff import roles
 from handler.staff.sessions import SessionStore

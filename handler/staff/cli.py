@@ -42,17 +42,18 @@ from marshmallow import ValidationError, validate
 from werkzeug.datastructures import MultiDict
 
 import shared_rules
-from handler.clock import CalendarClock
-from handler.config import load_config
-from handler.errors import ApiError
-from handler.mail import make_sender
-from handler.notifications import Notifier
-from handler.numero import canonical, display
-from handler.staff import erasure, exports, listing, restitution, suivi
+from handler.dossier import suivi
+from handler.dossier.courriels import Notifier
+from handler.dossier.index import SummaryIndex
+from handler.dossier.numero import canonical, display
+from handler.platform.clock import CalendarClock
+from handler.platform.config import load_config
+from handler.platform.errors import ApiError
+from handler.platform.mail import make_sender
+from handler.platform.storage import DossierStore
+from handler.staff import erasure, exports, listing, restitution
 from handler.staff import messages as msg
-from handler.staff.index import SummaryIndex
 from handler.staff.progress import ProgressBar
-from handler.storage import DossierStore
 from shared_rules.session import Session
 
 WORKERS = 32

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import shared_rules
-from handler.numero import display
-from handler.staff import suivi
+from handler.dossier import suivi
+from handler.dossier.numero import display
 from shared_rules.eps import pair_label
 from shared_rules.schemas import PRENOMS_MAX
 from shared_rules.session import Session

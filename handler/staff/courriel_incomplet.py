@@ -27,13 +27,13 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from handler.mail import MailError
-from handler.mail_content import incomplet
-from handler.notifications import ABANDONNE, DESACTIVE, ECHEC, ENVOYE, Notifier
-from handler.staff import suivi
-from handler.staff.fetch import fetch_ordered
-from handler.staff.index import SummaryIndex
-from handler.storage import WriteConflict
+from handler.dossier import suivi
+from handler.dossier.courriels import ABANDONNE, DESACTIVE, ECHEC, ENVOYE, Notifier
+from handler.dossier.index import SummaryIndex
+from handler.dossier.mail_content import incomplet
+from handler.platform.fetch import fetch_ordered
+from handler.platform.mail import MailError
+from handler.platform.storage import WriteConflict
 
 log = logging.getLogger(__name__)
 

@@ -34,9 +34,10 @@ from collections.abc import Callable
 from typing import Any
 
 import shared_rules
-from handler.staff import jobs, suivi
-from handler.staff.index import SummaryIndex
-from handler.storage import DossierStore
+from handler.dossier import suivi
+from handler.dossier.index import SummaryIndex
+from handler.platform.storage import DossierStore
+from handler.staff import jobs
 
 AUDIT = "audit/"
 EXPORTS = "exports/"
@@ -101,7 +102,7 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
             versions += store.erase(record_key(session, identity))
     for own in _per_numero_keys(numero):
         versions += store.erase(own)
-    # Its access links and proofs (handler.access_tokens): hashes and times, all under one prefix.
+    # Its access links and proofs (candidats.access_tokens): hashes and times, all under one prefix.
     versions += store.erase(store.access_prefix(numero), whole_prefix=True)
     index = SummaryIndex(store, session)
     checked: set[str] = set()

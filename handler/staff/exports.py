@@ -23,10 +23,11 @@ import zipfile
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import IO, Any
 
-from handler.numero import display
-from handler.staff import columns, suivi
-from handler.staff.fetch import fetch_ordered
-from handler.storage import DossierStore
+from handler.dossier import suivi
+from handler.dossier.numero import display
+from handler.platform.fetch import fetch_ordered
+from handler.platform.storage import DossierStore
+from handler.staff import columns
 from shared_rules.session import Session
 
 Item = tuple[dict[str, Any], dict[str, Any] | None]  # (stored dossier, its follow-up or None)
@@ -195,7 +196,7 @@ def write_zip(out: Output, items: Iterable[Item], session: Session, *,
               progress: Progress | None = None) -> int:
     """A ZIP with, per dossier, its stored JSON (every version, its follow-up) and its
     confirmation PDF, named by the number."""
-    from handler import confirmation_pdf
+    from handler.dossier import confirmation_pdf
 
     count = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -45,10 +45,10 @@ from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from handler.platform.fetch import EXPORT_WORKERS, fetch_ordered
+from handler.platform.storage import DossierStore, Stored, WriteConflict
 from handler.staff import exports
-from handler.staff.fetch import EXPORT_WORKERS, fetch_ordered
 from handler.staff.upload import LINK_SECONDS, MultipartUpload, download_link
-from handler.storage import DossierStore, Stored, WriteConflict
 from shared_rules.session import Session
 
 log = logging.getLogger(__name__)

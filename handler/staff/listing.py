@@ -16,10 +16,10 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from handler.errors import ApiError
-from handler.numero import display
+from handler.dossier import suivi
+from handler.dossier.numero import display
+from handler.platform.errors import ApiError
 from handler.staff import messages as msg
-from handler.staff import suivi
 from shared_rules.names import comparison_key
 from shared_rules.session import Session
 

@@ -2,6 +2,28 @@
 
 from __future__ import annotations
 
+from handler.dossier.messages import (  # the follow-up's refusals, raised by dossier.suivi
+    CONFIRMATION_PERIMEE as CONFIRMATION_PERIMEE,
+)
+from handler.dossier.messages import (
+    DOSSIER_INTROUVABLE as DOSSIER_INTROUVABLE,
+)
+from handler.dossier.messages import (
+    DOSSIER_MODIFIE as DOSSIER_MODIFIE,
+)
+from handler.dossier.messages import (
+    PIECE_NON_DEMANDEE as PIECE_NON_DEMANDEE,
+)
+from handler.dossier.messages import (
+    STATUT_INVALIDE as STATUT_INVALIDE,
+)
+from handler.dossier.messages import (
+    SUIVI_CONCURRENT as SUIVI_CONCURRENT,
+)
+from handler.dossier.messages import (
+    TRANSITION_REFUSEE as TRANSITION_REFUSEE,
+)
+
 AUTHENTIFICATION_REQUISE = (
     "Accès réservé aux gestionnaires : connectez-vous (« Se connecter » sur la page de l'espace "
     "gestionnaire) ; un script présente son jeton (en-tête Authorization: Bearer …)."
@@ -9,36 +31,13 @@ AUTHENTIFICATION_REQUISE = (
 TROP_DE_TENTATIVES = (
     "Trop de tentatives refusées depuis votre connexion : réessayez dans {attente}."
 )
-DOSSIER_INTROUVABLE = "Aucun dossier ne porte ce numéro : il a peut-être été effacé."
 VERSION_INTROUVABLE = "Ce dossier n'a pas de version portant ce numéro."
 FILTRE_INVALIDE = "Les critères de recherche comportent des erreurs : corrigez-les."
 DATES_INVERSEES = (
     "La date « du » est postérieure à la date « au » : aucune date ne peut être dans cet "
     "intervalle. Inversez-les ou corrigez l'une d'elles."
 )
-STATUT_INVALIDE = "Le changement de statut comporte des erreurs : corrigez les champs signalés."
-PIECE_NON_DEMANDEE = (
-    "Pièce non demandée à ce dossier : {pieces}. Cochez seulement les pièces que ce candidat "
-    "doit fournir, ou « Autre pièce » en précisant laquelle dans la note."
-)
 PIECE_AUTRE_NOTE = "Vous avez coché « Autre pièce » : précisez dans la note la pièce qui manque."
-TRANSITION_REFUSEE = (
-    "Un dossier au statut « {depuis} » ne peut pas passer au statut « {vers} ». Statuts possibles "
-    "depuis « {depuis} » : {possibles}."
-)
-DOSSIER_MODIFIE = (
-    "Le candidat a modifié son dossier entre-temps (version {actuelle}, vous avez consulté la "
-    "version {vue}) : rechargez le dossier, vérifiez-le, puis recommencez."
-)
-SUIVI_CONCURRENT = (
-    "Le statut de ce dossier a été changé entre-temps par un autre gestionnaire : rechargez le "
-    "dossier, puis recommencez si nécessaire."
-)
-CONFIRMATION_PERIMEE = (
-    "Le dossier a été modifié par le candidat après la réception de sa confirmation signée "
-    "(version {confirmee}, dossier en version {actuelle}) : attendez la nouvelle confirmation "
-    "et enregistrez-la (« Confirmation reçue ») avant de rendre l'inscription définitive."
-)
 EFFACEMENT_CONFIRMATION = (
     "Pour effacer ce dossier, recopiez son numéro d'inscription dans le champ « confirmation »."
 )

@@ -35,10 +35,10 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.wrappers import Response as BaseResponse
 
-from handler.config import ConfigError
-from handler.errors import ApiError, error_response
-from handler.origin import ManagedSecret, _secrets_manager
-from handler.rate_limit import client_key
+from handler.platform.config import ConfigError
+from handler.platform.errors import ApiError, error_response
+from handler.platform.origin import ManagedSecret, _secrets_manager
+from handler.platform.rate_limit import client_key
 from handler.staff import auth, roles
 from handler.staff import messages as msg
 from handler.staff.sessions import ABSOLUTE_SECONDS, STATE_SECONDS, SessionStore, StateCache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handler.json_body import BAD_JSON
+from handler.platform.json_body import BAD_JSON
 from shared_rules.schemas import EMAIL_MAX
 
 _STRING = {"type": "string"}

@@ -18,25 +18,23 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
 import shared_rules
-from handler import context
-from handler.errors import ApiError
-from handler.notifications import SCHEDULED_ATTEMPTS
-from handler.numero import canonical, display
+from handler.dossier import context, index, suivi
+from handler.dossier.courriels import SCHEDULED_ATTEMPTS
+from handler.dossier.index import SummaryIndex
+from handler.dossier.numero import canonical, display
+from handler.platform.errors import ApiError
 from handler.staff import (
     auth,
     courriel_incomplet,
     erasure,
     exports,
-    index,
     jobs,
     listing,
     restitution,
     roles,
-    suivi,
     versions,
 )
 from handler.staff import messages as msg
-from handler.staff.index import SummaryIndex
 from shared_rules.schemas import EMAIL_MAX, Texte
 from shared_rules.text import unencodable
 
@@ -156,7 +154,7 @@ def confirmation(numero: str) -> Response:
     record = versions.as_version(stored.body, int(asked)) if asked.isdigit() else None
     if record is None:
         raise ApiError(404, "version_introuvable", msg.VERSION_INTROUVABLE)
-    from handler import confirmation_pdf
+    from handler.dossier import confirmation_pdf
 
     session = context.session()
     response = Response(confirmation_pdf.render(record, session), mimetype="application/pdf")

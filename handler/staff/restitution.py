@@ -27,12 +27,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from handler import mail_content, registrations
-from handler.errors import ApiError
-from handler.notifications import Notifier
-from handler.staff import erasure, index
+from handler.dossier import index, mail_content
+from handler.dossier.courriels import Notifier
+from handler.platform.clock import timestamp
+from handler.platform.errors import ApiError
+from handler.platform.storage import DossierStore, WriteConflict
+from handler.staff import erasure
 from handler.staff import messages as msg
-from handler.storage import DossierStore, WriteConflict
 from shared_rules.session import Session
 
 LIBERER, REMPLACER_COURRIEL = "liberer", "remplacer-courriel"
@@ -71,7 +72,7 @@ def hand_back(store: DossierStore, notifier: Notifier, numero: str, *, session: 
         dossier = {**record["dossier"],
                    "contact": {**record["dossier"]["contact"], "email": courriel}}
         shown = {**record, "version": record["version"] + 1,
-                 "modifie_le": registrations.timestamp(now, session), "dossier": dossier,
+                 "modifie_le": timestamp(now, session), "dossier": dossier,
                  "historique": [*record["historique"],
                                 {k: record[k] for k in ("version", "modifie_le", "dossier")}]}
         try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from handler.config import ConfigError
+from handler.platform.config import ConfigError
 
 LECTURE, GESTION, ADMINISTRATION = "lecture", "gestion", "administration"
 #: The roles, from the least to the most allowed.

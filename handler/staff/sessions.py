@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handler.storage import DossierStore, WriteConflict
+from handler.platform.storage import DossierStore, WriteConflict
 
 PREFIX = "gestion/sessions/"
 STATES = "gestion/etats/"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from handler.storage import DossierStore
+from handler.platform.storage import DossierStore
 
 PART_SIZE = 5 * 1024 * 1024  # S3's minimum: the least memory held (issue 18)
 LINK_SECONDS = 300

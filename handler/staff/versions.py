@@ -1,4 +1,4 @@
-"""A dossier as the bureau reads it: the candidate's own review (handler.recapitulatif's rows,
+"""A dossier as the bureau reads it: the candidate's own review (dossier.recapitulatif's rows,
 the same as the PDF's and the email's) and, for each version, what changed since the one before,
 field by field, in the same labels (« Spécialité : Maçon → Cuisine »)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from handler import recapitulatif
+from handler.dossier import recapitulatif
 from shared_rules.session import Session
 
 ABSENT = "—"

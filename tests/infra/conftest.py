@@ -1,3 +1,3 @@
 """The handler's AWS fixtures (moto's server mode), for the package test."""
 
-from tests.handler.conftest import aws_credentials, moto_server  # noqa: F401
+from tests.fixtures import aws_credentials, moto_server  # noqa: F401

@@ -15,8 +15,8 @@ import boto3
 import pytest
 import requests
 
+from tests.entry_points.test_lambda import make_v2_event
 from tests.factories import ROOT, make_dossier
-from tests.handler.test_lambda import make_v2_event
 
 sys.path.insert(0, str(ROOT / "infra"))
 import package  # noqa: E402

@@ -20,19 +20,12 @@ import pytest
 
 import shared_rules
 from handler import app as handler_app
-from handler import config as handler_config
-from handler import (
-    doublons,
-    notifications,
-    origin,
-    ownership,
-    rappel,
-    registrations,
-    security_headers,
-    storage,
-)
-from handler.access_link import NUMBER_WINDOW
-from handler.access_tokens import LINK_SECONDS, PROOF_SECONDS
+from handler.candidats import doublons, ownership, rappel, registrations
+from handler.candidats.access_link import NUMBER_WINDOW
+from handler.candidats.access_tokens import LINK_SECONDS, PROOF_SECONDS
+from handler.dossier import courriels
+from handler.platform import config as handler_config
+from handler.platform import origin, security_headers, storage
 from handler.staff import jobs, rest
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
@@ -42,7 +35,7 @@ INFRA = Path(__file__).resolve().parents[2] / "infra"
 TEMPLATES = sorted(INFRA.glob("*.yaml"))
 
 # The dossiers bucket's application prefixes, the only keys the functions may touch: the
-# handler's own list (handler.storage.PREFIXES), so a new prefix can't be forgotten here.
+# handler's own list (handler.platform.storage.PREFIXES), so a new prefix can't be forgotten here.
 PREFIXES = storage.PREFIXES
 HANDLER_ENVIRONMENT = ("DOSSIERS_BUCKET", "SITE_ORIGIN", "INSCRIPTION_SESSION", "INSCRIPTION_ENV",
                        "MAIL_FROM", "STAFF_TOKEN_HASHES", "STAFF_ACCOUNTS", "OIDC_ISSUER",
@@ -350,7 +343,7 @@ def test_mail_retry_runs_hourly_with_no_more_than_it_needs(resources: dict[str, 
     assert event["Type"] == "Schedule"
     assert event["Properties"]["Schedule"] == "rate(1 hour)"
     # The cap's reasoning counts one run an hour; a run ends long before the next one.
-    assert notifications.SCHEDULED_ATTEMPTS == 10
+    assert courriels.SCHEDULED_ATTEMPTS == 10
     assert properties["Timeout"] < 3600
     assert properties["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
     # A scheduled event delivered twice can't start a second run beside the first.

@@ -88,9 +88,9 @@ def registry_growth(stack: LocalStack, count: int, registry: int,
     """Median latency of a submission with an empty registry and with `registry` dossiers in
     the summary index (the shards every submission read and rewrote before issue 18), measured
     in alternating rounds so that the machine's drift weighs on both alike."""
-    from handler.staff.index import SHARDS, shard_key, write_entries
-    from handler.storage import DossierStore
-    from tests.handler.staff.test_list_scale import SESSION, summaries
+    from handler.dossier.index import SHARDS, shard_key, write_entries
+    from handler.platform.storage import DossierStore
+    from tests.staff.test_list_scale import SESSION, summaries
 
     store = DossierStore(stack.s3, stack.bucket)
     entries = summaries(registry)

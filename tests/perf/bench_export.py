@@ -73,10 +73,10 @@ def start_moto() -> tuple[subprocess.Popen[bytes], str]:
 def fill(endpoint: str, count: int) -> None:
     """`count` stored dossiers (as the handler writes them) and their index, from scratch."""
     import shared_rules
-    from handler.numero import new_numero
-    from handler.registrations import new_record
-    from handler.staff.index import dossier_part, suivi_part, write_entries
-    from handler.storage import DossierStore
+    from handler.candidats.registrations import new_record
+    from handler.dossier.index import dossier_part, suivi_part, write_entries
+    from handler.dossier.numero import new_numero
+    from handler.platform.storage import DossierStore
     from tests.factories import make_dossier
 
     urllib.request.urlopen(urllib.request.Request(endpoint + "/moto-api/reset", method="POST"),
@@ -97,9 +97,9 @@ def fill(endpoint: str, count: int) -> None:
 
 def prepare_export(endpoint: str, fmt: str, *, part_size: int | None = None) -> str:
     """The API's part, in the parent: select from the index and record the job; its id."""
+    from handler.dossier.index import SummaryIndex
+    from handler.platform.storage import DossierStore
     from handler.staff import jobs
-    from handler.staff.index import SummaryIndex
-    from handler.storage import DossierStore
 
     store = DossierStore(_client(endpoint), BUCKET)
     entries = sorted(SummaryIndex(store, SESSION).entries(), key=lambda e: e["numero"])
@@ -111,8 +111,8 @@ def prepare_export(endpoint: str, fmt: str, *, part_size: int | None = None) -> 
 def child_export(endpoint: str, job_id: str) -> dict[str, Any]:
     """What the export function does with a job, in this (fresh) process."""
     import shared_rules
+    from handler.platform.storage import DossierStore
     from handler.staff import jobs
-    from handler.storage import DossierStore
 
     session = shared_rules.get_session(SESSION)
     assert session is not None
@@ -130,8 +130,8 @@ def child_part(endpoint: str, job_id: str, part: int) -> dict[str, Any]:
     """What the export function does with one part's event, in this (fresh) process; the
     assembly, if this part is the last to finish, timed on its own."""
     import shared_rules
+    from handler.platform.storage import DossierStore
     from handler.staff import jobs
-    from handler.storage import DossierStore
 
     session = shared_rules.get_session(SESSION)
     assert session is not None
@@ -153,8 +153,8 @@ def child_part(endpoint: str, job_id: str, part: int) -> dict[str, Any]:
 
 def parts_export(endpoint: str, job_id: str) -> dict[str, Any]:
     """Every part of a fanned-out ZIP, each in a fresh child, two at a time (two cores)."""
+    from handler.platform.storage import DossierStore
     from handler.staff import jobs
-    from handler.storage import DossierStore
 
     store = DossierStore(_client(endpoint), BUCKET)
     stored = store.read(jobs.state_key(job_id))

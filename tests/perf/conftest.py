@@ -1,6 +1,6 @@
 """The handler's AWS fixtures (moto in-process and in server mode), for these runs too."""
 
-from tests.handler.conftest import (  # noqa: F401
+from tests.fixtures import (  # noqa: F401
     aws_credentials,
     moto_server,
     s3,

@@ -17,7 +17,7 @@ from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, 
 import shared_rules
 from handler.app import create_app
 from tests.faults import FaultyClient, client_error
-from tests.handler.conftest import BUCKET, all_keys
+from tests.fixtures import BUCKET, all_keys
 from tests.perf.test_load import dossier_for
 
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
+from handler.candidats.ownership import MAX_FAILURES, OwnershipGuard
 from handler.local_server import LocalStack
-from handler.ownership import MAX_FAILURES, OwnershipGuard
 from tests.factories import make_dossier
 
 BORN = "1998-05-17"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handler import messages
+from handler.platform import messages
 from shared_rules.dates_fr import attente
 
 

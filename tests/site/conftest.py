@@ -72,7 +72,7 @@ def site_url(built_site: Path, courriels: Path) -> Iterator[str]:
     from handler.local_server import LocalStack
 
     # Every browser test submits from 127.0.0.1 to this one server: the per-client submission
-    # limit (20 per 15 minutes, tested in tests/handler/test_spam.py) would refuse the later ones.
+    # limit (20 per 15 minutes, tested in tests/candidats/test_spam.py) would refuse the later ones.
     stack = LocalStack(site_dir=built_site, port=0, outbox=courriels,
                        config={"SUBMISSIONS_PER_CLIENT": "1000"})
     url = stack.start()

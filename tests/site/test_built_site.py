@@ -14,7 +14,7 @@ import material
 import pytest
 
 import shared_rules
-from handler.site_caching import IMMUTABLE, REVALIDATE, cache_control
+from handler.platform.site_caching import IMMUTABLE, REVALIDATE, cache_control
 from shared_rules.dates_fr import date_courte, date_heure_longue, date_longue
 from shared_rules.eps import pair_label
 from shared_rules.export import A_CONFIRMER, export_rules

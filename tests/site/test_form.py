@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import shared_rules
-from handler.messages import ENVOI_REFUSE
+from handler.platform.messages import ENVOI_REFUSE
 from shared_rules import messages
 from shared_rules.export import export_rules
 from shared_rules.session import DEFAULT_SESSION_CODE

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import shared_rules
-from handler import messages as msg
-from handler.ownership import MAX_FAILURES
+from handler.candidats.ownership import MAX_FAILURES
+from handler.platform import messages as msg
 from tests.site.conftest import WIDTHS
 from tests.site.parcours import Candidat, Identite, dossier_valide, nom_unique, texte
 

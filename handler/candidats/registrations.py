@@ -1,0 +1,209 @@
+"""Creating and modifying dossiers: the notice's « enregistrement de la candidature ».
+
+A dossier is recorded only once it is valid; it gets a number the candidate notes down, which,
+with the birth date, lets them consult or modify it. One person holds one dossier per session.
+These flows survive being stopped between any two writes: a retry, or the next request for the
+same person, finishes what was started (see DossierStore).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import shared_rules
+from handler.dossier import index
+from handler.dossier.numero import new_numero
+from handler.platform import messages as msg
+from handler.platform.clock import timestamp
+from handler.platform.errors import ApiError
+from handler.platform.storage import DossierStore, Stored, WriteConflict
+from shared_rules.session import Session
+
+IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+#: Random numbers tried when the previous one is already taken (one chance in 2⁴⁰ per stored
+#: dossier each time).
+COLLISION_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A dossier as stored, and whether this request created it (201) or found it (200)."""
+
+    record: dict[str, Any]
+    created: bool
+
+
+def fingerprint(body: Any) -> str:
+    """A hash of a request body, insensitive to key order and spacing."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _fresh_numero(store: DossierStore) -> str:
+    """A random number, not checked here: a collision (one in 2⁴⁰ per stored dossier) is found
+    by the dossier's conditional create itself (see create), which saves a HEAD per
+    submission."""
+    return new_numero()
+
+
+class DejaInscrit(ApiError):
+    """409: the identity is held by another dossier, `holder` (None if it can't be read);
+    handler.candidats.doublons counts it and tells the holder."""
+
+    def __init__(self, session: Session, identity: str, holder: Stored | None) -> None:
+        super().__init__(409, "deja_inscrit",
+                         msg.DEJA_INSCRIT.format(
+                             destinataire=shared_rules.bureau_contact(session)))
+        self.identity = identity
+        self.holder = holder
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _numero_for_key(store: DossierStore, key: str, body_fingerprint: str) -> str:
+    """The number promised to this Idempotency-Key (a retry gets the same one)."""
+    key_hash = _key_hash(key)
+    # The common case, a new key, costs one conditional create; a retry reads what won.
+    numero = _fresh_numero(store)
+    content = {"empreinte": body_fingerprint, "numero": numero, "horodatage": time.time()}
+    existing = store.reserve_idempotency(key_hash, content)
+    if existing is None:
+        return numero
+    if time.time() - existing.body["horodatage"] > IDEMPOTENCY_TTL_SECONDS:
+        # Expired: the key may be used afresh.
+        existing = store.reserve_idempotency(key_hash, content, replacing=existing.etag)
+        if existing is None:
+            return numero
+    if existing.body["empreinte"] != body_fingerprint:
+        raise ApiError(422, "cle_idempotence_reutilisee", msg.CLE_IDEMPOTENCE_REUTILISEE)
+    return str(existing.body["numero"])
+
+
+def new_record(numero: str, dossier: dict[str, Any], *, session: Session,
+               now: dt.datetime) -> dict[str, Any]:
+    """Version 1 of a dossier as stored."""
+    stamp = timestamp(now, session)
+    return {
+        "numero": numero,
+        "session": session.code,
+        "identite": shared_rules.identity_key(dossier),
+        "version": 1,
+        "cree_le": stamp,
+        "modifie_le": stamp,
+        "dossier": dossier,
+        "historique": [],
+    }
+
+
+def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, now: dt.datetime,
+           idempotency_key: str | None = None, body_fingerprint: str = "") -> Outcome:
+    """Record a valid dossier under a new number, once per person and session."""
+    if idempotency_key:
+        numero = _numero_for_key(store, idempotency_key, body_fingerprint)
+    else:
+        numero = _fresh_numero(store)
+    record = new_record(numero, dossier, session=session, now=now)
+    identity = record["identite"]
+
+    for _ in range(3):
+        claim = store.claim_identity(session.code, identity, {"numero": numero, "dossier": record})
+        if claim is None:
+            break
+        current = _finish_claimed(store, claim)
+        if current is None or current.body["identite"] != identity:
+            # A stale claim: its dossier moved to another identity, or never existed.
+            store.release_identity(session.code, identity)
+            continue
+        if current.body["numero"] == numero:
+            return Outcome(current.body, created=False)  # a retry of this very submission
+        raise DejaInscrit(session, identity, current)
+    else:
+        raise DejaInscrit(session, identity, None)
+
+    for _ in range(COLLISION_ATTEMPTS):
+        try:
+            store.create_dossier(record)
+            break
+        except WriteConflict:
+            current = store.dossier(numero)
+            if current is None:
+                raise
+            if current.body["identite"] == identity:
+                # Another request finished our claim for us (it saw the claim without its
+                # dossier): the dossier is still this request's creation.
+                return Outcome(current.body, created=current.body == record)
+            # Another person's dossier has this random number: take another one, and point
+            # the claim (and the Idempotency-Key, so that a retry finds it) to it.
+            numero = _fresh_numero(store)
+            record = new_record(numero, dossier, session=session, now=now)
+            if idempotency_key:
+                store.write(store.idempotency_key(_key_hash(idempotency_key)),
+                            {"empreinte": body_fingerprint, "numero": numero,
+                             "horodatage": time.time()})
+            store.write(store.identity_claim_key(session.code, identity),
+                        {"numero": numero, "dossier": record})
+    else:
+        raise WriteConflict(store.dossier_key(numero))
+    index.record_written(store, record)
+    return Outcome(record, created=True)
+
+
+def _finish_claimed(store: DossierStore, claim: Stored) -> Stored | None:
+    """The dossier a claim points to, written from the claim if its creator stopped early."""
+    numero = claim.body["numero"]
+    current = store.dossier(numero)
+    if current is None and claim.body.get("dossier"):
+        try:
+            store.create_dossier(claim.body["dossier"])
+            index.record_written(store, claim.body["dossier"])
+        except WriteConflict:
+            pass  # written meanwhile by its creator
+        current = store.dossier(numero)
+    return current
+
+
+def modify(store: DossierStore, stored: Stored, dossier: dict[str, Any], *, session: Session,
+           now: dt.datetime, expected_version: int | None = None) -> dict[str, Any]:
+    """A new version of an owned dossier; 409 when it changed meanwhile."""
+    current = stored.body
+    if expected_version is not None and expected_version != current["version"]:
+        raise ApiError(409, "modification_concurrente",
+                       msg.VERSION_ATTENDUE.format(actuelle=current["version"]))
+    identity = shared_rules.identity_key(dossier)
+    moved = identity != current["identite"]
+    if moved:
+        claim = store.claim_identity(session.code, identity, {"numero": current["numero"]})
+        if claim is not None and claim.body["numero"] != current["numero"]:
+            holder = _finish_claimed(store, claim)
+            if holder is not None and holder.body["identite"] == identity:
+                raise DejaInscrit(session, identity, holder)
+            store.release_identity(session.code, identity)
+            if again := store.claim_identity(session.code, identity,
+                                             {"numero": current["numero"]}):
+                raise DejaInscrit(session, identity, store.dossier(again.body["numero"]))
+    previous = {k: current[k] for k in ("version", "modifie_le", "dossier")}
+    record = {
+        **current,
+        "identite": identity,
+        "version": current["version"] + 1,
+        "modifie_le": timestamp(now, session),
+        "dossier": dossier,
+        "historique": [*current["historique"], previous],
+    }
+    try:
+        store.update_dossier(record, stored.etag)
+    except WriteConflict:
+        if moved:  # the claim we just took would be stale: give it back
+            store.release_identity(session.code, identity)
+        raise ApiError(409, "modification_concurrente", msg.MODIFICATION_CONCURRENTE) from None
+    if moved:
+        store.release_identity(session.code, current["identite"])
+    index.record_written(store, record)
+    return record

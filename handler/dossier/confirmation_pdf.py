@@ -1,0 +1,262 @@
+"""The confirmation of registration as an A4 PDF: what the candidate checks, signs and posts.
+
+Notice, part B: « Les candidats devront éditer leur confirmation d'inscription … Ces
+confirmations, après vérification, sont à retourner … accompagnées des pièces suivantes ».
+
+Built with fpdf2 and DejaVu Sans, shipped in handler/fonts with its licence, so that every letter
+a candidate can type (œ, æ, ø, Ÿ…) prints the same on every machine. The registration number is
+also printed as a Code 39 barcode, drawn by fpdf2 itself: the bureau's staff can read it with
+any hand scanner instead of copying eleven characters by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from handler.dossier import recapitulatif
+from shared_rules.dates_fr import date_heure_longue
+from shared_rules.session import Session
+
+FONTS = Path(__file__).parent / "fonts"
+FAMILY = "DejaVu"
+MARGIN = 15.0
+LABEL_WIDTH = 62.0
+GREY = (90, 90, 90)
+LIGHT = (235, 235, 235)
+RULE = (170, 170, 170)
+BARCODE_BAR = 0.9  # mm, the wide bar; narrow bars are a third of it (0.3 mm)
+BARCODE_HEIGHT = 13.0
+
+
+class _Document(FPDF):
+    """An A4 page with the number and the last modification in the footer of every page."""
+
+    def __init__(self, footer_text: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.footer_text = footer_text
+        self.add_font(FAMILY, "", FONTS / "DejaVuSans.ttf")
+        self.add_font(FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=18)
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_font(FAMILY, "", 7.5)
+        self.set_text_color(*GREY)
+        self.cell(0, 4, self.footer_text, align="L")
+        self.cell(0, 4, f"Page {self.page_no()}/{{nb}}", align="R",
+                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0)
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    if pdf.will_page_break(16):
+        pdf.add_page()
+    pdf.ln(3)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.set_fill_color(*LIGHT)
+    pdf.cell(0, 7, f" {text}", fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1)
+
+
+def _paragraph(pdf: FPDF, text: str, *, size: float = 9.5, bold: bool = False,
+               height: float = 4.8) -> None:
+    pdf.set_font(FAMILY, "B" if bold else "", size)
+    pdf.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _rows(pdf: FPDF, rows: tuple[tuple[str, str], ...]) -> None:
+    # The table takes its cells' background from the current fill colour (the heading's grey).
+    pdf.set_fill_color(255)
+    pdf.set_draw_color(*RULE)
+    pdf.set_line_width(0.2)
+    with pdf.table(col_widths=(LABEL_WIDTH, pdf.epw - LABEL_WIDTH), width=pdf.epw,
+                   first_row_as_headings=False, borders_layout="HORIZONTAL_LINES",
+                   cell_fill_mode="NONE",
+                   text_align="LEFT", v_align="TOP", line_height=4.8,
+                   padding=(1.2, 1.5, 1.2, 1.5)) as table:
+        for label, value in rows:
+            row = table.row()
+            pdf.set_font(FAMILY, "", 8.5)
+            pdf.set_text_color(*GREY)
+            row.cell(label)
+            pdf.set_font(FAMILY, "B", 9.5)
+            pdf.set_text_color(0)
+            row.cell(value)
+    pdf.set_text_color(0)
+    pdf.set_draw_color(0)
+
+
+def _number_box(pdf: FPDF, numero: str, dates: str) -> None:
+    top = pdf.get_y() + 2
+    pdf.set_fill_color(*LIGHT)
+    pdf.rect(MARGIN, top, pdf.epw, 30, style="F")
+    pdf.set_xy(MARGIN + 4, top + 3)
+    pdf.set_font(FAMILY, "", 9)
+    pdf.cell(90, 5, "Numéro d'inscription (à noter soigneusement)",
+             new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "B", 26)
+    pdf.cell(100, 13, numero, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 8)
+    pdf.cell(110, 4.5, dates)
+    # Code 39 of the number as printed (dashes included: they are part of Code 39's set).
+    code = f"*{numero}*"
+    width = len(code) * (BARCODE_BAR * 5 + BARCODE_BAR / 3)
+    pdf.set_fill_color(0)
+    pdf.code39(code, x=MARGIN + pdf.epw - width - 4, y=top + 6, w=BARCODE_BAR, h=BARCODE_HEIGHT)
+    pdf.set_xy(MARGIN, top + 32)
+
+
+def _pieces(pdf: FPDF, pieces: list[str]) -> None:
+    for libelle in pieces:
+        if pdf.will_page_break(9):
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.set_draw_color(0)
+        pdf.set_line_width(0.3)
+        pdf.rect(MARGIN + 1, y + 0.6, 4, 4)
+        pdf.set_x(MARGIN + 8)
+        pdf.set_font(FAMILY, "", 9.5)
+        pdf.multi_cell(pdf.epw - 8, 5.2, libelle, align="L", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
+        pdf.ln(1.2)
+
+
+def _signature(pdf: FPDF) -> None:
+    if pdf.will_page_break(52):
+        pdf.add_page()
+    _heading(pdf, "Certifié exact")
+    _paragraph(pdf, "Je certifie exacts les renseignements portés sur cette confirmation "
+                    "d'inscription.")
+    pdf.ln(4)
+    pdf.set_font(FAMILY, "", 9.5)
+    pdf.cell(90, 6, "Fait à : ....................................................")
+    pdf.cell(0, 6, "le : ........ / ........ / ............",
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    pdf.cell(0, 6, "Signature du candidat :", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_line_width(0.3)
+    pdf.rect(MARGIN, pdf.get_y() + 1, 85, 26)
+    pdf.set_y(pdf.get_y() + 29)
+
+
+RECTORAT_HEIGHT = 46  # mm: a date, the pieces checked and room for a reception stamp
+
+
+def _cadre_rectorat(pdf: FPDF, pieces: list[str]) -> None:
+    """The bureau's frame: the date the confirmation was received, the pieces checked, the
+    stamp. Left blank: the bureau fills it in by hand on the paper it receives."""
+    height = RECTORAT_HEIGHT + 5 * len(pieces)
+    if pdf.will_page_break(height + 4):
+        pdf.add_page()
+    pdf.ln(3)
+    top = pdf.get_y()
+    pdf.set_draw_color(0)
+    pdf.set_line_width(0.6)
+    pdf.set_dash_pattern(dash=2, gap=1.2)
+    pdf.rect(MARGIN, top, pdf.epw, height)
+    pdf.set_dash_pattern()
+    pdf.set_xy(MARGIN + 4, top + 2.5)
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.cell(0, 6, "Cadre réservé au Rectorat", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 9.5)
+    pdf.cell(0, 6, "Reçue le : ........ / ........ / ............",
+             new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.cell(0, 6, "Pièces vérifiées :", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    for libelle in pieces:
+        y = pdf.get_y()
+        pdf.set_line_width(0.3)
+        pdf.rect(MARGIN + 5, y + 0.8, 3.4, 3.4)
+        pdf.set_x(MARGIN + 10)
+        pdf.set_font(FAMILY, "", 8.5)
+        pdf.cell(pdf.epw / 2 - 12, 5, libelle[:70], new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_x(MARGIN + 4)
+    pdf.set_font(FAMILY, "", 9.5)
+    stamp_x = MARGIN + pdf.epw / 2 + 4
+    pdf.set_xy(stamp_x, top + 9)
+    pdf.cell(0, 6, "Cachet et visa du bureau :")
+    pdf.set_line_width(0.3)
+    pdf.rect(stamp_x, top + 16, pdf.epw / 2 - 8, height - 20)
+    pdf.set_xy(MARGIN, top + height + 2)
+
+
+def render(record: Mapping[str, Any], session: Session) -> bytes:
+    """The confirmation of a stored dossier, as PDF bytes."""
+    numero = recapitulatif.numero(record)
+    modifie = recapitulatif.modifie_le(record)
+    cree = date_heure_longue(dt.datetime.fromisoformat(record["cree_le"]))
+    pdf = _Document(f"Confirmation d'inscription n° {numero} — dernière modification le "
+                    f"{modifie} (version {record['version']})")
+    pdf.set_title(f"Confirmation d'inscription {numero}")
+    pdf.set_subject(f"{session.examen_code}, académie de {session.academie_libelle}, "
+                    f"session {session.session}")
+    pdf.set_lang("fr")
+    # The document's own date is the dossier's, so the same version always prints the same.
+    pdf.set_creation_date(dt.datetime.fromisoformat(record["modifie_le"]))
+    pdf.add_page()
+
+    pdf.set_font(FAMILY, "", 9)
+    pdf.set_text_color(*GREY)
+    pdf.cell(0, 5, f"Académie de {session.academie_libelle} — {session.examen_libelle} "
+                   f"({session.examen_code}) — session {session.session}",
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0)
+    pdf.set_font(FAMILY, "B", 17)
+    pdf.cell(0, 9, "Confirmation d'inscription", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 10)
+    pdf.cell(0, 5, f"Candidat individuel ({session.categorie})",
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _number_box(pdf, numero, f"Enregistré le {cree} — dernière modification le {modifie} "
+                             f"(version {record['version']})")
+    _paragraph(pdf, "Vérifiez chaque renseignement : le diplôme sera établi selon votre saisie. "
+                    "Si l'un d'eux est inexact, modifiez votre dossier en ligne avec votre "
+                    f"numéro d'inscription avant le {date_heure_longue(session.cloture)}, puis "
+                    "imprimez la nouvelle confirmation.", size=9)
+
+    for section in recapitulatif.sections(record, session):
+        _heading(pdf, section.titre)
+        _rows(pdf, section.lignes)
+
+    _heading(pdf, "Pièces à joindre à cette confirmation")
+    _paragraph(pdf, "Cochez chaque pièce une fois jointe à votre envoi :", size=9)
+    pdf.ln(1.5)
+    _pieces(pdf, recapitulatif.pieces(record))
+
+    retour = recapitulatif.retour(record, session)
+    _heading(pdf, "Où et quand l'envoyer")
+    _paragraph(pdf, "Envoyez cette confirmation, datée et signée, avec les pièces, le plus "
+                    "rapidement possible et au plus tard le "
+                    f"{retour.date_limite}, à l'adresse suivante :")
+    pdf.ln(1.5)
+    pdf.set_x(MARGIN + 8)
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.multi_cell(pdf.epw - 8, 5.2, "\n".join(retour.adresse), align="L",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1.5)
+    if retour.adresse_a_confirmer:
+        _paragraph(pdf, retour.adresse_a_confirmer, size=9)
+    _paragraph(pdf, "À réception, après vérification, votre inscription deviendra définitive.",
+               size=9)
+    if retour.message_retour_tardif:
+        pdf.ln(2)
+        pdf.set_draw_color(0)
+        pdf.set_line_width(0.6)
+        pdf.set_font(FAMILY, "B", 9.5)
+        pdf.multi_cell(0, 5, retour.message_retour_tardif, border=1, align="L",
+                       padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    _signature(pdf)
+    _cadre_rectorat(pdf, recapitulatif.pieces(record))
+    return bytes(pdf.output())
+
+
+def filename(record: Mapping[str, Any], session: Session) -> str:
+    """« confirmation-inscription-CAP-2021-06-7K3M-Q9PA-R.pdf »: no name, only the number."""
+    return (f"confirmation-inscription-{session.examen_code}-{session.session}-"
+            f"{recapitulatif.numero(record)}.pdf")

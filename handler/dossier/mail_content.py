@@ -1,0 +1,316 @@
+"""The emails' French text, plain and HTML: the confirmation and the number reminder.
+
+The data come from `handler.dossier.recapitulatif`, like the PDF's, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from handler.dossier import recapitulatif
+from handler.platform.mail import Courriel
+from shared_rules.contact import bureau_contact
+from shared_rules.dates_fr import date_heure_longue
+from shared_rules.session import Session
+
+CREATION, MODIFICATION = "creation", "modification"
+
+# The follow-up in the candidate's words: « mon dossier » (handler.dossier.suivi.candidate_view)
+# and the emails read these, so that the page and the messages never disagree.
+SUIVI_ETATS = {
+    "pre-inscrit": "Pré-inscrit : nous attendons votre confirmation signée",
+    "confirmation-recue": "Confirmation reçue",
+    "incomplete": "Dossier incomplet : il manque {pieces}",
+    "definitive": "Inscription définitive",
+}
+SUIVI_A_FAIRE = {
+    "pre-inscrit": (
+        "Envoyez votre confirmation d'inscription signée, avec les pièces demandées, au "
+        "{destinataire}. Dès sa réception, l'état de votre dossier sera indiqué sur la page "
+        "« Consulter ou modifier mon dossier », jusqu'à votre inscription définitive."),
+    "confirmation-recue": (
+        "Le {destinataire} a reçu votre confirmation signée et examine votre dossier : vous "
+        "n'avez rien à envoyer de plus pour le moment."),
+    "incomplete": (
+        "Envoyez les pièces manquantes, en rappelant votre numéro d'inscription, le plus "
+        "rapidement possible, à l'adresse suivante :"),
+    "definitive": "Votre inscription est définitive : vous n'avez plus rien à envoyer.",
+}
+#: How to follow the dossier, in the confirmation email and on the confirmation page.
+SUIVRE = ("Suivez l'état de votre dossier (réception de votre confirmation signée, pièces "
+          "manquantes, inscription définitive) sur la page « Consulter ou modifier mon dossier », "
+          "avec votre numéro d'inscription et votre date de naissance")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def suivi_etat(statut: str, pieces_manquantes: list[str]) -> str:
+    """The follow-up status as the candidate reads it; `pieces_manquantes` are labels."""
+    pieces = ", ".join(_lower_first(p) for p in pieces_manquantes) or "des pièces"
+    return SUIVI_ETATS[statut].format(pieces=pieces)
+
+
+def suivi_a_faire(statut: str, session: Session) -> str:
+    """What the candidate does next, for a follow-up status."""
+    return SUIVI_A_FAIRE[statut].format(destinataire=session.destinataire)
+
+
+def _examen(session: Session) -> str:
+    return (f"{session.examen_code} (académie de {session.academie_libelle}, session "
+            f"{session.session})")
+
+
+def _site(site_url: str) -> str:
+    """The end of a sentence naming the site: the address last, with no full stop after it,
+    so that mail programs don't take the stop into the link."""
+    return f"sur le site : {site_url}" if site_url else "sur le site de pré-inscription."
+
+
+def _steps(record: Mapping[str, Any], session: Session, site_url: str) -> list[str]:
+    retour = recapitulatif.retour(record, session)
+    return [
+        "Imprimez votre confirmation d'inscription (PDF), avec votre numéro et votre date de "
+        f"naissance, {_site(site_url)}",
+        "Vérifiez-la : le diplôme sera établi selon votre saisie. Datez-la et signez-la.",
+        "Envoyez-la avec les pièces ci-dessous, le plus rapidement possible et au plus tard le "
+        f"{retour.date_limite}, à l'adresse suivante :",
+    ]
+
+
+def _closing(session: Session) -> str:
+    return ("Ce message vous est envoyé automatiquement : n'y répondez pas. Pour toute question, "
+            f"contactez le {bureau_contact(session)}.")
+
+
+def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
+                 motif: str) -> Courriel:
+    """The email sent when a dossier is created (motif CREATION) or modified (MODIFICATION)."""
+    numero = recapitulatif.numero(record)
+    if motif == CREATION:
+        objet = f"Votre pré-inscription au {session.examen_code} est enregistrée — n° {numero}"
+        intro = f"Votre pré-inscription au {_examen(session)} est enregistrée."
+    else:
+        objet = f"Votre dossier de pré-inscription au {session.examen_code} a été modifié — " \
+                f"n° {numero}"
+        intro = (f"Votre dossier de pré-inscription au {_examen(session)} a été modifié le "
+                 f"{recapitulatif.modifie_le(record)} (version {record['version']}). Imprimez "
+                 "la nouvelle confirmation : elle remplace la précédente.")
+    garde = ("Notez-le soigneusement : avec votre date de naissance, il vous permet de consulter "
+             f"ou de modifier votre dossier jusqu'au {date_heure_longue(session.cloture)}.")
+    retour = recapitulatif.retour(record, session)
+    steps = _steps(record, session, site_url)
+    pieces = recapitulatif.pieces(record)
+    sections = recapitulatif.sections(record, session)
+    notes = [n for n in (retour.adresse_a_confirmer, retour.message_retour_tardif) if n]
+
+    text = [
+        "Bonjour,", "", intro, "",
+        f"Votre numéro d'inscription : {numero}", garde, "",
+        "CE QU'IL VOUS RESTE À FAIRE",
+        *(f"{i}. {step}" for i, step in enumerate(steps, 1)),
+        *(f"   {line}" for line in retour.adresse),
+        *(f"   {note}" for note in notes), "",
+        "PIÈCES À JOINDRE",
+        *(f"- {piece}" for piece in pieces), "",
+        "RÉCAPITULATIF DE VOTRE DOSSIER",
+    ]
+    for section in sections:
+        text += ["", section.titre, *(f"- {label} : {value}" for label, value in section.lignes)]
+    suivre = f"{SUIVRE} {_site(site_url)}"
+    text += ["", "SUIVI DE VOTRE DOSSIER", suivre, "", _closing(session), ""]
+
+    e = html.escape
+    body = [
+        "<p>Bonjour,</p>", f"<p>{e(intro)}</p>",
+        f'<p>Votre numéro d\'inscription : <strong style="font-size:1.4em">{e(numero)}</strong>'
+        f"<br>{e(garde)}</p>",
+        "<h2>Ce qu'il vous reste à faire</h2>", "<ol>",
+        *(f"<li>{e(step)}</li>" for step in steps[:-1]),
+        f"<li>{e(steps[-1])}<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}</strong>"
+        + "".join(f"<br>{e(note)}" for note in notes) + "</li>",
+        "</ol>",
+        "<h2>Pièces à joindre</h2>", "<ul>", *(f"<li>{e(piece)}</li>" for piece in pieces),
+        "</ul>",
+        "<h2>Récapitulatif de votre dossier</h2>",
+    ]
+    for section in sections:
+        body += [f"<h3>{e(section.titre)}</h3>", "<ul>",
+                 *(f"<li>{e(label)} : <strong>{e(value)}</strong></li>"
+                   for label, value in section.lignes), "</ul>"]
+    body += ["<h2>Suivi de votre dossier</h2>", f"<p>{e(suivre)}</p>",
+             f"<p><small>{e(_closing(session))}</small></p>"]
+    return Courriel(
+        destinataire=record["dossier"]["contact"]["email"],
+        objet=objet,
+        texte="\n".join(text),
+        html=_page(objet, body, site_url=site_url),
+    )
+
+
+def rappel(record: Mapping[str, Any], session: Session, *, site_url: str) -> Courriel:
+    """The email that gives a candidate their number again (POST /api/dossiers/rappel)."""
+    numero = recapitulatif.numero(record)
+    objet = f"Votre numéro d'inscription au {session.examen_code} — n° {numero}"
+    paragraphs = [
+        "Bonjour,",
+        f"Vous avez demandé à recevoir de nouveau votre numéro d'inscription au "
+        f"{_examen(session)}.",
+        f"Votre numéro d'inscription : {numero}",
+        "Avec votre date de naissance, il vous permet de consulter ou de modifier votre dossier "
+        f"et d'imprimer votre confirmation d'inscription {_site(site_url)}",
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre dossier n'a "
+        "pas été modifié.",
+        _closing(session),
+    ]
+    e = html.escape
+    body = [f"<p>{e(p)}</p>" for p in paragraphs]
+    body[2] = (f'<p>Votre numéro d\'inscription : <strong style="font-size:1.4em">{e(numero)}'
+               "</strong></p>")
+    return Courriel(
+        destinataire=record["dossier"]["contact"]["email"],
+        objet=objet,
+        texte="\n\n".join(paragraphs) + "\n",
+        html=_page(objet, body, site_url=site_url),
+    )
+
+
+def lien_acces(record: Mapping[str, Any], session: Session, *, link: str,
+               minutes: int) -> Courriel:
+    """The email with a one-time access link (POST /api/dossiers/lien-acces)."""
+    numero = recapitulatif.numero(record)
+    objet = (f"Lien d'accès à votre dossier de pré-inscription au {session.examen_code} — "
+             f"n° {numero}")
+    before = [
+        "Bonjour,",
+        f"Un lien d'accès à votre dossier de pré-inscription au {_examen(session)}, n° {numero}, "
+        "a été demandé sur le site de pré-inscription.",
+        "Ce lien ouvre votre dossier sans votre date de naissance, même si l'accès à ce numéro "
+        "est momentanément bloqué après des essais infructueux :",
+    ]
+    after = [
+        f"Il est valable {minutes} minutes et ne sert qu'une fois. Ne le transmettez à "
+        "personne : il donne accès à votre dossier.",
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : personne d'autre "
+        "que vous ne reçoit ce lien, et votre dossier n'a pas été modifié. Si ces messages se "
+        f"répètent, signalez-le au {session.destinataire}.",
+        _closing(session),
+    ]
+    e = html.escape
+    body = [*(f"<p>{e(p)}</p>" for p in before),
+            f'<p><a href="{e(link)}">Ouvrir mon dossier</a></p>',
+            *(f"<p>{e(p)}</p>" for p in after)]
+    return Courriel(
+        destinataire=record["dossier"]["contact"]["email"],
+        objet=objet,
+        texte="\n\n".join([*before, link, *after]) + "\n",
+        html=_page(objet, body, site_url=""),
+    )
+
+
+def _page(title: str, body: list[str], *, site_url: str) -> str:
+    content = "\n".join(body)
+    if site_url:
+        escaped = html.escape(site_url)
+        content = content.replace(escaped, f'<a href="{escaped}">{escaped}</a>')
+    return ('<!doctype html>\n<html lang="fr"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title></head>\n"
+            '<body style="font-family:sans-serif;line-height:1.4">\n'
+            + content + "\n</body></html>\n")
+
+
+def incomplet(record: Mapping[str, Any], session: Session, *, site_url: str,
+              pieces_manquantes: list[str], note: str | None) -> Courriel:
+    """The email sent when the bureau marks a dossier incomplete: what is missing, and where
+    to send it (`pieces_manquantes` are labels, from the session data)."""
+    numero = recapitulatif.numero(record)
+    retour = recapitulatif.retour(record, session)
+    objet = f"Votre dossier d'inscription au {session.examen_code} est incomplet — n° {numero}"
+    intro = (f"Le {session.destinataire} a examiné votre dossier d'inscription au "
+             f"{_examen(session)} (n° {numero}). "
+             f"{suivi_etat('incomplete', pieces_manquantes)}.")
+    demande = suivi_a_faire("incomplete", session)
+    suite = ("Votre inscription ne deviendra définitive qu'une fois votre dossier complet. Vous "
+             f"pouvez suivre l'état de votre dossier {_site(site_url)}")
+    text = ["Bonjour,", "", intro, "", "PIÈCES MANQUANTES",
+            *(f"- {piece}" for piece in pieces_manquantes)]
+    if note:
+        text += ["", "Précisions du bureau :", note]
+    text += ["", demande, *(f"   {line}" for line in retour.adresse), "", suite, "",
+             _closing(session), ""]
+    e = html.escape
+    body = [f"<p>Bonjour,</p><p>{e(intro)}</p>", "<h2>Pièces manquantes</h2>", "<ul>",
+            *(f"<li>{e(piece)}</li>" for piece in pieces_manquantes), "</ul>"]
+    if note:
+        body.append(f"<p>Précisions du bureau :<br>{e(note)}</p>")
+    body += [f"<p>{e(demande)}<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}"
+             "</strong></p>", f"<p>{e(suite)}</p>",
+             f"<p><small>{e(_closing(session))}</small></p>"]
+    return Courriel(destinataire=record["dossier"]["contact"]["email"], objet=objet,
+                    texte="\n".join(text), html=_page(objet, body, site_url=site_url))
+
+
+def _notice(destinataire: str, objet: str, paragraphs: list[str], *, site_url: str) -> Courriel:
+    """A short email of plain paragraphs."""
+    return Courriel(destinataire=destinataire, objet=objet,
+                    texte="\n\n".join(paragraphs) + "\n",
+                    html=_page(objet, [f"<p>{html.escape(p)}</p>" for p in paragraphs],
+                               site_url=site_url))
+
+
+def tentative_doublon(record: Mapping[str, Any], session: Session, *, site_url: str,
+                      heures: int) -> Courriel:
+    """The alert to a dossier's address: someone just tried to register (or to move their own
+    dossier) under the same name, first name and birth date (handler.candidats.doublons); no
+    other such alert within `heures` hours."""
+    numero = recapitulatif.numero(record)
+    objet = f"Tentative de pré-inscription à votre nom au {session.examen_code}"
+    return _notice(record["dossier"]["contact"]["email"], objet, [
+        "Bonjour,",
+        f"Une pré-inscription à votre nom vient d'être tentée au {_examen(session)}. Elle a été "
+        f"refusée : votre dossier n° {numero} existe déjà, et il n'a pas été modifié.",
+        "Si c'est vous, il n'y a rien à faire : pour modifier votre dossier, utilisez votre "
+        f"numéro d'inscription et votre date de naissance {_site(site_url)}",
+        f"Si ce n'est pas vous, contactez le {session.destinataire}, en indiquant votre "
+        "numéro d'inscription.",
+        f"Vous ne recevrez pas d'autre message de ce type dans les {heures} heures.",
+        _closing(session),
+    ], site_url=site_url)
+
+
+def restitution(record: Mapping[str, Any], session: Session, *, site_url: str,
+                destinataire: str, liberee: bool, proprietaire: bool) -> Courriel:
+    """The bureau handed a squatted dossier back to its owner (handler.staff.restitution): the
+    email to the address that was on the dossier (`proprietaire` False) or to the owner's
+    (`proprietaire` True). `liberee`: the identity was released (the owner registers anew);
+    else the dossier's address became the owner's."""
+    numero = recapitulatif.numero(record)
+    objet = f"Votre pré-inscription au {session.examen_code} — intervention du bureau"
+    if liberee and proprietaire:
+        faits = [f"Après avoir vérifié votre identité, le {session.destinataire}, a libéré vos "
+                 f"nom, prénom et date de naissance pour le {_examen(session)} : un autre dossier "
+                 "les portait.",
+                 f"Vous pouvez maintenant déposer votre propre dossier {_site(site_url)}"]
+    elif liberee:
+        faits = [f"Le {session.destinataire}, a constaté que le dossier n° {numero} du "
+                 f"{_examen(session)} portait l'identité d'une autre personne, qui l'a "
+                 "justifiée : cette identité a été libérée pour elle.",
+                 f"Si ce dossier est bien le vôtre, contactez le {session.destinataire}."]
+    elif proprietaire:
+        faits = [f"Après avoir vérifié votre identité, le {session.destinataire}, a rattaché à "
+                 f"cette adresse le dossier de pré-inscription au {_examen(session)} déposé à "
+                 f"votre nom : n° {numero}.",
+                 "Avec votre date de naissance, ce numéro vous permet de consulter, de corriger "
+                 f"et d'imprimer votre dossier {_site(site_url)}",
+                 "Vérifiez-le entièrement : il a été déposé par une autre personne."]
+    else:
+        faits = [f"Le {session.destinataire}, a remplacé l'adresse électronique du dossier "
+                 f"n° {numero} du {_examen(session)} par celle de la personne dont il porte "
+                 "l'identité, qui l'a justifiée. Les messages sur ce dossier ne seront plus "
+                 "envoyés à cette adresse.",
+                 f"Si ce dossier est bien le vôtre, contactez le {session.destinataire}."]
+    return _notice(destinataire, objet, ["Bonjour,", *faits, _closing(session)],
+                   site_url=site_url)

@@ -1,0 +1,28 @@
+"""The follow-up's refusals, in French, for the staff member changing a dossier's status
+(raised by dossier.suivi; the staff's other messages are handler.staff.messages)."""
+
+from __future__ import annotations
+
+DOSSIER_INTROUVABLE = "Aucun dossier ne porte ce numéro : il a peut-être été effacé."
+STATUT_INVALIDE = "Le changement de statut comporte des erreurs : corrigez les champs signalés."
+PIECE_NON_DEMANDEE = (
+    "Pièce non demandée à ce dossier : {pieces}. Cochez seulement les pièces que ce candidat "
+    "doit fournir, ou « Autre pièce » en précisant laquelle dans la note."
+)
+TRANSITION_REFUSEE = (
+    "Un dossier au statut « {depuis} » ne peut pas passer au statut « {vers} ». Statuts possibles "
+    "depuis « {depuis} » : {possibles}."
+)
+DOSSIER_MODIFIE = (
+    "Le candidat a modifié son dossier entre-temps (version {actuelle}, vous avez consulté la "
+    "version {vue}) : rechargez le dossier, vérifiez-le, puis recommencez."
+)
+SUIVI_CONCURRENT = (
+    "Le statut de ce dossier a été changé entre-temps par un autre gestionnaire : rechargez le "
+    "dossier, puis recommencez si nécessaire."
+)
+CONFIRMATION_PERIMEE = (
+    "Le dossier a été modifié par le candidat après la réception de sa confirmation signée "
+    "(version {confirmee}, dossier en version {actuelle}) : attendez la nouvelle confirmation "
+    "et enregistrez-la (« Confirmation reçue ») avant de rendre l'inscription définitive."
+)

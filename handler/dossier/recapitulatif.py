@@ -1,0 +1,181 @@
+"""A stored dossier as the candidate reads it back: labelled rows, grouped as on the form.
+
+The confirmation PDF and the confirmation email both print this, so that they can never disagree.
+Every label of a code (speciality, unit, EPS activity, language, département…) is read from the
+session data; names are printed exactly as typed, every first name in civil-status order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import shared_rules
+from handler.dossier.numero import display
+from shared_rules import telephone
+from shared_rules.dates_fr import date_courte, date_heure_longue, date_longue
+from shared_rules.eps import pair_label
+from shared_rules.export import A_CONFIRMER
+from shared_rules.session import Session
+
+SEXES = {"F": "Féminin", "M": "Masculin"}
+NON_RENSEIGNE = "non renseigné"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One group of the form: a title and its (label, value) rows."""
+
+    titre: str
+    lignes: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Retour:
+    """Where and by when the signed confirmation goes, with the late-return warning if due."""
+
+    destinataire: str
+    adresse: tuple[str, ...]
+    adresse_a_confirmer: str | None
+    date_limite: str
+    message_retour_tardif: str | None
+
+
+def _note(value: float) -> str:
+    return f"{value:g}".replace(".", ",") + "/20"
+
+
+def _labels(items: Any) -> dict[str, str]:
+    return {item.code: item.libelle for item in items}
+
+
+def _join(values: list[str]) -> str:
+    return " ; ".join(values) if values else "aucune"
+
+
+def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
+    """The dossier's data in the form's groups, every code replaced by its label."""
+    d = record["dossier"]
+    ec, contact = d["etat_civil"], d["contact"]
+    specialite = session.specialite(d["specialite"])
+    departement = session.departement(contact["departement"])
+    etablissements = {dep.etablissement.code: dep.etablissement.libelle
+                      for dep in session.departements}
+    unites = _labels(session.unites)
+    facultatives = _labels(session.unites_facultatives)
+    langues = _labels(session.langues)
+    formes = _labels(session.formes_passage)
+
+    examen = [
+        ("Examen", f"{session.examen_libelle} ({session.examen_code})"),
+        ("Spécialité", (f"{specialite.libelle} : {d.get('specialite_autre') or ''}"
+                        if specialite and specialite.autre
+                        else specialite.libelle if specialite else d["specialite"])),
+        ("Session", session.session),
+        ("Catégorie", session.categorie),
+    ]
+    etat_civil = [
+        ("Nom de naissance", ec["nom_naissance"]),
+        ("Nom d'usage", ec.get("nom_usage") or NON_RENSEIGNE),
+        ("Prénoms (dans l'ordre de l'état civil)", ", ".join(ec["prenoms"])),
+        ("Sexe", SEXES.get(ec["sexe"], ec["sexe"])),
+        ("Date de naissance", date_courte(dt.date.fromisoformat(ec["date_naissance"]))),
+        ("Commune de naissance", ec["commune_naissance"]),
+        ("Pays de naissance", ec["pays_naissance"]),
+    ]
+    coordonnees = [
+        ("Adresse", contact["adresse"]),
+        ("Code postal et commune", f"{contact['code_postal']} {contact['commune']}"),
+        ("Département", (f"{departement.nom} ({departement.code})" if departement
+                         else contact["departement"])),
+        ("Adresse électronique", contact["email"]),
+        ("Téléphone", telephone.display(contact["telephone"]) if contact.get("telephone")
+         else NON_RENSEIGNE),
+    ]
+    inscription = [
+        ("Établissement", etablissements.get(d.get("etablissement") or "",
+                                             d.get("etablissement") or "")),
+        ("Forme de passage", formes.get(d["forme_passage"], d["forme_passage"])),
+    ]
+    if d["forme_passage"] == "progressive":
+        inscription.append(("Unités présentées à cette session",
+                            _join([unites.get(u, u) for u in d.get("unites_presentees", [])])))
+    eps = d["eps"]
+    inscription.append(("Éducation physique et sportive",
+                        "Dispensé(e)" if eps.get("dispense")
+                        else pair_label(eps["activites"], session)))
+    if d.get("langue_vivante") or (specialite and specialite.langue_vivante_obligatoire):
+        langue = d.get("langue_vivante")
+        inscription.append(("Langue vivante obligatoire",
+                            langues.get(langue, langue) if langue else NON_RENSEIGNE))
+
+    options = []
+    for epreuve in d.get("epreuves_facultatives", []):
+        label = facultatives.get(epreuve["unite"], epreuve["unite"])
+        if epreuve.get("langue"):
+            label += f" : {langues.get(epreuve['langue'], epreuve['langue'])}"
+        options.append(label)
+    dispenses = [f"{unites.get(x['unite'], x['unite'])} — {x['diplome']} ({x['annee']})"
+                 for x in d.get("dispenses", [])]
+    benefices = [f"{unites.get(x['unite'], x['unite'])} — {_note(x['note'])} ({x['annee']})"
+                 for x in d.get("benefices", [])]
+    choix = [
+        ("Épreuves facultatives", _join(options)),
+        ("Dispenses d'épreuves (diplôme, année)", _join(dispenses)),
+        ("Notes conservées (note, session)", _join(benefices)),
+    ]
+    amenagement = d.get("amenagement") or {}
+    if amenagement.get("demande"):
+        texte = "Demandé"
+        texte += (" ; décision d'aménagement obtenue à une session antérieure"
+                  if amenagement.get("decision_anterieure") else "")
+        if amenagement.get("precisions"):
+            texte += f" ; précisions : {amenagement['precisions']}"
+    else:
+        texte = "Non demandé"
+    choix.append(("Aménagement d'épreuves", texte))
+    if d.get("rattrapage"):
+        choix.append(("Session de rattrapage : année de l'échec",
+                      str(d["rattrapage"]["annee_echec"])))
+
+    return [
+        Section("Examen", tuple(examen)),
+        Section("État civil", tuple(etat_civil)),
+        Section("Coordonnées", tuple(coordonnees)),
+        Section("Inscription", tuple(inscription)),
+        Section("Options, dispenses et aménagements", tuple(choix)),
+    ]
+
+
+def pieces(record: Mapping[str, Any]) -> list[str]:
+    """The labels of the pieces this dossier must enclose (shared_rules decides which)."""
+    return [piece["libelle"] for piece in shared_rules.required_pieces(record["dossier"])]
+
+
+def retour(record: Mapping[str, Any], session: Session) -> Retour:
+    """The return of the signed confirmation: address, deadline and, when due, the warning."""
+    adresse = session.adresse
+    commune = (f"{adresse.code_postal} {adresse.commune}" if adresse.code_postal
+               else f"{adresse.commune} (code postal « {A_CONFIRMER} »)")
+    late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["modifie_le"]), session)
+    return Retour(
+        destinataire=session.destinataire,
+        adresse=(*adresse.lignes, commune),
+        adresse_a_confirmer=(
+            f"Cette adresse est « {A_CONFIRMER} » : avant votre envoi, vérifiez-la sur le site "
+            "du rectorat ou auprès de ses services." if adresse.a_confirmer else None),
+        date_limite=date_longue(session.date_limite_retour),
+        message_retour_tardif=shared_rules.late_return_message(session) if late else None,
+    )
+
+
+def numero(record: Mapping[str, Any]) -> str:
+    """The registration number as the candidate copies it (« 7K3M-Q9PA-R »)."""
+    return display(record["numero"])
+
+
+def modifie_le(record: Mapping[str, Any]) -> str:
+    """« lundi 2 novembre 2020 à 10 h 00 »: the last modification, in the session's time."""
+    return date_heure_longue(dt.datetime.fromisoformat(record["modifie_le"]))

@@ -1,0 +1,206 @@
+"""The follow-up of a dossier by the bureau: « Votre inscription deviendra alors définitive ».
+
+A dossier is `pre-inscrit` when submitted; the bureau records the signed confirmation
+(`confirmation-recue`), then makes the registration `definitive`, or marks the dossier
+`incomplete` with the missing pieces ticked and a note (the candidate is emailed). Each change is
+stored with its author and time in `suivi/<numero>.json`, beside the dossier, written with
+IfNoneMatch/IfMatch so that nothing is overwritten: the candidate's dossier and its version
+number stay the candidate's own.
+
+The record keeps the dossier version whose signed confirmation was received
+(`version_confirmee`). A candidate who modifies their dossier afterwards makes it newer than the
+confirmation: the dossier is then flagged for the staff (`a_revoir`), the candidate is told to
+send a new signed confirmation, and it can't be made `definitive` before a new confirmation is
+recorded. The flag is derived from the two versions, so no interleaving of a candidate's
+modification and a staff change can lose it.
+
+An `incomplete` change also carries the state of the email it owes the candidate (`courriel`,
+written and retried by courriel_incomplet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import shared_rules
+from handler.dossier import mail_content, recapitulatif
+from handler.dossier import messages as msg
+from handler.platform import messages as candidate_msg
+from handler.platform.errors import ApiError
+from handler.platform.storage import DossierStore, Stored, WriteConflict
+from shared_rules.session import Session
+
+SUIVI = "suivi/"
+PRE_INSCRIT, CONFIRMATION_RECUE = "pre-inscrit", "confirmation-recue"
+DEFINITIVE, INCOMPLETE = "definitive", "incomplete"
+
+#: Each status and how the staff and the candidate read it.
+STATUTS = {
+    PRE_INSCRIT: "Pré-inscrit (confirmation signée attendue)",
+    CONFIRMATION_RECUE: "Confirmation signée reçue",
+    DEFINITIVE: "Inscription définitive",
+    INCOMPLETE: "Dossier incomplet",
+}
+#: The statuses in the order a dossier usually goes through them (the list's sort by status).
+WORKFLOW = (PRE_INSCRIT, CONFIRMATION_RECUE, INCOMPLETE, DEFINITIVE)
+#: A missing piece the dossier's list doesn't name: the note says which.
+AUTRE = "autre"
+AUTRE_LIBELLE = "Autre pièce (précisée dans la note)"
+#: The changes the bureau may make, from each status.
+TRANSITIONS = {
+    PRE_INSCRIT: (CONFIRMATION_RECUE, INCOMPLETE),
+    CONFIRMATION_RECUE: (DEFINITIVE, INCOMPLETE, PRE_INSCRIT),
+    INCOMPLETE: (CONFIRMATION_RECUE, INCOMPLETE, PRE_INSCRIT),
+    DEFINITIVE: (CONFIRMATION_RECUE, PRE_INSCRIT),
+}
+#: Statuses in which the signed confirmation of some version is in the bureau's hands.
+_CONFIRMED = (CONFIRMATION_RECUE, DEFINITIVE, INCOMPLETE)
+NOTE_MAX = 1000
+
+
+def key(numero: str) -> str:
+    return f"{SUIVI}{numero}.json"
+
+
+def initial() -> dict[str, Any]:
+    """The follow-up of a dossier nobody has handled yet."""
+    return {"statut": PRE_INSCRIT, "revision": 0, "version_confirmee": None,
+            "pieces_manquantes": [], "note": None, "historique": []}
+
+
+def read(store: DossierStore, numero: str) -> Stored | None:
+    """A dossier's follow-up record, or None while nobody has handled it."""
+    return store.read(key(numero))
+
+
+def current(store: DossierStore, numero: str) -> dict[str, Any]:
+    """A dossier's follow-up, the initial one when none is stored."""
+    stored = read(store, numero)
+    return stored.body if stored else initial()
+
+
+def a_revoir(suivi: Mapping[str, Any], version: int) -> bool:
+    """True when the dossier changed after its signed confirmation was received."""
+    confirmed = suivi.get("version_confirmee")
+    return suivi["statut"] in _CONFIRMED and confirmed is not None and version > confirmed
+
+
+class Changed(NamedTuple):
+    """A status change just recorded: the new follow-up, the dossier it was checked against,
+    and the follow-up's ETag (to record its email without overwriting a newer change)."""
+
+    suivi: dict[str, Any]
+    dossier: dict[str, Any]
+    etag: str
+
+
+def change(store: DossierStore, numero: str, *, statut: str, auteur: str, version_vue: int,
+           revision_vue: int, pieces_manquantes: list[str], note: str | None, now: str,
+           courriel: Mapping[str, Any] | None = None) -> Changed:
+    """Record a status change.
+
+    409 when the dossier or its follow-up changed since the staff member read them, when the
+    transition isn't allowed, or when `definitive` would cover an unconfirmed version.
+    `courriel`: the state of the email this change owes the candidate (`incomplete`), written
+    with the change, for its revision (see courriel_incomplet). A change drops the previous
+    revision's email state: a newer change supersedes it.
+    """
+    stored = store.dossier(numero)
+    if stored is None:
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    version = stored.body["version"]
+    if version != version_vue:
+        raise ApiError(409, "dossier_modifie",
+                       msg.DOSSIER_MODIFIE.format(actuelle=version, vue=version_vue))
+    check_pieces(stored.body["dossier"], pieces_manquantes)
+    existing = read(store, numero)
+    old = existing.body if existing else initial()
+    if old["revision"] != revision_vue:
+        raise ApiError(409, "suivi_concurrent", msg.SUIVI_CONCURRENT)
+    allowed = TRANSITIONS[old["statut"]]
+    # A new signed confirmation for a dossier modified since the last one is recorded again.
+    renewed = statut == old["statut"] == CONFIRMATION_RECUE and a_revoir(old, version)
+    if statut not in allowed and not renewed:
+        raise ApiError(409, "transition_refusee", msg.TRANSITION_REFUSEE.format(
+            depuis=STATUTS[old["statut"]], vers=STATUTS[statut],
+            possibles=", ".join(f"« {STATUTS[s]} »" for s in allowed)))
+    if statut == DEFINITIVE and old["version_confirmee"] != version:
+        raise ApiError(409, "confirmation_perimee", msg.CONFIRMATION_PERIMEE.format(
+            confirmee=old["version_confirmee"], actuelle=version))
+    if statut == CONFIRMATION_RECUE:
+        confirmed = version
+    elif statut == PRE_INSCRIT:
+        confirmed = None
+    else:
+        confirmed = old["version_confirmee"]
+    if statut != INCOMPLETE:
+        pieces_manquantes, note = [], None
+    entry = {"statut": statut, "auteur": auteur, "le": now, "version_dossier": version,
+             "pieces_manquantes": pieces_manquantes, "note": note}
+    new = {"numero": numero, "statut": statut, "revision": old["revision"] + 1,
+           "version_confirmee": confirmed, "pieces_manquantes": pieces_manquantes,
+           "note": note, "historique": [*old["historique"], entry]}
+    if courriel is not None and statut == INCOMPLETE:
+        new["courriel"] = {**courriel, "revision": new["revision"]}
+    try:
+        etag = store.write(key(numero), new, if_none_match=existing is None,
+                           if_match=existing.etag if existing else None)
+    except WriteConflict:
+        raise ApiError(409, "suivi_concurrent", msg.SUIVI_CONCURRENT) from None
+    return Changed(new, stored.body, etag)
+
+
+def check_pieces(dossier: Mapping[str, Any], pieces_manquantes: list[str]) -> None:
+    """422 unless each piece is one this dossier must enclose (as the candidate was told:
+    shared_rules.required_pieces) or « autre »."""
+    applicable = {p["code"] for p in shared_rules.required_pieces(dossier)} | {AUTRE}
+    refused = [c for c in pieces_manquantes if c not in applicable]
+    if refused:
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "pieces_manquantes": [msg.PIECE_NON_DEMANDEE.format(pieces=", ".join(refused[:5]))]})
+
+
+def timestamp(now: dt.datetime) -> str:
+    """An instant of the calendar clock (the demonstration's in a local run, where the dossiers'
+    dates are the demonstration's too), in UTC, for the follow-up's history."""
+    return now.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def piece_labels(session: Session) -> dict[str, str]:
+    """Each missing piece's label by its code, « autre » included."""
+    return {**{p.code: p.libelle for p in session.pieces}, AUTRE: AUTRE_LIBELLE}
+
+
+def _a_faire(statut: str, renew: bool, session: Session) -> list[str]:
+    """What the candidate does next: a modified dossier first needs its new signed
+    confirmation, which replaces « nothing more to send »."""
+    renewal = [candidate_msg.NOUVELLE_CONFIRMATION.format(destinataire=session.destinataire)]
+    if renew and statut in (CONFIRMATION_RECUE, DEFINITIVE):
+        return renewal
+    return [*(renewal if renew else []), mail_content.suivi_a_faire(statut, session)]
+
+
+def candidate_view(follow_up: Mapping[str, Any] | None, record: Mapping[str, Any],
+                   session: Session) -> dict[str, Any]:
+    """What the candidate sees of the follow-up in « mon dossier » and in the PUT answer."""
+    current = follow_up or initial()
+    labels = piece_labels(session)
+    renew = a_revoir(current, record["version"])
+    statut = current["statut"]
+    missing = [{"code": c, "libelle": labels.get(c, c)} for c in current["pieces_manquantes"]]
+    return {
+        "statut": statut,
+        "libelle": STATUTS[statut],
+        "etat": mail_content.suivi_etat(statut, [p["libelle"] for p in missing]),
+        "a_faire": _a_faire(statut, renew, session),
+        # Where to send: the missing pieces, or the new signed confirmation.
+        "adresse": (list(recapitulatif.retour(record, session).adresse)
+                    if statut == INCOMPLETE or renew else []),
+        "pieces_manquantes": missing,
+        "note": current["note"],
+        "nouvelle_confirmation_requise": renew,
+        "message": (candidate_msg.NOUVELLE_CONFIRMATION.format(
+            destinataire=session.destinataire) if renew else None),
+    }

@@ -1,0 +1,127 @@
+"""Configuration: embedded defaults, then the environment, then a dict (tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from shared_rules.session import DEFAULT_SESSION_CODE
+
+ENVIRONMENTS = ("production", "dev", "test")
+
+DEFAULTS: dict[str, Any] = {
+    # The bucket that holds the dossiers (and the uniqueness and idempotency records).
+    "DOSSIERS_BUCKET": "preinscription-cap-dossiers",
+    # The only origin allowed by CORS; empty: same origin only.
+    "SITE_ORIGIN": "",
+    # Which session data file (shared_rules/sessions/<code>.yaml) this deployment serves.
+    "INSCRIPTION_SESSION": DEFAULT_SESSION_CODE,
+    # production (default), dev or test.
+    "INSCRIPTION_ENV": "production",
+    # An ISO-8601 instant where the calendar clock starts (dev and test only).
+    "INSCRIPTION_NOW": "",
+    # The AWS region of the bucket (the endpoint itself comes from boto3's own
+    # AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL).
+    "AWS_REGION": "eu-west-3",
+    # The confirmation emails' sender, e.g. "Rectorat de Limoges <ne-pas-repondre@…>", an
+    # identity verified in Amazon SES (same region). Empty: no email is sent.
+    "MAIL_FROM": "",
+    # dev and test only: write each email as a .eml file in this folder instead of sending it
+    # through SES (the local run uses build/outbox).
+    "MAIL_OUTBOX_DIR": "",
+    # The site's address, for the links in the emails; empty: SITE_ORIGIN.
+    "SITE_URL": "",
+    # The request header that carries the client's address when a proxy stands in front (the
+    # rate limit of POST /api/dossiers/rappel), e.g. CloudFront-Viewer-Address; empty: the
+    # connection's own address.
+    "CLIENT_IP_HEADER": "",
+    # How many submissions (POST /api/dossiers) one client may send per 15 minutes, retries
+    # included; past it, 429. 0: no limit (load tests). Behind a proxy, see CLIENT_IP_HEADER.
+    "SUBMISSIONS_PER_CLIENT": "20",
+    # The least time POST /api/dossiers/rappel takes to answer, in seconds, known identity or
+    # not: finding a dossier and emailing its number takes longer than finding nothing, and the
+    # difference would tell who is registered. 0: no floor (the tests).
+    "REMINDER_ANSWER_SECONDS": "2",
+    # The scripts' bearer tokens (command line, scripts; never the staff page), as
+    # `name:role:sha256hex` entries separated by commas: the SHA-256 of each token's UTF-8 bytes,
+    # lower-case hex (`printf %s "$TOKEN" | sha256sum`). Tokens are never stored. Empty: no
+    # script access.
+    "STAFF_TOKEN_HASHES": "",
+    # The staff's accounts, `email:role` pairs separated by commas; roles: lecture, gestion,
+    # administration (handler/staff/roles.py). Required in production.
+    "STAFF_ACCOUNTS": "",
+    # Who a person without access should ask, in « demandez l'accès à … ».
+    "STAFF_ACCESS_CONTACT": "l'administrateur du service",
+    # The OpenID Connect provider the staff sign in with: its issuer (discovery at
+    # <issuer>/.well-known/openid-configuration; required in production), this service's client
+    # id and secret there (the secret from Secrets Manager when OIDC_CLIENT_SECRET_ARN is set),
+    # the scopes (ProConnect's claim names by default) and optional acr_values (ProConnect:
+    # require a two-factor sign-in).
+    "OIDC_ISSUER": "",
+    "OIDC_CLIENT_ID": "",
+    "OIDC_CLIENT_SECRET": "",
+    "OIDC_CLIENT_SECRET_ARN": "",
+    "OIDC_SCOPES": "openid email given_name usual_name",
+    "OIDC_ACR_VALUES": "",
+    # The key that signs the short-lived sign-in cookie: a Secrets Manager secret (current and
+    # previous versions accepted) or fixed values separated by commas (the first signs). Both
+    # empty: a random key per process (dev and test only; production refuses to start).
+    "STAFF_SESSION_SECRET_ARN": "",
+    "STAFF_SESSION_SECRET": "",
+    # The secret the site's CDN adds to every API request (header X-Origin-Verify, see
+    # handler/platform/origin.py); a request without it is refused with 403. Either the ARN of a
+    # Secrets Manager secret (AWS: infra/template.yaml generates it; its current and previous
+    # versions are accepted), or fixed values separated by commas. Both empty: no check (the
+    # local run, a deployment without a CDN).
+    "ORIGIN_VERIFY_SECRET_ARN": "",
+    "ORIGIN_VERIFY_SECRET": "",
+    # The Lambda function that runs the staff's background exports (invoked asynchronously);
+    # empty: they run in a background thread of this process (the local run, the tests).
+    "EXPORT_FUNCTION_NAME": "",
+}
+
+# Flask's own limit: bodies over 1 MB are refused with 413 before they are parsed.
+MAX_CONTENT_LENGTH = 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    """The configuration can't run safely; the message says what to change."""
+
+
+def load_config(overrides: Mapping[str, Any] | None = None, *,
+                environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Defaults, then environment variables, then `overrides`, checked."""
+    config = dict(DEFAULTS)
+    for name in DEFAULTS:
+        if name in environ:
+            config[name] = environ[name]
+    if "AWS_REGION" not in environ and "AWS_DEFAULT_REGION" in environ:
+        config["AWS_REGION"] = environ["AWS_DEFAULT_REGION"]
+    config.update(overrides or {})
+    if config["INSCRIPTION_ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"INSCRIPTION_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    config["INSCRIPTION_NOW"] = _parse_now(config["INSCRIPTION_NOW"], config["INSCRIPTION_ENV"])
+    if config["MAIL_OUTBOX_DIR"] and config["INSCRIPTION_ENV"] == "production":
+        raise ConfigError("MAIL_OUTBOX_DIR is refused in production: emails go through SES")
+    if not config["SITE_URL"]:
+        config["SITE_URL"] = config["SITE_ORIGIN"]
+    return config
+
+
+def _parse_now(value: Any, environment: str) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if environment == "production":
+        raise ConfigError("INSCRIPTION_NOW is refused in production: the clock must be real")
+    if isinstance(value, dt.datetime):
+        instant = value
+    else:
+        try:
+            instant = dt.datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ConfigError(f"INSCRIPTION_NOW is not an ISO-8601 instant: {value!r}") from exc
+    if instant.tzinfo is None:
+        raise ConfigError("INSCRIPTION_NOW must carry its UTC offset, e.g. +01:00")
+    return instant

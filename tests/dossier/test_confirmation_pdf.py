@@ -1,0 +1,195 @@
+"""GET /api/dossiers/{numero}/confirmation.pdf: the confirmation to print, sign and post.
+
+PDFs are checked by the text pypdf extracts from them, never by their bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+
+import shared_rules
+from handler.candidats.registrations import new_record
+from handler.dossier import confirmation_pdf
+from handler.dossier.numero import new_numero
+from handler.platform import messages as msg
+from tests.factories import make_dossier
+
+BORN = "1998-05-17"
+SESSION = shared_rules.get_session("cap-limoges-2021-06")
+assert SESSION is not None
+PIECES = {piece.code: piece.libelle for piece in SESSION.pieces}
+
+
+def pdf_text(data: bytes) -> str:
+    """Every page's text, each run of white space (line breaks included) folded to one space."""
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def create(client: FlaskClient, dossier: dict[str, Any] | None = None) -> str:
+    response = client.post("/api/dossiers", json=dossier or make_dossier())
+    assert response.status_code == 201, response.get_json()
+    return str(response.get_json()["numero"])
+
+
+def download(client: FlaskClient, numero: str, born: str = BORN) -> Any:
+    return client.get(f"/api/dossiers/{numero}/confirmation.pdf",
+                      headers={"X-Date-Naissance": born})
+
+
+def test_the_owner_downloads_an_a4_pdf_that_is_never_cached(client: FlaskClient) -> None:
+    numero = create(client)
+    response = download(client, numero)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="confirmation-inscription-CAP-2021-06-{numero}.pdf"')
+    page = PdfReader(io.BytesIO(response.data)).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+
+
+def test_the_pdf_holds_the_number_names_pieces_address_and_deadline(
+    client: FlaskClient,
+) -> None:
+    numero = create(client)
+    text = pdf_text(download(client, numero).data)
+    assert numero in text
+    # Every first name, in civil-status order, exactly as typed.
+    assert "Marie-Ève, Françoise, Ñúñez" in text
+    assert "L'Haÿ-Cœur" in text
+    for piece in shared_rules.required_pieces(shared_rules.load(make_dossier())):
+        assert piece["libelle"] in text
+    for line in SESSION.adresse.lignes:
+        assert line in text
+    # The postcode is not confirmed: shown « à confirmer », never invented.
+    assert "Limoges (code postal « à confirmer »)" in text
+    assert "au plus tard le mercredi 18 novembre 2020" in text
+    assert "Certifié exact" in text and "Signature du candidat" in text
+    assert "dernière modification le lundi 2 novembre 2020 à 10 h 00 (version 1)" in text
+    # Labels come from the session data, never the codes.
+    assert "Individuels Haute-Vienne" in text
+    assert "Forme globale" in text
+    assert "Demi-fond (3 × 500 m) et badminton simple" in text
+    assert "Langue vivante (épreuve facultative) : Espagnol" in text
+
+
+def test_rare_letters_print_with_the_embedded_font(client: FlaskClient) -> None:
+    dossier = make_dossier({"etat_civil.nom_naissance": "Cœur",
+                            "etat_civil.prenoms": ["Ÿvonne", "Æsa", "Bjørn"],
+                            "etat_civil.commune_naissance": "Ærøskøbing",
+                            "etat_civil.pays_naissance": "Danemark"})
+    data = download(client, create(client, dossier)).data
+    text = pdf_text(data)
+    for word in ("Cœur", "Ÿvonne, Æsa, Bjørn", "Ærøskøbing"):
+        assert word in text
+    fonts = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]
+    embedded = {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
+    assert embedded and all("DejaVuSans" in name for name in embedded)
+
+
+@pytest.mark.parametrize(("specialite", "expected"), [("macon", True), ("patissier", False)])
+def test_the_scaffolding_certificate_is_asked_only_where_the_notice_requires_it(
+    client: FlaskClient, specialite: str, expected: bool,
+) -> None:
+    numero = create(client, make_dossier({"specialite": specialite}))
+    text = pdf_text(download(client, numero).data)
+    assert (PIECES["attestation-echafaudage"] in text) is expected
+    assert PIECES["piece-identite"] in text
+
+
+def test_a_dossier_created_on_the_deadline_day_gets_the_late_return_message(
+    frozen_app: Any,
+) -> None:
+    client = frozen_app("2020-11-18T09:30:00+01:00").test_client()
+    text = pdf_text(download(client, create(client)).data)
+    assert " ".join(shared_rules.late_return_message(SESSION).split()) in text
+
+
+def test_a_dossier_created_before_the_deadline_has_no_late_return_message(
+    client: FlaskClient,
+) -> None:
+    text = pdf_text(download(client, create(client)).data)
+    assert "pour savoir si elle sera acceptée" not in text
+
+
+def test_the_pdf_shows_the_last_modification(client: FlaskClient) -> None:
+    numero = create(client)
+    changed = make_dossier({"specialite": "couvreur"})
+    assert client.put(f"/api/dossiers/{numero}", json=changed,
+                      headers={"X-Date-Naissance": BORN}).status_code == 200
+    text = pdf_text(download(client, numero).data)
+    assert "Couvreur" in text and "(version 2)" in text
+
+
+def test_a_wrong_birth_date_answers_exactly_like_consulting(client: FlaskClient) -> None:
+    numero = create(client)
+    wrong = download(client, numero, born="1998-05-18")
+    unknown = download(client, "0000-0000-0")
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.get_json() == unknown.get_json() == {
+        "code": "dossier_introuvable", "message": msg.DOSSIER_INTROUVABLE, "errors": {}}
+    missing = client.get(f"/api/dossiers/{numero}/confirmation.pdf")
+    assert missing.status_code == 400
+    assert missing.get_json()["code"] == "date_naissance_requise"
+
+
+def test_size_and_generation_time(capsys: pytest.CaptureFixture[str]) -> None:
+    record = new_record(new_numero(), shared_rules.load(make_dossier()), session=SESSION,
+                        now=dt.datetime(2020, 11, 2, 9, tzinfo=dt.UTC))
+    confirmation_pdf.render(record, SESSION)  # the first one loads the fonts
+    started = time.perf_counter()
+    data = confirmation_pdf.render(record, SESSION)
+    elapsed = time.perf_counter() - started
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    with capsys.disabled():
+        print(f"\nconfirmation PDF: {len(data) / 1024:.1f} KiB, {pages} pages, generated in "
+              f"{elapsed * 1000:.0f} ms")
+    assert data.startswith(b"%PDF-")
+
+
+def test_no_personal_data_in_log_lines(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    client = app.test_client()
+    numero = create(client)
+    download(client, numero)
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("handler"))
+    assert "GET /api/dossiers/<numero>/confirmation.pdf 200" in logged
+    for secret in (numero, numero.replace("-", ""), "Haÿ", BORN):
+        assert secret not in logged
+
+
+def test_an_unlisted_speciality_a_kept_eps_grade_and_a_declared_language_print(
+        client: FlaskClient) -> None:
+    """Issue 13: the typed label, « no EPS this session » and the unconfirmed language."""
+    dossier = make_dossier({"specialite": "autre", "specialite_autre": "Accordeur de pianos",
+                            "eps": {"dispense": False, "activites": []},
+                            "benefices": [{"unite": "eps", "annee": 2019, "note": 12}],
+                            "langue_vivante": "anglais"})
+    text = pdf_text(download(client, create(client, dossier)).data)
+    assert "Ma spécialité n'est pas dans la liste : Accordeur de pianos" in text
+    assert "Pas d'épreuve d'EPS à cette session" in text
+    assert "Anglais" in text  # the compulsory language, unconfirmed: declared, recorded
+
+
+def test_the_pdf_ends_with_a_frame_for_the_rectorat_with_the_dossiers_pieces(
+        client: FlaskClient) -> None:
+    numero = create(client, make_dossier({"specialite": "macon"}))
+    text = pdf_text(download(client, numero).data)
+    frame = text[text.index("Cadre réservé au Rectorat"):]
+    assert frame.startswith("Cadre réservé au Rectorat Reçue le : ........ / ........ / "
+                            "............ Pièces vérifiées :")
+    assert "Cachet et visa du bureau :" in frame
+    # The pieces this dossier must send, each to tick on reception; no other.
+    for code in ("piece-identite", "attestation-echafaudage"):
+        assert PIECES[code][:40] in frame
+    assert PIECES["decision-amenagement"][:40] not in frame
+    assert "Certifié exact" not in frame  # after the candidate's signature

@@ -1,0 +1,108 @@
+"""Issue 18: what a submission costs in S3 calls, counted on the store's own client (the
+structure; `make bench` prints the time). A random number's collision is found by the dossier's
+conditional create, not by a HEAD first, and no index shard is read or rewritten on the
+candidate's path: one small part per write, merged into the shards later."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from flask import Flask
+
+from handler.candidats import registrations
+from handler.dossier.numero import canonical, new_numero
+from tests.fixtures import BUCKET, all_keys, read_dossier
+from tests.staff.conftest import person, submit
+from tests.staff.test_list import staff_list
+
+SESSION = "cap-limoges-2021-06"
+
+
+def record_calls(app: Flask) -> list[tuple[str, str]]:
+    """Every S3 request the app's store sends from now on: (method, key)."""
+    calls: list[tuple[str, str]] = []
+
+    def seen(request: Any, **_: Any) -> None:
+        path = unquote(urlsplit(request.url).path).lstrip("/")
+        key = path.split("/", 1)[1] if path.startswith(BUCKET + "/") else path
+        calls.append((request.method, key))
+
+    app.extensions["dossier_store"].client.meta.events.register("before-send.s3", seen)
+    return calls
+
+
+def shape(calls: list[tuple[str, str]], numero: str) -> list[tuple[str, str]]:
+    """The calls with the number and the per-write names replaced by placeholders."""
+    result = []
+    for method, key in calls:
+        key = key.replace(numero, "<numero>")
+        parts = key.split("/")
+        if parts[0] in {"identites", "idempotence"}:
+            parts[-1] = "<hash>.json"
+        if parts[:3] == ["index", SESSION, "entrees"]:
+            parts[-1] = "<instant>.json"
+        result.append((method, "/".join(parts)))
+    return result
+
+
+@pytest.mark.parametrize("s3_mode", ["in-process"], indirect=True)
+def test_a_submission_makes_four_s3_calls_and_touches_no_shard(app: Flask) -> None:
+    client = app.test_client()
+    submit(client, person("Echauffement"))
+    calls = record_calls(app)
+    numero = canonical(submit(client, person("Martin")))
+    assert numero is not None
+    assert shape(calls, numero) == [
+        ("PUT", f"identites/{SESSION}/<hash>.json"),
+        ("PUT", "dossiers/<numero>.json"),
+        ("PUT", f"index/{SESSION}/entrees/<numero>/<instant>.json"),
+        ("HEAD", "dossiers/<numero>.json"),  # an erasure meanwhile? (issue 14)
+    ]
+
+
+@pytest.mark.parametrize("s3_mode", ["in-process"], indirect=True)
+def test_with_an_idempotency_key_a_submission_makes_one_call_more(app: Flask) -> None:
+    client = app.test_client()
+    calls = record_calls(app)
+    response = client.post("/api/dossiers", json=person("Martin"),
+                           headers={"Idempotency-Key": "cle-de-test-0001"},
+                           environ_base={"REMOTE_ADDR": "198.51.100.251"})
+    assert response.status_code == 201
+    numero = canonical(response.get_json()["numero"])
+    assert numero is not None
+    assert shape(calls, numero) == [
+        ("PUT", "idempotence/<hash>.json"),
+        ("PUT", f"identites/{SESSION}/<hash>.json"),
+        ("PUT", "dossiers/<numero>.json"),
+        ("PUT", f"index/{SESSION}/entrees/<numero>/<instant>.json"),
+        ("HEAD", "dossiers/<numero>.json"),
+    ]
+
+
+def test_a_number_already_taken_is_found_by_the_create_and_another_is_drawn(
+        app: Flask, s3: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = app.test_client()
+    first = canonical(submit(client, person("Martin")))
+    assert first is not None
+    second = new_numero()
+    drawn = itertools.chain([first, second], iter(new_numero, None))
+    monkeypatch.setattr(registrations, "new_numero", lambda: next(drawn))
+    response = client.post("/api/dossiers", json=person("Durand"),
+                           headers={"Idempotency-Key": "cle-de-test-0002"},
+                           environ_base={"REMOTE_ADDR": "198.51.100.252"})
+    assert response.status_code == 201, response.get_json()
+    assert canonical(response.get_json()["numero"]) == second
+    assert read_dossier(s3, first)["dossier"]["etat_civil"]["nom_naissance"] == "Martin"
+    assert read_dossier(s3, second)["dossier"]["etat_civil"]["nom_naissance"] == "Durand"
+    # A retry with the same key finds the second number, not the first.
+    again = client.post("/api/dossiers", json=person("Durand"),
+                        headers={"Idempotency-Key": "cle-de-test-0002"},
+                        environ_base={"REMOTE_ADDR": "198.51.100.253"})
+    assert (again.status_code, canonical(again.get_json()["numero"])) == (200, second)
+    listed = sorted(d["numero"] for d in staff_list(client)["dossiers"])
+    assert [canonical(n) for n in listed] == sorted([first, second])
+    # The list merged the pending parts into their shards.
+    assert not [k for k in all_keys(s3) if k.startswith(f"index/{SESSION}/entrees/")]
