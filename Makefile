@@ -27,6 +27,7 @@ lint: install
 	$(PY) -m ruff check shared_rules handler tests infra
 	$(PY) -m mypy
 	$(PY) -m mypy --strict infra/deploy.py infra/package.py
+	$(VENV)/bin/lint-imports  # the layers and the no-cycle contracts (pyproject.toml)
 
 ## Install everything and run the whole suite.
 test: install lint rules site
@@ -51,4 +52,4 @@ bench-export: install
 -include $(wildcard */*.mk)
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
