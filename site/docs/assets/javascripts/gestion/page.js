@@ -86,18 +86,29 @@ async function ouvrirEspace({ nom, role }) {
   }
 }
 
+/** Nobody signed in: the sign-in button, and the sign-out confirmed if we come from it. */
+function seConnecter() {
+  deconnecter(null);
+  if (new URLSearchParams(location.search).has("deconnexion")) {
+    annoncer("Vous êtes déconnecté(e).");
+  }
+}
+
 async function demarrer() {
   try {
     signaler(null);
+    // Without a session cookie the answer is `{"connecte": false}` (200, no console error);
+    // a cookie whose session has ended still gets a 401.
     const moi = await lire("moi");
+    if (moi.connecte === false) {
+      seConnecter();
+      return;
+    }
     annoncer(`Connecté(e) : ${moi.nom}.`);
     await ouvrirEspace(moi);
   } catch (erreur) {
     if (erreur instanceof ErreurApi && erreur.statut === 401) {
-      deconnecter(null);
-      if (new URLSearchParams(location.search).has("deconnexion")) {
-        annoncer("Vous êtes déconnecté(e).");
-      }
+      seConnecter();
     } else {
       deconnecter(erreur.message);
     }
