@@ -11,6 +11,8 @@ carry their content's hash, and every page's reference rewritten to them.
   as classic scripts (their global names kept); `md-base.js` stays in `assets/javascripts/`,
   since it computes the site's root from its own URL.
 - The stylesheets (`site.css`, `formulaire.css`, `gestion.css`) are minified.
+- The form's two pages load Material's bundle at the first gesture, through
+  `md-premier-geste.js` (its source says why), given the bundle's path here.
 - The search loads Material's worker and lunr's French stemmer at the first query only:
   each page's `__config` points the worker to `workers/recherche-differee.js` (its source
   says how), given the name of Material's hashed worker here.
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -47,7 +50,12 @@ MODULES = {
     "assets/javascripts/accueil.js": "assets/javascripts/formulaire",
 }
 #: Classic scripts, minified alone.
-SCRIPTS = ("assets/javascripts/md-base.js", "assets/javascripts/md-content.js")
+SCRIPTS = ("assets/javascripts/md-base.js", "assets/javascripts/md-content.js",
+           "assets/javascripts/md-premier-geste.js")
+#: The form pages' loader of Material's bundle; MATERIAL_BUNDLE inside becomes the bundle's
+#: path relative to it.
+BUNDLE_LOADER = "assets/javascripts/md-premier-geste.js"
+MATERIAL_BUNDLE = re.compile(r"bundle\.[0-9a-f]{8}\.min\.js")
 #: The search's stand-in worker; MATERIAL_SEARCH_WORKER inside becomes Material's file name.
 SEARCH_STANDIN = "assets/javascripts/workers/recherche-differee.js"
 MATERIAL_WORKER = re.compile(r"search\.[0-9a-f]{8}\.min\.js")
@@ -92,6 +100,13 @@ def finalize(site: Path) -> dict[str, str]:
     standin = site / SEARCH_STANDIN
     standin.write_text(standin.read_text(encoding="utf-8").replace(
         "MATERIAL_SEARCH_WORKER", workers[0]), encoding="utf-8")
+    loader = site / BUNDLE_LOADER
+    bundles = [p for p in (site / "assets" / "javascripts").iterdir()
+               if MATERIAL_BUNDLE.fullmatch(p.name)]
+    if len(bundles) != 1:
+        raise SystemExit(f"Le bundle de Material est introuvable ou ambigu : {bundles}")
+    loader.write_text(loader.read_text(encoding="utf-8").replace(
+        "MATERIAL_BUNDLE", os.path.relpath(bundles[0], loader.parent)), encoding="utf-8")
     rules = site / "assets" / "rules.json"
     rules.write_text(json.dumps(json.loads(rules.read_text(encoding="utf-8")),
                                 ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
