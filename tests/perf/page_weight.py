@@ -5,11 +5,11 @@ Counted, from the built files alone (deterministic): the page's HTML; its styles
 module preloads and icon; the modules its modules import (none once site/finalize.py has
 bundled them); `assets/rules.json` when one of its scripts fetches it; and, when the page has
 Material's search form and loads Material's bundle (the form's pages load it at the first
-gesture: site/docs/assets/javascripts/md-premier-geste.js), what the search loads at once: the
-worker and the index (and the French stemmer's two lunr files when the worker is Material's
-own rather than site/finalize.py's stand-in, which imports them at the first query). Not
-counted: the API's answers (`GET /api/session`, a few hundred bytes). Each file is gzipped at
-level 6, as the local server and CloudFront send it.
+gesture: site/docs/assets/javascripts/platform/md-premier-geste.js), what the search loads at
+once: the worker and the index (and the French stemmer's two lunr files when the worker is
+Material's own rather than site/finalize.py's stand-in, which imports them at the first query).
+Not counted: the API's answers (`GET /api/session`, a few hundred bytes). Each file is gzipped
+at level 6, as the local server and CloudFront send it.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
 
 import { ErreurApi, appeler, lire } from "./api.js";
 import { Detail } from "./detail.js";
-import { annoncer, el, effacerErreurs, fixerFuseau, signaler } from "./dom.js";
+import { effacerErreurs, fixerFuseau, signaler } from "./affichage.js";
+import { annoncer, el } from "../platform/dom.js";
 import { exporter } from "./exports.js";
 import { Liste } from "./liste.js";
 
