@@ -115,8 +115,9 @@ def test_search_dialog_opens_with_an_accessible_name(open_page: OpenPage) -> Non
 def test_search_loads_its_worker_and_stemmer_at_the_first_query_only(
         open_page: OpenPage) -> None:
     """site/finalize.py's stand-in worker: at load, only it and the index; Material's worker
-    and lunr's French stemmer come with the first query typed, which finds its results."""
-    visit = open_page("notice.html", WIDTHS["telephone"])
+    and lunr's French stemmer come with the first query typed, which finds its results.
+    (Not the notice: it loads Material's bundle, and the search, at the first gesture.)"""
+    visit = open_page("accessibilite.html", WIDTHS["telephone"])
 
     def search_files() -> list[str]:
         names = [url.rsplit("/", 1)[-1] for url in visit.requests]
@@ -135,11 +136,13 @@ def test_search_loads_its_worker_and_stemmer_at_the_first_query_only(
     assert visit.problems == []
 
 
-@pytest.mark.parametrize("name", ["formulaire.html", "mon-dossier.html"])
-def test_form_pages_load_materials_bundle_at_the_first_gesture_then_search_works(
+@pytest.mark.parametrize("name", ["formulaire.html", "mon-dossier.html", "notice.html",
+                                  "donnees-personnelles.html"])
+def test_pages_load_materials_bundle_at_the_first_gesture_then_search_works(
         open_page: OpenPage, name: str) -> None:
-    """Issue 18: the form's pages load neither Material's bundle nor the search before the
-    first gesture; a key pressed loads them, and the search then finds its results."""
+    """Issue 18: the form's pages and the two long text pages load neither Material's bundle
+    nor the search before the first gesture; a key pressed loads them, and the search then
+    finds its results."""
     visit = open_page(name, WIDTHS["telephone"])
 
     def loaded() -> list[str]:
@@ -151,7 +154,7 @@ def test_form_pages_load_materials_bundle_at_the_first_gesture_then_search_works
     assert loaded() == []
     assert page.evaluate("document.documentElement.className") == "no-js"
     page.keyboard.press("Tab")
-    page.wait_for_function("document.documentElement.classList.contains('js')")
+    page.wait_for_function("() => document.documentElement.classList.contains('js')")
     page.wait_for_load_state("networkidle")
     assert loaded() == ["bundle.HASH.min.js", "recherche-differee.HASH.min.js",
                         "search_index.json"]

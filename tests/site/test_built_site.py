@@ -281,11 +281,13 @@ def test_page_loads_at_most_its_budget_gzipped_before_the_first_interaction(
     assert budget(name) == 90 * 1024
 
 
-@pytest.mark.parametrize("name", ["formulaire.html", "mon-dossier.html"])
-def test_form_pages_load_materials_bundle_at_the_first_gesture_only(
+@pytest.mark.parametrize("name", ["formulaire.html", "mon-dossier.html", "notice.html",
+                                  "donnees-personnelles.html"])
+def test_form_and_long_text_pages_load_materials_bundle_at_the_first_gesture_only(
         built_site: Path, name: str) -> None:
-    """No `<script>` of Material's bundle in the form's pages: md-premier-geste.js loads it,
-    and site/finalize.py wrote the bundle's hashed name into it."""
+    """No `<script>` of Material's bundle in the form's pages and the two long text pages
+    (overrides/premier-geste.html): md-premier-geste.js loads it, and site/finalize.py wrote
+    the bundle's hashed name into it. The other pages keep it."""
     html = (built_site / name).read_text(encoding="utf-8")
     scripts = re.findall(r'<script\b[^>]*\bsrc="([^"]+)"', html)
     assert not [s for s in scripts if "bundle." in s]
@@ -299,6 +301,10 @@ def test_form_pages_load_materials_bundle_at_the_first_gesture_only(
     assert "MATERIAL_BUNDLE" not in loader
     weight = page_weight(built_site, name)
     assert not [f for f in weight.files if "search" in f or "recherche" in f]
+    others = ["index.html", "accessibilite.html", "mentions-legales.html", "gestion.html"]
+    for other in others:
+        html = (built_site / other).read_text(encoding="utf-8")
+        assert 'src="assets/javascripts/bundle.' in html and "md-premier-geste" not in html
 
 
 def test_notice_page_says_this_service_replaces_inscrinet_and_maps_its_screens(

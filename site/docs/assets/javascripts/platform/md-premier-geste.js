@@ -1,7 +1,9 @@
-// The form's pages (formulaire.html, mon-dossier.html) load Material's bundle at the first
-// gesture (a key, a touch, a click, a scroll) instead of at load: what the form needs at once
-// is its own module; what the bundle brings there (the search and its index, the header's
-// title on scroll, the sidebars' heights, the keyboard shortcuts) waits for the first use.
+// The form's pages (formulaire.html, mon-dossier.html) and the long text pages (the notice,
+// personal data) load Material's bundle at the first gesture (a key, a touch, a click, a
+// scroll, the mouse moved) instead of at load (overrides/premier-geste.html): what the form
+// needs at once is its own module, and the text is there without it; what the bundle brings
+// (the search and its index, the header's title on scroll, the sidebars' heights, the table of
+// contents following the reading, the keyboard shortcuts) waits for the first use.
 // Until then the page keeps Material's `no-js` styles (search button hidden, sidebars at
 // their natural height) and the menu drawer, a checkbox and its labels, works without it.
 // The bundle starts its components on DOMContentLoaded: loaded later, it is given that event
@@ -9,7 +11,8 @@
 // filled in by site/finalize.py.
 (function () {
   var bundle = new URL("MATERIAL_BUNDLE", document.currentScript.src).href;
-  var gestures = ["keydown", "pointerdown", "touchstart", "wheel", "scroll", "focusin"];
+  var gestures = ["keydown", "pointerdown", "pointermove", "touchstart", "wheel", "scroll",
+    "focusin"];
   var loaded = false;
   function load() {
     if (loaded) return;
