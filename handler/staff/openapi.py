@@ -204,7 +204,9 @@ PATHS: dict[str, Any] = {
                       "{\"connecte\": false}", {"oneOf": [
                           _ref("Gestionnaire"),
                           {**_object({"connecte": {"const": False}}),
-                           "additionalProperties": False}]})})},
+                           "additionalProperties": False}]})},
+        # Asked with no credential at all, it answers that nobody is signed in: optional.
+        security=[*SECURITY, {}])},
     "/api/staff/referentiel": {"get": operation(
         "Statuts, spécialités, départements et pièces (données de la session)",
         {"200": _json("Les codes et leurs libellés", _ref("Referentiel"))})},
