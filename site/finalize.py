@@ -2,15 +2,22 @@
 bundled and minified by esbuild (pinned in site/tools/package.json), written under names that
 carry their content's hash, and every page's reference rewritten to them.
 
-- The form's modules (`formulaire/page.js` and what it imports), the staff page's
-  (`gestion/page.js`) and the home page's `accueil.js` become one minified ES module each, in
-  the folder of the modules they include (so `import.meta.url`, from which `regles.js` finds
-  `assets/rules.json`, still points to the same folder): `accueil.js`'s bundle goes to
-  `formulaire/`, next to `regles.js`.
-- Material's two inline scripts served as files (`md-base.js`, `md-content.js`) are minified
-  as classic scripts (their global names kept); `md-base.js` stays in `assets/javascripts/`,
-  since it computes the site's root from its own URL.
+Our scripts live in `assets/javascripts/` by side (site/README.md): `candidats/` (the form,
+`formulaire/`, and the home page's `accueil.js`), `staff/` (the staff page), `platform/` (what
+every page uses: the DOM helpers, Material's scripts served as files, the bundle's loader), and
+`workers/` (Material's search worker and our stand-in).
+
+- The form's modules (`candidats/formulaire/page.js` and what it imports), the staff page's
+  (`staff/page.js`) and the home page's `candidats/accueil.js` become one minified ES module
+  each, in the folder of the modules they include (so `import.meta.url`, from which
+  `regles.js` finds `assets/rules.json`, still points to the same folder): `accueil.js`'s
+  bundle goes to `candidats/formulaire/`, next to `regles.js`.
+- Material's two inline scripts served as files (`platform/md-base.js`, `md-content.js`) are
+  minified as classic scripts (their global names kept); `md-base.js` computes the site's root
+  from its own URL (three folders up), so its minified copy stays in `platform/`.
 - The stylesheets (`site.css`, `formulaire.css`, `gestion.css`) are minified.
+- The form's two pages load Material's bundle at the first gesture, through
+  `platform/md-premier-geste.js` (its source says why), given the bundle's path here.
 - The search loads Material's worker and lunr's French stemmer at the first query only:
   each page's `__config` points the worker to `workers/recherche-differee.js` (its source
   says how), given the name of Material's hashed worker here.
@@ -28,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -42,12 +50,17 @@ TARGET = "es2020"
 #: the bundle is written to: the folder of the modules that resolve URLs from their own
 #: (`regles.js`: `new URL("../../rules.json", import.meta.url)`), so that they still resolve.
 MODULES = {
-    "assets/javascripts/formulaire/page.js": "assets/javascripts/formulaire",
-    "assets/javascripts/gestion/page.js": "assets/javascripts/gestion",
-    "assets/javascripts/accueil.js": "assets/javascripts/formulaire",
+    "assets/javascripts/candidats/formulaire/page.js": "assets/javascripts/candidats/formulaire",
+    "assets/javascripts/staff/page.js": "assets/javascripts/staff",
+    "assets/javascripts/candidats/accueil.js": "assets/javascripts/candidats/formulaire",
 }
 #: Classic scripts, minified alone.
-SCRIPTS = ("assets/javascripts/md-base.js", "assets/javascripts/md-content.js")
+SCRIPTS = ("assets/javascripts/platform/md-base.js", "assets/javascripts/platform/md-content.js",
+           "assets/javascripts/platform/md-premier-geste.js")
+#: The form pages' loader of Material's bundle; MATERIAL_BUNDLE inside becomes the bundle's
+#: path relative to it.
+BUNDLE_LOADER = "assets/javascripts/platform/md-premier-geste.js"
+MATERIAL_BUNDLE = re.compile(r"bundle\.[0-9a-f]{8}\.min\.js")
 #: The search's stand-in worker; MATERIAL_SEARCH_WORKER inside becomes Material's file name.
 SEARCH_STANDIN = "assets/javascripts/workers/recherche-differee.js"
 MATERIAL_WORKER = re.compile(r"search\.[0-9a-f]{8}\.min\.js")
@@ -92,6 +105,13 @@ def finalize(site: Path) -> dict[str, str]:
     standin = site / SEARCH_STANDIN
     standin.write_text(standin.read_text(encoding="utf-8").replace(
         "MATERIAL_SEARCH_WORKER", workers[0]), encoding="utf-8")
+    loader = site / BUNDLE_LOADER
+    bundles = [p for p in (site / "assets" / "javascripts").iterdir()
+               if MATERIAL_BUNDLE.fullmatch(p.name)]
+    if len(bundles) != 1:
+        raise SystemExit(f"Le bundle de Material est introuvable ou ambigu : {bundles}")
+    loader.write_text(loader.read_text(encoding="utf-8").replace(
+        "MATERIAL_BUNDLE", os.path.relpath(bundles[0], loader.parent)), encoding="utf-8")
     rules = site / "assets" / "rules.json"
     rules.write_text(json.dumps(json.loads(rules.read_text(encoding="utf-8")),
                                 ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -200,7 +200,13 @@ _BAD_JSON = {"400": _error(BAD_JSON), "413": _error("Corps de plus de 1 Mo"),
 PATHS: dict[str, Any] = {
     "/api/staff/moi": {"get": operation(
         "Qui est connecté (ou détient ce jeton), et son rôle",
-        {"200": _json("Le gestionnaire et son rôle", _ref("Gestionnaire"))})},
+        {"200": _json("Le gestionnaire et son rôle ; sans jeton ni cookie de session : "
+                      "{\"connecte\": false}", {"oneOf": [
+                          _ref("Gestionnaire"),
+                          {**_object({"connecte": {"const": False}}),
+                           "additionalProperties": False}]})},
+        # Asked with no credential at all, it answers that nobody is signed in: optional.
+        security=[*SECURITY, {}])},
     "/api/staff/referentiel": {"get": operation(
         "Statuts, spécialités, départements et pièces (données de la session)",
         {"200": _json("Les codes et leurs libellés", _ref("Referentiel"))})},

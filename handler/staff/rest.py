@@ -13,7 +13,7 @@ import io
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
@@ -40,8 +40,21 @@ from shared_rules.text import unencodable
 
 log = logging.getLogger(__name__)
 bp = Blueprint("staff", __name__, url_prefix="/api/staff")
-bp.before_request(auth.require_staff)
 bp.after_request(auth.log_action)
+
+
+@bp.before_request
+def _authenticate() -> None:
+    """Every route needs a staff member (`auth.require_staff`), except « who am I » asked with
+    no credential at all: it answers that nobody is signed in (`whoami`), without an error
+    status that the staff page's browser would log as a console error."""
+    if request.endpoint == "staff.whoami" and not _presents_credentials():
+        return
+    auth.require_staff()
+
+
+def _presents_credentials() -> bool:
+    return bool(request.headers.get("Authorization") or request.cookies.get(auth.COOKIE))
 
 
 def _index() -> SummaryIndex:
@@ -71,7 +84,10 @@ def _load(schema: Schema, code: str, message: str) -> dict[str, Any]:
 
 @bp.get("/moi")
 def whoami() -> Response:
-    """Who is signed in (or holds this token), with their role: the staff page asks it first."""
+    """Who is signed in (or holds this token), with their role: the staff page asks it first.
+    Asked with no token and no session cookie: `{"connecte": false}` (200)."""
+    if g.get("staff") is None:
+        return jsonify({"connecte": False})
     return jsonify({"nom": auth.current_staff(), "role": auth.current_role()})
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from tests.factories import make_dossier
 from tests.site.axe_exceptions import DISABLED_RULES
 
-#: localStorage key of the draft (site/docs/assets/javascripts/formulaire/brouillon.js).
+#: localStorage key of the draft (site/docs/assets/javascripts/candidats/formulaire/brouillon.js).
 CLE_BROUILLON = "preinscription-cap:cap-limoges-2021-06:brouillon"
 
 #: Birth names unique within one server run: one dossier per person and session.

@@ -115,8 +115,9 @@ def test_search_dialog_opens_with_an_accessible_name(open_page: OpenPage) -> Non
 def test_search_loads_its_worker_and_stemmer_at_the_first_query_only(
         open_page: OpenPage) -> None:
     """site/finalize.py's stand-in worker: at load, only it and the index; Material's worker
-    and lunr's French stemmer come with the first query typed, which finds its results."""
-    visit = open_page("notice.html", WIDTHS["telephone"])
+    and lunr's French stemmer come with the first query typed, which finds its results.
+    (Not the notice: it loads Material's bundle, and the search, at the first gesture.)"""
+    visit = open_page("accessibilite.html", WIDTHS["telephone"])
 
     def search_files() -> list[str]:
         names = [url.rsplit("/", 1)[-1] for url in visit.requests]
@@ -132,6 +133,48 @@ def test_search_loads_its_worker_and_stemmer_at_the_first_query_only(
     assert search_files() == ["recherche-differee.HASH.min.js", "search_index.json",
                               "search.HASH.min.js", "lunr.stemmer.support.min.js",
                               "lunr.fr.min.js"]
+    assert visit.problems == []
+
+
+@pytest.mark.parametrize("name", ["formulaire.html", "mon-dossier.html", "notice.html",
+                                  "donnees-personnelles.html"])
+def test_pages_load_materials_bundle_at_the_first_gesture_then_search_works(
+        open_page: OpenPage, name: str) -> None:
+    """Issue 18: the form's pages and the two long text pages load neither Material's bundle
+    nor the search before the first gesture; a key pressed loads them, and the search then
+    finds its results."""
+    visit = open_page(name, WIDTHS["telephone"])
+
+    def loaded() -> list[str]:
+        names = [url.rsplit("/", 1)[-1] for url in visit.requests]
+        return [re.sub(r"\.[0-9a-f]{8}\.", ".HASH.", n) for n in names
+                if n.startswith(("bundle", "search", "recherche"))]
+
+    page = visit.page
+    assert loaded() == []
+    assert page.evaluate("document.documentElement.className") == "no-js"
+    page.keyboard.press("Tab")
+    page.wait_for_function("() => document.documentElement.classList.contains('js')")
+    page.wait_for_load_state("networkidle")
+    assert loaded() == ["bundle.HASH.min.js", "recherche-differee.HASH.min.js",
+                        "search_index.json"]
+    page.locator("label.md-header__button[for=__search]").click()
+    query = page.get_by_role("textbox", name="Rechercher")
+    query.press_sequentially("registre")
+    page.wait_for_selector(".md-search-result__item")
+    assert page.locator(".md-search-result__item").count() >= 1
+    assert visit.problems == []
+
+
+def test_staff_page_signed_out_shows_the_sign_in_without_console_error(
+        open_page: OpenPage) -> None:
+    """Issue 18 (best practices 100): « who am I » asked without a session answers 200
+    `{"connecte": false}`, no longer a 401 that Chromium logs as an error."""
+    visit = open_page("gestion.html", WIDTHS["telephone"])
+    visit.page.wait_for_selector("#connexion:not([hidden])")
+    assert visit.page.locator("#espace").is_hidden()
+    assert [u for u in visit.requests if "/api/" in u] == [
+        u for u in visit.requests if u.endswith("/api/staff/moi")] != []
     assert visit.problems == []
 
 

@@ -3,12 +3,12 @@ rules that come from the exported data it agrees with the server exactly, field 
 messages included.
 
 The browser's check is `verifier(dossier, regles)`, the ES module
-site/docs/assets/javascripts/formulaire/verification.js, imported in Chromium on the built site
-and called on a batch of dossiers per `page.evaluate` (one page load for every test here). The
-server's is `shared_rules.validate`, what POST /api/dossiers/verification runs. Dossiers come
-from hypothesis (a near-valid dossier with a few fields changed) and from tables that run
-through the exported rules exhaustively: every EPS pair, every speciality with its units and
-resit years, every département with its postcodes.
+site/docs/assets/javascripts/candidats/formulaire/verification.js, imported in Chromium on the
+built site and called on a batch of dossiers per `page.evaluate` (one page load for every test
+here). The server's is `shared_rules.validate`, what POST /api/dossiers/verification runs.
+Dossiers come from hypothesis (a near-valid dossier with a few fields changed) and from tables
+that run through the exported rules exhaustively: every EPS pair, every speciality with its
+units and resit years, every département with its postcodes.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ CORPUS: dict[str, int] = {}
 
 _IMPORT = """async () => {
   const base = document.baseURI;
-  const module = await import(new URL("assets/javascripts/formulaire/verification.js", base));
+  const module = await import(
+    new URL("assets/javascripts/candidats/formulaire/verification.js", base));
   const regles = await (await fetch(new URL("assets/rules.json", base))).json();
   window.juger = (dossiers) => dossiers.map((d) => module.verifier(d, regles));
   window.avertir = (dossiers) => dossiers.map((d) => module.avertissements(d, regles));

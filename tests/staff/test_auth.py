@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from handler.app import create_app
@@ -37,11 +38,43 @@ UNAUTHORIZED = {"code": "authentification_requise", "message": msg.AUTHENTIFICAT
 ], ids=["none", "empty", "wrong", "basic", "longer", "hash", "huge"])
 def test_without_a_valid_token_the_answer_is_401_and_tells_nothing(
         client: FlaskClient, headers: dict[str, str]) -> None:
-    response = client.get("/api/staff/moi", headers=headers)
+    # Not /moi: asked with no credential at all, it answers 200 (test below).
+    response = client.get("/api/staff/referentiel", headers=headers)
     assert response.status_code == 401
     assert response.get_json() == UNAUTHORIZED
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="gestion"'
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_who_am_i_without_any_credential_answers_200_that_nobody_is_signed_in(
+        client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 18: the staff page asks it first; signed out, a 401 would be a console error."""
+    with caplog.at_level(logging.INFO):
+        response = client.get("/api/staff/moi")
+    assert response.status_code == 200
+    assert response.get_json() == {"connecte": False}
+    assert response.headers["Cache-Control"] == "no-store"
+    assert [r for r in caplog.records if r.name == "handler.staff.audit"] == []
+
+
+def test_every_other_staff_route_without_any_credential_is_still_401(
+        app: Flask, client: FlaskClient) -> None:
+    refused = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("staff.") or rule.endpoint == "staff.whoami":
+            continue
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<{argument}>", "x").replace(f"<int:{argument}>", "1")
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            refused[(method, path)] = client.open(path, method=method).status_code
+    assert len(refused) >= 8
+    assert set(refused.values()) == {401}, refused
+
+
+def test_who_am_i_with_a_wrong_token_is_still_401(client: FlaskClient) -> None:
+    response = client.get("/api/staff/moi", headers={"Authorization": "Bearer mauvais"})
+    assert response.status_code == 401 and response.get_json() == UNAUTHORIZED
 
 
 @pytest.mark.parametrize("name", sorted(TOKENS))

@@ -10,7 +10,7 @@
 import { appeler, nouvelleCle } from "./api.js";
 import { Brouillon } from "./brouillon.js";
 import { ajouterPrenom, preparer } from "./champs.js";
-import { annoncer, el, fr, montrer } from "./dom.js";
+import { annoncer, el, fr, montrer } from "../../platform/dom.js";
 import { dateDesParties, lireDossier, MESSAGES_SAISIE, remplirDossier } from "./dossier.js";
 import { afficherErreurs, allerAuChamp, conteneurDe, effacerErreurs } from "./erreurs.js";
 import { afficherAdresse, afficherPieces, afficherRecapitulatif, afficherSuivi, texteCourriel, texteVersion } from "./recapitulatif.js";

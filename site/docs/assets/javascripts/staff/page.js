@@ -4,7 +4,8 @@
 
 import { ErreurApi, appeler, lire } from "./api.js";
 import { Detail } from "./detail.js";
-import { annoncer, el, effacerErreurs, fixerFuseau, signaler } from "./dom.js";
+import { effacerErreurs, fixerFuseau, signaler } from "./affichage.js";
+import { annoncer, el } from "../platform/dom.js";
 import { exporter } from "./exports.js";
 import { Liste } from "./liste.js";
 
@@ -86,18 +87,29 @@ async function ouvrirEspace({ nom, role }) {
   }
 }
 
+/** Nobody signed in: the sign-in button, and the sign-out confirmed if we come from it. */
+function seConnecter() {
+  deconnecter(null);
+  if (new URLSearchParams(location.search).has("deconnexion")) {
+    annoncer("Vous êtes déconnecté(e).");
+  }
+}
+
 async function demarrer() {
   try {
     signaler(null);
+    // Without a session cookie the answer is `{"connecte": false}` (200, no console error);
+    // a cookie whose session has ended still gets a 401.
     const moi = await lire("moi");
+    if (moi.connecte === false) {
+      seConnecter();
+      return;
+    }
     annoncer(`Connecté(e) : ${moi.nom}.`);
     await ouvrirEspace(moi);
   } catch (erreur) {
     if (erreur instanceof ErreurApi && erreur.statut === 401) {
-      deconnecter(null);
-      if (new URLSearchParams(location.search).has("deconnexion")) {
-        annoncer("Vous êtes déconnecté(e).");
-      }
+      seConnecter();
     } else {
       deconnecter(erreur.message);
     }

@@ -1,7 +1,7 @@
 // The home page: the registry's state right now, from GET /api/session, above the static text
 // that gives every date (progressive enhancement: without it, nothing is missing).
 
-import { fr } from "./formulaire/dom.js";
+import { fr } from "../platform/dom.js";
 import { chargerRegles, formater } from "./formulaire/regles.js";
 
 const TEXTES = {

@@ -3,7 +3,7 @@
 // names exactly as the server stored them, every first name in civil-status order. Each row
 // can lead back to the step where it is answered.
 
-import { el, fr } from "./dom.js";
+import { el, fr } from "../../platform/dom.js";
 import { dateCourte, dateHeureLongue, nombre, parCode } from "./regles.js";
 
 const SEXES = { F: "Féminin", M: "Masculin" };

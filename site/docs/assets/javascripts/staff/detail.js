@@ -5,7 +5,8 @@
 // another staff member is refused, not overwritten); erasure (role administration).
 
 import { appeler, lire } from "./api.js";
-import { dateHeure, el, reussir } from "./dom.js";
+import { dateHeure, reussir } from "./affichage.js";
+import { el } from "../platform/dom.js";
 
 /** What became of the « dossier incomplet » email of the current follow-up. */
 function etatCourriel(c) {

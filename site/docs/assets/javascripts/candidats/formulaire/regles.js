@@ -2,7 +2,7 @@
 // every list, limit, pattern and message the form uses. Nothing here is a rule of its own:
 // loading, lookups and the same formatting as the server's (dates, messages).
 
-const ADRESSE = new URL("../../rules.json", import.meta.url);
+const ADRESSE = new URL("../../../rules.json", import.meta.url);
 let chargement = null;
 
 /** The rules JSON, fetched once per page. */

@@ -1,7 +1,8 @@
 // The list: the filters as the API's query string, one page of summaries, paging.
 
 import { lire } from "./api.js";
-import { dateHeure, el } from "./dom.js";
+import { dateHeure } from "./affichage.js";
+import { el } from "../platform/dom.js";
 
 const CHAMPS = ["q", "specialite", "departement", "statut", "cree_du", "cree_au", "modifie_du",
   "modifie_au", "tri"];

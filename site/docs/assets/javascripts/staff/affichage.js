@@ -1,8 +1,5 @@
-// The staff page's DOM helpers; elements are built without innerHTML, so no text typed by a
-// candidate is ever parsed as markup.
-
-// The same element builder and live-region announcer as the candidates' form: one copy.
-export { annoncer, el } from "../formulaire/dom.js";
+// The staff page's own display helpers: messages beside an action, dates in the session's time
+// zone. The helpers both sides use (building elements, the live region) are in platform/dom.js.
 
 /** Show an error in an alert box beside the action that caused it (the page's own box by
  *  default), or hide it (null). */

@@ -4,7 +4,7 @@
 // No choice the rules forbid is offered: EPS is chosen among the allowed pairs, never as two
 // free activities; units are those of the chosen speciality.
 
-import { annoncer, el, fr, montrer, ordinal } from "./dom.js";
+import { annoncer, el, fr, montrer, ordinal } from "../../platform/dom.js";
 import { dateCourte, formater, listeDepartements, parCode, unitesApplicables } from "./regles.js";
 import { avertissements } from "./verification.js";
 

@@ -1,5 +1,6 @@
-// Small DOM helpers: building elements without innerHTML, so that no text typed by a candidate
-// or read from the server is ever parsed as markup.
+// Small DOM helpers for every page (the candidates' form and home page, the staff page): building
+// elements without innerHTML, so that no text typed by a candidate or read from the server is
+// ever parsed as markup; the live region; French typography.
 
 /** An element with attributes (`class`, `for`, `data-…`, booleans) and children. */
 export function el(balise, attributs = {}, ...enfants) {

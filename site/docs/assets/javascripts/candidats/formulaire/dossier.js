@@ -7,7 +7,7 @@
 // that says the field is missing; an optional one is sent as null.
 
 import { adapterASpecialite, ajouterBenefice, ajouterDispense, ajouterPrenom, montrerAvertissementResidence, montrerEtablissement, specialiteChoisie } from "./champs.js";
-import { montrer } from "./dom.js";
+import { montrer } from "../../platform/dom.js";
 import { parCode } from "./regles.js";
 
 export const MESSAGES_SAISIE = {

@@ -2,7 +2,7 @@
 // server's 422): a summary at the top that links to each field, and the message beside the
 // field, which is marked aria-invalid and described by it. Focus moves to the summary.
 
-import { el, fr, premierControle } from "./dom.js";
+import { el, fr, premierControle } from "../../platform/dom.js";
 
 const PREFIXE_TITRE = "Erreur : ";
 let numero = 0;

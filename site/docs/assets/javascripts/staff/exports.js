@@ -3,7 +3,7 @@
 // assembled): the page polls its state and offers the short-lived download link when it is ready.
 
 import { appeler, lire } from "./api.js";
-import { el } from "./dom.js";
+import { el } from "../platform/dom.js";
 import { filtres } from "./liste.js";
 
 const ATTENTE_MS = 2000;
