@@ -24,9 +24,9 @@ every page uses: the DOM helpers, Material's scripts served as files, the bundle
 - `assets/rules.json` is written compact (no indentation).
 
 A hashed name (`page.1a2b3c4d.min.js`) changes whenever the content does: the local server and
-the published site send them with a one-year `immutable` cache (handler/site_caching.py), the
-pages themselves with a revalidation. The sources stay in the built site, unreferenced (the
-browser tests import `verification.js` from there).
+the published site send them with a one-year `immutable` cache
+(handler/platform/site_caching.py), the pages themselves with a revalidation. The sources stay
+in the built site, unreferenced (the browser tests import `verification.js` from there).
 
 Usage: python site/finalize.py [build/site]
 """

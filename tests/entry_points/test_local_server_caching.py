@@ -97,8 +97,8 @@ def test_unhashed_script_plain_answer_small_file_and_image_are_sent_as_they_are(
 @pytest.mark.parametrize("path, expected", [
     ("assets/javascripts/bundle.a5f9d56c.min.js", IMMUTABLE),
     ("assets/stylesheets/main.57a0d79d.min.css", IMMUTABLE),
-    ("/assets/javascripts/formulaire/page.35f4585b.min.js", IMMUTABLE),
-    ("assets/javascripts/formulaire/page.js", REVALIDATE),
+    ("/assets/javascripts/candidats/formulaire/page.35f4585b.min.js", IMMUTABLE),
+    ("assets/javascripts/candidats/formulaire/page.js", REVALIDATE),
     ("assets/javascripts/lunr/min/lunr.fr.min.js", REVALIDATE),
     ("assets/rules.json", REVALIDATE),
     ("formulaire.html", REVALIDATE),

@@ -245,7 +245,8 @@ def _references(html: str) -> list[str]:
 @pytest.mark.parametrize("name", [*PAGES, "gestion.html"])
 def test_every_script_and_stylesheet_a_page_loads_is_named_by_its_content(
         built_site: Path, name: str) -> None:
-    """The long cache (handler/site_caching.py) is safe only if a changed file changes name."""
+    """The long cache (handler/platform/site_caching.py) is safe only if a changed file changes
+    name."""
     html = (built_site / name).read_text(encoding="utf-8")
     for reference in _references(html):
         path = reference.lstrip("/")
@@ -338,7 +339,7 @@ def test_notice_page_says_this_service_replaces_inscrinet_and_maps_its_screens(
 def test_publication_filters_give_each_built_file_the_local_servers_cache_header(
         built_site: Path) -> None:
     """infra/README.md publishes with two `aws s3 sync` filtered by name (fnmatch, as the AWS
-    CLI matches): each built file must get handler/site_caching.py's header."""
+    CLI matches): each built file must get handler/platform/site_caching.py's header."""
     readme = (ROOT / "infra" / "README.md").read_text(encoding="utf-8")
     hashed = re.search(r'^HASHED="([^"]+)"$', readme, re.M)[1]  # type: ignore[index]
     commands = re.findall(r"^aws s3 sync build/site .*?--cache-control \"([^\"]+)\"$", readme,

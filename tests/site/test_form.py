@@ -467,8 +467,8 @@ def test_home_page_shows_the_registry_state_now(candidat: Ouvrir,
 
 def test_the_submission_carries_the_signs_of_a_person_and_a_bot_is_turned_away(
         candidat: Ouvrir) -> None:
-    """handler/spam.py: the honeypot field's content and the time spent filling the form go
-    beside the dossier, in headers."""
+    """handler/candidats/spam.py: the honeypot field's content and the time spent filling the
+    form go beside the dossier, in headers."""
     personne = candidat(WIDTHS["telephone"])
     entetes: list[dict[str, str]] = []
     personne.page.on("request", lambda r: entetes.append(r.headers)

@@ -395,7 +395,7 @@ class Parcours {
     const cle = precedent?.corps === corps ? precedent.cle : nouvelleCle();
     this.brouillon.enregistrer({ envoi: { cle, corps } });
     this.enCours(TEXTES.envoi);
-    // Beside the dossier, two signs that a person filled the form (handler/spam.py): the
+    // Beside the dossier, two signs that a person filled the form (handler/candidats/spam.py): the
     // field people never see, and the time spent since the first keystroke.
     const entetes = { "Idempotency-Key": cle, "X-Champ-Piege": this.formulaire.querySelector("#site-internet").value };
     if (this.debutSaisie !== null) entetes["X-Duree-Saisie"] = ((Date.now() - this.debutSaisie) / 1000).toFixed(1);

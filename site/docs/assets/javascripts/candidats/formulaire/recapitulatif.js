@@ -1,5 +1,5 @@
 // The dossier as the candidate reads it back, in the groups and words of the printed
-// confirmation (handler/recapitulatif.py): every code replaced by its label from the rules,
+// confirmation (handler/dossier/recapitulatif.py): every code replaced by its label from the rules,
 // names exactly as the server stored them, every first name in civil-status order. Each row
 // can lead back to the step where it is answered.
 
@@ -165,7 +165,7 @@ export function texteVersion(reponse) {
     : `Version ${reponse.version}, modifiée le ${dateHeureLongue(reponse.modifie_le)}.`;
 }
 
-/** The bureau's follow-up (handler.staff.suivi.candidate_view): the status in the candidate's
+/** The bureau's follow-up (handler.dossier.suivi.candidate_view): the status in the candidate's
  *  words, the missing pieces, the bureau's note, what to do and where to send it. */
 export function afficherSuivi(conteneur, suivi) {
   if (!suivi) {
