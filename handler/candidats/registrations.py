@@ -67,23 +67,29 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _numero_for_key(store: DossierStore, key: str, body_fingerprint: str) -> str:
-    """The number promised to this Idempotency-Key (a retry gets the same one)."""
-    key_hash = _key_hash(key)
-    # The common case, a new key, costs one conditional create; a retry reads what won.
-    numero = _fresh_numero(store)
-    content = {"empreinte": body_fingerprint, "numero": numero, "horodatage": time.time()}
-    existing = store.reserve_idempotency(key_hash, content)
-    if existing is None:
-        return numero
-    if time.time() - existing.body["horodatage"] > IDEMPOTENCY_TTL_SECONDS:
-        # Expired: the key may be used afresh.
-        existing = store.reserve_idempotency(key_hash, content, replacing=existing.etag)
-        if existing is None:
-            return numero
-    if existing.body["empreinte"] != body_fingerprint:
+def _claim_content(record: dict[str, Any], key_hash: str | None,
+                   body_fingerprint: str) -> dict[str, Any]:
+    """What an identity claim holds: the number, the dossier to write until it exists, and,
+    for a submission with an Idempotency-Key, the key's hash and the body's, so that a retry is
+    recognised by the claim's own conditional create (no record per key, no call more)."""
+    content: dict[str, Any] = {"numero": record["numero"], "dossier": record}
+    if key_hash is not None:
+        content["idempotence"] = {"cle": key_hash, "empreinte": body_fingerprint,
+                                  "horodatage": time.time()}
+    return content
+
+
+def _is_replay(claim: Stored, key_hash: str | None, body_fingerprint: str) -> bool:
+    """Whether a claim was made by this Idempotency-Key (within its 24 hours): a retry of
+    the same body (True), or the key reused with another body (422)."""
+    made = claim.body.get("idempotence")
+    if key_hash is None or not isinstance(made, dict) or made.get("cle") != key_hash:
+        return False
+    if time.time() - made["horodatage"] > IDEMPOTENCY_TTL_SECONDS:
+        return False  # expired: the key may be used afresh
+    if made["empreinte"] != body_fingerprint:
         raise ApiError(422, "cle_idempotence_reutilisee", msg.CLE_IDEMPOTENCE_REUTILISEE)
-    return str(existing.body["numero"])
+    return True
 
 
 def new_record(numero: str, dossier: dict[str, Any], *, session: Session,
@@ -104,16 +110,20 @@ def new_record(numero: str, dossier: dict[str, Any], *, session: Session,
 
 def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, now: dt.datetime,
            idempotency_key: str | None = None, body_fingerprint: str = "") -> Outcome:
-    """Record a valid dossier under a new number, once per person and session."""
-    if idempotency_key:
-        numero = _numero_for_key(store, idempotency_key, body_fingerprint)
-    else:
-        numero = _fresh_numero(store)
+    """Record a valid dossier under a new number, once per person and session.
+
+    With an Idempotency-Key, the key's hash and the body's ride in the identity claim: a retry
+    (same body, so same person) meets that claim when its own conditional create fails, and
+    gets the dossier it points to (200); the same key with another body for that person gets
+    422. Three writes and the index's HEAD, key or not."""
+    key_hash = _key_hash(idempotency_key) if idempotency_key else None
+    numero = _fresh_numero(store)
     record = new_record(numero, dossier, session=session, now=now)
     identity = record["identite"]
 
     for _ in range(3):
-        claim = store.claim_identity(session.code, identity, {"numero": numero, "dossier": record})
+        claim = store.claim_identity(session.code, identity,
+                                     _claim_content(record, key_hash, body_fingerprint))
         if claim is None:
             break
         current = _finish_claimed(store, claim)
@@ -121,7 +131,8 @@ def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, no
             # A stale claim: its dossier moved to another identity, or never existed.
             store.release_identity(session.code, identity)
             continue
-        if current.body["numero"] == numero:
+        if (current.body["numero"] == numero
+                or _is_replay(claim, key_hash, body_fingerprint)):
             return Outcome(current.body, created=False)  # a retry of this very submission
         raise DejaInscrit(session, identity, current)
     else:
@@ -140,15 +151,11 @@ def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, no
                 # dossier): the dossier is still this request's creation.
                 return Outcome(current.body, created=current.body == record)
             # Another person's dossier has this random number: take another one, and point
-            # the claim (and the Idempotency-Key, so that a retry finds it) to it.
+            # the claim (with the Idempotency-Key's hashes, so that a retry finds it) to it.
             numero = _fresh_numero(store)
             record = new_record(numero, dossier, session=session, now=now)
-            if idempotency_key:
-                store.write(store.idempotency_key(_key_hash(idempotency_key)),
-                            {"empreinte": body_fingerprint, "numero": numero,
-                             "horodatage": time.time()})
             store.write(store.identity_claim_key(session.code, identity),
-                        {"numero": numero, "dossier": record})
+                        _claim_content(record, key_hash, body_fingerprint))
     else:
         raise WriteConflict(store.dossier_key(numero))
     index.record_written(store, record)

@@ -3,7 +3,8 @@
 Layout in the bucket (see the README):
     dossiers/<numero>.json                 the dossier: current version and its history
     identites/<session>/<sha256>.json      one per person and session: which number they hold
-    idempotence/<sha256 of the key>.json   a submission's Idempotency-Key: body hash and number
+    idempotence/<sha256 of the key>.json   no longer written (an Idempotency-Key rides in the
+                                           identity claim); older records expire by lifecycle
     courriels/<numero>.json                the confirmation email of a dossier: status, attempts
     courriels/a-renvoyer/<numero>.json     a marker: that email failed and is to be sent again
     rappels/<session>/<sha256>.json        a person's recent number reminders (rate limit)
@@ -34,6 +35,8 @@ from handler.platform.errors import StorageUnavailable
 
 DOSSIERS = "dossiers/"
 IDENTITES = "identites/"
+#: Idempotency-Key records of earlier releases (the key now rides in the identity claim):
+#: nothing writes here any more; the bucket's lifecycle empties it.
 IDEMPOTENCE = "idempotence/"
 COURRIELS = "courriels/"
 #: Markers of the confirmation emails that failed, beside their records (the retry's list).
@@ -270,30 +273,6 @@ class DossierStore:
     def release_identity(self, session: str, identity: str) -> None:
         """Remove a person's claim (their dossier moved to another identity, or was erased)."""
         self._delete(self.identity_claim_key(session, identity))
-
-    # -- idempotency ---------------------------------------------------------------------------
-    @staticmethod
-    def idempotency_key(key_hash: str) -> str:
-        return f"{IDEMPOTENCE}{key_hash}.json"
-
-    def idempotency_record(self, key_hash: str) -> Stored | None:
-        return self._get(self.idempotency_key(key_hash))
-
-    def reserve_idempotency(self, key_hash: str, content: dict[str, Any], *,
-                            replacing: str | None = None) -> Stored | None:
-        """Record a submission's key: None if recorded, else the record that won the race.
-
-        `replacing` is the ETag of an expired record to overwrite.
-        """
-        try:
-            self._put(self.idempotency_key(key_hash), content,
-                      if_none_match=replacing is None, if_match=replacing)
-            return None
-        except WriteConflict:
-            existing = self._get(self.idempotency_key(key_hash))
-            if existing is None:
-                raise
-            return existing
 
     # -- confirmation emails -------------------------------------------------------------------
     @staticmethod

@@ -15,8 +15,9 @@ What goes, with every version and delete marker the bucket's versioning kept:
   state says « annulé : un dossier de cet export a été effacé au titre du RGPD ; relancez-le »;
   a colleague's export without this dossier stays.
 
-Left: the Idempotency-Key records (`idempotence/`), which hold the number and a hash of the
-request body, no personal data, and can't be found from the number without reading them all.
+An Idempotency-Key's hashes ride in the identity claim and go with it. Left: the
+`idempotence/` records of earlier releases, which hold the number and a hash of the request body,
+no personal data, can't be found from the number without reading them all, and expire.
 
 The audit log records the erasure before anything is deleted, then its outcome:
 `audit/<yyyy-mm-dd>/<instant>-<random>.json` with the action, the staff member, the time, the

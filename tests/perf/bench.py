@@ -5,7 +5,8 @@ Prints one table and writes it to tests/perf/RESULTS.md with a description of th
   p99 latency, throughput with 8 clients; the same for a bare boto3 put_object of the same JSON
   to the same endpoint, and the ratio (with the S3 calls one submission makes);
 - validation alone per dossier (µs) and its share of a submission;
-- issue 18's targets: the S3 calls of a submission and its median against that many bare puts;
+- issue 18's targets: the S3 calls of a submission (with an Idempotency-Key, as the form sends,
+  and without) and its median (timed with a key) against that many bare puts;
   its median with 20,000 dossiers in the summary index against an empty one (alternating rounds
   in one run); the entry point's import against `import flask, marshmallow, boto3, yaml`
   (fresh interpreters in turns, bytecode compiled as the Lambda package ships it);
@@ -46,10 +47,11 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def post(url: str, body: dict[str, Any]) -> float:
+def post(url: str, body: dict[str, Any], *, key: str | None = None) -> float:
+    """POST a dossier (with an Idempotency-Key, as the form sends, if `key`); its latency."""
     data = json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data,
-                                     headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", **({"Idempotency-Key": key} if key else {})}
+    request = urllib.request.Request(url, data=data, headers=headers)
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=30) as response:
         response.read()
@@ -64,16 +66,23 @@ def measure_submissions(stack: LocalStack, count: int) -> dict[str, Any]:
     post(url, dossier_for(10**6, "echauffement@exemple.fr"))  # warm-up, not counted
     calls.clear()
     post(url, dossier_for(10**6 + 1, "mesure@exemple.fr"))
+    bare_trips = len(calls)
+    calls.clear()
+    post(url, dossier_for(10**6 + 2, "mesure-cle@exemple.fr"), key="bench-cle-mesure-0001")
     round_trips = len(calls)
     methods = ", ".join(calls)
-    latencies = [post(url, dossier_for(i, f"b{i}@exemple.fr")) for i in range(count)]
+    # Timed as the form sends them: each with its own Idempotency-Key.
+    latencies = [post(url, dossier_for(i, f"b{i}@exemple.fr"), key=f"bench-b-{i:08d}")
+                 for i in range(count)]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda i: post(url, dossier_for(count + i, f"c{i}@exemple.fr")),
+        list(pool.map(lambda i: post(url, dossier_for(count + i, f"c{i}@exemple.fr"),
+                                     key=f"bench-c-{i:08d}"),
                       range(count)))
     throughput = count / (time.perf_counter() - started)
     return {"median": statistics.median(latencies), "p99": percentile(latencies, 0.99),
-            "throughput": throughput, "round_trips": round_trips, "methods": methods}
+            "throughput": throughput, "round_trips": round_trips, "methods": methods,
+            "round_trips_without_key": bare_trips}
 
 
 def sequential_latencies(stack: LocalStack, count: int, first: int) -> list[float]:
@@ -220,7 +229,7 @@ def run(submissions: int, out: Path | None, *, registry: int = 20_000) -> str:
 
     ms = 1000
     rows = [
-        ("POST /api/dossiers (waitress + moto S3 server)",
+        ("POST /api/dossiers with an Idempotency-Key (waitress + moto S3 server)",
          f"{submit['median'] * ms:.1f} ms", f"{submit['p99'] * ms:.1f} ms",
          f"{submit['throughput']:.0f} /s"),
         ("bare boto3 put_object, same JSON, same endpoint",
@@ -240,8 +249,9 @@ def run(submissions: int, out: Path | None, *, registry: int = 20_000) -> str:
         "| --- | --- | --- | --- |",
         *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
         "",
-        f"- A submission costs **{ratio:.1f}×** a bare S3 put; it makes "
-        f"**{submit['round_trips']}** S3 calls ({submit['methods']}), so the ratio per S3 "
+        f"- A submission costs **{ratio:.1f}×** a bare S3 put; with an Idempotency-Key, as the "
+        f"form sends, it makes **{submit['round_trips']}** S3 calls ({submit['methods']}; "
+        f"{submit['round_trips_without_key']} without a key), so the ratio per S3 "
         f"round trip is "
         f"**{ratio / submit['round_trips']:.2f}**.",
         "",
@@ -249,8 +259,10 @@ def run(submissions: int, out: Path | None, *, registry: int = 20_000) -> str:
         "",
         "| target | measured | budget | met |",
         "| --- | --- | --- | --- |",
-        f"| submission: S3 calls | {submit['round_trips']} | ≤ 4 | "
-        f"{'yes' if submit['round_trips'] <= 4 else 'no'} |",
+        f"| submission: S3 calls with an Idempotency-Key (without) | {submit['round_trips']} "
+        f"({submit['round_trips_without_key']}) | ≤ 4 | "
+        f"{'yes' if max(submit['round_trips'], submit['round_trips_without_key']) <= 4 else 'no'}"
+        " |",
         f"| submission median ÷ (calls × bare put median) | {per_call:.2f} | ≤ 1.3 | "
         f"{'yes' if per_call <= 1.3 else 'no'} |",
         f"| submission median at {registry:,} dossiers ÷ at 0 "

@@ -10,7 +10,12 @@ done first; then each measure runs in a fresh child process and reports its wall
 and its peak RSS (VmHWM; not tracemalloc, which slows the PDFs' font subsetting tenfold): an
 export that streams keeps it flat whatever N. The export is what a background job does (the
 dossiers read 64 at a time, the file streamed to S3 as a multipart upload under exports/); the
-baseline lists dossiers/ and gets each object in turn, reading nothing else. The ZIP (one PDF
+baseline lists dossiers/ and gets each object in turn, reading nothing else. A second reference,
+the floor an export can reach with this client and this S3, lists dossiers/ and gets the objects
+with the export's own number of threads, doing nothing with them. Each measure also reports the
+CPU it took in its process (its own: boto3, JSON, rows, CSV) and the CPU moto's server took
+meanwhile (read from /proc): on two shared cores, the sum of the two is what a parallel read
+waits for. The ZIP (one PDF
 per dossier, CPU-bound) is measured on a smaller count, in one go and in parts as a large ZIP
 is made in AWS (each part in its own child process, two at a time here for two cores; the last
 one assembles the file, and that assembly is timed on its own).
@@ -117,13 +122,13 @@ def child_export(endpoint: str, job_id: str) -> dict[str, Any]:
     session = shared_rules.get_session(SESSION)
     assert session is not None
     store = DossierStore(_client(endpoint), BUCKET)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     jobs.run(store, session, job_id)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     state = store.read(jobs.state_key(job_id))
     assert state is not None and state.body["statut"] == jobs.PRET, state and state.body
     return {"seconds": elapsed, "rss_peak": _rss(), "bytes": state.body["taille"],
-            "count": state.body["fait"]}
+            "count": state.body["fait"], "cpu": cpu}
 
 
 def child_part(endpoint: str, job_id: str, part: int) -> dict[str, Any]:
@@ -176,16 +181,33 @@ def parts_export(endpoint: str, job_id: str) -> dict[str, Any]:
 def child_baseline(endpoint: str) -> dict[str, Any]:
     """A bare boto3 loop: list dossiers/, then get each object in turn."""
     s3 = _client(endpoint)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     count = 0
     total = 0
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix="dossiers/"):
         for obj in page.get("Contents", []):
             total += len(s3.get_object(Bucket=BUCKET, Key=obj["Key"])["Body"].read())
             count += 1
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"seconds": elapsed, "rss_peak": _rss(), "bytes": total,
-            "count": count}
+            "count": count, "cpu": cpu}
+
+
+def child_parallel(endpoint: str) -> dict[str, Any]:
+    """The floor: list dossiers/, then get every object with the export's number of threads
+    (fetch_ordered, EXPORT_WORKERS), doing nothing with them."""
+    from handler.staff.fetch import EXPORT_WORKERS, fetch_ordered
+
+    s3 = _client(endpoint)
+    started, cpu = time.perf_counter(), time.process_time()
+    keys = (obj["Key"] for page in s3.get_paginator("list_objects_v2").paginate(
+        Bucket=BUCKET, Prefix="dossiers/") for obj in page.get("Contents", []))
+    sizes = list(fetch_ordered(
+        lambda key: len(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()), keys,
+        workers=EXPORT_WORKERS))
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": elapsed, "rss_peak": _rss(), "bytes": sum(sizes),
+            "count": len(sizes), "cpu": cpu}
 
 
 def _rss() -> int:
@@ -199,14 +221,32 @@ def _rss() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
 
 
-def measure(endpoint: str, what: str) -> dict[str, Any]:
-    """One measure in a fresh child process."""
+def cpu_seconds(pid: int | None) -> float | None:
+    """The CPU time a process has used so far (user + system), from /proc; None elsewhere."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(endpoint: str, what: str, *, server: int | None = None) -> dict[str, Any]:
+    """One measure in a fresh child process; with `server` (moto's pid), the CPU it took
+    meanwhile, as "server_cpu"."""
+    before = cpu_seconds(server)
     result = subprocess.run([sys.executable, "-m", "tests.perf.bench_export", "--child", what,
                              "--endpoint", endpoint], capture_output=True, text=True,
                             check=False, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    after = cpu_seconds(server)
     if result.returncode != 0:
         raise SystemExit(f"{what}: {result.stderr[-2000:]}")
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    answer = dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    if before is not None and after is not None:
+        answer["server_cpu"] = after - before
+    return answer
 
 
 #: The section of tests/perf/RESULTS.md this benchmark writes (`make bench` keeps it).
@@ -226,12 +266,26 @@ def print_budget(rows: list[tuple[int, str, dict[str, Any], float]],
     line = (f"Issue 18: CSV of {large:,} dossiers {ratio:.2f}× the bare loop (budget 0.25×: "
             f"{'met' if ratio <= 0.25 else 'not met'}); peak RSS at {large:,} ÷ at {small:,} "
             f"{memory:.2f} (budget 1.2: {'met' if memory <= 1.2 else 'not met'}).")
+    floors = {count: result for count, what, result, _ in rows if what == "bare parallel get"}
+    if large in floors:
+        floor = floors[large]
+        line += (f" The same reads with nothing done with them (bare parallel get) took "
+                 f"{floor['seconds']:.2f} s: the CSV costs "
+                 f"{csv[large][0]['seconds'] / floor['seconds']:.2f}× that floor.")
+    own = csv[large][0].get("cpu")
+    baseline = next((r for c, w, r, _ in rows if c == large and w == "bare list+get loop"), None)
+    if own is not None and baseline is not None:
+        line += (f" The export's own CPU (boto3, JSON, rows, CSV; moto's left out) is "
+                 f"{own / baseline['seconds']:.2f}× the bare loop's time.")
     print("\n" + line)
     if results is None:
         return
-    table = ["| N | what | time | × loop | peak RSS |", "| --- | --- | --- | --- | --- |",
+    table = ["| N | what | time | × loop | peak RSS | CPU per dossier: own | moto's |",
+             "| --- | --- | --- | --- | --- | --- | --- |",
              *[f"| {count:,} | {what} | {result['seconds']:.2f} s | {ratio_:.2f}× | "
-               f"{result['rss_peak'] / 1e6:.1f} MB |" for count, what, result, ratio_ in rows]]
+               f"{result['rss_peak'] / 1e6:.1f} MB | {_per_dossier(result.get('cpu'), count)} | "
+               f"{_per_dossier(result.get('server_cpu'), count)} |"
+               for count, what, result, ratio_ in rows]]
     section = "\n".join([SECTION, "", *table, "", "- " + line, ""])
     text = results.read_text(encoding="utf-8") if results.is_file() else ""
     kept = text.split(SECTION)[0].rstrip("\n")
@@ -240,6 +294,11 @@ def print_budget(rows: list[tuple[int, str, dict[str, Any], float]],
 
 def _mb(value: float) -> str:
     return f"{value / 1e6:7.1f} MB"
+
+
+def _per_dossier(seconds: float | None, count: int) -> str:
+    """CPU seconds spread over the dossiers, in milliseconds; « – » when not measured."""
+    return "–" if seconds is None else f"{seconds * 1000 / max(count, 1):.2f} ms"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         if args.child == "baseline":
             result = child_baseline(args.endpoint)
+        elif args.child == "parallel":
+            result = child_parallel(args.endpoint)
         elif args.child.startswith("part:"):
             _, job_id, part = args.child.split(":")
             result = child_part(args.endpoint, job_id, int(part))
@@ -279,12 +340,15 @@ def main(argv: list[str] | None = None) -> int:
             fill(endpoint, count)
             print(f"{count:,} dossiers stored in moto's server in "
                   f"{time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-            baseline = measure(endpoint, "baseline")
+            baseline = measure(endpoint, "baseline", server=process.pid)
             rows.append((count, "bare list+get loop", baseline, 1.0))
+            parallel = measure(endpoint, "parallel", server=process.pid)
+            rows.append((count, "bare parallel get", parallel,
+                         parallel["seconds"] / baseline["seconds"]))
             for fmt in formats:
                 # In one go, as a job of one part (a ZIP, in AWS, has parts beyond 500).
                 job_id = prepare_export(endpoint, fmt, part_size=max(count, 1))
-                result = measure(endpoint, "job:" + job_id)
+                result = measure(endpoint, "job:" + job_id, server=process.pid)
                 assert result["count"] == count
                 rows.append((count, f"export {fmt}", result,
                              result["seconds"] / baseline["seconds"]))
@@ -299,10 +363,12 @@ def main(argv: list[str] | None = None) -> int:
         process.terminate()
         process.wait(timeout=10)
     print(f"\n{'N':>7}  {'what':<20} {'time':>9} {'× loop':>7} {'RSS peak':>10} "
-          f"{'output':>10}")
+          f"{'output':>10} {'CPU/dossier: own':>17} {'moto':>7}")
     for count, what, result, ratio in rows:
         print(f"{count:>7,}  {what:<20} {result['seconds']:8.2f}s {ratio:6.2f}× "
-              f"{_mb(result['rss_peak'])} {_mb(result['bytes'])}")
+              f"{_mb(result['rss_peak'])} {_mb(result['bytes'])} "
+              f"{_per_dossier(result.get('cpu'), count):>17} "
+              f"{_per_dossier(result.get('server_cpu'), count):>7}")
     for result in assemblies:
         print(f"\nZIP in {result['parts']} parts: slowest part {result['slowest_part']:.2f} s "
               f"(what one export function waits); assembly {result['assembly']:.2f} s for "

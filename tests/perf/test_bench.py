@@ -16,3 +16,5 @@ def test_a_tiny_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
                    "at 64 dossiers ÷ at 0", "import flask, marshmallow, boto3, yaml",
                    "(calls × bare put median)"):
         assert figure in text
+    # The form sends an Idempotency-Key: its submissions cost the same 4 calls (issue 18).
+    assert "| submission: S3 calls with an Idempotency-Key (without) | 4 (4) | ≤ 4 | yes |" in text

@@ -5,7 +5,10 @@ candidate's path: one small part per write, merged into the shards later."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
+import time
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -64,8 +67,11 @@ def test_a_submission_makes_four_s3_calls_and_touches_no_shard(app: Flask) -> No
 
 
 @pytest.mark.parametrize("s3_mode", ["in-process"], indirect=True)
-def test_with_an_idempotency_key_a_submission_makes_one_call_more(app: Flask) -> None:
+def test_with_an_idempotency_key_a_submission_still_makes_four_s3_calls(app: Flask) -> None:
+    # Issue 18: the key rides in the identity claim (its hash and the body's), not in an
+    # idempotence/ record of its own; the HEAD against an erasure in flight stays.
     client = app.test_client()
+    submit(client, person("Echauffement"))
     calls = record_calls(app)
     response = client.post("/api/dossiers", json=person("Martin"),
                            headers={"Idempotency-Key": "cle-de-test-0001"},
@@ -74,12 +80,65 @@ def test_with_an_idempotency_key_a_submission_makes_one_call_more(app: Flask) ->
     numero = canonical(response.get_json()["numero"])
     assert numero is not None
     assert shape(calls, numero) == [
-        ("PUT", "idempotence/<hash>.json"),
         ("PUT", f"identites/{SESSION}/<hash>.json"),
         ("PUT", "dossiers/<numero>.json"),
         ("PUT", f"index/{SESSION}/entrees/<numero>/<instant>.json"),
         ("HEAD", "dossiers/<numero>.json"),
     ]
+
+
+@pytest.mark.parametrize("s3_mode", ["in-process"], indirect=True)
+def test_the_idempotency_key_is_kept_hashed_in_the_claim_and_a_retry_reads_it_back(
+        app: Flask, s3: Any) -> None:
+    client = app.test_client()
+    key = {"Idempotency-Key": "cle-de-test-0003"}
+    body = person("Martin")
+    first = client.post("/api/dossiers", json=body, headers=key,
+                        environ_base={"REMOTE_ADDR": "198.51.100.254"})
+    assert first.status_code == 201
+    numero = canonical(first.get_json()["numero"])
+    assert numero is not None
+    claims = [k for k in all_keys(s3) if k.startswith(f"identites/{SESSION}/")]
+    assert len(claims) == 1
+    claim = json.loads(s3.get_object(Bucket=BUCKET, Key=claims[0])["Body"].read())
+    assert claim == {
+        "numero": numero,
+        "dossier": read_dossier(s3, numero),
+        "idempotence": {"cle": hashlib.sha256(b"cle-de-test-0003").hexdigest(),
+                        "empreinte": registrations.fingerprint(body),
+                        "horodatage": claim["idempotence"]["horodatage"]},
+    }
+    assert not [k for k in all_keys(s3) if k.startswith("idempotence/")]
+    # The retry's claim create fails; the claim names its key: the same dossier, 200.
+    calls = record_calls(app)
+    again = client.post("/api/dossiers", json=body, headers=key,
+                        environ_base={"REMOTE_ADDR": "198.51.100.254"})
+    assert again.status_code == 200
+    assert again.get_json() == {**first.get_json(), "courriel": again.get_json()["courriel"]}
+    assert shape(calls, numero)[:3] == [
+        ("PUT", f"identites/{SESSION}/<hash>.json"),  # 412: taken
+        ("GET", f"identites/{SESSION}/<hash>.json"),
+        ("GET", "dossiers/<numero>.json"),
+    ]
+    assert [k for k in all_keys(s3) if k.startswith("dossiers/")] == [f"dossiers/{numero}.json"]
+
+
+def test_an_expired_idempotency_key_is_a_new_submission_the_person_already_holds_one(
+        app: Flask, s3: Any) -> None:
+    client = app.test_client()
+    key = {"Idempotency-Key": "cle-de-test-0004"}
+    first = client.post("/api/dossiers", json=person("Martin"), headers=key,
+                        environ_base={"REMOTE_ADDR": "198.51.100.250"})
+    assert first.status_code == 201
+    [claim_key] = [k for k in all_keys(s3) if k.startswith(f"identites/{SESSION}/")]
+    claim = json.loads(s3.get_object(Bucket=BUCKET, Key=claim_key)["Body"].read())
+    claim["idempotence"]["horodatage"] = time.time() - registrations.IDEMPOTENCY_TTL_SECONDS - 60
+    s3.put_object(Bucket=BUCKET, Key=claim_key, Body=json.dumps(claim).encode())
+    again = client.post("/api/dossiers", json=person("Martin"), headers=key,
+                        environ_base={"REMOTE_ADDR": "198.51.100.250"})
+    assert again.status_code == 409
+    assert again.get_json()["code"] == "deja_inscrit"
+    assert len([k for k in all_keys(s3) if k.startswith("dossiers/")]) == 1
 
 
 def test_a_number_already_taken_is_found_by_the_create_and_another_is_drawn(
