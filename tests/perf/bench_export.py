@@ -196,7 +196,7 @@ def child_baseline(endpoint: str) -> dict[str, Any]:
 def child_parallel(endpoint: str) -> dict[str, Any]:
     """The floor: list dossiers/, then get every object with the export's number of threads
     (fetch_ordered, EXPORT_WORKERS), doing nothing with them."""
-    from handler.staff.fetch import EXPORT_WORKERS, fetch_ordered
+    from handler.platform.fetch import EXPORT_WORKERS, fetch_ordered
 
     s3 = _client(endpoint)
     started, cpu = time.perf_counter(), time.process_time()
