@@ -66,6 +66,11 @@ def _object(properties: dict[str, Any], required: list[str] | None = None) -> di
 
 _NULLABLE = {"type": ["string", "null"]}
 _INT = {"type": "integer"}
+_WARNINGS = {"type": "object", "additionalProperties": {"type": "array", "items": _STRING},
+             "description": "Avertissements montrés au candidat, par champ (jamais un refus) ; "
+                            "dans la liste, seulement s'il y en a"}
+_CONFIRMED = {"type": "boolean", "description": "Le candidat a confirmé sa résidence malgré "
+                                                "l'avertissement"}
 _STATUT = {"enum": ["pre-inscrit", "confirmation-recue", "definitive", "incomplete"]}
 _ANY_OBJECT = {"type": "object"}
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,7 +95,11 @@ SCHEMAS: dict[str, Any] = {
         "prenoms": {"type": "array", "items": _STRING}, "specialite": _STRING,
         "specialite_libelle": _STRING, "departement": _STRING, "departement_nom": _STRING,
         "cree_le": _STRING, "modifie_le": _STRING, "version": _INT, "statut": _STATUT,
-        "statut_libelle": _STRING, "revision": _INT, "a_revoir": {"type": "boolean"}}),
+        "statut_libelle": _STRING, "revision": _INT, "a_revoir": {"type": "boolean"},
+        "avertissements": _WARNINGS, "confirmation_residence": _CONFIRMED},
+        ["numero", "nom_naissance", "nom_usage", "prenoms", "specialite", "specialite_libelle",
+         "departement", "departement_nom", "cree_le", "modifie_le", "version", "statut",
+         "statut_libelle", "revision", "a_revoir"]),
     "ListeDossiers": _object({"total": _INT, "page": _INT, "par_page": _INT, "pages": _INT,
                               "dossiers": {"type": "array",
                                            "items": _ref("ResumeDossier")}}),
@@ -116,6 +125,7 @@ SCHEMAS: dict[str, Any] = {
         "historique": {"type": "array", "description": "Versions antérieures, la plus récente "
                                                        "d'abord"},
         "suivi": _ref("Suivi"), "a_revoir": {"type": "boolean"},
+        "avertissements": _WARNINGS, "confirmation_residence": _CONFIRMED,
         "recapitulatif": {"type": "array", "description": "Les groupes de « Vérifiez vos "
                           "réponses » : {titre, lignes: [[libellé, valeur]]}"},
         "versions": {"type": "array", "description": "Chaque version, la plus récente d'abord, "

@@ -140,6 +140,11 @@ def show(numero: str) -> Response:
         "versions": versions.history(record, context.session()),
         "suivi": _suivi_payload(follow_up),
         "a_revoir": suivi.a_revoir(follow_up, record["version"]),
+        # The warnings the candidate was shown (the postcode's), as the rules word them, and
+        # whether they confirmed: never a refusal, for the bureau to check.
+        "avertissements": shared_rules.warnings(record["dossier"]),
+        "confirmation_residence": bool(
+            record["dossier"].get("contact", {}).get("confirmation_residence")),
     })
 
 

@@ -236,3 +236,16 @@ def test_a_postcode_warning_and_its_confirmation_reach_the_staff(client: FlaskCl
     assert listed["numero"] == numero and listed["confirmation_residence"] is True
     assert list(listed["avertissements"]) == ["contact.code_postal"]
     assert listed["avertissements"] == shared_rules.warnings(dossier)
+
+
+def test_the_dossier_detail_carries_the_warnings_shown_and_the_answer(
+        client: FlaskClient) -> None:
+    """The staff page shows the warning text in the dossier: the API gives it, as the rules word
+    it, with the candidate's answer; a dossier without warning has none, not confirmed."""
+    warned = person("Lavergne", **{"contact.code_postal": "16000",
+                                   "contact.confirmation_residence": True})
+    shown = [client.get(f"/api/staff/dossiers/{submit(client, d)}", headers=bearer()).get_json()
+             for d in (warned, person("Dupuy"))]
+    assert [(s["avertissements"], s["confirmation_residence"]) for s in shown] == [
+        (shared_rules.warnings(warned), True), ({}, False)]
+    assert list(shown[0]["avertissements"]) == ["contact.code_postal"]

@@ -70,6 +70,13 @@ export class Detail {
       ? `Le candidat a modifié son dossier (version ${d.version}) après la réception de sa confirmation signée (version ${d.suivi.version_confirmee}) : une nouvelle confirmation est attendue.`
       : "";
     alerte.hidden = !d.a_revoir;
+    // The warnings the candidate was shown, in the rules' own words, and their answer.
+    const messages = Object.values(d.avertissements ?? {}).flat();
+    const confirme = d.confirmation_residence ? "confirmé par le candidat" : "non confirmé par le candidat";
+    const avertissements = document.getElementById("detail-avertissements");
+    avertissements.replaceChildren(...messages.map((m) => el("p", {},
+      el("strong", {}, "Avertissement montré au candidat"), ` (${confirme}) : « ${m} »`)));
+    avertissements.hidden = !messages.length;
     const resume = [
       ["Statut", d.suivi.statut_libelle],
       ["Version", `${d.version} (créé le ${dateHeure(d.cree_le)}, modifié le ${dateHeure(d.modifie_le)})`],

@@ -53,6 +53,14 @@ export class Liste {
     document.getElementById("liste-legende").setAttribute("aria-live", "polite");
   }
 
+  /** A postcode warning shown to the candidate: said in words beside the département (its
+   *  text is in the dossier's detail). */
+  residence(d) {
+    if (!Object.keys(d.avertissements ?? {}).length) return [];
+    const reponse = d.confirmation_residence ? "confirmée par le candidat" : "non confirmée par le candidat";
+    return [el("br"), el("span", { class: "gestion-marque" }, `Résidence à vérifier : ${reponse}`)];
+  }
+
   ligne(d) {
     const ouvrir = el("button", { type: "button", class: "md-button gestion-ouvrir",
       "aria-label": `Ouvrir le dossier ${d.numero}` }, d.numero);
@@ -64,7 +72,7 @@ export class Liste {
       el("td", {}, d.nom_naissance, d.nom_usage ? ` (usage : ${d.nom_usage})` : ""),
       el("td", {}, d.prenoms.join(", ")),
       el("td", {}, d.specialite_libelle),
-      el("td", {}, `${d.departement_nom} (${d.departement})`),
+      el("td", {}, `${d.departement_nom} (${d.departement})`, ...this.residence(d)),
       el("td", {}, ...statut),
       el("td", {}, dateHeure(d.modifie_le)));
   }
