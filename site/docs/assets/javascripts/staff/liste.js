@@ -1,4 +1,6 @@
-// The list: the filters as the API's query string, one page of summaries, paging.
+// The list: the filters as the API's query string, one page of summaries, paging; the filters,
+// sort and page also as the page's address (`#/?…`), so that a reload or a shared link shows
+// the same list.
 
 import { lire } from "./api.js";
 import { dateHeure } from "./affichage.js";
@@ -17,26 +19,64 @@ export function filtres() {
   return choisis;
 }
 
+/** A field's value when nobody chose one: empty, or a select's first option (the sort's). */
+function parDefaut(champ) {
+  return champ.tagName === "SELECT" ? champ.options[0]?.value ?? "" : "";
+}
+
+/** The list's state as an address: `#/?statut=…&tri=…&page=2` (defaults left out), or `#/`. */
+export function adresseListe(page) {
+  const parametres = new URLSearchParams();
+  for (const nom of CHAMPS) {
+    const champ = document.getElementById(nom);
+    const valeur = champ.value.trim();
+    if (valeur && valeur !== parDefaut(champ)) parametres.set(nom, valeur);
+  }
+  if (page > 1) parametres.set("page", String(page));
+  const texte = parametres.toString();
+  return texte ? `#/?${texte}` : "#/";
+}
+
+/** The list's state read from an address (`#/?…`, `#/` or none) into the filters; its page. */
+export function appliquerAdresse(adresse) {
+  const parametres = new URLSearchParams(/^#\/\?(.*)$/.exec(adresse)?.[1] ?? "");
+  for (const nom of CHAMPS) {
+    const champ = document.getElementById(nom);
+    champ.value = parametres.get(nom) ?? parDefaut(champ);
+    // A value the field doesn't offer (an old link, a typo) leaves it at its default.
+    if (champ.tagName === "SELECT" && champ.selectedIndex < 0) champ.value = parDefaut(champ);
+  }
+  return Math.max(1, Number.parseInt(parametres.get("page") ?? "1", 10) || 1);
+}
+
 export class Liste {
-  constructor({ surOuverture }) {
+  /** `noter(adresse, ecriture)` records each list shown in the page's address and history
+   *  (`ajouter` a new entry, `remplacer` the current one, `aucune`). */
+  constructor({ surOuverture, noter }) {
     this.page = 1;
     this.pages = 1;
+    this.demandes = 0;
     this.surOuverture = surOuverture;
+    this.noter = noter;
     document.getElementById("page-precedente").addEventListener("click", () => this.aller(-1));
     document.getElementById("page-suivante").addEventListener("click", () => this.aller(1));
   }
 
   aller(pas) {
-    this.page = Math.min(Math.max(1, this.page + pas), this.pages);
-    return this.charger();
+    return this.charger(Math.min(Math.max(1, this.page + pas), this.pages), "ajouter");
   }
 
-  async charger(page = this.page) {
+  async charger(page = this.page, ecriture = "aucune") {
     this.page = page;
     const parametres = new URLSearchParams({ ...filtres(), page: String(page), par_page: "50" });
+    const demande = ++this.demandes;
     const reponse = await lire(`dossiers?${parametres}`);
+    // An answer that comes back after a later request's (a slow first list, then typing) is
+    // out of date: the later one shows, and says the address.
+    if (demande !== this.demandes) return reponse;
     this.pages = reponse.pages;
     this.afficher(reponse);
+    this.noter(adresseListe(page), ecriture);
     return reponse;
   }
 

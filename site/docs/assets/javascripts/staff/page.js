@@ -7,7 +7,7 @@ import { Detail } from "./detail.js";
 import { effacerErreurs, fixerFuseau, signaler } from "./affichage.js";
 import { annoncer, el } from "../platform/dom.js";
 import { exporter } from "./exports.js";
-import { Liste } from "./liste.js";
+import { Liste, appliquerAdresse } from "./liste.js";
 
 const application = document.getElementById("gestion");
 document.getElementById("sans-javascript").hidden = true;
@@ -45,9 +45,34 @@ async function garde(action, zone = "erreur") {
   }
 }
 
-// The dossier has its own address (#/dossier/<numero>); « Retour à la liste » (#/) shows the
-// list again as it was: its filters, sort and page are kept in the page, untouched.
+// The address says what the page shows: a dossier at #/dossier/<numero>; the list at #/ or
+// #/?<filters>&page=N, its filters, sort and page, so that a reload or a shared link shows the
+// same list. Each search, filter, sort or page chosen is a history entry (back and forward move
+// between them); a pause in typing in the search box replaces the entry its typing started.
+// « Retour à la liste » goes to the last list shown.
+let adresseVue = null; // the address shown: the page's own history entries are not routed again
+let adresseListe = "#/";
+let entreeDeSaisie = false; // the current entry was made by typing: the next pause replaces it
+
+function noter(adresse, ecriture) {
+  adresseListe = adresse;
+  document.getElementById("retour-liste").setAttribute("href", adresse);
+  // A pause in typing that ends once a dossier is open reloads the hidden list, not the address.
+  if (document.getElementById("vue-liste").hidden) return;
+  let mode = ecriture;
+  if (ecriture === "saisie") mode = entreeDeSaisie ? "remplacer" : "ajouter";
+  entreeDeSaisie = ecriture === "saisie";
+  if (mode !== "aucune" && adresse !== (location.hash || "#/")) {
+    history[mode === "remplacer" ? "replaceState" : "pushState"](null, "", adresse);
+  }
+  adresseVue = location.hash;
+}
+
 function route() {
+  // A link followed or a history step fires both events: route each address once.
+  if (location.hash === adresseVue) return null;
+  adresseVue = location.hash;
+  entreeDeSaisie = false;
   const numero = /^#\/dossier\/([A-Za-z0-9-]{1,20})$/.exec(location.hash)?.[1];
   const vueListe = document.getElementById("vue-liste");
   if (numero && detail) {
@@ -56,10 +81,13 @@ function route() {
   }
   document.getElementById("detail").hidden = true;
   vueListe.hidden = false;
-  return liste ? garde(() => liste.charger(), "filtres-erreur") : null;
+  if (!liste) return null;
+  const page = appliquerAdresse(location.hash);
+  return garde(() => liste.charger(page), "filtres-erreur");
 }
 
 window.addEventListener("hashchange", () => route());
+window.addEventListener("popstate", () => route());
 
 async function ouvrirEspace({ nom, role }) {
   document.getElementById("gestionnaire").textContent = nom;
@@ -77,14 +105,11 @@ async function ouvrirEspace({ nom, role }) {
     remplir("specialite", referentiel.specialites.map((s) => [s.code, s.libelle]));
     remplir("departement", referentiel.departements.map((d) => [d.code, `${d.nom} (${d.code})`]));
     remplir("statut", referentiel.statuts.map((s) => [s.code, s.libelle]));
-    liste = new Liste({ surOuverture: (numero) => { location.hash = `#/dossier/${numero}`; } });
-    detail = new Detail({ referentiel, garde, surEffacement: () => { location.hash = "#/"; } });
+    liste = new Liste({ surOuverture: (numero) => { location.hash = `#/dossier/${numero}`; }, noter });
+    detail = new Detail({ referentiel, garde, surEffacement: () => { location.hash = adresseListe; } });
   }
-  if (/^#\/dossier\//.test(location.hash)) {
-    await route();
-  } else {
-    await liste.charger(1);
-  }
+  adresseVue = null;
+  await route();
 }
 
 /** Nobody signed in: the sign-in button, and the sign-out confirmed if we come from it. */
@@ -134,19 +159,21 @@ window.addEventListener("pageshow", (evenement) => {
   if (evenement.persisted) location.reload();
 });
 
+const rechercher = (ecriture) => garde(() => liste.charger(1, ecriture), "filtres-erreur");
+
 document.getElementById("filtres").addEventListener("submit", (evenement) => {
   evenement.preventDefault();
-  garde(() => liste.charger(1), "filtres-erreur");
+  rechercher("ajouter");
 });
 
 // Search as people type: the list follows each pause in typing.
 let frappe = null;
 document.getElementById("q").addEventListener("input", () => {
   clearTimeout(frappe);
-  frappe = setTimeout(() => garde(() => liste.charger(1), "filtres-erreur"), 250);
+  frappe = setTimeout(() => rechercher("saisie"), 250);
 });
 document.querySelectorAll("#filtres select, #filtres input[type=date]").forEach((champ) => {
-  champ.addEventListener("change", () => garde(() => liste.charger(1), "filtres-erreur"));
+  champ.addEventListener("change", () => rechercher("ajouter"));
 });
 
 document.querySelectorAll("[data-export]").forEach((bouton) => {

@@ -1,0 +1,131 @@
+"""The staff list's state in the page's address, in Chromium: the filters, sort and page survive
+a reload and travel in a shared link; back and forward move between the lists chosen (a search
+typed with pauses is one step, not one per pause); « Retour à la liste » comes back to it."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from tests.site.test_gestion import GESTION, se_connecter
+from tests.site.test_gestion_bureau import _axe, _send, candidate
+
+COOKS = 51  # one more than a page of the list
+
+
+def _state(page: Any) -> tuple[str, ...]:
+    """What the bureau sees of the list: the search, speciality, sort, caption and numbers."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#vue-liste")).to_be_visible()
+    legende = page.locator("#liste-legende")
+    expect(legende).not_to_have_text("Aucune recherche pour l'instant.")
+    return (page.get_by_label("Nom, prénom ou numéro").input_value(),
+            page.get_by_label("Spécialité").input_value(),
+            page.get_by_label("Trier par").input_value(),
+            legende.inner_text(),
+            " ".join(page.locator("#liste-corps .gestion-ouvrir").all_inner_texts()))
+
+
+def _shows(page: Any, state: tuple[str, ...]) -> None:
+    """The list is `state` once it has loaded (the caption alone may not change)."""
+    from playwright.sync_api import expect
+
+    q, specialite, tri, legende, numeros = state
+    expect(page.locator("#liste-corps .gestion-ouvrir")).to_have_text(numeros.split())
+    expect(page.locator("#liste-legende")).to_have_text(legende)
+    expect(page.get_by_label("Nom, prénom ou numéro")).to_have_value(q)
+    expect(page.get_by_label("Spécialité")).to_have_value(specialite)
+    expect(page.get_by_label("Trier par")).to_have_value(tri)
+    assert _state(page) == state
+
+
+def test_filters_sort_and_page_survive_a_reload_a_shared_link_and_the_back_button(
+        browser: Any, site_url: str) -> None:
+    from playwright.sync_api import expect
+
+    nom = "Adresse" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
+    dossiers = [candidate(**{"etat_civil.nom_naissance": nom, "specialite": "cuisine"})
+                for _ in range(COOKS)]
+    dossiers.append(candidate(**{"etat_civil.nom_naissance": nom, "specialite": "macon"}))
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda d: _send(site_url, "POST", "api/dossiers", d), dossiers))
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        se_connecter(page, site_url, GESTION)
+        legende = page.locator("#liste-legende")
+        search = page.get_by_label("Nom, prénom ou numéro")
+        # Typed with pauses longer than the list waits for: each pause reloads the list, but
+        # the whole search is one step back.
+        search.fill(nom[:-3].lower())
+        expect(page).to_have_url(f"{site_url}gestion.html#/?q={nom[:-3].lower()}")
+        search.press_sequentially(nom[-3:].lower(), delay=400)
+        expect(legende).to_have_text(f"{COOKS + 1} dossiers trouvés, page 1 sur 2")
+        expect(page).to_have_url(f"{site_url}gestion.html#/?q={nom.lower()}")
+        searched = _state(page)
+        page.get_by_label("Spécialité").select_option("cuisine")
+        expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 1 sur 2")
+        filtered = _state(page)
+        page.get_by_label("Trier par").select_option("nom")
+        expect(page).to_have_url(
+            f"{site_url}gestion.html#/?q={nom.lower()}&specialite=cuisine&tri=nom")
+        sorted_ = _state(page)
+        page.get_by_role("button", name="Page suivante").click()
+        expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 2 sur 2")
+        second = _state(page)
+        assert second == (nom.lower(), "cuisine", "nom", f"{COOKS} dossiers trouvés, page 2 sur 2",
+                          second[4]) and len(second[4].split()) == 1
+        shared = f"{site_url}gestion.html#/?q={nom.lower()}&specialite=cuisine&tri=nom&page=2"
+        assert page.url == shared
+
+        # A reload shows the same list, the same dossier on page 2.
+        page.reload()
+        expect(page.locator("#gestionnaire")).to_have_text(GESTION)
+        expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 2 sur 2")
+        _shows(page, second)
+        # The link, opened in a fresh page: the same.
+        other = context.new_page()
+        other.goto(shared)
+        expect(other.locator("#liste-legende")).to_have_text(
+            f"{COOKS} dossiers trouvés, page 2 sur 2")
+        _shows(other, second)
+        _axe(other)
+        other.close()
+
+        # A dossier, then « Retour à la liste »: the same list.
+        page.locator("#liste-corps .gestion-ouvrir").first.click()
+        expect(page.locator("#detail")).to_be_visible()
+        page.get_by_role("link", name="Retour à la liste").click()
+        expect(page).to_have_url(shared)
+        expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 2 sur 2")
+        _shows(page, second)
+
+        # Back: the dossier, then each list chosen, in reverse order; forward again.
+        page.go_back()
+        expect(page.locator("#detail")).to_be_visible()
+        page.go_back()
+        expect(page).to_have_url(shared)
+        expect(page.locator("#vue-liste")).to_be_visible()
+        page.go_back()
+        expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 1 sur 2")
+        _shows(page, sorted_)
+        page.go_back()
+        expect(page.get_by_label("Trier par")).to_have_value("-modifie_le")
+        _shows(page, filtered)
+        page.go_back()
+        expect(legende).to_have_text(f"{COOKS + 1} dossiers trouvés, page 1 sur 2")
+        _shows(page, searched)
+        page.go_back()
+        expect(page).to_have_url(f"{site_url}gestion.html")
+        expect(search).to_have_value("")
+        page.go_forward()
+        expect(search).to_have_value(nom.lower())
+        _shows(page, searched)
+        assert problems == [], problems
+    finally:
+        context.close()
