@@ -175,7 +175,9 @@ def page_weight_lines(site: Path) -> list[str]:
     if not (site / "index.html").is_file() or not (site / "formulaire.html").is_file():
         return ["- The site is not built yet (`make site`): no page weight measured."]
     lines = ["", f"Page weights before the first interaction (gzip; target "
-             f"{PAGE_BUDGET_GZIP / 1024:.0f} KB per page, search loaded at the first query):",
+             f"{PAGE_BUDGET_GZIP / 1024:.0f} KB per page; the search's worker at the first "
+             "query; on the form's pages, the notice and personal data, Material's bundle and the "
+             "search index at the first gesture):",
              "", "| page | KB gzip | requests | budget | ratio | target |",
              "| --- | --- | --- | --- | --- | --- |"]
     for page in PAGES:
