@@ -1,6 +1,7 @@
 """The staff list's state in the page's address, in Chromium: the filters, sort and page survive
 a reload and travel in a shared link; back and forward move between the lists chosen (a search
-typed with pauses is one step, not one per pause); « Retour à la liste » comes back to it."""
+typed with pauses is one step, not one per pause); « Retour à la liste » comes back to it; a
+link opened signed out is shown once signed in; a page beyond the last shows the last."""
 
 from __future__ import annotations
 
@@ -126,6 +127,104 @@ def test_filters_sort_and_page_survive_a_reload_a_shared_link_and_the_back_butto
         page.go_forward()
         expect(search).to_have_value(nom.lower())
         _shows(page, searched)
+        assert problems == [], problems
+    finally:
+        context.close()
+
+
+def _sign_in_from(page: Any, link: str) -> None:
+    """`link` opened signed out, then « Se connecter » and the demonstration account."""
+    from playwright.sync_api import expect
+
+    page.goto(link, wait_until="networkidle")
+    expect(page.locator("#connexion")).to_be_visible()
+    page.get_by_role("link", name="Se connecter").click()
+    page.get_by_role("button", name=GESTION).click()
+    expect(page.locator("#gestionnaire")).to_have_text(GESTION)
+
+
+def test_a_link_opened_signed_out_shows_its_list_or_its_dossier_once_signed_in(
+        browser: Any, site_url: str) -> None:
+    from playwright.sync_api import expect
+
+    nom = "Retour" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
+    cooks = sorted(_send(site_url, "POST", "api/dossiers", candidate(**{
+        "etat_civil.nom_naissance": nom, "specialite": "cuisine"})) for _ in range(2))
+    _send(site_url, "POST", "api/dossiers",
+          candidate(**{"etat_civil.nom_naissance": nom, "specialite": "macon"}))
+    problems: list[str] = []
+    # The filtered list: the same address, filters and dossiers once signed in.
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 1000})
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        link = f"{site_url}gestion.html#/?q={nom.lower()}&specialite=cuisine&tri=nom"
+        _sign_in_from(page, link)
+        expect(page).to_have_url(link)
+        expect(page.locator("#liste-legende")).to_have_text("2 dossiers trouvés, page 1 sur 1")
+        expect(page.locator("#liste-corps .gestion-ouvrir")).to_have_count(2)
+        assert sorted(page.locator("#liste-corps .gestion-ouvrir").all_inner_texts()) == cooks
+        expect(page.get_by_label("Nom, prénom ou numéro")).to_have_value(nom.lower())
+        expect(page.get_by_label("Spécialité")).to_have_value("cuisine")
+        expect(page.get_by_label("Trier par")).to_have_value("nom")
+        _axe(page)
+        # Taken back once: a later visit to the plain page shows the plain list.
+        page.goto(f"{site_url}gestion.html", wait_until="networkidle")
+        expect(page.get_by_label("Nom, prénom ou numéro")).to_have_value("")
+        expect(page).to_have_url(f"{site_url}gestion.html")
+    finally:
+        context.close()
+    # A dossier: opened once signed in, in a browser that never signed in before.
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 1000})
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        link = f"{site_url}gestion.html#/dossier/{cooks[0]}"
+        _sign_in_from(page, link)
+        expect(page).to_have_url(link)
+        expect(page.get_by_role("heading", name=f"Dossier {cooks[0]}")).to_be_visible()
+        expect(page.locator("#vue-liste")).to_be_hidden()
+        expect(page.locator("#detail-recapitulatif")).to_contain_text(nom)
+        assert problems == [], problems
+    finally:
+        context.close()
+
+
+def test_a_page_beyond_the_last_shows_the_last_and_corrects_the_address(
+        browser: Any, site_url: str) -> None:
+    from playwright.sync_api import expect
+
+    nom = "Derniere" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda d: _send(site_url, "POST", "api/dossiers", d),
+                      [candidate(**{"etat_civil.nom_naissance": nom}) for _ in range(COOKS)]))
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        se_connecter(page, site_url, GESTION)
+        legende = page.locator("#liste-legende")
+        first = f"{site_url}gestion.html#/?q={nom.lower()}&tri=nom"
+        page.goto(first)
+        expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 1 sur 2")
+        # Page 9 of 2 (an old link): the last page, and its address in place of the one asked.
+        page.goto(f"{site_url}gestion.html#/?q={nom.lower()}&tri=nom&page=9")
+        expect(page).to_have_url(f"{site_url}gestion.html#/?q={nom.lower()}&tri=nom&page=2")
+        expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 2 sur 2")
+        expect(page.locator("#page-position")).to_have_text("Page 2 sur 2")
+        expect(page.locator("#liste-corps .gestion-ouvrir")).to_have_count(1)
+        expect(page.get_by_role("button", name="Page suivante")).to_be_disabled()
+        expect(page.get_by_role("button", name="Page précédente")).to_be_enabled()
+        # Replaced, not added: back goes to the list before it.
+        page.go_back()
+        expect(page).to_have_url(first)
+        expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 1 sur 2")
+        # Opened as a link in a fresh page too.
+        page.goto("about:blank")
+        page.goto(f"{site_url}gestion.html#/?q={nom.lower()}&tri=nom&page=9")
+        expect(page).to_have_url(f"{site_url}gestion.html#/?q={nom.lower()}&tri=nom&page=2")
+        expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 2 sur 2")
         assert problems == [], problems
     finally:
         context.close()

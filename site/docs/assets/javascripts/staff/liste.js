@@ -74,6 +74,9 @@ export class Liste {
     // An answer that comes back after a later request's (a slow first list, then typing) is
     // out of date: the later one shows, and says the address.
     if (demande !== this.demandes) return reponse;
+    // A page beyond the last (an old link, the last dossier of the last page erased): the
+    // last page, in place of the address asked for.
+    if (page > reponse.pages) return this.charger(reponse.pages, "remplacer");
     this.pages = reponse.pages;
     this.afficher(reponse);
     this.noter(adresseListe(page), ecriture);

@@ -112,6 +112,39 @@ async function ouvrirEspace({ nom, role }) {
   await route();
 }
 
+// A link opened while signed out (#/?… or #/dossier/<numero>) is shown once signed in: the
+// sign-in returns to plain gestion.html, so the page keeps the address in this tab's
+// sessionStorage before leaving for the provider, and takes it back on its return. The server
+// never redirects to an address the browser gives; only this page's own routes come back.
+const ADRESSE_AVANT_CONNEXION = "gestion-adresse-avant-connexion";
+const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20})?$/;
+
+document.getElementById("se-connecter").addEventListener("click", () => {
+  try {
+    if (ADRESSE_DE_LA_PAGE.test(location.hash)) {
+      sessionStorage.setItem(ADRESSE_AVANT_CONNEXION, location.hash);
+    } else {
+      sessionStorage.removeItem(ADRESSE_AVANT_CONNEXION);
+    }
+  } catch {
+    // Storage refused (a private mode's limit): the sign-in comes back to the plain page.
+  }
+});
+
+/** Signed in: the address opened before the sign-in, if the page came back without one. */
+function reprendreAdresse() {
+  let adresse = null;
+  try {
+    adresse = sessionStorage.getItem(ADRESSE_AVANT_CONNEXION);
+    sessionStorage.removeItem(ADRESSE_AVANT_CONNEXION);
+  } catch {
+    return;
+  }
+  if (adresse && !location.hash && ADRESSE_DE_LA_PAGE.test(adresse)) {
+    history.replaceState(null, "", adresse);
+  }
+}
+
 /** Nobody signed in: the sign-in button, and the sign-out confirmed if we come from it. */
 function seConnecter() {
   deconnecter(null);
@@ -131,6 +164,7 @@ async function demarrer() {
       return;
     }
     annoncer(`Connecté(e) : ${moi.nom}.`);
+    reprendreAdresse();
     await ouvrirEspace(moi);
   } catch (erreur) {
     if (erreur instanceof ErreurApi && erreur.statut === 401) {
