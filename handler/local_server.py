@@ -200,6 +200,10 @@ class DemoProvider:
 
         with warnings.catch_warnings():
             # Its own imports of Authlib's older modules: nothing the local run can act on.
+            # Authlib's deprecation module puts an « always » filter first when it is imported:
+            # import it before ours, or it would win.
+            import authlib.deprecate  # noqa: F401
+
             warnings.simplefilter("ignore", DeprecationWarning)
             import oidc_provider_mock
 

@@ -126,7 +126,11 @@ def test_the_command_prints_its_url_and_stops_cleanly_on_ctrl_c(site_dir: Path) 
         assert fetch(url)[0] == 200
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=15) == 0
-        assert "Service arrêté." in (process.stderr.read() if process.stderr else "")
+        errors = process.stderr.read() if process.stderr else ""
+        assert "Service arrêté." in errors
+        # The demonstration provider's own imports warn about Authlib's older modules: nothing
+        # the person running the service can act on, so nothing printed.
+        assert "Warning" not in errors
     finally:
         if process.poll() is None:
             process.kill()
