@@ -79,11 +79,22 @@ def _claim_content(record: dict[str, Any], key_hash: str | None,
     return content
 
 
-def _is_replay(claim: Stored, key_hash: str | None, body_fingerprint: str) -> bool:
+def _is_replay(store: DossierStore, claim: Stored, key_hash: str | None,
+               body_fingerprint: str) -> bool:
     """Whether a claim was made by this Idempotency-Key (within its 24 hours): a retry of
-    the same body (True), or the key reused with another body (422)."""
+    the same body (True), or the key reused with another body (422).
+
+    A claim written by an earlier release holds no key: its `idempotence/` record, read only
+    here (never on a first submission), says whether this key made it."""
+    if key_hash is None:
+        return False
     made = claim.body.get("idempotence")
-    if key_hash is None or not isinstance(made, dict) or made.get("cle") != key_hash:
+    if made is None:
+        legacy = store.legacy_idempotency_record(key_hash)
+        if legacy is None or legacy.body.get("numero") != claim.body["numero"]:
+            return False
+        made = {"cle": key_hash, **legacy.body}
+    if not isinstance(made, dict) or made.get("cle") != key_hash:
         return False
     if time.time() - made["horodatage"] > IDEMPOTENCY_TTL_SECONDS:
         return False  # expired: the key may be used afresh
@@ -132,7 +143,7 @@ def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, no
             store.release_identity(session.code, identity)
             continue
         if (current.body["numero"] == numero
-                or _is_replay(claim, key_hash, body_fingerprint)):
+                or _is_replay(store, claim, key_hash, body_fingerprint)):
             return Outcome(current.body, created=False)  # a retry of this very submission
         raise DejaInscrit(session, identity, current)
     else:

@@ -274,6 +274,13 @@ class DossierStore:
         """Remove a person's claim (their dossier moved to another identity, or was erased)."""
         self._delete(self.identity_claim_key(session, identity))
 
+    # -- Idempotency-Key records of earlier releases ----------------------------------------------
+    def legacy_idempotency_record(self, key_hash: str) -> Stored | None:
+        """The `idempotence/` record an earlier release wrote for a key (body hash, number,
+        time), read only when a claim without the key's hashes meets a retry; the lifecycle
+        empties the prefix."""
+        return self._get(f"{IDEMPOTENCE}{key_hash}.json")
+
     # -- confirmation emails -------------------------------------------------------------------
     @staticmethod
     def mail_status_key(numero: str) -> str:

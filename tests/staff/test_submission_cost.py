@@ -123,6 +123,42 @@ def test_the_idempotency_key_is_kept_hashed_in_the_claim_and_a_retry_reads_it_ba
     assert [k for k in all_keys(s3) if k.startswith("dossiers/")] == [f"dossiers/{numero}.json"]
 
 
+@pytest.mark.parametrize("s3_mode", ["in-process"], indirect=True)
+def test_a_retry_of_a_submission_an_earlier_release_recorded_finds_its_idempotence_record(
+        app: Flask, s3: Any) -> None:
+    """An earlier release kept the key in `idempotence/<hash>.json`, and its claims hold none:
+    a retry of such a submission, within the key's 24 hours, is still a retry (200), and the
+    same key with another body for that person still 422 — not a « déjà inscrit »."""
+    client = app.test_client()
+    body = person("Martin")
+    first = client.post("/api/dossiers", json=body, headers={"Idempotency-Key": "ancienne-cle-1"},
+                        environ_base={"REMOTE_ADDR": "198.51.100.249"})
+    assert first.status_code == 201
+    numero = canonical(first.get_json()["numero"])
+    # As the earlier release left them: the claim without the key, the key's own record.
+    [claim_key] = [k for k in all_keys(s3) if k.startswith(f"identites/{SESSION}/")]
+    claim = json.loads(s3.get_object(Bucket=BUCKET, Key=claim_key)["Body"].read())
+    del claim["idempotence"]
+    s3.put_object(Bucket=BUCKET, Key=claim_key, Body=json.dumps(claim).encode())
+    key_hash = hashlib.sha256(b"ancienne-cle-2").hexdigest()
+    s3.put_object(Bucket=BUCKET, Key=f"idempotence/{key_hash}.json", Body=json.dumps(
+        {"empreinte": registrations.fingerprint(body), "numero": numero,
+         "horodatage": time.time() - 3600}).encode())
+
+    def again(sent: dict[str, Any], key: str) -> Any:
+        return client.post("/api/dossiers", json=sent, headers={"Idempotency-Key": key},
+                           environ_base={"REMOTE_ADDR": "198.51.100.249"})
+
+    retry = again(body, "ancienne-cle-2")
+    assert (retry.status_code, canonical(retry.get_json()["numero"])) == (200, numero)
+    changed = {**body, "contact": {**body["contact"], "telephone": "05 55 99 99 99"}}
+    reused = again(changed, "ancienne-cle-2")
+    assert (reused.status_code, reused.get_json()["code"]) == (422, "cle_idempotence_reutilisee")
+    # A key that made nothing is a new submission by a person who holds a dossier.
+    assert again(body, "cle-inconnue").status_code == 409
+    assert [k for k in all_keys(s3) if k.startswith("dossiers/")] == [f"dossiers/{numero}.json"]
+
+
 def test_an_expired_idempotency_key_is_a_new_submission_the_person_already_holds_one(
         app: Flask, s3: Any) -> None:
     client = app.test_client()
