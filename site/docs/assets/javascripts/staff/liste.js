@@ -46,8 +46,13 @@ export function appliquerAdresse(adresse) {
     // A value the field doesn't offer (an old link, a typo) leaves it at its default.
     if (champ.tagName === "SELECT" && champ.selectedIndex < 0) champ.value = parDefaut(champ);
   }
-  return Math.max(1, Number.parseInt(parametres.get("page") ?? "1", 10) || 1);
+  // At most the highest page the API serves (handler/staff/listing.py), so that a page past
+  // the last is always a list to correct, never a refused request.
+  const page = Number.parseInt(parametres.get("page") ?? "1", 10) || 1;
+  return Math.min(PAGE_MAX, Math.max(1, page));
 }
+
+const PAGE_MAX = 100000;
 
 export class Liste {
   /** `noter(adresse, ecriture)` records each list shown in the page's address and history
