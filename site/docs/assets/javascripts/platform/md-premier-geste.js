@@ -14,6 +14,11 @@
   var gestures = ["keydown", "pointerdown", "pointermove", "touchstart", "wheel", "scroll",
     "focusin"];
   var loaded = false;
+  // This script runs at the end of the body, before the page's DOMContentLoaded: a bundle in
+  // before that event gets the real one, a bundle after it gets it from here (and the page's
+  // other listeners never get it twice).
+  var ready = document.readyState === "complete";
+  document.addEventListener("DOMContentLoaded", function () { ready = true; });
   function load() {
     if (loaded) return;
     loaded = true;
@@ -21,9 +26,7 @@
     var script = document.createElement("script");
     script.src = bundle;
     script.addEventListener("load", function () {
-      if (document.readyState !== "loading") {
-        document.dispatchEvent(new Event("DOMContentLoaded"));
-      }
+      if (ready) document.dispatchEvent(new Event("DOMContentLoaded"));
     });
     document.body.appendChild(script);
   }
