@@ -166,6 +166,38 @@ def test_pages_load_materials_bundle_at_the_first_gesture_then_search_works(
     assert visit.problems == []
 
 
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  const s = getComputedStyle(e);
+  return { where: e.closest(".md-header") ? "header" : e.closest(".md-skip") ? "skip" : "page",
+           description: `${e.tagName.toLowerCase()}.${e.className}`,
+           visible: (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 1)
+                    || (s.boxShadow !== "" && s.boxShadow !== "none") };
+}"""
+
+
+@pytest.mark.parametrize("name", ["formulaire.html", "notice.html"])
+def test_the_header_s_stops_show_their_focus_before_materials_bundle_has_started(
+        open_page: OpenPage, name: str) -> None:
+    """On the pages whose bundle waits for the first gesture, the first Tab stops come before
+    it has started: Material hides the header buttons' outline until its bundle marks keyboard
+    focus, so the page's own styles must show it meanwhile (the bundle is held back here, as
+    on a slow phone)."""
+    visit = open_page(name, WIDTHS["ordinateur"])
+    page = visit.page
+    page.route(re.compile(r"/bundle\.[0-9a-f]{8}\.min\.js$"), lambda route: route.abort())
+    stops = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(_FOCUSED)
+        if stop["where"] == "page":
+            break
+        stops.append(stop)
+    assert page.evaluate("document.documentElement.className") == "no-js"
+    assert any("md-logo" in stop["description"] for stop in stops), stops
+    assert [stop for stop in stops if not stop["visible"]] == []
+
+
 def test_staff_page_signed_out_shows_the_sign_in_without_console_error(
         open_page: OpenPage) -> None:
     """Issue 18 (best practices 100): « who am I » asked without a session answers 200
