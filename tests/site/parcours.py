@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.factories import make_dossier
-from tests.site.axe_exceptions import DISABLED_RULES
+from tests.site.axe_check import axe_results
 
 #: localStorage key of the draft (site/docs/assets/javascripts/candidats/formulaire/brouillon.js).
 CLE_BROUILLON = "preinscription-cap:cap-limoges-2021-06:brouillon"
@@ -127,17 +127,6 @@ class Candidat:
 
     def etat(self, nom: str) -> None:
         """axe on the page as it is, then a screenshot: one state of the journey."""
-        from axe_playwright_python.sync_playwright import Axe
-
-        # The theme cross-fades its header title on scroll: judge colours once it has settled.
-        # A focus that scrolls (a question, an error summary) starts that fade a moment later,
-        # after the theme's scroll handler runs: give it that moment, then wait for the end.
-        # (A function, not an expression: the CSP forbids eval, which an expression needs.)
-        self.page.wait_for_timeout(150)
-        self.page.wait_for_function(
-            "() => document.getAnimations().every(a => a.playState !== 'running')")
-        options = {"resultTypes": ["violations"],
-                   "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}}
         # Issue 17: no id twice in any state of the page.
         doubles = self.page.evaluate(
             "() => { const vus = new Set(), doubles = new Set();"
@@ -145,7 +134,7 @@ class Candidat:
             " if (vus.has(e.id)) doubles.add(e.id); vus.add(e.id); }"
             " return [...doubles]; }")
         assert doubles == [], f"{nom}: ids en double {doubles}"
-        results = Axe().run(self.page, options=options)
+        results = axe_results(self.page)
         self.violations[nom] = results.violations_count
         assert results.violations_count == 0, f"{nom}:\n{results.generate_report()}"
         chemin = self.artifacts / f"formulaire-{nom}-{self.largeur}.png"

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.perf.page_weight import budget
-from tests.site.axe_exceptions import DISABLED_RULES
+from tests.site.axe_check import axe_results
 from tests.site.conftest import PAGES, WIDTHS
 
 
@@ -90,12 +90,8 @@ def test_page_loads_from_its_own_origin_without_console_error(
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("name", PAGES)
 def test_page_has_no_accessibility_violation(open_page: OpenPage, name: str, width: int) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page = open_page(name, width).page
-    options = {"resultTypes": ["violations"],
-               "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}}
-    results = Axe().run(page, options=options)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
 
 
@@ -213,15 +209,13 @@ def test_staff_page_signed_out_shows_the_sign_in_without_console_error(
 def test_every_page_sent_by_the_local_server_carries_the_demo_banner(
         open_page: OpenPage) -> None:
     """`make run` writes the banner into the HTML it sends; it is visible and accessible."""
-    from axe_playwright_python.sync_playwright import Axe
-
     for name in PAGES:
         visit = open_page(name, WIDTHS["telephone"])
         banner = visit.page.get_by_role("complementary", name="Démonstration")
         assert banner.is_visible(), name
         assert "Démonstration — date simulée" in banner.inner_text()
         assert "lundi 2 novembre 2020" in banner.inner_text()
-    results = Axe().run(visit.page)
+    results = axe_results(visit.page)
     assert results.violations_count == 0, results.generate_report()
 
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from handler.staff.auth import COOKIE, DEMO_STAFF_TOKEN
 from handler.staff.oidc import DEMO_ACCOUNTS
 from tests.factories import make_dossier
-from tests.site.axe_exceptions import DISABLED_RULES
+from tests.site.axe_check import axe_results
 from tests.site.conftest import PAGES
 
 
@@ -59,7 +59,6 @@ def staff_get(site_url: str, path: str) -> Any:
 
 def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         browser: Any, site_url: str, tmp_path: Path) -> None:
-    from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
     numero = submit(site_url)
@@ -131,9 +130,7 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         expect(page.locator("#detail-resume")).to_contain_text(
             re.compile(r"Courriel « dossier incomplet »\s*envoyé le \d\d/\d\d/\d{4} \d\d:\d\d"))
 
-        results = Axe().run(page, options={
-            "resultTypes": ["violations"],
-            "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}})
+        results = axe_results(page)
         assert results.violations_count == 0, results.generate_report()
         assert problems == [], problems
     finally:
@@ -142,7 +139,6 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
 
 def test_sign_out_ends_the_session_and_the_back_button_shows_no_dossier(
         browser: Any, site_url: str, artifacts: Path) -> None:
-    from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
     numero = submit(site_url)
@@ -163,9 +159,7 @@ def test_sign_out_ends_the_session_and_the_back_button_shows_no_dossier(
         expect(page.locator("#annonce")).to_have_text("Vous êtes déconnecté(e).")
         assert [c for c in context.cookies() if c["name"] == COOKIE] == []
         page.screenshot(path=str(artifacts / "gestion-deconnecte.png"), full_page=True)
-        results = Axe().run(page, options={
-            "resultTypes": ["violations"],
-            "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}})
+        results = axe_results(page)
         assert results.violations_count == 0, results.generate_report()
 
         page.go_back()

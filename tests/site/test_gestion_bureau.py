@@ -12,7 +12,7 @@ import urllib.request
 from typing import Any
 
 from tests.factories import make_dossier
-from tests.site.axe_exceptions import DISABLED_RULES
+from tests.site.axe_check import axe_results
 from tests.site.test_gestion import ADMINISTRATION, GESTION, se_connecter
 
 BORN = "1998-05-17"  # the example dossier's birth date
@@ -33,11 +33,7 @@ def candidate(**changes: Any) -> dict[str, Any]:
 
 
 def _axe(page: Any) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={
-        "resultTypes": ["violations"],
-        "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}})
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
 
 
