@@ -18,6 +18,11 @@ from moto.server import ThreadedMotoServer
 from handler.app import create_app
 from handler.platform.clock import CalendarClock, FrozenClock
 
+#: The fixtures a test folder's conftest takes with `from tests.fixtures import *` (helpers and
+#: constants are imported by name where they are used).
+__all__ = ["app", "aws_credentials", "client", "frozen_app", "mail_app", "moto_server", "s3",
+           "s3_endpoint", "s3_mode", "sent_mail", "ses"]
+
 BUCKET = "dossiers-test"
 REGION = "eu-west-3"
 # Inside the 2020 window (Paris time), before the 18 November return deadline.
