@@ -24,6 +24,9 @@ from shared_rules.names import comparison_key
 from shared_rules.session import Session
 
 PAR_PAGE, PAR_PAGE_MAX = 50, 200
+#: The highest page number the list serves: the staff page takes it from the referentiel, so
+#: that a page past it in an address is corrected to the last page, not refused.
+PAGE_MAX = 100_000
 SORTS = ("numero", "nom", "specialite", "departement", "statut", "cree_le", "modifie_le")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _IGNORED = str.maketrans({"-": " ", "'": " ", "’": " ", ".": " "})
@@ -107,7 +110,7 @@ def parse_query(args: MultiDict[str, str], session: Session) -> Query:
     recherche = args.get("q") or ""
     if len(recherche) > 200:
         errors["q"] = ["La recherche compte au plus 200 caractères."]
-    page = _int(args, "page", 1, 1, 100_000, errors)
+    page = _int(args, "page", 1, 1, PAGE_MAX, errors)
     par_page = _int(args, "par_page", PAR_PAGE, 1, PAR_PAGE_MAX, errors)
     if errors:
         raise ApiError(422, "filtre_invalide", msg.FILTRE_INVALIDE, errors=errors)

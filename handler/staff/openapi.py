@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from handler.platform.json_body import BAD_JSON
+from handler.staff import listing
 from shared_rules.schemas import EMAIL_MAX
 
 _STRING = {"type": "string"}
@@ -89,7 +90,9 @@ SCHEMAS: dict[str, Any] = {
                             "specialites": {"type": "array"},
                             "departements": {"type": "array"}, "pieces": {"type": "array"},
                             "piece_autre": {"type": "object", "description": "La pièce « autre », "
-                                            "précisée dans la note"}}),
+                                            "précisée dans la note"},
+                            "page_max": {**_INT, "description": "Plus haut numéro de page que "
+                                         "la liste des dossiers accepte (paramètre page)"}}),
     "ResumeDossier": _object({
         "numero": _STRING, "nom_naissance": _STRING, "nom_usage": _NULLABLE,
         "prenoms": {"type": "array", "items": _STRING}, "specialite": _STRING,
@@ -200,9 +203,10 @@ _FILTERS = [
         ("tri", _STRING, "numero, nom, specialite, departement, statut, cree_le, modifie_le ; "
                          "précédé de - pour l'ordre décroissant"),
     ]]
-_PAGES = [{"name": "page", "in": "query", "required": False, "schema": {**_INT, "minimum": 1}},
+_PAGES = [{"name": "page", "in": "query", "required": False,
+           "schema": {**_INT, "minimum": 1, "maximum": listing.PAGE_MAX}},
           {"name": "par_page", "in": "query", "required": False,
-           "schema": {**_INT, "minimum": 1, "maximum": 200}}]
+           "schema": {**_INT, "minimum": 1, "maximum": listing.PAR_PAGE_MAX}}]
 _NOT_FOUND = {"404": _error("Aucun dossier ne porte ce numéro (dossier_introuvable)")}
 _BAD_JSON = {"400": _error(BAD_JSON), "413": _error("Corps de plus de 1 Mo"),
              "415": _error("Content-Type autre que JSON")}

@@ -94,7 +94,8 @@ def whoami() -> Response:
 @bp.get("/referentiel")
 def referentiel() -> Response:
     """The codes and labels the staff page needs: statuses and their transitions, specialities,
-    départements, pieces and the time zone dates are shown in (all from the session data)."""
+    départements, pieces and the time zone dates are shown in (all from the session data), and
+    the highest page the list serves (`listing.PAGE_MAX`)."""
     session = context.session()
     return jsonify({
         "session": session.code,
@@ -105,6 +106,7 @@ def referentiel() -> Response:
         "departements": [{"code": d.code, "nom": d.nom} for d in session.departements],
         "pieces": [{"code": p.code, "libelle": p.libelle} for p in session.pieces],
         "piece_autre": {"code": suivi.AUTRE, "libelle": suivi.AUTRE_LIBELLE},
+        "page_max": listing.PAGE_MAX,
     })
 
 

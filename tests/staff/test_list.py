@@ -15,7 +15,9 @@ from flask.testing import FlaskClient
 import shared_rules
 from handler.dossier.index import SHARDS, SummaryIndex, shard_key
 from handler.dossier.numero import canonical
+from handler.openapi import DOCUMENT
 from handler.staff import listing
+from handler.staff import messages as msg
 from tests.fixtures import BUCKET, all_keys
 from tests.staff.conftest import bearer, person, submit
 
@@ -112,6 +114,31 @@ def test_invalid_filters_get_422_by_parameter(client: FlaskClient, params: dict[
     assert response.status_code == 422
     assert response.get_json()["code"] == "filtre_invalide"
     assert list(response.get_json()["errors"]) == [field]
+
+
+def test_the_referentiel_gives_the_highest_page_the_list_serves(client: FlaskClient) -> None:
+    """The staff page takes the bound from here (it types no number): a page past it in an
+    address is corrected to the last page, not sent to be refused."""
+    referentiel = client.get("/api/staff/referentiel", headers=bearer()).get_json()
+    assert referentiel["page_max"] == listing.PAGE_MAX == 100_000
+    last = staff_list(client, page=referentiel["page_max"])
+    assert (last["page"], last["pages"], last["dossiers"]) == (listing.PAGE_MAX, 1, [])
+    past = client.get("/api/staff/dossiers", query_string={"page": listing.PAGE_MAX + 1},
+                      headers=bearer())
+    assert past.status_code == 422
+    assert past.get_json() == {"code": "filtre_invalide", "message": msg.FILTRE_INVALIDE,
+                               "errors": {"page": ["Indiquez un nombre entier de 1 à 100000."]}}
+
+
+def test_the_openapi_document_describes_the_bound_and_the_referentiel_s_field() -> None:
+    schemas = {p["name"]: p["schema"] for p in
+               DOCUMENT["paths"]["/api/staff/dossiers"]["get"]["parameters"]}
+    page, par_page = schemas["page"], schemas["par_page"]
+    assert page == {"type": "integer", "minimum": 1, "maximum": listing.PAGE_MAX}
+    assert par_page == {"type": "integer", "minimum": 1, "maximum": listing.PAR_PAGE_MAX}
+    referentiel = DOCUMENT["components"]["schemas"]["Referentiel"]
+    assert referentiel["properties"]["page_max"]["type"] == "integer"
+    assert "page_max" in referentiel["required"]
 
 
 def test_a_modification_updates_the_summary(client: FlaskClient, three: dict[str, str]) -> None:

@@ -37,8 +37,9 @@ export function adresseListe(page) {
   return texte ? `#/?${texte}` : "#/";
 }
 
-/** The list's state read from an address (`#/?…`, `#/` or none) into the filters; its page. */
-export function appliquerAdresse(adresse) {
+/** The list's state read from an address (`#/?…`, `#/` or none) into the filters; its page,
+ *  at most `pageMax`. */
+export function appliquerAdresse(adresse, pageMax) {
   const parametres = new URLSearchParams(/^#\/\?(.*)$/.exec(adresse)?.[1] ?? "");
   for (const nom of CHAMPS) {
     const champ = document.getElementById(nom);
@@ -46,20 +47,20 @@ export function appliquerAdresse(adresse) {
     // A value the field doesn't offer (an old link, a typo) leaves it at its default.
     if (champ.tagName === "SELECT" && champ.selectedIndex < 0) champ.value = parDefaut(champ);
   }
-  // At most the highest page the API serves (handler/staff/listing.py), so that a page past
-  // the last is always a list to correct, never a refused request.
+  // At most the highest page the API serves (the referentiel's `page_max`), so that a page
+  // past the last is always a list to correct, never a refused request.
   const page = Number.parseInt(parametres.get("page") ?? "1", 10) || 1;
-  return Math.min(PAGE_MAX, Math.max(1, page));
+  return Math.min(pageMax, Math.max(1, page));
 }
-
-const PAGE_MAX = 100000;
 
 export class Liste {
   /** `noter(adresse, ecriture)` records each list shown in the page's address and history
-   *  (`ajouter` a new entry, `remplacer` the current one, `aucune`). */
-  constructor({ surOuverture, noter }) {
+   *  (`ajouter` a new entry, `remplacer` the current one, `aucune`); `pageMax` is the highest
+   *  page the API serves (the referentiel's `page_max`). */
+  constructor({ surOuverture, noter, pageMax }) {
     this.page = 1;
     this.pages = 1;
+    this.pageMax = pageMax;
     this.demandes = 0;
     this.surOuverture = surOuverture;
     this.noter = noter;

@@ -82,7 +82,7 @@ function route() {
   document.getElementById("detail").hidden = true;
   vueListe.hidden = false;
   if (!liste) return null;
-  const page = appliquerAdresse(location.hash);
+  const page = appliquerAdresse(location.hash, liste.pageMax);
   return garde(() => liste.charger(page), "filtres-erreur");
 }
 
@@ -105,7 +105,8 @@ async function ouvrirEspace({ nom, role }) {
     remplir("specialite", referentiel.specialites.map((s) => [s.code, s.libelle]));
     remplir("departement", referentiel.departements.map((d) => [d.code, `${d.nom} (${d.code})`]));
     remplir("statut", referentiel.statuts.map((s) => [s.code, s.libelle]));
-    liste = new Liste({ surOuverture: (numero) => { location.hash = `#/dossier/${numero}`; }, noter });
+    liste = new Liste({ surOuverture: (numero) => { location.hash = `#/dossier/${numero}`; }, noter,
+      pageMax: referentiel.page_max });
     detail = new Detail({ referentiel, garde, surEffacement: () => { location.hash = adresseListe; } });
   }
   adresseVue = null;
