@@ -10,7 +10,8 @@ import string
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tests.site.test_gestion import GESTION, se_connecter
+from tests.site.staff_session import signed_in_page
+from tests.site.test_gestion import GESTION
 from tests.site.test_gestion_bureau import _axe, _send, candidate
 
 COOKS = 51  # one more than a page of the list
@@ -53,12 +54,7 @@ def test_filters_sort_and_page_survive_a_reload_a_shared_link_and_the_back_butto
     dossiers.append(candidate(**{"etat_civil.nom_naissance": nom, "specialite": "macon"}))
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda d: _send(site_url, "POST", "api/dossiers", d), dossiers))
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    try:
-        se_connecter(page, site_url, GESTION)
+    with signed_in_page(browser, site_url) as (page, problems):
         legende = page.locator("#liste-legende")
         search = page.get_by_label("Nom, prénom ou numéro")
         # Typed with pauses longer than the list waits for: each pause reloads the list, but
@@ -90,7 +86,7 @@ def test_filters_sort_and_page_survive_a_reload_a_shared_link_and_the_back_butto
         expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 2 sur 2")
         _shows(page, second)
         # The link, opened in a fresh page: the same.
-        other = context.new_page()
+        other = page.context.new_page()
         other.goto(shared)
         expect(other.locator("#liste-legende")).to_have_text(
             f"{COOKS} dossiers trouvés, page 2 sur 2")
@@ -128,19 +124,6 @@ def test_filters_sort_and_page_survive_a_reload_a_shared_link_and_the_back_butto
         expect(search).to_have_value(nom.lower())
         _shows(page, searched)
         assert problems == [], problems
-    finally:
-        context.close()
-
-
-def _sign_in_from(page: Any, link: str) -> None:
-    """`link` opened signed out, then « Se connecter » and the demonstration account."""
-    from playwright.sync_api import expect
-
-    page.goto(link, wait_until="networkidle")
-    expect(page.locator("#connexion")).to_be_visible()
-    page.get_by_role("link", name="Se connecter").click()
-    page.get_by_role("button", name=GESTION).click()
-    expect(page.locator("#gestionnaire")).to_have_text(GESTION)
 
 
 def test_a_link_opened_signed_out_shows_its_list_or_its_dossier_once_signed_in(
@@ -152,14 +135,9 @@ def test_a_link_opened_signed_out_shows_its_list_or_its_dossier_once_signed_in(
         "etat_civil.nom_naissance": nom, "specialite": "cuisine"})) for _ in range(2))
     _send(site_url, "POST", "api/dossiers",
           candidate(**{"etat_civil.nom_naissance": nom, "specialite": "macon"}))
-    problems: list[str] = []
     # The filtered list: the same address, filters and dossiers once signed in.
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 1000})
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        link = f"{site_url}gestion.html#/?q={nom.lower()}&specialite=cuisine&tri=nom"
-        _sign_in_from(page, link)
+    link = f"{site_url}gestion.html#/?q={nom.lower()}&specialite=cuisine&tri=nom"
+    with signed_in_page(browser, site_url, link=link) as (page, problems):
         expect(page).to_have_url(link)
         expect(page.locator("#liste-legende")).to_have_text("2 dossiers trouvés, page 1 sur 1")
         expect(page.locator("#liste-corps .gestion-ouvrir")).to_have_count(2)
@@ -172,22 +150,14 @@ def test_a_link_opened_signed_out_shows_its_list_or_its_dossier_once_signed_in(
         page.goto(f"{site_url}gestion.html", wait_until="networkidle")
         expect(page.get_by_label("Nom, prénom ou numéro")).to_have_value("")
         expect(page).to_have_url(f"{site_url}gestion.html")
-    finally:
-        context.close()
     # A dossier: opened once signed in, in a browser that never signed in before.
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 1000})
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        link = f"{site_url}gestion.html#/dossier/{cooks[0]}"
-        _sign_in_from(page, link)
+    link = f"{site_url}gestion.html#/dossier/{cooks[0]}"
+    with signed_in_page(browser, site_url, link=link) as (page, later_problems):
         expect(page).to_have_url(link)
         expect(page.get_by_role("heading", name=f"Dossier {cooks[0]}")).to_be_visible()
         expect(page.locator("#vue-liste")).to_be_hidden()
         expect(page.locator("#detail-recapitulatif")).to_contain_text(nom)
-        assert problems == [], problems
-    finally:
-        context.close()
+        assert problems + later_problems == [], problems + later_problems
 
 
 def test_a_page_beyond_the_last_shows_the_last_and_corrects_the_address(
@@ -198,12 +168,7 @@ def test_a_page_beyond_the_last_shows_the_last_and_corrects_the_address(
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda d: _send(site_url, "POST", "api/dossiers", d),
                       [candidate(**{"etat_civil.nom_naissance": nom}) for _ in range(COOKS)]))
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    try:
-        se_connecter(page, site_url, GESTION)
+    with signed_in_page(browser, site_url) as (page, problems):
         legende = page.locator("#liste-legende")
         first = f"{site_url}gestion.html#/?q={nom.lower()}&tri=nom"
         page.goto(first)
@@ -226,5 +191,3 @@ def test_a_page_beyond_the_last_shows_the_last_and_corrects_the_address(
         expect(page).to_have_url(f"{site_url}gestion.html#/?q={nom.lower()}&tri=nom&page=2")
         expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 2 sur 2")
         assert problems == [], problems
-    finally:
-        context.close()

@@ -9,7 +9,7 @@ import string
 from typing import Any
 
 import shared_rules
-from tests.site.test_gestion import GESTION, se_connecter
+from tests.site.staff_session import signed_in_page
 from tests.site.test_gestion_bureau import _axe, _send, candidate
 
 
@@ -27,12 +27,7 @@ def test_the_postcode_warnings_show_in_the_list_and_in_the_dossier(
     (message_confirmed,) = shared_rules.warnings(confirmed)["contact.code_postal"]
     (message_unconfirmed,) = shared_rules.warnings(unconfirmed)["contact.code_postal"]
     assert shared_rules.warnings(plain) == {}
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    try:
-        se_connecter(page, site_url, GESTION)
+    with signed_in_page(browser, site_url) as (page, problems):
         page.get_by_label("Nom, prénom ou numéro").fill(nom.lower())
         expect(page.locator("#liste-legende")).to_have_text("3 dossiers trouvés, page 1 sur 1")
 
@@ -67,5 +62,3 @@ def test_the_postcode_warnings_show_in_the_list_and_in_the_dossier(
         expect(page.locator("#detail-avertissements")).to_be_hidden()
         expect(page.locator("#detail-avertissements")).to_be_empty()
         assert problems == [], problems
-    finally:
-        context.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.factories import make_dossier
 from tests.site.axe_check import axe_results
+from tests.site.staff_session import signed_in_page
 from tests.site.test_gestion import ADMINISTRATION, GESTION, se_connecter
 
 BORN = "1998-05-17"  # the example dossier's birth date
@@ -48,12 +49,7 @@ def test_search_as_typed_the_whole_dossier_its_changes_and_the_list_kept(
     changed = {**dossier, "specialite": "cuisine"}
     _send(site_url, "PUT", f"api/dossiers/{numero}", changed)
     prenom = dossier["etat_civil"]["prenoms"][0]
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    try:
-        se_connecter(page, site_url, GESTION)
+    with signed_in_page(browser, site_url) as (page, problems):
         # Typed as people say it, without pressing « Rechercher ».
         page.get_by_label("Nom, prénom ou numéro").press_sequentially(f"ndiaye {prenom.lower()}")
         expect(page.locator("#liste-legende")).to_have_text("1 dossier trouvé, page 1 sur 1")
@@ -93,8 +89,6 @@ def test_search_as_typed_the_whole_dossier_its_changes_and_the_list_kept(
         page.get_by_role("button", name="Rechercher").click()
         expect(page.locator("#filtres-erreur")).to_contain_text("postérieure à la date « au »")
         assert problems == [], problems
-    finally:
-        context.close()
 
 
 def test_an_administrator_erases_a_dossier_from_the_page(browser: Any, site_url: str) -> None:
