@@ -6,7 +6,8 @@ The app is built once per Lambda instance, at import, so that warm invocations r
 S3 client; a misconfiguration fails the instance's start rather than a candidate's request.
 
 A third entry point, `retry_mail`, is the mail retry function, run by an hourly schedule; a
-fourth, `compact_index`, merges the staff index's pending parts into its shards every minute.
+fourth, `compact_index`, merges the staff index's pending parts into its shards every minute,
+then remakes the export rows of what changed (staff.row_cache).
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ import logging
 from typing import Any
 
 from apig_wsgi import make_lambda_handler
+from botocore.exceptions import BotoCoreError, ClientError
 
 from handler.app import create_app
 from handler.dossier.courriels import SCHEDULED_ATTEMPTS
 from handler.dossier.index import SummaryIndex
 from handler.notifications import Counts, retry_failed, summary
+from handler.platform.errors import StorageUnavailable
 from handler.platform.logs import configure as configure_logs
 from handler.staff import run_export
+from handler.staff.row_cache import RowCache
 
 configure_logs(logging.INFO)
 log = logging.getLogger("handler.retry_mail")
@@ -49,8 +53,20 @@ def retry_mail(event: dict[str, Any], context: Any) -> Counts:
 
 def compact_index(event: dict[str, Any], context: Any) -> dict[str, int]:
     """The index compaction function (EventBridge schedule, every minute): merge the pending
-    parts of the session's summary index into its shards (handler.dossier.index)."""
+    parts of the session's summary index into its shards (handler.dossier.index), then remake
+    the export rows of the first symbols whose shard changed (handler.staff.row_cache)."""
     session = app.extensions["inscription_session"]
-    merged = SummaryIndex(app.extensions["dossier_store"], session.code).compact()
-    logging.getLogger("handler.compact_index").info("%d parts merged", merged)  # a count only
-    return {"fusionnees": merged}
+    store = app.extensions["dossier_store"]
+    merged = SummaryIndex(store, session.code).compact()
+    try:
+        rows = RowCache(store, session).refresh_changed(
+            time_left=lambda: context.get_remaining_time_in_millis() / 1000 if context else 60.0)
+    except (ClientError, BotoCoreError, StorageUnavailable) as exc:
+        # The rows are a cache the export checks: the next pass, or the export, makes them.
+        logging.getLogger("handler.compact_index").warning("export rows not remade: %s",
+                                                           type(exc).__name__)
+        rows = 0
+    # Counts only: no personal data.
+    logging.getLogger("handler.compact_index").info("%d parts merged, %d rows made", merged,
+                                                    rows)
+    return {"fusionnees": merged, "lignes": rows}

@@ -54,6 +54,7 @@ from handler.platform.storage import DossierStore
 from handler.staff import erasure, exports, listing, restitution
 from handler.staff import messages as msg
 from handler.staff.progress import ProgressBar
+from handler.staff.row_cache import RowCache
 from shared_rules.session import Session
 
 WORKERS = 32
@@ -110,7 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=sorted(exports.FORMATS))
     export.add_argument("--out", required=True, type=Path, metavar="FICHIER")
     _add_filters(export)
-    commands.add_parser("rebuild-index", help="reconstruire l'index des dossiers")
+    commands.add_parser("rebuild-index",
+                        help="reconstruire l'index des dossiers et les lignes d'export")
     rendre = commands.add_parser(
         "restitution", help="rendre un dossier usurpé à la personne dont il porte l'identité, "
                             "après vérification de celle-ci")
@@ -228,6 +230,8 @@ def _run(args: argparse.Namespace, settings: dict[str, Any], *, store: DossierSt
             count = index.rebuild(progress=progress)
             bar.close()
             err.write(f"Index reconstruit : {count} dossier(s).\n")
+            rows = RowCache(store, session, workers=WORKERS).refresh()
+            err.write(f"Lignes d'export refaites : {rows}.\n")
     except ApiError as exc:
         err.write(exc.message + "\n")
         for field, messages in exc.errors.items():

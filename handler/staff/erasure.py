@@ -38,7 +38,7 @@ import shared_rules
 from handler.dossier import suivi
 from handler.dossier.index import SummaryIndex
 from handler.platform.storage import DossierStore
-from handler.staff import jobs
+from handler.staff import jobs, row_cache
 
 AUDIT = "audit/"
 EXPORTS = "exports/"
@@ -107,10 +107,14 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
     versions += store.erase(store.access_prefix(numero), whole_prefix=True)
     index = SummaryIndex(store, session)
     checked: set[str] = set()
+    rows_checked: set[str] = set()
     index_versions = index.purge(numero, checked=checked)
+    index_versions += row_cache.purge(store, session, numero, checked=rows_checked)
     versions += store.erase(key)  # last: until it goes, a retry finds what to erase
-    # Once more: an update of this dossier in flight meanwhile may have indexed it again.
+    # Once more: an update of this dossier in flight meanwhile may have indexed it again, and
+    # an export or the compaction may have made its row (they check, once written, too).
     index_versions += index.purge(numero, checked=checked)
+    index_versions += row_cache.purge(store, session, numero, checked=rows_checked)
     exports = jobs.cancel_containing(store, numero)
 
     audit.update(statut="termine", versions_supprimees=versions + index_versions,

@@ -18,12 +18,14 @@ def test_a_tiny_export_benchmark_prints_every_figure(capsys: pytest.CaptureFixtu
                               "--counts", "12", "24", "--formats", "csv", "--zip-count", "4",
                               "--zip-parts", "2"]) == 0
     out = capsys.readouterr().out
-    for figure in ("bare list+get loop", "bare parallel get", "export csv", "export zip",
+    for figure in ("bare list+get loop", "bare parallel get", "csv, rows made", "export csv",
+                   "export zip",
                    "zip in 2 parts", "× loop", "RSS peak", "CPU/dossier: own", "moto",
                    "assembly", "MB/s", "the CSV costs"):
         assert figure in out
-    assert out.count("     12  ") == 3 and out.count("      4  ") == 4
+    assert out.count("     12  ") == 4 and out.count("      4  ") == 4
     assert "Issue 18: CSV of 24 dossiers" in out and "peak RSS at 24 ÷ at 12" in out
+    assert "The first CSV, every row made from its dossier" in out
     written = results.read_text(encoding="utf-8")
     assert written.startswith("# Benchmark results\n\nkept\n\n" + bench_export.SECTION)
     assert "Issue 18: CSV of 24 dossiers" in written

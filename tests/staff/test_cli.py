@@ -84,6 +84,7 @@ def test_rebuild_index(app: Flask, s3: Any, numeros: list[str]) -> None:
         s3.delete_object(Bucket=BUCKET, Key=obj["Key"])
     status, _, err = cli(app, "rebuild-index")
     assert status == 0 and "Index reconstruit : 2 dossier(s)." in err
+    assert "Lignes d'export refaites : 2." in err
     assert cli(app, "list")[1].startswith("2 dossier(s)")
 
 

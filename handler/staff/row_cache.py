@@ -1,0 +1,400 @@
+"""The staff's row cache: each dossier's spreadsheet row, made in advance, so that a CSV or XLSX
+export of many dossiers reads about one object per twenty dossiers instead of one or two per
+dossier (issue 18: 10,000 dossiers in a quarter of a bare list-then-get loop's time).
+
+Layout: `index/<session>/lignes/<ab>.json`, one object per first two symbols of the number
+(1,024 of them, about 20 rows each at 20,000 dossiers):
+`{"empreinte": <the rows' format>, "lignes": {numero: [dossier ETag, follow-up ETag or null,
+row]}}`, the row as JSON text (columns.row's cells, dates and digit codes tagged).
+
+**Never trusted, always checked.** Before using a row, the export lists `dossiers/` and
+`suivi/` under the first symbol of its number (a listing gives each object's ETag, one call per
+1,000 objects), and the row objects there (only those that exist are read). It takes a cached
+row only if the dossier's and the follow-up's ETags are still those it was made from, and if
+its format's fingerprint (a hash of the code and session data that make a row) is today's.
+Every other row is made again from the dossier and its follow-up, read then, as an export did
+before the cache. A cache that is late, partial or missing makes an export slower, never
+wrong; a dossier erased meanwhile is left out, as before. The work goes first symbol by first
+symbol, a few at a time, so memory holds those symbols' listings, not the registry's, and the
+rows go to a temporary file, read back in the selection's order.
+
+**Kept warm** by whoever makes rows: an export writes back the rows it had to make; the
+scheduled compaction (every minute, `refresh_changed`) remakes the rows of the first symbols
+whose index shard changed since its last pass (one LIST and one GET when nothing changed);
+`python -m handler.staff rebuild-index` remakes all. Writes are conditional (IfMatch or
+IfNoneMatch): a writer that loses leaves the winner's rows.
+
+**Erasure.** A row is personal data: `purge` drops it from its object and deletes every earlier
+version of that object that held it (small objects keep few versions, so this reads little),
+like the index's purge. A writer that read a dossier before its erasure and writes its row after
+the purge checks, once written, that each dossier it wrote a row for still exists, and purges the
+rows of those gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
+import tempfile
+import threading
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import IO, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+import shared_rules
+from handler.dossier import index as summary_index
+from handler.dossier import numero as numero_mod
+from handler.dossier import suivi
+from handler.platform.errors import StorageUnavailable
+from handler.platform.fetch import EXPORT_WORKERS, fetch_ordered
+from handler.platform.storage import DOSSIERS, DossierStore, Stored, WriteConflict
+from handler.staff import columns
+from shared_rules.session import Session
+
+log = logging.getLogger(__name__)
+
+LIGNES = "lignes/"
+#: The compaction's last pass: each first symbol's index shard ETag then.
+ETAT = "etat.json"
+#: Below this many dossiers, an export reads them one by one: the 96 listings and the row
+#: objects (about 630 of the 1,024 hold one of 1,000 dossiers) would cost as much as reading
+#: the dossiers themselves (measured: 1,000 dossiers 3.6 s from the cache, 3.5 s read one by
+#: one). From 2,000 on, the cache reads less than half as many objects, and the API's
+#: immediate exports (up to 1,000) never list the bucket.
+CACHE_MIN = 2000
+#: A writer checks that the dossiers it wrote rows for still exist: one HEAD each up to this
+#: many, else the listings again.
+CHECK_BY_HEAD_MAX = 64
+#: The scheduled pass begins no first symbol with less time left than this (a symbol holds
+#: about 1/32 of the dossiers: about 600 to read at most at 20,000, when all changed).
+SYMBOL_SECONDS = 20.0
+#: First symbols worked on at once, each listed (three listings), then its 32 row objects read
+#: in turn: the reads wait on the network in AWS, on the CPU here (where 8 at once take the
+#: same time as 64, and hold less memory).
+SYMBOL_WORKERS = 8
+#: Rounds of an erasure's purge (see SummaryIndex.purge).
+PURGE_ROUNDS = summary_index.PURGE_ROUNDS
+
+Entry = list[Any]  # [dossier ETag, follow-up ETag or None, row as JSON text]
+Truth = dict[str, tuple[str, str | None]]  # numero → (dossier ETag, follow-up ETag or None)
+
+
+def shard_of(numero: str) -> str:
+    return numero[:2]
+
+
+def prefix(session: str) -> str:
+    return f"{summary_index.INDEX}{session}/{LIGNES}"
+
+
+def shard_key(session: str, shard: str) -> str:
+    return f"{prefix(session)}{shard}.json"
+
+
+# -- a row as text, and back -------------------------------------------------------------------
+def encode(cells: Sequence[columns.Cell]) -> str:
+    """A row as JSON text: dates, date-times and digit codes tagged, so each comes back typed."""
+    def tagged(cell: columns.Cell) -> Any:
+        if isinstance(cell, dt.datetime):
+            return {"datetime": cell.isoformat()}
+        if isinstance(cell, dt.date):
+            return {"date": cell.isoformat()}
+        if isinstance(cell, columns.Digits):
+            return {"chiffres": str(cell)}
+        return cell
+    return json.dumps([tagged(c) for c in cells], ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str) -> list[columns.Cell]:
+    def typed(cell: Any) -> columns.Cell:
+        if isinstance(cell, dict):
+            if "datetime" in cell:
+                return dt.datetime.fromisoformat(cell["datetime"])
+            if "date" in cell:
+                return dt.date.fromisoformat(cell["date"])
+            return columns.Digits(cell["chiffres"])
+        return cell  # type: ignore[no-any-return]
+    return [typed(c) for c in json.loads(text)]
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """A hash of the code and data a row is made from: the columns, the follow-up's labels, the
+    number's display and every rule and session file. A deploy that changes any of them makes
+    every cached row stale at once."""
+    digest = hashlib.sha256()
+    files = [Path(str(m.__file__)) for m in (columns, suivi, numero_mod)] + [Path(__file__)]
+    rules = Path(str(shared_rules.__file__)).parent
+    files += sorted(p for p in rules.rglob("*") if p.suffix in {".py", ".yaml", ".json"}
+                    and "examples" not in p.parts and "__pycache__" not in p.parts)
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(session: Session) -> str:
+    """The rows' format for this session: the code's fingerprint and the session's code."""
+    return hashlib.sha256(f"{_code_fingerprint()}:{session.code}".encode()).hexdigest()[:32]
+
+
+# -- the rows of an export ----------------------------------------------------------------------
+class Rows:
+    """The rows of a selection, spooled to a temporary file as they come (in any order, from
+    several threads), then read back in the selection's order: memory holds one 8-byte offset
+    per row, not the rows, whatever the count."""
+
+    def __init__(self, numeros: Sequence[str]) -> None:
+        self.position = {numero: i for i, numero in enumerate(numeros)}
+        self.offsets = array("q", [-1]) * len(numeros)  # offset << _LENGTH_BITS | length
+        self.spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115  closed by in_order
+        self.made = 0  # rows made from the dossier (not found fresh in the cache)
+        self.lock = threading.Lock()
+
+    def add(self, numero: str, text: str) -> None:
+        data = text.encode("utf-8")
+        with self.lock:
+            self.spool.seek(0, 2)
+            self.offsets[self.position[numero]] = (self.spool.tell() << _LENGTH_BITS
+                                                   | len(data))
+            self.spool.write(data)
+
+    def in_order(self) -> Iterator[list[columns.Cell]]:
+        """Each present number's row, in the selection's order (erased dossiers left out)."""
+        try:
+            for found in self.offsets:
+                if found < 0:
+                    continue
+                self.spool.seek(found >> _LENGTH_BITS)
+                yield decode(self.spool.read(found & _LENGTH_MASK).decode("utf-8"))
+        finally:
+            self.spool.close()
+
+
+_LENGTH_BITS = 24  # a row is far under 16 MB
+_LENGTH_MASK = (1 << _LENGTH_BITS) - 1
+
+
+class RowCache:
+    """Reads, checks, makes and writes back the cached rows of one session's dossiers."""
+
+    def __init__(self, store: DossierStore, session: Session, *,
+                 workers: int = EXPORT_WORKERS) -> None:
+        self.store = store
+        self.session = session
+        self.workers = workers
+        self.labels = columns.Labels.of(session)
+        self.format = fingerprint(session)
+
+    # -- what the bucket holds now ----------------------------------------------------------
+    def _listing(self, key_prefix: str) -> dict[str, str]:
+        """numero → ETag of every `<key_prefix>….json`."""
+        paginator = self.store.client.get_paginator("list_objects_v2")
+        found: dict[str, str] = {}
+        start = len(key_prefix) - 1  # the listing's prefix ends with the first symbol
+        for page in paginator.paginate(Bucket=self.store.bucket, Prefix=key_prefix):
+            for obj in page.get("Contents", []):
+                key = str(obj["Key"])
+                if key.endswith(".json") and "/" not in key[start:]:
+                    found[key[start:-len(".json")]] = str(obj["ETag"])
+        return found
+
+    def truth(self, symbol: str) -> tuple[Truth, set[str]]:
+        """Every dossier whose number starts with `symbol`, with its ETag and its follow-up's
+        (None if it has none), and the row objects that exist for it: three listings."""
+        dossiers = self._listing(f"{DOSSIERS}{symbol}")
+        follow_ups = self._listing(f"{suivi.SUIVI}{symbol}")
+        shards = set(self._listing(f"{prefix(self.session.code)}{symbol}"))
+        return {n: (e, follow_ups.get(n)) for n, e in dossiers.items()}, shards
+
+    def _make(self, numero: str, has_follow_up: bool) -> tuple[Entry, str] | None:
+        """A row made from the dossier and its follow-up read now, as its cache entry; None if
+        erased."""
+        stored = self.store.dossier(numero)
+        if stored is None:
+            return None
+        follow_up = suivi.read(self.store, numero) if has_follow_up else None
+        # Another session's dossier (in a bucket shared by two sessions) has no row here: its
+        # entry says so, so that it is not read again until it changes.
+        text = (encode(columns.row(stored.body, follow_up.body if follow_up else None,
+                                   self.labels))
+                if stored.body.get("session") == self.session.code else None)
+        return [stored.etag, follow_up.etag if follow_up else None, text], numero
+
+    # -- the export's rows ----------------------------------------------------------------------
+    def rows(self, numeros: Sequence[str]) -> Rows:
+        """The rows of `numeros`, fresh: cached where still true, made (and written back) where
+        not. Read them with `Rows.in_order`."""
+        rows = Rows(numeros)
+        self._pass({shard_of(n) for n in rows.position}, rows.position, rows)
+        return rows
+
+    def refresh(self, symbols: Iterable[str] | None = None) -> int:
+        """Remake the stale rows of every dossier whose number starts with one of `symbols`
+        (all when None), and write them back; the number of rows made."""
+        firsts = sorted(set(symbols if symbols is not None else numero_mod.ALPHABET))
+        shards = {a + b for a in firsts for b in numero_mod.ALPHABET}
+        return self._pass(shards, None, None)
+
+    def _pass(self, shards: set[str], wanted: Container[str] | None, out: Rows | None) -> int:
+        """First symbol by first symbol, SYMBOL_WORKERS at a time: list what the bucket holds
+        there, then each of its shards in turn: read it, keep its true rows, make the others,
+        write it back if it changed; the wanted rows go to `out` as they come. Memory holds the
+        symbols in flight, not the registry. The rows made."""
+        by_symbol: dict[str, list[str]] = defaultdict(list)
+        for shard in sorted(shards):
+            by_symbol[shard[0]].append(shard)
+
+        def symbol_pass(symbol: str) -> tuple[int, list[str]]:
+            truth, existing = self.truth(symbol)
+            by_shard: dict[str, list[str]] = defaultdict(list)
+            for numero in sorted(truth):
+                by_shard[shard_of(numero)].append(numero)
+            made, written = 0, []
+            for shard in by_symbol[symbol]:
+                count, wrote = self._shard_pass(shard, by_shard.get(shard, []), truth, wanted,
+                                                out, read=shard in existing)
+                made += count
+                written += wrote
+            return made, written
+
+        made = 0
+        written: list[str] = []
+        for count, wrote in fetch_ordered(symbol_pass, sorted(by_symbol),
+                                          workers=SYMBOL_WORKERS, window=SYMBOL_WORKERS):
+            made += count
+            written += wrote
+        if out is not None:
+            out.made = made
+        if written:
+            try:
+                for numero in self._gone(written):
+                    self.purge(numero)
+            except (ClientError, BotoCoreError, StorageUnavailable) as exc:
+                log.error("rows of an erased dossier may remain: %s", type(exc).__name__)
+        return made
+
+    def _shard_pass(self, shard: str, numeros: list[str], truth: Truth,
+                    wanted: Container[str] | None, out: Rows | None, *,
+                    read: bool) -> tuple[int, list[str]]:
+        """One shard: its wanted rows to `out`; how many were made, and the numbers whose rows
+        this pass wrote (to check for erasures)."""
+        current = self.store.read(shard_key(self.session.code, shard)) if read else None
+        same_format = current is not None and current.body.get("empreinte") == self.format
+        cached: dict[str, Entry] = (current.body.get("lignes", {})
+                                    if current is not None and same_format else {})
+        # What stays true: the dossier and its follow-up are the objects the row was made of.
+        kept = {n: e for n, e in cached.items() if truth.get(n) == (e[0], e[1])}
+        made: dict[str, Entry] = {}
+        for numero in numeros:
+            if wanted is not None and numero not in wanted:
+                continue
+            entry = kept.get(numero)
+            if entry is None:
+                result = self._make(numero, truth[numero][1] is not None)
+                if result is None:
+                    continue  # erased since the listing
+                entry = made[numero] = result[0]
+            if entry[2] is not None and out is not None:
+                out.add(numero, entry[2])
+        new = {**kept, **made}
+        old = current.body.get("lignes", {}) if current is not None else {}
+        if (new == old and same_format) or (not new and current is None):
+            return len(made), []
+        try:
+            self.store.write(shard_key(self.session.code, shard),
+                             {"empreinte": self.format, "lignes": new},
+                             if_none_match=current is None,
+                             if_match=current.etag if current else None)
+        except WriteConflict:
+            return len(made), []  # another writer went first: its rows stand
+        except (ClientError, BotoCoreError) as exc:
+            log.warning("export rows not written back: %s", type(exc).__name__)
+            return len(made), []
+        return len(made), list(made)
+
+    def _gone(self, numeros: list[str]) -> list[str]:
+        """Those of `numeros` whose dossier no longer exists (erased while its row was made)."""
+        if len(numeros) <= CHECK_BY_HEAD_MAX:
+            with ThreadPoolExecutor(max_workers=min(self.workers, len(numeros))) as pool:
+                taken = list(pool.map(self.store.numero_taken, numeros))
+            return [n for n, t in zip(numeros, taken, strict=True) if not t]
+        listed = {n for first in {n[0] for n in numeros}
+                  for n in self._listing(f"{DOSSIERS}{first}")}
+        return [n for n in numeros if n not in listed]
+
+    # -- the scheduled pass -------------------------------------------------------------------
+    def refresh_changed(self, *, time_left: Callable[[], float] | None = None) -> int:
+        """Remake the rows of the first symbols whose index shard changed since the last pass
+        (the compaction merged parts there); the rows made. One LIST and one GET when nothing
+        changed. Symbol by symbol, each recorded once done, so that a pass stopped by its
+        function's timeout keeps what it did; none is begun with less than SYMBOL_SECONDS of
+        `time_left()` (seconds)."""
+        base = f"{summary_index.INDEX}{self.session.code}/"
+        paginator = self.store.client.get_paginator("list_objects_v2")
+        etags = {str(obj["Key"])[len(base):-len(".json")]: str(obj["ETag"])
+                 for page in paginator.paginate(Bucket=self.store.bucket, Prefix=base,
+                                                Delimiter="/")
+                 for obj in page.get("Contents", [])
+                 if str(obj["Key"]).endswith(".json")}
+        state_key = prefix(self.session.code) + ETAT
+        state = self.store.read(state_key)
+        seen: dict[str, str] = {}
+        if state is not None and state.body.get("empreinte") == self.format:
+            seen = dict(state.body.get("index", {}))
+        made = 0
+        for symbol in numero_mod.ALPHABET:
+            if symbol not in etags or etags[symbol] == seen.get(symbol):
+                continue
+            if time_left is not None and time_left() < SYMBOL_SECONDS:
+                break
+            made += self.refresh([symbol])
+            seen[symbol] = etags[symbol]
+            try:
+                etag = self.store.write(state_key, {"empreinte": self.format, "index": seen},
+                                        if_none_match=state is None,
+                                        if_match=state.etag if state else None)
+                state = Stored({"empreinte": self.format, "index": seen}, etag)
+            except WriteConflict:
+                break  # another pass runs: it goes on from what it read
+        return made
+
+    def purge(self, numero: str) -> int:
+        return purge(self.store, self.session.code, numero)
+
+
+def purge(store: DossierStore, session: str, numero: str, *,
+          checked: set[str] | None = None) -> int:
+    """Drop a dossier's row from its object, and delete every earlier version of that object
+    that held it (erasure); the number of versions deleted. In rounds, as SummaryIndex.purge:
+    until a round finds the row nowhere (a writer in flight may write it once more).
+    `checked` keeps the versions already found clean across calls (they never change)."""
+    key = shard_key(session, shard_of(numero))
+    checked = set() if checked is None else checked
+
+    def holds(body: dict[str, Any]) -> bool:
+        return numero in body.get("lignes", {})
+
+    deleted = 0
+    for _ in range(PURGE_ROUNDS):
+        current = store.read(key)
+        if current is not None and holds(current.body):
+            lignes = dict(current.body["lignes"])
+            lignes.pop(numero)
+            try:
+                store.write(key, {**current.body, "lignes": lignes}, if_match=current.etag)
+            except WriteConflict:
+                continue  # written meanwhile: read it again
+        found, current_holds = store.erase_versions_holding(key, holds, checked=checked)
+        deleted += found
+        if not found and not current_holds:
+            return deleted
+    raise StorageUnavailable("export row still written by a concurrent update")
