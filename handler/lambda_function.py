@@ -16,16 +16,13 @@ import logging
 from typing import Any
 
 from apig_wsgi import make_lambda_handler
-from botocore.exceptions import BotoCoreError, ClientError
 
 from handler.app import create_app
 from handler.dossier.courriels import SCHEDULED_ATTEMPTS
 from handler.dossier.index import SummaryIndex
 from handler.notifications import Counts, retry_failed, summary
-from handler.platform.errors import StorageUnavailable
 from handler.platform.logs import configure as configure_logs
 from handler.staff import run_export
-from handler.staff.row_cache import RowCache
 
 configure_logs(logging.INFO)
 log = logging.getLogger("handler.retry_mail")
@@ -55,6 +52,12 @@ def compact_index(event: dict[str, Any], context: Any) -> dict[str, int]:
     """The index compaction function (EventBridge schedule, every minute): merge the pending
     parts of the session's summary index into its shards (handler.dossier.index), then remake
     the export rows of the first symbols whose shard changed (handler.staff.row_cache)."""
+    # Loaded here, not at import: the API's cold start doesn't pay for botocore and the rows.
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from handler.platform.errors import StorageUnavailable
+    from handler.staff.row_cache import RowCache
+
     session = app.extensions["inscription_session"]
     store = app.extensions["dossier_store"]
     merged = SummaryIndex(store, session.code).compact()

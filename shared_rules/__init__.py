@@ -43,7 +43,7 @@ __all__ = [
     "bureau_contact",
     "check_eps_choice", "establishment_for", "get_session", "identity_key", "is_adult_in_time",
     "is_allowed_pair", "is_late_for_return", "last_adult_birth_date", "late_return_message",
-    "load", "required_pieces", "validate", "warnings", "window_state",
+    "load", "required_pieces", "stored_warnings", "validate", "warnings", "window_state",
 ]
 
 
@@ -154,6 +154,14 @@ def warnings(dossier: Any, *,
         data = exc.valid_data if isinstance(exc.valid_data, dict) else {}
     session = registry.get(data["session"]) if "session" in data else None
     return check_warnings(data, session) if session is not None else {}
+
+
+def stored_warnings(dossier: Mapping[str, Any], *,
+                    registry: SessionRegistry = DEFAULT_REGISTRY) -> dict[str, list[str]]:
+    """`warnings` of a dossier `load` has cleaned already (a stored one): judged as it is, not
+    loaded through the schema again (half a millisecond saved on each submission's two)."""
+    session = registry.get(str(dossier.get("session")))
+    return check_warnings(dict(dossier), session) if session is not None else {}
 
 
 def required_pieces(dossier: Mapping[str, Any], *,

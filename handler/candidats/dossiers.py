@@ -73,7 +73,7 @@ def dossier_payload(record: dict[str, Any], session: Session, *, courriel: str,
         "pieces": shared_rules.required_pieces(record["dossier"]),
         "retour_tardif": late,
         "message_retour_tardif": shared_rules.late_return_message(session) if late else None,
-        "avertissements": shared_rules.warnings(record["dossier"]),
+        "avertissements": shared_rules.stored_warnings(record["dossier"]),
         "courriel": courriel,
         "suivi": suivi.candidate_view(follow_up, record, session),
     }

@@ -101,7 +101,7 @@ def dossier_part(record: Mapping[str, Any]) -> Summary:
         # The postcode warning and whether the candidate confirmed it (issue 13).
         **({"avertissements": warnings,
             "confirmation_residence": bool(d["contact"].get("confirmation_residence"))}
-           if (warnings := shared_rules.warnings(d)) else {}),
+           if (warnings := shared_rules.stored_warnings(d)) else {}),
     }
 
 

@@ -38,7 +38,7 @@ import shared_rules
 from handler.dossier import suivi
 from handler.dossier.index import SummaryIndex
 from handler.platform.storage import DossierStore
-from handler.staff import jobs, row_cache
+from handler.staff import jobs
 
 AUDIT = "audit/"
 EXPORTS = "exports/"
@@ -105,6 +105,8 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
         versions += store.erase(own)
     # Its access links and proofs (candidats.access_tokens): hashes and times, all under one prefix.
     versions += store.erase(store.access_prefix(numero), whole_prefix=True)
+    from handler.staff import row_cache  # loaded by an erasure, not at the API's cold start
+
     index = SummaryIndex(store, session)
     checked: set[str] = set()
     rows_checked: set[str] = set()

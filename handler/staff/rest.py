@@ -144,7 +144,7 @@ def show(numero: str) -> Response:
         "a_revoir": suivi.a_revoir(follow_up, record["version"]),
         # The warnings the candidate was shown (the postcode's), as the rules word them, and
         # whether they confirmed: never a refusal, for the bureau to check.
-        "avertissements": shared_rules.warnings(record["dossier"]),
+        "avertissements": shared_rules.stored_warnings(record["dossier"]),
         "confirmation_residence": bool(
             record["dossier"].get("contact", {}).get("confirmation_residence")),
     })

@@ -1,6 +1,7 @@
 """The staff's row cache: each dossier's spreadsheet row, made in advance, so that a CSV or XLSX
-export of many dossiers reads about one object per twenty dossiers instead of one or two per
-dossier (issue 18: 10,000 dossiers in a quarter of a bare list-then-get loop's time).
+export of many dossiers reads about one object per ten dossiers at 10,000 (per twenty at
+20,000) instead of one or two per dossier (issue 18: 10,000 dossiers in at most a quarter of a
+bare list-then-get loop's time). Exports use it from exports.ROW_CACHE_MIN dossiers on.
 
 Layout: `index/<session>/lignes/<ab>.json`, one object per first two symbols of the number
 (1,024 of them, about 20 rows each at 20,000 dossiers):
@@ -64,12 +65,6 @@ log = logging.getLogger(__name__)
 LIGNES = "lignes/"
 #: The compaction's last pass: each first symbol's index shard ETag then.
 ETAT = "etat.json"
-#: Below this many dossiers, an export reads them one by one: the 96 listings and the row
-#: objects (about 630 of the 1,024 hold one of 1,000 dossiers) would cost as much as reading
-#: the dossiers themselves (measured: 1,000 dossiers 3.6 s from the cache, 3.5 s read one by
-#: one). From 2,000 on, the cache reads less than half as many objects, and the API's
-#: immediate exports (up to 1,000) never list the bucket.
-CACHE_MIN = 2000
 #: A writer checks that the dossiers it wrote rows for still exist: one HEAD each up to this
 #: many, else the listings again.
 CHECK_BY_HEAD_MAX = 64
@@ -80,6 +75,9 @@ SYMBOL_SECONDS = 20.0
 #: in turn: the reads wait on the network in AWS, on the CPU here (where 8 at once take the
 #: same time as 64, and hold less memory).
 SYMBOL_WORKERS = 8
+#: Rows made at once in each symbol's shard (a cold cache: 8 × 8 dossiers read at once, as
+#: many as an export read before the cache).
+MAKE_WORKERS = 8
 #: Rounds of an erasure's purge (see SummaryIndex.purge).
 PURGE_ROUNDS = summary_index.PURGE_ROUNDS
 
@@ -293,18 +291,19 @@ class RowCache:
                                     if current is not None and same_format else {})
         # What stays true: the dossier and its follow-up are the objects the row was made of.
         kept = {n: e for n, e in cached.items() if truth.get(n) == (e[0], e[1])}
+        chosen = [n for n in numeros if wanted is None or n in wanted]
+        stale = [n for n in chosen if n not in kept]
         made: dict[str, Entry] = {}
-        for numero in numeros:
-            if wanted is not None and numero not in wanted:
-                continue
-            entry = kept.get(numero)
-            if entry is None:
-                result = self._make(numero, truth[numero][1] is not None)
-                if result is None:
-                    continue  # erased since the listing
-                entry = made[numero] = result[0]
-            if entry[2] is not None and out is not None:
-                out.add(numero, entry[2])
+        # The stale rows are made MAKE_WORKERS at a time (a cold cache: every row of the shard).
+        for result in fetch_ordered(lambda n: self._make(n, truth[n][1] is not None), stale,
+                                    workers=MAKE_WORKERS) if stale else ():
+            if result is not None:  # None: erased since the listing
+                made[result[1]] = result[0]
+        if out is not None:
+            for numero in chosen:
+                entry = kept.get(numero) or made.get(numero)
+                if entry is not None and entry[2] is not None:
+                    out.add(numero, entry[2])
         new = {**kept, **made}
         old = current.body.get("lignes", {}) if current is not None else {}
         if (new == old and same_format) or (not new and current is None):

@@ -39,6 +39,9 @@ def test_a_postcode_mismatch_is_a_warning_never_a_refusal(
     assert shared_rules.validate(dossier) == {}
     assert shared_rules.warnings(dossier) == (
         {"contact.code_postal": [warning]} if warning else {})
+    # A stored dossier (cleaned by `load`) is judged as it is, with the same outcome.
+    assert shared_rules.stored_warnings(shared_rules.load(dossier)) == (
+        shared_rules.warnings(dossier))
 
 
 def test_the_issues_example_asks_about_the_charente() -> None:

@@ -266,13 +266,13 @@ def test_the_scheduled_pass_begins_no_symbol_without_the_time_for_it(
     assert cache.refresh_changed(time_left=lambda: 60.0) == 5
 
 
-def test_an_export_of_cache_min_dossiers_takes_its_rows_from_the_cache(
+def test_an_export_of_row_cache_min_dossiers_takes_its_rows_from_the_cache(
         store: DossierStore) -> None:
-    """The threshold itself, not patched: a selection of CACHE_MIN numbers (a few stored, the
+    """The threshold itself, not patched: a selection of ROW_CACHE_MIN numbers (a few stored, the
     rest erased long ago) goes through the cache, one number fewer reads each dossier."""
     numeros = fill(store, 12)
     follow(store, numeros[0])
-    erased = [new_numero() for _ in range(row_cache.CACHE_MIN - len(numeros))]
+    erased = [new_numero() for _ in range(exports.ROW_CACHE_MIN - len(numeros))]
     selection = [n for pair in zip(numeros, erased, strict=False) for n in pair] + erased[12:]
     expected = direct_csv(store, numeros)
     out = io.BytesIO()
@@ -290,5 +290,5 @@ def test_an_export_of_cache_min_dossiers_takes_its_rows_from_the_cache(
     exports.export(store, SESSION, selection[:-1], "csv", io.BytesIO(),
                    followed={numeros[0]})
     assert calls["GetObject index"] == 0
-    assert calls["GetObject dossiers"] == row_cache.CACHE_MIN - 1
+    assert calls["GetObject dossiers"] == exports.ROW_CACHE_MIN - 1
     assert calls["GetObject suivi"] == 1
