@@ -14,7 +14,8 @@ def test_a_tiny_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     for figure in ("POST /api/dossiers", "bare boto3 put_object", "S3 calls", "Validation alone",
                    "import boto3", "import handler.lambda_function", "Machine:",
                    "at 64 dossiers ÷ at 0", "import flask, marshmallow, boto3, yaml",
-                   "(calls × bare put median)"):
+                   "(calls × bare put median), through the Lambda entry point",
+                   "through the local run's server"):
         assert figure in text
     # The form sends an Idempotency-Key: its submissions cost the same 4 calls (issue 18).
     assert "| submission: S3 calls with an Idempotency-Key (without) | 4 (4) | ≤ 4 | yes |" in text
