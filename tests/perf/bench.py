@@ -31,6 +31,7 @@ import tempfile
 import time
 import timeit
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -116,13 +117,13 @@ def registry_growth(stack: LocalStack, count: int, registry: int,
     return statistics.median(empty), statistics.median(full)
 
 
-def interleaved_per_call(stack: LocalStack, count: int, body: bytes,
-                         rounds: int = 6) -> tuple[float, float]:
-    """Medians of submissions (each with its Idempotency-Key, as the form sends) and of bare
-    puts of a stored dossier's JSON, measured in alternating rounds of one run, so that the
-    machine's drift (a bare put took 3.7 to 10 ms from one run to the next here) weighs on both
-    alike: what issue 18's per-call ratio compares."""
-    url = stack.url + "api/dossiers"  # type: ignore[attr-defined]
+def alternating_rounds(stack: LocalStack, count: int, body: bytes,
+                       submit: Callable[[int], float], first: int,
+                       rounds: int = 6) -> tuple[float, float]:
+    """Medians of `submit(n)` (new people from `first` on) and of bare puts of a stored
+    dossier's JSON, in alternating rounds of one run, so that the machine's drift (a bare put
+    took 3.7 to 10 ms from one run to the next here) weighs on both alike: what issue 18's
+    per-call ratio compares."""
     s3, bucket = stack.s3, stack.bucket
     puts: list[float] = []
     submissions: list[float] = []
@@ -130,17 +131,25 @@ def interleaved_per_call(stack: LocalStack, count: int, body: bytes,
     for round_ in range(rounds):
         for i in range(per_round):
             started = time.perf_counter()
-            s3.put_object(Bucket=bucket, Key=f"bench/alterne-{round_}-{i}.json", Body=body,
-                          ContentType="application/json")
+            s3.put_object(Bucket=bucket, Key=f"bench/alterne-{first}-{round_}-{i}.json",
+                          Body=body, ContentType="application/json")
             puts.append(time.perf_counter() - started)
-        first = 2 * 10**7 + round_ * per_round
-        submissions += [post(url, dossier_for(first + i, f"a{first + i}@exemple.fr"),
-                             key=f"bench-a-{first + i:09d}") for i in range(per_round)]
+        start = first + round_ * per_round
+        submissions += [submit(start + i) for i in range(per_round)]
     return statistics.median(submissions), statistics.median(puts)
 
 
-def lambda_per_call(stack: LocalStack, count: int, body: bytes,
-                    rounds: int = 6) -> tuple[float, float]:
+def interleaved_per_call(stack: LocalStack, count: int, body: bytes) -> tuple[float, float]:
+    """Through the local run's server (urllib, waitress), each submission with its
+    Idempotency-Key, as the form sends."""
+    url = stack.url + "api/dossiers"  # type: ignore[attr-defined]
+    return alternating_rounds(
+        stack, count, body,
+        lambda n: post(url, dossier_for(n, f"a{n}@exemple.fr"), key=f"bench-a-{n:09d}"),
+        first=2 * 10**7)
+
+
+def lambda_per_call(stack: LocalStack, count: int, body: bytes) -> tuple[float, float]:
     """The same alternating rounds, the submissions through the Lambda entry point as API
     Gateway invokes it in production (`handler.lambda_function.handler`, apig-wsgi, an HTTP API
     payload 2.0 event), against the same moto server: what a submission costs in the
@@ -174,18 +183,7 @@ def lambda_per_call(stack: LocalStack, count: int, body: bytes,
             return time.perf_counter() - started
 
         submit(3 * 10**7 - 1)  # warm-up: the S3 client is built at the first call
-        s3, bucket = stack.s3, stack.bucket
-        puts: list[float] = []
-        submissions: list[float] = []
-        per_round = max(1, count // rounds)
-        for round_ in range(rounds):
-            for i in range(per_round):
-                started = time.perf_counter()
-                s3.put_object(Bucket=bucket, Key=f"bench/lambda-{round_}-{i}.json", Body=body,
-                              ContentType="application/json")
-                puts.append(time.perf_counter() - started)
-            first = 3 * 10**7 + round_ * per_round
-            submissions += [submit(first + i) for i in range(per_round)]
+        return alternating_rounds(stack, count, body, submit, first=3 * 10**7)
     finally:
         for name, value in saved.items():
             if value is None:
@@ -194,7 +192,6 @@ def lambda_per_call(stack: LocalStack, count: int, body: bytes,
                 os.environ[name] = value
         sys.modules.pop("handler.lambda_function", None)
         logging.getLogger().setLevel(root_level)
-    return statistics.median(submissions), statistics.median(puts)
 
 
 def import_ratio(libraries: str, entry: str, runs: int = 7) -> tuple[float, float, float]:
