@@ -115,9 +115,14 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
     versions += store.erase(key)  # last: until it goes, a retry finds what to erase
     # Once more: an update of this dossier in flight meanwhile may have indexed it again, and
     # an export or the compaction may have made its row (they check, once written, too).
-    index_versions += index.purge(numero, checked=checked)
-    index_versions += row_cache.purge(store, session, numero, checked=rows_checked)
-    exports = jobs.cancel_containing(store, numero)
+    try:
+        index_versions += index.purge(numero, checked=checked)
+        index_versions += row_cache.purge(store, session, numero, checked=rows_checked)
+    finally:
+        # The dossier is gone, so a retry would find nothing to erase: its exports go now
+        # whatever happened above. If a purge failed, the audit stays « en-cours » (what an
+        # operator looks for), and the row cache's next writer of that object purges the row.
+        exports = jobs.cancel_containing(store, numero)
 
     audit.update(statut="termine", versions_supprimees=versions + index_versions,
                  versions_index_supprimees=index_versions, exports_supprimes=exports,

@@ -27,9 +27,12 @@ IfNoneMatch): a writer that loses leaves the winner's rows.
 
 **Erasure.** A row is personal data: `purge` drops it from its object and deletes every earlier
 version of that object that held it (small objects keep few versions, so this reads little),
-like the index's purge. A writer that read a dossier before its erasure and writes its row after
-the purge checks, once written, that each dossier it wrote a row for still exists, and purges the
-rows of those gone.
+like the index's purge; an erasure runs it before and after deleting the dossier. A writer that
+read a dossier before its erasure may write its row after the purge: once a first symbol's
+objects are written (or its pass failed midway), the writer checks that each dossier whose row
+it wrote still exists, and purges the rows of those gone. And a writer that drops a row because
+its dossier is gone purges that row's earlier versions too, so whatever escaped goes at the next
+pass over its object.
 """
 
 from __future__ import annotations
@@ -71,18 +74,23 @@ CHECK_BY_HEAD_MAX = 64
 #: The scheduled pass begins no first symbol with less time left than this (a symbol holds
 #: about 1/32 of the dossiers: about 600 to read at most at 20,000, when all changed).
 SYMBOL_SECONDS = 20.0
-#: First symbols worked on at once, each listed (three listings), then its 32 row objects read
-#: in turn: the reads wait on the network in AWS, on the CPU here (where 8 at once take the
-#: same time as 64, and hold less memory).
+#: First symbols worked on at once (at most; the reader's `workers` share them), each listed
+#: (three listings), then its 32 row objects read in turn: the reads wait on the network in
+#: AWS, on the CPU here (where 8 at once take the same time as 64, and hold less memory).
+#: Stale rows are made `workers // SYMBOL_WORKERS` at a time in each.
 SYMBOL_WORKERS = 8
-#: Rows made at once in each symbol's shard (a cold cache: 8 × 8 dossiers read at once, as
-#: many as an export read before the cache).
-MAKE_WORKERS = 8
 #: Rounds of an erasure's purge (see SummaryIndex.purge).
 PURGE_ROUNDS = summary_index.PURGE_ROUNDS
 
 Entry = list[Any]  # [dossier ETag, follow-up ETag or None, row as JSON text]
 Truth = dict[str, tuple[str, str | None]]  # numero → (dossier ETag, follow-up ETag or None)
+
+
+def _well_formed(body: Any) -> bool:
+    """A row object as this module writes it (anything else is read as empty, and replaced)."""
+    lignes = body.get("lignes") if isinstance(body, dict) else None
+    return isinstance(lignes, dict) and all(
+        isinstance(e, list) and len(e) == 3 and isinstance(e[2], str) for e in lignes.values())
 
 
 def shard_of(numero: str) -> str:
@@ -147,12 +155,15 @@ def fingerprint(session: Session) -> str:
 # -- the rows of an export ----------------------------------------------------------------------
 class Rows:
     """The rows of a selection, spooled to a temporary file as they come (in any order, from
-    several threads), then read back in the selection's order: memory holds one 8-byte offset
+    several threads), then read back in the selection's order: memory holds two 8-byte numbers
     per row, not the rows, whatever the count."""
 
     def __init__(self, numeros: Sequence[str]) -> None:
-        self.position = {numero: i for i, numero in enumerate(numeros)}
-        self.offsets = array("q", [-1]) * len(numeros)  # offset << _LENGTH_BITS | length
+        self.position: dict[str, int] = {}  # each number's slot (a number listed twice: one)
+        self.order = array("q")  # the selection, as slots
+        for numero in numeros:
+            self.order.append(self.position.setdefault(numero, len(self.position)))
+        self.offsets = array("q", [-1]) * len(self.position)  # offset << 24 | length
         self.spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115  closed by in_order
         self.made = 0  # rows made from the dossier (not found fresh in the cache)
         self.lock = threading.Lock()
@@ -168,7 +179,8 @@ class Rows:
     def in_order(self) -> Iterator[list[columns.Cell]]:
         """Each present number's row, in the selection's order (erased dossiers left out)."""
         try:
-            for found in self.offsets:
+            for slot in self.order:
+                found = self.offsets[slot]
                 if found < 0:
                     continue
                 self.spool.seek(found >> _LENGTH_BITS)
@@ -214,17 +226,18 @@ class RowCache:
         return {n: (e, follow_ups.get(n)) for n, e in dossiers.items()}, shards
 
     def _make(self, numero: str, has_follow_up: bool) -> tuple[Entry, str] | None:
-        """A row made from the dossier and its follow-up read now, as its cache entry; None if
-        erased."""
+        """A row made from the dossier and its follow-up read now, as its cache entry, with its
+        number; None if erased, or another session's."""
         stored = self.store.dossier(numero)
         if stored is None:
             return None
+        if stored.body.get("session") != self.session.code:
+            # Another session's dossier (a bucket shared by two sessions): no row here, and
+            # nothing of it kept here, so that an erasure run for its session leaves no trace.
+            return None
         follow_up = suivi.read(self.store, numero) if has_follow_up else None
-        # Another session's dossier (in a bucket shared by two sessions) has no row here: its
-        # entry says so, so that it is not read again until it changes.
-        text = (encode(columns.row(stored.body, follow_up.body if follow_up else None,
-                                   self.labels))
-                if stored.body.get("session") == self.session.code else None)
+        text = encode(columns.row(stored.body, follow_up.body if follow_up else None,
+                                  self.labels))
         return [stored.etag, follow_up.etag if follow_up else None, text], numero
 
     # -- the export's rows ----------------------------------------------------------------------
@@ -243,49 +256,59 @@ class RowCache:
         return self._pass(shards, None, None)
 
     def _pass(self, shards: set[str], wanted: Container[str] | None, out: Rows | None) -> int:
-        """First symbol by first symbol, SYMBOL_WORKERS at a time: list what the bucket holds
-        there, then each of its shards in turn: read it, keep its true rows, make the others,
-        write it back if it changed; the wanted rows go to `out` as they come. Memory holds the
-        symbols in flight, not the registry. The rows made."""
+        """First symbol by first symbol, a few at a time: list what the bucket holds there,
+        then each of its shards in turn: read it, keep its true rows, make the others, write it
+        back if it changed; the wanted rows go to `out` as they come. Memory holds the symbols
+        in flight, not the registry. The rows made."""
         by_symbol: dict[str, list[str]] = defaultdict(list)
         for shard in sorted(shards):
             by_symbol[shard[0]].append(shard)
+        symbol_workers = max(1, min(SYMBOL_WORKERS, self.workers))
+        make_workers = max(1, self.workers // symbol_workers)
 
-        def symbol_pass(symbol: str) -> tuple[int, list[str]]:
+        def symbol_pass(symbol: str) -> int:
             truth, existing = self.truth(symbol)
             by_shard: dict[str, list[str]] = defaultdict(list)
             for numero in sorted(truth):
                 by_shard[shard_of(numero)].append(numero)
-            made, written = 0, []
-            for shard in by_symbol[symbol]:
-                count, wrote = self._shard_pass(shard, by_shard.get(shard, []), truth, wanted,
-                                                out, read=shard in existing)
-                made += count
-                written += wrote
-            return made, written
+            made = 0
+            written: list[str] = []
+            try:
+                for shard in by_symbol[symbol]:
+                    made += self._shard_pass(shard, by_shard.get(shard, []), truth, wanted,
+                                             out, written, read=shard in existing,
+                                             workers=make_workers)
+            finally:
+                # Whatever happened since, the rows this symbol's writes may have put back
+                # for a dossier erased meanwhile go now (see the module's « Erasure »).
+                self._purge_erased(written)
+            return made
 
-        made = 0
-        written: list[str] = []
-        for count, wrote in fetch_ordered(symbol_pass, sorted(by_symbol),
-                                          workers=SYMBOL_WORKERS, window=SYMBOL_WORKERS):
-            made += count
-            written += wrote
+        made = sum(fetch_ordered(symbol_pass, sorted(by_symbol), workers=symbol_workers,
+                                 window=symbol_workers))
         if out is not None:
             out.made = made
-        if written:
-            try:
-                for numero in self._gone(written):
-                    self.purge(numero)
-            except (ClientError, BotoCoreError, StorageUnavailable) as exc:
-                log.error("rows of an erased dossier may remain: %s", type(exc).__name__)
         return made
 
+    def _read_shard(self, shard: str) -> tuple[Stored | None, bool]:
+        """A row object, and whether it can be rewritten (False: unreadable, left as it is)."""
+        try:
+            current = self.store.read(shard_key(self.session.code, shard))
+        except ValueError:  # not JSON: its rows are not used, and it is not overwritten blind
+            log.warning("export rows unreadable: %s", shard)
+            return None, False
+        if current is not None and not _well_formed(current.body):
+            log.warning("export rows malformed: %s", shard)
+            return Stored({}, current.etag), True
+        return current, True
+
     def _shard_pass(self, shard: str, numeros: list[str], truth: Truth,
-                    wanted: Container[str] | None, out: Rows | None, *,
-                    read: bool) -> tuple[int, list[str]]:
-        """One shard: its wanted rows to `out`; how many were made, and the numbers whose rows
-        this pass wrote (to check for erasures)."""
-        current = self.store.read(shard_key(self.session.code, shard)) if read else None
+                    wanted: Container[str] | None, out: Rows | None, written: list[str], *,
+                    read: bool, workers: int) -> int:
+        """One shard: its wanted rows to `out`; how many were made. Every number whose row a
+        write of this shard may have put (or dropped) is added to `written`, before the write,
+        so that it is checked whatever the write's outcome."""
+        current, writable = self._read_shard(shard) if read else (None, True)
         same_format = current is not None and current.body.get("empreinte") == self.format
         cached: dict[str, Entry] = (current.body.get("lignes", {})
                                     if current is not None and same_format else {})
@@ -294,31 +317,49 @@ class RowCache:
         chosen = [n for n in numeros if wanted is None or n in wanted]
         stale = [n for n in chosen if n not in kept]
         made: dict[str, Entry] = {}
-        # The stale rows are made MAKE_WORKERS at a time (a cold cache: every row of the shard).
         for result in fetch_ordered(lambda n: self._make(n, truth[n][1] is not None), stale,
-                                    workers=MAKE_WORKERS) if stale else ():
-            if result is not None:  # None: erased since the listing
+                                    workers=workers) if stale else ():
+            if result is not None:  # None: erased since the listing, or another session's
                 made[result[1]] = result[0]
         if out is not None:
             for numero in chosen:
                 entry = kept.get(numero) or made.get(numero)
-                if entry is not None and entry[2] is not None:
+                if entry is not None:
                     out.add(numero, entry[2])
         new = {**kept, **made}
         old = current.body.get("lignes", {}) if current is not None else {}
-        if (new == old and same_format) or (not new and current is None):
-            return len(made), []
+        if not writable or (new == old and same_format) or (not new and current is None):
+            return len(made)
+        # Rows this write drops because their dossier is gone: purged from the older versions
+        # too (an erasure's own purge may have missed one written after it).
+        written += [n for n in old if n not in truth and n not in new]
+        written += list(made)
         try:
             self.store.write(shard_key(self.session.code, shard),
                              {"empreinte": self.format, "lignes": new},
                              if_none_match=current is None,
                              if_match=current.etag if current else None)
         except WriteConflict:
-            return len(made), []  # another writer went first: its rows stand
+            pass  # another writer went first (or a retry of ours): its rows stand
         except (ClientError, BotoCoreError) as exc:
             log.warning("export rows not written back: %s", type(exc).__name__)
-            return len(made), []
-        return len(made), list(made)
+        return len(made)
+
+    def _purge_erased(self, numeros: list[str]) -> None:
+        """Purge the rows of those of `numeros` whose dossier no longer exists; each on its
+        own, so that one failure leaves the others purged (logged: the next pass retries)."""
+        if not numeros:
+            return
+        try:
+            gone = self._gone(numeros)
+        except (ClientError, BotoCoreError) as exc:
+            log.error("rows of an erased dossier may remain: %s", type(exc).__name__)
+            return
+        for numero in gone:
+            try:
+                self.purge(numero)
+            except (ClientError, BotoCoreError, StorageUnavailable) as exc:
+                log.error("rows of an erased dossier may remain: %s", type(exc).__name__)
 
     def _gone(self, numeros: list[str]) -> list[str]:
         """Those of `numeros` whose dossier no longer exists (erased while its row was made)."""

@@ -11,7 +11,9 @@ import json
 from collections import Counter
 from typing import Any
 
+import openpyxl
 import pytest
+from botocore.exceptions import ClientError
 
 import shared_rules
 from handler.candidats.registrations import new_record
@@ -102,11 +104,11 @@ def counted(store: DossierStore) -> Counter[str]:
     return calls
 
 
-def versions_holding(s3: Any, numero: str) -> list[str]:
-    """Every version, anywhere under index/, whose body names the number."""
+def versions_holding(s3: Any, numero: str, prefix: str = "index/") -> list[str]:
+    """Every version, anywhere under `prefix`, whose body names the number."""
     found = []
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=BUCKET,
-                                                                   Prefix="index/"):
+                                                                   Prefix=prefix):
         for version in page.get("Versions", []):
             body = s3.get_object(Bucket=BUCKET, Key=version["Key"],
                                  VersionId=version["VersionId"])["Body"].read()
@@ -135,11 +137,20 @@ def test_the_cached_xlsx_cells_keep_their_types(store: DossierStore) -> None:
     RowCache(store, SESSION).rows(numeros)  # made and written back
     rows = list(RowCache(store, SESSION).rows(numeros).in_order())
     labels = columns.Labels.of(SESSION)
-    assert rows == [columns.row(r, f, labels) for r, f in exports.read_items(store, numeros)]
+    direct = [columns.row(r, f, labels) for r, f in exports.read_items(store, numeros)]
+    assert rows == direct
     cells = rows[0]
     assert isinstance(cells[columns.HEADERS.index("Créé le")], dt.datetime)
     assert isinstance(cells[columns.HEADERS.index("Date de naissance")], dt.date)
     assert isinstance(cells[columns.HEADERS.index("Code postal")], columns.Digits)
+
+    def workbook(cells: list[list[columns.Cell]]) -> list[tuple[Any, ...]]:
+        out = io.BytesIO()
+        exports.write_xlsx(out, cells, SESSION)
+        sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Dossiers"]
+        return [tuple((c.value, c.number_format) for c in row) for row in sheet.iter_rows()]
+    cached = RowCache(store, SESSION).rows(numeros).in_order()
+    assert workbook(list(cached)) == workbook(direct)
 
 
 def test_a_row_is_made_again_when_its_dossier_or_its_follow_up_changed(
@@ -238,6 +249,64 @@ def test_a_row_written_after_its_dossier_s_erasure_is_purged_by_its_writer(
     assert cached_csv(store, numeros)[0] == direct_csv(store, [numeros[0], numeros[2]])
 
 
+class FailingSymbol(ErasedWhileRead):
+    """As ErasedWhileRead, and the row objects of one other first symbol can't be read."""
+
+    def __init__(self, client: Any, bucket: str, victim: str, failing: str) -> None:
+        super().__init__(client, bucket, victim)
+        self.failing = failing
+
+    def read(self, key: str) -> Stored | None:
+        if key.startswith(row_cache.prefix(SESSION.code) + self.failing):
+            raise ClientError({"Error": {"Code": "SlowDown", "Message": "Ralentissez"}},
+                              "GetObject")
+        return super().read(key)
+
+
+def test_a_pass_that_fails_elsewhere_still_purges_the_rows_it_wrote_of_erased_dossiers(
+        store: DossierStore, s3: Any) -> None:
+    numeros = fill(store, 12)
+    victim = numeros[0]
+    other = next(n for n in numeros if n[0] != victim[0])
+    cached_csv(store, [other])  # its row object exists: reading it fails below
+    racing = FailingSymbol(s3, BUCKET, victim, failing=other[0])
+
+    with pytest.raises(ClientError):
+        RowCache(racing, SESSION).rows(numeros)
+    assert versions_holding(s3, victim) == []
+
+
+def test_a_row_whose_dossier_is_gone_is_purged_from_every_version_by_the_next_pass(
+        store: DossierStore, s3: Any) -> None:
+    numeros = fill(store, 3)
+    cached_csv(store, numeros)
+    follow(store, numeros[0])
+    cached_csv(store, numeros)  # two versions of its row object hold it
+    store.erase(store.dossier_key(numeros[0]))  # gone without its row's purge
+    lignes = row_cache.prefix(SESSION.code)
+    assert versions_holding(s3, numeros[0], lignes)
+
+    RowCache(store, SESSION).refresh()
+    assert versions_holding(s3, numeros[0], lignes) == []
+    assert cached_csv(store, numeros[1:])[1] == 0
+
+
+def test_a_malformed_row_object_is_read_as_empty_and_replaced(store: DossierStore) -> None:
+    numeros = fill(store, 2)
+    for shard in {row_cache.shard_of(n) for n in numeros}:
+        store.write(row_cache.shard_key(SESSION.code, shard),
+                    {"empreinte": row_cache.fingerprint(SESSION), "lignes": {"X": 5}})
+    assert cached_csv(store, numeros) == (direct_csv(store, numeros), 2)
+    assert cached_csv(store, numeros)[1] == 0
+
+
+def test_a_number_selected_twice_gives_its_row_twice_as_read_one_by_one(
+        store: DossierStore) -> None:
+    numeros = fill(store, 2)
+    twice = [numeros[0], numeros[1], numeros[0]]
+    assert cached_csv(store, twice)[0] == direct_csv(store, twice)
+
+
 def test_the_scheduled_pass_makes_the_rows_of_what_changed_only(store: DossierStore) -> None:
     numeros = fill(store, 20)
     index.SummaryIndex(store, SESSION.code).compact()
@@ -252,7 +321,10 @@ def test_the_scheduled_pass_makes_the_rows_of_what_changed_only(store: DossierSt
     index.record_written(store, store.dossier(numeros[7]).body,  # type: ignore[union-attr]
                          follow_up=suivi.current(store, numeros[7]))
     index.SummaryIndex(store, SESSION.code).compact()
+    calls.clear()
     assert cache.refresh_changed() == 1
+    # Only the first symbol whose index shard changed was listed again.
+    assert calls["ListObjectsV2 dossiers"] == calls["ListObjectsV2 suivi"] == 1
     assert cached_csv(store, numeros)[1] == 0
 
 
