@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 from collections import Counter
 from typing import Any
 
@@ -230,12 +231,14 @@ class ErasedWhileRead(DossierStore):
     def __init__(self, client: Any, bucket: str, victim: str) -> None:
         super().__init__(client, bucket)
         self.victim = victim
+        self.erased = threading.Event()
 
     def dossier(self, numero: str) -> Stored | None:
         found = super().dossier(numero)
         if numero == self.victim and found is not None:
             erasure.erase(DossierStore(self.client, self.bucket), numero, session=SESSION.code,
                           auteur="test")
+            self.erased.set()
         return found
 
 
@@ -258,6 +261,9 @@ class FailingSymbol(ErasedWhileRead):
 
     def read(self, key: str) -> Stored | None:
         if key.startswith(row_cache.prefix(SESSION.code) + self.failing):
+            # Fails once the victim's symbol is under way (else the failure could cancel it
+            # before it begins, and there would be nothing to check).
+            assert self.erased.wait(timeout=30)
             raise ClientError({"Error": {"Code": "SlowDown", "Message": "Ralentissez"}},
                               "GetObject")
         return super().read(key)
@@ -271,8 +277,11 @@ def test_a_pass_that_fails_elsewhere_still_purges_the_rows_it_wrote_of_erased_do
     cached_csv(store, [other])  # its row object exists: reading it fails below
     racing = FailingSymbol(s3, BUCKET, victim, failing=other[0])
 
+    # Two first symbols, both begun at once: the victim's is read (and erased meanwhile) and
+    # written, the other's fails.
     with pytest.raises(ClientError):
-        RowCache(racing, SESSION).rows(numeros)
+        RowCache(racing, SESSION).rows([victim, other])
+    assert store.dossier(victim) is None
     assert versions_holding(s3, victim) == []
 
 
