@@ -27,6 +27,8 @@ PAR_PAGE, PAR_PAGE_MAX = 50, 200
 #: The highest page number the list serves: the staff page takes it from the referentiel, so
 #: that a page past it in an address is corrected to the last page, not refused.
 PAGE_MAX = 100_000
+#: The longest free search, in characters (the OpenAPI document gives it too).
+RECHERCHE_MAX = 200
 SORTS = ("numero", "nom", "specialite", "departement", "statut", "cree_le", "modifie_le")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _IGNORED = str.maketrans({"-": " ", "'": " ", "’": " ", ".": " "})
@@ -108,8 +110,8 @@ def parse_query(args: MultiDict[str, str], session: Session) -> Query:
                          "décroissant)."]
         tri = "cree_le"
     recherche = args.get("q") or ""
-    if len(recherche) > 200:
-        errors["q"] = ["La recherche compte au plus 200 caractères."]
+    if len(recherche) > RECHERCHE_MAX:
+        errors["q"] = [f"La recherche compte au plus {RECHERCHE_MAX} caractères."]
     page = _int(args, "page", 1, 1, PAGE_MAX, errors)
     par_page = _int(args, "par_page", PAR_PAGE, 1, PAR_PAGE_MAX, errors)
     if errors:
@@ -117,7 +119,7 @@ def parse_query(args: MultiDict[str, str], session: Session) -> Query:
     return Query(specialites=chosen["specialite"], departements=chosen["departement"],
                  statuts=chosen["statut"], cree_du=dates["cree_du"], cree_au=dates["cree_au"],
                  modifie_du=dates["modifie_du"], modifie_au=dates["modifie_au"],
-                 recherche=search_words(recherche[:200]), tri=tri.lstrip("-"),
+                 recherche=search_words(recherche), tri=tri.lstrip("-"),
                  descendant=descendant, page=page, par_page=par_page)
 
 

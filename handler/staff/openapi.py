@@ -199,7 +199,8 @@ _FILTERS = [
         ("cree_au", {**_STRING, "format": "date"}, "Créé jusqu'à ce jour inclus"),
         ("modifie_du", {**_STRING, "format": "date"}, "Modifié à partir de ce jour"),
         ("modifie_au", {**_STRING, "format": "date"}, "Modifié jusqu'à ce jour inclus"),
-        ("q", _STRING, "Recherche libre : nom, prénom ou numéro"),
+        ("q", {**_STRING, "maxLength": listing.RECHERCHE_MAX},
+         "Recherche libre : nom, prénom ou numéro"),
         ("tri", _STRING, "numero, nom, specialite, departement, statut, cree_le, modifie_le ; "
                          "précédé de - pour l'ordre décroissant"),
     ]]

@@ -139,6 +139,19 @@ def test_the_openapi_document_describes_the_bound_and_the_referentiel_s_field() 
     referentiel = DOCUMENT["components"]["schemas"]["Referentiel"]
     assert referentiel["properties"]["page_max"]["type"] == "integer"
     assert "page_max" in referentiel["required"]
+    assert schemas["q"] == {"type": "string", "maxLength": listing.RECHERCHE_MAX}
+
+
+def test_the_free_search_s_bound_is_served_and_said(client: FlaskClient) -> None:
+    """The longest search the list takes is the one its message names (one constant)."""
+    longest = "x" * listing.RECHERCHE_MAX
+    assert staff_list(client, q=longest)["dossiers"] == []
+    response = client.get("/api/staff/dossiers", query_string={"q": longest + "x"},
+                          headers=bearer())
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "q": [f"La recherche compte au plus {listing.RECHERCHE_MAX} caractères."]}
+    assert listing.RECHERCHE_MAX == 200
 
 
 def test_a_modification_updates_the_summary(client: FlaskClient, three: dict[str, str]) -> None:
