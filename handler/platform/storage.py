@@ -218,12 +218,19 @@ class DossierStore:
                     deleted += len(holding)
         return deleted, current_holds
 
+    def listing(self, prefix: str, *, delimiter: str | None = None) -> Iterator[tuple[str, str]]:
+        """Every object under `prefix` (not deeper than `delimiter`, if given) as (key, ETag),
+        in key order, a page of 1,000 at a time: the ETag tells whether an object is still the
+        one read before, without reading it."""
+        paginator = self.client.get_paginator("list_objects_v2")
+        options = {"Delimiter": delimiter} if delimiter else {}
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix, **options):
+            for obj in page.get("Contents", []):
+                yield str(obj["Key"]), str(obj["ETag"])
+
     def keys(self, prefix: str) -> Iterator[str]:
         """Every key under `prefix`, in key order, a page of 1,000 at a time."""
-        paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
-            for obj in page.get("Contents", []):
-                yield str(obj["Key"])
+        return (key for key, _ in self.listing(prefix))
 
     # -- dossiers ------------------------------------------------------------------------------
     @staticmethod
@@ -317,11 +324,8 @@ class DossierStore:
     def mail_status_numeros(self) -> list[str]:
         """The numbers of every dossier whose email has a record (the markers' folder left
         out): what a thorough retry reads, markers or not."""
-        paginator = self.client.get_paginator("list_objects_v2")
-        return [obj["Key"][len(COURRIELS):-len(".json")]
-                for page in paginator.paginate(Bucket=self.bucket, Prefix=COURRIELS,
-                                               Delimiter="/")
-                for obj in page.get("Contents", [])]
+        return [key[len(COURRIELS):-len(".json")]
+                for key, _ in self.listing(COURRIELS, delimiter="/")]
 
     # -- number reminders ------------------------------------------------------------------------
     def identity_claim(self, session: str, identity: str) -> Stored | None:

@@ -208,15 +208,9 @@ class RowCache:
     # -- what the bucket holds now ----------------------------------------------------------
     def _listing(self, key_prefix: str) -> dict[str, str]:
         """numero → ETag of every `<key_prefix>….json`."""
-        paginator = self.store.client.get_paginator("list_objects_v2")
-        found: dict[str, str] = {}
         start = len(key_prefix) - 1  # the listing's prefix ends with the first symbol
-        for page in paginator.paginate(Bucket=self.store.bucket, Prefix=key_prefix):
-            for obj in page.get("Contents", []):
-                key = str(obj["Key"])
-                if key.endswith(".json") and "/" not in key[start:]:
-                    found[key[start:-len(".json")]] = str(obj["ETag"])
-        return found
+        return {key[start:-len(".json")]: etag for key, etag in self.store.listing(key_prefix)
+                if key.endswith(".json") and "/" not in key[start:]}
 
     def truth(self, symbol: str) -> tuple[Truth, set[str]]:
         """Every dossier whose number starts with `symbol`, with its ETag and its follow-up's
@@ -380,12 +374,9 @@ class RowCache:
         function's timeout keeps what it did; none is begun with less than SYMBOL_SECONDS of
         `time_left()` (seconds)."""
         base = f"{summary_index.INDEX}{self.session.code}/"
-        paginator = self.store.client.get_paginator("list_objects_v2")
-        etags = {str(obj["Key"])[len(base):-len(".json")]: str(obj["ETag"])
-                 for page in paginator.paginate(Bucket=self.store.bucket, Prefix=base,
-                                                Delimiter="/")
-                 for obj in page.get("Contents", [])
-                 if str(obj["Key"]).endswith(".json")}
+        etags = {key[len(base):-len(".json")]: etag
+                 for key, etag in self.store.listing(base, delimiter="/")
+                 if key.endswith(".json")}
         state_key = prefix(self.session.code) + ETAT
         state = self.store.read(state_key)
         seen: dict[str, str] = {}
