@@ -29,11 +29,12 @@ from shared_rules.rules import check_rules
 from shared_rules.schemas import DOSSIER_SCHEMA
 from shared_rules.session import Session, SessionDataError
 from shared_rules.text import unencodable
-from shared_rules.warnings import check_warnings
+from shared_rules.warnings import check_warnings, in_scope
 from shared_rules.window import (
     WindowState,
     is_late_for_return,
     late_return_message,
+    return_deadline,
     window_state,
 )
 
@@ -43,7 +44,8 @@ __all__ = [
     "bureau_contact",
     "check_eps_choice", "establishment_for", "get_session", "identity_key", "is_adult_in_time",
     "is_allowed_pair", "is_late_for_return", "last_adult_birth_date", "late_return_message",
-    "load", "required_pieces", "stored_warnings", "validate", "warnings", "window_state",
+    "load", "required_pieces", "return_deadline", "stored_warnings", "validate", "warnings",
+    "window_state",
 ]
 
 
@@ -143,17 +145,24 @@ def validate(dossier: Any, *, registry: SessionRegistry = DEFAULT_REGISTRY) -> d
 
 def warnings(dossier: Any, *,
              registry: SessionRegistry = DEFAULT_REGISTRY) -> dict[str, list[str]]:
-    """What the candidate is asked to confirm, by field path (never a refusal: `validate` does
-    not report it). Judged on the fields that have the right shape; empty when nothing applies.
-    Whether the candidate confirmed is the dossier's own `contact.confirmation_residence`."""
-    if not isinstance(dossier, Mapping):
+    """What the candidate is asked to check, by field path (never a refusal: `validate` does
+    not report it). Judged on the fields that have the right shape: none on a field, or a list,
+    whose shape is wrong (its positions can't be trusted); empty when nothing applies. Whether
+    the candidate confirmed the postcode's is the dossier's own `contact.confirmation_residence`;
+    any other is kept by submitting the answer."""
+    if not isinstance(dossier, Mapping) or unencodable(dossier):
         return {}
     try:
         data: dict[str, Any] = DOSSIER_SCHEMA.load(dossier)
+        errors: dict[str, list[str]] = {}
     except ValidationError as exc:
         data = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+        errors = _flatten(exc.messages)
     session = registry.get(data["session"]) if "session" in data else None
-    return check_warnings(data, session) if session is not None else {}
+    if session is None:
+        return {}
+    return {path: found for path, found in check_warnings(data, session).items()
+            if not any(in_scope(error, path) for error in errors)}
 
 
 def stored_warnings(dossier: Mapping[str, Any], *,

@@ -33,6 +33,13 @@ def establishment_for(departement: str, session: Session) -> Etablissement | Non
     return found.etablissement if found else None
 
 
+def names_establishment(given: str, expected: Etablissement) -> bool:
+    """True when `given` is the establishment's code (« IND-87 ») or its label as the notice
+    writes it (« Individuels Haute-Vienne »), in any case, with or without accents."""
+    return given == expected.code or " ".join(_fold_accents(given).replace("-", " ").split()) \
+        == " ".join(_fold_accents(expected.libelle).replace("-", " ").split())
+
+
 def _fold_accents(text: str) -> str:
     """Lower case without accents: « Enseignement à distance » → « enseignement a distance »."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -9,23 +9,24 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from shared_rules import messages, schemas, telephone
+from shared_rules import birth_date, messages, schemas, telephone, text
 from shared_rules.contact import bureau_contact
 from shared_rules.dates_fr import date_heure_longue, date_longue
 from shared_rules.eligibility import last_adult_birth_date
 from shared_rules.eps import pair_label
-from shared_rules.names import NAME_PATTERN_JS
+from shared_rules.libelles import MIN_KEY
+from shared_rules.names import NAME_PATTERN_JS, USUAL_NAME_PATTERN_JS
 from shared_rules.pieces import CONDITION_LABELS
-from shared_rules.session import Session
-from shared_rules.unconfirmed import for_judging, languages_for_judging
-from shared_rules.window import late_return_message, late_return_start
+from shared_rules.session import PREMIERE_ANNEE_NAISSANCE, Session
+from shared_rules.unconfirmed import LANGUE_AUTRE, for_judging, languages_for_judging
+from shared_rules.warnings import SUBJECTS
+from shared_rules.window import late_return_message, late_return_start, return_deadline
 
 A_CONFIRMER = "à confirmer"
 
-# The place-name rule of `schemas._LIEU` for the browser (ECMAScript, flag `u`): Python's `\w`
-# is a letter, a digit or `_`, and `schemas.Lieu` refuses `_`; spaces are already folded to one.
-# Checked against the server's on a corpus (tests/shared_rules/test_export_motifs.py).
-LIEU_PATTERN_JS = r"^[\p{L}\p{N}][\p{L}\p{N} '’.()\-]*$"
+# The place-name rule of `schemas.Lieu` for the browser (ECMAScript, flag `u`): at least one
+# letter. Checked against the server's on a corpus (tests/shared_rules/test_export_motifs.py).
+LIEU_PATTERN_JS = r"\p{L}"
 
 
 def _ecmascript(pattern: str) -> str:
@@ -58,6 +59,8 @@ def export_rules(session: Session) -> dict[str, Any]:
         "retour_confirmation": {
             "date_limite": session.date_limite_retour.isoformat(),
             "date_limite_texte": date_longue(session.date_limite_retour),
+            # The deadline in the one sentence every output says it with (received by).
+            "delai_texte": return_deadline(session),
             "destinataire": session.destinataire,
             "contact_bureau": _plain(session.contact_bureau),
             # What every message that sends people to the bureau says after « contactez le ».
@@ -93,12 +96,15 @@ def export_rules(session: Session) -> dict[str, Any]:
             # shared_rules.unconfirmed: the codes a rule holds a choice to, null while unconfirmed.
             "pour_juger": (None if (known := languages_for_judging(session)) is None
                            else sorted(known)),
+            # « Autre langue », with its label typed: offered while the list is unconfirmed.
+            "autre": {"code": LANGUE_AUTRE, "libelle": messages.LANGUE_AUTRE_LIBELLE},
         },
         "dispenses": {"unites": list(session.dispenses_unites),
-                      "annee_min": session.dispenses_annee_min,
+                      "unites_professionnelles": session.dispenses_unites_professionnelles,
                       "age_minimum": session.dispenses_age_minimum,
                       "annee_max": session.annee_examen - 1},
         "benefices": {"unites": list(session.benefices_unites),
+                      "unites_professionnelles": session.benefices_unites_professionnelles,
                       "annee_min": session.benefices_annee_min,
                       "annee_max": session.benefices_annee_max,
                       "note_minimale": session.benefices_note_minimale},
@@ -132,21 +138,29 @@ def export_rules(session: Session) -> dict[str, Any]:
             "diplome": schemas.DIPLOME_MAX,
             "specialite_autre": schemas.SPECIALITE_AUTRE_MAX,
             "precisions": schemas.PRECISIONS_MAX,
+            "langue_autre": schemas.LANGUE_AUTRE_MAX,
             "prenoms": schemas.PRENOMS_MAX,
             "liste": schemas.LISTE_MAX,
             "date_naissance_min": schemas.DATE_NAISSANCE_MIN.isoformat(),
+            "annee_naissance_min": PREMIERE_ANNEE_NAISSANCE,
+            # shared_rules.libelles: the shortest listed label looked for in a typed one.
+            "libelle_cle_min": MIN_KEY,
             "code": schemas.CODE_MAX,
         },
         # ECMAScript patterns (flag `u`) of the browser's checks, each the server's own rule.
         "motifs": {
             "nom": NAME_PATTERN_JS,
+            "nom_usuel": USUAL_NAME_PATTERN_JS,
             "lieu": LIEU_PATTERN_JS,
+            "date_naissance": birth_date.PATTERN_JS,
             "code_postal": _ecmascript(schemas._CODE_POSTAL.pattern),
             "telephone": _ecmascript(schemas._TELEPHONE.pattern),
             "telephone_zero_national": _ecmascript(telephone.TRUNK_ZERO.pattern),
             "departement": _ecmascript(schemas._DEPARTEMENT.pattern),
-            "caracteres_interdits": schemas._FORBIDDEN_IN_TEXT.pattern,
+            "caracteres_interdits": text.UNSTORABLE_JS,
         },
+        # shared_rules.warnings.SUBJECTS: what each warning is about, for the bureau.
+        "sujets_avertissements": SUBJECTS,
         "messages": {
             name: value for name, value in vars(messages).items()
             if name.isupper() and isinstance(value, str)

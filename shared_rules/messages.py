@@ -13,9 +13,9 @@ CHAMP_INCONNU = "Ce champ n'est pas attendu par le formulaire : retirez-le."
 OBJET_ATTENDU = "Ce groupe de champs est mal formé : reprenez la saisie depuis le formulaire."
 TEXTE_ATTENDU = "Saisissez ce champ sous forme de texte."
 TEXTE_TROP_LONG = "Ce texte est trop long : {max} caractères au plus."
-TEXTE_CARACTERES = (
-    "Ce texte contient des caractères non autorisés (caractères de contrôle, < ou >) : "
-    "retirez-les."
+TEXTE_CARACTERE = (
+    "Ce texte contient un caractère qui ne peut pas être enregistré ({caractere}), sans doute "
+    "venu d'un copier-coller : effacez-le, ou saisissez ce texte au clavier."
 )
 TEXTE_ILLISIBLE = (
     "Ce texte contient des caractères illisibles (mal encodés) : effacez-le et saisissez-le à "
@@ -25,13 +25,25 @@ LISTE_ATTENDUE = "Saisissez une liste de valeurs."
 LISTE_TROP_LONGUE = "Cette liste est trop longue : {max} éléments au plus."
 BOOLEEN_ATTENDU = "Répondez par oui ou par non."
 ENTIER_ATTENDU = "Saisissez une année en chiffres, par exemple 2019."
+ANNEE_ATTENDUE = "Saisissez l'année en 4 chiffres, par exemple 2015."
 NOMBRE_ATTENDU = "Saisissez une note en chiffres, par exemple 12,5."
 DATE_ATTENDUE = "Saisissez une date valide au format AAAA-MM-JJ, par exemple 2001-03-25."
 CHOIX_INCONNU = "Choisissez une valeur dans la liste proposée."
 
 # -- état civil ---------------------------------------------------------------------------------
 NOM_NAISSANCE_OBLIGATOIRE = "Indiquez votre nom de naissance, tel qu'il figure à l'état civil."
-PRENOMS_OBLIGATOIRES = "Indiquez au moins un prénom, dans l'ordre de l'état civil."
+PRENOMS_OBLIGATOIRES = (
+    "Indiquez au moins un prénom, dans l'ordre de l'état civil. Si vous n'avez pas de prénom à "
+    "l'état civil, cochez la case « Je n'ai pas de prénom à l'état civil »."
+)
+SANS_PRENOM_ET_PRENOMS = (
+    "Vous avez coché « Je n'ai pas de prénom à l'état civil » : retirez les prénoms saisis, ou "
+    "décochez cette case."
+)
+PRENOM_VIRGULE = (
+    "Un seul prénom par case : retirez la virgule et saisissez le prénom suivant dans une autre "
+    "case (« Ajouter un prénom »)."
+)
 PRENOM_VIDE = "Ce prénom est vide : saisissez-le ou retirez-le de la liste."
 PRENOMS_TROP_NOMBREUX = "Indiquez {max} prénoms au plus."
 NOM_CARACTERES = (
@@ -40,16 +52,19 @@ NOM_CARACTERES = (
 )
 SEXE_CHOIX = "Indiquez « F » (féminin) ou « M » (masculin), comme à l'état civil."
 DATE_NAISSANCE_OBLIGATOIRE = "Indiquez votre date de naissance."
-DATE_NAISSANCE_INVRAISEMBLABLE = "Cette date de naissance n'est pas vraisemblable : vérifiez-la."
+DATE_NAISSANCE_ATTENDUE = (
+    "Saisissez une date de naissance valide au format AAAA-MM-JJ, par exemple 2001-03-25 ; si "
+    "vos papiers ne portent pas le jour, ou ni le jour ni le mois : AAAA-MM ou AAAA."
+)
 MINEUR = (
     "Seuls les candidats majeurs au {date} peuvent s'inscrire en candidat individuel : "
     "vous devez être né(e) le {date_limite} au plus tard."
 )
 COMMUNE_NAISSANCE_OBLIGATOIRE = "Indiquez votre commune de naissance."
 PAYS_NAISSANCE_OBLIGATOIRE = "Indiquez votre pays de naissance."
-LIEU_CARACTERES = (
-    "Utilisez uniquement des lettres, des chiffres, des espaces, des traits d'union, des "
-    "apostrophes, des points et des parenthèses."
+LIEU_SANS_LETTRE = (
+    "Écrivez ce nom de lieu en lettres, comme sur vos papiers (par exemple Limoges, ou "
+    "Washington, D.C.)."
 )
 
 # -- contact -----------------------------------------------------------------------------------
@@ -58,7 +73,6 @@ EMAIL_OBLIGATOIRE = (
     "cette adresse."
 )
 EMAIL_INVALIDE = "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr."
-PREMIER_PRENOM_OBLIGATOIRE = "Indiquez votre premier prénom, tel qu'il figure à l'état civil."
 EMAIL_CARACTERES_CONTROLE = (
     "Cette adresse électronique contient des caractères invisibles (caractères de contrôle) : "
     "saisissez-la de nouveau au clavier, sans copier-coller."
@@ -135,6 +149,11 @@ RATTRAPAGE_OBLIGATOIRE = (
     "{annee_min} à {annee_max} : indiquez l'année de cette session."
 )
 RATTRAPAGE_ANNEE = "Indiquez une année de {annee_min} à {annee_max}."
+RATTRAPAGE_SUCCESSEUR = (
+    "Cette session de rattrapage est réservée aux candidats qui ont échoué à une session de "
+    "{annee_min} à {annee_max} (notice). Si vous avez échoué avant {annee_min}, choisissez la "
+    "spécialité « {successeur} », qui a remplacé ce CAP."
+)
 RATTRAPAGE_INUTILE = (
     "Ce renseignement ne concerne que la session de rattrapage du CAP Petite enfance : "
     "retirez-le."
@@ -196,12 +215,16 @@ LANGUE_NON_PRESENTEE = (
     "choisissez pas de langue, ou ajoutez la langue vivante aux épreuves que vous passez."
 )
 LANGUE_INCONNUE = "Cette langue n'est pas proposée : choisissez-en une dans la liste."
+LANGUE_AUTRE_OBLIGATOIRE = "Vous avez choisi « Autre langue » : écrivez le nom de la langue."
+LANGUE_AUTRE_INUTILE = (
+    "Vous avez choisi une langue de la liste : effacez la langue écrite à la main, ou "
+    "choisissez « Autre langue »."
+)
 FACULTATIVE_FERMEE = "Cette épreuve facultative n'est pas ouverte dans votre spécialité."
 FACULTATIVE_LANGUE_OBLIGATOIRE = "Choisissez la langue de l'épreuve facultative."
 FACULTATIVE_SANS_LANGUE = "Cette épreuve ne se passe pas dans une langue : retirez la langue."
-FACULTATIVE_MEME_LANGUE = (
-    "La langue de l'épreuve facultative doit être différente de celle de l'épreuve obligatoire."
-)
+#: The libellé of the « autre » language choice (the form's option, the recaps' prefix).
+LANGUE_AUTRE_LIBELLE = "Autre langue"
 
 # -- dispenses, bénéfices, aménagement ---------------------------------------------------------
 DISPENSE_UNITE = "On ne peut pas demander de dispense pour cette épreuve : choisissez-en une dans la liste."
@@ -210,7 +233,14 @@ DISPENSE_LANGUE_SANS_EPREUVE = (
     "dispense."
 )
 DISPENSE_DIPLOME_OBLIGATOIRE = "Indiquez le diplôme qui vous donne droit à cette dispense."
-DISPENSE_ANNEE = "Indiquez l'année d'obtention du diplôme, de {annee_min} à {annee_max}."
+DISPENSE_ANNEE = (
+    "La notice parle des candidats « déjà titulaires » d'un diplôme : indiquez une année "
+    "d'obtention de {annee_max} au plus tard."
+)
+DIPLOME_AVANT_NAISSANCE = (
+    "Vous êtes né(e) en {naissance} : ce diplôme ne peut pas avoir été obtenu en {annee}. "
+    "Vérifiez l'année d'obtention."
+)
 BENEFICE_UNITE = "Cette épreuve ne peut pas faire l'objet d'une note conservée : choisissez-en une dans la liste."
 BENEFICE_ANNEE = (
     "Les notes se conservent 5 ans : indiquez une session de {annee_min} à {annee_max}."
@@ -232,17 +262,56 @@ BENEFICE_ET_PRESENTEE = (
     "Vous passez cette épreuve à cette session : retirez cette note conservée, ou retirez "
     "l'épreuve de celles que vous passez."
 )
-DIPLOME_TROP_TOT = (
-    "En {annee}, vous n'aviez pas encore {age} ans : vérifiez l'année d'obtention de ce "
-    "diplôme (au plus tôt {annee_min})."
-)
-BENEFICE_TROP_TOT = (
-    "En {annee}, vous n'aviez pas encore {age} ans : vérifiez l'année de cette session (au "
-    "plus tôt {annee_min})."
-)
+
 AMENAGEMENT_DECISION_SANS_DEMANDE = (
     "Vous indiquez une décision d'aménagement antérieure sans demander d'aménagement : "
     "cochez la demande d'aménagement ou retirez cette indication."
+)
+
+# -- warnings: never a refusal (shared_rules.warnings); the candidate may keep the answer -------
+DATE_NAISSANCE_INVRAISEMBLABLE = (
+    "Cette date de naissance est antérieure à {annee} : vérifiez l'année. Si c'est bien celle de "
+    "vos papiers, gardez-la : le bureau la vérifiera."
+)
+DATE_NAISSANCE_SANS_JOUR = (
+    "Vos papiers ne portent pas le jour de votre naissance : le bureau le vérifiera sur la "
+    "copie de votre pièce d'identité."
+)
+DATE_NAISSANCE_SANS_JOUR_NI_MOIS = (
+    "Vos papiers ne portent ni le jour ni le mois de votre naissance : le bureau le vérifiera "
+    "sur la copie de votre pièce d'identité."
+)
+MAJORITE_INCERTAINE = (
+    "Selon le jour de votre naissance, que vos papiers ne portent pas, vous pourriez ne pas "
+    "être majeur(e) au {date} : le bureau vérifiera votre âge."
+)
+SANS_PRENOM = (
+    "Vous indiquez ne pas avoir de prénom à l'état civil : le bureau le vérifiera sur la copie "
+    "de votre pièce d'identité."
+)
+NOM_INHABITUEL = (
+    "Ce nom commence ou finit par un trait d'union, une apostrophe ou une espace, ou en "
+    "enchaîne plusieurs : vérifiez qu'il est écrit exactement comme sur vos papiers."
+)
+DIPLOME_TROP_TOT = (
+    "En {annee}, vous n'aviez pas encore {age} ans : vérifiez l'année d'obtention de ce "
+    "diplôme. Si elle est exacte, gardez-la : le bureau la vérifiera."
+)
+BENEFICE_TROP_TOT = (
+    "En {annee}, vous n'aviez pas encore {age} ans : vérifiez l'année de cette session. Si elle "
+    "est exacte, gardez-la : le bureau la vérifiera."
+)
+FACULTATIVE_MEME_LANGUE = (
+    "Vous avez choisi la même langue pour l'épreuve obligatoire et pour l'épreuve facultative : "
+    "vérifiez ce choix. Le bureau vous écrira si ce n'est pas possible."
+)
+LANGUE_HORS_LISTE = (
+    "La langue « {langue} » n'est pas dans la liste du formulaire : le bureau vérifiera qu'elle "
+    "peut être évaluée dans l'académie, et vous écrira sinon."
+)
+SPECIALITE_AUTRE_DANS_LA_LISTE = (
+    "« {libelle} » figure dans la liste des spécialités : si c'est la vôtre, choisissez-la "
+    "plutôt que « Ma spécialité n'est pas dans la liste »."
 )
 
 # -- certification ------------------------------------------------------------------------------
@@ -251,10 +320,19 @@ ATTESTATION_EXACTITUDE = (
     "civil : le diplôme sera établi selon votre saisie."
 )
 
+# -- the return deadline ------------------------------------------------------------------------
+#: Notice B: « au plus tard pour le mercredi 18 novembre 2020 »: the confirmation must have
+#: arrived by then (issue 24: « envoyez … au plus tard le 18 » made a letter posted on the 18th
+#: late). The one sentence the site, the PDF and the emails say it with.
+DELAI_RETOUR = (
+    "Elle doit parvenir au {destinataire} au plus tard le {date_limite} : c'est la date de "
+    "réception qui compte, postez-la plusieurs jours avant."
+)
+
 # -- the notice's inconsistency about the return deadline --------------------------------------
 CONFLIT_DATE_RETOUR = (
-    "Attention : la notice demande de retourner la confirmation d'inscription au plus tard le "
-    "{date_limite}, alors que le service de pré-inscription reste ouvert jusqu'au {cloture}. "
+    "Attention : la notice demande que la confirmation d'inscription parvienne au Rectorat au "
+    "plus tard le {date_limite}, alors que le service de pré-inscription reste ouvert jusqu'au {cloture}. "
     "Cette version de votre dossier a été enregistrée (pré-inscription ou modification) le "
     "{date_limite_courte} ou après : envoyez votre "
     "confirmation signée et les pièces le plus rapidement possible, et contactez le {destinataire}, "

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from shared_rules.session import Session
+from shared_rules.libelles import listed_speciality
+from shared_rules.session import Session, Specialite
 
 Dossier = Mapping[str, Any]
 
@@ -31,13 +32,22 @@ def _amenagement_avec_decision_anterieure(dossier: Dossier, session: Session) ->
     return bool(amenagement.get("demande") and amenagement.get("decision_anterieure"))
 
 
-def _specialite_avec_echafaudage(dossier: Dossier, session: Session) -> bool:
+def _named_speciality(dossier: Dossier, session: Session) -> Specialite | None:
+    """The speciality the candidate names: the one chosen, or, with « Ma spécialité n'est pas
+    dans la liste », the listed one their typed label names (« Couvreur »: issue 24)."""
     specialite = session.specialite(str(dossier.get("specialite")))
+    if specialite is not None and specialite.autre:
+        return listed_speciality(dossier.get("specialite_autre"), session) or specialite
+    return specialite
+
+
+def _specialite_avec_echafaudage(dossier: Dossier, session: Session) -> bool:
+    specialite = _named_speciality(dossier, session)
     return bool(specialite and specialite.attestation_echafaudage)
 
 
 def _specialite_en_rattrapage(dossier: Dossier, session: Session) -> bool:
-    specialite = session.specialite(str(dossier.get("specialite")))
+    specialite = _named_speciality(dossier, session)
     return bool(specialite and specialite.rattrapage)
 
 

@@ -3,25 +3,31 @@
 Each check reports errors on the field the candidate must change (dotted path, list indices as
 numbers), never on the dossier as a whole. A check whose inputs failed the shape check is
 skipped: the candidate first fixes that field.
+
+A rule here refuses only what the notice forbids (or a text the session data names, or a
+dossier that contradicts itself); whatever else the service doubts is a warning
+(`shared_rules.warnings`), never a refusal. README, « The rules », lists every refusal with its
+source.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from shared_rules import birth_date
 from shared_rules import messages as msg
 from shared_rules.dates_fr import date_courte
 from shared_rules.eligibility import (
     establishment_for,
-    is_adult_in_time,
     is_distance_learning,
     last_adult_birth_date,
+    names_establishment,
 )
 from shared_rules.eps import check_eps_choice
 from shared_rules.session import Session, Specialite
 from shared_rules.unconfirmed import (
+    LANGUE_AUTRE,
     JudgedSpecialite,
     for_judging,
     languages_for_judging,
@@ -54,12 +60,12 @@ def check_rules(data: dict[str, Any], session: Session, *,
         if not broken & {"forme_passage", "unites_presentees"}:
             report(_forme_passage(data, session, judged))
         sitting = _sitting(data, broken)
-        if not broken & {"langue_vivante", "epreuves_facultatives"}:
+        if not broken & {"langue_vivante", "langue_vivante_autre", "epreuves_facultatives"}:
             report(_langues(data, session, judged, sitting))
         if not broken & {"dispenses", "benefices"}:
             report(_dispenses_benefices(data, session, judged, sitting))
         if "rattrapage" not in broken:
-            report(_rattrapage(data, specialite))
+            report(_rattrapage(data, specialite, session))
     if "amenagement" not in broken:
         report(_amenagement(data.get("amenagement") or {}))
     return errors
@@ -121,8 +127,11 @@ def _eps(data: dict[str, Any], session: Session, sitting: _Sitting) -> Errors:
 
 
 def _etat_civil(etat_civil: dict[str, Any], session: Session) -> Errors:
-    born = etat_civil.get("date_naissance")
-    if born and not is_adult_in_time(dt.date.fromisoformat(born), session):
+    """Notice: « Seuls les candidats majeurs au 31/12/2021 ». A birth date whose papers carry no
+    day (or no month) is refused only when even its earliest possible day is too late; one
+    that may be either is a warning (shared_rules.warnings)."""
+    born = birth_date.parse(etat_civil.get("date_naissance"))
+    if born is not None and born.earliest > last_adult_birth_date(session):
         yield "etat_civil.date_naissance", msg.MINEUR.format(
             date=date_courte(session.majorite_au),
             date_limite=date_courte(last_adult_birth_date(session)),
@@ -143,20 +152,23 @@ def _contact_and_establishment(data: dict[str, Any], session: Session) -> Errors
     # A postcode that is not the département's usual one is a warning, never a refusal
     # (shared_rules.warnings): some communes use a neighbour's postcode, CEDEX codes exist.
     given = data.get("etablissement")
-    if given is not None and given != expected.code:
+    # The notice's own words (« Individuels Haute-Vienne ») name it as well as its code.
+    if given is not None and not names_establishment(given, expected):
         message = (msg.ETABLISSEMENT_CNED if is_distance_learning(given, session)
                    else msg.ETABLISSEMENT_DIFFERENT)
         yield "etablissement", message.format(attendu=expected.libelle)
 
 
 def _applicable_units(codes: tuple[str, ...] | list[str], session: Session,
-                      judged: JudgedSpecialite) -> set[str]:
-    """Units a candidate in this speciality may sit (the language unless confirmed absent)."""
+                      judged: JudgedSpecialite, *, professional: bool) -> set[str]:
+    """Units a candidate in this speciality may name: those of the general `codes` (the
+    language unless confirmed absent) and, if `professional`, its professional units as a rule
+    may read them (shared_rules.unconfirmed)."""
     return {
         code for code in codes
         if (unit := session.unite(code)) is not None
         and (not unit.seulement_si_obligatoire or may_sit_language(judged))
-    }
+    } | (set(judged.unites_professionnelles) if professional else set())
 
 
 def _duplicates(path: str, codes: list[str]) -> Errors:
@@ -182,11 +194,24 @@ def _forme_passage(data: dict[str, Any], session: Session, judged: JudgedSpecial
     if not units:
         yield "unites_presentees", msg.UNITES_PROGRESSIVE
         return
-    allowed = _applicable_units([u.code for u in session.unites], session, judged)
+    allowed = _applicable_units([u.code for u in session.unites], session, judged,
+                                professional=True)
     for i, code in enumerate(units):
         if code not in allowed:
             yield f"unites_presentees.{i}", msg.UNITE_INCONNUE
     yield from _duplicates("unites_presentees", units)
+
+
+def _langue_autre(path: str, code: str | None, libelle: str | None,
+                  known: frozenset[str] | None) -> Errors:
+    """A language « autre » takes its label typed by hand, and only it does; it is offered only
+    while the session's list is unconfirmed (a confirmed list names every language)."""
+    if code == LANGUE_AUTRE and known is not None:
+        yield path, msg.LANGUE_INCONNUE
+    elif code == LANGUE_AUTRE and not libelle:
+        yield f"{path}_autre", msg.LANGUE_AUTRE_OBLIGATOIRE
+    elif code != LANGUE_AUTRE and libelle:
+        yield f"{path}_autre", msg.LANGUE_AUTRE_INUTILE
 
 
 def _langues(data: dict[str, Any], session: Session, judged: JudgedSpecialite,
@@ -208,6 +233,9 @@ def _langues(data: dict[str, Any], session: Session, judged: JudgedSpecialite,
         yield "langue_vivante", msg.LANGUE_NON_PASSEE
     elif obligatoire is not None and sitting.listed_out("langue-vivante"):
         yield "langue_vivante", msg.LANGUE_NON_PRESENTEE
+    else:
+        yield from _langue_autre("langue_vivante", obligatoire, data.get("langue_vivante_autre"),
+                                 known)
     facultatives = {u.code: u for u in session.unites_facultatives}
     epreuves = data.get("epreuves_facultatives", [])
     for i, epreuve in enumerate(epreuves):
@@ -219,25 +247,29 @@ def _langues(data: dict[str, Any], session: Session, judged: JudgedSpecialite,
         if unit.code not in judged.unites_facultatives:
             yield f"{path}.unite", msg.FACULTATIVE_FERMEE
             continue
-        langue = epreuve.get("langue")
+        langue, libelle = epreuve.get("langue"), epreuve.get("langue_autre")
         if unit.avec_langue and langue is None:
             yield f"{path}.langue", msg.FACULTATIVE_LANGUE_OBLIGATOIRE
         elif unit.avec_langue and unknown(langue):
             yield f"{path}.langue", msg.LANGUE_INCONNUE
-        elif unit.avec_langue and langue == obligatoire:
-            yield f"{path}.langue", msg.FACULTATIVE_MEME_LANGUE
         elif not unit.avec_langue and langue is not None:
             yield f"{path}.langue", msg.FACULTATIVE_SANS_LANGUE
+        elif not unit.avec_langue and libelle:
+            yield f"{path}.langue_autre", msg.LANGUE_AUTRE_INUTILE
+        elif unit.avec_langue:
+            # The same language as the compulsory unit's is a warning: no source forbids it.
+            yield from _langue_autre(f"{path}.langue", langue, libelle, known)
     yield from ((f"{p}.unite", m) for p, m in
                 _duplicates("epreuves_facultatives", [e.get("unite", "") for e in epreuves]))
 
 
-def _dispenses_benefices(data: dict[str, Any], session: Session,
-                         judged: JudgedSpecialite, sitting: _Sitting) -> Errors:
+def _dispenses_benefices(data: dict[str, Any], session: Session, judged: JudgedSpecialite,
+                         sitting: _Sitting) -> Errors:
     dispenses = data.get("dispenses", [])
-    allowed = _applicable_units(session.dispenses_unites, session, judged)
+    allowed = _applicable_units(session.dispenses_unites, session, judged,
+                                professional=session.dispenses_unites_professionnelles)
     latest_diploma = session.annee_examen - 1
-    earliest = _earliest_year(data, session)
+    born = _birth_year(data, session)
     for i, dispense in enumerate(dispenses):
         unite, annee = dispense.get("unite"), dispense.get("annee")
         if unite == "langue-vivante" and not may_sit_language(judged):
@@ -246,18 +278,21 @@ def _dispenses_benefices(data: dict[str, Any], session: Session,
             yield f"dispenses.{i}.unite", msg.DISPENSE_UNITE
         elif unite is not None and sitting.listed is not None and unite in sitting.listed:
             yield f"dispenses.{i}.unite", msg.DISPENSE_ET_PRESENTEE
-        if annee is not None and not session.dispenses_annee_min <= annee <= latest_diploma:
-            yield f"dispenses.{i}.annee", msg.DISPENSE_ANNEE.format(
-                annee_min=session.dispenses_annee_min, annee_max=latest_diploma)
-        elif annee is not None and earliest is not None and annee < earliest:
-            yield f"dispenses.{i}.annee", msg.DIPLOME_TROP_TOT.format(
-                annee=annee, age=session.dispenses_age_minimum, annee_min=earliest)
+        if annee is not None and not 1000 <= annee <= 9999:
+            yield f"dispenses.{i}.annee", msg.ANNEE_ATTENDUE
+        elif annee is not None and annee > latest_diploma:
+            # Notice: « candidats déjà titulaires d'un diplôme ».
+            yield f"dispenses.{i}.annee", msg.DISPENSE_ANNEE.format(annee_max=latest_diploma)
+        elif annee is not None and born is not None and annee < born:
+            yield f"dispenses.{i}.annee", msg.DIPLOME_AVANT_NAISSANCE.format(
+                annee=annee, naissance=born)
     yield from ((f"{p}.unite", m) for p, m in
                 _duplicates("dispenses", [d.get("unite", "") for d in dispenses]))
 
     exempted = {d.get("unite") for d in dispenses}
     benefices = data.get("benefices", [])
-    allowed = _applicable_units(session.benefices_unites, session, judged)
+    allowed = _applicable_units(session.benefices_unites, session, judged,
+                                professional=session.benefices_unites_professionnelles)
     for i, benefice in enumerate(benefices):
         unite, annee, note = benefice.get("unite"), benefice.get("annee"), benefice.get("note")
         if unite is not None and unite not in allowed:
@@ -270,9 +305,6 @@ def _dispenses_benefices(data: dict[str, Any], session: Session,
         if annee is not None and not in_time:
             yield f"benefices.{i}.annee", msg.BENEFICE_ANNEE.format(
                 annee_min=session.benefices_annee_min, annee_max=session.benefices_annee_max)
-        elif annee is not None and earliest is not None and annee < earliest:
-            yield f"benefices.{i}.annee", msg.BENEFICE_TROP_TOT.format(
-                annee=annee, age=session.dispenses_age_minimum, annee_min=earliest)
         if note is not None and not 0 <= note <= 20:
             yield f"benefices.{i}.note", msg.NOTE_HORS_BAREME
         elif note is not None and note < session.benefices_note_minimale:
@@ -282,17 +314,16 @@ def _dispenses_benefices(data: dict[str, Any], session: Session,
                 _duplicates("benefices", [b.get("unite", "") for b in benefices]))
 
 
-def _earliest_year(data: dict[str, Any], session: Session) -> int | None:
-    """The first year the candidate could have obtained a diploma or a grade: the year they
-    turned the session's minimum age (None without a birth date, or with one the majority rule
+def _birth_year(data: dict[str, Any], session: Session) -> int | None:
+    """The candidate's birth year, or None (no readable birth date, or one the majority rule
     refuses: the candidate first fixes that date)."""
-    born = (data.get("etat_civil") or {}).get("date_naissance")
-    if not born or not is_adult_in_time(dt.date.fromisoformat(born), session):
+    born = birth_date.parse((data.get("etat_civil") or {}).get("date_naissance"))
+    if born is None or born.earliest > last_adult_birth_date(session):
         return None
-    return dt.date.fromisoformat(born).year + session.dispenses_age_minimum
+    return born.year
 
 
-def _rattrapage(data: dict[str, Any], specialite: Specialite) -> Errors:
+def _rattrapage(data: dict[str, Any], specialite: Specialite, session: Session) -> Errors:
     given = data.get("rattrapage")
     rule = specialite.rattrapage
     if rule is None:
@@ -303,8 +334,15 @@ def _rattrapage(data: dict[str, Any], specialite: Specialite) -> Errors:
         yield "rattrapage.annee_echec", msg.RATTRAPAGE_OBLIGATOIRE.format(
             annee_min=rule.annee_min, annee_max=rule.annee_max)
     elif "annee_echec" in given and not rule.annee_min <= given["annee_echec"] <= rule.annee_max:
-        yield "rattrapage.annee_echec", msg.RATTRAPAGE_ANNEE.format(
-            annee_min=rule.annee_min, annee_max=rule.annee_max)
+        successeur = session.specialite(rule.successeur) if rule.successeur else None
+        if given["annee_echec"] < rule.annee_min and successeur is not None:
+            # Failed before the resit's years: its successor diploma is the way (reference).
+            yield "rattrapage.annee_echec", msg.RATTRAPAGE_SUCCESSEUR.format(
+                annee_min=rule.annee_min, annee_max=rule.annee_max,
+                successeur=successeur.libelle)
+        else:
+            yield "rattrapage.annee_echec", msg.RATTRAPAGE_ANNEE.format(
+                annee_min=rule.annee_min, annee_max=rule.annee_max)
 
 
 def _amenagement(amenagement: dict[str, Any]) -> Errors:

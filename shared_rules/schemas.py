@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from shared_rules import email_address, telephone
+from shared_rules import birth_date, email_address, telephone
 from shared_rules import messages as msg
-from shared_rules.names import fold_spaces, is_valid_name
+from shared_rules.names import fold_lines, fold_spaces, is_valid_name
 from shared_rules.session import PREMIERE_ANNEE_NAISSANCE
+from shared_rules.text import describe, unstorable
 
 # Limits: generous for real data, small enough to keep a dossier far below the request limit.
 NOM_MAX = 80
@@ -25,17 +27,17 @@ ADRESSE_MAX = 200
 EMAIL_MAX = 254
 DIPLOME_MAX = 150
 SPECIALITE_AUTRE_MAX = 150
+LANGUE_AUTRE_MAX = 60
 PRECISIONS_MAX = 1000
 CODE_MAX = 64
-PRENOMS_MAX = 10
+#: No civil-status rule bounds the number of first names (issue 24: 11 and more are real). The
+#: staff's spreadsheet gives each its own column and the PDF prints them on the identity line,
+#: so the bound is theirs: 20 columns, a line or two of the PDF.
+PRENOMS_MAX = 20
 LISTE_MAX = 10
+#: Below this, a birth date is a warning the candidate confirms, never a refusal.
 DATE_NAISSANCE_MIN = dt.date(PREMIERE_ANNEE_NAISSANCE, 1, 1)
 
-# Controls, < and >, zero-width and bidirectional formatting characters.
-_FORBIDDEN_IN_TEXT = re.compile(
-    r"[\x00-\x1f\x7f-\x9f<>\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
-_LIEU = re.compile(r"^[\w][\w\s'’.()-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODE_POSTAL = re.compile(r"^[0-9]{5}$")
 _TELEPHONE = re.compile(r"^(0[0-9]{9}|\+[0-9]{8,15})$")
@@ -52,7 +54,10 @@ def _french(kwargs: dict[str, Any], **specific: str) -> None:
 
 
 class Texte(fields.String):
-    """Free text: trimmed, spaces folded, control characters and < > refused."""
+    """Free text on one line: trimmed, runs of spaces (tabs and line breaks included) folded to
+    one space. Every printable character is accepted; only what can't be stored or shown
+    (`shared_rules.text.unstorable`) is refused, with a message naming it. Empty, an optional
+    text (`allow_none`) is None; a required one gets `required_message`."""
 
     def __init__(self, *, max_length: int, required_message: str = msg.OBLIGATOIRE,
                  **kwargs: Any) -> None:
@@ -64,40 +69,57 @@ class Texte(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if _FORBIDDEN_IN_TEXT.search(text):
-            raise ValidationError(msg.TEXTE_CARACTERES)
-        text = fold_spaces(text)
+        if (char := unstorable(text)) is not None:
+            raise ValidationError(msg.TEXTE_CARACTERE.format(caractere=describe(char)))
+        text = self._fold(text)
         if not text:
+            if self.allow_none:  # an optional text left empty is no text
+                return None
             raise ValidationError(self.required_message)
         if len(text) > self.max_length:
             raise ValidationError(msg.TEXTE_TROP_LONG.format(max=self.max_length))
         return self._check(text)
 
+    def _fold(self, text: str) -> str:
+        return fold_spaces(text)
+
     def _check(self, text: str) -> str:
         return text
 
 
-class Nom(Texte):
-    """A family name or a first name, as in civil status."""
+class TexteLong(Texte):
+    """Free text on several lines (« Précisions sur votre demande »): line breaks kept, each
+    line folded like a one-line text, runs of empty lines folded to one."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def _fold(self, text: str) -> str:
+        return fold_lines(text)
+
+
+class Nom(Texte):
+    """A family name or a first name, as in civil status (`names.is_valid_name`)."""
+
+    def __init__(self, *, prenom: bool = False, **kwargs: Any) -> None:
         super().__init__(max_length=NOM_MAX, **kwargs)
+        self.prenom = prenom
 
     def _check(self, text: str) -> str:
         if not is_valid_name(text):
-            raise ValidationError(msg.NOM_CARACTERES)
+            # « Marie, Louise » in one box: the way out is one first name per box.
+            raise ValidationError(msg.PRENOM_VIRGULE if self.prenom and "," in text
+                                  else msg.NOM_CARACTERES)
         return text
 
 
 class Lieu(Texte):
-    """A place name: letters, digits (« Paris 15e »), spaces and a few signs."""
+    """A place name as papers write it (« Washington, D.C. », « 's-Hertogenbosch »,
+    « Paris 15e »): free text with at least one letter."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=LIEU_MAX, **kwargs)
 
     def _check(self, text: str) -> str:
-        if not _LIEU.fullmatch(text) or "_" in text:
-            raise ValidationError(msg.LIEU_CARACTERES)
+        if not any(unicodedata.category(c).startswith("L") for c in text):
+            raise ValidationError(msg.LIEU_SANS_LETTRE)
         return text
 
 
@@ -149,6 +171,19 @@ class DateIso(fields.Field[str]):
             return dt.date.fromisoformat(value).isoformat()
         except ValueError as exc:
             raise self.make_error("invalid") from exc
+
+
+class DateNaissance(fields.Field[str]):
+    """A birth date as the papers show it: `YYYY-MM-DD`, or `YYYY-MM` and `YYYY` when they carry
+    no day, or no day and no month (`shared_rules.birth_date`), kept as that string."""
+
+    default_error_messages = _messages(invalid=msg.DATE_NAISSANCE_ATTENDUE)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        born = birth_date.parse(value)
+        if born is None:
+            raise self.make_error("invalid")
+        return born.iso()
 
 
 class Booleen(fields.Boolean):
@@ -209,31 +244,34 @@ class EtatCivilSchema(_Strict):
     """Civil status, exactly as the diploma will be printed."""
 
     nom_naissance = Nom(required=True, required_message=msg.NOM_NAISSANCE_OBLIGATOIRE)
-    #: Married or usage name, if any.
+    #: Married or usage name, if any (left empty: none).
     nom_usage = Nom(load_default=None, allow_none=True)
-    #: Every first name, in civil-status order.
+    #: Every first name, in civil-status order; none with `sans_prenom` (shared_rules.rules).
     prenoms = Liste(
-        Nom(required_message=msg.PRENOM_VIDE),
+        Nom(required_message=msg.PRENOM_VIDE, prenom=True),
         max_length=PRENOMS_MAX,
         too_long_message=msg.PRENOMS_TROP_NOMBREUX,
         required=True,
-        validate=[validate.Length(min=1, error=msg.PRENOMS_OBLIGATOIRES)],
         error_messages=_messages(required=msg.PRENOMS_OBLIGATOIRES, invalid=msg.LISTE_ATTENDUE),
     )
+    #: « Je n'ai pas de prénom à l'état civil »: some people have a single name (issue 24).
+    sans_prenom = Booleen(load_default=False)
     #: "F" or "M", as in civil status.
     sexe = fields.String(required=True, validate=validate.OneOf(["F", "M"], error=msg.SEXE_CHOIX),
                          error_messages=_messages(invalid=msg.SEXE_CHOIX, required=msg.SEXE_CHOIX))
-    #: YYYY-MM-DD.
-    date_naissance = DateIso(required=True,
-                             error_messages={"required": msg.DATE_NAISSANCE_OBLIGATOIRE})
+    #: YYYY-MM-DD, or YYYY-MM / YYYY when the papers carry no day / no day and no month.
+    date_naissance = DateNaissance(required=True,
+                                   error_messages={"required": msg.DATE_NAISSANCE_OBLIGATOIRE})
     commune_naissance = Lieu(required=True, required_message=msg.COMMUNE_NAISSANCE_OBLIGATOIRE)
     pays_naissance = Lieu(required=True, required_message=msg.PAYS_NAISSANCE_OBLIGATOIRE)
 
     @validates_schema
-    def _plausible_birth_date(self, data: dict[str, Any], **kwargs: Any) -> None:
-        born = data.get("date_naissance")
-        if born and dt.date.fromisoformat(born) < DATE_NAISSANCE_MIN:
-            raise ValidationError({"date_naissance": [msg.DATE_NAISSANCE_INVRAISEMBLABLE]})
+    def _first_names_or_none(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """At least one first name, unless the candidate says they have none; not both."""
+        if data.get("sans_prenom") and data.get("prenoms"):
+            raise ValidationError({"sans_prenom": [msg.SANS_PRENOM_ET_PRENOMS]})
+        if not data.get("sans_prenom") and data.get("prenoms") == []:
+            raise ValidationError({"prenoms": [msg.PRENOMS_OBLIGATOIRES]})
 
 
 def _deliverable(address: str) -> None:
@@ -283,10 +321,12 @@ class EpsSchema(_Strict):
 
 
 class EpreuveFacultativeSchema(_Strict):
-    """An optional unit; `langue` only for the optional language unit."""
+    """An optional unit; `langue` only for the optional language unit, `langue_autre` (its
+    label, typed) only with the language « autre » (shared_rules.rules)."""
 
     unite = Code(required=True)
     langue = Code(load_default=None, allow_none=True)
+    langue_autre = Texte(max_length=LANGUE_AUTRE_MAX, load_default=None, allow_none=True)
 
 
 class DispenseSchema(_Strict):
@@ -311,7 +351,7 @@ class AmenagementSchema(_Strict):
 
     demande = Booleen(required=True)
     decision_anterieure = Booleen(load_default=False)
-    precisions = Texte(max_length=PRECISIONS_MAX, load_default=None, allow_none=True)
+    precisions = TexteLong(max_length=PRECISIONS_MAX, load_default=None, allow_none=True)
 
 
 class RattrapageSchema(_Strict):
@@ -340,6 +380,8 @@ class DossierSchema(_Strict):
     eps = Groupe(EpsSchema, required=True)
     #: Language of the compulsory language unit, when the speciality has one.
     langue_vivante = Code(load_default=None, allow_none=True)
+    #: With the language « autre » only: its label, as the candidate writes it.
+    langue_vivante_autre = Texte(max_length=LANGUE_AUTRE_MAX, load_default=None, allow_none=True)
     epreuves_facultatives = Liste(Groupe(EpreuveFacultativeSchema), max_length=3,
                                   load_default=list)
     dispenses = Liste(Groupe(DispenseSchema), load_default=list)

@@ -100,10 +100,12 @@ class Langue:
 
 @dataclass(frozen=True)
 class Rattrapage:
-    """A resit speciality, open only to candidates who failed it between two years."""
+    """A resit speciality, open only to candidates who failed it between two years;
+    `successeur`: the code of the speciality that replaced it, for those who failed earlier."""
 
     annee_min: int
     annee_max: int
+    successeur: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ class Specialite:
     ouverte_academie: bool = True
     #: The « Ma spécialité n'est pas dans la liste » entry: the candidate writes the label.
     autre: bool = False
+    #: Its professional units (EP1…): its own list, or specialite_par_defaut's.
+    unites_professionnelles: tuple[Unite, ...] = ()
 
     def confirme(self, fait: str) -> bool:
         """True when the fact `fait` of this speciality is not marked à confirmer."""
@@ -183,6 +187,7 @@ class Session:
     eps_dispense_autorisee: bool
     eps_activites: tuple[Activite, ...]
     eps_combinaisons: tuple[Combinaison, ...]
+    #: The general units, common to every speciality.
     unites: tuple[Unite, ...]
     unites_facultatives: tuple[UniteFacultative, ...]
     langues: tuple[Langue, ...]
@@ -208,11 +213,9 @@ class Session:
     amenagement_suite: tuple[str, ...] = ()
     amenagement_source: str = ""
     amenagement_a_confirmer: bool = False
-
-    @property
-    def dispenses_annee_min(self) -> int:
-        """The earliest diploma year for anyone: the oldest plausible birth year plus the age."""
-        return PREMIERE_ANNEE_NAISSANCE + self.dispenses_age_minimum
+    #: Whether every professional unit of the speciality may be exempted / kept.
+    dispenses_unites_professionnelles: bool = False
+    benefices_unites_professionnelles: bool = False
 
     @property
     def zone(self) -> ZoneInfo:
@@ -244,9 +247,23 @@ class Session:
         """The département of residence with this code, or None."""
         return self._departements.get(code)
 
-    def unite(self, code: str) -> Unite | None:
-        """The unit with this code, or None."""
-        return next((u for u in self.unites if u.code == code), None)
+    def unite(self, code: str, specialite: Specialite | None = None) -> Unite | None:
+        """The unit with this code, or None: a general unit, or one of the speciality's
+        professional units."""
+        return next((u for u in self.unites_de(specialite) if u.code == code), None)
+
+    def unites_de(self, specialite: Specialite | None) -> tuple[Unite, ...]:
+        """The units of a speciality: the general ones, then its professional ones."""
+        return self.unites + (specialite.unites_professionnelles if specialite else ())
+
+    @cached_property
+    def unites_professionnelles(self) -> tuple[Unite, ...]:
+        """Every professional unit of every speciality, each code once (the first's label)."""
+        found: dict[str, Unite] = {}
+        for specialite in self.specialites:
+            for unite in specialite.unites_professionnelles:
+                found.setdefault(unite.code, unite)
+        return tuple(found.values())
 
     def facts_to_confirm(self) -> list[str]:
         """Facts candidates rely on that are still unconfirmed (production refuses to start)."""
@@ -333,6 +350,9 @@ class _Langues(_Strict):
 class _Rattrapage(_Strict):
     annee_min = fields.Integer(required=True)
     annee_max = fields.Integer(required=True)
+    successeur = fields.String()
+
+
 
 
 class _SpecialiteDefaut(_Strict):
@@ -342,6 +362,8 @@ class _SpecialiteDefaut(_Strict):
     rattrapage = fields.Nested(_Rattrapage, allow_none=True, required=True)
     code_diplome = fields.String(allow_none=True, required=True)
     ouverte_academie = fields.Boolean(load_default=True)
+    unites_professionnelles = fields.List(fields.Nested(_Libelle), required=True,
+                                          validate=validate.Length(min=1))
     a_confirmer = fields.List(fields.String(), required=True)
 
 
@@ -357,6 +379,9 @@ class _Specialite(_Strict):
     code_diplome = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{8}$"))
     ouverte_academie = fields.Boolean()
     autre = fields.Boolean()
+    #: Its own professional units (else specialite_par_defaut's).
+    unites_professionnelles = fields.List(fields.Nested(_Libelle),
+                                          validate=validate.Length(min=1))
     a_confirmer = fields.List(fields.String())
     #: Facts of specialite_par_defaut.a_confirmer that a source confirms for this speciality.
     confirmes = fields.List(fields.String())
@@ -408,11 +433,14 @@ class _Majorite(_Strict):
 
 class _Dispenses(_Strict):
     unites = fields.List(fields.String(), required=True)
+    #: Every professional unit of the speciality too (its own regulation says which).
+    unites_professionnelles = fields.Boolean(load_default=False)
     age_minimum_obtention = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
 class _Benefices(_Strict):
     unites = fields.List(fields.String(), required=True)
+    unites_professionnelles = fields.Boolean(load_default=False)
     annee_min = fields.Integer(required=True)
     annee_max = fields.Integer(required=True)
     note_minimale = fields.Float(required=True)
@@ -508,6 +536,9 @@ def _build_session(d: dict[str, Any]) -> Session:
                 source=merged["source"],
                 ouverte_academie=merged["ouverte_academie"],
                 autre=merged.get("autre", False),
+                unites_professionnelles=tuple(
+                    Unite(x["code"], x["libelle"], generale=False, seulement_si_obligatoire=False)
+                    for x in merged["unites_professionnelles"]),
             )
         )
     retour, adresse = d["retour_confirmation"], d["retour_confirmation"]["adresse"]
@@ -558,6 +589,9 @@ def _build_session(d: dict[str, Any]) -> Session:
         langues_a_confirmer=d["langues_vivantes"]["a_confirmer"],
         langues_source=d["langues_vivantes"]["source"],
         dispenses_unites=tuple(d["dispenses"]["unites"]),
+        dispenses_unites_professionnelles=d["dispenses"]["unites_professionnelles"],
+        benefices_unites_professionnelles=d["benefices"]["unites_professionnelles"],
+
         dispenses_age_minimum=d["dispenses"]["age_minimum_obtention"],
         benefices_unites=tuple(d["benefices"]["unites"]),
         benefices_annee_min=d["benefices"]["annee_min"],
@@ -595,7 +629,15 @@ def _check_consistency(s: Session, *, conditions: Iterable[str]) -> list[str]:
     for label, codes in (("dispenses", s.dispenses_unites), ("benefices", s.benefices_unites)):
         problems += [f"{label}.unites: unknown unit {u!r}" for u in codes if u not in unites]
     facts = {f.name for f in dataclasses.fields(Specialite)} - {"code", "source", "a_confirmer"}
+    specialites = {sp.code for sp in s.specialites}
     for sp in s.specialites:
+        own = [u.code for u in sp.unites_professionnelles]
+        if len(set(own)) != len(own) or set(own) & unites:
+            problems.append(f"specialites.{sp.code}: professional unit codes must be unique "
+                            "and differ from the general units'")
+        if sp.rattrapage and sp.rattrapage.successeur not in (None, *specialites):
+            problems.append(f"specialites.{sp.code}: unknown successor "
+                            f"{sp.rattrapage.successeur!r}")
         problems += [f"specialites.{sp.code}: unknown optional unit {u!r}"
                      for u in sp.unites_facultatives if u not in facultatives]
         problems += [f"specialites.{sp.code}: a_confirmer names an unknown fact {f!r}"

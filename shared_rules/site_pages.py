@@ -56,8 +56,11 @@ CHAMPS: dict[str, tuple[str, str]] = {
     "etat_civil.nom_naissance": ("Nom de naissance", OBLIGATOIRE),
     "etat_civil.nom_usage": ("Nom d'usage", FACULTATIF),
     "etat_civil.prenoms": ("Prénoms, dans l'ordre de l'état civil", OBLIGATOIRE),
+    "etat_civil.sans_prenom": ("Absence de prénom à l'état civil, si c'est votre cas",
+                               SELON_SITUATION),
     "etat_civil.sexe": ("Sexe, tel qu'il figure à l'état civil", OBLIGATOIRE),
-    "etat_civil.date_naissance": ("Date de naissance", OBLIGATOIRE),
+    "etat_civil.date_naissance": ("Date de naissance, telle que vos papiers la portent",
+                                  OBLIGATOIRE),
     "etat_civil.commune_naissance": ("Commune de naissance", OBLIGATOIRE),
     "etat_civil.pays_naissance": ("Pays de naissance", OBLIGATOIRE),
     "contact.email": ("Adresse électronique", OBLIGATOIRE),
@@ -76,6 +79,8 @@ CHAMPS: dict[str, tuple[str, str]] = {
     "eps": ("Éducation physique et sportive : dispense ou activités choisies", OBLIGATOIRE),
     "langue_vivante": ("Langue vivante obligatoire, si votre spécialité en comporte une",
                        SELON_SITUATION),
+    "langue_vivante_autre": ("Nom de la langue, si elle n'est pas dans la liste",
+                             SELON_SITUATION),
     "epreuves_facultatives": ("Épreuves facultatives choisies", SELON_SITUATION),
     "dispenses": ("Dispenses d'épreuves demandées : diplôme et année d'obtention",
                   SELON_SITUATION),
@@ -168,7 +173,7 @@ def retour_tardif(session: Session) -> str:
         f"    La notice fixe au **{limite}** la date limite de retour de la confirmation "
         f"d'inscription, alors que le registre reste ouvert jusqu'au "
         f"**{date_heure_longue(session.cloture)}**. Pour être dans les délais, pré-inscrivez-vous "
-        f"et envoyez votre confirmation au plus tard le {limite}.\n\n"
+        f"tôt : votre confirmation doit parvenir au bureau au plus tard le {limite}.\n\n"
         "    Si vous vous pré-inscrivez, ou modifiez votre dossier, à partir du "
         f"{_jour_mois_annee(session.date_limite_retour)}, le service vous avertit ainsi, sur la "
         "confirmation de cette version et dans son courriel :\n\n"
@@ -329,7 +334,7 @@ def notice_retour(session: Session) -> str:
         "Les candidats devront éditer leur confirmation d'inscription depuis le service de "
         "pré-inscription.\n\n"
         "**Ces confirmations, après vérification, sont à retourner le plus rapidement possible "
-        f"et au plus tard le {date_longue(session.date_limite_retour)}**, au "
+        f"et au plus tard pour le {date_longue(session.date_limite_retour)}**, au "
         f"{_md(session.destinataire)}, accompagnées des pièces suivantes :\n\n"
         # The notice's own lines: `texte_notice` is Markdown from the data file, kept as is.
         + "".join(f"- {p.texte_notice}\n" for p in session.pieces)

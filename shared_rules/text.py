@@ -46,3 +46,37 @@ def unencodable(value: Any, *, whole: str = "dossier") -> dict[str, list[str]]:
                 continue
             pending.append((f"{path}.{key}" if path else str(key), child))
     return errors
+
+
+# -- free text: what can't be stored or shown ---------------------------------------------------
+#
+# Free text is free (issue 24): line breaks, tabs, < and > and every printable character are
+# accepted, and escaping them is each output's job (HTML, PDF, CSV, email). Refused: the control
+# characters other than tab, line feed and carriage return (NUL, a bell, an escape, a form feed:
+# they print nothing and break the outputs), the byte-order mark, and the bidirectional
+# overrides and isolates, which make a text show in another order than it is stored. The lone
+# surrogates are refused before, by `unencodable`.
+
+#: Python's `re` and ECMAScript (flag `u`) read this class alike: the browser gets it as is.
+UNSTORABLE_JS = (r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+                 r"\u202a-\u202e\u2066-\u2069\ufeff]")
+_UNSTORABLE = re.compile(UNSTORABLE_JS)
+
+
+def unstorable(text: str) -> str | None:
+    """The first character of `text` that can't be stored or shown, or None."""
+    found = _UNSTORABLE.search(text)
+    return found.group() if found else None
+
+
+def describe(char: str) -> str:
+    """« U+0007, un caractère de contrôle »: how a refused character is named to the person.
+    Mirrors `decrireCaractere` of the form's regles.js."""
+    point = ord(char)
+    if 0x202A <= point <= 0x202E or 0x2066 <= point <= 0x2069:
+        kind = "un changement du sens d'écriture"
+    elif point == 0xFEFF:
+        kind = "un caractère invisible"
+    else:
+        kind = "un caractère de contrôle"
+    return f"U+{point:04X}, {kind}"

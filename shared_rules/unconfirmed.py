@@ -16,6 +16,10 @@ from dataclasses import dataclass
 
 from shared_rules.session import Session, Specialite
 
+#: The language choice « Autre langue », with the label typed by hand (`langue_vivante_autre`,
+#: `langue_autre`): offered while the session's list of languages is unconfirmed.
+LANGUE_AUTRE = "autre"
+
 
 @dataclass(frozen=True)
 class JudgedSpecialite:
@@ -25,6 +29,8 @@ class JudgedSpecialite:
     langue_vivante_obligatoire: bool | None
     #: The optional units a candidate may choose (every one of the session's while unconfirmed).
     unites_facultatives: tuple[str, ...]
+    #: Its professional units (every one the session knows while unconfirmed).
+    unites_professionnelles: tuple[str, ...] = ()
 
 
 def for_judging(specialite: Specialite, session: Session) -> JudgedSpecialite:
@@ -36,6 +42,10 @@ def for_judging(specialite: Specialite, session: Session) -> JudgedSpecialite:
         unites_facultatives=(specialite.unites_facultatives
                              if specialite.confirme("unites_facultatives")
                              else tuple(u.code for u in session.unites_facultatives)),
+        unites_professionnelles=tuple(
+            u.code for u in (specialite.unites_professionnelles
+                             if specialite.confirme("unites_professionnelles")
+                             else session.unites_professionnelles)),
     )
 
 

@@ -58,6 +58,14 @@ def is_late_for_return(version_at: dt.datetime, session: Session) -> bool:
     return version_at >= late_return_start(session)
 
 
+def return_deadline(session: Session) -> str:
+    """« Elle doit parvenir au Rectorat de Limoges, Bureau DEC 4 au plus tard le mercredi 18
+    novembre 2020 : … »: the deadline as the site, the PDF and the emails say it (received by,
+    as the notice's « au plus tard pour le »)."""
+    return msg.DELAI_RETOUR.format(destinataire=session.destinataire,
+                                   date_limite=date_longue(session.date_limite_retour))
+
+
 def late_return_message(session: Session) -> str:
     """The one French message the site, the PDF and the email show for that conflict."""
     return msg.CONFLIT_DATE_RETOUR.format(

@@ -27,7 +27,7 @@ def with_changes(dossier: dict[str, Any], changes: dict[str, Any]) -> dict[str, 
             else:
                 node[int(last)] = value
         elif value is DELETE:
-            del node[last]
+            node.pop(last, None)
         else:
             node[last] = value
     return result

@@ -25,7 +25,8 @@ from tests.factories import make_dossier
 CODE = "cap-limoges-2021-06"
 RAW: dict[str, Any] = yaml.safe_load((PACKAGE_SESSIONS_DIR / f"{CODE}.yaml").read_text("utf-8"))
 #: The facts a refusing rule reads (through shared_rules.unconfirmed): confirmed, they refuse.
-READ_BY_RULES = {"langue_vivante_obligatoire", "unites_facultatives", "langues_vivantes.liste"}
+READ_BY_RULES = {"langue_vivante_obligatoire", "unites_facultatives", "langues_vivantes.liste",
+                 "unites_professionnelles"}
 Fact = tuple[str, str | None, str]  # (name, speciality code or None, key)
 
 
@@ -114,6 +115,10 @@ def _corpus(code: str | None) -> list[dict[str, Any]]:
             {"forme_passage": "progressive", "unites_presentees": ["langue-vivante"]},
             {"dispenses": [{"unite": "langue-vivante", "diplome": "Bac pro", "annee": 2016}]},
             {"benefices": [{"unite": "langue-vivante", "annee": 2019, "note": 12}]},
+            # Issue 24: professional units, one line each.
+            {"benefices": [{"unite": "ep1", "annee": 2019, "note": 13},
+                           {"unite": "ep3", "annee": 2019, "note": 11}]},
+            {"dispenses": [{"unite": "ep2", "diplome": "CAP voisin", "annee": 2016}]},
         ):
             corpus.append(make_dossier({**base, **changes}))
     return corpus

@@ -58,13 +58,20 @@ def test_late_return_flag_from_18_november_paris_time(created: str, late: bool) 
     assert shared_rules.is_late_for_return(utc(created), SESSION) is late
 
 
+def test_the_deadline_is_a_date_of_receipt_as_the_notice_says() -> None:
+    """Issue 24: « au plus tard pour le mercredi 18 novembre » is received by, not sent by."""
+    assert shared_rules.return_deadline(SESSION) == (
+        "Elle doit parvenir au Rectorat de Limoges, Bureau DEC 4 au plus tard le mercredi 18 "
+        "novembre 2020 : c'est la date de réception qui compte, postez-la plusieurs jours avant.")
+
+
 def test_late_return_message_states_both_dates_plainly() -> None:
     assert shared_rules.late_return_message(SESSION) == (
-        "Attention : la notice demande de retourner la confirmation d'inscription au plus tard le "
-        "mercredi 18 novembre 2020, alors que le service de pré-inscription reste ouvert jusqu'au "
-        "vendredi 20 novembre 2020 à 17 h 00. Cette version de votre dossier a été enregistrée "
-        "(pré-inscription ou modification) le 18 novembre 2020 ou après : envoyez votre "
-        "confirmation signée et les pièces le plus rapidement possible, "
+        "Attention : la notice demande que la confirmation d'inscription parvienne au Rectorat au "
+        "plus tard le mercredi 18 novembre 2020, alors que le service de pré-inscription reste "
+        "ouvert jusqu'au vendredi 20 novembre 2020 à 17 h 00. Cette version de votre dossier a "
+        "été enregistrée (pré-inscription ou modification) le 18 novembre 2020 ou après : "
+        "envoyez votre confirmation signée et les pièces le plus rapidement possible, "
         "et contactez le Rectorat de Limoges, Bureau DEC 4 (téléphone : à confirmer ; courriel : "
         "à confirmer ; adresse : rue François Chénieux, Limoges, code postal à confirmer), pour "
         "savoir si elle sera acceptée."
