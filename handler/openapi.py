@@ -13,13 +13,19 @@ from flask import Blueprint, Response, jsonify
 
 from handler.platform.json_body import BAD_JSON
 from handler.staff import openapi as staff_openapi
-from shared_rules import schemas
+from shared_rules import birth_date, schemas
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
 _STRING = {"type": "string"}
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _CODES = {"type": "array", "items": _STRING}
+
+
+#: shared_rules.birth_date: complete, or without the day, or without the day and the month.
+_BIRTH_DATE = {**_STRING, "pattern": birth_date.PATTERN_JS,
+               "description": "AAAA-MM-JJ ; AAAA-MM ou AAAA si les papiers ne portent pas le "
+                              "jour, ou ni le jour ni le mois"}
 
 
 def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -35,10 +41,13 @@ DOSSIER_SCHEMA: dict[str, Any] = _object({
     "etat_civil": _object({
         "nom_naissance": {**_STRING, "maxLength": schemas.NOM_MAX},
         "nom_usage": _NULLABLE_STRING,
-        "prenoms": {"type": "array", "items": _STRING, "minItems": 1,
-                    "maxItems": schemas.PRENOMS_MAX},
+        "prenoms": {"type": "array", "items": _STRING, "maxItems": schemas.PRENOMS_MAX,
+                    "description": "Tous les prénoms, dans l'ordre de l'état civil ; aucun "
+                                   "avec sans_prenom"},
+        "sans_prenom": {"type": "boolean",
+                        "description": "Le candidat n'a pas de prénom à l'état civil"},
         "sexe": {"enum": ["F", "M"]},
-        "date_naissance": {**_STRING, "format": "date"},
+        "date_naissance": _BIRTH_DATE,
         "commune_naissance": _STRING,
         "pays_naissance": _STRING,
     }, ["nom_naissance", "prenoms", "sexe", "date_naissance", "commune_naissance",
@@ -58,8 +67,12 @@ DOSSIER_SCHEMA: dict[str, Any] = _object({
     "unites_presentees": _CODES,
     "eps": _object({"dispense": {"type": "boolean"}, "activites": _CODES}, ["dispense"]),
     "langue_vivante": _NULLABLE_STRING,
+    "langue_vivante_autre": {**_NULLABLE_STRING, "maxLength": schemas.LANGUE_AUTRE_MAX,
+                             "description": "Avec la langue « autre » seulement : son nom"},
     "epreuves_facultatives": {"type": "array", "items": _object(
-        {"unite": _STRING, "langue": _NULLABLE_STRING}, ["unite"])},
+        {"unite": _STRING, "langue": _NULLABLE_STRING,
+         "langue_autre": {**_NULLABLE_STRING, "maxLength": schemas.LANGUE_AUTRE_MAX}},
+        ["unite"])},
     "dispenses": {"type": "array", "items": _object(
         {"unite": _STRING, "diplome": _STRING, "annee": {"type": "integer"}},
         ["unite", "diplome", "annee"])},
@@ -121,10 +134,11 @@ DOSSIER_ENREGISTRE = _object({
 RAPPEL = _object({
     "nom_naissance": {**_STRING, "maxLength": schemas.NOM_MAX,
                       "description": "Nom de naissance, tel qu'à l'état civil"},
-    "prenom": {**_STRING, "maxLength": schemas.NOM_MAX,
-               "description": "Premier prénom, tel qu'à l'état civil"},
-    "date_naissance": {**_STRING, "format": "date"},
-}, ["nom_naissance", "prenom", "date_naissance"])
+    "prenom": {**_NULLABLE_STRING, "maxLength": schemas.NOM_MAX,
+               "description": "Un des prénoms, tel qu'à l'état civil ; aucun pour une personne "
+                              "qui n'en a pas"},
+    "date_naissance": _BIRTH_DATE,
+}, ["nom_naissance", "date_naissance"])
 
 RAPPEL_ACCEPTE = _object({"message": {**_STRING, "description": "Le même message, qu'un "
                                                                 "dossier existe ou non"}},
@@ -201,8 +215,9 @@ _BODY = {"required": True, "content": {"application/json": {
 _NUMERO = {"name": "numero", "in": "path", "required": True, "schema": _STRING,
            "description": "Numéro d'inscription, casse, espaces et tirets indifférents"}
 _DATE_NAISSANCE = {"name": "X-Date-Naissance", "in": "header", "required": False,
-                   "schema": {**_STRING, "format": "date"},
-                   "description": "Date de naissance du candidat (preuve de propriété) ; "
+                   "schema": {**_STRING, "pattern": birth_date.PATTERN_JS},
+                   "description": "Date de naissance du candidat (preuve de propriété), telle "
+                                  "que le dossier l'écrit (AAAA-MM-JJ, AAAA-MM ou AAAA) ; "
                                   "requise sans X-Acces-Dossier"}
 _PREUVE_ACCES = {"name": "X-Acces-Dossier", "in": "header", "required": False,
                  "schema": _STRING,

@@ -17,13 +17,13 @@ from handler.platform import messages as msg
 from handler.platform.errors import ApiError
 from handler.platform.rate_limit import client_key
 from handler.platform.storage import Stored
+from shared_rules import birth_date
 from shared_rules.dates_fr import date_heure_longue
 from shared_rules.session import Session
 
 bp = Blueprint("dossiers", __name__, url_prefix="/api/dossiers")
 
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _IF_MATCH = re.compile(r'^(?:W/)?"v(\d{1,6})"$')
 
 
@@ -97,7 +97,9 @@ def _owned(numero: str) -> Stored:
     if proof is not None:  # an access link was used: no birth date, no lock
         return access_tokens.owned_by_proof(context.store(), numero, proof.strip())
     date_naissance = request.headers.get("X-Date-Naissance", "").strip()
-    if not _DATE.match(date_naissance):
+    # YYYY-MM-DD, or YYYY-MM / YYYY for papers with no day / no month (shared_rules.birth_date):
+    # compared as written with the dossier's own.
+    if birth_date.parse(date_naissance) is None:
         raise ApiError(400, "date_naissance_requise", msg.DATE_NAISSANCE_ENTETE)
     guard: OwnershipGuard = current_app.extensions["ownership"]
     return guard.find(numero, date_naissance, client=client_key())
@@ -111,10 +113,12 @@ def _deja_inscrit(exc: registrations.DejaInscrit) -> ApiError:
 
 @bp.post("/verification")
 def check() -> Response:
-    """Validate a dossier, storing nothing."""
+    """Validate a dossier, storing nothing; with the warnings the review shows (never a
+    refusal)."""
     dossier = _load(_json_body())
     return jsonify({"valide": True, "dossier": dossier,
-                    "pieces": shared_rules.required_pieces(dossier)})
+                    "pieces": shared_rules.required_pieces(dossier),
+                    "avertissements": shared_rules.stored_warnings(dossier)})
 
 
 @bp.post("")

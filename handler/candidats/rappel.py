@@ -1,19 +1,21 @@
 """POST /api/dossiers/rappel: « J'ai perdu mon numéro ».
 
 A candidate whose confirmation never arrived (a dropped connection after submitting) would
-otherwise be locked out by the « déjà inscrit » rule. They give their birth name, first « prénom »
-and birth date; if a dossier holds that identity, its number goes to the email address stored
-on the dossier, never to one given in the request. The answer is the same 202 whether or not
-such a dossier exists, so the endpoint tells nobody who is registered.
+otherwise be locked out by the « déjà inscrit » rule. They give their birth name, a first name
+(none if they have none) and birth date; every dossier of that homonym group
+(`shared_rules.identity`: the birth name and the birth date) whose first names include the one
+typed gets its number emailed to the address stored on that dossier, never to one given in the
+request (two homonyms each get their own). The answer is the same 202 whether or not such a
+dossier exists, so the endpoint tells nobody who is registered.
 
 Limits, both documented in the README:
 - per client address, in-process: CLIENT_LIMIT requests per CLIENT_WINDOW seconds, then 429
   (that answer doesn't depend on the identity, so it reveals nothing);
-- per identity, in the bucket (`rappels/<session>/<identity>.json`, conditional writes):
+- per person found, in the bucket (`rappels/<session>/<identity>.json`, conditional writes):
   IDENTITY_LIMIT emails per IDENTITY_WINDOW seconds; past it, nothing is sent and the answer is
   still the same 202.
 
-Timing: a known identity costs three S3 calls and an SES call more than an unknown one (some
+Timing: a known identity costs a few S3 calls and an SES call more than an unknown one (some
 100–300 ms), which a stopwatch would see. Every 202 is therefore held until
 REMINDER_ANSWER_SECONDS (2 s) after the lookup began, well above that path's usual time; only a
 send slower than that (SES failing and retrying) still stands out.
@@ -36,7 +38,8 @@ from handler.platform.errors import ApiError
 from handler.platform.rate_limit import SlidingWindowLimit, client_key
 from handler.platform.storage import DossierStore, WriteConflict
 from shared_rules import messages as rules_msg
-from shared_rules.schemas import DateIso, Nom
+from shared_rules.identity import homonym_group, same_first_name
+from shared_rules.schemas import DateNaissance, Nom
 from shared_rules.session import Session
 from shared_rules.text import unencodable
 
@@ -56,9 +59,11 @@ class RappelSchema(Schema):
     error_messages = {"unknown": rules_msg.CHAMP_INCONNU, "type": rules_msg.OBJET_ATTENDU}
 
     nom_naissance = Nom(required=True, required_message=rules_msg.NOM_NAISSANCE_OBLIGATOIRE)
-    prenom = Nom(required=True, required_message=msg.RAPPEL_PRENOM_OBLIGATOIRE)
-    date_naissance = DateIso(required=True,
-                             error_messages={"required": rules_msg.DATE_NAISSANCE_OBLIGATOIRE})
+    #: One of the first names; none (absent, null or empty) for a person who has none.
+    prenom = Nom(load_default=None, allow_none=True)
+    #: As on the dossier: YYYY-MM-DD, or YYYY-MM / YYYY (papers with no day / no month).
+    date_naissance = DateNaissance(
+        required=True, error_messages={"required": rules_msg.DATE_NAISSANCE_OBLIGATOIRE})
 
 
 RAPPEL_SCHEMA = RappelSchema()
@@ -70,13 +75,9 @@ def init_app(app: Any) -> None:
     app.extensions["rappel_answer_seconds"] = float(app.config["REMINDER_ANSWER_SECONDS"])
 
 
-def _identity(data: dict[str, str], session: Session) -> str:
-    # The same key as the « one dossier per person » rule: shared_rules builds it.
-    return shared_rules.identity_key({
-        "session": session.code,
-        "etat_civil": {"nom_naissance": data["nom_naissance"], "prenoms": [data["prenom"]],
-                       "date_naissance": data["date_naissance"]},
-    })
+def _group(data: dict[str, str], session: Session) -> str:
+    # The homonym group of the « one dossier per person » rule: shared_rules builds it.
+    return homonym_group(session.code, data["nom_naissance"], data["date_naissance"])
 
 
 def _allowed_for_identity(store: DossierStore, session: Session, identity: str) -> bool:
@@ -94,19 +95,27 @@ def _allowed_for_identity(store: DossierStore, session: Session, identity: str) 
     return True
 
 
-def send_reminder(store: DossierStore, notifier: Notifier, session: Session,
-                  identity: str) -> bool:
-    """Email the number of the dossier holding `identity`, if any; True if one was sent."""
-    claim = store.identity_claim(session.code, identity)
-    if claim is None:
-        return False
-    current = store.dossier(claim.body["numero"])
-    if current is None or current.body["identite"] != identity:
-        return False  # a claim left by an unfinished creation or a moved identity
-    if not _allowed_for_identity(store, session, identity):
+def _remind(store: DossierStore, notifier: Notifier, session: Session,
+            record: dict[str, Any]) -> bool:
+    if not _allowed_for_identity(store, session, record["identite"]):
         log.info("reminder not sent: limit per identity reached")
         return False
-    return notifier.remind(current.body)
+    return notifier.remind(record)
+
+
+def send_reminders(store: DossierStore, notifier: Notifier, session: Session, group: str,
+                   prenom: str | None) -> int:
+    """Email each dossier of a homonym group whose first names include `prenom` (or, with
+    none, that has none) its own number; how many were sent."""
+    sent = 0
+    for identity in store.group_identities(session.code, group):
+        claim = store.identity_claim(session.code, identity)
+        current = store.dossier(claim.body["numero"]) if claim is not None else None
+        if current is None or current.body["identite"] != identity:
+            continue  # a claim left by an unfinished creation or a moved identity
+        if same_first_name(prenom, current.body["dossier"]["etat_civil"]["prenoms"]):
+            sent += _remind(store, notifier, session, current.body)
+    return sent
 
 
 @bp.post("/rappel")
@@ -132,7 +141,7 @@ def rappel() -> Response:
                   for key, value in messages.items()}
         raise ApiError(422, "demande_invalide", msg.DEMANDE_INVALIDE, errors=errors) from None
     started = time.monotonic()
-    send_reminder(context.store(), notifier, session, _identity(data, session))
+    send_reminders(context.store(), notifier, session, _group(data, session), data["prenom"])
     # The same duration whether a dossier was found and emailed or not (see above).
     floor = current_app.extensions["rappel_answer_seconds"]
     time.sleep(max(0.0, floor - (time.monotonic() - started)))

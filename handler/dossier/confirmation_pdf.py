@@ -231,14 +231,14 @@ def render(record: Mapping[str, Any], session: Session) -> bytes:
     retour = recapitulatif.retour(record, session)
     _heading(pdf, "Où et quand l'envoyer")
     _paragraph(pdf, "Envoyez cette confirmation, datée et signée, avec les pièces, le plus "
-                    "rapidement possible et au plus tard le "
-                    f"{retour.date_limite}, à l'adresse suivante :")
+                    "rapidement possible, à l'adresse suivante :")
     pdf.ln(1.5)
     pdf.set_x(MARGIN + 8)
     pdf.set_font(FAMILY, "B", 10)
     pdf.multi_cell(pdf.epw - 8, 5.2, "\n".join(retour.adresse), align="L",
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1.5)
+    _paragraph(pdf, retour.delai, bold=True)
     if retour.adresse_a_confirmer:
         _paragraph(pdf, retour.adresse_a_confirmer, size=9)
     _paragraph(pdf, "À réception, après vérification, votre inscription deviendra définitive.",

@@ -49,6 +49,7 @@ from handler.dossier.numero import ALPHABET
 from handler.platform.errors import StorageUnavailable
 from handler.platform.fetch import fetch_ordered
 from handler.platform.storage import DOSSIERS, DossierStore, Stored, WriteConflict
+from shared_rules.identity import group_of
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,10 @@ def dossier_part(record: Mapping[str, Any]) -> Summary:
         "version": record["version"],
         # « Ma spécialité n'est pas dans la liste »: the label the candidate typed (issue 13).
         **({"specialite_autre": d["specialite_autre"]} if d.get("specialite_autre") else {}),
-        # The postcode warning and whether the candidate confirmed it (issue 13).
+        # The homonym group (a hash of the birth name and date): two people in one group are
+        # flagged « homonyme possible » by the list (issue 24).
+        "groupe": group_of(record["identite"]),
+        # The warnings and whether the candidate confirmed the postcode's (issues 13, 24).
         **({"avertissements": warnings,
             "confirmation_residence": bool(d["contact"].get("confirmation_residence"))}
            if (warnings := shared_rules.stored_warnings(d)) else {}),

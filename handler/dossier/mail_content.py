@@ -70,14 +70,13 @@ def _site(site_url: str) -> str:
     return f"sur le site : {site_url}" if site_url else "sur le site de pré-inscription."
 
 
-def _steps(record: Mapping[str, Any], session: Session, site_url: str) -> list[str]:
-    retour = recapitulatif.retour(record, session)
+def _steps(site_url: str) -> list[str]:
     return [
         "Imprimez votre confirmation d'inscription (PDF), avec votre numéro et votre date de "
         f"naissance, {_site(site_url)}",
         "Vérifiez-la : le diplôme sera établi selon votre saisie. Datez-la et signez-la.",
-        "Envoyez-la avec les pièces ci-dessous, le plus rapidement possible et au plus tard le "
-        f"{retour.date_limite}, à l'adresse suivante :",
+        "Envoyez-la avec les pièces ci-dessous, le plus rapidement possible, à l'adresse "
+        "suivante :",
     ]
 
 
@@ -102,10 +101,11 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
     garde = ("Notez-le soigneusement : avec votre date de naissance, il vous permet de consulter "
              f"ou de modifier votre dossier jusqu'au {date_heure_longue(session.cloture)}.")
     retour = recapitulatif.retour(record, session)
-    steps = _steps(record, session, site_url)
+    steps = _steps(site_url)
     pieces = recapitulatif.pieces(record)
     sections = recapitulatif.sections(record, session)
-    notes = [n for n in (retour.adresse_a_confirmer, retour.message_retour_tardif) if n]
+    notes = [n for n in (retour.delai, retour.adresse_a_confirmer, retour.message_retour_tardif)
+             if n]
 
     text = [
         "Bonjour,", "", intro, "",

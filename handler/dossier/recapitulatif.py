@@ -14,14 +14,18 @@ from typing import Any
 
 import shared_rules
 from handler.dossier.numero import display
-from shared_rules import telephone
-from shared_rules.dates_fr import date_courte, date_heure_longue, date_longue
+from shared_rules import birth_date, telephone
+from shared_rules.dates_fr import date_heure_longue, date_longue
 from shared_rules.eps import pair_label
 from shared_rules.export import A_CONFIRMER
+from shared_rules.messages import LANGUE_AUTRE_LIBELLE
 from shared_rules.session import Session
+from shared_rules.unconfirmed import LANGUE_AUTRE
 
 SEXES = {"F": "Féminin", "M": "Masculin"}
 NON_RENSEIGNE = "non renseigné"
+#: The first names' row of a person who has none (« Je n'ai pas de prénom à l'état civil »).
+SANS_PRENOM = "aucun (pas de prénom à l'état civil)"
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class Retour:
     adresse: tuple[str, ...]
     adresse_a_confirmer: str | None
     date_limite: str
+    #: « Elle doit parvenir … au plus tard le … »: the deadline, received by (the notice).
+    delai: str
     message_retour_tardif: str | None
 
 
@@ -55,6 +61,31 @@ def _join(values: list[str]) -> str:
     return " ; ".join(values) if values else "aucune"
 
 
+def prenoms(etat_civil: Mapping[str, Any]) -> str:
+    """Every first name in civil-status order, or what says the person has none."""
+    return ", ".join(etat_civil["prenoms"]) if etat_civil["prenoms"] else SANS_PRENOM
+
+
+def date_naissance(etat_civil: Mapping[str, Any]) -> str:
+    """« 17/05/1998 », « 00/00/1996 (jour et mois inconnus) »: as the papers show it."""
+    born = birth_date.parse(etat_civil["date_naissance"])
+    return birth_date.display_with_parts(born) if born else str(etat_civil["date_naissance"])
+
+
+def langue(code: str | None, libelle: str | None, langues: Mapping[str, str]) -> str:
+    """A language's label; « Autre langue : Arabe » for one typed by hand."""
+    if code == LANGUE_AUTRE:
+        return f"{LANGUE_AUTRE_LIBELLE} : {libelle or ''}"
+    return langues.get(code or "", code or "")
+
+
+def unit_labels(session: Session, specialite_code: str) -> dict[str, str]:
+    """Every unit's label in this speciality: the general units and its professional ones (and
+    another speciality's, which an unconfirmed list may let a dossier name)."""
+    return {**_labels(session.unites_professionnelles),
+            **_labels(session.unites_de(session.specialite(specialite_code)))}
+
+
 def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
     """The dossier's data in the form's groups, every code replaced by its label."""
     d = record["dossier"]
@@ -63,7 +94,7 @@ def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
     departement = session.departement(contact["departement"])
     etablissements = {dep.etablissement.code: dep.etablissement.libelle
                       for dep in session.departements}
-    unites = _labels(session.unites)
+    unites = unit_labels(session, d["specialite"])
     facultatives = _labels(session.unites_facultatives)
     langues = _labels(session.langues)
     formes = _labels(session.formes_passage)
@@ -79,9 +110,9 @@ def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
     etat_civil = [
         ("Nom de naissance", ec["nom_naissance"]),
         ("Nom d'usage", ec.get("nom_usage") or NON_RENSEIGNE),
-        ("Prénoms (dans l'ordre de l'état civil)", ", ".join(ec["prenoms"])),
+        ("Prénoms (dans l'ordre de l'état civil)", prenoms(ec)),
         ("Sexe", SEXES.get(ec["sexe"], ec["sexe"])),
-        ("Date de naissance", date_courte(dt.date.fromisoformat(ec["date_naissance"]))),
+        ("Date de naissance", date_naissance(ec)),
         ("Commune de naissance", ec["commune_naissance"]),
         ("Pays de naissance", ec["pays_naissance"]),
     ]
@@ -107,15 +138,16 @@ def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
                         "Dispensé(e)" if eps.get("dispense")
                         else pair_label(eps["activites"], session)))
     if d.get("langue_vivante") or (specialite and specialite.langue_vivante_obligatoire):
-        langue = d.get("langue_vivante")
+        code = d.get("langue_vivante")
         inscription.append(("Langue vivante obligatoire",
-                            langues.get(langue, langue) if langue else NON_RENSEIGNE))
+                            langue(code, d.get("langue_vivante_autre"), langues) if code
+                            else NON_RENSEIGNE))
 
     options = []
     for epreuve in d.get("epreuves_facultatives", []):
         label = facultatives.get(epreuve["unite"], epreuve["unite"])
         if epreuve.get("langue"):
-            label += f" : {langues.get(epreuve['langue'], epreuve['langue'])}"
+            label += f" : {langue(epreuve['langue'], epreuve.get('langue_autre'), langues)}"
         options.append(label)
     dispenses = [f"{unites.get(x['unite'], x['unite'])} — {x['diplome']} ({x['annee']})"
                  for x in d.get("dispenses", [])]
@@ -167,6 +199,7 @@ def retour(record: Mapping[str, Any], session: Session) -> Retour:
             f"Cette adresse est « {A_CONFIRMER} » : avant votre envoi, vérifiez-la sur le site "
             "du rectorat ou auprès de ses services." if adresse.a_confirmer else None),
         date_limite=date_longue(session.date_limite_retour),
+        delai=shared_rules.return_deadline(session),
         message_retour_tardif=shared_rules.late_return_message(session) if late else None,
     )
 

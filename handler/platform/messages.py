@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from shared_rules import messages as rules_messages
-
 ACCES_DIRECT_REFUSE = (
     "Ce service ne répond qu'à travers son site : ouvrez le formulaire de pré-inscription à son "
     "adresse habituelle."
 )
 DOSSIER_INVALIDE = "Votre dossier comporte des erreurs : corrigez les champs signalés."
 DEJA_INSCRIT = (
-    "Un dossier existe déjà à vos nom, prénom et date de naissance pour cette session : la "
-    "réglementation n'autorise qu'une inscription par session. Pour changer de spécialité ou "
+    "Un dossier existe déjà à vos nom, prénoms, date et lieu de naissance pour cette session : "
+    "la réglementation n'autorise qu'une inscription par session. Pour changer de spécialité ou "
     "corriger votre dossier, modifiez-le avec votre numéro d'inscription. Si vous ne l'avez "
     "plus, demandez-le avec « J'ai perdu mon numéro d'inscription », sur la page « Consulter ou "
     "modifier mon dossier » : il sera envoyé à l'adresse électronique de votre dossier. Si vous "
@@ -35,7 +33,8 @@ NOUVELLE_CONFIRMATION = (
     "au {destinataire}. Elle remplace la précédente."
 )
 DATE_NAISSANCE_ENTETE = (
-    "Indiquez votre date de naissance (AAAA-MM-JJ) pour consulter ou modifier votre dossier."
+    "Indiquez votre date de naissance (AAAA-MM-JJ ; AAAA-MM ou AAAA si vos papiers ne portent "
+    "pas le jour, ou ni le jour ni le mois) pour consulter ou modifier votre dossier."
 )
 MODIFICATION_CONCURRENTE = (
     "Votre dossier a été modifié entre-temps, peut-être depuis un autre appareil : rechargez-le, "
@@ -79,7 +78,6 @@ RAPPEL_DEMANDE = (
     "votre saisie et recommencez, ou contactez le {destinataire}."
 )
 # Shared with the browser's check of « J'ai perdu mon numéro » (exported with the rules).
-RAPPEL_PRENOM_OBLIGATOIRE = rules_messages.PREMIER_PRENOM_OBLIGATOIRE
 TROP_DE_DEMANDES = (
     "Trop de demandes de numéro d'inscription depuis votre connexion. Patientez quelques "
     "minutes, puis réessayez."
@@ -147,12 +145,12 @@ ENVOI_REFUSE = (
 )
 TROP_DE_DOUBLONS_CLIENT = (
     "Trop de dossiers envoyés depuis votre connexion, dont des inscriptions refusées parce qu'un "
-    "dossier existait déjà aux mêmes nom, prénom et date de naissance : réessayez dans {duree}. "
-    "Si un dossier a été déposé à votre nom sans vous, contactez le {destinataire}."
+    "dossier existait déjà aux mêmes nom, prénoms, date et lieu de naissance : réessayez dans "
+    "{duree}. Si un dossier a été déposé à votre nom sans vous, contactez le {destinataire}."
 )
 TROP_DE_DOUBLONS_IDENTITE = (
-    "Trop de tentatives d'inscription aujourd'hui à ces nom, prénom et date de naissance : par "
-    "sécurité, elles sont suspendues pendant {duree}. Si ce dossier est le vôtre, "
+    "Trop de tentatives d'inscription aujourd'hui à ces nom, prénoms, date et lieu de naissance : "
+    "par sécurité, elles sont suspendues pendant {duree}. Si ce dossier est le vôtre, "
     "modifiez-le avec votre numéro d'inscription (« J'ai perdu mon numéro » vous le renvoie) ; "
     "sinon, contactez le {destinataire}."
 )

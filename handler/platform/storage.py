@@ -2,17 +2,21 @@
 
 Layout in the bucket (see the README):
     dossiers/<numero>.json                 the dossier: current version and its history
-    identites/<session>/<sha256>.json      one per person and session: which number they hold
+    identites/<session>/<group>/<person>.json
+                                           one per person and session: which number they hold
+                                           (shared_rules.identity: homonyms share a group)
     idempotence/<sha256 of the key>.json   no longer written (an Idempotency-Key rides in the
                                            identity claim); older records expire by lifecycle
     courriels/<numero>.json                the confirmation email of a dossier: status, attempts
     courriels/a-renvoyer/<numero>.json     a marker: that email failed and is to be sent again
-    rappels/<session>/<sha256>.json        a person's recent number reminders (rate limit)
+    rappels/<session>/<group>/<person>.json
+                                           a person's recent number reminders (rate limit)
     tentatives/<numero>.json               ownership proofs counted for a number (rate limit)
     acces/<numero>/liens/<sha256>.json     an emailed access link: the hash of its token, expiry
     acces/<numero>/preuves/<sha256>.json   an access proof given for a used link: hash, expiry
     acces/<numero>/envois.json             when access links were sent for a number (limit)
-    doublons/<session>/<sha256>.json       a person's recent « déjà inscrit » answers, last alert
+    doublons/<session>/<group>/<person>.json
+                                           a person's recent « déjà inscrit » answers, last alert
 
 Nothing is overwritten by a concurrent writer: creations use `IfNoneMatch="*"`, updates
 `IfMatch=<ETag>`. Real S3 may answer 409 ConditionalRequestConflict to a conditional write racing
@@ -276,6 +280,12 @@ class DossierStore:
             if existing is None:
                 raise
             return existing
+
+    def group_identities(self, session: str, group: str) -> list[str]:
+        """The identities (`<group>/<person>`) claimed in one homonym group: one LIST call."""
+        prefix = f"{IDENTITES}{session}/{group}/"
+        return [f"{group}/{key[len(prefix):-len('.json')]}" for key in self.keys(prefix)
+                if key.endswith(".json")]
 
     def release_identity(self, session: str, identity: str) -> None:
         """Remove a person's claim (their dossier moved to another identity, or was erased)."""

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import shared_rules
-from handler.dossier import suivi
+from handler.dossier import recapitulatif, suivi
 from handler.dossier.numero import display
+from shared_rules import birth_date
 from shared_rules.eps import pair_label
 from shared_rules.schemas import PRENOMS_MAX
 from shared_rules.session import Session
+from shared_rules.warnings import subjects
 
 OUI, NON = "oui", "non"
 
@@ -54,7 +56,8 @@ class Labels:
     departements: dict[str, str]
     etablissements: dict[str, str]
     formes: dict[str, str]
-    unites: dict[str, str]
+    #: Per speciality: its units' labels, general and professional.
+    unites: dict[str, dict[str, str]]
     facultatives: dict[str, str]
     langues: dict[str, str]
     pieces: dict[str, str]
@@ -68,7 +71,8 @@ class Labels:
             etablissements={d.etablissement.code: d.etablissement.libelle
                             for d in session.departements},
             formes={f.code: f.libelle for f in session.formes_passage},
-            unites={u.code: u.libelle for u in session.unites},
+            unites={s.code: recapitulatif.unit_labels(session, s.code)
+                    for s in session.specialites},
             facultatives={u.code: u.libelle for u in session.unites_facultatives},
             langues={x.code: x.libelle for x in session.langues},
             pieces=suivi.piece_labels(session),
@@ -103,6 +107,18 @@ def _prenom(i: int) -> Extract:
     return extract
 
 
+def _unit(row: Row, labels: Labels, code: str) -> str:
+    return labels.unites.get(_d(row)["specialite"], {}).get(code, code)
+
+
+def _birth_date(row: Row, labels: Labels) -> Cell:
+    """A date cell; text as the papers show it (« 00/00/1996 ») when they carry no day."""
+    born = birth_date.parse(_d(row)["etat_civil"]["date_naissance"])
+    if born is None:
+        return str(_d(row)["etat_civil"]["date_naissance"])
+    return born.earliest if born.complete else birth_date.display(born)
+
+
 def _eps(row: Row, labels: Labels) -> Cell:
     eps = _d(row)["eps"]
     return "" if eps.get("dispense") else pair_label(eps["activites"], labels.session)
@@ -113,18 +129,19 @@ def _facultatives(row: Row, labels: Labels) -> Cell:
     for e in _d(row).get("epreuves_facultatives", []):
         label = labels.facultatives.get(e["unite"], e["unite"])
         if e.get("langue"):
-            label += f" : {labels.langues.get(e['langue'], e['langue'])}"
+            langue = recapitulatif.langue(e["langue"], e.get("langue_autre"), labels.langues)
+            label += f" : {langue}"
         out.append(label)
     return _join(out)
 
 
 def _dispenses(row: Row, labels: Labels) -> Cell:
-    return _join([f"{labels.unites.get(x['unite'], x['unite'])} — {x['diplome']} ({x['annee']})"
+    return _join([f"{_unit(row, labels, x['unite'])} — {x['diplome']} ({x['annee']})"
                   for x in _d(row).get("dispenses", [])])
 
 
 def _benefices(row: Row, labels: Labels) -> Cell:
-    return _join([f"{labels.unites.get(x['unite'], x['unite'])} — "
+    return _join([f"{_unit(row, labels, x['unite'])} — "
                   f"{x['note']:g}/20 ({x['annee']})".replace(".", ",")
                   for x in _d(row).get("benefices", [])])
 
@@ -142,6 +159,9 @@ COLUMNS: list[tuple[str, Extract]] = [
     ("Pièces manquantes", lambda r, lb: _join([lb.pieces.get(c, c)
                                                for c in r["suivi"]["pieces_manquantes"]])),
     ("Note du bureau", lambda r, lb: r["suivi"]["note"]),
+    # What the candidate was warned of and kept (shared_rules.warnings), for the bureau.
+    ("Points à vérifier",
+     lambda r, lb: _join(subjects(shared_rules.stored_warnings(_d(r))))),
     ("Version", lambda r, lb: int(r["record"]["version"])),
     ("Créé le", lambda r, lb: _stamp(r["record"]["cree_le"])),
     ("Modifié le", lambda r, lb: _stamp(r["record"]["modifie_le"])),
@@ -151,8 +171,7 @@ COLUMNS: list[tuple[str, Extract]] = [
     ("Nom d'usage", lambda r, lb: _d(r)["etat_civil"].get("nom_usage")),
     *[(f"Prénom {i + 1}", _prenom(i)) for i in range(PRENOMS_MAX)],
     ("Sexe", lambda r, lb: _d(r)["etat_civil"]["sexe"]),
-    ("Date de naissance",
-     lambda r, lb: dt.date.fromisoformat(_d(r)["etat_civil"]["date_naissance"])),
+    ("Date de naissance", _birth_date),
     ("Commune de naissance", lambda r, lb: _d(r)["etat_civil"]["commune_naissance"]),
     ("Pays de naissance", lambda r, lb: _d(r)["etat_civil"]["pays_naissance"]),
     ("Adresse électronique", lambda r, lb: _d(r)["contact"]["email"]),
@@ -165,12 +184,13 @@ COLUMNS: list[tuple[str, Extract]] = [
                                                           _d(r).get("etablissement"))),
     ("Forme de passage", lambda r, lb: lb.formes.get(_d(r)["forme_passage"],
                                                      _d(r)["forme_passage"])),
-    ("Unités présentées", lambda r, lb: _join([lb.unites.get(u, u)
+    ("Unités présentées", lambda r, lb: _join([_unit(r, lb, u)
                                                for u in _d(r).get("unites_presentees", [])])),
     ("EPS : dispensé", lambda r, lb: _yes(_d(r)["eps"].get("dispense"))),
     ("EPS : activités", _eps),
-    ("Langue vivante obligatoire", lambda r, lb: lb.langues.get(_d(r).get("langue_vivante") or "",
-                                                                _d(r).get("langue_vivante"))),
+    ("Langue vivante obligatoire",
+     lambda r, lb: recapitulatif.langue(_d(r).get("langue_vivante"),
+                                        _d(r).get("langue_vivante_autre"), lb.langues) or None),
     ("Épreuves facultatives", _facultatives),
     ("Dispenses (diplôme, année)", _dispenses),
     ("Notes conservées (note, session)", _benefices),

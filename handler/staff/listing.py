@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from handler.platform.errors import ApiError
 from handler.staff import messages as msg
 from shared_rules.names import comparison_key
 from shared_rules.session import Session
+from shared_rules.warnings import subjects
 
 PAR_PAGE, PAR_PAGE_MAX = 50, 200
 #: The highest page number the list serves: the staff page takes it from the referentiel, so
@@ -33,6 +35,11 @@ SORTS = ("numero", "nom", "specialite", "departement", "statut", "cree_le", "mod
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _IGNORED = str.maketrans({"-": " ", "'": " ", "’": " ", ".": " "})
 A_REVOIR = "a-revoir"  # a pseudo-status: modified after the confirmation was received
+#: A pseudo-status: another person's dossier has the same birth name and birth date (issue 24:
+#: registered, not refused; the bureau checks they are two people).
+HOMONYME = "homonyme-possible"
+#: Another pseudo-status: the candidate kept an answer the service warned about.
+A_VERIFIER = "a-verifier"
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,7 @@ def parse_query(args: MultiDict[str, str], session: Session) -> Query:
     known = {
         "specialite": {s.code for s in session.specialites},
         "departement": {d.code for d in session.departements},
-        "statut": {*suivi.STATUTS, A_REVOIR},
+        "statut": {*suivi.STATUTS, A_REVOIR, HOMONYME, A_VERIFIER},
     }
     chosen: dict[str, tuple[str, ...]] = {}
     for name, codes in known.items():
@@ -162,15 +169,35 @@ def _in_range(stamp: str, start: str | None, end: str | None) -> bool:
     return (start is None or day >= start) and (end is None or day <= end)
 
 
-def matches(entry: Mapping[str, Any], query: Query) -> bool:
-    """True if a summary passes every filter of the query."""
+def homonym_groups(entries: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """The homonym groups (shared_rules.identity) that hold more than one dossier."""
+    counts = Counter(entry.get("groupe") for entry in entries)
+    return frozenset(group for group, n in counts.items() if group and n > 1)
+
+
+def _flags(entry: Mapping[str, Any], homonyms: frozenset[str]) -> set[str]:
+    """The pseudo-statuses a summary carries."""
+    flags = set()
+    if suivi.a_revoir(entry, entry["version"]):
+        flags.add(A_REVOIR)
+    if entry.get("groupe") in homonyms:
+        flags.add(HOMONYME)
+    if entry.get("avertissements"):
+        flags.add(A_VERIFIER)
+    return flags
+
+
+def matches(entry: Mapping[str, Any], query: Query,
+            homonyms: frozenset[str] = frozenset()) -> bool:
+    """True if a summary passes every filter of the query (`homonyms`: homonym_groups of the
+    whole index)."""
     if query.specialites and entry["specialite"] not in query.specialites:
         return False
     if query.departements and entry["departement"] not in query.departements:
         return False
     if query.statuts:
-        flagged = suivi.a_revoir(entry, entry["version"])
-        if entry["statut"] not in query.statuts and not (flagged and A_REVOIR in query.statuts):
+        if entry["statut"] not in query.statuts and not _flags(entry, homonyms) & set(
+                query.statuts):
             return False
     if not _in_range(entry["cree_le"], query.cree_du, query.cree_au):
         return False
@@ -194,8 +221,12 @@ def _sort_key(tri: str) -> Any:
 
 
 def select(entries: Iterable[Mapping[str, Any]], query: Query) -> list[Mapping[str, Any]]:
-    """Every summary that passes the filters, sorted (the whole selection: exports)."""
-    chosen = [e for e in entries if matches(e, query)]
+    """Every summary that passes the filters, sorted (the whole selection: exports); one whose
+    homonym group holds another dossier of the index carries `homonyme_possible`."""
+    every = list(entries)
+    homonyms = homonym_groups(every)
+    chosen = [({**e, "homonyme_possible": True} if e.get("groupe") in homonyms else e)
+              for e in every if matches(e, query, homonyms)]
     chosen.sort(key=_sort_key(query.tri), reverse=query.descendant)
     return chosen
 
@@ -242,6 +273,10 @@ def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
         "statut_libelle": suivi.STATUTS[entry["statut"]],
         "revision": entry["revision"],
         "a_revoir": suivi.a_revoir(entry, entry["version"]),
+        "homonyme_possible": bool(entry.get("homonyme_possible")),
         **({key: entry[key] for key in ("avertissements", "confirmation_residence")}
            if entry.get("avertissements") else {}),
+        # What the warnings are about, in the bureau's words (the residence has its own mark).
+        "a_verifier": [s for s in subjects(entry.get("avertissements") or {})
+                       if s != "résidence"],
     }

@@ -99,10 +99,14 @@ SCHEMAS: dict[str, Any] = {
         "specialite_libelle": _STRING, "departement": _STRING, "departement_nom": _STRING,
         "cree_le": _STRING, "modifie_le": _STRING, "version": _INT, "statut": _STATUT,
         "statut_libelle": _STRING, "revision": _INT, "a_revoir": {"type": "boolean"},
+        "homonyme_possible": {"type": "boolean", "description": "Un autre dossier porte les "
+                              "mêmes nom et date de naissance"},
+        "a_verifier": {"type": "array", "items": _STRING, "description": "Sujets des "
+                       "avertissements gardés par le candidat, hors résidence"},
         "avertissements": _WARNINGS, "confirmation_residence": _CONFIRMED},
         ["numero", "nom_naissance", "nom_usage", "prenoms", "specialite", "specialite_libelle",
          "departement", "departement_nom", "cree_le", "modifie_le", "version", "statut",
-         "statut_libelle", "revision", "a_revoir"]),
+         "statut_libelle", "revision", "a_revoir", "homonyme_possible", "a_verifier"]),
     "ListeDossiers": _object({"total": _INT, "page": _INT, "par_page": _INT, "pages": _INT,
                               "dossiers": {"type": "array",
                                            "items": _ref("ResumeDossier")}}),
@@ -129,6 +133,8 @@ SCHEMAS: dict[str, Any] = {
                                                        "d'abord"},
         "suivi": _ref("Suivi"), "a_revoir": {"type": "boolean"},
         "avertissements": _WARNINGS, "confirmation_residence": _CONFIRMED,
+        "homonymes": {"type": "array", "items": _STRING, "description": "Numéros des autres "
+                      "dossiers aux mêmes nom et date de naissance (homonymes possibles)"},
         "recapitulatif": {"type": "array", "description": "Les groupes de « Vérifiez vos "
                           "réponses » : {titre, lignes: [[libellé, valeur]]}"},
         "versions": {"type": "array", "description": "Chaque version, la plus récente d'abord, "
@@ -194,7 +200,9 @@ _FILTERS = [
         ("specialite", {"type": "array", "items": _STRING}, "Code(s) de spécialité"),
         ("departement", {"type": "array", "items": _STRING}, "Code(s) de département"),
         ("statut", {"type": "array", "items": _STRING},
-         "Statut(s) de suivi, ou a-revoir (modifié après la confirmation)"),
+         "Statut(s) de suivi, ou a-revoir (modifié après la confirmation), homonyme-possible "
+         "(mêmes nom et date de naissance qu'un autre dossier), a-verifier (avec des "
+         "avertissements)"),
         ("cree_du", {**_STRING, "format": "date"}, "Créé à partir de ce jour"),
         ("cree_au", {**_STRING, "format": "date"}, "Créé jusqu'à ce jour inclus"),
         ("modifie_du", {**_STRING, "format": "date"}, "Modifié à partir de ce jour"),

@@ -35,6 +35,7 @@ from handler.staff import (
     versions,
 )
 from handler.staff import messages as msg
+from shared_rules.identity import group_of
 from shared_rules.schemas import EMAIL_MAX, Texte
 from shared_rules.text import unencodable
 
@@ -142,12 +143,29 @@ def show(numero: str) -> Response:
         "versions": versions.history(record, context.session()),
         "suivi": _suivi_payload(follow_up),
         "a_revoir": suivi.a_revoir(follow_up, record["version"]),
-        # The warnings the candidate was shown (the postcode's), as the rules word them, and
-        # whether they confirmed: never a refusal, for the bureau to check.
+        # The warnings the candidate was shown, as the rules word them, and whether they
+        # confirmed the postcode's: never a refusal, for the bureau to check.
         "avertissements": shared_rules.stored_warnings(record["dossier"]),
         "confirmation_residence": bool(
             record["dossier"].get("contact", {}).get("confirmation_residence")),
+        # Other people's dossiers with the same birth name and birth date (issue 24).
+        "homonymes": _homonyms(record),
     })
+
+
+def _homonyms(record: dict[str, Any]) -> list[str]:
+    """The numbers of the other dossiers of this one's homonym group (shared_rules.identity):
+    one LIST call, then each claim and its dossier (a group holds a few at most)."""
+    store, session = context.store(), context.session().code
+    found = []
+    for identity in store.group_identities(session, group_of(record["identite"])):
+        if identity == record["identite"]:
+            continue
+        claim = store.identity_claim(session, identity)
+        other = store.dossier(claim.body["numero"]) if claim is not None else None
+        if other is not None and other.body["identite"] == identity:
+            found.append(display(other.body["numero"]))
+    return sorted(found)
 
 
 def _suivi_payload(follow_up: dict[str, Any]) -> dict[str, Any]:

@@ -56,7 +56,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 import shared_rules
 from handler.dossier import index as summary_index
 from handler.dossier import numero as numero_mod
-from handler.dossier import suivi
+from handler.dossier import recapitulatif, suivi
 from handler.platform.errors import StorageUnavailable
 from handler.platform.fetch import EXPORT_WORKERS, fetch_ordered
 from handler.platform.storage import DOSSIERS, DossierStore, Stored, WriteConflict
@@ -135,10 +135,11 @@ def decode(text: str) -> list[columns.Cell]:
 @functools.cache
 def _code_fingerprint() -> str:
     """A hash of the code and data a row is made from: the columns, the follow-up's labels, the
-    number's display and every rule and session file. A deploy that changes any of them makes
-    every cached row stale at once."""
+    number's display, the labels of the candidate's review and every rule and session file. A
+    deploy that changes any of them makes every cached row stale at once."""
     digest = hashlib.sha256()
-    files = [Path(str(m.__file__)) for m in (columns, suivi, numero_mod)] + [Path(__file__)]
+    files = [Path(str(m.__file__)) for m in (columns, suivi, numero_mod, recapitulatif)]
+    files.append(Path(__file__))
     rules = Path(str(shared_rules.__file__)).parent
     files += sorted(p for p in rules.rglob("*") if p.suffix in {".py", ".yaml", ".json"}
                     and "examples" not in p.parts and "__pycache__" not in p.parts)

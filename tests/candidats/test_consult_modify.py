@@ -50,6 +50,19 @@ def test_the_number_is_accepted_in_any_case_with_spaces_or_dashes(client: FlaskC
     assert consult(client, typed(numero)).status_code == 200
 
 
+@pytest.mark.parametrize("born", ["1996", "1996-03"])
+def test_papers_with_no_day_open_the_dossier_with_the_date_as_written(client: FlaskClient,
+                                                                     born: str) -> None:
+    """Issue 24: the birth date is the credential whatever the papers carry: the same written
+    form (« mon dossier » sends it from 00 typed in the boxes); any full date is another one."""
+    numero = create(client, make_dossier({"etat_civil.date_naissance": born}))
+    assert consult(client, numero, born=born).status_code == 200
+    for other in ("1996-01-01", "1996-03-01", "1997"):
+        if other != born:
+            assert consult(client, numero, born=other).status_code == 404
+    assert consult(client, numero, born="1996-00-00").status_code == 400
+
+
 def test_a_wrong_birth_date_answers_exactly_like_an_unknown_number(client: FlaskClient) -> None:
     numero = create(client)
     wrong_date = consult(client, numero, born="1998-05-18")

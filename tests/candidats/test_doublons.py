@@ -105,7 +105,7 @@ def test_an_identity_is_refused_a_few_times_a_day_across_instances(
         "code": "trop_de_doublons", "errors": {},
         "message": msg.TROP_DE_DOUBLONS_IDENTITE.format(duree="24 heures",
                                                         destinataire=CONTACT)}
-    assert "nom, prénom et date de naissance" in limited.get_json()["message"]
+    assert "nom, prénoms, date et lieu de naissance" in limited.get_json()["message"]
 
 
 def test_deja_inscrit_answers_count_in_the_per_client_limit(

@@ -79,6 +79,64 @@ def test_the_identity_is_matched_like_the_one_dossier_rule(
     assert len(sent_mail()) == before + 1
 
 
+def test_any_first_name_of_the_dossier_finds_it(
+    rappel_app: Flask, numero: str, sent_mail: Sent,
+) -> None:
+    """Issue 24: the person is no longer « the first first name »; any of theirs finds them."""
+    before = len(sent_mail())
+    assert ask(rappel_app.test_client(), {**KNOWN, "prenom": "ñuñez"}).status_code == 202
+    assert len(sent_mail()) == before + 1
+    assert ask(rappel_app.test_client(), {**KNOWN, "prenom": "Jeanne"},
+               ip="198.51.100.2").status_code == 202
+    assert len(sent_mail()) == before + 1
+
+
+def test_homonyms_each_get_their_own_number_at_their_own_address(
+    rappel_app: Flask, sent_mail: Sent,
+) -> None:
+    """Issue 24: two people of the same birth name, first first name and birth date are both
+    registered; asked with that first name, each is emailed their own number."""
+    client = rappel_app.test_client()
+    people = [{"etat_civil.nom_naissance": "Ahmadi", "etat_civil.prenoms": prenoms,
+               "etat_civil.date_naissance": "1996-01-01", "etat_civil.commune_naissance": ville,
+               "etat_civil.pays_naissance": "Afghanistan", "contact.email": email}
+              for prenoms, ville, email in ((["Mohammad"], "Hérat", "m.ahmadi@exemple.fr"),
+                                            (["Mohammad", "Reza"], "Kaboul",
+                                             "mr.ahmadi@exemple.fr"))]
+    numeros = [client.post("/api/dossiers", json=make_dossier(p)).get_json()["numero"]
+               for p in people]
+    before = len(sent_mail())
+    asked = {"nom_naissance": "Ahmadi", "prenom": "Mohammad", "date_naissance": "1996-01-01"}
+    assert ask(client, asked).status_code == 202
+    sent = sorted((m.to[0], m.subject) for m in sent_mail()[before:])
+    assert [to for to, _ in sent] == ["m.ahmadi@exemple.fr", "mr.ahmadi@exemple.fr"]
+    assert numeros[0] in dict(sent)["m.ahmadi@exemple.fr"]
+    assert numeros[1] in dict(sent)["mr.ahmadi@exemple.fr"]
+    reza = {**asked, "prenom": "Reza"}
+    assert ask(client, reza, ip="198.51.100.2").status_code == 202
+    assert [m.to for m in sent_mail()[before + 2:]] == [["mr.ahmadi@exemple.fr"]]
+
+
+def test_a_person_with_no_first_name_and_an_incomplete_birth_date_is_found(
+    rappel_app: Flask, sent_mail: Sent,
+) -> None:
+    """Issue 24: no first name (none typed) and papers with no day and month (« 1996 »)."""
+    client = rappel_app.test_client()
+    dossier = make_dossier({"etat_civil.nom_naissance": "Sukarno", "etat_civil.prenoms": [],
+                            "etat_civil.sans_prenom": True, "etat_civil.date_naissance": "1996",
+                            "contact.email": "sukarno@exemple.fr"})
+    numero = client.post("/api/dossiers", json=dossier).get_json()["numero"]
+    before = len(sent_mail())
+    asked = {"nom_naissance": "SUKARNO", "prenom": None, "date_naissance": "1996"}
+    assert ask(client, asked).status_code == 202
+    assert [(m.to, numero in m.body) for m in sent_mail()[before:]] == [
+        (["sukarno@exemple.fr"], True)]
+    assert ask(client, {**asked, "prenom": "Kusno"}, ip="198.51.100.2").status_code == 202
+    assert ask(client, {**asked, "date_naissance": "1996-01-01"},
+               ip="198.51.100.3").status_code == 202
+    assert len(sent_mail()) == before + 1
+
+
 def test_an_address_given_in_the_request_is_refused_never_used(
     rappel_app: Flask, numero: str, sent_mail: Sent,
 ) -> None:
@@ -91,9 +149,9 @@ def test_an_address_given_in_the_request_is_refused_never_used(
 
 @pytest.mark.parametrize(("body", "errors"), [
     ({}, {"nom_naissance": [rules_msg.NOM_NAISSANCE_OBLIGATOIRE],
-          "prenom": [msg.RAPPEL_PRENOM_OBLIGATOIRE],
           "date_naissance": [rules_msg.DATE_NAISSANCE_OBLIGATOIRE]}),
-    ({**KNOWN, "date_naissance": "17/05/1998"}, {"date_naissance": [rules_msg.DATE_ATTENDUE]}),
+    ({**KNOWN, "date_naissance": "17/05/1998"},
+     {"date_naissance": [rules_msg.DATE_NAISSANCE_ATTENDUE]}),
     ({**KNOWN, "prenom": "Marie2"}, {"prenom": [rules_msg.NOM_CARACTERES]}),
     ({**KNOWN, "nom_naissance": "   "}, {"nom_naissance": [rules_msg.NOM_NAISSANCE_OBLIGATOIRE]}),
     (["liste"], {"demande": [rules_msg.OBJET_ATTENDU]}),

@@ -90,8 +90,11 @@ def test_a_dossier_for_another_session_is_refused_on_session(client: FlaskClient
 
 
 @pytest.mark.parametrize("variant", [
-    {"etat_civil.nom_naissance": "L'HAŸ-CŒUR", "etat_civil.prenoms": ["marie ève"]},
-    {"etat_civil.nom_naissance": "lhay coeur", "etat_civil.prenoms": ["Marie-Eve", "Autre"],
+    {"etat_civil.nom_naissance": "L'HAŸ-CŒUR",
+     "etat_civil.prenoms": ["marie ève", "FRANÇOISE", "nunez"]},
+    # Issue 24: the same person with first names reordered got a second dossier.
+    {"etat_civil.nom_naissance": "lhay coeur", "etat_civil.prenoms": ["Françoise", "Ñúñez",
+                                                                      "Marie-Eve"],
      "contact.email": "autre@exemple.fr", "specialite": "couvreur"},
 ])
 def test_the_same_person_cannot_register_twice(client: FlaskClient, s3: Any,
@@ -112,6 +115,30 @@ def test_another_person_can_register(client: FlaskClient) -> None:
     assert submit(client, make_dossier()).status_code == 201
     other = make_dossier({"etat_civil.prenoms": ["Françoise"]})
     assert submit(client, other).status_code == 201
+
+
+@pytest.mark.parametrize("pair", [
+    # Issue 24: « Ahmadi Mohammad 01/01/1996 » and « Ahmadi Mohammad Reza 01/01/1996, born
+    # elsewhere », « Nguyen Van Minh » and « Nguyễn Văn Hùng » born 2000-01-01: four people.
+    [{"etat_civil.nom_naissance": "Ahmadi", "etat_civil.prenoms": ["Mohammad"],
+      "etat_civil.date_naissance": "1996-01-01", "etat_civil.commune_naissance": "Hérat"},
+     {"etat_civil.nom_naissance": "Ahmadi", "etat_civil.prenoms": ["Mohammad", "Reza"],
+      "etat_civil.date_naissance": "1996-01-01", "etat_civil.commune_naissance": "Kaboul"}],
+    [{"etat_civil.nom_naissance": "Nguyen", "etat_civil.prenoms": ["Van", "Minh"],
+      "etat_civil.date_naissance": "2000-01-01", "etat_civil.commune_naissance": "Hanoï"},
+     {"etat_civil.nom_naissance": "Nguyễn", "etat_civil.prenoms": ["Văn", "Hùng"],
+      "etat_civil.date_naissance": "2000-01-01", "etat_civil.commune_naissance": "Hanoï"}],
+], ids=["ahmadi", "nguyen"])
+def test_homonyms_born_on_the_same_day_are_both_registered(client: FlaskClient, s3: Any,
+                                                           pair: list[dict[str, Any]]) -> None:
+    numeros = []
+    for person in pair:
+        response = submit(client, make_dossier(person))
+        assert response.status_code == 201, response.get_json()
+        numeros.append(canonical(response.get_json()["numero"]))
+    claims = sorted(k for k in all_keys(s3) if k.startswith("identites/"))
+    groups = {k.split("/")[2] for k in claims}
+    assert len(claims) == 2 and len(groups) == 1  # one homonym group, two people
 
 
 def test_a_retry_with_the_same_idempotency_key_returns_the_same_number(

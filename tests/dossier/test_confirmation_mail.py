@@ -106,7 +106,10 @@ def test_the_email_says_what_to_do_in_french(mail_app: Flask, sent_mail: Sent) -
     assert '<html lang="fr">' in html
     for piece in shared_rules.required_pieces(shared_rules.load(make_dossier())):
         assert piece["libelle"].replace("'", "&#x27;") in html
-    assert "au plus tard le mercredi 18 novembre 2020" in html
+    # Issue 24: received by the 18th (the notice's « au plus tard pour »), not sent by.
+    session = shared_rules.get_session("cap-limoges-2021-06")
+    assert session is not None
+    assert shared_rules.return_deadline(session).replace("'", "&#x27;") in html
     assert f'<a href="{SITE_URL}">{SITE_URL}</a>' in html
     assert "Marie-Ève, Françoise, Ñúñez" in html
     assert "Limoges (code postal « à confirmer »)" in html

@@ -72,7 +72,10 @@ def test_the_pdf_holds_the_number_names_pieces_address_and_deadline(
         assert line in text
     # The postcode is not confirmed: shown « à confirmer », never invented.
     assert "Limoges (code postal « à confirmer »)" in text
-    assert "au plus tard le mercredi 18 novembre 2020" in text
+    # Issue 24: « au plus tard pour le 18 » is a date of receipt, as the notice says.
+    assert shared_rules.return_deadline(SESSION) in text
+    assert "Envoyez cette confirmation, datée et signée, avec les pièces, le plus rapidement " \
+        "possible, à l'adresse suivante" in text
     assert "Certifié exact" in text and "Signature du candidat" in text
     assert "dernière modification le lundi 2 novembre 2020 à 10 h 00 (version 1)" in text
     # Labels come from the session data, never the codes.
@@ -80,6 +83,25 @@ def test_the_pdf_holds_the_number_names_pieces_address_and_deadline(
     assert "Forme globale" in text
     assert "Demi-fond (3 × 500 m) et badminton simple" in text
     assert "Langue vivante (épreuve facultative) : Espagnol" in text
+
+
+def test_the_people_of_issue_24_print_as_their_papers_show_them(client: FlaskClient) -> None:
+    """No first name, a birth date with no day and no month, a double hyphen, a birthplace with
+    a comma, kept grades per professional unit, a language typed by hand."""
+    dossier = make_dossier({"etat_civil.nom_naissance": "Martin--Lefèvre",
+                            "etat_civil.prenoms": [], "etat_civil.sans_prenom": True,
+                            "etat_civil.date_naissance": "1996",
+                            "etat_civil.commune_naissance": "Washington, D.C.",
+                            "specialite": "cuisine", "langue_vivante": "autre",
+                            "langue_vivante_autre": "Arabe",
+                            "benefices": [{"unite": "ep1", "annee": 2019, "note": 13},
+                                          {"unite": "ep3", "annee": 2019, "note": 11}]})
+    text = pdf_text(download(client, create(client, dossier), born="1996").data)
+    for shown in ("Martin--Lefèvre", "aucun (pas de prénom à l'état civil)",
+                  "00/00/1996 (jour et mois inconnus)", "Washington, D.C.",
+                  "Autre langue : Arabe", "Épreuve professionnelle EP1 (UP1) — 13/20 (2019)",
+                  "Épreuve professionnelle EP3 (UP3) — 11/20 (2019)"):
+        assert shown in text, shown
 
 
 def test_rare_letters_print_with_the_embedded_font(client: FlaskClient) -> None:

@@ -80,8 +80,12 @@ def test_the_fields_that_accept_formulas_are_known() -> None:
     accepting = {(f, p) for f in FREE_TEXT for p in FORMULAS
                  if not shared_rules.validate(make_dossier(
                      {f: p, "amenagement.demande": True} if "amenagement" in f else {f: p}))}
+    # Issue 24: place names are free text with a letter (« Washington, D.C. »), so they take
+    # formulas too; every one is neutralised (the test above).
     assert {f for f, _ in accepting} == {"contact.adresse", "dispenses.0.diplome",
-                                         "amenagement.precisions", "contact.telephone"}
+                                         "amenagement.precisions", "contact.telephone",
+                                         "etat_civil.commune_naissance",
+                                         "etat_civil.pays_naissance", "contact.commune"}
     assert {p for f, p in accepting if f == "contact.telephone"} == {"+33 5 55 00 00 00"}
 
 
@@ -150,6 +154,31 @@ def test_xlsx_read_back_with_openpyxl_text_as_text(client: FlaskClient) -> None:
     assert cells["Date de naissance"].value.date().isoformat() == "1998-05-17"
     assert cells["Date de naissance"].number_format == "DD/MM/YYYY"
     assert cells["Version"].value == 1
+
+
+def test_the_people_of_issue_24_export_as_their_papers_show_them(client: FlaskClient) -> None:
+    """A birth date with no day and no month, no first name, a language typed by hand, kept
+    grades per professional unit, « Précisions » on two lines: in the CSV and the XLSX."""
+    submit(client, person("Sukarno", **{
+        "etat_civil.prenoms": [], "etat_civil.sans_prenom": True,
+        "etat_civil.date_naissance": "1996", "specialite": "cuisine",
+        "langue_vivante": "autre", "langue_vivante_autre": "Arabe",
+        "benefices": [{"unite": "ep1", "annee": 2019, "note": 13},
+                      {"unite": "ep3", "annee": 2019, "note": 11.5}],
+        "amenagement": {"demande": True, "precisions": "Tiers temps.\nSalle au RDC"}}))
+    _, row = read_csv(export(client, "csv").data)
+    cells = dict(zip(HEADER, row, strict=True))
+    assert cells["Date de naissance"] == "00/00/1996"
+    assert cells["Prénom 1"] == ""
+    assert cells["Langue vivante obligatoire"] == "Autre langue : Arabe"
+    assert cells["Notes conservées (note, session)"] == (
+        "Épreuve professionnelle EP1 (UP1) — 13/20 (2019) ; "
+        "Épreuve professionnelle EP3 (UP3) — 11,5/20 (2019)")
+    assert cells["Précisions sur l'aménagement"] == "Tiers temps.\nSalle au RDC"
+    assert cells["Points à vérifier"] == "date de naissance ; sans prénom ; langues"
+    sheet = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx").data))["Dossiers"]
+    values = {h: c.value for h, c in zip(HEADER, list(sheet.iter_rows())[1], strict=True)}
+    assert values["Date de naissance"] == "00/00/1996"
 
 
 def finished(client: FlaskClient, app: Flask, response: Any) -> dict[str, Any]:

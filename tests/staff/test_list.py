@@ -54,7 +54,7 @@ def test_each_submission_is_in_the_list_with_its_summary(client: FlaskClient,
         "departement_nom": "Corrèze", "cree_le": "2020-11-02T10:00:00+01:00",
         "modifie_le": "2020-11-02T10:00:00+01:00", "version": 1, "statut": "pre-inscrit",
         "statut_libelle": "Pré-inscrit (confirmation signée attendue)", "revision": 0,
-        "a_revoir": False,
+        "a_revoir": False, "homonyme_possible": False, "a_verifier": [],
     }
 
 
@@ -176,10 +176,12 @@ def test_the_index_is_sharded_by_the_numbers_first_symbol(client: FlaskClient, s
     assert sorted(shards) == sorted({shard_key(SESSION, canonical(n)[0])  # type: ignore[index]
                                      for n in three.values()})
     entry = json.loads(s3.get_object(Bucket=BUCKET, Key=shards[0])["Body"].read())["entrees"]
-    # What the list needs, nothing else: no email, address, birth date.
+    # What the list needs, nothing else: no email, address, birth date (the homonym group is a
+    # hash of the birth name and date, issue 24).
     assert set(next(iter(entry.values()))) == {
         "numero", "nom_naissance", "nom_usage", "prenoms", "specialite", "departement",
-        "cree_le", "modifie_le", "version", "statut", "revision", "version_confirmee"}
+        "cree_le", "modifie_le", "version", "statut", "revision", "version_confirmee",
+        "groupe"}
 
 
 def test_a_failed_index_update_keeps_the_dossier_and_the_next_list_repairs_it(
@@ -289,3 +291,36 @@ def test_the_dossier_detail_carries_the_warnings_shown_and_the_answer(
     assert [(s["avertissements"], s["confirmation_residence"]) for s in shown] == [
         (shared_rules.warnings(warned), True), ({}, False)]
     assert list(shown[0]["avertissements"]) == ["contact.code_postal"]
+
+
+def test_homonyms_are_both_registered_and_flagged_to_the_bureau(client: FlaskClient) -> None:
+    """Issue 24: same birth name and birth date, another person (other first names, born
+    elsewhere): registered, both flagged « homonyme possible », each naming the other."""
+    born = {"etat_civil.date_naissance": "1996-01-01", "etat_civil.pays_naissance": "Afghanistan"}
+    first = submit(client, person("Ahmadi", **born, **{"etat_civil.prenoms": ["Mohammad"],
+                                                       "etat_civil.commune_naissance": "Hérat"}))
+    second = submit(client, person("Ahmadi", **born, **{
+        "etat_civil.prenoms": ["Mohammad", "Reza"], "etat_civil.commune_naissance": "Kaboul"}))
+    alone = submit(client, person("Ahmadi", **{"etat_civil.date_naissance": "1990-06-06"}))
+    flags = {d["numero"]: d["homonyme_possible"] for d in staff_list(client)["dossiers"]}
+    assert flags == {first: True, second: True, alone: False}
+    assert sorted(d["numero"] for d in staff_list(
+        client, statut=listing.HOMONYME)["dossiers"]) == sorted([first, second])
+    details = {n: client.get(f"/api/staff/dossiers/{n}", headers=bearer()).get_json()
+               for n in (first, second, alone)}
+    assert [details[n]["homonymes"] for n in (first, second, alone)] == [[second], [first], []]
+
+
+def test_the_warnings_kept_are_named_for_the_bureau_and_filtered(client: FlaskClient) -> None:
+    """Issue 24: an incomplete birth date, no first name: recorded, the bureau sees what to
+    check (the residence keeps its own mark)."""
+    incomplete = submit(client, person("Karimi", **{"etat_civil.date_naissance": "1996"}))
+    single = submit(client, person("Sukarno", **{"etat_civil.prenoms": [],
+                                                 "etat_civil.sans_prenom": True}))
+    plain = submit(client, person("Dupuy"))
+    listed = {d["numero"]: d for d in staff_list(client)["dossiers"]}
+    assert {n: listed[n]["a_verifier"] for n in (incomplete, single, plain)} == {
+        incomplete: ["date de naissance"], single: ["sans prénom"], plain: []}
+    assert listed[single]["prenoms"] == []
+    assert sorted(d["numero"] for d in staff_list(client, statut=listing.A_VERIFIER)[
+        "dossiers"]) == sorted([incomplete, single])

@@ -43,7 +43,9 @@ def shape(calls: list[tuple[str, str]], numero: str) -> list[tuple[str, str]]:
     for method, key in calls:
         key = key.replace(numero, "<numero>")
         parts = key.split("/")
-        if parts[0] in {"identites", "idempotence"}:
+        if parts[0] == "identites":  # identites/<session>/<group>/<person>.json (issue 24)
+            parts[2:] = ["<hash>.json"]
+        if parts[0] == "idempotence":
             parts[-1] = "<hash>.json"
         if parts[:3] == ["index", SESSION, "entrees"]:
             parts[-1] = "<instant>.json"
