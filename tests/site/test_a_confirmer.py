@@ -38,6 +38,7 @@ SPECIALITY = {
     "langue_vivante_obligatoire": "#langue-sans-epreuve",
     "unites_facultatives": '[data-liste="facultatives"]',
     "ouverte_academie": "#specialite-a-confirmer",
+    "unites_professionnelles": "#unites-professionnelles-a-confirmer",
 }
 
 _READ = """(selecteurs) => {

@@ -448,7 +448,7 @@ def test_a_candidate_already_registered_is_told_what_to_do(candidat: Ouvrir) -> 
     second.envoyer()
     erreur = second.page.locator("#erreur-generale")
     erreur.wait_for()
-    assert texte(erreur).startswith("Un dossier existe déjà à vos nom, prénom et date")
+    assert texte(erreur).startswith("Un dossier existe déjà à vos nom, prénoms, date et lieu")
     assert second.page.get_by_role("link", name="Consulter ou modifier mon dossier").count() >= 1
     second.etat("8-deja-inscrit")
 
@@ -509,8 +509,6 @@ def test_a_lost_number_is_sent_to_the_email_of_the_dossier(
     rappel.locator(".message-erreur").first.wait_for()
     assert c.message_du_champ("rappel.nom_naissance") == (
         f"Erreur : {messages.NOM_NAISSANCE_OBLIGATOIRE}")
-    assert c.message_du_champ("rappel.prenom") == (
-        f"Erreur : {messages.PREMIER_PRENOM_OBLIGATOIRE}")
     assert c.message_du_champ("rappel.date_naissance") == (
         f"Erreur : {messages.DATE_NAISSANCE_OBLIGATOIRE}")
     assert c.page.locator("#resume-erreurs").is_hidden()
@@ -519,7 +517,7 @@ def test_a_lost_number_is_sent_to_the_email_of_the_dossier(
     c.etat("14-rappel-erreurs")
     qui = dossier_valide(nom)["etat_civil"]
     rappel.get_by_label("Nom de naissance").fill(nom)
-    rappel.get_by_label("Premier prénom").fill(qui["prenoms"][0])
+    rappel.get_by_label("Un de vos prénoms").fill(qui["prenoms"][-1])
     annee, mois, jour = qui["date_naissance"].split("-")
     rappel.get_by_label("Jour", exact=True).fill(jour)
     rappel.get_by_label("Mois", exact=True).fill(mois)

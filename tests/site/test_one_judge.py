@@ -28,7 +28,8 @@ import shared_rules
 from shared_rules.export import export_rules
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.factories import DELETE, make_dossier, with_changes
-from tests.shared_rules.test_contradictions import CONTRADICTIONS
+from tests.shared_rules.test_contradictions import CONTRADICTIONS, WARNED
+from tests.shared_rules.test_real_people import PEOPLE, REFUSED
 
 Dossier = dict[str, Any]
 Erreurs = dict[str, list[str]]
@@ -90,14 +91,17 @@ LETTRES = "abcdeéèëïôÿçœæøñÑÉÀ"
 noms = st.one_of(
     st.sampled_from(["L'Haÿ-Cœur", "Ñúñez-Ødegård", "De La Tour", "O’Connor", "Μαρία", "Nguyễn",
                      "Dupont2", "<b>", "Jean--Pierre", "-Jean", "Jean-", "A\u200dB", "é", "漢字",
-                     "  Marie   Ève ", "Noe\u0308l", "", "   ", "A" * 81]),
-    st.text(alphabet=LETTRES + " -'’", max_size=12),
+                     "  Marie   Ève ", "Noe\u0308l", "", "   ", "A" * 81, "'t Hart",
+                     "Martin--Lefèvre", "Marie, Louise", "Jean\tPierre", "a\x00b"]),
+    st.text(alphabet=LETTRES + " -'’,/", max_size=12),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
 )
 lieux = st.one_of(
     st.sampled_from(["Limoges", "Saint-Junien", "Paris 15e", "Ville (Haute-Vienne)", "St. Denis",
-                     "_Limoges", "Lim_oges", "Ville?", "", "Ⅻ Ville", "½ ville", "x" * 101]),
-    st.text(alphabet=LETTRES + " -'’.()0123456789?", max_size=15),
+                     "_Limoges", "Lim_oges", "Ville?", "", "Ⅻ Ville", "½ ville", "x" * 101,
+                     "Washington, D.C.", "'s-Hertogenbosch", "Tbilissi / Tiflis", "75015",
+                     "Ville\u202eNord"]),
+    st.text(alphabet=LETTRES + " -'’.,/()0123456789?", max_size=15),
 )
 emails = st.one_of(
     st.sampled_from(["marie@exemple.fr", "a@localhost", "a@b", "@exemple.fr", "marie@", "",
@@ -132,20 +136,22 @@ dates = st.one_of(
     st.dates(min_value=dt.date(1890, 1, 1),
              max_value=dt.date(2012, 12, 31)).map(lambda d: d.isoformat()),
     st.sampled_from(["2003-12-31", "2004-01-01", "1900-01-01", "1899-12-31", "1998-02-30",
-                     "17/05/1998", "1998-5-17", "", "0000-01-01"]),
+                     "17/05/1998", "1998-5-17", "", "0000-01-01", "1996", "1996-03", "2003",
+                     "2004", "2003-12", "1998-00-00", "1998-13", "0000", "1899"]),
 )
 activites = st.sampled_from([a["code"] for a in REGLES["eps"]["activites"]] + ["natation"])
-unites = st.sampled_from(_codes("unites") + ["inconnue"])
+unites = st.sampled_from(_codes("unites") + ["ep1", "ep2", "ep3", "inconnue"])
 facultatives = st.sampled_from(_codes("unites_facultatives") + ["inconnue"])
 langues = st.sampled_from([lang["code"] for lang in REGLES["langues_vivantes"]["liste"]]
-                          + ["klingon"])
+                          + ["klingon", "autre"])
 annees = st.integers(min_value=1940, max_value=2025)
 notes = st.one_of(st.integers(min_value=0, max_value=21),
                   st.floats(min_value=0, max_value=21, allow_nan=False).map(lambda x: round(x, 2)))
 specialites = st.sampled_from(_codes("specialites") + ["inconnue"])
 
 epreuve_facultative = st.fixed_dictionaries(
-    {"unite": facultatives}, optional={"langue": st.one_of(st.none(), langues)})
+    {"unite": facultatives}, optional={"langue": st.one_of(st.none(), langues),
+                                       "langue_autre": st.sampled_from([None, "Arabe", ""])})
 dispense = st.fixed_dictionaries({"unite": unites, "diplome": st.sampled_from(["Bac pro", ""]),
                                   "annee": annees})
 benefice = st.fixed_dictionaries({"unite": unites, "annee": annees, "note": notes})
@@ -156,7 +162,10 @@ eps = st.one_of(
 )
 amenagement = st.fixed_dictionaries({"demande": st.booleans()}, optional={
     "decision_anterieure": st.booleans(),
-    "precisions": st.one_of(st.none(), st.sampled_from(["Tiers temps", "", "<script>"]))})
+    "precisions": st.one_of(st.none(), st.sampled_from(
+        ["Tiers temps", "", "<script>", "Tiers temps.\nSalle au rez-de-chaussée",
+         "taux d'incapacité > 80 %", "a\r\n\r\n\r\nb\t c", "\n\n", "nul\x00", "x\u202e"]),
+        st.text(alphabet="ab \n\r\t<>", max_size=12))})
 rattrapage = st.one_of(st.none(), st.fixed_dictionaries(
     {"annee_echec": st.integers(min_value=2010, max_value=2022)}))
 
@@ -171,7 +180,8 @@ CHAMPS: dict[str, st.SearchStrategy[Any]] = {
     "specialite_autre": st.one_of(st.none(), lieux),
     "etat_civil.nom_naissance": _ou_absent(noms),
     "etat_civil.nom_usage": st.one_of(st.none(), noms),
-    "etat_civil.prenoms": st.lists(noms, max_size=11),
+    "etat_civil.prenoms": st.lists(noms, max_size=21),
+    "etat_civil.sans_prenom": st.sampled_from([True, False, None, "oui", DELETE]),
     "etat_civil.sexe": _ou_absent(st.sampled_from(["F", "M", "f", "X", "", None])),
     "etat_civil.date_naissance": _ou_absent(dates),
     "etat_civil.commune_naissance": _ou_absent(lieux),
@@ -187,6 +197,7 @@ CHAMPS: dict[str, st.SearchStrategy[Any]] = {
     "unites_presentees": st.lists(unites, max_size=4),
     "eps": _ou_absent(eps),
     "langue_vivante": st.one_of(st.none(), langues),
+    "langue_vivante_autre": st.one_of(st.none(), st.sampled_from(["Arabe", "", "  ", 5])),
     "epreuves_facultatives": st.lists(epreuve_facultative, max_size=4),
     "dispenses": st.lists(dispense, max_size=3),
     "benefices": st.lists(benefice, max_size=3),
@@ -211,6 +222,7 @@ REGLES_DES_DONNEES: dict[str, st.SearchStrategy[Any]] = {
     "eps": st.fixed_dictionaries({"dispense": st.booleans(),
                                   "activites": st.lists(activites, max_size=3)}),
     "langue_vivante": st.one_of(st.none(), langues),
+    "langue_vivante_autre": st.one_of(st.none(), st.sampled_from(["Arabe", "", "  ", 5])),
     "epreuves_facultatives": st.lists(epreuve_facultative, max_size=3),
     # Issue 17: items with a field missing or of the wrong shape beside fields the rules judge.
     "dispenses": st.lists(st.fixed_dictionaries(
@@ -306,11 +318,33 @@ def _tables() -> list[Dossier]:
                                               "Enseignement a distance (CNED)")]
     # issue 13: every contradiction, and each one's parts alone or in another form.
     tables += [changements for _, changements, _ in CONTRADICTIONS]
-    for forme in (["eps"], ["professionnelles"],
+    # Issue 24: the real people the notice allows, what it forbids, the doubtful years.
+    tables += [changements for _, changements, _ in PEOPLE + REFUSED + WARNED]
+    tables += [{"etat_civil.date_naissance": date} for date in (
+        "1996", "1996-02", "2003", "2004", "2003-12", "1899", "1899-12-31", "1998-00-00")]
+    tables += [{"etat_civil.prenoms": prenoms, "etat_civil.sans_prenom": sans}
+               for prenoms in ([], ["Kusno"]) for sans in (True, False)]
+    tables += [{"specialite": "autre", "specialite_autre": libelle} for libelle in (
+        "Couvreur", "Peintre applicateur de revêtement", "Menuisier", "Cuisine", "Μαρία")]
+    tables += [{"specialite": "petite-enfance", "rattrapage": {"annee_echec": annee}}
+               for annee in (2014, 2015, 2021)]
+    tables += [{"langue_vivante": langue, "langue_vivante_autre": libelle,
+                "epreuves_facultatives": [{"unite": "langue-vivante", "langue": facultative,
+                                           "langue_autre": autre}]}
+               for langue, libelle in (("autre", "Arabe"), ("autre", None), ("anglais", "Arabe"),
+                                       ("anglais", None))
+               for facultative, autre in (("autre", "arabe"), ("anglais", None),
+                                          ("autre", None), (None, "Turc"))]
+    tables += [{"dispenses": [{"unite": u, "diplome": "CAP", "annee": a}]}
+               for u in ("ep1", "ep3", "francais-histoire-geographie")
+               for a in (98, 1997, 1998, 2011, 2012, 2020, 2021)]
+    tables += [{"etablissement": e} for e in ("Individuels Haute-Vienne",
+                                              "INDIVIDUELS HAUTE VIENNE", "Individuels Creuse")]
+    for forme in (["eps"], ["ep1"],
                   ["francais-histoire-geographie", "langue-vivante"]):
         for eps in ({"dispense": False, "activites": []}, {"dispense": True, "activites": []},
                     {"dispense": False, "activites": ["demi-fond", "badminton"]}):
-            for benefice in ("eps", "langue-vivante", "professionnelles"):
+            for benefice in ("eps", "langue-vivante", "ep1"):
                 tables.append({"forme_passage": "progressive", "unites_presentees": forme,
                                "eps": eps, "langue_vivante": "anglais",
                                "benefices": [{"unite": benefice, "annee": 2019, "note": 12}]})
@@ -330,7 +364,7 @@ def _tables() -> list[Dossier]:
                        {"unite": "eps", "diplome": "Bac pro", "annee": 1800},
                        {"unite": "eps", "annee": 2030}]},
         {"benefices": [{"unite": "eps", "annee": 2030, "note": 25},
-                       {"unite": "professionnelles", "note": -1},
+                       {"unite": "ep1", "note": -1},
                        {"annee": 2019, "note": "douze"}, {"unite": "eps", "note": 9}]},
         {"epreuves_facultatives": [{"unite": "inconnue", "langue": 5},
                                    {"unite": facultative, "langue": "klingon"},
@@ -366,6 +400,29 @@ def test_on_tables_of_the_exported_rules_browser_and_server_agree_exactly(juge: 
     assert desaccords == []
     refusees = sum(1 for d in tables if shared_rules.validate(d))
     assert 0 < refusees < len(tables)  # the tables hold both kinds
+
+
+def test_browser_and_server_give_the_same_warnings(juge: Juge) -> None:
+    """Issue 24: every warning (never a refusal), on the tables and on dossiers of the wrong
+    shape near them."""
+    lot = _tables() + [with_changes(make_dossier(), {"dispenses": [
+        {"unite": 5}, {"unite": "eps", "diplome": "CAP", "annee": 2005}]})]
+    _compter("avertissements_tables", len(lot))
+    navigateur = juge.avertir(lot)  # type: ignore[attr-defined]
+    desaccords = [(d, n) for d, n in zip(lot, navigateur, strict=True)
+                  if n != shared_rules.warnings(d)]
+    assert desaccords == []
+    assert 0 < sum(1 for a in navigateur if a) < len(lot)
+
+
+@_REGLAGES
+@given(st.lists(dossiers(CHAMPS), min_size=LOT, max_size=LOT))
+def test_browser_and_server_give_the_same_warnings_on_any_dossier(juge: Juge,
+                                                                   lot: list[Dossier]) -> None:
+    _compter("avertissements_generes", len(lot))
+    navigateur = juge.avertir(lot)  # type: ignore[attr-defined]
+    for dossier, avertis in zip(lot, navigateur, strict=True):
+        assert avertis == shared_rules.warnings(dossier), dossier
 
 
 def test_browser_and_server_give_the_same_postcode_warnings(juge: Juge) -> None:

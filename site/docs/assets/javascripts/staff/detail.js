@@ -70,13 +70,21 @@ export class Detail {
       ? `Le candidat a modifié son dossier (version ${d.version}) après la réception de sa confirmation signée (version ${d.suivi.version_confirmee}) : une nouvelle confirmation est attendue.`
       : "";
     alerte.hidden = !d.a_revoir;
-    // The warnings the candidate was shown, in the rules' own words, and their answer.
-    const messages = Object.values(d.avertissements ?? {}).flat();
+    // The warnings the candidate was shown, in the rules' own words, and their answer: the
+    // postcode's is confirmed or not; any other was kept as the candidate's answer.
     const confirme = d.confirmation_residence ? "confirmé par le candidat" : "non confirmé par le candidat";
+    const paragraphes = Object.entries(d.avertissements ?? {}).flatMap(([chemin, messages]) => messages.map((m) => el("p", {},
+      el("strong", {}, "Avertissement montré au candidat"),
+      ` (${chemin === "contact.code_postal" ? confirme : "réponse gardée par le candidat"}) : « ${m} »`)));
+    // Another person's dossier with the same birth name and birth date: registered, to check.
+    for (const numero of d.homonymes ?? []) {
+      paragraphes.push(el("p", {}, el("strong", {}, "Homonyme possible"),
+        " : le dossier ", el("a", { href: `#/dossier/${encodeURIComponent(numero)}` }, numero),
+        " porte les mêmes nom et date de naissance. Vérifiez sur les pièces d'identité qu'il s'agit de deux personnes."));
+    }
     const avertissements = document.getElementById("detail-avertissements");
-    avertissements.replaceChildren(...messages.map((m) => el("p", {},
-      el("strong", {}, "Avertissement montré au candidat"), ` (${confirme}) : « ${m} »`)));
-    avertissements.hidden = !messages.length;
+    avertissements.replaceChildren(...paragraphes);
+    avertissements.hidden = !paragraphes.length;
     const resume = [
       ["Statut", d.suivi.statut_libelle],
       ["Version", `${d.version} (créé le ${dateHeure(d.cree_le)}, modifié le ${dateHeure(d.modifie_le)})`],

@@ -105,9 +105,17 @@ export class Liste {
   /** A postcode warning shown to the candidate: said in words beside the département (its
    *  text is in the dossier's detail). */
   residence(d) {
-    if (!Object.keys(d.avertissements ?? {}).length) return [];
+    if (!Object.hasOwn(d.avertissements ?? {}, "contact.code_postal")) return [];
     const reponse = d.confirmation_residence ? "confirmée par le candidat" : "non confirmée par le candidat";
     return [el("br"), el("span", { class: "gestion-marque" }, `Résidence à vérifier : ${reponse}`)];
+  }
+
+  /** The other warnings the candidate kept, and a possible homonym: said beside the names. */
+  marques(d) {
+    const marques = [];
+    if (d.homonyme_possible) marques.push("Homonyme possible : mêmes nom et date de naissance qu'un autre dossier");
+    if (d.a_verifier?.length) marques.push(`À vérifier : ${d.a_verifier.join(", ")}`);
+    return marques.flatMap((texte) => [el("br"), el("span", { class: "gestion-marque" }, texte)]);
   }
 
   ligne(d) {
@@ -118,8 +126,8 @@ export class Liste {
     if (d.a_revoir) statut.push(el("br"), el("span", { class: "gestion-marque" }, "Modifié après réception de la confirmation"));
     return el("tr", {},
       el("td", {}, ouvrir),
-      el("td", {}, d.nom_naissance, d.nom_usage ? ` (usage : ${d.nom_usage})` : ""),
-      el("td", {}, d.prenoms.join(", ")),
+      el("td", {}, d.nom_naissance, d.nom_usage ? ` (usage : ${d.nom_usage})` : "", ...this.marques(d)),
+      el("td", {}, d.prenoms.length ? d.prenoms.join(", ") : "(sans prénom)"),
       el("td", {}, d.specialite_libelle),
       el("td", {}, `${d.departement_nom} (${d.departement})`, ...this.residence(d)),
       el("td", {}, ...statut),

@@ -12,10 +12,10 @@ import { Brouillon } from "./brouillon.js";
 import { ajouterPrenom, preparer } from "./champs.js";
 import { annoncer, el, fr, montrer } from "../../platform/dom.js";
 import { dateDesParties, lireDossier, MESSAGES_SAISIE, remplirDossier } from "./dossier.js";
-import { afficherErreurs, allerAuChamp, conteneurDe, effacerErreurs } from "./erreurs.js";
-import { afficherAdresse, afficherPieces, afficherRecapitulatif, afficherSuivi, texteCourriel, texteVersion } from "./recapitulatif.js";
+import { afficherAvertissements, afficherErreurs, allerAuChamp, conteneurDe, effacerErreurs } from "./erreurs.js";
+import { afficherAdresse, afficherAvertissementsRecapitulatif, afficherPieces, afficherRecapitulatif, afficherSuivi, texteCourriel, texteVersion } from "./recapitulatif.js";
 import { chargerRegles, formater } from "./regles.js";
-import { verifier } from "./verification.js";
+import { avertissements, verifier } from "./verification.js";
 
 const TEXTES = {
   chargement: "Le formulaire n'a pas pu se charger. Vérifiez votre connexion à Internet, puis rechargez la page.",
@@ -85,6 +85,8 @@ class Parcours {
     this.courante = 0;
     this.retourRecap = false;
     this.attente = new Map();
+    // Warnings already shown (field path and messages): the next « Continuer » goes on.
+    this.avertissementsVus = new Set();
     this.occupe = false;
     this.termine = false;
     this.serveur = null;
@@ -285,12 +287,26 @@ class Parcours {
       afficherErreurs(this.racine, ici, { surLien: (c, controle) => this.allerA(c, controle) });
       return;
     }
+    if (this.avertir(dossier)) return;
     montrer(this.racine.querySelector("#brouillon"), false);
     if (this.retourRecap || this.courante === this.etapes.length - 2) {
       await this.verifierAuServeur(dossier);
       return;
     }
     this.afficher(this.courante + 1);
+  }
+
+  /** The warnings of this step not shown yet (the postcode's has its own box): shown beside
+   *  their fields, and true; the candidate goes on with the next « Continuer ». */
+  avertir(dossier) {
+    const ici = this.filtrer(avertissements(dossier, this.regles), this.nomEtape);
+    delete ici["contact.code_postal"];
+    const nouveaux = Object.entries(ici).filter(([chemin, messages]) =>
+      !this.avertissementsVus.has(`${chemin}\u0000${messages.join(" ")}`));
+    if (!nouveaux.length) return false;
+    for (const [chemin, messages] of nouveaux) this.avertissementsVus.add(`${chemin}\u0000${messages.join(" ")}`);
+    afficherAvertissements(this.racine, Object.fromEntries(nouveaux), { surLien: (c, controle) => this.allerA(c, controle) });
+    return true;
   }
 
   /** Distribute the server's errors to their steps and show the first step that has some. */
@@ -315,6 +331,8 @@ class Parcours {
       this.retourRecap = false;
       this.attente.clear();
       afficherRecapitulatif(this.formulaire.querySelector("#recapitulatif"), corps.dossier, this.regles);
+      afficherAvertissementsRecapitulatif(this.formulaire.querySelector("#recapitulatif-avertissements"),
+        corps.avertissements ?? {});
       afficherPieces(this.formulaire.querySelector("#recapitulatif-pieces"), corps.pieces);
       this.finEnCours();
       this.afficher(this.etapes.length - 1);
@@ -559,11 +577,13 @@ class Parcours {
   async ouvrir() {
     if (this.occupe) return;
     const numero = this.racine.querySelector("#acces-numero").value.trim();
-    const date = dateDesParties(...["jour", "mois", "annee"].map((p) => this.racine.querySelector(`#acces-${p}`).value));
+    // 00 for a day or a month the papers don't carry, as the dossier prints it (00/00/1996).
+    const date = dateDesParties(...["jour", "mois", "annee"].map((p) => this.racine.querySelector(`#acces-${p}`).value),
+      { zeros: true });
     const erreurs = {};
     if (!numero) erreurs["acces.numero"] = [TEXTES.numeroVide];
     if (date === "") erreurs["acces.date_naissance"] = [TEXTES.dateVide];
-    if (date === null) erreurs["acces.date_naissance"] = [MESSAGES_SAISIE.date];
+    if (date === null) erreurs["acces.date_naissance"] = [MESSAGES_SAISIE.dateAcces];
     if (Object.keys(erreurs).length) {
       afficherErreurs(this.racine, erreurs);
       return;
@@ -655,16 +675,16 @@ class Parcours {
     if (this.occupe) return;
     const section = this.racine.querySelector("#rappel");
     const valeur = (id) => this.racine.querySelector(id).value;
-    const date = dateDesParties(valeur("#rappel-jour"), valeur("#rappel-mois"), valeur("#rappel-annee"));
+    const date = dateDesParties(valeur("#rappel-jour"), valeur("#rappel-mois"), valeur("#rappel-annee"),
+      { zeros: true });
     const general = section.querySelector("#rappel-erreur");
     montrer(general, false);
     // Checked here first: an empty click must not use up one of the few requests allowed.
     const m = this.regles.messages;
     const erreurs = {};
     if (!valeur("#rappel-nom").trim()) erreurs["rappel.nom_naissance"] = [m.NOM_NAISSANCE_OBLIGATOIRE];
-    if (!valeur("#rappel-prenom").trim()) erreurs["rappel.prenom"] = [m.PREMIER_PRENOM_OBLIGATOIRE];
     if (date === "") erreurs["rappel.date_naissance"] = [m.DATE_NAISSANCE_OBLIGATOIRE];
-    if (date === null) erreurs["rappel.date_naissance"] = [MESSAGES_SAISIE.date];
+    if (date === null) erreurs["rappel.date_naissance"] = [MESSAGES_SAISIE.dateAcces];
     if (Object.keys(erreurs).length) {
       afficherErreurs(section, erreurs, { resume: false });
       return;
@@ -675,7 +695,8 @@ class Parcours {
     const attente = this.racine.querySelector("#rappel-attente");
     attente.textContent = TEXTES.rappel;
     this.occupe = true;
-    const demande = { nom_naissance: valeur("#rappel-nom"), prenom: valeur("#rappel-prenom") };
+    // No first name typed: a person who has none (shared_rules.identity.same_first_name).
+    const demande = { nom_naissance: valeur("#rappel-nom"), prenom: valeur("#rappel-prenom").trim() || null };
     if (date) demande.date_naissance = date;
     try {
       const { corps } = await appeler("POST", "dossiers/rappel", { corps: demande });

@@ -5,7 +5,7 @@
 // free activities; units are those of the chosen speciality.
 
 import { annoncer, el, fr, montrer, ordinal } from "../../platform/dom.js";
-import { dateCourte, formater, listeDepartements, parCode, unitesApplicables } from "./regles.js";
+import { dateCourte, formater, listeDepartements, parCode, unitesOffertes } from "./regles.js";
 import { avertissements } from "./verification.js";
 
 let suivant = 0;
@@ -24,8 +24,7 @@ export function preparer(racine, regles, { surChangement = () => {} } = {}) {
     const texte = s.a_confirmer.includes("libelle") ? `${s.libelle} (intitulé ${regles.a_confirmer})` : s.libelle;
     specialites.append(el("option", { value: s.code }, texte));
   }
-  const langues = listes("langues");
-  for (const l of regles.langues_vivantes.liste) langues.append(el("option", { value: l.code }, l.libelle));
+  listes("langues").append(...optionsLangues(regles));
 
   listes("departements").append(...regles.departements.map((d) => option("radio", "departement",
     d.code, `${d.nom} (${d.code})`)));
@@ -43,6 +42,9 @@ export function preparer(racine, regles, { surChangement = () => {} } = {}) {
     if (cible.name === "forme_passage") montrer(formulaire.querySelector("#bloc-unites"), cible.value === "progressive");
     if (cible.id === "amenagement-demande") montrer(formulaire.querySelector("#bloc-amenagement"), cible.checked);
     if (cible.dataset.langueDe) montrer(formulaire.querySelector(`#${cible.dataset.langueDe}`), cible.checked);
+    if (cible.id === "langue-vivante" || cible.dataset.langueAutre) montrerLangueAutre(formulaire, regles);
+    if (cible.id === "sans-prenom") montrerPrenoms(formulaire);
+    if (cible.id === "naissance-incomplete" || cible.name === "naissance_precision") montrerDateNaissance(formulaire);
   });
 
   preparerPrenoms(formulaire, regles, surChangement);
@@ -93,8 +95,9 @@ const TEXTES = {
   "langues-aide": (r) => (r.langues_vivantes.a_confirmer ? ["Liste des langues ", aConfirmer(r), "."] : ""),
   "benefices-aide": (r) => `Si vous avez obtenu, à une session de ${r.benefices.annee_min} à `
     + `${r.benefices.annee_max}, des notes égales ou supérieures à ${r.benefices.note_minimale} sur 20 `
-    + "que vous voulez conserver. Vous enverrez une photocopie du relevé de notes.",
-  "date-limite": (r) => r.retour_confirmation.date_limite_texte,
+    + "que vous voulez conserver, une ligne par épreuve, épreuves professionnelles comprises. "
+    + "Vous enverrez une photocopie du relevé de notes.",
+  "delai-retour": (r) => r.retour_confirmation.delai_texte,
   // What happens after an accommodation request (session data, with its source).
   "amenagement-suite": (r) => (r.amenagement.suite.length ? [
     el("p", {}, fr("Et ensuite ?")),
@@ -128,6 +131,44 @@ function option(type, nom, valeur, libelle, aide) {
     el("input", { type, id, name: nom, value: valeur, "aria-describedby": idAide }),
     el("label", { for: id }, fr(libelle)),
     aide ? el("p", { class: "aide", id: idAide }, fr(aide)) : null);
+}
+
+/** The languages of the list, and « Autre langue » while the list is unconfirmed
+ *  (shared_rules.unconfirmed.LANGUE_AUTRE). */
+function optionsLangues(regles) {
+  const { liste, a_confirmer: aConfirmerListe, autre } = regles.langues_vivantes;
+  return [...liste.map((l) => el("option", { value: l.code }, l.libelle)),
+    ...(aConfirmerListe ? [el("option", { value: autre.code }, `${autre.libelle} (précisez)`)] : [])];
+}
+
+/** The label box of each language set to « Autre langue », shown with it. */
+export function montrerLangueAutre(formulaire, regles) {
+  const autre = regles.langues_vivantes.autre.code;
+  montrer(formulaire.querySelector("#bloc-langue-autre"),
+    formulaire.querySelector("#langue-vivante").value === autre && !formulaire.querySelector("#bloc-langue").hidden);
+  for (const select of formulaire.querySelectorAll("[data-langue-autre]")) {
+    montrer(formulaire.querySelector(`#${select.dataset.langueAutre}`), select.value === autre);
+  }
+}
+
+/** « Je n'ai pas de prénom à l'état civil »: the first names' boxes go away while it is ticked. */
+export function montrerPrenoms(formulaire) {
+  const aucun = formulaire.querySelector("#sans-prenom").checked;
+  montrer(formulaire.querySelector("#liste-prenoms"), !aucun);
+  const ajouter = formulaire.querySelector("#ajouter-prenom");
+  if (aucun) montrer(ajouter, false);
+  else montrer(ajouter, !ajouter.dataset.plein);
+  if (aucun) montrer(formulaire.querySelector("#prenoms-maximum"), false);
+}
+
+/** A birth date whose papers carry no day, or no day and no month: the question, and only the
+ *  boxes the papers fill. */
+export function montrerDateNaissance(formulaire) {
+  const incomplete = formulaire.querySelector("#naissance-incomplete").checked;
+  montrer(formulaire.querySelector("#bloc-naissance-precision"), incomplete);
+  const precision = incomplete ? formulaire.querySelector("input[name=naissance_precision]:checked")?.value : null;
+  montrer(formulaire.querySelector("#partie-naissance-jour"), !precision);
+  montrer(formulaire.querySelector("#partie-naissance-mois"), precision !== "annee");
 }
 
 function optionsEps(regles) {
@@ -185,11 +226,20 @@ export function adapterASpecialite(formulaire, regles) {
   sansEpreuve.replaceChildren(...explication);
   montrer(sansEpreuve, Boolean(sansEpreuve.textContent));
 
-  const unites = specialite ? unitesApplicables(regles, specialite, regles.unites.map((u) => u.code)) : new Set();
+  // Its professional units: a list « à confirmer » when no source gives them (the session data).
+  const professionnelles = formulaire.querySelector("#unites-professionnelles-a-confirmer");
+  professionnelles.replaceChildren(...(specialite && specialite.a_confirmer.includes("unites_professionnelles")
+    ? ["Liste des épreuves professionnelles de votre spécialité (", specialite.unites_professionnelles
+      .map((u) => u.code.toUpperCase()).join(", "), ") ", aConfirmer(regles),
+    " : choisissez celle de votre relevé de notes ; le bureau la vérifie sur la copie que vous enverrez."]
+    : []));
+  montrer(professionnelles, Boolean(professionnelles.textContent));
+  const unites = specialite ? unitesOffertes(regles, specialite, regles.unites.map((u) => u.code)) : [];
   remplacerCases(formulaire.querySelector('[data-liste="unites"]'), "unites_presentees",
-    regles.unites.filter((u) => unites.has(u.code)).map((u) => [u.code, u.libelle]));
+    unites.map((u) => [u.code, u.libelle]));
   remplacerFacultatives(formulaire, regles, specialite);
   for (const select of formulaire.querySelectorAll("[data-unites]")) remplirUnites(select, regles, specialite);
+  montrerLangueAutre(formulaire, regles);
 }
 
 function remplacerCases(conteneur, nom, choix) {
@@ -203,8 +253,9 @@ function remplacerCases(conteneur, nom, choix) {
 
 function remplacerFacultatives(formulaire, regles, specialite) {
   const conteneur = formulaire.querySelector('[data-liste="facultatives"]');
-  const avant = new Map([...conteneur.querySelectorAll("input:checked")].map((c) => [c.value,
-    formulaire.querySelector(`#facultative-${c.value}-langue`)?.value ?? ""]));
+  const avant = new Map([...conteneur.querySelectorAll("input:checked")].map((c) => [c.value, {
+    langue: formulaire.querySelector(`#facultative-${c.value}-langue`)?.value ?? "",
+    libelle: formulaire.querySelector(`#facultative-${c.value}-langue-autre`)?.value ?? "" }]));
   const ouvertes = regles.unites_facultatives.filter((u) => specialite?.pour_juger.unites_facultatives.includes(u.code));
   conteneur.replaceChildren(...ouvertes.map((unite) => {
     const bloc = option("checkbox", "epreuves_facultatives", unite.code, unite.libelle);
@@ -214,14 +265,19 @@ function remplacerFacultatives(formulaire, regles, specialite) {
     if (unite.avec_langue) {
       const idBloc = `bloc-facultative-${unite.code}`;
       caseACocher.dataset.langueDe = idBloc;
-      const select = el("select", { class: "controle", id: `facultative-${unite.code}-langue` },
-        el("option", { value: "" }, "Choisissez la langue"),
-        regles.langues_vivantes.liste.map((l) => el("option", { value: l.code }, l.libelle)));
-      select.value = avant.get(unite.code) ?? "";
+      const idAutre = `bloc-facultative-${unite.code}-langue-autre`;
+      const select = el("select", { class: "controle", id: `facultative-${unite.code}-langue`, "data-langue-autre": idAutre },
+        el("option", { value: "" }, "Choisissez la langue"), optionsLangues(regles));
+      select.value = avant.get(unite.code)?.langue ?? "";
+      const libelle = el("input", { class: "controle", type: "text", id: `facultative-${unite.code}-langue-autre`, autocomplete: "off" });
+      libelle.value = avant.get(unite.code)?.libelle ?? "";
       bloc.append(el("div", { class: "champ groupe--conditionnel", id: idBloc, hidden: !caseACocher.checked,
         "data-langue": unite.code, "data-libelle": `${unite.libelle} : langue` },
       el("label", { for: select.id }, "Langue de cette épreuve",
-        ...(regles.langues_vivantes.a_confirmer ? [" (liste des langues ", aConfirmer(regles), ")"] : [])), select));
+        ...(regles.langues_vivantes.a_confirmer ? [" (liste des langues ", aConfirmer(regles), ")"] : [])), select),
+      el("div", { class: "champ groupe--conditionnel", id: idAutre, hidden: select.value !== regles.langues_vivantes.autre.code,
+        "data-langue-autre-de": unite.code, "data-libelle": `${unite.libelle} : nom de la langue` },
+      el("label", { for: libelle.id }, "Nom de cette langue"), libelle));
     }
     return bloc;
   }));
@@ -240,7 +296,7 @@ export function montrerAvertissementResidence(formulaire, regles) {
     code_postal: formulaire.querySelector("#code-postal").value,
     departement: formulaire.querySelector("input[name=departement]:checked")?.value ?? "",
   };
-  const message = avertissements({ contact }, regles)["contact.code_postal"]?.[0] ?? "";
+  const message = avertissements({ session: regles.code, contact }, regles)["contact.code_postal"]?.[0] ?? "";
   formulaire.querySelector("#avertissement-code-postal").textContent = fr(message);
   montrer(formulaire.querySelector("#bloc-residence"), Boolean(message));
   if (!message) formulaire.querySelector("#confirmation-residence").checked = false;
@@ -330,21 +386,27 @@ function renumeroterPrenoms(formulaire, regles) {
   });
   const maximum = regles.limites.prenoms;
   const plein = lignes.length >= maximum;
-  montrer(formulaire.querySelector("#ajouter-prenom"), !plein);
+  const ajouter = formulaire.querySelector("#ajouter-prenom");
+  if (plein) ajouter.dataset.plein = "oui";
+  else delete ajouter.dataset.plein;
   const note = formulaire.querySelector("#prenoms-maximum");
   note.textContent = plein ? fr(`Vous avez saisi ${maximum} prénoms : c'est le nombre maximal.`) : "";
   montrer(note, plein);
+  montrerPrenoms(formulaire);
 }
 
 // -- exemptions and kept grades: rows of a few fields ------------------------------------------
 
+/** The units an exemption or a kept grade may name in this speciality: the general ones of
+ *  the rules' list, and its professional ones (each on its own line: EP1, EP2…). */
 function remplirUnites(select, regles, specialite) {
   const choisie = select.value;
-  const codes = regles[select.dataset.unites].unites;
-  const permises = specialite ? unitesApplicables(regles, specialite, codes) : new Set(codes);
+  const { unites: codes, unites_professionnelles: professionnelles } = regles[select.dataset.unites];
+  const offertes = specialite ? unitesOffertes(regles, specialite, codes, { professionnelles })
+    : regles.unites.filter((u) => codes.includes(u.code));
   select.replaceChildren(el("option", { value: "" }, "Choisissez l'épreuve"),
-    ...regles.unites.filter((u) => permises.has(u.code)).map((u) => el("option", { value: u.code }, u.libelle)));
-  select.value = permises.has(choisie) ? choisie : "";
+    ...offertes.map((u) => el("option", { value: u.code }, u.libelle)));
+  select.value = offertes.some((u) => u.code === choisie) ? choisie : "";
 }
 
 function champLigne(id, libelle, controle, aide) {
@@ -369,7 +431,7 @@ export function ajouterDispense(formulaire, regles, valeurs, { focus = false } =
     champLigne(unite.id, "Épreuve dont vous êtes dispensé(e)", unite),
     champLigne(diplome.id, "Diplôme qui vous en dispense", diplome, "Par exemple : Baccalauréat professionnel Commerce."),
     champLigne(annee.id, "Année d'obtention de ce diplôme", annee,
-      `En chiffres, de ${regles.dispenses.annee_min} à ${regles.dispenses.annee_max}.`),
+      `En chiffres, par exemple 2015 ; ${regles.dispenses.annee_max} au plus tard.`),
     el("button", { type: "button", class: "bouton bouton--secondaire bouton--retirer", "data-retirer": "" }));
   formulaire.querySelector("#liste-dispenses").append(ligne);
   renumeroterLignes(formulaire, regles);

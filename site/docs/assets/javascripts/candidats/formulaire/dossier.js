@@ -6,12 +6,17 @@
 // An empty answer is left out rather than sent as "", so that the server's message is the one
 // that says the field is missing; an optional one is sent as null.
 
-import { adapterASpecialite, ajouterBenefice, ajouterDispense, ajouterPrenom, montrerAvertissementResidence, montrerEtablissement, specialiteChoisie } from "./champs.js";
+import { adapterASpecialite, ajouterBenefice, ajouterDispense, ajouterPrenom, montrerAvertissementResidence, montrerDateNaissance, montrerEtablissement, montrerLangueAutre, montrerPrenoms, specialiteChoisie } from "./champs.js";
 import { montrer } from "../../platform/dom.js";
 import { parCode } from "./regles.js";
 
 export const MESSAGES_SAISIE = {
   date: "Saisissez une date qui existe : le jour, le mois et l'année en chiffres, par exemple 17 5 1998.",
+  dateIncomplete: "Saisissez une date qui existe : le jour, le mois et l'année en chiffres, par exemple 17 5 1998. "
+    + "Si vos papiers ne portent pas le jour, ou ni le jour ni le mois, cochez la case qui le dit sous la date.",
+  datePrecision: "Indiquez ce que portent vos papiers : le mois et l'année, ou l'année seulement.",
+  dateAcces: "Saisissez la date de naissance de votre dossier en chiffres, par exemple 17 5 1998 ; si vos papiers "
+    + "ne portent pas le jour, ou ni le jour ni le mois, tapez 00 à leur place (00 00 1996).",
   emailConfirmation: "Saisissez une deuxième fois votre adresse électronique.",
   emailDifferent: "Les deux adresses électroniques ne sont pas identiques : vérifiez-les.",
 };
@@ -34,12 +39,23 @@ function note(brut) {
   return /^\d+(\.\d+)?$/.test(propre) ? Number(propre) : brut.trim();
 }
 
-/** « 17 », « 5 », « 1998 » → "1998-05-17"; "" when all are empty; null when it's no date. */
-export function dateDesParties(jour, mois, an) {
-  const [j, m, a] = [jour, mois, an].map((partie) => partie.trim());
+/** « 17 », « 5 », « 1998 » → "1998-05-17"; "" when all are empty; null when it's no date.
+ *  A day (or a day and a month) the papers don't carry: `precision` "mois" or "annee" (the
+ *  registration form's question, its boxes ignored), or, with `zeros`, typed 00 as the papers
+ *  print it (« mon dossier », the lost number): "1996-05", "1996" (shared_rules.birth_date). */
+export function dateDesParties(jour, mois, an, { precision = null, zeros = false } = {}) {
+  let [j, m, a] = [jour, mois, an].map((partie) => partie.trim());
+  if (precision === "annee") [j, m] = ["", ""];
+  if (precision === "mois") j = "";
   if (!j && !m && !a) return "";
-  if (!/^\d{1,2}$/.test(j) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(a)) return null;
-  const date = new Date(Date.UTC(Number(a), Number(m) - 1, Number(j)));
+  if (!/^\d{4}$/.test(a)) return null;
+  const inconnu = (partie) => (precision !== null && !partie) || (zeros && /^0{1,2}$/.test(partie));
+  if (inconnu(m) && inconnu(j)) return Number(a) > 0 ? a : null;
+  if (!/^\d{1,2}$/.test(m) || Number(m) < 1 || Number(m) > 12) return null;
+  if (inconnu(j)) return `${a}-${m.padStart(2, "0")}`;
+  if (!/^\d{1,2}$/.test(j)) return null;
+  const date = new Date(Date.UTC(2000, Number(m) - 1, Number(j)));
+  date.setUTCFullYear(Number(a));
   if (date.getUTCFullYear() !== Number(a) || date.getUTCMonth() !== Number(m) - 1
       || date.getUTCDate() !== Number(j)) return null;
   return `${a}-${m.padStart(2, "0")}-${j.padStart(2, "0")}`;
@@ -63,17 +79,23 @@ export function lireDossier(formulaire, regles) {
   texte(ec, "nom_usage", valeur(formulaire, "#nom-usage"), { facultatif: true });
   const lignes = [...formulaire.querySelectorAll("#liste-prenoms > li")];
   for (const ligne of lignes) delete ligne.dataset.chemin;
-  const remplies = lignes.filter((ligne) => ligne.querySelector("input").value.trim());
+  const sansPrenom = formulaire.querySelector("#sans-prenom").checked;
+  const remplies = sansPrenom ? [] : lignes.filter((ligne) => ligne.querySelector("input").value.trim());
   ec.prenoms = remplies.map((ligne, i) => {
     marquer(ligne, `etat_civil.prenoms.${i}`);
     return ligne.querySelector("input").value;
   });
+  if (sansPrenom) ec.sans_prenom = true;
   const sexe = coche(formulaire, "sexe");
   if (sexe) ec.sexe = sexe;
+  const incomplete = formulaire.querySelector("#naissance-incomplete").checked;
+  const precision = incomplete ? coche(formulaire, "naissance_precision") : null;
   const naissance = dateDesParties(valeur(formulaire, "#naissance-jour"), valeur(formulaire, "#naissance-mois"),
-    valeur(formulaire, "#naissance-annee"));
-  if (naissance === null) saisie["etat_civil.date_naissance"] = [MESSAGES_SAISIE.date];
-  else if (naissance) ec.date_naissance = naissance;
+    valeur(formulaire, "#naissance-annee"), { precision });
+  if (incomplete && !precision) saisie["etat_civil.date_naissance"] = [MESSAGES_SAISIE.datePrecision];
+  else if (naissance === null) {
+    saisie["etat_civil.date_naissance"] = [incomplete ? MESSAGES_SAISIE.date : MESSAGES_SAISIE.dateIncomplete];
+  } else if (naissance) ec.date_naissance = naissance;
   texte(ec, "commune_naissance", valeur(formulaire, "#commune-naissance"));
   texte(ec, "pays_naissance", valeur(formulaire, "#pays-naissance"));
   d.etat_civil = ec;
@@ -113,18 +135,25 @@ export function lireDossier(formulaire, regles) {
   const specialite = specialiteChoisie(formulaire, regles);
   d.specialite_autre = specialite?.autre ? (valeur(formulaire, "#specialite-autre").trim() || null) : null;
   const langue = specialite && specialite.pour_juger.langue_vivante_obligatoire !== false;
+  const autre = regles.langues_vivantes.autre.code;
   d.langue_vivante = langue ? (valeur(formulaire, "#langue-vivante") || null) : null;
+  d.langue_vivante_autre = d.langue_vivante === autre ? (valeur(formulaire, "#langue-vivante-autre").trim() || null) : null;
   d.epreuves_facultatives = [];
   for (const bloc of formulaire.querySelectorAll("[data-facultative]")) {
     delete bloc.dataset.chemin;
     const langue = bloc.querySelector("[data-langue]");
+    const libelle = bloc.querySelector("[data-langue-autre-de]");
     if (langue) delete langue.dataset.chemin;
+    if (libelle) delete libelle.dataset.chemin;
     if (!bloc.querySelector("input").checked) continue;
     const i = d.epreuves_facultatives.length;
     marquer(bloc, `epreuves_facultatives.${i}.unite`);
     marquer(langue, `epreuves_facultatives.${i}.langue`);
-    d.epreuves_facultatives.push({ unite: bloc.dataset.facultative,
-      langue: langue ? (langue.querySelector("select").value || null) : null });
+    marquer(libelle, `epreuves_facultatives.${i}.langue_autre`);
+    const choisie = langue ? (langue.querySelector("select").value || null) : null;
+    const epreuve = { unite: bloc.dataset.facultative, langue: choisie };
+    if (choisie === autre) epreuve.langue_autre = libelle.querySelector("input").value.trim() || null;
+    d.epreuves_facultatives.push(epreuve);
   }
 
   d.dispenses = lireLignes(formulaire, "dispense", "dispenses", (champs) => {
@@ -196,13 +225,20 @@ export function remplirDossier(formulaire, regles, d, { emailConfirmation } = {}
   ecrire(formulaire, "#nom-naissance", ec.nom_naissance);
   ecrire(formulaire, "#nom-usage", ec.nom_usage);
   formulaire.querySelector("#liste-prenoms").replaceChildren();
+  formulaire.querySelector("#sans-prenom").checked = ec.sans_prenom === true;
   const prenoms = Array.isArray(ec.prenoms) && ec.prenoms.length ? ec.prenoms : [""];
   for (const prenom of prenoms) ajouterPrenom(formulaire, regles, typeof prenom === "string" ? prenom : "");
+  montrerPrenoms(formulaire);
   choisir(formulaire, "sexe", ec.sexe);
   const [an, mois, jour] = typeof ec.date_naissance === "string" ? ec.date_naissance.split("-") : [];
   ecrire(formulaire, "#naissance-jour", jour ? String(Number(jour)) : "");
   ecrire(formulaire, "#naissance-mois", mois ? String(Number(mois)) : "");
   ecrire(formulaire, "#naissance-annee", an);
+  // Papers with no day (or no month): « 1996-05 », « 1996 ».
+  const incomplete = Boolean(an) && !jour;
+  formulaire.querySelector("#naissance-incomplete").checked = incomplete;
+  choisir(formulaire, "naissance_precision", incomplete ? (mois ? "mois" : "annee") : null);
+  montrerDateNaissance(formulaire);
   ecrire(formulaire, "#commune-naissance", ec.commune_naissance);
   ecrire(formulaire, "#pays-naissance", ec.pays_naissance);
 
@@ -232,16 +268,19 @@ export function remplirDossier(formulaire, regles, d, { emailConfirmation } = {}
   else choisir(formulaire, "eps", eps.dispense === false && paire >= 0 ? `paire-${paire}` : null);
 
   ecrire(formulaire, "#langue-vivante", d.langue_vivante);
-  const facultatives = new Map((d.epreuves_facultatives ?? []).map((e) => [e.unite, e.langue]));
+  ecrire(formulaire, "#langue-vivante-autre", d.langue_vivante_autre);
+  const facultatives = new Map((d.epreuves_facultatives ?? []).map((e) => [e.unite, e]));
   for (const bloc of formulaire.querySelectorAll("[data-facultative]")) {
     const choisie = facultatives.has(bloc.dataset.facultative);
     bloc.querySelector("input").checked = choisie;
     const langue = bloc.querySelector("[data-langue]");
     if (langue) {
-      langue.querySelector("select").value = facultatives.get(bloc.dataset.facultative) ?? "";
+      langue.querySelector("select").value = facultatives.get(bloc.dataset.facultative)?.langue ?? "";
+      bloc.querySelector("[data-langue-autre-de] input").value = facultatives.get(bloc.dataset.facultative)?.langue_autre ?? "";
       montrer(langue, choisie);
     }
   }
+  montrerLangueAutre(formulaire, regles);
 
   formulaire.querySelector("#liste-dispenses").replaceChildren();
   for (const dispense of d.dispenses ?? []) ajouterDispense(formulaire, regles, dispense);

@@ -29,9 +29,14 @@ export function libelleDe(conteneur) {
   return ligne ? `${propre(ligne.querySelector("legend")?.textContent)} — ${titre}` : titre;
 }
 
-/** Remove every message, mark and summary item. */
+/** Remove every message, mark and summary item (warnings' too). */
 export function effacerErreurs(racine) {
-  for (const message of racine.querySelectorAll(".message-erreur")) message.remove();
+  for (const message of racine.querySelectorAll(".message-erreur, .message-avertissement")) message.remove();
+  const avertissements = racine.querySelector("#resume-avertissements");
+  if (avertissements) {
+    avertissements.hidden = true;
+    racine.querySelector("#resume-avertissements-liste").replaceChildren();
+  }
   for (const marque of racine.querySelectorAll("[data-erreur-de]")) {
     const liste = (marque.getAttribute("aria-describedby") ?? "").split(" ")
       .filter((id) => id && id !== marque.dataset.erreurDe);
@@ -96,16 +101,7 @@ export function afficherErreurs(racine, erreurs, { surLien, ailleurs = "", focus
       controle.setAttribute("aria-invalid", "true");
     }
     if (conteneur.matches("fieldset")) decrire(conteneur, id);
-    const controle = premierControle(conteneur);
-    const libelle = libelleDe(conteneur);
-    const lien = el("a", { href: controle ? `#${controle.id}` : "#" },
-      libelle ? `${libelle} — ${texte}` : texte);
-    lien.addEventListener("click", (evenement) => {
-      evenement.preventDefault();
-      if (surLien) surLien(conteneur, controle);
-      else allerAuChamp(conteneur, controle);
-    });
-    liste.append(el("li", {}, lien));
+    liste.append(lienDuResume(conteneur, texte, surLien));
   }
   const resume = racine.querySelector("#resume-erreurs");
   const autres = racine.querySelector("#resume-erreurs-ailleurs");
@@ -119,6 +115,45 @@ export function afficherErreurs(racine, erreurs, { surLien, ailleurs = "", focus
     resume.scrollIntoView({ block: "start" });
   }
   return ordre.length;
+}
+
+/** A summary's item: a link to the field, « label — message ». */
+function lienDuResume(conteneur, texte, surLien) {
+  const controle = premierControle(conteneur);
+  const libelle = libelleDe(conteneur);
+  const lien = el("a", { href: controle ? `#${controle.id}` : "#" }, libelle ? `${libelle} — ${texte}` : texte);
+  lien.addEventListener("click", (evenement) => {
+    evenement.preventDefault();
+    if (surLien) surLien(conteneur, controle);
+    else allerAuChamp(conteneur, controle);
+  });
+  return el("li", {}, lien);
+}
+
+/** Show warnings { path: [messages] } inside `racine` (shared_rules.warnings: never a refusal):
+ *  « À vérifier : … » beside each field, which describes its controls, and a summary that links
+ *  to them and says the next « Continuer » goes on. Focus moves to the summary. */
+export function afficherAvertissements(racine, avertissements, { surLien } = {}) {
+  effacerErreurs(racine);
+  const liste = racine.querySelector("#resume-avertissements-liste");
+  for (const [chemin, messages] of Object.entries(avertissements)) {
+    const conteneur = conteneurDe(racine, chemin);
+    if (!conteneur) continue;
+    numero += 1;
+    const id = `avertissement-${numero}`;
+    const texte = fr(messages.join(" "));
+    placerMessage(conteneur, el("p", { class: "message-avertissement", id }, el("strong", {}, "À vérifier : "), texte));
+    for (const controle of conteneur.matches("input, select, textarea") ? [conteneur]
+      : conteneur.querySelectorAll("input, select, textarea")) decrire(controle, id);
+    liste.append(lienDuResume(conteneur, texte, surLien));
+  }
+  const resume = racine.querySelector("#resume-avertissements");
+  resume.hidden = !liste.children.length;
+  if (!resume.hidden) {
+    resume.focus();
+    resume.scrollIntoView({ block: "start" });
+  }
+  return liste.children.length;
 }
 
 /** A small form's errors (« J'ai perdu mon numéro »): beside each field only, no summary far

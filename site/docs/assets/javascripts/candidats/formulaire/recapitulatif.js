@@ -4,7 +4,7 @@
 // can lead back to the step where it is answered.
 
 import { el, fr } from "../../platform/dom.js";
-import { dateCourte, dateHeureLongue, nombre, parCode } from "./regles.js";
+import { dateHeureLongue, libelleUnite, lireDateNaissance, nombre, parCode } from "./regles.js";
 
 const SEXES = { F: "Féminin", M: "Masculin" };
 const NON_RENSEIGNE = "non renseigné";
@@ -12,6 +12,25 @@ const NON_RENSEIGNE = "non renseigné";
 const libelle = (liste, code) => parCode(liste, code)?.libelle ?? code;
 const joindre = (valeurs) => (valeurs.length ? valeurs.join(" ; ") : "aucune");
 const note = (valeur) => `${nombre(valeur, { virgule: true })}/20`;
+
+/** handler/dossier/recapitulatif.py: the first names' row of a person who has none. */
+const SANS_PRENOM = "aucun (pas de prénom à l'état civil)";
+
+/** « 17/05/1998 », « 00/00/1996 (jour et mois inconnus) » (shared_rules.birth_date). */
+export function dateNaissanceLisible(texte, regles) {
+  const ne = lireDateNaissance(texte, regles);
+  if (!ne) return String(texte);
+  const deux = (n) => String(n ?? 0).padStart(2, "0");
+  const date = `${deux(ne.jour)}/${deux(ne.mois)}/${String(ne.annee).padStart(4, "0")}`;
+  if (ne.jour !== null) return date;
+  return `${date} (${ne.mois !== null ? "jour inconnu" : "jour et mois inconnus"})`;
+}
+
+/** A language's label; « Autre langue : Arabe » for one typed by hand (recapitulatif.langue). */
+function libelleLangue(regles, code, libelleTape) {
+  const { autre, liste } = regles.langues_vivantes;
+  return code === autre.code ? `${autre.libelle} : ${libelleTape ?? ""}` : libelle(liste, code);
+}
 
 /** shared_rules.eps.pair_label: « Demi-fond (3 × 500 m) et badminton simple ». */
 function libellePaire(regles, activites) {
@@ -46,7 +65,8 @@ export function sections(d, regles) {
   const specialite = parCode(regles.specialites, d.specialite);
   const departement = parCode(regles.departements, contact.departement);
   const etablissement = regles.departements.find((x) => x.etablissement.code === d.etablissement)?.etablissement;
-  const ligne = (texte, valeur, etape, exact = false) => ({ libelle: texte, valeur, etape, exact });
+  const ligne = (texte, valeur, etape, exact = false, lignes = false) => ({ libelle: texte, valeur, etape, exact, lignes });
+  const unite = (code) => libelleUnite(regles, specialite, code);
 
   const inscription = [
     ligne("Établissement", etablissement?.libelle ?? d.etablissement ?? "", "coordonnees"),
@@ -54,19 +74,19 @@ export function sections(d, regles) {
   ];
   if (d.forme_passage === "progressive") {
     inscription.push(ligne("Unités présentées à cette session",
-      joindre((d.unites_presentees ?? []).map((u) => libelle(regles.unites, u))), "forme"));
+      joindre((d.unites_presentees ?? []).map(unite)), "forme"));
   }
   inscription.push(ligne("Éducation physique et sportive",
     d.eps.dispense ? "Dispensé(e)" : libellePaire(regles, d.eps.activites), "eps"));
   if (d.langue_vivante || specialite?.pour_juger.langue_vivante_obligatoire) {
     inscription.push(ligne("Langue vivante obligatoire",
-      d.langue_vivante ? libelle(regles.langues_vivantes.liste, d.langue_vivante) : NON_RENSEIGNE, "langues"));
+      d.langue_vivante ? libelleLangue(regles, d.langue_vivante, d.langue_vivante_autre) : NON_RENSEIGNE, "langues"));
   }
 
   const options = (d.epreuves_facultatives ?? []).map((e) => libelle(regles.unites_facultatives, e.unite)
-    + (e.langue ? ` : ${libelle(regles.langues_vivantes.liste, e.langue)}` : ""));
-  const dispenses = (d.dispenses ?? []).map((x) => `${libelle(regles.unites, x.unite)} — ${x.diplome} (${x.annee})`);
-  const benefices = (d.benefices ?? []).map((x) => `${libelle(regles.unites, x.unite)} — ${note(x.note)} (${x.annee})`);
+    + (e.langue ? ` : ${libelleLangue(regles, e.langue, e.langue_autre)}` : ""));
+  const dispenses = (d.dispenses ?? []).map((x) => `${unite(x.unite)} — ${x.diplome} (${x.annee})`);
+  const benefices = (d.benefices ?? []).map((x) => `${unite(x.unite)} — ${note(x.note)} (${x.annee})`);
   const amenagement = d.amenagement ?? {};
   let texteAmenagement = "Non demandé";
   if (amenagement.demande) {
@@ -78,7 +98,7 @@ export function sections(d, regles) {
     ligne("Épreuves facultatives", joindre(options), "langues"),
     ligne("Dispenses d'épreuves (diplôme, année)", joindre(dispenses), "dispenses"),
     ligne("Notes conservées (note, session)", joindre(benefices), "dispenses"),
-    ligne("Aménagement d'épreuves", texteAmenagement, "dispenses"),
+    ligne("Aménagement d'épreuves", texteAmenagement, "dispenses", false, true),
   ];
   if (d.rattrapage) choix.push(ligne("Session de rattrapage : année de l'échec", String(d.rattrapage.annee_echec), "examen"));
 
@@ -93,9 +113,10 @@ export function sections(d, regles) {
     { titre: "État civil", lignes: [
       ligne("Nom de naissance", ec.nom_naissance, "etat-civil", true),
       ligne("Nom d'usage", ec.nom_usage || NON_RENSEIGNE, "etat-civil", Boolean(ec.nom_usage)),
-      ligne("Prénoms (dans l'ordre de l'état civil)", ec.prenoms.join(", "), "etat-civil", true),
+      ligne("Prénoms (dans l'ordre de l'état civil)", ec.prenoms.length ? ec.prenoms.join(", ") : SANS_PRENOM,
+        "etat-civil", Boolean(ec.prenoms.length)),
       ligne("Sexe", SEXES[ec.sexe] ?? ec.sexe, "etat-civil"),
-      ligne("Date de naissance", dateCourte(ec.date_naissance), "etat-civil"),
+      ligne("Date de naissance", dateNaissanceLisible(ec.date_naissance, regles), "etat-civil"),
       ligne("Commune de naissance", ec.commune_naissance, "etat-civil"),
       ligne("Pays de naissance", ec.pays_naissance, "etat-civil"),
     ] },
@@ -124,10 +145,19 @@ export function afficherRecapitulatif(conteneur, d, regles, { modifier = true } 
         fr("Vérifiez les majuscules et les accents : le diplôme reprendra exactement votre saisie.")) : null,
     el("dl", { class: "recap__liste" }, lignes.map((l) => el("div", { class: "recap__ligne" },
       el("dt", {}, fr(l.libelle)),
-      el("dd", { class: l.exact ? "recap__valeur recap__valeur--exacte" : "recap__valeur" }, l.valeur),
+      el("dd", { class: ["recap__valeur", l.exact ? "recap__valeur--exacte" : "", l.lignes ? "recap__valeur--lignes" : ""]
+        .filter(Boolean).join(" ") }, l.valeur),
       modifier && l.etape ? el("dd", { class: "recap__action" },
         el("button", { type: "button", class: "bouton bouton--lien", "data-etape": l.etape },
           "Modifier", el("span", { class: "visually-hidden" }, ` : ${l.libelle.toLowerCase()}`))) : null))))));
+}
+
+/** The warnings the candidate kept (the server's `avertissements`), on the review: never a
+ *  refusal, a last look before sending. */
+export function afficherAvertissementsRecapitulatif(encart, avertissements) {
+  const messages = Object.values(avertissements).flat();
+  encart.querySelector("ul").replaceChildren(...messages.map((m) => el("li", {}, fr(m))));
+  encart.hidden = !messages.length;
 }
 
 /** The pieces to send, from the server's answer. */

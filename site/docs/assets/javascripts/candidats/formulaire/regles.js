@@ -55,6 +55,52 @@ export function replier(texte) {
   return texte.normalize("NFC").replace(/\s+/gu, " ").trim();
 }
 
+/** Text on several lines (shared_rules.names.fold_lines): CR LF and CR are line breaks, each
+ *  line folded, runs of empty lines folded to one, none at either end. */
+export function replierLignes(texte) {
+  const gardees = [];
+  for (const ligne of texte.normalize("NFC").replace(/\r\n/g, "\n").replace(/\r/g, "\n").split("\n")) {
+    const repliee = replier(ligne);
+    if (repliee || (gardees.length && gardees[gardees.length - 1])) gardees.push(repliee);
+  }
+  while (gardees.length && !gardees[gardees.length - 1]) gardees.pop();
+  return gardees.join("\n");
+}
+
+/** « U+0007, un caractère de contrôle »: a character refused in a text, named
+ *  (shared_rules.text.describe). */
+export function decrireCaractere(caractere) {
+  const point = caractere.codePointAt(0);
+  let genre = "un caractère de contrôle";
+  if ((point >= 0x202a && point <= 0x202e) || (point >= 0x2066 && point <= 0x2069)) {
+    genre = "un changement du sens d'écriture";
+  } else if (point === 0xfeff) genre = "un caractère invisible";
+  return `U+${point.toString(16).toUpperCase().padStart(4, "0")}, ${genre}`;
+}
+
+/** A birth date as the dossier writes it (shared_rules.birth_date): { annee, mois, jour,
+ *  plusTot, plusTard } (ISO dates of its earliest and latest possible day), or null. Month
+ *  and day are null where the papers carry none. */
+export function lireDateNaissance(texte, regles) {
+  const trouve = typeof texte === "string" ? new RegExp(regles.motifs.date_naissance, "u").exec(texte) : null;
+  if (!trouve) return null;
+  const [annee, mois, jour] = trouve.slice(1).map((partie) => (partie === undefined ? null : Number(partie)));
+  if (annee < 1 || mois === 0 || jour === 0 || (mois !== null && mois > 12)) return null;
+  if (jour !== null && jour > joursDuMois(annee, mois)) return null;
+  const iso = (a, m, j) => `${String(a).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(j).padStart(2, "0")}`;
+  const moisFin = mois ?? 12;
+  return {
+    annee, mois, jour,
+    plusTot: iso(annee, mois ?? 1, jour ?? 1),
+    plusTard: iso(annee, moisFin, jour ?? joursDuMois(annee, moisFin)),
+  };
+}
+
+function joursDuMois(annee, mois) {
+  if (mois === 2) return (annee % 4 === 0 && annee % 100 !== 0) || annee % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(mois) ? 30 : 31;
+}
+
 /** Length in characters (code points), as Python's len(). */
 export function longueur(texte) {
   return [...texte].length;
@@ -66,13 +112,30 @@ export function langueVivantePossible(specialite) {
   return specialite.pour_juger.langue_vivante_obligatoire !== false;
 }
 
-/** The units of `codes` a candidate in this speciality may sit (the language unless confirmed
- *  absent), as rules._applicable_units. */
-export function unitesApplicables(regles, specialite, codes) {
-  return new Set(codes.filter((code) => {
+/** The units a candidate in this speciality may name, as rules._applicable_units: those of
+ *  the general `codes` (the language unless confirmed absent) and, with `professionnelles`, its
+ *  professional units as a rule reads them (every one the session knows while unconfirmed). */
+export function unitesApplicables(regles, specialite, codes, { professionnelles = false } = {}) {
+  const generales = codes.filter((code) => {
     const unite = parCode(regles.unites, code);
     return unite !== null && (!unite.seulement_si_obligatoire || langueVivantePossible(specialite));
-  }));
+  });
+  return new Set([...generales, ...(professionnelles ? specialite.pour_juger.unites_professionnelles : [])]);
+}
+
+/** The units the form offers in this speciality: the general ones (the language unless
+ *  confirmed absent) and its own professional ones, in order. */
+export function unitesOffertes(regles, specialite, codes, { professionnelles = true } = {}) {
+  const permises = unitesApplicables(regles, specialite, codes);
+  return [...regles.unites.filter((u) => permises.has(u.code)),
+    ...(professionnelles ? specialite.unites_professionnelles : [])];
+}
+
+/** A unit's label in this speciality (another's while a list is unconfirmed), else its code. */
+export function libelleUnite(regles, specialite, code) {
+  const toutes = [...regles.unites, ...(specialite?.unites_professionnelles ?? []),
+    ...regles.specialites.flatMap((s) => s.unites_professionnelles)];
+  return parCode(toutes, code)?.libelle ?? code;
 }
 
 /** « Corrèze (19), Creuse (23), Haute-Vienne (87) ». */

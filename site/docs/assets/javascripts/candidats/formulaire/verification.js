@@ -11,7 +11,7 @@
 // Pure: no DOM, no network. Called by the form on every step, and by the tests many times in
 // one page load.
 
-import { dateCourte, formater, langueVivantePossible, listeDepartements, longueur, nombre, parCode, replier, unitesApplicables } from "./regles.js";
+import { dateCourte, decrireCaractere, formater, langueVivantePossible, lireDateNaissance, listeDepartements, longueur, nombre, parCode, replier, replierLignes, unitesApplicables } from "./regles.js";
 
 const ABSENT = Symbol("absent");
 
@@ -53,17 +53,129 @@ function cassees(chemins, dossier, donnees) {
   return casses;
 }
 
-/** shared_rules.warnings: what the candidate is asked to confirm, by field path (never refused).
- *  On the raw contact fields, read as the server reads them (spaces removed, upper case). */
+/** shared_rules.warnings: what the candidate is asked to check, by field path (never refused),
+ *  judged on the fields that have the right shape, read as the server reads them. */
 export function avertissements(dossier, regles) {
-  const contact = estObjet(dossier) && estObjet(dossier.contact) ? dossier.contact : {};
-  const compact = (v) => (typeof v === "string" ? v.replace(/ /g, "").toUpperCase() : "");
-  const postal = compact(contact.code_postal);
-  const code = compact(contact.departement);
-  const c = new Controle(regles);
-  if (!c.motifs.code_postal.test(postal) || !c.motifs.departement.test(code)) return {};
-  const message = avertissementCodePostal(postal, code, regles);
-  return message ? { "contact.code_postal": [message] } : {};
+  if (!estObjet(dossier)) return {};
+  const controle = new Controle(regles);
+  const donnees = controle.groupe(dossier, "", schemaDossier(controle));
+  if (donnees === ABSENT || donnees.session !== regles.code) return {};
+  const erreurs = Object.keys(controle.erreurs);
+  const trouves = {};
+  for (const [chemin, message] of tousLesAvertissements(donnees, regles)) {
+    if (!erreurs.some((e) => dansLaPortee(e, chemin))) (trouves[chemin] ??= []).push(message);
+  }
+  return trouves;
+}
+
+/** shared_rules.warnings.in_scope: a shape error on `erreur` leaves this warning unjudged. */
+const LISTES_AVERTIES = ["dispenses", "benefices", "epreuves_facultatives", "etat_civil.prenoms"];
+function dansLaPortee(erreur, avertissement) {
+  const portee = LISTES_AVERTIES.find((l) => avertissement.startsWith(`${l}.`)) ?? avertissement;
+  return erreur === portee || erreur.startsWith(`${portee}.`) || portee.startsWith(`${erreur}.`);
+}
+
+/** shared_rules.warnings._all, in its order. */
+function* tousLesAvertissements(d, regles) {
+  const m = regles.messages;
+  const contact = d.contact ?? {};
+  if (contact.code_postal && contact.departement) {
+    const message = avertissementCodePostal(contact.code_postal, contact.departement, regles);
+    if (message) yield ["contact.code_postal", message];
+  }
+  const ec = d.etat_civil ?? {};
+  const ne = lireDateNaissance(ec.date_naissance, regles);
+  if (ne) {
+    if (ne.mois === null) yield ["etat_civil.date_naissance", m.DATE_NAISSANCE_SANS_JOUR_NI_MOIS];
+    else if (ne.jour === null) yield ["etat_civil.date_naissance", m.DATE_NAISSANCE_SANS_JOUR];
+    const limite = regles.majorite.date_naissance_max;
+    if (ne.plusTot <= limite && limite < ne.plusTard) {
+      yield ["etat_civil.date_naissance", formater(m.MAJORITE_INCERTAINE, { date: dateCourte(regles.majorite.au) })];
+    }
+    if (ne.annee < regles.limites.annee_naissance_min) {
+      yield ["etat_civil.date_naissance", formater(m.DATE_NAISSANCE_INVRAISEMBLABLE, { annee: regles.limites.annee_naissance_min })];
+    }
+  }
+  if (ec.sans_prenom && !(ec.prenoms ?? []).length) yield ["etat_civil.sans_prenom", m.SANS_PRENOM];
+  const usuel = new RegExp(regles.motifs.nom_usuel, "u");
+  for (const champ of ["nom_naissance", "nom_usage"]) {
+    if (typeof ec[champ] === "string" && !usuel.test(ec[champ])) yield [`etat_civil.${champ}`, m.NOM_INHABITUEL];
+  }
+  for (const [i, prenom] of (ec.prenoms ?? []).entries()) {
+    if (typeof prenom === "string" && !usuel.test(prenom)) yield [`etat_civil.prenoms.${i}`, m.NOM_INHABITUEL];
+  }
+  if (ne && ne.plusTot <= regles.majorite.date_naissance_max) {
+    const age = regles.dispenses.age_minimum;
+    for (const [genre, modele] of [["dispenses", m.DIPLOME_TROP_TOT], ["benefices", m.BENEFICE_TROP_TOT]]) {
+      for (const [i, element] of (d[genre] ?? []).entries()) {
+        const { annee } = element;
+        if (Number.isInteger(annee) && ne.annee <= annee && annee < ne.annee + age) {
+          yield [`${genre}.${i}.annee`, formater(modele, { annee, age })];
+        }
+      }
+    }
+  }
+  yield* avertissementsLangues(d, regles);
+  const specialite = parCode(regles.specialites, d.specialite ?? "");
+  if (specialite?.autre) {
+    const listee = specialiteNommee(d.specialite_autre, regles);
+    if (listee) yield ["specialite_autre", formater(m.SPECIALITE_AUTRE_DANS_LA_LISTE, { libelle: listee.libelle })];
+  }
+}
+
+/** shared_rules.warnings._languages. */
+function* avertissementsLangues(d, regles) {
+  const m = regles.messages;
+  const autre = regles.langues_vivantes.autre.code;
+  const cle = (code, libelle) => {
+    if (typeof code !== "string") return null;
+    return code === autre && typeof libelle === "string" ? `autre:${cleComparaison(libelle)}` : code;
+  };
+  const obligatoire = cle(d.langue_vivante, d.langue_vivante_autre);
+  if (d.langue_vivante === autre && d.langue_vivante_autre) {
+    yield ["langue_vivante_autre", formater(m.LANGUE_HORS_LISTE, { langue: d.langue_vivante_autre })];
+  }
+  for (const [i, epreuve] of (d.epreuves_facultatives ?? []).entries()) {
+    if (epreuve.langue === autre && epreuve.langue_autre) {
+      yield [`epreuves_facultatives.${i}.langue_autre`, formater(m.LANGUE_HORS_LISTE, { langue: epreuve.langue_autre })];
+    }
+    if (obligatoire !== null && cle(epreuve.langue, epreuve.langue_autre) === obligatoire) {
+      yield [`epreuves_facultatives.${i}.langue`, m.FACULTATIVE_MEME_LANGUE];
+    }
+  }
+}
+
+/** shared_rules.names.comparison_key: lower-case base letters, separators dropped. */
+const TRANSLITTERATION = { œ: "oe", æ: "ae", ø: "o", đ: "d", ð: "d", ł: "l", ħ: "h", ı: "i", þ: "th", ß: "ss", ŀ: "l" };
+export function cleComparaison(texte) {
+  // Python's casefold, where JavaScript's lower case differs for names: the final sigma.
+  const minuscules = texte.normalize("NFKC").toLowerCase().replace(/ς/gu, "σ")
+    .replace(/[œæøđðłħıþßŀ]/gu, (lettre) => TRANSLITTERATION[lettre]);
+  return minuscules.normalize("NFKD").replace(/[\p{M} \-'’]/gu, "").replace(/\s/gu, "");
+}
+
+/** shared_rules.libelles.loose_key and listed_speciality: the listed speciality a typed label
+ *  names, or null. */
+function cleSouple(texte) {
+  return texte.replace(/[-'’]/g, " ").split(/\s+/u).filter(Boolean)
+    .map((mot) => [...cleComparaison(mot)].filter((c) => /[\p{L}\p{N}]/u.test(c)).join(""))
+    .map((mot) => (mot.length > 3 && /[sx]$/u.test(mot) ? mot.slice(0, -1) : mot)).join("");
+}
+
+export function specialiteNommee(tape, regles) {
+  if (!tape) return null;
+  const cle = cleSouple(tape);
+  let trouvee = null;
+  let longueurTrouvee = -1;
+  for (const specialite of regles.specialites) {
+    if (specialite.autre) continue;
+    const libelle = cleSouple(specialite.libelle);
+    if (libelle.length >= regles.limites.libelle_cle_min && cle.includes(libelle) && libelle.length > longueurTrouvee) {
+      trouvee = specialite;
+      longueurTrouvee = libelle.length;
+    }
+  }
+  return trouvee;
 }
 
 function correspond(postal, code) {
@@ -103,6 +215,7 @@ class Controle {
       nom: new RegExp(motifs.nom, "u"),
       lieu: new RegExp(motifs.lieu, "u"),
       interdits: new RegExp(motifs.caracteres_interdits, "u"),
+      date_naissance: new RegExp(motifs.date_naissance, "u"),
       code_postal: new RegExp(motifs.code_postal, "u"),
       telephone: new RegExp(motifs.telephone, "u"),
       telephone_zero_national: new RegExp(motifs.telephone_zero_national, "u"),
@@ -160,18 +273,21 @@ function champ(controle, lire, { requis = false, messageRequis, defaut = ABSENT,
   };
 }
 
-function texte(controle, { max, messageRequis, verifierTexte }) {
+/** schemas.Texte: what can't be stored refused and named, spaces folded (lines kept with
+ *  `lignes`), an optional text left empty is null, the length, then the field's own check. */
+function texte(controle, { max, messageRequis, verifierTexte, facultatif = false, lignes = false }) {
   const m = controle.m;
   return (valeur, chemin) => {
     if (typeof valeur !== "string") return erreur(controle, chemin, m.TEXTE_ATTENDU);
-    if (controle.motifs.interdits.test(valeur)) return erreur(controle, chemin, m.TEXTE_CARACTERES);
-    const replie = replier(valeur);
-    if (!replie) return erreur(controle, chemin, messageRequis ?? m.OBLIGATOIRE);
-    if (longueur(replie) > max) return erreur(controle, chemin, formater(m.TEXTE_TROP_LONG, { max }));
-    if (verifierTexte && !verifierTexte(replie)) {
-      return erreur(controle, chemin, verifierTexte.message);
+    const interdit = controle.motifs.interdits.exec(valeur);
+    if (interdit) {
+      return erreur(controle, chemin, formater(m.TEXTE_CARACTERE, { caractere: decrireCaractere(interdit[0]) }));
     }
-    return replie;
+    const replie = lignes ? replierLignes(valeur) : replier(valeur);
+    if (!replie) return facultatif ? null : erreur(controle, chemin, messageRequis ?? m.OBLIGATOIRE);
+    if (longueur(replie) > max) return erreur(controle, chemin, formater(m.TEXTE_TROP_LONG, { max }));
+    const refus = verifierTexte ? verifierTexte(replie) : null;
+    return refus ? erreur(controle, chemin, refus) : replie;
   };
 }
 
@@ -180,15 +296,20 @@ function erreur(controle, chemin, message) {
   return ABSENT;
 }
 
-function nom(controle, options = {}) {
-  const verifierTexte = (t) => controle.motifs.nom.test(t);
-  verifierTexte.message = controle.m.NOM_CARACTERES;
+/** schemas.Nom: letters, spaces, hyphens and apostrophes; a first name with a comma is told
+ *  to go one per box. */
+function nom(controle, { prenom = false, ...options } = {}) {
+  const m = controle.m;
+  const verifierTexte = (t) => {
+    if (controle.motifs.nom.test(t)) return null;
+    return prenom && t.includes(",") ? m.PRENOM_VIRGULE : m.NOM_CARACTERES;
+  };
   return texte(controle, { max: controle.regles.limites.nom, verifierTexte, ...options });
 }
 
+/** schemas.Lieu: free text with at least one letter. */
 function lieu(controle, options = {}) {
-  const verifierTexte = (t) => controle.motifs.lieu.test(t);
-  verifierTexte.message = controle.m.LIEU_CARACTERES;
+  const verifierTexte = (t) => (controle.motifs.lieu.test(t) ? null : controle.m.LIEU_SANS_LETTRE);
   return texte(controle, { max: controle.regles.limites.lieu, verifierTexte, ...options });
 }
 
@@ -212,18 +333,10 @@ function motif(controle, expression, message, retirer = " ", avant = (v) => v) {
   };
 }
 
-/** A date written YYYY-MM-DD that exists in the calendar. */
-function dateIso(controle) {
-  return (valeur, chemin) => {
-    const trouve = typeof valeur === "string" ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(valeur) : null;
-    if (!trouve) return erreur(controle, chemin, controle.m.DATE_ATTENDUE);
-    const [annee, mois, jour] = trouve.slice(1).map(Number);
-    const date = new Date(Date.UTC(2000, mois - 1, jour));
-    date.setUTCFullYear(annee);
-    const existe = annee >= 1 && date.getUTCFullYear() === annee
-      && date.getUTCMonth() === mois - 1 && date.getUTCDate() === jour;
-    return existe ? valeur : erreur(controle, chemin, controle.m.DATE_ATTENDUE);
-  };
+/** schemas.DateNaissance: YYYY-MM-DD, YYYY-MM or YYYY, that exists in the calendar. */
+function dateNaissance(controle) {
+  return (valeur, chemin) => (lireDateNaissance(valeur, controle.regles) === null
+    ? erreur(controle, chemin, controle.m.DATE_NAISSANCE_ATTENDUE) : valeur);
 }
 
 /** schemas.Booleen: true or false (marshmallow also takes 1 and 0, which equal them in Python). */
@@ -282,19 +395,22 @@ function schemaDossier(c) {
   const limites = c.regles.limites;
   const etatCivil = {
     nom_naissance: champ(c, nom(c, { messageRequis: m.NOM_NAISSANCE_OBLIGATOIRE }), { requis: true, messageRequis: m.NOM_NAISSANCE_OBLIGATOIRE }),
-    nom_usage: champ(c, nom(c), { defaut: null, nul: true }),
-    prenoms: champ(c, liste(c, nom(c, { messageRequis: m.PRENOM_VIDE }), { max: limites.prenoms, min: 1, messageMin: m.PRENOMS_OBLIGATOIRES, messageMax: m.PRENOMS_TROP_NOMBREUX }),
+    nom_usage: champ(c, nom(c, { facultatif: true }), { defaut: null, nul: true }),
+    prenoms: champ(c, liste(c, nom(c, { messageRequis: m.PRENOM_VIDE, prenom: true }), { max: limites.prenoms, messageMax: m.PRENOMS_TROP_NOMBREUX }),
       { requis: true, messageRequis: m.PRENOMS_OBLIGATOIRES }),
+    sans_prenom: champ(c, booleen(c), { defaut: false }),
     sexe: champ(c, (v, chemin) => (v === "F" || v === "M" ? v : erreur(c, chemin, m.SEXE_CHOIX)),
       { requis: true, messageRequis: m.SEXE_CHOIX }),
-    date_naissance: champ(c, dateIso(c), { requis: true, messageRequis: m.DATE_NAISSANCE_OBLIGATOIRE }),
+    date_naissance: champ(c, dateNaissance(c), { requis: true, messageRequis: m.DATE_NAISSANCE_OBLIGATOIRE }),
     commune_naissance: champ(c, lieu(c, { messageRequis: m.COMMUNE_NAISSANCE_OBLIGATOIRE }), { requis: true, messageRequis: m.COMMUNE_NAISSANCE_OBLIGATOIRE }),
     pays_naissance: champ(c, lieu(c, { messageRequis: m.PAYS_NAISSANCE_OBLIGATOIRE }), { requis: true, messageRequis: m.PAYS_NAISSANCE_OBLIGATOIRE }),
   };
-  // EtatCivilSchema._plausible_birth_date, run only when every field of the group is valid.
-  const vraisemblable = (resultat, chemin) => {
-    if (resultat.date_naissance && resultat.date_naissance < limites.date_naissance_min) {
-      c.ajouter(joindre(chemin, "date_naissance"), m.DATE_NAISSANCE_INVRAISEMBLABLE);
+  // EtatCivilSchema._first_names_or_none, run only when every field of the group is valid.
+  const prenomsOuAucun = (resultat, chemin) => {
+    if (resultat.sans_prenom && resultat.prenoms?.length) {
+      c.ajouter(joindre(chemin, "sans_prenom"), m.SANS_PRENOM_ET_PRENOMS);
+    } else if (!resultat.sans_prenom && Array.isArray(resultat.prenoms) && !resultat.prenoms.length) {
+      c.ajouter(joindre(chemin, "prenoms"), m.PRENOMS_OBLIGATOIRES);
     }
   };
   const contact = {
@@ -317,6 +433,7 @@ function schemaDossier(c) {
   const facultative = {
     unite: champ(c, code(c), { requis: true }),
     langue: champ(c, code(c), { defaut: null, nul: true }),
+    langue_autre: champ(c, texte(c, { max: limites.langue_autre, facultatif: true }), { defaut: null, nul: true }),
   };
   const dispense = {
     unite: champ(c, code(c), { requis: true }),
@@ -331,20 +448,21 @@ function schemaDossier(c) {
   const amenagement = {
     demande: champ(c, booleen(c), { requis: true }),
     decision_anterieure: champ(c, booleen(c), { defaut: false }),
-    precisions: champ(c, texte(c, { max: limites.precisions }), { defaut: null, nul: true }),
+    precisions: champ(c, texte(c, { max: limites.precisions, facultatif: true, lignes: true }), { defaut: null, nul: true }),
   };
   const rattrapage = { annee_echec: champ(c, entier(c), { requis: true }) };
   return {
     session: champ(c, code(c), { requis: true }),
     specialite: champ(c, code(c), { requis: true, messageRequis: m.SPECIALITE_OBLIGATOIRE }),
-    specialite_autre: champ(c, texte(c, { max: limites.specialite_autre }), { defaut: null, nul: true }),
-    etat_civil: champ(c, sousGroupe(c, etatCivil, { apres: vraisemblable }), { requis: true }),
+    specialite_autre: champ(c, texte(c, { max: limites.specialite_autre, facultatif: true }), { defaut: null, nul: true }),
+    etat_civil: champ(c, sousGroupe(c, etatCivil, { apres: prenomsOuAucun }), { requis: true }),
     contact: champ(c, sousGroupe(c, contact), { requis: true }),
     etablissement: champ(c, code(c), { defaut: null, nul: true }),
     forme_passage: champ(c, code(c), { requis: true, messageRequis: m.FORME_CHOIX }),
     unites_presentees: champ(c, liste(c, code(c)), { defaut: () => [] }),
     eps: champ(c, sousGroupe(c, eps), { requis: true }),
     langue_vivante: champ(c, code(c), { defaut: null, nul: true }),
+    langue_vivante_autre: champ(c, texte(c, { max: limites.langue_autre, facultatif: true }), { defaut: null, nul: true }),
     epreuves_facultatives: champ(c, liste(c, sousGroupe(c, facultative), { max: 3 }), { defaut: () => [] }),
     dispenses: champ(c, liste(c, sousGroupe(c, dispense)), { defaut: () => [] }),
     benefices: champ(c, liste(c, sousGroupe(c, benefice)), { defaut: () => [] }),
@@ -420,7 +538,9 @@ function* reglesDeSession(d, regles, casses) {
   if ("eps" in d && !casses.has("eps") && "dispense" in d.eps) yield* eps(d, regles, passees);
   if (specialite !== null) {
     if (!casses.has("forme_passage") && !casses.has("unites_presentees")) yield* formePassage(d, regles, specialite);
-    if (!casses.has("langue_vivante") && !casses.has("epreuves_facultatives")) yield* langues(d, regles, specialite, passees);
+    if (!casses.has("langue_vivante") && !casses.has("langue_vivante_autre") && !casses.has("epreuves_facultatives")) {
+      yield* langues(d, regles, specialite, passees);
+    }
     if (!casses.has("dispenses") && !casses.has("benefices")) yield* dispensesBenefices(d, regles, specialite, passees);
     if (!casses.has("rattrapage")) yield* rattrapage(d, regles, specialite);
   }
@@ -463,16 +583,16 @@ function* eps(d, regles, passees) {
   yield* choixEps(dispense, activites, regles);
 }
 
-/** rules._earliest_year: the year the candidate turned the minimum age, or null. */
-function premiereAnnee(d, regles) {
-  const ne = d.etat_civil?.date_naissance;
-  if (!ne || ne > regles.majorite.date_naissance_max) return null;
-  return Number(ne.slice(0, 4)) + regles.dispenses.age_minimum;
+/** rules._birth_year: the candidate's birth year, or null (none readable, or a minor's). */
+function anneeNaissance(d, regles) {
+  const ne = lireDateNaissance(d.etat_civil?.date_naissance, regles);
+  return ne && ne.plusTot <= regles.majorite.date_naissance_max ? ne.annee : null;
 }
 
+/** rules._etat_civil: refused only when even the earliest possible day is too late. */
 function* etatCivil(etat, regles) {
-  const ne = etat.date_naissance;
-  if (ne && ne > regles.majorite.date_naissance_max) {
+  const ne = lireDateNaissance(etat.date_naissance, regles);
+  if (ne && ne.plusTot > regles.majorite.date_naissance_max) {
     yield ["etat_civil.date_naissance", formater(regles.messages.MINEUR, {
       date: dateCourte(regles.majorite.au), date_limite: dateCourte(regles.majorite.date_naissance_max),
     })];
@@ -494,7 +614,11 @@ function* contactEtEtablissement(d, regles) {
   // The postcode: a warning (avertissements below), never a refusal.
   const donne = d.etablissement;
   const attendu = departement.etablissement;
-  if (donne !== undefined && donne !== null && donne !== attendu.code) {
+  // eligibility.names_establishment: its code, or its label as the notice writes it.
+  const plierLibelle = (t) => t.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase()
+    .replace(/-/g, " ").split(/\s+/u).filter(Boolean).join(" ");
+  if (donne !== undefined && donne !== null && donne !== attendu.code
+      && plierLibelle(donne) !== plierLibelle(attendu.libelle)) {
     // shared_rules.eligibility.is_distance_learning: with or without accents.
     const plier = (t) => t.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
     const aDistance = regles.etablissements_refuses_aux_majeurs
@@ -557,11 +681,21 @@ function* formePassage(d, regles, specialite) {
     yield ["unites_presentees", m.UNITES_PROGRESSIVE];
     return;
   }
-  const permises = unitesApplicables(regles, specialite, regles.unites.map((u) => u.code));
+  const permises = unitesApplicables(regles, specialite, regles.unites.map((u) => u.code), { professionnelles: true });
   for (const [i, code] of unites.entries()) {
     if (!permises.has(code)) yield [`unites_presentees.${i}`, m.UNITE_INCONNUE];
   }
   for (const chemin of doublons("unites_presentees", unites)) yield [chemin, m.UNITE_EN_DOUBLE];
+}
+
+/** rules._langue_autre: « Autre langue » takes its label typed by hand, and only it does;
+ *  offered only while the list is unconfirmed. */
+function* langueAutre(chemin, code, libelle, regles) {
+  const m = regles.messages;
+  const autre = regles.langues_vivantes.autre.code;
+  if (code === autre && regles.langues_vivantes.pour_juger !== null) yield [chemin, m.LANGUE_INCONNUE];
+  else if (code === autre && !libelle) yield [`${chemin}_autre`, m.LANGUE_AUTRE_OBLIGATOIRE];
+  else if (code !== autre && libelle) yield [`${chemin}_autre`, m.LANGUE_AUTRE_INUTILE];
 }
 
 function* langues(d, regles, specialite, passees) {
@@ -577,6 +711,7 @@ function* langues(d, regles, specialite, passees) {
   else if (obligatoire !== null && (passees.dispensees.has("langue-vivante") || passees.conserveeAuLieu("langue-vivante"))) {
     yield ["langue_vivante", m.LANGUE_NON_PASSEE];
   } else if (obligatoire !== null && passees.horsListe("langue-vivante")) yield ["langue_vivante", m.LANGUE_NON_PRESENTEE];
+  else yield* langueAutre("langue_vivante", obligatoire, d.langue_vivante_autre ?? null, regles);
   const epreuves = d.epreuves_facultatives ?? [];
   for (const [i, epreuve] of epreuves.entries()) {
     const chemin = `epreuves_facultatives.${i}`;
@@ -590,10 +725,12 @@ function* langues(d, regles, specialite, passees) {
       continue;
     }
     const langue = epreuve.langue ?? null;
+    const libelle = epreuve.langue_autre ?? null;
     if (unite.avec_langue && langue === null) yield [`${chemin}.langue`, m.FACULTATIVE_LANGUE_OBLIGATOIRE];
     else if (unite.avec_langue && inconnue(langue)) yield [`${chemin}.langue`, m.LANGUE_INCONNUE];
-    else if (unite.avec_langue && langue === obligatoire) yield [`${chemin}.langue`, m.FACULTATIVE_MEME_LANGUE];
     else if (!unite.avec_langue && langue !== null) yield [`${chemin}.langue`, m.FACULTATIVE_SANS_LANGUE];
+    else if (!unite.avec_langue && libelle) yield [`${chemin}.langue_autre`, m.LANGUE_AUTRE_INUTILE];
+    else if (unite.avec_langue) yield* langueAutre(`${chemin}.langue`, langue, libelle, regles);
   }
   for (const chemin of doublons("epreuves_facultatives", epreuves.map((e) => e.unite ?? ""), ".unite")) {
     yield [chemin, m.UNITE_EN_DOUBLE];
@@ -603,9 +740,10 @@ function* langues(d, regles, specialite, passees) {
 function* dispensesBenefices(d, regles, specialite, passees) {
   const m = regles.messages;
   const dispenses = d.dispenses ?? [];
-  let permises = unitesApplicables(regles, specialite, regles.dispenses.unites);
-  const { annee_min: dispenseMin, annee_max: dispenseMax, age_minimum: age } = regles.dispenses;
-  const auPlusTot = premiereAnnee(d, regles);
+  let permises = unitesApplicables(regles, specialite, regles.dispenses.unites,
+    { professionnelles: regles.dispenses.unites_professionnelles });
+  const dispenseMax = regles.dispenses.annee_max;
+  const naissance = anneeNaissance(d, regles);
   const listee = (unite) => passees.listees !== null && passees.listees.has(unite);
   for (const [i, dispense] of dispenses.entries()) {
     const { unite, annee } = dispense;
@@ -616,10 +754,12 @@ function* dispensesBenefices(d, regles, specialite, passees) {
     } else if (unite !== undefined && listee(unite)) {
       yield [`dispenses.${i}.unite`, m.DISPENSE_ET_PRESENTEE];
     }
-    if (annee !== undefined && !(dispenseMin <= annee && annee <= dispenseMax)) {
-      yield [`dispenses.${i}.annee`, formater(m.DISPENSE_ANNEE, { annee_min: dispenseMin, annee_max: dispenseMax })];
-    } else if (annee !== undefined && auPlusTot !== null && annee < auPlusTot) {
-      yield [`dispenses.${i}.annee`, formater(m.DIPLOME_TROP_TOT, { annee, age, annee_min: auPlusTot })];
+    if (annee !== undefined && !(annee >= 1000 && annee <= 9999)) {
+      yield [`dispenses.${i}.annee`, m.ANNEE_ATTENDUE];
+    } else if (annee !== undefined && annee > dispenseMax) {
+      yield [`dispenses.${i}.annee`, formater(m.DISPENSE_ANNEE, { annee_max: dispenseMax })];
+    } else if (annee !== undefined && naissance !== null && annee < naissance) {
+      yield [`dispenses.${i}.annee`, formater(m.DIPLOME_AVANT_NAISSANCE, { annee, naissance })];
     }
   }
   for (const chemin of doublons("dispenses", dispenses.map((x) => x.unite ?? ""), ".unite")) {
@@ -628,7 +768,8 @@ function* dispensesBenefices(d, regles, specialite, passees) {
 
   const dispensees = new Set(dispenses.map((x) => x.unite));
   const benefices = d.benefices ?? [];
-  permises = unitesApplicables(regles, specialite, regles.benefices.unites);
+  permises = unitesApplicables(regles, specialite, regles.benefices.unites,
+    { professionnelles: regles.benefices.unites_professionnelles });
   const { annee_min: anneeMin, annee_max: anneeMax, note_minimale: noteMinimale } = regles.benefices;
   for (const [i, benefice] of benefices.entries()) {
     const { unite, annee, note: valeur } = benefice;
@@ -638,8 +779,6 @@ function* dispensesBenefices(d, regles, specialite, passees) {
     const enTemps = anneeMin <= (annee || 0) && (annee || 0) <= anneeMax;
     if (annee !== undefined && !enTemps) {
       yield [`benefices.${i}.annee`, formater(m.BENEFICE_ANNEE, { annee_min: anneeMin, annee_max: anneeMax })];
-    } else if (annee !== undefined && auPlusTot !== null && annee < auPlusTot) {
-      yield [`benefices.${i}.annee`, formater(m.BENEFICE_TROP_TOT, { annee, age, annee_min: auPlusTot })];
     }
     if (valeur !== undefined && !(valeur >= 0 && valeur <= 20)) {
       yield [`benefices.${i}.note`, m.NOTE_HORS_BAREME];
@@ -664,7 +803,11 @@ function* rattrapage(d, regles, specialite) {
   if (donne === null) {
     yield ["rattrapage.annee_echec", formater(m.RATTRAPAGE_OBLIGATOIRE, bornes)];
   } else if ("annee_echec" in donne && !(regle.annee_min <= donne.annee_echec && donne.annee_echec <= regle.annee_max)) {
-    yield ["rattrapage.annee_echec", formater(m.RATTRAPAGE_ANNEE, bornes)];
+    // Failed before the resit's years: its successor diploma is the way (rules._rattrapage).
+    const successeur = regle.successeur ? parCode(regles.specialites, regle.successeur) : null;
+    if (donne.annee_echec < regle.annee_min && successeur) {
+      yield ["rattrapage.annee_echec", formater(m.RATTRAPAGE_SUCCESSEUR, { ...bornes, successeur: successeur.libelle })];
+    } else yield ["rattrapage.annee_echec", formater(m.RATTRAPAGE_ANNEE, bornes)];
   }
 }
 
