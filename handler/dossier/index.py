@@ -63,6 +63,8 @@ CONFLICT_ATTEMPTS = 10
 #: of the erased dossier itself was in flight.
 PURGE_ROUNDS = 5
 Summary = dict[str, Any]
+#: Hex digits of the homonym group an entry keeps.
+GROUPE_LEN = 16
 Progress = Callable[[int, int], None]
 
 
@@ -100,8 +102,9 @@ def dossier_part(record: Mapping[str, Any]) -> Summary:
         # « Ma spécialité n'est pas dans la liste »: the label the candidate typed (issue 13).
         **({"specialite_autre": d["specialite_autre"]} if d.get("specialite_autre") else {}),
         # The homonym group (a hash of the birth name and date): two people in one group are
-        # flagged « homonyme possible » by the list (issue 24).
-        "groupe": group_of(record["identite"]),
+        # flagged « homonyme possible » by the list (issue 24). Its first 64 bits: enough to
+        # tell a session's groups apart, a quarter of the digest's weight in every shard.
+        "groupe": group_of(record["identite"])[:GROUPE_LEN],
         # The warnings and whether the candidate confirmed the postcode's (issues 13, 24).
         **({"avertissements": warnings,
             "confirmation_residence": bool(d["contact"].get("confirmation_residence"))}
