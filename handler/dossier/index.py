@@ -125,6 +125,11 @@ def merge(old: Summary | None, new: Summary) -> Summary:
         return {**suivi_part(None), **new}
     merged = dict(old)
     if "version" in new and new["version"] >= old.get("version", 0):
+        # The dossier's part is replaced whole, not updated: a key the new part leaves out (the
+        # warnings once the postcode is corrected, the label of « autre » once another
+        # speciality is chosen) must go too (issue 26, item 4). The same version replaces it as
+        # well, so that `rebuild-index` remakes every entry as today's code makes it.
+        merged = {k: old[k] for k in _SUIVI_KEYS if k in old}
         merged.update({k: v for k, v in new.items() if k not in _SUIVI_KEYS})
     if "revision" in new and new["revision"] >= old.get("revision", 0):
         merged.update({k: new[k] for k in _SUIVI_KEYS})

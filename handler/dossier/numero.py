@@ -62,11 +62,18 @@ def canonical(text: str) -> str | None:
     """The canonical form of a typed number, or None when it is not a valid number."""
     if not isinstance(text, str) or len(text) > 40:
         return None
-    compact = _SEPARATORS.sub("", text).upper().translate(_LOOK_ALIKES)
+    compact = typed_part(text)
     if len(compact) != LENGTH or any(c not in _VALUES for c in compact):
         return None
     values = [_VALUES[c] for c in compact]
     return compact if _weighted_sum(values) == 0 else None
+
+
+def typed_part(text: str) -> str:
+    """A piece of a number as a person types it, in the canonical symbols: separators gone,
+    upper case, O read as 0, I and L as 1 (« 7k3m-q9pa » → « 7K3MQ9PA »). For searching a
+    number by its beginning; `canonical` checks a whole one."""
+    return _SEPARATORS.sub("", text).upper().translate(_LOOK_ALIKES)
 
 
 def display(numero: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from handler.dossier import suivi
-from handler.dossier.numero import display
+from handler.dossier.numero import ALPHABET, display, typed_part
 from handler.platform.errors import ApiError
 from handler.staff import messages as msg
 from shared_rules.names import comparison_key
@@ -54,6 +54,9 @@ class Query:
     modifie_du: str | None = None
     modifie_au: str | None = None
     recherche: tuple[str, ...] = field(default_factory=tuple)
+    #: Each word of the search read as a piece of a number (O for 0, I or L for 1), or "" for
+    #: a word that can't be one (see number_words).
+    recherche_numeros: tuple[str, ...] = field(default_factory=tuple)
     tri: str = "cree_le"
     descendant: bool = False
     page: int = 1
@@ -126,7 +129,8 @@ def parse_query(args: MultiDict[str, str], session: Session) -> Query:
     return Query(specialites=chosen["specialite"], departements=chosen["departement"],
                  statuts=chosen["statut"], cree_du=dates["cree_du"], cree_au=dates["cree_au"],
                  modifie_du=dates["modifie_du"], modifie_au=dates["modifie_au"],
-                 recherche=search_words(recherche), tri=tri.lstrip("-"),
+                 recherche=search_words(recherche),
+                 recherche_numeros=number_words(recherche), tri=tri.lstrip("-"),
                  descendant=descendant, page=page, par_page=par_page)
 
 
@@ -162,6 +166,19 @@ def search_words(typed: str) -> tuple[str, ...]:
     (« jeanbaptiste », « ndiaye »); separators inside a word are ignored, so « jean baptiste »
     also finds « Jean-Baptiste »."""
     return tuple(key for word in typed.split() if (key := search_key(word)))
+
+
+def number_words(typed: str) -> tuple[str, ...]:
+    """`search_words`'s words read as pieces of a number, as « mon dossier » reads one (issue
+    26, item 7: « 7K3M-Q9PO » typed with O for 0): symbols of the number alphabet once O, I
+    and L are read as digits, the word typed with a digit or four symbols long at least (a short
+    name, « Leo », is not read as « 1E0 »); "" for any other word."""
+    def piece(word: str) -> str:
+        symbols = typed_part(word)
+        usable = all(c in ALPHABET for c in symbols) and (
+            any(c.isdigit() for c in word) or len(symbols) >= 4)
+        return symbols if usable else ""
+    return tuple(piece(word) for word in typed.split() if search_key(word))
 
 
 def _in_range(stamp: str, start: str | None, end: str | None) -> bool:
@@ -205,7 +222,10 @@ def matches(entry: Mapping[str, Any], query: Query,
         return False
     if query.recherche:
         haystack = _haystack(entry)
-        return all(word in haystack for word in query.recherche)
+        numero = entry["numero"]
+        return all(word in haystack or (number and number in numero)
+                   for word, number in zip(query.recherche, query.recherche_numeros,
+                                           strict=True))
     return True
 
 

@@ -251,7 +251,7 @@ def change_status(numero: str) -> Response:
                                                   etag=changed.etag)
         if state is not None:
             new = {**new, "courriel": state}
-    return jsonify({"suivi": _suivi_payload(new),
+    return jsonify({"numero": display(key), "suivi": _suivi_payload(new),
                     "a_revoir": suivi.a_revoir(new, record["version"]),
                     "courriel": courriel})
 

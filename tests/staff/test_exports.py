@@ -156,6 +156,21 @@ def test_xlsx_read_back_with_openpyxl_text_as_text(client: FlaskClient) -> None:
     assert cells["Version"].value == 1
 
 
+def test_the_speciality_typed_by_hand_is_exported(client: FlaskClient) -> None:
+    """Issue 26, item 3: « CAP Accordeur de pianos » was in none of the columns."""
+    submit(client, person("Pianiste", specialite="autre",
+                          specialite_autre="CAP Accordeur de pianos"))
+    for fmt in ("csv", "xlsx"):
+        data = export(client, fmt).data
+        row = (read_csv(data)[1] if fmt == "csv" else
+               [c.value for c in list(openpyxl.load_workbook(io.BytesIO(data))["Dossiers"]
+                                      .iter_rows())[1]])
+        cells = dict(zip(HEADER, row, strict=True))
+        assert cells["Code spécialité"] == "autre"
+        assert cells["Spécialité"] == (
+            "Ma spécialité n'est pas dans la liste : CAP Accordeur de pianos")
+
+
 def test_the_people_of_issue_24_export_as_their_papers_show_them(client: FlaskClient) -> None:
     """A birth date with no day and no month, no first name, a language typed by hand, kept
     grades per professional unit, « Précisions » on two lines: in the CSV and the XLSX."""

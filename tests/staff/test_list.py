@@ -324,3 +324,77 @@ def test_the_warnings_kept_are_named_for_the_bureau_and_filtered(client: FlaskCl
     assert listed[single]["prenoms"] == []
     assert sorted(d["numero"] for d in staff_list(client, statut=listing.A_VERIFIER)[
         "dossiers"]) == sorted([incomplete, single])
+
+
+def _modify(client: FlaskClient, numero: str, dossier: dict[str, Any]) -> None:
+    response = client.put(f"/api/dossiers/{numero}", json=dossier,
+                          headers={"X-Date-Naissance": dossier["etat_civil"]["date_naissance"]})
+    assert response.status_code == 200, response.get_json()
+
+
+def test_the_list_follows_what_the_candidate_corrects(client: FlaskClient) -> None:
+    """Issue 26, item 4: the postcode corrected, « autre » left: the list dropped neither the
+    warning nor the old label (an entry's keys were updated, never removed)."""
+    warned = person("Lavergne", **{"contact.code_postal": "16000"})
+    autre = person("Pianiste", specialite="autre", specialite_autre="Accordeur de pianos")
+    numeros = [submit(client, d) for d in (warned, autre)]
+    assert [d["numero"] for d in staff_list(client, q="accordeur")["dossiers"]] == [numeros[1]]
+    _modify(client, numeros[0], person("Lavergne"))
+    _modify(client, numeros[1], person("Pianiste"))
+    listed = {d["numero"]: d for d in staff_list(client)["dossiers"]}
+    assert "avertissements" not in listed[numeros[0]]
+    assert listed[numeros[1]]["specialite_libelle"] == "Maçon"
+    assert staff_list(client, q="accordeur")["dossiers"] == []
+
+
+def test_rebuild_index_remakes_every_entry_as_the_code_makes_it(app: Flask,
+                                                                client: FlaskClient,
+                                                                s3: Any) -> None:
+    """Issue 26, item 4: `rebuild-index`, the documented repair, cleared nothing stale."""
+    numero = submit(client, person("Lavergne"))
+    index = SummaryIndex(app.extensions["dossier_store"], SESSION)
+    stale = {"numero": canonical(numero), "avertissements": {"contact.code_postal": ["x"]},
+             "specialite_autre": "Ancien intitulé"}
+    index.upsert(canonical(numero), {**stale, **{k: v for k, v in next(
+        e for e in index.entries() if e["numero"] == canonical(numero)).items()
+        if k not in stale}})
+    assert "specialite_autre" in next(e for e in index.entries()
+                                      if e["numero"] == canonical(numero))
+    index.rebuild()
+    (entry,) = [e for e in index.entries() if e["numero"] == canonical(numero)]
+    assert "specialite_autre" not in entry and "avertissements" not in entry
+
+
+def test_a_number_is_found_as_people_type_it(client: FlaskClient) -> None:
+    """Issue 26, item 7: « mon dossier » reads O as 0 and I or L as 1; the staff search did
+    not. Whole or in part, any case, with spaces or dashes."""
+    numeros = [submit(client, person(nom)) for nom in ("Martin", "Dupont", "Bernard")]
+    for numero in numeros:
+        look_alike = numero.replace("0", "O").replace("1", "l")
+        for typed in (look_alike, look_alike.lower(), look_alike.replace("-", " ")[:6],
+                      look_alike.replace("-", "")):
+            found = [d["numero"] for d in staff_list(client, q=typed)["dossiers"]]
+            assert numero in found, (typed, found)
+    assert staff_list(client, q="Lili")["total"] == 0  # a name, not « 1111 »
+
+
+@pytest.mark.parametrize(("typed", "found"), [
+    ("7K3M-Q9PO", True), ("7k3m q9po", True), ("7K3MQ9P0", True), ("k3mq", True),
+    ("q9p0l", True), ("7K3M-Q9PO-L", True), ("p0i", True), ("1O1", False), ("Martin", True)])
+def test_the_search_reads_look_alikes_in_a_number(typed: str, found: bool) -> None:
+    """Issue 26, item 7, on a number with a 0 and a 1."""
+    entry = {"numero": "7K3MQ9P01", "nom_naissance": "Martin", "nom_usage": None,
+             "prenoms": ["Marie"], "specialite": "macon", "departement": "87",
+             "cree_le": "2020-11-02T10:00:00+01:00", "modifie_le": "2020-11-02T10:00:00+01:00",
+             "version": 1, "statut": "pre-inscrit", "revision": 0, "version_confirmee": None}
+    query = listing.Query(recherche=listing.search_words(typed),
+                          recherche_numeros=listing.number_words(typed))
+    assert listing.matches(entry, query) is found
+
+
+@pytest.mark.parametrize(("typed", "pieces"), [
+    ("7k3m-q9po", ("7K3MQ9P0",)), ("OMCM Q", ("0MCM", "")), ("Leo Dupont", ("", "")),
+    ("Lili", ("1111",)), ("Louis", ("",)), ("Ødegård 12", ("", "12"))])
+def test_which_words_are_read_as_pieces_of_a_number(typed: str,
+                                                    pieces: tuple[str, ...]) -> None:
+    assert listing.number_words(typed) == pieces

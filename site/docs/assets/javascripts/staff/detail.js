@@ -40,10 +40,24 @@ export class Detail {
     });
   }
 
-  async ouvrir(numero) {
-    this.dossier = await lire(`dossiers/${encodeURIComponent(numero)}`);
-    this.afficher();
+  /** Open a dossier from scratch (issue 26): nothing of the dossier shown before stays — its
+   *  content, the status form that acts on it, a success message — until this one is read. An
+   *  unknown number shows its message alone. An answer that comes back after another dossier
+   *  was asked for is dropped. `message`: a success to show once it is open. */
+  async ouvrir(numero, { message = null } = {}) {
+    this.dossier = null;
+    this.demande = numero;
+    const contenu = document.getElementById("detail-contenu");
+    contenu.hidden = true;
+    document.querySelectorAll("#detail .gestion-succes").forEach((p) => { p.textContent = ""; });
+    document.getElementById("detail-titre").textContent = `Dossier ${numero}`;
     this.section.hidden = false;
+    const dossier = await lire(`dossiers/${encodeURIComponent(numero)}`);
+    if (this.demande !== numero) return;
+    this.dossier = dossier;
+    this.afficher();
+    contenu.hidden = false;
+    if (message) reussir(message, "statut-message");
     this.section.focus();
   }
 
@@ -149,12 +163,13 @@ export class Detail {
       corps.pieces_manquantes = [...document.querySelectorAll("#pieces-choix input:checked")].map((c) => c.value);
       corps.note = document.getElementById("note").value.trim() || null;
     }
-    const reponse = await (await appeler("POST", `dossiers/${encodeURIComponent(this.dossier.numero)}/suivi`, { corps })).json();
+    const numero = this.dossier.numero;
+    const reponse = await (await appeler("POST", `dossiers/${encodeURIComponent(numero)}/suivi`, { corps })).json();
+    if (reponse.numero !== numero) throw new Error("La réponse du service ne porte pas sur ce dossier : rechargez la page.");
     const courriel = { envoye: " Le candidat a été prévenu par courriel.",
       echec: " Le courriel au candidat n'a pas pu partir : il sera réessayé automatiquement.",
       desactive: " (Envoi de courriels désactivé sur ce service.)" }[reponse.courriel] ?? "";
-    await this.ouvrir(this.dossier.numero);
-    reussir(`Statut enregistré : ${reponse.suivi.statut_libelle}.${courriel}`, "statut-message");
+    await this.ouvrir(numero, { message: `Statut enregistré : ${reponse.suivi.statut_libelle}.${courriel}` });
   }
 
   async effacer() {
