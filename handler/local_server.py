@@ -244,6 +244,7 @@ class LocalStack:
         self.outbox = outbox
         self._moto: Any = None
         self.s3: Any = None
+        self.s3_endpoint = ""
         #: The handler's Flask app, once started (tests reach its parts through it).
         self.api: Flask | None = None
         self.bucket = DEMO_BUCKET
@@ -263,6 +264,8 @@ class LocalStack:
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         moto_host, moto_port = self._moto.get_host_and_port()
+        #: The local S3 store's address: the command line reads the dossiers there.
+        self.s3_endpoint = f"http://{moto_host}:{moto_port}"
         # moto keeps its state per process: start from an empty store.
         urllib.request.urlopen(urllib.request.Request(
             f"http://{moto_host}:{moto_port}/moto-api/reset", method="POST"), timeout=10).close()
@@ -334,16 +337,23 @@ class LocalStack:
         self.provider.stop()
 
 
-def staff_access_text(url: str, provider: DemoProvider) -> str:
-    """What the start-up prints about the staff's side: the page, the demonstration accounts,
-    the scripts' token."""
+def staff_access_text(url: str, provider: DemoProvider, s3_endpoint: str = "") -> str:
+    """What the start-up prints about the staff's side: the page, the demonstration accounts
+    (one per role), the API scripts' token, and how the command line, which reads the store
+    and takes no token, reaches the local one (issue 26, item 9)."""
     accounts = "".join(f"  - {email} (rôle {role})\n" for email, role in provider.accounts.items())
+    cli = (f"Ligne de commande (elle lit le stockage, sans jeton) : AWS_ENDPOINT_URL_S3="
+           f"{s3_endpoint} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local "
+           f"DOSSIERS_BUCKET={DEMO_BUCKET} .venv/bin/python -m handler.staff list\n"
+           if s3_endpoint else "")
     return (f"Espace gestionnaire : {url}gestion.html → « Se connecter » → fournisseur "
             f"d'identité de démonstration ({provider.issuer}) ; choisissez un compte :\n"
             f"{accounts}"
-            f"Jeton de démonstration pour les scripts et la ligne de commande (en-tête "
-            f"Authorization: Bearer), pour cette exécution locale uniquement : "
-            f"{DEMO_STAFF_TOKEN}.\n")
+            f"Jeton de démonstration pour les scripts qui appellent l'API {url}api/staff/ "
+            f"(en-tête Authorization: Bearer), pour cette exécution locale uniquement : "
+            f"{DEMO_STAFF_TOKEN}.\n"
+            f"Stockage S3 local (moto) : {s3_endpoint or 'non démarré'}, compartiment "
+            f"{DEMO_BUCKET}.\n{cli}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -372,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
           "Stockage : S3 simulé par moto, en mémoire (les dossiers disparaissent à l'arrêt).\n"
           f"Courriels : écrits dans {args.courriels}/, un fichier .eml par envoi (aucun n'est "
           "réellement envoyé).\n"
-          f"{staff_access_text(url, stack.provider)}"
+          f"{staff_access_text(url, stack.provider, stack.s3_endpoint)}"
           "Arrêt : Ctrl-C.\n", flush=True)
     try:
         stack.serve_forever()

@@ -16,8 +16,11 @@ on stderr. Access is the operator's IAM identity (CloudTrail records it), not a 
 audit, and emails through the handler's own configuration (MAIL_FROM, SITE_URL). `effacer`
 (handler.staff.erasure) asks for the number to be typed again, or takes it from `--confirmer`.
 
-Missing credentials, an unknown bucket or an unreachable endpoint end the command with one
-French line saying what to do (exit status 2), never a traceback.
+Missing credentials, an unknown bucket, an unreachable endpoint, or an endpoint that is no S3
+store (the web service's address, issue 26) end the command with one French line saying what to
+do (exit status 2), never a traceback: every command first asks the bucket itself (HeadBucket).
+`export` refuses a folder that doesn't exist and asks before replacing a file (`--force` not to
+ask).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -110,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="exporter la liste filtrée dans un fichier")
     export.add_argument("--format", required=True, choices=sorted(exports.FORMATS))
     export.add_argument("--out", required=True, type=Path, metavar="FICHIER")
+    export.add_argument("--force", action="store_true",
+                        help="remplacer le fichier s'il existe, sans le demander")
     _add_filters(export)
     commands.add_parser("rebuild-index",
                         help="reconstruire l'index des dossiers et les lignes d'export")
@@ -155,9 +161,13 @@ def storage_fault(exc: Exception, settings: dict[str, Any]) -> str:
         return (f"Le service de stockage ne répond pas ({exc.kwargs.get('endpoint_url', '?')}) : "
                 "vérifiez la connexion et AWS_ENDPOINT_URL_S3, puis relancez la commande.")
     code = exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else ""
-    if code == "NoSuchBucket":
-        return (f"Le compartiment « {bucket} » n'existe pas : vérifiez DOSSIERS_BUCKET (et "
-                "AWS_REGION), puis relancez la commande.")
+    if code in ("NoSuchBucket", "404"):
+        # 404 without S3's own code: the endpoint may be the web service, not the store.
+        endpoint = (os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+                    or "d'AWS")
+        return (f"Le compartiment « {bucket} » n'existe pas à l'adresse de stockage {endpoint} : "
+                "vérifiez DOSSIERS_BUCKET, et AWS_ENDPOINT_URL_S3 (l'adresse du stockage S3, pas "
+                "celle du site), puis relancez la commande.")
     if code in ("AccessDenied", "403", "InvalidAccessKeyId", "SignatureDoesNotMatch",
                 "ExpiredToken"):
         return (f"Accès refusé au compartiment « {bucket} » ({code}) : vérifiez vos identifiants "
@@ -191,6 +201,9 @@ def _run(args: argparse.Namespace, settings: dict[str, Any], *, store: DossierSt
         err.write(f"Session inconnue : {settings['INSCRIPTION_SESSION']}\n")
         return 2
     store = store or _store(settings)
+    # The bucket itself first: an endpoint that is no S3 store (the web service's address)
+    # answered every listing with nothing, and `list` printed « 0 dossier(s) » (issue 26).
+    store.client.head_bucket(Bucket=store.bucket)
     index = SummaryIndex(store, session.code, workers=WORKERS)
     try:
         if args.commande == "list":
@@ -211,6 +224,9 @@ def _run(args: argparse.Namespace, settings: dict[str, Any], *, store: DossierSt
             now = CalendarClock(settings["INSCRIPTION_NOW"]).now()
             return _hand_back(store, notifier, session, args, now, out, err)
         elif args.commande == "export":
+            if (refus := _destination(args, ask)) is not None:
+                err.write(refus + "\n")
+                return 2
             query = _query(args, session, paged=False)
             selection = listing.select(index.entries(), query)
             numeros = [e["numero"] for e in selection]
@@ -238,6 +254,25 @@ def _run(args: argparse.Namespace, settings: dict[str, Any], *, store: DossierSt
             err.write(f"  {field} : {' '.join(messages)}\n")
         return 2
     return 0
+
+
+def _destination(args: argparse.Namespace, ask: Any) -> str | None:
+    """Why the export's file can't be written (a French line), or None: its folder must exist,
+    and an existing file is replaced only if the operator says so (or `--force`)."""
+    target: Path = args.out
+    if not target.parent.is_dir():
+        return (f"Le dossier « {target.parent} » n'existe pas : créez-le, ou choisissez un autre "
+                "chemin avec --out. Rien n'a été exporté.")
+    if target.is_dir():
+        return f"« {target} » est un dossier : indiquez un nom de fichier avec --out."
+    if target.exists() and not args.force:
+        try:
+            answer = ask(f"Le fichier « {target} » existe déjà : le remplacer ? (o/N) ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("o", "oui"):
+            return "Fichier existant gardé : rien n'a été exporté (--force pour le remplacer)."
+    return None
 
 
 def _show(store: DossierStore, typed: str, out: TextIO, err: TextIO) -> int:
@@ -269,9 +304,23 @@ def _hand_back(store: DossierStore, notifier: Notifier, session: Session,
         return 1
     fait = ("identité libérée" if args.action == restitution.LIBERER
             else "adresse du dossier remplacée")
-    courriels = ", ".join(f"{qui} : {statut}" for qui, statut in audit["courriels"].items())
-    out.write(f"Restitution faite ({fait}), journalisée. Courriels — {courriels}.\n")
+    out.write(f"Restitution faite ({fait}), journalisée. {_emails_said(audit['courriels'])}\n")
     return 0
+
+
+_WHO = {"ancienne_adresse": "l'ancienne adresse du dossier",
+        "proprietaire": "l'adresse de la personne"}
+_HOW = {restitution.ENVOYE: "prévenue par courriel",
+        restitution.ECHEC: "pas prévenue, le courriel a échoué (prévenez-la vous-même)",
+        restitution.DESACTIVE: "pas prévenue, aucun courriel ne part faute de MAIL_FROM "
+                               "(prévenez-la vous-même)"}
+
+
+def _emails_said(courriels: dict[str, str]) -> str:
+    """What the hand-back emailed, in words (issue 26: without MAIL_FROM nobody was told,
+    while the output let it be believed)."""
+    return "Courriels — " + " ; ".join(f"{_WHO.get(qui, qui)} : {_HOW.get(statut, statut)}"
+                                       for qui, statut in courriels.items()) + "."
 
 
 def _erase(store: DossierStore, session: Session, args: argparse.Namespace,

@@ -49,7 +49,8 @@ bp = Blueprint("staff_connexion", __name__, url_prefix="/api/staff")
 SIGN_IN_COOKIE = "__Host-gestion-connexion"
 PROVIDER = "academie"
 #: The local run's demonstration accounts (handler.local_server); refused in production.
-DEMO_ACCOUNTS = {"gestion.demo@ac-limoges.test": roles.GESTION,
+DEMO_ACCOUNTS = {"lecture.demo@ac-limoges.test": roles.LECTURE,
+                 "gestion.demo@ac-limoges.test": roles.GESTION,
                  "administration.demo@ac-limoges.test": roles.ADMINISTRATION}
 
 

@@ -35,7 +35,8 @@ def submit(site_url: str) -> str:
         return str(json.loads(response.read())["numero"])
 
 
-GESTION, ADMINISTRATION = sorted(DEMO_ACCOUNTS, key=lambda e: DEMO_ACCOUNTS[e] != "gestion")
+GESTION, ADMINISTRATION = (next(e for e, r in DEMO_ACCOUNTS.items() if r == role)
+                           for role in ("gestion", "administration"))
 
 
 def se_connecter(page: Any, site_url: str, email: str) -> None:

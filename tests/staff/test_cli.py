@@ -182,5 +182,63 @@ def test_an_unknown_bucket_is_one_french_line_and_exit_2(s3_mode: str,
                                    DOSSIERS_BUCKET="pas-de-compartiment"), "list")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
-        "Le compartiment « pas-de-compartiment » n'existe pas : vérifiez DOSSIERS_BUCKET (et "
-        "AWS_REGION), puis relancez la commande.\n")
+        f"Le compartiment « pas-de-compartiment » n'existe pas à l'adresse de stockage "
+        f"{s3_endpoint} : vérifiez DOSSIERS_BUCKET, et AWS_ENDPOINT_URL_S3 (l'adresse du "
+        "stockage S3, pas celle du site), puis relancez la commande.\n")
+
+
+def test_an_endpoint_that_is_no_s3_store_is_one_french_line_and_exit_2() -> None:
+    """Issue 26, item 8: pointed at the web service, `list` printed « 0 dossier(s) », exit 0."""
+    import http.server
+    import threading
+
+    class Site(http.server.BaseHTTPRequestHandler):
+        def _page(self) -> None:
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(b"<html><body>Page introuvable</body></html>")
+
+        do_GET = do_HEAD = do_PUT = do_POST = _page
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_port}"
+        result = _command(_without_aws(AWS_ENDPOINT_URL_S3=endpoint, AWS_ACCESS_KEY_ID="x",
+                                       AWS_SECRET_ACCESS_KEY="x", AWS_MAX_ATTEMPTS="1"), "list")
+    finally:
+        server.shutdown()
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"Le compartiment « {BUCKET} » n'existe pas à l'adresse "
+                                    f"de stockage {endpoint} : ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_an_export_to_a_missing_folder_or_over_a_file_is_refused_or_asked(
+        app: Flask, numeros: list[str], tmp_path: Path) -> None:
+    """Issue 26, item 8: a missing folder ended in a traceback; a file was replaced unasked."""
+    missing = tmp_path / "absent" / "dossiers.csv"
+    status, _, err = cli(app, "export", "--format", "csv", "--out", str(missing))
+    assert status == 2 and err == (
+        f"Le dossier « {missing.parent} » n'existe pas : créez-le, ou choisissez un autre "
+        "chemin avec --out. Rien n'a été exporté.\n")
+    existing = tmp_path / "dossiers.csv"
+    existing.write_text("à garder", encoding="utf-8")
+    asked: list[str] = []
+    out, err_ = io.StringIO(), io.StringIO()
+    status = run(["export", "--format", "csv", "--out", str(existing)],
+                 store=app.extensions["dossier_store"], out=out, err=err_,
+                 ask=lambda question: asked.append(question) or "n")
+    assert status == 2 and existing.read_text(encoding="utf-8") == "à garder"
+    assert asked == [f"Le fichier « {existing} » existe déjà : le remplacer ? (o/N) "]
+    status = run(["export", "--format", "csv", "--out", str(existing)],
+                 store=app.extensions["dossier_store"], out=out, err=err_, ask=lambda q: "o")
+    assert status == 0 and existing.read_bytes().startswith(b"\xef\xbb\xbf")
+    existing.write_text("à remplacer", encoding="utf-8")
+    status, _, _ = cli(app, "export", "--format", "csv", "--out", str(existing), "--force")
+    assert status == 0 and existing.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import secrets
 import string
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +24,12 @@ from handler.staff import messages as msg
 from handler.staff.auth import COOKIE, FAILURES_PER_ADDRESS
 from handler.staff.oidc import DEMO_ACCOUNTS, SIGN_IN_COOKIE
 from handler.staff.sessions import PREFIX, STATE_SECONDS, STATES
-from tests.factories import make_dossier
+from tests.factories import ROOT, make_dossier
 from tests.staff.browser import Browser, query
 from tests.staff.fake_provider import FakeProvider
 
-GESTION, ADMINISTRATION = sorted(DEMO_ACCOUNTS, key=lambda e: DEMO_ACCOUNTS[e] != "gestion")
+GESTION, ADMINISTRATION = (next(e for e, r in DEMO_ACCOUNTS.items() if r == role)
+                           for role in ("gestion", "administration"))
 LECTURE = "lecture.test@ac-limoges.test"
 ACCOUNTS = ",".join([f"{e}:{r}" for e, r in DEMO_ACCOUNTS.items()] + [f"{LECTURE}:lecture"])
 UNAUTHORIZED = {"code": "authentification_requise", "message": msg.AUTHENTIFICATION_REQUISE,
@@ -340,14 +345,31 @@ def test_a_script_gets_the_error_envelope_instead_of_the_page(stack: LocalStack)
     assert answer.json()["code"] == "connexion_refusee"
 
 
-def test_make_run_prints_the_page_and_both_demonstration_accounts(stack: LocalStack) -> None:
+def test_make_run_prints_the_page_an_account_per_role_and_the_local_store(
+        stack: LocalStack, tmp_path: Any) -> None:
+    """Issue 26, item 9: a `lecture` account to try that role; the store's address, which the
+    command line (no token: it reads the store) needs; and the line printed works."""
     from handler.local_server import staff_access_text
 
-    printed = staff_access_text(url(stack), stack.provider)
+    printed = staff_access_text(url(stack), stack.provider, stack.s3_endpoint)
     assert printed.startswith(f"Espace gestionnaire : {url(stack)}gestion.html → « Se connecter »")
-    assert f"  - {GESTION} (rôle gestion)\n" in printed
-    assert f"  - {ADMINISTRATION} (rôle administration)\n" in printed
+    for email, role in DEMO_ACCOUNTS.items():
+        assert f"  - {email} (rôle {role})\n" in printed
+    assert sorted(DEMO_ACCOUNTS.values()) == ["administration", "gestion", "lecture"]
     assert stack.provider.issuer in printed
+    assert "ligne de commande (en-tête" not in printed
+    (line,) = [x for x in printed.splitlines() if x.startswith("Ligne de commande")]
+    command = line.split(" : ", 1)[1].split()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(dict(part.split("=", 1) for part in command if "=" in part),
+               AWS_REGION="eu-west-3", AWS_CONFIG_FILE="/nonexistent",
+               AWS_SHARED_CREDENTIALS_FILE="/nonexistent")
+    argv = [sys.executable if part.endswith("python") else part
+            for part in command if "=" not in part]
+    result = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert re.match(r"\d+ dossier\(s\) — page 1/1\n", result.stdout), result.stdout
 
 
 def test_the_page_never_takes_a_token_but_scripts_still_do(stack: LocalStack) -> None:

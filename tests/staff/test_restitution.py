@@ -172,8 +172,9 @@ def test_the_command_line_hands_back_too(app: Flask, client: FlaskClient, squatt
                   OWNER_EMAIL, "--auteur", "operateur"], store=app.extensions["dossier_store"],
                  notifier=app.extensions["notifier"], out=out, err=err)
     assert status == 0, err.getvalue()
-    assert out.getvalue() == ("Restitution faite (identité libérée), journalisée. Courriels — "
-                              "ancienne_adresse : envoye, proprietaire : envoye.\n")
+    assert out.getvalue() == (
+        "Restitution faite (identité libérée), journalisée. Courriels — l'ancienne adresse du "
+        "dossier : prévenue par courriel ; l'adresse de la personne : prévenue par courriel.\n")
     assert client.post("/api/dossiers", json=make_dossier()).status_code == 201
     (audit,) = audits(s3)
     assert audit["auteur"] == "operateur"
@@ -181,3 +182,19 @@ def test_the_command_line_hands_back_too(app: Flask, client: FlaskClient, squatt
               store=app.extensions["dossier_store"], notifier=app.extensions["notifier"],
               out=out, err=err)
     assert bad == 2
+
+
+def test_the_command_line_says_nobody_was_emailed_without_mail_from(
+        s3: Any, s3_endpoint: str | None, squatted: str) -> None:
+    """Issue 26, item 8: without MAIL_FROM the hand-back emailed nobody, while the README says
+    both are told: the command says so, and what to do."""
+    quiet = build_app(s3, s3_endpoint, SITE_URL=SITE_URL, STAFF_TOKEN_HASHES=token_hashes())
+    out, err = io.StringIO(), io.StringIO()
+    status = run(["restitution", squatted, "--action", "liberer", "--courriel", OWNER_EMAIL],
+                 store=quiet.extensions["dossier_store"], notifier=quiet.extensions["notifier"],
+                 out=out, err=err)
+    assert status == 0, err.getvalue()
+    assert out.getvalue().endswith(
+        "Courriels — l'ancienne adresse du dossier : pas prévenue, aucun courriel ne part faute "
+        "de MAIL_FROM (prévenez-la vous-même) ; l'adresse de la personne : pas prévenue, aucun "
+        "courriel ne part faute de MAIL_FROM (prévenez-la vous-même).\n")
