@@ -247,10 +247,9 @@ class Session:
         """The département of residence with this code, or None."""
         return self._departements.get(code)
 
-    def unite(self, code: str, specialite: Specialite | None = None) -> Unite | None:
-        """The unit with this code, or None: a general unit, or one of the speciality's
-        professional units."""
-        return next((u for u in self.unites_de(specialite) if u.code == code), None)
+    def unite(self, code: str) -> Unite | None:
+        """The general unit with this code, or None."""
+        return next((u for u in self.unites if u.code == code), None)
 
     def unites_de(self, specialite: Specialite | None) -> tuple[Unite, ...]:
         """The units of a speciality: the general ones, then its professional ones."""

@@ -107,15 +107,9 @@ def send_reminders(store: DossierStore, notifier: Notifier, session: Session, gr
                    prenom: str | None) -> int:
     """Email each dossier of a homonym group whose first names include `prenom` (or, with
     none, that has none) its own number; how many were sent."""
-    sent = 0
-    for identity in store.group_identities(session.code, group):
-        claim = store.identity_claim(session.code, identity)
-        current = store.dossier(claim.body["numero"]) if claim is not None else None
-        if current is None or current.body["identite"] != identity:
-            continue  # a claim left by an unfinished creation or a moved identity
-        if same_first_name(prenom, current.body["dossier"]["etat_civil"]["prenoms"]):
-            sent += _remind(store, notifier, session, current.body)
-    return sent
+    return sum(_remind(store, notifier, session, held.body)
+               for held in store.group_holders(session.code, group)
+               if same_first_name(prenom, held.body["dossier"]["etat_civil"]["prenoms"]))
 
 
 @bp.post("/rappel")

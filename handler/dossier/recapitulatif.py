@@ -79,6 +79,15 @@ def langue(code: str | None, libelle: str | None, langues: Mapping[str, str]) ->
     return langues.get(code or "", code or "")
 
 
+def specialite_libelle(session: Session, code: str, typed: str | None) -> str:
+    """The speciality's label; with « Ma spécialité n'est pas dans la liste », the label the
+    candidate typed after it (the review, the PDF, the staff's list and exports)."""
+    specialite = session.specialite(code)
+    if specialite is None:
+        return code
+    return f"{specialite.libelle} : {typed or ''}" if specialite.autre else specialite.libelle
+
+
 def unit_labels(session: Session, specialite_code: str) -> dict[str, str]:
     """Every unit's label in this speciality: the general units and its professional ones (and
     another speciality's, which an unconfirmed list may let a dossier name)."""
@@ -101,9 +110,7 @@ def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
 
     examen = [
         ("Examen", f"{session.examen_libelle} ({session.examen_code})"),
-        ("Spécialité", (f"{specialite.libelle} : {d.get('specialite_autre') or ''}"
-                        if specialite and specialite.autre
-                        else specialite.libelle if specialite else d["specialite"])),
+        ("Spécialité", specialite_libelle(session, d["specialite"], d.get("specialite_autre"))),
         ("Session", session.session),
         ("Catégorie", session.categorie),
     ]

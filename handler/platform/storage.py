@@ -281,11 +281,19 @@ class DossierStore:
                 raise
             return existing
 
-    def group_identities(self, session: str, group: str) -> list[str]:
-        """The identities (`<group>/<person>`) claimed in one homonym group: one LIST call."""
+    def group_holders(self, session: str, group: str) -> list[Stored]:
+        """The dossiers holding an identity of one homonym group (`<group>/<person>`,
+        shared_rules.identity): one LIST call, then each claim and its dossier; a claim left by
+        an unfinished creation or a moved identity is skipped."""
         prefix = f"{IDENTITES}{session}/{group}/"
-        return [f"{group}/{key[len(prefix):-len('.json')]}" for key in self.keys(prefix)
-                if key.endswith(".json")]
+        holders = []
+        for key in self.keys(prefix):
+            identity = f"{group}/{key[len(prefix):-len('.json')]}"
+            claim = self.identity_claim(session, identity)
+            held = self.dossier(claim.body["numero"]) if claim is not None else None
+            if held is not None and held.body.get("identite") == identity:
+                holders.append(held)
+        return holders
 
     def release_identity(self, session: str, identity: str) -> None:
         """Remove a person's claim (their dossier moved to another identity, or was erased)."""

@@ -119,16 +119,6 @@ def _birth_date(row: Row, labels: Labels) -> Cell:
     return born.earliest if born.complete else birth_date.display(born)
 
 
-def _specialite(row: Row, labels: Labels) -> Cell:
-    """The speciality's label; with « autre », the label the candidate typed too, as the list
-    and the dossier show it (issue 26, item 3: it was in none of the columns)."""
-    code = _d(row)["specialite"]
-    specialite = labels.session.specialite(code)
-    if specialite is not None and specialite.autre:
-        return f"{specialite.libelle} : {_d(row).get('specialite_autre') or ''}"
-    return labels.specialites.get(str(code), str(code))
-
-
 def _eps(row: Row, labels: Labels) -> Cell:
     eps = _d(row)["eps"]
     return "" if eps.get("dispense") else pair_label(eps["activites"], labels.session)
@@ -176,7 +166,9 @@ COLUMNS: list[tuple[str, Extract]] = [
     ("Créé le", lambda r, lb: _stamp(r["record"]["cree_le"])),
     ("Modifié le", lambda r, lb: _stamp(r["record"]["modifie_le"])),
     ("Code spécialité", lambda r, lb: _d(r)["specialite"]),
-    ("Spécialité", lambda r, lb: _specialite(r, lb)),
+    # With « autre », the label typed too (issue 26, item 3: it was in none of the columns).
+    ("Spécialité", lambda r, lb: recapitulatif.specialite_libelle(
+        lb.session, str(_d(r)["specialite"]), _d(r).get("specialite_autre"))),
     ("Nom de naissance", lambda r, lb: _d(r)["etat_civil"]["nom_naissance"]),
     ("Nom d'usage", lambda r, lb: _d(r)["etat_civil"].get("nom_usage")),
     *[(f"Prénom {i + 1}", _prenom(i)) for i in range(PRENOMS_MAX)],

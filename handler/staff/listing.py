@@ -17,7 +17,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from handler.dossier import suivi
+from handler.dossier import recapitulatif, suivi
 from handler.dossier.numero import ALPHABET, display, typed_part
 from handler.platform.errors import ApiError
 from handler.staff import messages as msg
@@ -171,12 +171,13 @@ def search_words(typed: str) -> tuple[str, ...]:
 def number_words(typed: str) -> tuple[str, ...]:
     """`search_words`'s words read as pieces of a number, as « mon dossier » reads one (issue
     26, item 7: « 7K3M-Q9PO » typed with O for 0): symbols of the number alphabet once O, I
-    and L are read as digits, the word typed with a digit or four symbols long at least (a short
-    name, « Leo », is not read as « 1E0 »); "" for any other word."""
+    and L are read as digits, in a search typed with a digit, or four symbols long at least (a
+    short name alone, « Leo », is not read as « 1E0 »); "" for any other word."""
+    with_digit = any(c.isdigit() for c in typed)
+
     def piece(word: str) -> str:
         symbols = typed_part(word)
-        usable = all(c in ALPHABET for c in symbols) and (
-            any(c.isdigit() for c in word) or len(symbols) >= 4)
+        usable = all(c in ALPHABET for c in symbols) and (with_digit or len(symbols) >= 4)
         return symbols if usable else ""
     return tuple(piece(word) for word in typed.split() if search_key(word))
 
@@ -264,16 +265,6 @@ def page(selection: list[Mapping[str, Any]], query: Query,
     }
 
 
-def _specialite_libelle(entry: Mapping[str, Any], session: Session) -> str:
-    """The speciality's label; with « autre », the label the candidate typed, to review."""
-    specialite = session.specialite(entry["specialite"])
-    if specialite is None:
-        return str(entry["specialite"])
-    if specialite.autre:
-        return f"{specialite.libelle} : {entry.get('specialite_autre') or ''}"
-    return specialite.libelle
-
-
 def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
     """A summary as the staff reads it: the number as printed, labels, the review flag."""
     departement = session.departement(entry["departement"])
@@ -283,7 +274,8 @@ def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
         "nom_usage": entry.get("nom_usage"),
         "prenoms": list(entry["prenoms"]),
         "specialite": entry["specialite"],
-        "specialite_libelle": _specialite_libelle(entry, session),
+        "specialite_libelle": recapitulatif.specialite_libelle(
+            session, entry["specialite"], entry.get("specialite_autre")),
         "departement": entry["departement"],
         "departement_nom": departement.nom if departement else entry["departement"],
         "cree_le": entry["cree_le"],

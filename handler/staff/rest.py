@@ -154,18 +154,11 @@ def show(numero: str) -> Response:
 
 
 def _homonyms(record: dict[str, Any]) -> list[str]:
-    """The numbers of the other dossiers of this one's homonym group (shared_rules.identity):
-    one LIST call, then each claim and its dossier (a group holds a few at most)."""
-    store, session = context.store(), context.session().code
-    found = []
-    for identity in store.group_identities(session, group_of(record["identite"])):
-        if identity == record["identite"]:
-            continue
-        claim = store.identity_claim(session, identity)
-        other = store.dossier(claim.body["numero"]) if claim is not None else None
-        if other is not None and other.body["identite"] == identity:
-            found.append(display(other.body["numero"]))
-    return sorted(found)
+    """The numbers of the other dossiers of this one's homonym group (shared_rules.identity; a
+    group holds a few at most)."""
+    holders = context.store().group_holders(context.session().code, group_of(record["identite"]))
+    return sorted(display(held.body["numero"]) for held in holders
+                  if held.body["numero"] != record["numero"])
 
 
 def _suivi_payload(follow_up: dict[str, Any]) -> dict[str, Any]:

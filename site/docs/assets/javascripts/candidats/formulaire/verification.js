@@ -614,13 +614,13 @@ function* contactEtEtablissement(d, regles) {
   // The postcode: a warning (avertissements below), never a refusal.
   const donne = d.etablissement;
   const attendu = departement.etablissement;
-  // eligibility.names_establishment: its code, or its label as the notice writes it.
-  const plierLibelle = (t) => t.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase()
-    .replace(/-/g, " ").split(/\s+/u).filter(Boolean).join(" ");
+  // Lower case without accents (eligibility._fold_accents); for a label, hyphens as spaces,
+  // spaces folded (eligibility.names_establishment: its code, or the notice's words).
+  const plier = (t) => t.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
+  const plierLibelle = (t) => plier(t).replace(/-/g, " ").split(/\s+/u).filter(Boolean).join(" ");
   if (donne !== undefined && donne !== null && donne !== attendu.code
       && plierLibelle(donne) !== plierLibelle(attendu.libelle)) {
     // shared_rules.eligibility.is_distance_learning: with or without accents.
-    const plier = (t) => t.normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
     const aDistance = regles.etablissements_refuses_aux_majeurs
       .some((mot) => plier(donne).includes(plier(mot)));
     yield ["etablissement", formater(aDistance ? m.ETABLISSEMENT_CNED : m.ETABLISSEMENT_DIFFERENT,
