@@ -97,6 +97,16 @@ def comparison_key(name: str) -> str:
     )
 
 
+def sort_key(name: str) -> str:
+    """The name in lowercase base letters with its separators as single spaces, for sorting
+    lists as a reader expects: « Ødegård » with the O's, « L'Haÿ » as « l hay »."""
+    lowered = unicodedata.normalize("NFKC", name).casefold().translate(_TRANSLITERATION)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    bare = "".join(c if c not in NAME_SEPARATORS and c != "." else " " for c in decomposed
+                   if not unicodedata.category(c).startswith("M"))
+    return " ".join(bare.split())
+
+
 # The same rules for the browser (ECMAScript, `u` flag). Both are checked against each other on a
 # corpus in the tests; the server stays the judge.
 NAME_PATTERN_JS = r"^(?=[^]*\p{L})[\p{L}\p{M} \-'’]+$"

@@ -6,7 +6,9 @@ confirmations, après vérification, sont à retourner … accompagnées des pi�
 Built with fpdf2 and DejaVu Sans, shipped in handler/fonts with its licence, so that every letter
 a candidate can type (œ, æ, ø, Ÿ…) prints the same on every machine. The registration number is
 also printed as a Code 39 barcode, drawn by fpdf2 itself: the bureau's staff can read it with
-any hand scanner instead of copying eleven characters by hand.
+any hand scanner instead of copying eleven characters by hand. The barcode, and the line under
+it, carry the dossier version too (« 7K3M-Q9PA-R-V3 », numero.reference): the bureau records the
+reception of the version it holds. The number alone stays large for the candidate.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from handler.dossier import recapitulatif
+from handler.dossier.numero import reference
 from shared_rules.dates_fr import date_heure_longue
 from shared_rules.session import Session
 
@@ -93,7 +96,7 @@ def _rows(pdf: FPDF, rows: tuple[tuple[str, str], ...]) -> None:
     pdf.set_draw_color(0)
 
 
-def _number_box(pdf: FPDF, numero: str, dates: str) -> None:
+def _number_box(pdf: FPDF, numero: str, reference: str, dates: str) -> None:
     top = pdf.get_y() + 2
     pdf.set_fill_color(*LIGHT)
     pdf.rect(MARGIN, top, pdf.epw, 30, style="F")
@@ -105,11 +108,16 @@ def _number_box(pdf: FPDF, numero: str, dates: str) -> None:
     pdf.cell(100, 13, numero, new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font(FAMILY, "", 8)
     pdf.cell(110, 4.5, dates)
-    # Code 39 of the number as printed (dashes included: they are part of Code 39's set).
-    code = f"*{numero}*"
+    # Code 39 of the paper's reference (dashes included: they are part of Code 39's set), and
+    # the same in letters under it, for a bureau without a scanner.
+    code = f"*{reference}*"
     width = len(code) * (BARCODE_BAR * 5 + BARCODE_BAR / 3)
+    left = MARGIN + pdf.epw - width - 4
     pdf.set_fill_color(0)
-    pdf.code39(code, x=MARGIN + pdf.epw - width - 4, y=top + 6, w=BARCODE_BAR, h=BARCODE_HEIGHT)
+    pdf.code39(code, x=left, y=top + 3, w=BARCODE_BAR, h=BARCODE_HEIGHT)
+    pdf.set_xy(left, top + 3.5 + BARCODE_HEIGHT)
+    pdf.set_font(FAMILY, "", 8)
+    pdf.cell(width, 4, reference, align="C")
     pdf.set_xy(MARGIN, top + 32)
 
 
@@ -212,8 +220,9 @@ def render(record: Mapping[str, Any], session: Session) -> bytes:
     pdf.set_font(FAMILY, "", 10)
     pdf.cell(0, 5, f"Candidat individuel ({session.categorie})",
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    _number_box(pdf, numero, f"Enregistré le {cree} — dernière modification le {modifie} "
-                             f"(version {record['version']})")
+    _number_box(pdf, numero, reference(record["numero"], record["version"]),
+                f"Enregistré le {cree} — dernière modification le {modifie} "
+                f"(version {record['version']})")
     _paragraph(pdf, "Vérifiez chaque renseignement : le diplôme sera établi selon votre saisie. "
                     "Si l'un d'eux est inexact, modifiez votre dossier en ligne avec votre "
                     f"numéro d'inscription avant le {date_heure_longue(session.cloture)}, puis "

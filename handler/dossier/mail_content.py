@@ -24,6 +24,8 @@ SUIVI_ETATS = {
     "confirmation-recue": "Confirmation reçue",
     "incomplete": "Dossier incomplet : il manque {pieces}",
     "definitive": "Inscription définitive",
+    "a-revoir": ("Dossier modifié depuis votre confirmation signée : nous attendons la "
+                 "nouvelle confirmation"),
 }
 SUIVI_A_FAIRE = {
     "pre-inscrit": (

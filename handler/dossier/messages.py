@@ -21,6 +21,19 @@ SUIVI_CONCURRENT = (
     "Le statut de ce dossier a été changé entre-temps par un autre gestionnaire : rechargez le "
     "dossier, puis recommencez si nécessaire."
 )
+VERSION_PAPIER_REQUISE = (
+    "Indiquez la version imprimée sur la confirmation signée reçue (sous son code-barres, "
+    "« …-V2 », ou en haut de la page : « version 2 »)."
+)
+VERSION_PAPIER_INCONNUE = (
+    "Ce dossier n'a pas de version {papier} : il en est à la version {actuelle}. Vérifiez la "
+    "version imprimée sur la confirmation."
+)
+CONFIRMATION_ANCIENNE = (
+    "Papier de la version {papier}, dossier en version {actuelle} : le candidat a modifié son "
+    "dossier depuis. Demandez-lui la nouvelle confirmation (version {actuelle}), signée ; la "
+    "réception n'est pas enregistrée."
+)
 CONFIRMATION_PERIMEE = (
     "Le dossier a été modifié par le candidat après la réception de sa confirmation signée "
     "(version {confirmee}, dossier en version {actuelle}) : attendez la nouvelle confirmation "

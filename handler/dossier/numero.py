@@ -6,12 +6,17 @@ single wrong symbol and any swap of two neighbours, the check symbol included, i
 substitution adds αⁱ·e ≠ 0, a swap adds αⁱ·(1+α)·(dᵢ+dᵢ₊₁) ≠ 0.
 Input is accepted in any case, with spaces or dashes, and Crockford's look-alikes (O → 0,
 I and L → 1).
+
+A printed confirmation carries its dossier version too, as a paper reference « 7K3M-Q9PA-R-V3 »
+(under its barcode): the bureau records the reception of the version it holds (issue 26). The
+number stays nine symbols, so the « V » and digits after it can't be part of it.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from typing import NamedTuple
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_SYMBOLS = 8
@@ -74,6 +79,41 @@ def typed_part(text: str) -> str:
     upper case, O read as 0, I and L as 1 (« 7k3m-q9pa » → « 7K3MQ9PA »). For searching a
     number by its beginning; `canonical` checks a whole one."""
     return _SEPARATORS.sub("", text).upper().translate(_LOOK_ALIKES)
+
+
+VERSION_MAX_DIGITS = 4
+
+
+class PaperReference(NamedTuple):
+    """A number read from a paper, with the dossier version printed on it when it has one."""
+
+    numero: str
+    version: int | None
+
+
+def reference(numero: str, version: int) -> str:
+    """« 7K3M-Q9PA-R-V3 »: a confirmation's number and its dossier version, as its barcode
+    carries them (Code 39: digits, capitals and dashes only)."""
+    return f"{display(numero)}-V{version}"
+
+
+def paper_reference(text: str) -> PaperReference | None:
+    """A number, or a paper reference, as scanned or typed (« 7k3m q9pa r v3 », O for 0…), or
+    None when it is neither."""
+    if not isinstance(text, str) or len(text) > 60:
+        return None
+    compact = typed_part(text)
+    numero = canonical(compact[:LENGTH])
+    rest = compact[LENGTH:]
+    if numero is None:
+        return None
+    if not rest:
+        return PaperReference(numero, None)
+    digits = rest[1:]
+    if (rest[0] != "V" or not 1 <= len(digits) <= VERSION_MAX_DIGITS
+            or not all("0" <= c <= "9" for c in digits) or int(digits) == 0):
+        return None
+    return PaperReference(numero, int(digits))
 
 
 def display(numero: str) -> str:

@@ -12,7 +12,13 @@ The record keeps the dossier version whose signed confirmation was received
 confirmation: the dossier is then flagged for the staff (`a_revoir`), the candidate is told to
 send a new signed confirmation, and it can't be made `definitive` before a new confirmation is
 recorded. The flag is derived from the two versions, so no interleaving of a candidate's
-modification and a staff change can lose it.
+modification and a staff change can lose it. Such a dossier, received or made `definitive`, is
+read `a-revoir` (« Modifié après réception de la confirmation »): its status, the list's filter
+and the exports no longer count it as received or definitive (issue 26, item 6).
+
+A signed confirmation is recorded for the version printed on it (`version_papier`, read from
+its barcode « 7K3M-Q9PA-R-V3 » or its text): a paper older than the dossier is refused with what
+to ask the candidate, never recorded as the current version (issue 26, item 5).
 
 An `incomplete` change also carries the state of the email it owes the candidate (`courriel`,
 written and retried by courriel_incomplet).
@@ -43,8 +49,13 @@ STATUTS = {
     DEFINITIVE: "Inscription définitive",
     INCOMPLETE: "Dossier incomplet",
 }
+#: A status derived, never stored: received or definitive, then modified by the candidate.
+A_REVOIR = "a-revoir"
+#: Each status as the bureau reads it, the derived one included.
+ETATS = {**STATUTS, A_REVOIR: "Modifié après réception de la confirmation "
+                              "(nouvelle confirmation attendue)"}
 #: The statuses in the order a dossier usually goes through them (the list's sort by status).
-WORKFLOW = (PRE_INSCRIT, CONFIRMATION_RECUE, INCOMPLETE, DEFINITIVE)
+WORKFLOW = (PRE_INSCRIT, A_REVOIR, CONFIRMATION_RECUE, INCOMPLETE, DEFINITIVE)
 #: A missing piece the dossier's list doesn't name: the note says which.
 AUTRE = "autre"
 AUTRE_LIBELLE = "Autre pièce (précisée dans la note)"
@@ -54,6 +65,8 @@ TRANSITIONS = {
     CONFIRMATION_RECUE: (DEFINITIVE, INCOMPLETE, PRE_INSCRIT),
     INCOMPLETE: (CONFIRMATION_RECUE, INCOMPLETE, PRE_INSCRIT),
     DEFINITIVE: (CONFIRMATION_RECUE, PRE_INSCRIT),
+    # The new signed confirmation, recorded again; never `definitive` before it.
+    A_REVOIR: (CONFIRMATION_RECUE, INCOMPLETE, PRE_INSCRIT),
 }
 #: Statuses in which the signed confirmation of some version is in the bureau's hands.
 _CONFIRMED = (CONFIRMATION_RECUE, DEFINITIVE, INCOMPLETE)
@@ -87,6 +100,14 @@ def a_revoir(suivi: Mapping[str, Any], version: int) -> bool:
     return suivi["statut"] in _CONFIRMED and confirmed is not None and version > confirmed
 
 
+def etat(suivi: Mapping[str, Any], version: int) -> str:
+    """The status as the bureau reads it: `a-revoir` for a dossier received or made definitive
+    and modified since; an incomplete one stays incomplete (flagged by `a_revoir`)."""
+    if suivi["statut"] != INCOMPLETE and a_revoir(suivi, version):
+        return A_REVOIR
+    return str(suivi["statut"])
+
+
 class Changed(NamedTuple):
     """A status change just recorded: the new follow-up, the dossier it was checked against,
     and the follow-up's ETag (to record its email without overwriting a newer change)."""
@@ -98,11 +119,14 @@ class Changed(NamedTuple):
 
 def change(store: DossierStore, numero: str, *, statut: str, auteur: str, version_vue: int,
            revision_vue: int, pieces_manquantes: list[str], note: str | None, now: str,
+           version_papier: int | None = None,
            courriel: Mapping[str, Any] | None = None) -> Changed:
     """Record a status change.
 
     409 when the dossier or its follow-up changed since the staff member read them, when the
-    transition isn't allowed, or when `definitive` would cover an unconfirmed version.
+    transition isn't allowed, when `definitive` would cover an unconfirmed version, or when the
+    signed confirmation received (`version_papier`, required with `confirmation-recue`) is an
+    older version's than the dossier's.
     `courriel`: the state of the email this change owes the candidate (`incomplete`), written
     with the change, for its revision (see courriel_incomplet). A change drops the previous
     revision's email state: a newer change supersedes it.
@@ -119,13 +143,14 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
     old = existing.body if existing else initial()
     if old["revision"] != revision_vue:
         raise ApiError(409, "suivi_concurrent", msg.SUIVI_CONCURRENT)
-    allowed = TRANSITIONS[old["statut"]]
-    # A new signed confirmation for a dossier modified since the last one is recorded again.
-    renewed = statut == old["statut"] == CONFIRMATION_RECUE and a_revoir(old, version)
-    if statut not in allowed and not renewed:
+    depuis = etat(old, version)
+    allowed = TRANSITIONS[depuis]
+    if statut not in allowed:
         raise ApiError(409, "transition_refusee", msg.TRANSITION_REFUSEE.format(
-            depuis=STATUTS[old["statut"]], vers=STATUTS[statut],
+            depuis=ETATS[depuis], vers=STATUTS[statut],
             possibles=", ".join(f"« {STATUTS[s]} »" for s in allowed)))
+    if statut == CONFIRMATION_RECUE:
+        check_paper(version_papier, version)
     if statut == DEFINITIVE and old["version_confirmee"] != version:
         raise ApiError(409, "confirmation_perimee", msg.CONFIRMATION_PERIMEE.format(
             confirmee=old["version_confirmee"], actuelle=version))
@@ -139,6 +164,8 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
         pieces_manquantes, note = [], None
     entry = {"statut": statut, "auteur": auteur, "le": now, "version_dossier": version,
              "pieces_manquantes": pieces_manquantes, "note": note}
+    if statut == CONFIRMATION_RECUE:
+        entry["version_papier"] = version_papier
     new = {"numero": numero, "statut": statut, "revision": old["revision"] + 1,
            "version_confirmee": confirmed, "pieces_manquantes": pieces_manquantes,
            "note": note, "historique": [*old["historique"], entry]}
@@ -150,6 +177,21 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
     except WriteConflict:
         raise ApiError(409, "suivi_concurrent", msg.SUIVI_CONCURRENT) from None
     return Changed(new, stored.body, etag)
+
+
+def check_paper(version_papier: int | None, version: int) -> None:
+    """The paper received must be the current version's: 422 without its version or with one
+    the dossier never had, 409 with an older one (the candidate sends the new one)."""
+    if version_papier is None:
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "version_papier": [msg.VERSION_PAPIER_REQUISE]})
+    if version_papier > version:
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "version_papier": [msg.VERSION_PAPIER_INCONNUE.format(
+                papier=version_papier, actuelle=version)]})
+    if version_papier < version:
+        raise ApiError(409, "confirmation_ancienne", msg.CONFIRMATION_ANCIENNE.format(
+            papier=version_papier, actuelle=version))
 
 
 def check_pieces(dossier: Mapping[str, Any], pieces_manquantes: list[str]) -> None:
@@ -189,11 +231,12 @@ def candidate_view(follow_up: Mapping[str, Any] | None, record: Mapping[str, Any
     labels = piece_labels(session)
     renew = a_revoir(current, record["version"])
     statut = current["statut"]
+    shown = etat(current, record["version"])
     missing = [{"code": c, "libelle": labels.get(c, c)} for c in current["pieces_manquantes"]]
     return {
-        "statut": statut,
-        "libelle": STATUTS[statut],
-        "etat": mail_content.suivi_etat(statut, [p["libelle"] for p in missing]),
+        "statut": shown,
+        "libelle": ETATS[shown],
+        "etat": mail_content.suivi_etat(shown, [p["libelle"] for p in missing]),
         "a_faire": _a_faire(statut, renew, session),
         # Where to send: the missing pieces, or the new signed confirmation.
         "adresse": (list(recapitulatif.retour(record, session).adresse)

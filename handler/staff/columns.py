@@ -153,7 +153,7 @@ def _pieces(row: Row, labels: Labels) -> Cell:
 #: (header, extractor) in the spreadsheet's order.
 COLUMNS: list[tuple[str, Extract]] = [
     ("Numéro d'inscription", lambda r, lb: display(r["record"]["numero"])),
-    ("Statut", lambda r, lb: suivi.STATUTS[r["suivi"]["statut"]]),
+    ("Statut", lambda r, lb: suivi.ETATS[suivi.etat(r["suivi"], r["record"]["version"])]),
     ("Modifié après réception de la confirmation",
      lambda r, lb: _yes(suivi.a_revoir(r["suivi"], r["record"]["version"]))),
     ("Pièces manquantes", lambda r, lb: _join([lb.pieces.get(c, c)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,10 +17,10 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from handler.dossier import recapitulatif, suivi
-from handler.dossier.numero import ALPHABET, display, typed_part
+from handler.dossier.numero import ALPHABET, display, paper_reference, typed_part
 from handler.platform.errors import ApiError
 from handler.staff import messages as msg
-from shared_rules.names import comparison_key
+from shared_rules.names import comparison_key, sort_key
 from shared_rules.session import Session
 from shared_rules.warnings import subjects
 
@@ -33,7 +32,6 @@ PAGE_MAX = 100_000
 RECHERCHE_MAX = 200
 SORTS = ("numero", "nom", "specialite", "departement", "statut", "cree_le", "modifie_le")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_IGNORED = str.maketrans({"-": " ", "'": " ", "’": " ", ".": " "})
 A_REVOIR = "a-revoir"  # a pseudo-status: modified after the confirmation was received
 #: A pseudo-status: another person's dossier has the same birth name and birth date (issue 24:
 #: registered, not refused; the bureau checks they are two people).
@@ -61,14 +59,6 @@ class Query:
     descendant: bool = False
     page: int = 1
     par_page: int = PAR_PAGE
-
-
-def _fold(text: str) -> str:
-    """Lower case, no accents, separators as spaces: « L'Haÿ-Cœur » → « l hay coeur »."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe")
-                                       .replace("æ", "ae"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.translate(_IGNORED).split())
 
 
 def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int,
@@ -176,6 +166,9 @@ def number_words(typed: str) -> tuple[str, ...]:
     with_digit = any(c.isdigit() for c in typed)
 
     def piece(word: str) -> str:
+        paper = paper_reference(word)
+        if paper is not None:  # a whole number, or a confirmation's barcode « …-V3 »
+            return paper.numero
         symbols = typed_part(word)
         usable = all(c in ALPHABET for c in symbols) and (with_digit or len(symbols) >= 4)
         return symbols if usable else ""
@@ -214,8 +207,8 @@ def matches(entry: Mapping[str, Any], query: Query,
     if query.departements and entry["departement"] not in query.departements:
         return False
     if query.statuts:
-        if entry["statut"] not in query.statuts and not _flags(entry, homonyms) & set(
-                query.statuts):
+        if suivi.etat(entry, entry["version"]) not in query.statuts and not _flags(
+                entry, homonyms) & set(query.statuts):
             return False
     if not _in_range(entry["cree_le"], query.cree_du, query.cree_au):
         return False
@@ -232,12 +225,13 @@ def matches(entry: Mapping[str, Any], query: Query,
 
 def _sort_key(tri: str) -> Any:
     if tri == "nom":
-        return lambda e: (_fold(e["nom_naissance"]), _fold(" ".join(e["prenoms"])), e["numero"])
+        return lambda e: (sort_key(e["nom_naissance"]), sort_key(" ".join(e["prenoms"])),
+                          e["numero"])
     if tri == "numero":
         return lambda e: e["numero"]
     if tri == "statut":  # the workflow's order, not the codes' alphabet
         order = {code: rank for rank, code in enumerate(suivi.WORKFLOW)}
-        return lambda e: (order[e["statut"]], e["numero"])
+        return lambda e: (order[suivi.etat(e, e["version"])], e["numero"])
     return lambda e: (e[tri], e["numero"])
 
 
@@ -281,8 +275,9 @@ def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
         "cree_le": entry["cree_le"],
         "modifie_le": entry["modifie_le"],
         "version": entry["version"],
-        "statut": entry["statut"],
-        "statut_libelle": suivi.STATUTS[entry["statut"]],
+        # As the bureau reads it: `a-revoir` once modified after its confirmation (issue 26).
+        "statut": suivi.etat(entry, entry["version"]),
+        "statut_libelle": suivi.ETATS[suivi.etat(entry, entry["version"])],
         "revision": entry["revision"],
         "a_revoir": suivi.a_revoir(entry, entry["version"]),
         "homonyme_possible": bool(entry.get("homonyme_possible")),

@@ -39,7 +39,8 @@ DATES_INVERSEES = (
 )
 PIECE_AUTRE_NOTE = "Vous avez coché « Autre pièce » : précisez dans la note la pièce qui manque."
 EFFACEMENT_CONFIRMATION = (
-    "Pour effacer ce dossier, recopiez son numéro d'inscription dans le champ « confirmation »."
+    "Le numéro recopié n'est pas celui de ce dossier : pour l'effacer, recopiez son numéro "
+    "d'inscription."
 )
 EFFACEMENT_CONSEQUENCES = (
     "l'effacement supprime définitivement toutes ses versions, son suivi, ses courriels et ses "
@@ -51,7 +52,8 @@ RESTITUTION_INVALIDE = (
     "action, adresse électronique de la personne dont l'identité a été vérifiée)."
 )
 RESTITUTION_CONFIRMATION = (
-    "Pour restituer ce dossier, recopiez son numéro d'inscription dans le champ « confirmation »."
+    "Le numéro recopié n'est pas celui de ce dossier : pour le restituer, recopiez son numéro "
+    "d'inscription."
 )
 IDENTITE_NON_DETENUE = (
     "Ce dossier ne détient plus l'identité qu'il porte (elle a déjà été libérée, ou un autre "

@@ -73,6 +73,9 @@ _WARNINGS = {"type": "object", "additionalProperties": {"type": "array", "items"
 _CONFIRMED = {"type": "boolean", "description": "Le candidat a confirmé sa résidence malgré "
                                                 "l'avertissement"}
 _STATUT = {"enum": ["pre-inscrit", "confirmation-recue", "definitive", "incomplete"]}
+_ETAT = {"enum": [*_STATUT["enum"], "a-revoir"],
+         "description": "Le statut lu par le bureau : a-revoir pour un dossier reçu ou définitif "
+                        "puis modifié par le candidat"}
 _ANY_OBJECT = {"type": "object"}
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BINARY = {"type": "string", "contentMediaType": _XLSX}
@@ -97,7 +100,7 @@ SCHEMAS: dict[str, Any] = {
         "numero": _STRING, "nom_naissance": _STRING, "nom_usage": _NULLABLE,
         "prenoms": {"type": "array", "items": _STRING}, "specialite": _STRING,
         "specialite_libelle": _STRING, "departement": _STRING, "departement_nom": _STRING,
-        "cree_le": _STRING, "modifie_le": _STRING, "version": _INT, "statut": _STATUT,
+        "cree_le": _STRING, "modifie_le": _STRING, "version": _INT, "statut": _ETAT,
         "statut_libelle": _STRING, "revision": _INT, "a_revoir": {"type": "boolean"},
         "homonyme_possible": {"type": "boolean", "description": "Un autre dossier porte les "
                               "mêmes nom et date de naissance"},
@@ -110,7 +113,8 @@ SCHEMAS: dict[str, Any] = {
     "ListeDossiers": _object({"total": _INT, "page": _INT, "par_page": _INT, "pages": _INT,
                               "dossiers": {"type": "array",
                                            "items": _ref("ResumeDossier")}}),
-    "Suivi": _object({"statut": _STATUT, "statut_libelle": _STRING, "revision": _INT,
+    "Suivi": _object({"statut": _ETAT, "statut_libelle": _STRING,
+                      "statut_enregistre": _STATUT, "revision": _INT,
                       "version_confirmee": {"type": ["integer", "null"]},
                       "pieces_manquantes": {"type": "array", "items": _STRING},
                       "note": _NULLABLE, "historique": {"type": "array"},
@@ -128,6 +132,8 @@ SCHEMAS: dict[str, Any] = {
                        "aucun, ou courriels désactivés)"},
     "DossierGestion": _object({
         "numero": _STRING, "version": _INT, "cree_le": _STRING, "modifie_le": _STRING,
+        "version_papier": {"type": ["integer", "null"], "description": "Version lue sur la "
+                           "confirmation papier (numéro demandé sous la forme 7K3M-Q9PA-R-V2)"},
         "dossier": _ANY_OBJECT, "pieces": {"type": "array"},
         "historique": {"type": "array", "description": "Versions antérieures, la plus récente "
                                                        "d'abord"},
@@ -144,7 +150,11 @@ SCHEMAS: dict[str, Any] = {
         "version": {**_INT, "minimum": 1, "description": "Version du dossier consultée"},
         "revision": {**_INT, "minimum": 0, "description": "Révision du suivi consultée"},
         "pieces_manquantes": {"type": "array", "items": _STRING, "maxItems": 20},
-        "note": {**_NULLABLE, "maxLength": 1000}}, ["statut", "version", "revision"]),
+        "note": {**_NULLABLE, "maxLength": 1000},
+        "version_papier": {"type": ["integer", "null"], "minimum": 1, "maximum": 9999,
+                           "description": "Version imprimée sur la confirmation signée reçue "
+                                          "(obligatoire avec confirmation-recue)"}},
+        ["statut", "version", "revision"]),
         "additionalProperties": False},
     "StatutChange": _object({"numero": {**_STRING, "description": "Le dossier changé"},
                              "suivi": _ref("Suivi"), "a_revoir": {"type": "boolean"},
@@ -256,8 +266,9 @@ PATHS: dict[str, Any] = {
         {"200": _json("Statut enregistré", _ref("StatutChange")), **_NOT_FOUND, **_BAD_JSON,
          **_FORBIDDEN,
          "409": _error("Dossier ou suivi modifié entre-temps (dossier_modifie, "
-                       "suivi_concurrent), transition refusée (transition_refusee) ou "
-                       "confirmation antérieure à la dernière modification "
+                       "suivi_concurrent), transition refusée (transition_refusee), "
+                       "confirmation papier d'une version antérieure (confirmation_ancienne) "
+                       "ou confirmation antérieure à la dernière modification "
                        "(confirmation_perimee)"),
          "422": _error("Demande invalide (statut_invalide)")},
         parameters=[_NUMERO],

@@ -21,7 +21,7 @@ import shared_rules
 from handler.dossier import context, index, suivi
 from handler.dossier.courriels import SCHEDULED_ATTEMPTS
 from handler.dossier.index import SummaryIndex
-from handler.dossier.numero import canonical, display
+from handler.dossier.numero import canonical, display, paper_reference
 from handler.platform.errors import ApiError
 from handler.staff import (
     auth,
@@ -101,8 +101,9 @@ def referentiel() -> Response:
     return jsonify({
         "session": session.code,
         "fuseau_horaire": session.fuseau_horaire,
+        # The derived `a-revoir` too: the list filters on it, and a dossier shows it.
         "statuts": [{"code": c, "libelle": label, "suivants": list(suivi.TRANSITIONS[c])}
-                    for c, label in suivi.STATUTS.items()],
+                    for c, label in suivi.ETATS.items()],
         "specialites": [{"code": s.code, "libelle": s.libelle} for s in session.specialites],
         "departements": [{"code": d.code, "nom": d.nom} for d in session.departements],
         "pieces": [{"code": p.code, "libelle": p.libelle} for p in session.pieces],
@@ -122,15 +123,25 @@ def list_dossiers() -> Response:
 
 @bp.get("/dossiers/<numero>")
 def show(numero: str) -> Response:
-    """One dossier with every earlier version, its pieces and its follow-up with its history."""
-    key = _numero(numero)
+    """One dossier with every earlier version, its pieces and its follow-up with its history.
+
+    `numero` may be a paper reference (« 7K3M-Q9PA-R-V2 », a confirmation's barcode): the
+    answer then carries the version printed on that paper (`version_papier`), so that its
+    reception is recorded for that version (issue 26, item 5)."""
+    paper = paper_reference(numero)
+    if paper is None:
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    key = paper.numero
     stored = context.store().dossier(key)
     if stored is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     record = stored.body
+    if paper.version is not None and paper.version > record["version"]:
+        raise ApiError(404, "version_introuvable", msg.VERSION_INTROUVABLE)
     follow_up = suivi.current(context.store(), key)
     return jsonify({
         "numero": display(key),
+        "version_papier": paper.version,
         "version": record["version"],
         "cree_le": record["cree_le"],
         "modifie_le": record["modifie_le"],
@@ -141,7 +152,7 @@ def show(numero: str) -> Response:
         # The candidate's own review of the current version, and each version's changes.
         "recapitulatif": versions.review(record, context.session()),
         "versions": versions.history(record, context.session()),
-        "suivi": _suivi_payload(follow_up),
+        "suivi": _suivi_payload(follow_up, record["version"]),
         "a_revoir": suivi.a_revoir(follow_up, record["version"]),
         # The warnings the candidate was shown, as the rules word them, and whether they
         # confirmed the postcode's: never a refusal, for the bureau to check.
@@ -161,10 +172,14 @@ def _homonyms(record: dict[str, Any]) -> list[str]:
                   if held.body["numero"] != record["numero"])
 
 
-def _suivi_payload(follow_up: dict[str, Any]) -> dict[str, Any]:
+def _suivi_payload(follow_up: dict[str, Any], version: int) -> dict[str, Any]:
+    """The follow-up as the bureau reads it: `statut` is `a-revoir` for a dossier received or
+    made definitive and modified since (`statut_enregistre` keeps the recorded one)."""
+    statut = suivi.etat(follow_up, version)
     return {
-        "statut": follow_up["statut"],
-        "statut_libelle": suivi.STATUTS[follow_up["statut"]],
+        "statut": statut,
+        "statut_libelle": suivi.ETATS[statut],
+        "statut_enregistre": follow_up["statut"],
         "revision": follow_up["revision"],
         "version_confirmee": follow_up["version_confirmee"],
         "pieces_manquantes": follow_up["pieces_manquantes"],
@@ -210,6 +225,10 @@ class ChangementSchema(Schema):
     pieces_manquantes = fields.List(fields.String(validate=validate.Length(max=64)),
                                     load_default=list, validate=validate.Length(max=20))
     note = Texte(max_length=suivi.NOTE_MAX, load_default=None, allow_none=True)
+    #: The dossier version printed on the signed confirmation received (its barcode's « -V2 »):
+    #: required with `confirmation-recue`.
+    version_papier = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                    validate=validate.Range(min=1, max=9999))
 
 
 CHANGEMENT = ChangementSchema()
@@ -234,7 +253,7 @@ def change_status(numero: str) -> Response:
         context.store(), key, statut=data["statut"], auteur=auth.current_staff(),
         version_vue=data["version"], revision_vue=data["revision"],
         pieces_manquantes=data["pieces_manquantes"], note=data["note"],
-        now=suivi.timestamp(context.now()),
+        version_papier=data["version_papier"], now=suivi.timestamp(context.now()),
         courriel=courriel_incomplet.PENDING if notifier.enabled else None)
     new, record = changed.suivi, changed.dossier
     index.record_written(context.store(), record, follow_up=new)
@@ -244,7 +263,7 @@ def change_status(numero: str) -> Response:
                                                   etag=changed.etag)
         if state is not None:
             new = {**new, "courriel": state}
-    return jsonify({"numero": display(key), "suivi": _suivi_payload(new),
+    return jsonify({"numero": display(key), "suivi": _suivi_payload(new, record["version"]),
                     "a_revoir": suivi.a_revoir(new, record["version"]),
                     "courriel": courriel})
 

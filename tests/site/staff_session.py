@@ -28,11 +28,13 @@ def sign_in_from(page: Any, link: str, email: str) -> None:
 
 @contextmanager
 def signed_in_page(browser: Any, site_url: str, email: str = GESTION, *,
-                   link: str | None = None) -> Iterator[tuple[Any, list[str]]]:
+                   link: str | None = None, viewport: dict[str, int] | None = None,
+                   accept_downloads: bool = False) -> Iterator[tuple[Any, list[str]]]:
     """(the signed-in page, the page errors it collects: the test asserts them). Signed in
     from gestion.html, or from `link` opened signed out. `page.context` opens more pages in
     the same session."""
-    context = browser.new_context(locale="fr-FR", viewport=VIEWPORT)
+    context = browser.new_context(locale="fr-FR", viewport=viewport or VIEWPORT,
+                                  accept_downloads=accept_downloads)
     try:
         page = context.new_page()
         problems: list[str] = []

@@ -24,6 +24,8 @@ def staff_list(client: FlaskClient, **params: Any) -> Any:
 
 
 def change(client: FlaskClient, numero: str, **body: Any) -> Any:
+    if body.get("statut") == "confirmation-recue":
+        body.setdefault("version_papier", 1)
     return client.post(f"/api/staff/dossiers/{numero}/suivi", headers=bearer(),
                        json={"version": 1, "revision": 0, **body})
 

@@ -50,7 +50,8 @@ def test_erasure_leaves_nothing_of_the_dossier_in_any_version(versioned: FlaskCl
     assert client.put(f"/api/dossiers/{numero}", json=moved,
                       headers={"X-Date-Naissance": BORN}).status_code == 200
     client.post(f"/api/staff/dossiers/{numero}/suivi", headers=bearer(),
-                json={"statut": "confirmation-recue", "version": 2, "revision": 0})
+                json={"statut": "confirmation-recue", "version": 2, "version_papier": 2,
+                      "revision": 0})
     client.get(f"/api/dossiers/{numero}", headers={"X-Date-Naissance": "2000-01-01"})
     assert client.post("/api/dossiers/lien-acces", json={"numero": numero}).status_code == 202
     s3.put_object(Bucket=BUCKET, Key="exports/abc/dossiers.csv", Body=b"copie")
@@ -161,7 +162,7 @@ def test_erasure_leaves_no_value_of_the_person_in_any_version_of_any_object(
                       headers={"X-Date-Naissance": BORN}).status_code == 200
     listed()
     assert client.post(f"/api/staff/dossiers/{numero}/suivi", headers=bearer(),
-                       json={"statut": "confirmation-recue", "version": 3,
+                       json={"statut": "confirmation-recue", "version": 3, "version_papier": 3,
                              "revision": 0}).status_code == 200
     client.get(f"/api/dossiers/{numero}", headers={"X-Date-Naissance": "2000-01-01"})
     shard = f"index/{SESSION}/{key[0]}.json"

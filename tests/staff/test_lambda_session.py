@@ -43,7 +43,7 @@ def test_a_session_cookie_works_through_lambda_and_sign_out_clears_it(
     assert moi["statusCode"] == 200
     assert json.loads(moi["body"]) == {"nom": EMAIL, "role": "gestion"}
 
-    change = {"statut": "confirmation-recue", "version": 1, "revision": 0}
+    change = {"statut": "confirmation-recue", "version": 1, "version_papier": 1, "revision": 0}
     for origin, status in (("https://ailleurs.example", 403), (SITE, 404)):
         answer = entry.handler(event(
             cookie, method="POST", path="/api/staff/dossiers/7K3MQ9PAR/suivi",

@@ -400,3 +400,12 @@ def test_the_search_reads_look_alikes_in_a_number(typed: str, found: bool) -> No
 def test_which_words_are_read_as_pieces_of_a_number(typed: str,
                                                     pieces: tuple[str, ...]) -> None:
     assert listing.number_words(typed) == pieces
+
+
+def test_names_sort_by_their_base_letters(client: FlaskClient) -> None:
+    # Issue 26, item 10: « Ødegård » came last (Ø has no decomposition).
+    for nom in ("Zola", "Ødegård", "Nguyen", "Olsen", "Łukasz", "Æbelø"):
+        submit(client, person(nom))
+    listed = client.get("/api/staff/dossiers?tri=nom", headers=bearer()).get_json()
+    assert [d["nom_naissance"] for d in listed["dossiers"]] == [
+        "Æbelø", "Łukasz", "Nguyen", "Ødegård", "Olsen", "Zola"]

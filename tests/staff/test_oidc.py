@@ -125,7 +125,7 @@ def test_the_whole_flow_sign_in_list_change_refused_erasure_erasure_sign_out(
 
     with caplog.at_level(logging.INFO, logger="handler.staff.audit"):
         changed = gestion.request("POST", f"api/staff/dossiers/{numero}/suivi", json={
-            "statut": "confirmation-recue", "version": 1, "revision": 0})
+            "statut": "confirmation-recue", "version": 1, "version_papier": 1, "revision": 0})
         assert changed.status_code == 200, changed.text
         assert changed.json()["suivi"]["historique"][0]["auteur"] == GESTION
         refused = gestion.request("POST", f"api/staff/dossiers/{autre}/effacement",
@@ -187,7 +187,7 @@ def test_a_lecture_account_reads_but_can_change_nothing(stack: LocalStack) -> No
     lecture = signed_in(stack, LECTURE)
     assert lecture.request("GET", f"api/staff/dossiers/{numero}").status_code == 200
     change = lecture.request("POST", f"api/staff/dossiers/{numero}/suivi", json={
-        "statut": "confirmation-recue", "version": 1, "revision": 0})
+        "statut": "confirmation-recue", "version": 1, "version_papier": 1, "revision": 0})
     assert change.status_code == 403
     assert change.json()["message"] == msg.ROLE_INSUFFISANT.format(role="gestion")
     erase = lecture.request("POST", f"api/staff/dossiers/{numero}/effacement",
@@ -205,7 +205,7 @@ def test_a_cross_site_post_is_refused_and_changes_nothing(stack: LocalStack,
     admin = signed_in(stack, ADMINISTRATION)
     headers = {"Origin": origin} if origin else {}
     cookie = {"Cookie": f"{COOKIE}={admin.session_cookie}"}
-    for path, body in (("suivi", {"statut": "confirmation-recue", "version": 1,
+    for path, body in (("suivi", {"statut": "confirmation-recue", "version": 1, "version_papier": 1,
                                     "revision": 0}),
                        ("effacement", {"confirmation": numero})):
         answer = requests.post(url(stack) + f"api/staff/dossiers/{numero}/{path}", json=body,
@@ -227,7 +227,7 @@ def test_a_change_of_the_accounts_list_applies_to_open_sessions(stack: LocalStac
     del accounts[ADMINISTRATION]
     assert gestion.request("GET", "api/staff/moi").json() == {"nom": GESTION, "role": "lecture"}
     change = gestion.request("POST", f"api/staff/dossiers/{numero}/suivi", json={
-        "statut": "confirmation-recue", "version": 1, "revision": 0})
+        "statut": "confirmation-recue", "version": 1, "version_papier": 1, "revision": 0})
     assert change.status_code == 403
     assert admin.request("GET", "api/staff/moi").status_code == 401
     assert len(sessions_in_bucket(stack)) == 1  # the removed person's session is gone

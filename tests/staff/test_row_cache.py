@@ -64,7 +64,8 @@ def follow(store: DossierStore, numero: str, statut: str = suivi.CONFIRMATION_RE
     assert stored is not None
     suivi.change(store, numero, statut=statut, auteur="secretariat",
                  version_vue=stored.body["version"], revision_vue=current["revision"],
-                 pieces_manquantes=[], note="Reçue le 3 novembre", now="2020-11-03T10:00:00+01:00")
+                 pieces_manquantes=[], note="Reçue le 3 novembre", now="2020-11-03T10:00:00+01:00",
+                 version_papier=stored.body["version"])
 
 
 def rename(store: DossierStore, numero: str, name: str) -> None:

@@ -30,6 +30,8 @@ def change(client: FlaskClient, numero: str, statut: str, *, staff: str = "secre
         shown = client.get(f"/api/staff/dossiers/{numero}", headers=bearer(staff)).get_json()
         version = shown["version"] if version is None else version
         revision = shown["suivi"]["revision"] if revision is None else revision
+    if statut == "confirmation-recue":  # the paper received is the version read, unless given
+        extra.setdefault("version_papier", version)
     return client.post(f"/api/staff/dossiers/{numero}/suivi", headers=bearer(staff),
                        json={"statut": statut, "version": version, "revision": revision,
                              **extra})
@@ -162,14 +164,15 @@ def test_a_modification_after_the_confirmation_flags_the_dossier_and_asks_a_new_
     assert view["message"] == candidate_msg.NOUVELLE_CONFIRMATION.format(
         destinataire="Rectorat de Limoges, Bureau DEC 4")
     # What to do is the new signed confirmation, not « nothing more to send », and where.
-    assert view["etat"] == "Confirmation reçue"
+    assert view["etat"] == ("Dossier modifié depuis votre confirmation signée : nous attendons "
+                            "la nouvelle confirmation")
     assert view["a_faire"] == [view["message"]]
     assert view["adresse"][:2] == ["Rectorat de Limoges", "Bureau DEC 4"]
     listed = client.get("/api/staff/dossiers?statut=a-revoir", headers=bearer()).get_json()
     assert [(d["numero"], d["a_revoir"]) for d in listed["dossiers"]] == [(numero, True)]
-    # It can't become definitive on the old confirmation…
+    # It can't become definitive on the old confirmation (it isn't even offered)…
     refused = change(client, numero, "definitive")
-    assert refused.status_code == 409 and refused.get_json()["code"] == "confirmation_perimee"
+    assert refused.status_code == 409 and refused.get_json()["code"] == "transition_refusee"
     # …until the new one is recorded.
     assert change(client, numero, "confirmation-recue").status_code == 200
     assert change(client, numero, "definitive").status_code == 200
@@ -209,8 +212,8 @@ def test_a_candidate_modification_landing_inside_a_status_change_is_still_flagge
                   ).status_code == 200
     listed = client.get("/api/staff/dossiers", headers=bearer()).get_json()["dossiers"]
     assert [(d["version"], d["statut"], d["a_revoir"]) for d in listed] == [
-        (2, "confirmation-recue", True)]
-    assert change(client, numero, "definitive").get_json()["code"] == "confirmation_perimee"
+        (2, "a-revoir", True)]
+    assert change(client, numero, "definitive").get_json()["code"] == "transition_refusee"
 
 
 def test_two_staff_members_changing_the_same_dossier_the_second_gets_a_conflict(
@@ -239,7 +242,8 @@ def test_the_conditional_write_itself_refuses_a_lost_update(
     monkeypatch.setattr(DossierStore, "write", racing)
     with pytest.raises(ApiError) as raised:
         suivi.change(store, key, statut="confirmation-recue", auteur="dec4", version_vue=1,
-                     revision_vue=0, pieces_manquantes=[], note=None, now="t")
+                     revision_vue=0, pieces_manquantes=[], note=None, now="t",
+                     version_papier=1)
     assert raised.value.code == "suivi_concurrent"
 
 

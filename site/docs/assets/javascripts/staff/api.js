@@ -12,12 +12,35 @@ export class ErreurApi extends Error {
   }
 }
 
+// The fields the staff API names in its errors, as the page labels them: a message never shows
+// a field's internal name (`cree_du`), nor the same sentence twice.
+const LIBELLES = {
+  q: "Recherche", specialite: "Spécialité", departement: "Département", statut: "Statut",
+  cree_du: "Créé du", cree_au: "Créé au", modifie_du: "Modifié du", modifie_au: "Modifié au",
+  tri: "Tri", page: "Page", par_page: "Dossiers par page", version: "Version du dossier",
+  revision: "Suivi", pieces_manquantes: "Pièces manquantes", note: "Note",
+  version_papier: "Version de la confirmation reçue", confirmation: "Numéro recopié",
+  action: "Action", courriel: "Adresse électronique", format: "Format", filtres: "Filtres",
+};
+
+/** The server's message, then each field's own messages under its label, each sentence once. */
+export function texteErreur(corps) {
+  const vus = new Set([corps.message].filter(Boolean));
+  const details = [];
+  for (const [champ, messages] of Object.entries(corps.errors ?? {})) {
+    const nouveaux = messages.filter((m) => !vus.has(m));
+    nouveaux.forEach((m) => vus.add(m));
+    if (!nouveaux.length) continue;
+    const libelle = LIBELLES[champ];
+    details.push(libelle ? `${libelle} : ${nouveaux.join(" ")}` : nouveaux.join(" "));
+  }
+  return [corps.message, ...details].filter(Boolean).join(" ");
+}
+
 async function erreur(reponse) {
   try {
     const corps = await reponse.json();
-    const details = Object.entries(corps.errors ?? {})
-      .map(([champ, messages]) => `${champ} : ${messages.join(" ")}`);
-    const message = [corps.message, ...details].filter(Boolean).join(" ");
+    const message = texteErreur(corps);
     return new ErreurApi(reponse.status, corps.code ?? "erreur", message, corps.errors ?? {});
   } catch {
     return new ErreurApi(reponse.status, "erreur",

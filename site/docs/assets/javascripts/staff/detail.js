@@ -79,6 +79,15 @@ export class Detail {
   afficher() {
     const d = this.dossier;
     document.getElementById("detail-titre").textContent = `Dossier ${d.numero}`;
+    // Opened from a paper's barcode or reference: the version that paper is of.
+    const papier = document.getElementById("detail-papier");
+    papier.textContent = "";
+    if (d.version_papier !== null && d.version_papier !== undefined) {
+      papier.textContent = d.version_papier === d.version
+        ? `Confirmation papier de la version ${d.version_papier}, la version actuelle du dossier : vous pouvez enregistrer sa réception.`
+        : `Papier de la version ${d.version_papier}, dossier en version ${d.version} : demander la nouvelle confirmation (version ${d.version}) au candidat ; la réception de ce papier ne peut pas être enregistrée.`;
+    }
+    papier.hidden = !papier.textContent;
     const alerte = document.getElementById("detail-alerte");
     alerte.textContent = d.a_revoir
       ? `Le candidat a modifié son dossier (version ${d.version}) après la réception de sa confirmation signée (version ${d.suivi.version_confirmee}) : une nouvelle confirmation est attendue.`
@@ -132,8 +141,9 @@ export class Detail {
 
   choix() {
     const actuel = this.referentiel.statuts.find((s) => s.code === this.dossier.suivi.statut);
+    // The server's transitions from the status as read (`a-revoir` included): never a choice
+    // it would refuse.
     const suivants = [...actuel.suivants];
-    if (this.dossier.a_revoir && actuel.code === "confirmation-recue") suivants.unshift(actuel.code);
     const boutons = suivants.map((code) => el("p", {},
       el("input", { type: "radio", id: `statut-${code}`, name: "nouveau-statut", value: code }),
       " ", el("label", { for: `statut-${code}` }, this.libelle(code))));
@@ -146,6 +156,12 @@ export class Detail {
       el("input", { type: "checkbox", id: `piece-${p.code}`, name: "pieces", value: p.code }),
       " ", el("label", { for: `piece-${p.code}` }, p.libelle))));
     document.getElementById("note").value = "";
+    // A paper scanned for the current version: its reception is the likely next step.
+    const papier = this.dossier.version_papier;
+    document.getElementById("version-papier").value = papier ? String(papier) : "";
+    if (papier === this.dossier.version && suivants.includes("confirmation-recue")) {
+      document.getElementById("statut-confirmation-recue").checked = true;
+    }
     this.incomplet();
   }
 
@@ -153,12 +169,17 @@ export class Detail {
     const choisi = document.querySelector("input[name=nouveau-statut]:checked")?.value;
     document.getElementById("pieces-manquantes").hidden = choisi !== "incomplete";
     document.getElementById("note-bloc").hidden = choisi !== "incomplete";
+    document.getElementById("version-papier-bloc").hidden = choisi !== "confirmation-recue";
   }
 
   async enregistrer() {
     const statut = document.querySelector("input[name=nouveau-statut]:checked")?.value;
     if (!statut) throw new Error("Choisissez le nouveau statut.");
     const corps = { statut, version: this.dossier.version, revision: this.dossier.suivi.revision };
+    if (statut === "confirmation-recue") {
+      const texte = document.getElementById("version-papier").value.trim();
+      corps.version_papier = /^[0-9]{1,4}$/.test(texte) ? Number(texte) : null;
+    }
     if (statut === "incomplete") {
       corps.pieces_manquantes = [...document.querySelectorAll("#pieces-choix input:checked")].map((c) => c.value);
       corps.note = document.getElementById("note").value.trim() || null;

@@ -26,6 +26,8 @@ const pause = (ms) => new Promise((fin) => { setTimeout(fin, ms); });
 
 export async function exporter(format) {
   const etat = document.getElementById("export-etat");
+  // The previous export's link goes as soon as a new one is asked for (issue 26, item 10).
+  etat.replaceChildren(`Export ${format.toUpperCase()} demandé…`);
   const { tri, ...autres } = filtres();
   const reponse = await appeler("POST", "exports", { corps: { format, filtres: { ...autres, tri: tri ?? "-modifie_le" } } });
   if (reponse.status === 200) {

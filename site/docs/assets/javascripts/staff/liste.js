@@ -123,7 +123,8 @@ export class Liste {
       "aria-label": `Ouvrir le dossier ${d.numero}` }, d.numero);
     ouvrir.addEventListener("click", () => this.surOuverture(d.numero));
     const statut = [d.statut_libelle];
-    if (d.a_revoir) statut.push(el("br"), el("span", { class: "gestion-marque" }, "Modifié après réception de la confirmation"));
+    // Received or definitive then modified reads `a-revoir` already; an incomplete one is marked.
+    if (d.a_revoir && d.statut !== "a-revoir") statut.push(el("br"), el("span", { class: "gestion-marque" }, "Modifié après réception de la confirmation"));
     return el("tr", {},
       el("td", {}, ouvrir),
       el("td", {}, d.nom_naissance, d.nom_usage ? ` (usage : ${d.nom_usage})` : "", ...this.marques(d)),

@@ -16,9 +16,11 @@ application.hidden = false;
 let liste = null;
 let detail = null;
 
+/** Fill a select from the referentiel, right after its first option (« Tous »): the
+ *  page's own choices (homonyms, points to check) follow. */
 function remplir(id, options) {
   const select = document.getElementById(id);
-  select.append(...options.map(([valeur, texte]) => el("option", { value: valeur }, texte)));
+  select.options[0].after(...options.map(([valeur, texte]) => el("option", { value: valeur }, texte)));
 }
 
 function deconnecter(message) {
@@ -164,7 +166,7 @@ async function demarrer() {
       seConnecter();
       return;
     }
-    annoncer(`Connecté(e) : ${moi.nom}.`);
+    // Who is signed in is said once, in the page's session line (issue 26, item 10).
     reprendreAdresse();
     await ouvrirEspace(moi);
   } catch (erreur) {
@@ -209,6 +211,22 @@ document.getElementById("q").addEventListener("input", () => {
 });
 document.querySelectorAll("#filtres select, #filtres input[type=date]").forEach((champ) => {
   champ.addEventListener("change", () => rechercher("ajouter"));
+});
+
+// A signed confirmation received: its barcode scanned (the scanner types it, then Enter) or
+// its number typed, with the version printed on it; the server reads it as « mon dossier »
+// reads a number (spaces, O for 0, lower case) and the dossier opens with that version.
+document.getElementById("reception").addEventListener("submit", (evenement) => {
+  evenement.preventDefault();
+  garde(async () => {
+    const champ = document.getElementById("reference");
+    const reference = champ.value.trim().replace(/[\s\u2010-\u2014]+/g, "-");
+    if (!/^[A-Za-z0-9-]{1,20}$/.test(reference)) {
+      throw new Error("Référence illisible : scannez le code-barres de la confirmation ou tapez son numéro (par exemple 7K3M-Q9PA-R-V2).");
+    }
+    champ.value = "";
+    location.hash = `#/dossier/${reference}`;
+  }, "reception-erreur");
 });
 
 document.querySelectorAll("[data-export]").forEach((bouton) => {
