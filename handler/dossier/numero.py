@@ -18,6 +18,8 @@ import re
 import secrets
 from typing import NamedTuple
 
+from handler.platform import integers
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_SYMBOLS = 8
 LENGTH = RANDOM_SYMBOLS + 1
@@ -81,7 +83,8 @@ def typed_part(text: str) -> str:
     return _SEPARATORS.sub("", text).upper().translate(_LOOK_ALIKES)
 
 
-VERSION_MAX_DIGITS = 4
+#: The highest dossier version a paper reference or a request may name.
+VERSION_MAX = 9999
 
 
 class PaperReference(NamedTuple):
@@ -109,11 +112,8 @@ def paper_reference(text: str) -> PaperReference | None:
         return None
     if not rest:
         return PaperReference(numero, None)
-    digits = rest[1:]
-    if (rest[0] != "V" or not 1 <= len(digits) <= VERSION_MAX_DIGITS
-            or not all("0" <= c <= "9" for c in digits) or int(digits) == 0):
-        return None
-    return PaperReference(numero, int(digits))
+    version = integers.parse(rest[1:], 1, VERSION_MAX) if rest[0] == "V" else None
+    return None if version is None else PaperReference(numero, version)
 
 
 def display(numero: str) -> str:

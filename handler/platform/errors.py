@@ -18,6 +18,7 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from handler.platform import messages as msg
+from shared_rules.messages import CHAMP_INCONNU
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
@@ -40,11 +41,44 @@ class StorageUnavailable(Exception):
     """The object store failed or timed out; the request stored nothing it can't repair."""
 
 
+#: At most this many entries in `errors` (issue 25: 90,000 unknown keys made a 6.47 MB 422).
+ERRORS_MAX = 20
+#: Unknown keys named in their one error.
+UNKNOWN_NAMED = 5
+UNKNOWN_KEYS = "champs_inconnus"
+OTHER_ERRORS = "autres_erreurs"
+
+
+def bounded(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`errors` as a person can read them: more than a few unknown keys as one error, first,
+    naming the first few and how many more there are; then at most ERRORS_MAX entries in all, the last
+    saying how many more there were."""
+    # Sorted: marshmallow reports unknown keys in a set's order, which changes from run to run.
+    unknown = sorted(path for path, found in errors.items() if found == [CHAMP_INCONNU])
+    if len(unknown) <= UNKNOWN_NAMED:  # a few: each on its own path, as any field's error
+        unknown = []
+    kept: dict[str, list[str]] = {}
+    if unknown:
+        named = ", ".join(f"« {path[:40]} »" for path in unknown[:UNKNOWN_NAMED])
+        more = len(unknown) - UNKNOWN_NAMED
+        if more > 0:
+            named += f" et {msg.nombre(more)} autre{'s' if more > 1 else ''}"
+        kept[UNKNOWN_KEYS] = [msg.CHAMPS_INCONNUS.format(champs=named)]
+    kept.update((path, found[:ERRORS_MAX]) for path, found in errors.items()
+                if not (unknown and found == [CHAMP_INCONNU]))
+    if len(kept) <= ERRORS_MAX:
+        return kept
+    first = dict(list(kept.items())[:ERRORS_MAX - 1])
+    first[OTHER_ERRORS] = [msg.AUTRES_ERREURS.format(nombre=msg.nombre(len(kept) - len(first)))]
+    return first
+
+
 def error_response(status: int, code: str, message: str, *,
                    errors: dict[str, list[str]] | None = None,
                    headers: dict[str, str] | None = None, **extra: Any) -> Response:
-    """The envelope as a Flask response."""
-    response = jsonify({"code": code, "message": message, "errors": errors or {}, **extra})
+    """The envelope as a Flask response, its errors bounded (`bounded`)."""
+    response = jsonify({"code": code, "message": message, "errors": bounded(errors or {}),
+                        **extra})
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value

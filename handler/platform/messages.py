@@ -154,3 +154,13 @@ TROP_DE_DOUBLONS_IDENTITE = (
     "modifiez-le avec votre numéro d'inscription (« J'ai perdu mon numéro » vous le renvoie) ; "
     "sinon, contactez le {destinataire}."
 )
+
+
+def nombre(value: int) -> str:
+    """A count as French writes it: « 25 000 » (a narrow no-break space between thousands)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
+CHAMPS_INCONNUS = "Ces champs ne sont pas attendus : {champs}. Retirez-les."
+AUTRES_ERREURS = ("… et {nombre} autres erreurs, non détaillées : corrigez d'abord celles-ci, "
+                  "puis renvoyez la demande.")

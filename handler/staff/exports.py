@@ -10,7 +10,9 @@ dossiers at 10,000.
 
 Spreadsheet formulas smuggled in through form fields: a CSV cell that would start with `=`, `+`,
 `-`, `@`, a tab, CR or LF gets a leading apostrophe, as OWASP's « CSV Injection » page
-recommends (Excel then shows it as text); the csv module quotes what needs quoting. In the XLSX
+recommends (Excel then shows it as text); so does one whose first character is one of those
+once NFKC-normalised (full-width `＝ ＋ － ＠`, small `﹦`…) or the minus sign `−` (issue 25);
+the csv module quotes what needs quoting. In the XLSX
 every text cell is written as a string with Excel's « quote prefix » and the text format (@),
 so nothing is evaluated, even after an edit, and the value is kept exactly.
 """
@@ -22,6 +24,7 @@ import csv
 import datetime as dt
 import io
 import json
+import unicodedata
 import zipfile
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
@@ -43,12 +46,14 @@ FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "zip": ("application/zip", "zip"),
 }
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n", "\u2212")
 
 
 def neutralise(text: str) -> str:
-    """A cell's text with a leading apostrophe if a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(_DANGEROUS) else text
+    """A cell's text with a leading apostrophe if a spreadsheet would read it as a formula,
+    its first character taken in its NFKC form too (« ＝ » is « = » to some spreadsheets)."""
+    first = unicodedata.normalize("NFKC", text[:1])
+    return "'" + text if text.startswith(_DANGEROUS) or first.startswith(_DANGEROUS) else text
 
 
 def filename(session: Session, fmt: str, *, now: dt.datetime) -> str:
@@ -84,7 +89,7 @@ def _csv_cell(value: columns.Cell) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, int | float):
         return str(value)
-    if isinstance(value, columns.Digits) and value.isdigit():
+    if isinstance(value, columns.Digits) and value.isascii() and value.isdigit():
         # A formula that yields the text: LibreOffice and Excel keep « 01000 » as text this way
         # (quoted « 01000 » alone becomes the number 1000). Digits only: nothing to inject.
         return f'="{value}"'

@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from handler.dossier import recapitulatif, suivi
 from handler.dossier.numero import ALPHABET, display, paper_reference, typed_part
+from handler.platform import integers
 from handler.platform.errors import ApiError
 from handler.staff import messages as msg
 from shared_rules.names import comparison_key, sort_key
@@ -66,10 +67,11 @@ def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int,
     raw = args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        errors[name] = [f"Indiquez un nombre entier de {low} à {high}."]
+    value = integers.parse(raw, low, high)
+    if value is None:
+        errors[name] = [integers.bounds_message(low, high)]
         return default
-    return int(raw)
+    return value
 
 
 def parse_query(args: MultiDict[str, str], session: Session) -> Query:

@@ -23,6 +23,7 @@ from handler.dossier.messages import (
 from handler.dossier.messages import (
     TRANSITION_REFUSEE as TRANSITION_REFUSEE,
 )
+from handler.platform.messages import nombre as nombre  # counts, as French writes them
 
 AUTHENTIFICATION_REQUISE = (
     "Accès réservé aux gestionnaires : connectez-vous (« Se connecter » sur la page de l'espace "
@@ -76,9 +77,6 @@ EXPORTS_INDISPONIBLES = (
 )
 
 
-def nombre(value: int) -> str:
-    """A count as French writes it: « 25 000 » (a narrow no-break space between thousands)."""
-    return f"{value:,}".replace(",", "\u202f")
 
 ROLE_INSUFFISANT = (
     "Votre rôle ne permet pas cette action : elle demande le rôle « {role} ». Demandez-le à "

@@ -21,7 +21,8 @@ import shared_rules
 from handler.dossier import context, index, suivi
 from handler.dossier.courriels import SCHEDULED_ATTEMPTS
 from handler.dossier.index import SummaryIndex
-from handler.dossier.numero import canonical, display, paper_reference
+from handler.dossier.numero import VERSION_MAX, canonical, display, paper_reference
+from handler.platform import integers
 from handler.platform.errors import ApiError
 from handler.staff import (
     auth,
@@ -200,7 +201,11 @@ def confirmation(numero: str) -> Response:
     if stored is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     asked = request.args.get("version") or str(stored.body["version"])
-    record = versions.as_version(stored.body, int(asked)) if asked.isdigit() else None
+    version = integers.parse(asked, 1, VERSION_MAX)
+    if version is None:
+        raise ApiError(422, "filtre_invalide", msg.FILTRE_INVALIDE, errors={
+            "version": [integers.bounds_message(1, VERSION_MAX)]})
+    record = versions.as_version(stored.body, version)
     if record is None:
         raise ApiError(404, "version_introuvable", msg.VERSION_INTROUVABLE)
     from handler.dossier import confirmation_pdf
@@ -228,7 +233,7 @@ class ChangementSchema(Schema):
     #: The dossier version printed on the signed confirmation received (its barcode's « -V2 »):
     #: required with `confirmation-recue`.
     version_papier = fields.Integer(strict=True, load_default=None, allow_none=True,
-                                    validate=validate.Range(min=1, max=9999))
+                                    validate=validate.Range(min=1, max=VERSION_MAX))
 
 
 CHANGEMENT = ChangementSchema()
