@@ -20,6 +20,7 @@ from tests.factories import make_dossier
 from tests.platform.test_hostile_bodies import VALID_BODIES, _send, hostile_app  # noqa: F401
 from tests.staff.conftest import bearer, submit
 
+
 @pytest.fixture
 def client(hostile_app: Flask) -> FlaskClient:  # noqa: F811 (the fixture)
     """With the staff's tokens and email, so that every route reads its request."""

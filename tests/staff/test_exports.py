@@ -5,9 +5,9 @@ with a presigned link, through a thread or the export function."""
 from __future__ import annotations
 
 import csv
-import unicodedata
 import io
 import json
+import unicodedata
 import urllib.parse
 import zipfile
 from typing import Any
