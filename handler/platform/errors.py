@@ -51,8 +51,8 @@ OTHER_ERRORS = "autres_erreurs"
 
 def bounded(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     """`errors` as a person can read them: more than a few unknown keys as one error, first,
-    naming the first few and how many more there are; then at most ERRORS_MAX entries in all, the last
-    saying how many more there were."""
+    naming the first few and how many more there are; then at most ERRORS_MAX entries in all,
+    the last saying how many more there were."""
     # Sorted: marshmallow reports unknown keys in a set's order, which changes from run to run.
     unknown = sorted(path for path, found in errors.items() if found == [CHAMP_INCONNU])
     if len(unknown) <= UNKNOWN_NAMED:  # a few: each on its own path, as any field's error

@@ -127,7 +127,8 @@ def test_the_referentiel_gives_the_highest_page_the_list_serves(client: FlaskCli
                       headers=bearer())
     assert past.status_code == 422
     assert past.get_json() == {"code": "filtre_invalide", "message": msg.FILTRE_INVALIDE,
-                               "errors": {"page": ["Indiquez un nombre entier de 1 à 100000, en chiffres."]}}
+                               "errors": {"page": [
+                                   "Indiquez un nombre entier de 1 à 100000, en chiffres."]}}
 
 
 def test_the_openapi_document_describes_the_bound_and_the_referentiel_s_field() -> None:
