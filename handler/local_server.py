@@ -207,7 +207,7 @@ class DemoProvider:
             warnings.simplefilter("ignore", DeprecationWarning)
             import oidc_provider_mock
 
-        users = [oidc_provider_mock.User(sub=email, claims={"email": email})
+        users = [oidc_provider_mock.User(sub=email, claims={"email": email, "email_verified": True})
                  for email in self.accounts]
         provider = oidc_provider_mock.app(require_nonce=True, user_claims=users)
         self._server = make_server("127.0.0.1", 0, provider, threaded=True)

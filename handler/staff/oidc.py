@@ -17,7 +17,10 @@ redirect); so the `state` serves once, only in the browser that started the sign
 current and previous values both verify: a rotation signs nobody out.
 
 Whatever fails shows a French page and leaves an audit line, with no personal data beyond the
-staff member's email.
+staff member's email, masked when the sign-in is refused (« a…@ac-limoges.fr »). The email
+claim must be verified by the provider (`email_verified: true`) and is compared exactly
+(`roles.account_email`); the account is bound to the provider's `sub` at its first sign-in
+(`identities`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, redirect, request
 from flask.sessions import SecureCookieSessionInterface
@@ -39,7 +42,7 @@ from handler.platform.config import ConfigError
 from handler.platform.errors import ApiError, error_response
 from handler.platform.origin import ManagedSecret, _secrets_manager
 from handler.platform.rate_limit import client_key
-from handler.staff import auth, roles
+from handler.staff import auth, identities, roles
 from handler.staff import messages as msg
 from handler.staff.sessions import ABSOLUTE_SECONDS, STATE_SECONDS, SessionStore, StateCache
 
@@ -173,7 +176,8 @@ def _failures() -> auth.FailureLimit:
     return authenticator.failures
 
 
-def _refuse(status: int, titre: str, message: str, reason: str, *, account: str = "") -> None:
+def _refuse(status: int, titre: str, message: str, reason: str, *,
+            account: str = "") -> NoReturn:
     """Count a failed sign-in (per address, and per account when known); 429 past a limit."""
     answer = _failures().refuse(client=client_key(), secret=account)
     if answer.status == 429:
@@ -202,20 +206,39 @@ def sign_in_return() -> BaseResponse:
                 "La connexion n'a pas abouti (demande expirée, déjà utilisée ou refusée par le "
                 "service d'authentification) : recommencez depuis l'espace gestionnaire.",
                 f"{type(exc).__name__}")
-    userinfo = token.get("userinfo")
-    email = str((userinfo or {}).get("email") or "").strip().lower()
-    if not userinfo or not email:
+    claims = token.get("userinfo") or {}
+    claimed, sub = claims.get("email"), claims.get("sub")
+    if not claims or not claimed or not isinstance(sub, str) or not sub:
         _refuse(400, "Connexion refusée",
                 "Le service d'authentification n'a pas transmis d'identité vérifiable (jeton "
-                "d'identité ou adresse électronique manquants) : recommencez, et si le "
-                "problème persiste, prévenez l'administrateur du service.", "no id token/email")
+                "d'identité, identifiant ou adresse électronique manquants) : recommencez, et si "
+                "le problème persiste, prévenez l'administrateur du service.",
+                "no id token/sub/email")
+    # Issue 25: an address the provider has not verified, or one that only looks like an
+    # account's (padded, upper case, a Kelvin sign), is nobody's.
+    email = roles.account_email(claimed)
+    if email is None or claims.get("email_verified") is not True:
+        _refuse(403, "Adresse électronique non vérifiée",
+                "Le service d'authentification ne garantit pas l'adresse électronique de ce "
+                "compte (adresse non vérifiée ou mal formée) : l'espace gestionnaire ne peut "
+                f"pas vous identifier. Demandez de l'aide à {config['STAFF_ACCESS_CONTACT']}.",
+                f"email unverified or malformed: {roles.masked(claimed)}",
+                account=str(claimed)[:254])
     role = current_app.extensions["staff_accounts"].get(email)
     if role is None:
-        log.warning("staff sign-in refused: %s has no access at %s", email, _now())
+        log.warning("staff sign-in refused: %s has no access at %s", roles.masked(email),
+                    _now())
         _failures().refuse(client=client_key(), secret=email)
         return _page(403, "Pas d'accès à l'espace gestionnaire",
                      f"Votre compte {email} n'a pas accès à l'espace gestionnaire : demandez "
                      f"l'accès à {config['STAFF_ACCESS_CONTACT']}.", "acces_refuse")
+    if not identities.same_person(current_app.extensions["dossier_store"], email, sub,
+                                  now=_now()):
+        _refuse(403, "Compte rattaché à une autre personne",
+                "Cette adresse électronique a déjà servi à une autre personne du service "
+                "d'authentification : l'espace gestionnaire ne peut pas vous identifier. "
+                f"Demandez de l'aide à {config['STAFF_ACCESS_CONTACT']}.",
+                f"another subject for {roles.masked(email)}", account=email)
     sessions: SessionStore = current_app.extensions["staff_sessions"]
     cookie = sessions.open(email=email, role=role, id_token=token.get("id_token"))
     log.info("staff signed in: %s (%s) at %s", email, role, _now())

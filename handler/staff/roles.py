@@ -6,7 +6,12 @@ Three roles, each with everything the one before it may do:
 - `administration`: plus the RGPD erasure and the other administrative actions.
 
 `STAFF_ACCOUNTS` holds `email:role` pairs separated by commas; the operator edits it (in AWS an
-SSM parameter) without a deployment of code. Emails are compared in lower case.
+SSM parameter) without a deployment of code.
+
+Emails are compared exactly after one normalisation (`account_email`, issue 25): printable
+ASCII only (no space, no control character, no look-alike such as the Kelvin sign « K »), one
+« @ », the domain in lower case (domains ignore case), the local part as given (RFC 5321 lets
+it be case-sensitive). The configured accounts and the provider's `email` claim go through it.
 """
 
 from __future__ import annotations
@@ -23,6 +28,26 @@ LIBELLES = {LECTURE: "lecture", GESTION: "gestion", ADMINISTRATION: "administrat
 _EMAIL = re.compile(r"^[^\s:,@]{1,64}@[^\s:,@]{1,190}$")
 
 
+def account_email(text: object) -> str | None:
+    """The email as the accounts compare it, or None if it is not one they can hold."""
+    if not isinstance(text, str) or not all(0x21 <= ord(c) < 0x7F for c in text):
+        return None
+    if not _EMAIL.match(text):
+        return None
+    local, _, domain = text.partition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def masked(text: object) -> str:
+    """An email for the audit log of a refused sign-in: its first letter and its domain, and
+    nothing that could forge a line (« a…@ac-limoges.fr »)."""
+    value = str(text)
+    local, _, domain = value.rpartition("@")
+    safe = "".join(c for c in domain.lower() if c.isascii() and (c.isalnum() or c in ".-"))
+    first = local[:1] if local[:1].isascii() and local[:1].isalnum() else "?"
+    return f"{first}…@{safe[:80] or '?'}"
+
+
 def allows(role: str, needed: str) -> bool:
     """True when `role` may do what `needed` may."""
     return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
@@ -36,15 +61,15 @@ def check_role(role: str, setting: str) -> str:
 
 
 def parse_accounts(value: str) -> dict[str, str]:
-    """The accounts of STAFF_ACCOUNTS, email (lower case) to role; ConfigError on a malformed
+    """The accounts of STAFF_ACCOUNTS, email (`account_email`) to role; ConfigError on a malformed
     entry, an unknown role or an email given twice."""
     accounts: dict[str, str] = {}
     for entry in (part.strip() for part in value.split(",")):
         if not entry:
             continue
-        email, _, role = entry.rpartition(":")
-        email = email.strip().lower()
-        if not _EMAIL.match(email):
+        typed, _, role = entry.rpartition(":")
+        email = account_email(typed.strip())
+        if email is None:
             raise ConfigError("STAFF_ACCOUNTS: each entry must be email:role, e.g. "
                               "prenom.nom@ac-limoges.fr:gestion")
         if email in accounts:

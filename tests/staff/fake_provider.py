@@ -42,6 +42,7 @@ class FakeProvider:
     def good_claims(self, *, client_id: str, nonce: str, email: str) -> dict[str, Any]:
         now = int(time.time())
         return {"iss": self.issuer, "aud": client_id, "sub": email, "email": email,
+                "email_verified": True,
                 "nonce": nonce, "iat": now, "exp": now + 300}
 
     def _make_app(self) -> Flask:

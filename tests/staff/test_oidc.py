@@ -334,7 +334,7 @@ def test_an_account_the_list_does_not_know_gets_the_pas_d_acces_page(
             "gestionnaire : demandez l&#x27;accès à l&#x27;administrateur du service."
             in answer.text)
     assert sessions_in_bucket(stack) == []
-    assert any("inconnu@ac-limoges.test has no access" in r.getMessage()
+    assert any("i…@ac-limoges.test has no access" in r.getMessage()
                for r in caplog.records if r.name == "handler.staff.audit")
 
 

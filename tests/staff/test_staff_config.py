@@ -25,9 +25,10 @@ def bare_app(**config: Any) -> Flask:
     return app
 
 
-def test_accounts_are_read_in_lower_case_with_their_roles() -> None:
+def test_accounts_are_read_with_their_domain_in_lower_case_and_their_roles() -> None:
+    # Issue 25: the local part as given (RFC 5321), the domain in lower case.
     assert parse_accounts(" Agent.Un@AC-Limoges.fr:lecture , b@ac-limoges.fr:administration,") == {
-        "agent.un@ac-limoges.fr": "lecture", "b@ac-limoges.fr": "administration"}
+        "Agent.Un@ac-limoges.fr": "lecture", "b@ac-limoges.fr": "administration"}
     assert parse_accounts("") == {}
 
 
@@ -35,7 +36,7 @@ def test_accounts_are_read_in_lower_case_with_their_roles() -> None:
     ("agent@ac-limoges.fr", "email:role"),
     ("agent:gestion", "email:role"),
     ("agent@ac-limoges.fr:chef", "unknown role 'chef'"),
-    ("a@ac-limoges.fr:gestion,A@ac-limoges.fr:lecture", "appears twice"),
+    ("a@ac-limoges.fr:gestion,a@AC-Limoges.fr:lecture", "appears twice"),
 ])
 def test_a_malformed_account_list_refuses_to_start(value: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
