@@ -52,8 +52,9 @@ _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n", "\u2212")
 def neutralise(text: str) -> str:
     """A cell's text with a leading apostrophe if a spreadsheet would read it as a formula,
     its first character taken in its NFKC form too (« ＝ » is « = » to some spreadsheets)."""
+    # NFKC leaves each ASCII trigger and « − » as it is: one test covers them all.
     first = unicodedata.normalize("NFKC", text[:1])
-    return "'" + text if text.startswith(_DANGEROUS) or first.startswith(_DANGEROUS) else text
+    return "'" + text if first.startswith(_DANGEROUS) else text
 
 
 def filename(session: Session, fmt: str, *, now: dt.datetime) -> str:

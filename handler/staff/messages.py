@@ -75,9 +75,6 @@ EXPORTS_INDISPONIBLES = (
     "Les exports en arrière-plan ne sont pas disponibles sur ce service : filtrez la liste pour "
     "qu'elle tienne dans un export immédiat, ou utilisez l'outil en ligne de commande."
 )
-
-
-
 ROLE_INSUFFISANT = (
     "Votre rôle ne permet pas cette action : elle demande le rôle « {role} ». Demandez-le à "
     "l'administrateur du service si votre travail l'exige."
