@@ -276,6 +276,8 @@ DOCUMENT: dict[str, Any] = {
                                  "de « déjà inscrit » pour cette identité (trop_de_doublons)"),
                         "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
                 "403": _error("Registre fermé (inscriptions_fermees)"),
+                "410": _error("Le dossier de cette Idempotency-Key a été effacé depuis "
+                              "(dossier_efface) : un nouvel envoi prend une nouvelle clé"),
                 "409": _error("Déjà inscrit à cette session (deja_inscrit) ; l'adresse du "
                               "dossier existant en est avertie, une fois par jour au plus"),
                 "503": _UNAVAILABLE,

@@ -67,47 +67,73 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _claim_content(record: dict[str, Any], key_hash: str | None,
-                   body_fingerprint: str) -> dict[str, Any]:
-    """What an identity claim holds: the number, the dossier to write until it exists, and,
-    for a submission with an Idempotency-Key, the key's hash and the body's, so that a retry is
-    recognised by the claim's own conditional create (no record per key, no call more)."""
-    content: dict[str, Any] = {"numero": record["numero"], "dossier": record}
-    if key_hash is not None:
-        content["idempotence"] = {"cle": key_hash, "empreinte": body_fingerprint,
-                                  "horodatage": time.time()}
-    return content
+def _claim_content(record: dict[str, Any]) -> dict[str, Any]:
+    """What an identity claim holds: the number, and the dossier to write until it exists."""
+    return {"numero": record["numero"], "dossier": record}
 
 
-def _is_replay(store: DossierStore, claim: Stored, key_hash: str | None,
-               body_fingerprint: str) -> bool:
-    """Whether a claim was made by this Idempotency-Key (within its 24 hours): a retry of
-    the same body (True), or the key reused with another body (422).
+def _key_content(numero: str, body_fingerprint: str) -> dict[str, Any]:
+    """What an Idempotency-Key's record holds: the body's hash and the number it was given."""
+    return {"empreinte": body_fingerprint, "numero": numero, "horodatage": time.time()}
 
-    A claim written by an earlier release holds no key: its `idempotence/` record, read only
-    here (never on a first submission), says whether this key made it."""
-    if key_hash is None:
-        return False
-    made = claim.body.get("idempotence")
+
+def _expired(made: dict[str, Any]) -> bool:
+    return bool(time.time() - made["horodatage"] > IDEMPOTENCY_TTL_SECONDS)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What an Idempotency-Key already named: `found`, the dossier to answer with (200), or
+    `numero`, the number its first try took but didn't write (this retry finishes it)."""
+
+    found: Stored | None = None
+    numero: str | None = None
+
+
+def _replay(store: DossierStore, key_hash: str, numero: str, body_fingerprint: str) -> Replay:
+    """Record the key's first answer (`numero`), or find the one it already has.
+
+    A key names its first answer for IDEMPOTENCY_TTL_SECONDS, whatever happened to the dossier
+    since (a new birth date, a new name): the same body gets that dossier (200); another body,
+    422; a key whose dossier was erased, 410 (the erasure leaves only that mark). An expired
+    key is taken afresh."""
+    made = store.claim_idempotency(key_hash, _key_content(numero, body_fingerprint))
     if made is None:
-        legacy = store.legacy_idempotency_record(key_hash)
-        if legacy is None or legacy.body.get("numero") != claim.body["numero"]:
-            return False
-        made = {"cle": key_hash, **legacy.body}
-    if not isinstance(made, dict) or made.get("cle") != key_hash:
+        return Replay()
+    if _expired(made.body):
+        try:
+            store.write(store.idempotency_key(key_hash), _key_content(numero, body_fingerprint),
+                        if_match=made.etag)
+        except WriteConflict:
+            raise ApiError(409, "modification_concurrente", msg.MODIFICATION_CONCURRENTE) from None
+        return Replay()
+    if made.body.get("efface"):
+        raise ApiError(410, "dossier_efface", msg.DOSSIER_EFFACE)
+    if made.body["empreinte"] != body_fingerprint:
+        raise ApiError(422, "cle_idempotence_reutilisee", msg.CLE_IDEMPOTENCE_REUTILISEE)
+    found = store.dossier(made.body["numero"])
+    return Replay(found=found) if found is not None else Replay(numero=made.body["numero"])
+
+
+def _legacy_replay(claim: Stored, key_hash: str | None, body_fingerprint: str) -> bool:
+    """Whether a claim written by the previous release (which kept a key's hashes in the
+    claim, not in its own record) was made by this key within its lifetime."""
+    made = claim.body.get("idempotence")
+    if key_hash is None or not isinstance(made, dict) or made.get("cle") != key_hash:
         return False
-    if time.time() - made["horodatage"] > IDEMPOTENCY_TTL_SECONDS:
-        return False  # expired: the key may be used afresh
+    if _expired(made):
+        return False
     if made["empreinte"] != body_fingerprint:
         raise ApiError(422, "cle_idempotence_reutilisee", msg.CLE_IDEMPOTENCE_REUTILISEE)
     return True
 
 
 def new_record(numero: str, dossier: dict[str, Any], *, session: Session,
-               now: dt.datetime) -> dict[str, Any]:
-    """Version 1 of a dossier as stored."""
+               now: dt.datetime, key_hash: str | None = None) -> dict[str, Any]:
+    """Version 1 of a dossier as stored (with the hash of its Idempotency-Key, if any: what
+    the erasure marks)."""
     stamp = timestamp(now, session)
-    return {
+    record: dict[str, Any] = {
         "numero": numero,
         "session": session.code,
         "identite": shared_rules.identity_key(dossier),
@@ -117,24 +143,30 @@ def new_record(numero: str, dossier: dict[str, Any], *, session: Session,
         "dossier": dossier,
         "historique": [],
     }
+    if key_hash is not None:
+        record["cle_idempotence"] = key_hash
+    return record
 
 
 def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, now: dt.datetime,
            idempotency_key: str | None = None, body_fingerprint: str = "") -> Outcome:
     """Record a valid dossier under a new number, once per person and session.
 
-    With an Idempotency-Key, the key's hash and the body's ride in the identity claim: a retry
-    (same body, so same person) meets that claim when its own conditional create fails, and
-    gets the dossier it points to (200); the same key with another body for that person gets
-    422. Three writes and the index's HEAD, key or not."""
+    With an Idempotency-Key, the key's record is written first (a conditional create): a retry
+    meets it and gets the dossier it names (200), see _replay. Three writes and the index's
+    HEAD, and the key's record with a key."""
     key_hash = _key_hash(idempotency_key) if idempotency_key else None
     numero = _fresh_numero(store)
-    record = new_record(numero, dossier, session=session, now=now)
+    if key_hash is not None:
+        replay = _replay(store, key_hash, numero, body_fingerprint)
+        if replay.found is not None:
+            return Outcome(replay.found.body, created=False)
+        numero = replay.numero or numero
+    record = new_record(numero, dossier, session=session, now=now, key_hash=key_hash)
     identity = record["identite"]
 
     for _ in range(3):
-        claim = store.claim_identity(session.code, identity,
-                                     _claim_content(record, key_hash, body_fingerprint))
+        claim = store.claim_identity(session.code, identity, _claim_content(record))
         if claim is None:
             break
         current = _finish_claimed(store, claim)
@@ -142,9 +174,13 @@ def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, no
             # A stale claim: its dossier moved to another identity, or never existed.
             store.release_identity(session.code, identity)
             continue
-        if (current.body["numero"] == numero
-                or _is_replay(store, claim, key_hash, body_fingerprint)):
+        if current.body["numero"] == numero:
             return Outcome(current.body, created=False)  # a retry of this very submission
+        if _legacy_replay(claim, key_hash, body_fingerprint):
+            if key_hash is not None:  # the key names that dossier from now on
+                store.write(store.idempotency_key(key_hash),
+                            _key_content(current.body["numero"], body_fingerprint))
+            return Outcome(current.body, created=False)
         raise DejaInscrit(session, identity, current)
     else:
         raise DejaInscrit(session, identity, None)
@@ -162,11 +198,12 @@ def create(store: DossierStore, dossier: dict[str, Any], *, session: Session, no
                 # dossier): the dossier is still this request's creation.
                 return Outcome(current.body, created=current.body == record)
             # Another person's dossier has this random number: take another one, and point
-            # the claim (with the Idempotency-Key's hashes, so that a retry finds it) to it.
+            # the claim and the key's record to it.
             numero = _fresh_numero(store)
-            record = new_record(numero, dossier, session=session, now=now)
-            store.write(store.identity_claim_key(session.code, identity),
-                        _claim_content(record, key_hash, body_fingerprint))
+            record = new_record(numero, dossier, session=session, now=now, key_hash=key_hash)
+            store.write(store.identity_claim_key(session.code, identity), _claim_content(record))
+            if key_hash is not None:
+                store.write(store.idempotency_key(key_hash), _key_content(numero, body_fingerprint))
     else:
         raise WriteConflict(store.dossier_key(numero))
     index.record_written(store, record)

@@ -48,6 +48,11 @@ CLE_IDEMPOTENCE_REUTILISEE = (
     "Cette demande porte le même identifiant qu'un envoi précédent mais un contenu différent : "
     "rechargez la page et envoyez à nouveau votre dossier."
 )
+DOSSIER_EFFACE = (
+    "Le dossier enregistré lors de votre premier envoi a été effacé depuis par le bureau des "
+    "examens. Pour vous pré-inscrire, envoyez à nouveau votre dossier : il recevra un nouveau "
+    "numéro."
+)
 CLE_IDEMPOTENCE_INVALIDE = "L'en-tête Idempotency-Key doit compter de 8 à 128 caractères simples."
 SESSION_AUTRE = "Ce service enregistre les candidatures de la session {session} uniquement."
 CORPS_TROP_GROS = "La demande est trop volumineuse (1 Mo au plus) : vérifiez votre saisie."

@@ -5,8 +5,9 @@ Layout in the bucket (see the README):
     identites/<session>/<group>/<person>.json
                                            one per person and session: which number they hold
                                            (shared_rules.identity: homonyms share a group)
-    idempotence/<sha256 of the key>.json   no longer written (an Idempotency-Key rides in the
-                                           identity claim); older records expire by lifecycle
+    idempotence/<sha256 of the key>.json   an Idempotency-Key's first answer: the body's hash,
+                                           the number, when (or, once that dossier is erased,
+                                           only that it was); the lifecycle expires them
     courriels/<numero>.json                the confirmation email of a dossier: status, attempts
     courriels/a-renvoyer/<numero>.json     a marker: that email failed and is to be sent again
     rappels/<session>/<group>/<person>.json
@@ -39,8 +40,8 @@ from handler.platform.errors import StorageUnavailable
 
 DOSSIERS = "dossiers/"
 IDENTITES = "identites/"
-#: Idempotency-Key records of earlier releases (the key now rides in the identity claim):
-#: nothing writes here any more; the bucket's lifecycle empties it.
+#: An Idempotency-Key's first answer, by the key's SHA-256 (handler.candidats.registrations);
+#: the bucket's lifecycle empties it.
 IDEMPOTENCE = "idempotence/"
 COURRIELS = "courriels/"
 #: Markers of the confirmation emails that failed, beside their records (the retry's list).
@@ -299,12 +300,29 @@ class DossierStore:
         """Remove a person's claim (their dossier moved to another identity, or was erased)."""
         self._delete(self.identity_claim_key(session, identity))
 
-    # -- Idempotency-Key records of earlier releases ----------------------------------------------
-    def legacy_idempotency_record(self, key_hash: str) -> Stored | None:
-        """The `idempotence/` record an earlier release wrote for a key (body hash, number,
-        time), read only when a claim without the key's hashes meets a retry; the lifecycle
-        empties the prefix."""
-        return self._get(f"{IDEMPOTENCE}{key_hash}.json")
+    # -- Idempotency-Key records ------------------------------------------------------------------
+    @staticmethod
+    def idempotency_key(key_hash: str) -> str:
+        return f"{IDEMPOTENCE}{key_hash}.json"
+
+    def claim_idempotency(self, key_hash: str, content: dict[str, Any]) -> Stored | None:
+        """Record a key's first answer: None if this request is the key's first, else the
+        key's record (read once the conditional create failed)."""
+        key = self.idempotency_key(key_hash)
+        for _ in range(2):
+            try:
+                self._put(key, content, if_none_match=True)
+                return None
+            except WriteConflict:
+                existing = self._get(key)
+                if existing is not None:
+                    return existing
+                # deleted in between (the lifecycle): try once more
+        raise WriteConflict(key)
+
+    def idempotency_record(self, key_hash: str) -> Stored | None:
+        """A key's record (written by this release or an earlier one)."""
+        return self._get(self.idempotency_key(key_hash))
 
     # -- confirmation emails -------------------------------------------------------------------
     @staticmethod

@@ -15,9 +15,11 @@ What goes, with every version and delete marker the bucket's versioning kept:
   state says « annulé : un dossier de cet export a été effacé au titre du RGPD ; relancez-le »;
   a colleague's export without this dossier stays.
 
-An Idempotency-Key's hashes ride in the identity claim and go with it. Left: the
-`idempotence/` records of earlier releases, which hold the number and a hash of the request body,
-no personal data, can't be found from the number without reading them all, and expire.
+The Idempotency-Key's record that names the dossier (`idempotence/<sha256 of the key>.json`,
+found by the hash the dossier keeps) loses every version and keeps only « efface » and its time:
+a retry of the first submission then gets 410, never a new dossier, and the record expires as
+any other. Left: the keys of earlier releases' claims, which hold the number and a hash of the
+request body, no personal data, can't be found from the number, and expire.
 
 The audit log records the erasure before anything is deleted, then its outcome:
 `audit/<yyyy-mm-dd>/<instant>-<random>.json` with the action, the staff member, the time, the
@@ -31,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -69,6 +72,20 @@ def _per_numero_keys(numero: str) -> list[str]:
     return [key(numero) for key in PER_NUMERO]
 
 
+def _mark_key_erased(store: DossierStore, key_hash: str | None) -> int:
+    """Replace the dossier's Idempotency-Key record by a mark without the number; the versions
+    deleted."""
+    if not key_hash:
+        return 0
+    key = store.idempotency_key(key_hash)
+    made = store.read(key)
+    if made is None:
+        return 0
+    deleted = store.erase(key)
+    store.write(key, {"efface": True, "horodatage": made.body.get("horodatage", time.time())})
+    return deleted
+
+
 def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
           clock: Callable[[], dt.datetime] | None = None) -> dict[str, Any] | None:
     """Erase a dossier and what is kept about it; the audit record, or None if no dossier has
@@ -103,6 +120,7 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
             versions += store.erase(record_key(session, identity))
     for own in _per_numero_keys(numero):
         versions += store.erase(own)
+    versions += _mark_key_erased(store, stored.body.get("cle_idempotence"))
     # Its access links and proofs (candidats.access_tokens): hashes and times, all under one prefix.
     versions += store.erase(store.access_prefix(numero), whole_prefix=True)
     from handler.staff import row_cache  # loaded by an erasure, not at the API's cold start

@@ -321,6 +321,8 @@ def run(submissions: int, out: Path | None, *, registry: int = 20_000) -> str:
          f"{bare['throughput']:.0f} /s"),
     ]
     ratio = submit["median"] / bare["median"]
+    # With a key, the key's own record (issue 25) on top of issue 18's 4 calls.
+    within = submit["round_trips"] <= 5 and submit["round_trips_without_key"] <= 4
     per_call = paired_submission / paired_put / submit["round_trips"]
     lambda_call = lambda_submission / lambda_put / submit["round_trips"]
     growth = full / empty
@@ -347,8 +349,8 @@ def run(submissions: int, out: Path | None, *, registry: int = 20_000) -> str:
         "| target | measured | budget | met |",
         "| --- | --- | --- | --- |",
         f"| submission: S3 calls with an Idempotency-Key (without) | {submit['round_trips']} "
-        f"({submit['round_trips_without_key']}) | ≤ 4 | "
-        f"{'yes' if max(submit['round_trips'], submit['round_trips_without_key']) <= 4 else 'no'}"
+        f"({submit['round_trips_without_key']}) | ≤ 5 (≤ 4) | "
+        f"{'yes' if within else 'no'}"
         " |",
         f"| submission median ÷ (calls × bare put median), through the Lambda entry point as in "
         f"production, in alternating rounds ({lambda_submission * ms:.1f} ms ÷ "

@@ -18,7 +18,7 @@ from flask import Flask
 from handler.candidats import registrations
 from handler.dossier.numero import canonical, new_numero
 from tests.fixtures import BUCKET, all_keys, read_dossier
-from tests.staff.conftest import person, submit
+from tests.staff.conftest import bearer, person, submit
 from tests.staff.test_list import staff_list
 
 SESSION = "cap-limoges-2021-06"
@@ -69,9 +69,10 @@ def test_a_submission_makes_four_s3_calls_and_touches_no_shard(app: Flask) -> No
 
 
 @pytest.mark.parametrize("s3_mode", ["in-process"], indirect=True)
-def test_with_an_idempotency_key_a_submission_still_makes_four_s3_calls(app: Flask) -> None:
-    # Issue 18: the key rides in the identity claim (its hash and the body's), not in an
-    # idempotence/ record of its own; the HEAD against an erasure in flight stays.
+def test_with_an_idempotency_key_a_submission_makes_one_call_more_the_keys_record(
+        app: Flask) -> None:
+    # Issue 25: a key names its first answer forever, whatever happens to the dossier's
+    # identity since, so it has its own record, written first (issue 18's four calls + one).
     client = app.test_client()
     submit(client, person("Echauffement"))
     calls = record_calls(app)
@@ -82,6 +83,7 @@ def test_with_an_idempotency_key_a_submission_still_makes_four_s3_calls(app: Fla
     numero = canonical(response.get_json()["numero"])
     assert numero is not None
     assert shape(calls, numero) == [
+        ("PUT", "idempotence/<hash>.json"),
         ("PUT", f"identites/{SESSION}/<hash>.json"),
         ("PUT", "dossiers/<numero>.json"),
         ("PUT", f"index/{SESSION}/entrees/<numero>/<instant>.json"),
@@ -90,8 +92,8 @@ def test_with_an_idempotency_key_a_submission_still_makes_four_s3_calls(app: Fla
 
 
 @pytest.mark.parametrize("s3_mode", ["in-process"], indirect=True)
-def test_the_idempotency_key_is_kept_hashed_in_the_claim_and_a_retry_reads_it_back(
-        app: Flask, s3: Any) -> None:
+def test_the_keys_record_names_the_number_and_a_retry_reads_it_back(app: Flask,
+                                                                   s3: Any) -> None:
     client = app.test_client()
     key = {"Idempotency-Key": "cle-de-test-0003"}
     body = person("Martin")
@@ -100,57 +102,115 @@ def test_the_idempotency_key_is_kept_hashed_in_the_claim_and_a_retry_reads_it_ba
     assert first.status_code == 201
     numero = canonical(first.get_json()["numero"])
     assert numero is not None
-    claims = [k for k in all_keys(s3) if k.startswith(f"identites/{SESSION}/")]
-    assert len(claims) == 1
-    claim = json.loads(s3.get_object(Bucket=BUCKET, Key=claims[0])["Body"].read())
-    assert claim == {
-        "numero": numero,
-        "dossier": read_dossier(s3, numero),
-        "idempotence": {"cle": hashlib.sha256(b"cle-de-test-0003").hexdigest(),
-                        "empreinte": registrations.fingerprint(body),
-                        "horodatage": claim["idempotence"]["horodatage"]},
-    }
-    assert not [k for k in all_keys(s3) if k.startswith("idempotence/")]
-    # The retry's claim create fails; the claim names its key: the same dossier, 200.
+    key_hash = hashlib.sha256(b"cle-de-test-0003").hexdigest()
+    made = json.loads(s3.get_object(Bucket=BUCKET, Key=f"idempotence/{key_hash}.json")["Body"]
+                      .read())
+    assert made == {"empreinte": registrations.fingerprint(body), "numero": numero,
+                    "horodatage": made["horodatage"]}
+    assert read_dossier(s3, numero)["cle_idempotence"] == key_hash
+    [claim_key] = [k for k in all_keys(s3) if k.startswith(f"identites/{SESSION}/")]
+    claim = json.loads(s3.get_object(Bucket=BUCKET, Key=claim_key)["Body"].read())
+    assert claim == {"numero": numero, "dossier": claim["dossier"]}
+    # The retry's create of the key's record fails; the record names the dossier: 200.
     calls = record_calls(app)
     again = client.post("/api/dossiers", json=body, headers=key,
                         environ_base={"REMOTE_ADDR": "198.51.100.254"})
     assert again.status_code == 200
     assert again.get_json() == {**first.get_json(), "courriel": again.get_json()["courriel"]}
     assert shape(calls, numero)[:3] == [
-        ("PUT", f"identites/{SESSION}/<hash>.json"),  # 412: taken
-        ("GET", f"identites/{SESSION}/<hash>.json"),
+        ("PUT", "idempotence/<hash>.json"),  # 412: taken
+        ("GET", "idempotence/<hash>.json"),
         ("GET", "dossiers/<numero>.json"),
     ]
     assert [k for k in all_keys(s3) if k.startswith("dossiers/")] == [f"dossiers/{numero}.json"]
+    changed = {**body, "contact": {**body["contact"], "telephone": "05 55 99 99 99"}}
+    reused = client.post("/api/dossiers", json=changed, headers=key,
+                         environ_base={"REMOTE_ADDR": "198.51.100.254"})
+    assert (reused.status_code, reused.get_json()["code"]) == (422, "cle_idempotence_reutilisee")
+
+
+def test_a_retry_after_the_birth_date_was_corrected_gets_the_same_dossier(
+        app: Flask, s3: Any) -> None:
+    """Issue 25, item 3: POST with a key, correct the birth date with a PUT (the identity
+    moves, its claim is released), retry the first POST: the same number, never a second
+    dossier for one person."""
+    client = app.test_client()
+    key = {"Idempotency-Key": "cle-de-test-0005"}
+    body = person("Martin")
+    first = client.post("/api/dossiers", json=body, headers=key,
+                        environ_base={"REMOTE_ADDR": "198.51.100.244"})
+    assert first.status_code == 201
+    numero = first.get_json()["numero"]
+    born = body["etat_civil"]["date_naissance"]
+    corrected = {**body, "etat_civil": {**body["etat_civil"], "date_naissance": "1998-05-18"}}
+    put = client.put(f"/api/dossiers/{numero}", json=corrected,
+                     headers={"X-Date-Naissance": born},
+                     environ_base={"REMOTE_ADDR": "198.51.100.244"})
+    assert put.status_code == 200, put.get_json()
+    retry = client.post("/api/dossiers", json=body, headers=key,
+                        environ_base={"REMOTE_ADDR": "198.51.100.244"})
+    assert (retry.status_code, retry.get_json()["numero"]) == (200, numero)
+    assert retry.get_json()["dossier"]["etat_civil"]["date_naissance"] == "1998-05-18"
+    assert [k for k in all_keys(s3) if k.startswith("dossiers/")] == [
+        f"dossiers/{canonical(numero)}.json"]
+
+
+def test_a_retry_after_the_dossier_was_erased_is_410_and_makes_nothing(
+        app: Flask, s3: Any) -> None:
+    """Erasure-then-retry: the key's record keeps only « effacé » (no number in any version),
+    and a retry of the first submission is told so, never given a new dossier silently."""
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    client = app.test_client()
+    key = {"Idempotency-Key": "cle-de-test-0006"}
+    body = person("Martin")
+    first = client.post("/api/dossiers", json=body, headers=key,
+                        environ_base={"REMOTE_ADDR": "198.51.100.243"})
+    assert first.status_code == 201
+    numero = first.get_json()["numero"]
+    erased = client.post(f"/api/staff/dossiers/{numero}/effacement", headers=bearer(),
+                         json={"confirmation": numero})
+    assert erased.status_code == 200, erased.get_json()
+    retry = client.post("/api/dossiers", json=body, headers=key,
+                        environ_base={"REMOTE_ADDR": "198.51.100.243"})
+    assert (retry.status_code, retry.get_json()["code"]) == (410, "dossier_efface")
+    assert "effacé" in retry.get_json()["message"]
+    assert not [k for k in all_keys(s3) if k.startswith("dossiers/")]
+    key_hash = hashlib.sha256(b"cle-de-test-0006").hexdigest()
+    versions = s3.list_object_versions(Bucket=BUCKET, Prefix=f"idempotence/{key_hash}.json")
+    bodies = [s3.get_object(Bucket=BUCKET, Key=v["Key"], VersionId=v["VersionId"])["Body"].read()
+              for v in versions.get("Versions", [])]
+    assert len(bodies) == 1 and canonical(numero) not in bodies[0].decode()
+    # A new key (the form draws one once told) registers the person afresh.
+    again = client.post("/api/dossiers", json=body, headers={"Idempotency-Key": "cle-de-test-0007"},
+                        environ_base={"REMOTE_ADDR": "198.51.100.243"})
+    assert again.status_code == 201
 
 
 @pytest.mark.parametrize("s3_mode", ["in-process"], indirect=True)
-def test_a_retry_of_a_submission_an_earlier_release_recorded_finds_its_idempotence_record(
+def test_a_retry_of_a_submission_the_previous_release_recorded_in_its_claim_is_a_retry(
         app: Flask, s3: Any) -> None:
-    """An earlier release kept the key in `idempotence/<hash>.json`, and its claims hold none:
-    a retry of such a submission, within the key's 24 hours, is still a retry (200), and the
+    """The previous release kept a key's hashes in the identity claim, with no record of its
+    own: a retry of such a submission, within the key's 24 hours, is still a retry (200), the
     same key with another body for that person still 422 — not a « déjà inscrit »."""
     client = app.test_client()
     body = person("Martin")
-    first = client.post("/api/dossiers", json=body, headers={"Idempotency-Key": "ancienne-cle-1"},
-                        environ_base={"REMOTE_ADDR": "198.51.100.249"})
+    first = client.post("/api/dossiers", json=body, environ_base={"REMOTE_ADDR": "198.51.100.249"})
     assert first.status_code == 201
     numero = canonical(first.get_json()["numero"])
-    # As the earlier release left them: the claim without the key, the key's own record.
     [claim_key] = [k for k in all_keys(s3) if k.startswith(f"identites/{SESSION}/")]
     claim = json.loads(s3.get_object(Bucket=BUCKET, Key=claim_key)["Body"].read())
-    del claim["idempotence"]
+    claim["idempotence"] = {"cle": hashlib.sha256(b"ancienne-cle-2").hexdigest(),
+                            "empreinte": registrations.fingerprint(body),
+                            "horodatage": time.time() - 3600}
     s3.put_object(Bucket=BUCKET, Key=claim_key, Body=json.dumps(claim).encode())
-    key_hash = hashlib.sha256(b"ancienne-cle-2").hexdigest()
-    s3.put_object(Bucket=BUCKET, Key=f"idempotence/{key_hash}.json", Body=json.dumps(
-        {"empreinte": registrations.fingerprint(body), "numero": numero,
-         "horodatage": time.time() - 3600}).encode())
 
     def again(sent: dict[str, Any], key: str) -> Any:
         return client.post("/api/dossiers", json=sent, headers={"Idempotency-Key": key},
                            environ_base={"REMOTE_ADDR": "198.51.100.249"})
 
+    retry = again(body, "ancienne-cle-2")
+    assert (retry.status_code, canonical(retry.get_json()["numero"])) == (200, numero)
+    # From now on the key has its own record, naming that dossier.
     retry = again(body, "ancienne-cle-2")
     assert (retry.status_code, canonical(retry.get_json()["numero"])) == (200, numero)
     changed = {**body, "contact": {**body["contact"], "telephone": "05 55 99 99 99"}}
@@ -168,10 +228,11 @@ def test_an_expired_idempotency_key_is_a_new_submission_the_person_already_holds
     first = client.post("/api/dossiers", json=person("Martin"), headers=key,
                         environ_base={"REMOTE_ADDR": "198.51.100.250"})
     assert first.status_code == 201
-    [claim_key] = [k for k in all_keys(s3) if k.startswith(f"identites/{SESSION}/")]
-    claim = json.loads(s3.get_object(Bucket=BUCKET, Key=claim_key)["Body"].read())
-    claim["idempotence"]["horodatage"] = time.time() - registrations.IDEMPOTENCY_TTL_SECONDS - 60
-    s3.put_object(Bucket=BUCKET, Key=claim_key, Body=json.dumps(claim).encode())
+    key_hash = hashlib.sha256(b"cle-de-test-0004").hexdigest()
+    record_key = f"idempotence/{key_hash}.json"
+    made = json.loads(s3.get_object(Bucket=BUCKET, Key=record_key)["Body"].read())
+    made["horodatage"] = time.time() - registrations.IDEMPOTENCY_TTL_SECONDS - 60
+    s3.put_object(Bucket=BUCKET, Key=record_key, Body=json.dumps(made).encode())
     again = client.post("/api/dossiers", json=person("Martin"), headers=key,
                         environ_base={"REMOTE_ADDR": "198.51.100.250"})
     assert again.status_code == 409

@@ -435,6 +435,8 @@ class Parcours {
       this.afficherConfirmation(confirmation);
     } catch (erreur) {
       this.finEnCours();
+      // The dossier this key made was erased since (410): the next send is a new submission.
+      if (erreur.code === "dossier_efface") this.brouillon.enregistrer({ envoi: null });
       this.refus(erreur, TEXTES.nonEnvoye);
     }
   }
