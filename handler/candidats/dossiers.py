@@ -12,6 +12,7 @@ import shared_rules
 from handler.candidats import access_tokens, doublons, registrations, spam
 from handler.candidats.ownership import OwnershipGuard
 from handler.dossier import context, suivi
+from handler.dossier.courriels import ANNULE
 from handler.dossier.numero import display
 from handler.platform import messages as msg
 from handler.platform.errors import ApiError
@@ -62,7 +63,11 @@ def _require_open_registry() -> None:
 def dossier_payload(record: dict[str, Any], session: Session, *, courriel: str,
                     follow_up: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the candidate sees of a stored dossier, with its confirmation email's status and
-    the bureau's follow-up (`follow_up`: the suivi record, None while nobody handled it)."""
+    the bureau's follow-up (`follow_up`: the suivi record, None while nobody handled it); 410
+    when the email found the dossier being erased since this request read it."""
+    if courriel == ANNULE:
+        raise ApiError(410, "dossier_efface", msg.DOSSIER_EN_EFFACEMENT.format(
+            destinataire=shared_rules.bureau_contact(session)))
     late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["modifie_le"]), session)
     return {
         "numero": display(record["numero"]),
@@ -142,7 +147,7 @@ def submit() -> Response:
     # finds the dossier sends the email only if it is still owed.
     notifier = context.notifier()
     if outcome.created:
-        courriel = notifier.confirm(outcome.record)
+        courriel = notifier.confirm(outcome.record, created=True)
     else:
         courriel = notifier.status(outcome.record)
     return _respond(outcome.record, 201 if outcome.created else 200, courriel=courriel,

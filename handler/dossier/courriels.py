@@ -10,6 +10,9 @@ candidate's own. The API answers the status in the `courriel` field:
     echec      it failed (the attempts are recorded); it is tried again
     desactive  email is not configured (MAIL_FROM empty)
 
+and, never answered (the route says 410 instead), `annule`: the dossier is being erased
+(handler.staff.erasure), so nothing was sent; a record written as the erasure began is removed.
+
 An email is owed when the current version has no record (the request stopped between writing
 the dossier and sending) or its record says `echec`. An owed email is sent again when its owner
 consults the dossier (GET /api/dossiers/{numero}, up to AUTO_ATTEMPTS attempts per version), and
@@ -38,6 +41,8 @@ from shared_rules.session import Session
 log = logging.getLogger(__name__)
 
 ENVOYE, ECHEC, DESACTIVE = "envoye", "echec", "desactive"
+#: Not sent: the dossier is being erased (its routes answer 410).
+ANNULE = "annule"
 #: Counted by the capped retry: an email past its cap, left for a person to look at.
 ABANDONNE = "abandonne"
 AUTO_ATTEMPTS = 5
@@ -70,11 +75,14 @@ class Notifier:
     def enabled(self) -> bool:
         return self.sender is not None
 
-    def confirm(self, record: Mapping[str, Any]) -> str:
-        """Email a version just stored; its status (always answers, never raises)."""
+    def confirm(self, record: Mapping[str, Any], *, created: bool = False) -> str:
+        """Email a version just stored; its status (always answers, never raises).
+
+        A new dossier's email goes at once (nobody knows its number yet); any other is sent
+        only if the dossier is still there and not being erased (ANNULE otherwise)."""
         if self.sender is None:
             return DESACTIVE
-        return self._attempt(record, attempts=1, etag=None, new=False)
+        return self._attempt(record, attempts=1, etag=None, new=False, created=created)
 
     def status(self, record: Mapping[str, Any], *, force: bool = False) -> str:
         """The status of the current version's email, sending it first if it is owed.
@@ -129,9 +137,16 @@ class Notifier:
             return False
         return True
 
+    def _gone(self, numero: str) -> bool:
+        """Whether the dossier was erased, or is being erased, since it was read."""
+        return self.store.dossier(numero) is None
+
     def _attempt(self, record: Mapping[str, Any], *, attempts: int, etag: str | None,
-                 new: bool) -> str:
+                 new: bool, created: bool = False) -> str:
         assert self.sender is not None
+        numero = record["numero"]
+        if not created and self._gone(numero):
+            return ANNULE  # an erasure began after this request read the dossier
         motif = _motif(record["version"])
         error = None
         try:
@@ -157,6 +172,11 @@ class Notifier:
             # The dossier is stored and the email went (or not): answer anyway. Without a
             # record the email counts as owed and is tried again at the next consultation.
             log.warning("email status not recorded: %s", type(exc).__name__)
+        if not created and self._gone(numero):
+            # The erasure began as this email went: its sweep may have passed already, so this
+            # request removes the record it wrote.
+            self.store.erase(self.store.mail_status_key(numero))
+            self.store.erase(self.store.owed_mail_key(numero))
         return statut
 
 
@@ -183,6 +203,8 @@ def retry_confirmations(notifier: Notifier, *, max_attempts: int | None,
             counts[ABANDONNE] += 1
             continue
         result = notifier.status(current.body, force=True)
+        if result == ANNULE:  # erased meanwhile
+            continue
         counts[result] += 1
         if result == ENVOYE:
             store.forget_owed_mail(numero)

@@ -176,6 +176,11 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
                            if_match=existing.etag if existing else None)
     except WriteConflict:
         raise ApiError(409, "suivi_concurrent", msg.SUIVI_CONCURRENT) from None
+    if store.dossier(numero) is None:
+        # An erasure began after the dossier was read, and its sweep may have passed already:
+        # this change removes what it wrote.
+        store.erase(key(numero))
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return Changed(new, stored.body, etag)
 
 

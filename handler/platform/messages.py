@@ -53,6 +53,10 @@ DOSSIER_EFFACE = (
     "examens. Pour vous pré-inscrire, envoyez à nouveau votre dossier : il recevra un nouveau "
     "numéro."
 )
+DOSSIER_EN_EFFACEMENT = (
+    "Ce dossier vient d'être effacé à la demande du bureau des examens : il ne peut plus être "
+    "consulté ni modifié. Pour toute question, écrivez à {destinataire}."
+)
 CLE_IDEMPOTENCE_INVALIDE = "L'en-tête Idempotency-Key doit compter de 8 à 128 caractères simples."
 SESSION_AUTRE = "Ce service enregistre les candidatures de la session {session} uniquement."
 CORPS_TROP_GROS = "La demande est trop volumineuse (1 Mo au plus) : vérifiez votre saisie."

@@ -59,6 +59,10 @@ DOUBLONS = "doublons/"
 PREFIXES = ("dossiers", "identites", "idempotence", "courriels", "rappels", "tentatives",
             "acces", "index", "exports", "suivi", "audit", "doublons", "gestion")
 CONFLICT_RETRIES = 3
+#: The field that marks a dossier being erased (handler.staff.erasure), and how many times the
+#: mark is tried against concurrent writes before the erasure gives up (409).
+ERASING = "effacement_en_cours"
+ERASING_ATTEMPTS = 20
 
 
 class WriteConflict(Exception):
@@ -243,8 +247,32 @@ class DossierStore:
         return f"{DOSSIERS}{numero}.json"
 
     def dossier(self, numero: str) -> Stored | None:
-        """The dossier with this number, or None."""
+        """The dossier with this number, or None: none has it, or it is being erased (see
+        mark_erasing), so that nobody but the erasure reads, writes or emails it any more."""
+        stored = self._get(self.dossier_key(numero))
+        return None if stored is None or ERASING in stored.body else stored
+
+    def dossier_even_erasing(self, numero: str) -> Stored | None:
+        """The dossier with this number, even one being erased: the erasure's own read."""
         return self._get(self.dossier_key(numero))
+
+    def mark_erasing(self, numero: str, started: str) -> Stored | None:
+        """Mark a dossier as being erased (a conditional write, tried again while candidates'
+        or staff's writes land first); the marked dossier, or None if there is none.
+
+        From then on `dossier` answers None: a write that read it before fails its own
+        conditional write, and one that reads it after finds nothing."""
+        for attempt in range(ERASING_ATTEMPTS):
+            stored = self.dossier_even_erasing(numero)
+            if stored is None or ERASING in stored.body:
+                return stored
+            try:
+                etag = self.update_dossier({**stored.body, ERASING: {"debut": started}},
+                                           stored.etag)
+                return Stored({**stored.body, ERASING: {"debut": started}}, etag)
+            except WriteConflict:
+                time.sleep(0.01 * (attempt + 1))
+        raise WriteConflict(self.dossier_key(numero))
 
     def numero_taken(self, numero: str) -> bool:
         """True if a dossier already has this number."""

@@ -15,6 +15,15 @@ What goes, with every version and delete marker the bucket's versioning kept:
   state says « annulé : un dossier de cet export a été effacé au titre du RGPD ; relancez-le »;
   a colleague's export without this dossier stays.
 
+Writes racing the erasure: it first marks the dossier (`effacement_en_cours`, a conditional
+write tried again while other writes land first). From then on the store answers « no such
+dossier » to everyone else: the candidate's modification that read it earlier fails its own
+conditional write (409), later ones find nothing (404), no email goes (the notifier reads the
+dossier again just before sending), no follow-up is written. What a request that read the
+dossier before the mark still wrote (its email's record, a follow-up) is swept once more after
+the dossier is deleted, and a write that lands after that sweep finds no dossier and removes
+itself (courriels.Notifier, suivi.change).
+
 The Idempotency-Key's record that names the dossier (`idempotence/<sha256 of the key>.json`,
 found by the hash the dossier keeps) loses every version and keeps only « efface » and its time:
 a retry of the first submission then gets 410, never a new dossier, and the record expires as
@@ -40,8 +49,10 @@ from typing import Any
 import shared_rules
 from handler.dossier import suivi
 from handler.dossier.index import SummaryIndex
-from handler.platform.storage import DossierStore
+from handler.platform.errors import ApiError
+from handler.platform.storage import DossierStore, WriteConflict
 from handler.staff import jobs
+from handler.staff import messages as msg
 
 AUDIT = "audit/"
 EXPORTS = "exports/"
@@ -91,14 +102,18 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
     """Erase a dossier and what is kept about it; the audit record, or None if no dossier has
     this number. The dossier itself goes last, so an erasure stopped midway is finished by
     asking again."""
-    stored = store.dossier(numero)
+    clock = clock or (lambda: dt.datetime.now(dt.UTC))
+    now = clock().astimezone(dt.UTC)
+    try:
+        # First, the mark: from now on nobody else reads, writes or emails this dossier.
+        stored = store.mark_erasing(numero, now.isoformat(timespec="seconds"))
+    except WriteConflict:
+        raise ApiError(409, "effacement_concurrent", msg.EFFACEMENT_CONCURRENT) from None
     if stored is None:
         return None
     key = store.dossier_key(numero)
     identities = {stored.body["identite"], *(shared_rules.identity_key(h["dossier"])
                                              for h in stored.body["historique"])}
-    clock = clock or (lambda: dt.datetime.now(dt.UTC))
-    now = clock().astimezone(dt.UTC)
     key_of_audit = audit_key(now)
     audit: dict[str, Any] = {"action": "effacement", "auteur": auteur,
                              "le": now.isoformat(timespec="seconds"),
@@ -131,6 +146,11 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
     index_versions = index.purge(numero, checked=checked)
     index_versions += row_cache.purge(store, session, numero, checked=rows_checked)
     versions += store.erase(key)  # last: until it goes, a retry finds what to erase
+    # What a write that read the dossier before the mark put there meanwhile (an email's
+    # record, a follow-up); one landing after this finds no dossier and removes its own.
+    for own in _per_numero_keys(numero):
+        versions += store.erase(own)
+    versions += store.erase(store.access_prefix(numero), whole_prefix=True)
     # Once more: an update of this dossier in flight meanwhile may have indexed it again, and
     # an export or the compaction may have made its row (they check, once written, too).
     try:

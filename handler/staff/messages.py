@@ -39,6 +39,10 @@ DATES_INVERSEES = (
     "intervalle. Inversez-les ou corrigez l'une d'elles."
 )
 PIECE_AUTRE_NOTE = "Vous avez coché « Autre pièce » : précisez dans la note la pièce qui manque."
+EFFACEMENT_CONCURRENT = (
+    "Le dossier est modifié sans cesse en ce moment et n'a pas pu être marqué pour l'effacement : "
+    "réessayez dans un instant."
+)
 EFFACEMENT_CONFIRMATION = (
     "Le numéro recopié n'est pas celui de ce dossier : pour l'effacer, recopiez son numéro "
     "d'inscription."
