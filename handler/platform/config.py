@@ -77,6 +77,10 @@ DEFAULTS: dict[str, Any] = {
     # local run, a deployment without a CDN).
     "ORIGIN_VERIFY_SECRET_ARN": "",
     "ORIGIN_VERIFY_SECRET": "",
+    # The key of the audit's fingerprint of an erased or handed-back number (HMAC-SHA256), so
+    # that whoever holds the number and this key can tell it was erased, and nobody else can
+    # find it by trying the 2⁴⁰ numbers. Empty: the audit keeps no fingerprint at all.
+    "AUDIT_HMAC_KEY": "",
     # The Lambda function that runs the staff's background exports (invoked asynchronously);
     # empty: they run in a background thread of this process (the local run, the tests).
     "EXPORT_FUNCTION_NAME": "",

@@ -217,12 +217,13 @@ def _run(args: argparse.Namespace, settings: dict[str, Any], *, store: DossierSt
             return _show(store, args.numero, out, err)
         elif args.commande == "effacer":
             return _erase(store, session, args, CalendarClock(settings["INSCRIPTION_NOW"]).now,
-                          ask, out, err)
+                          settings["AUDIT_HMAC_KEY"], ask, out, err)
         elif args.commande == "restitution":
             notifier = notifier or Notifier(store, make_sender(settings), session=session,
                                             site_url=settings["SITE_URL"])
             now = CalendarClock(settings["INSCRIPTION_NOW"]).now()
-            return _hand_back(store, notifier, session, args, now, out, err)
+            return _hand_back(store, notifier, session, args, now, settings["AUDIT_HMAC_KEY"],
+                              out, err)
         elif args.commande == "export":
             if (refus := _destination(args, ask)) is not None:
                 err.write(refus + "\n")
@@ -289,7 +290,8 @@ def _show(store: DossierStore, typed: str, out: TextIO, err: TextIO) -> int:
 
 
 def _hand_back(store: DossierStore, notifier: Notifier, session: Session,
-               args: argparse.Namespace, now: dt.datetime, out: TextIO, err: TextIO) -> int:
+               args: argparse.Namespace, now: dt.datetime, audit_secret: str, out: TextIO,
+               err: TextIO) -> int:
     numero = canonical(args.numero)
     try:
         validate.Email()(args.courriel)
@@ -298,7 +300,7 @@ def _hand_back(store: DossierStore, notifier: Notifier, session: Session,
         return 2
     audit = restitution.hand_back(
         store, notifier, numero, session=session, mode=args.action, courriel=args.courriel,
-        auteur=args.auteur, now=now) if numero else None
+        auteur=args.auteur, now=now, audit_secret=audit_secret) if numero else None
     if audit is None:
         err.write("Aucun dossier ne porte ce numéro.\n")
         return 1
@@ -324,9 +326,10 @@ def _emails_said(courriels: dict[str, str]) -> str:
 
 
 def _erase(store: DossierStore, session: Session, args: argparse.Namespace,
-           clock: Any, ask: Any, out: TextIO, err: TextIO) -> int:
+           clock: Any, audit_secret: str, ask: Any, out: TextIO, err: TextIO) -> int:
     numero = canonical(args.numero)
-    stored = store.dossier(numero) if numero else None
+    # Even one marked by an erasure that stopped midway: asking again finishes it.
+    stored = store.dossier_even_erasing(numero) if numero else None
     if numero is None or stored is None:
         err.write("Aucun dossier ne porte ce numéro : il a peut-être déjà été effacé.\n")
         return 1
@@ -342,7 +345,8 @@ def _erase(store: DossierStore, session: Session, args: argparse.Namespace,
     if canonical(typed or "") != numero:
         err.write("Numéro recopié différent : rien n'a été effacé.\n")
         return 2
-    audit = erasure.erase(store, numero, session=session.code, auteur=args.auteur, clock=clock)
+    audit = erasure.erase(store, numero, session=session.code, auteur=args.auteur, clock=clock,
+                          audit_secret=audit_secret)
     if audit is None:
         err.write("Aucun dossier ne porte ce numéro : il a peut-être déjà été effacé.\n")
         return 1

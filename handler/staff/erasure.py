@@ -32,15 +32,17 @@ request body, no personal data, can't be found from the number, and expire.
 
 The audit log records the erasure before anything is deleted, then its outcome:
 `audit/<yyyy-mm-dd>/<instant>-<random>.json` with the action, the staff member, the time, the
-counts (versions deleted, of which index versions; exports deleted) and the number's SHA-256
-(which answers « was this number erased? » for whoever holds the number, without the log
-holding it). No name, no number.
+counts (versions deleted, of which index versions; exports deleted) and, when AUDIT_HMAC_KEY is
+set, the number's HMAC-SHA256 under that key (which answers « was this number erased? » for
+whoever holds the number and the key, without the log holding it; a bare SHA-256 was reversible
+by trying the 2⁴⁰ numbers). No name, no number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 import time
 from collections.abc import Callable
@@ -74,9 +76,19 @@ def audit_key(now: dt.datetime) -> str:
     return f"{AUDIT}{now:%Y-%m-%d}/{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.json"
 
 
-def fingerprint(numero: str) -> str:
-    """The SHA-256 of a number (canonical form), as the audit log keeps it."""
-    return hashlib.sha256(numero.encode("ascii")).hexdigest()
+def fingerprint(numero: str, secret: str) -> str | None:
+    """The audit's fingerprint of a number (canonical form): its HMAC-SHA256 under the
+    configured key (AUDIT_HMAC_KEY), None without a key. A bare SHA-256 would be reversed by
+    trying the 2⁴⁰ numbers."""
+    if not secret:
+        return None
+    return hmac.new(secret.encode("utf-8"), numero.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def audit_fields(numero: str, secret: str) -> dict[str, str]:
+    """The number as an audit record keeps it: its keyed fingerprint, or nothing."""
+    found = fingerprint(numero, secret)
+    return {"empreinte_numero": found} if found else {}
 
 
 def _per_numero_keys(numero: str) -> list[str]:
@@ -98,7 +110,8 @@ def _mark_key_erased(store: DossierStore, key_hash: str | None) -> int:
 
 
 def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
-          clock: Callable[[], dt.datetime] | None = None) -> dict[str, Any] | None:
+          clock: Callable[[], dt.datetime] | None = None,
+          audit_secret: str = "") -> dict[str, Any] | None:
     """Erase a dossier and what is kept about it; the audit record, or None if no dossier has
     this number. The dossier itself goes last, so an erasure stopped midway is finished by
     asking again."""
@@ -117,7 +130,7 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
     key_of_audit = audit_key(now)
     audit: dict[str, Any] = {"action": "effacement", "auteur": auteur,
                              "le": now.isoformat(timespec="seconds"),
-                             "empreinte_numero": fingerprint(numero), "statut": "en-cours"}
+                             **audit_fields(numero, audit_secret), "statut": "en-cours"}
     etag = store.write(key_of_audit, audit, if_none_match=True)
 
     versions = 0

@@ -168,10 +168,11 @@ class Pacer:
 
 
 def cancel_containing(store: DossierStore, numero: str) -> int:
-    """Cancel the exports whose selection holds this dossier (an erasure): their files go and
-    their state says why (ANNULE_EFFACEMENT); a worker still at it stops at its next write
-    (its writes are conditional). Others' exports stay. Files under `exports/` that belong to
-    no job state are deleted too (what they hold is unknown). How many objects went."""
+    """Cancel the exports whose selection holds this dossier (an erasure): their files go, their
+    state loses every version (each held the selection, so the number) and says why in a new
+    one (ANNULE_EFFACEMENT); a worker still at it stops at its next write (its writes are
+    conditional). Others' exports stay. Files under `exports/` that belong to no job state are
+    deleted too (what they hold is unknown). How many objects went."""
     removed = 0
     by_job: dict[str, list[str]] = {}
     for key in store.keys(EXPORTS):
@@ -184,24 +185,15 @@ def cancel_containing(store: DossierStore, numero: str) -> int:
             if key != state_key(job_id):
                 removed += store.erase(key)
         if stored is not None:
-            _mark_cancelled(store, job_id, stored)
+            store.erase(state_key(job_id))  # its versions: not counted among the files
+            store.write(state_key(job_id), _cancelled(stored.body))
     return removed
 
 
-def _mark_cancelled(store: DossierStore, job_id: str, stored: Stored) -> None:
-    for _ in range(5):  # a worker's progress write may land in between: read and try again
-        body = {**stored.body, "statut": ANNULE, "raison": ANNULE_EFFACEMENT, "numeros": [],
-                "suivis": [], "cle": None, "fichier": None, "maj": _now(), "fin": _now()}
-        try:
-            store.write(state_key(job_id), body, if_match=stored.etag)
-            return
-        except WriteConflict:
-            again = store.read(state_key(job_id))
-            if again is None:
-                return
-            stored = again
-    store.write(state_key(job_id), {**stored.body, "statut": ANNULE, "raison": ANNULE_EFFACEMENT,
-                                    "numeros": [], "suivis": [], "cle": None, "fichier": None})
+def _cancelled(body: dict[str, Any]) -> dict[str, Any]:
+    """A job's state once an erasure cancelled it: why, and no selection."""
+    return {**body, "statut": ANNULE, "raison": ANNULE_EFFACEMENT, "numeros": [], "suivis": [],
+            "cle": None, "fichier": None, "maj": _now(), "fin": _now()}
 
 
 def create(store: DossierStore, *, fmt: str, numeros: list[str], auteur: str,

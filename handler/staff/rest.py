@@ -295,7 +295,8 @@ def erase(numero: str) -> Response:
         raise ApiError(422, "effacement_invalide", msg.EFFACEMENT_CONFIRMATION,
                        errors={"confirmation": [msg.EFFACEMENT_CONFIRMATION]})
     audit = erasure.erase(context.store(), key, session=context.session().code,
-                          auteur=auth.current_staff(), clock=context.clock().now)
+                          auteur=auth.current_staff(), clock=context.clock().now,
+                          audit_secret=current_app.config["AUDIT_HMAC_KEY"])
     if audit is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return jsonify({"effacement": {k: audit[k] for k in (
@@ -334,7 +335,7 @@ def hand_back(numero: str) -> Response:
     audit = restitution.hand_back(
         context.store(), context.notifier(), key, session=context.session(),
         mode=data["action"], courriel=data["courriel"], auteur=auth.current_staff(),
-        now=context.now())
+        now=context.now(), audit_secret=current_app.config["AUDIT_HMAC_KEY"])
     if audit is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return jsonify({"restitution": {k: audit[k] for k in ("mode", "auteur", "le", "courriels")}})

@@ -14,7 +14,8 @@ they are (an identity document), then, by `POST /api/staff/dossiers/<numero>/res
   the confirmation and a lost number now go to them.
 
 Each is audited like an erasure (`audit/<day>/…`: the action, its mode, the staff member, the
-time and the number's SHA-256; no name, no address, no number), written before the change and
+time and the number's keyed fingerprint, see erasure.fingerprint; no name, no address, no
+number), written before the change and
 completed after it, and told by email to both addresses: the one the dossier had, and the
 owner's.
 
@@ -42,7 +43,8 @@ ENVOYE, ECHEC, DESACTIVE = "envoye", "echec", "desactive"
 
 
 def hand_back(store: DossierStore, notifier: Notifier, numero: str, *, session: Session,
-              mode: str, courriel: str, auteur: str, now: dt.datetime) -> dict[str, Any] | None:
+              mode: str, courriel: str, auteur: str, now: dt.datetime,
+              audit_secret: str = "") -> dict[str, Any] | None:
     """Release the dossier's identity (LIBERER) or give it the owner's address `courriel`
     (REMPLACER_COURRIEL); the audit record with the emails' outcome, or None if no dossier has
     this number. 409 when the dossier holds no identity claim, or changed meanwhile."""
@@ -61,7 +63,7 @@ def hand_back(store: DossierStore, notifier: Notifier, numero: str, *, session: 
     audit_key = erasure.audit_key(started)
     audit: dict[str, Any] = {"action": "restitution", "mode": mode, "auteur": auteur,
                              "le": started.isoformat(timespec="seconds"),
-                             "empreinte_numero": erasure.fingerprint(numero),
+                             **erasure.audit_fields(numero, audit_secret),
                              "statut": "en-cours"}
     etag = store.write(audit_key, audit, if_none_match=True)
 

@@ -142,6 +142,21 @@ def test_effacer_asks_for_the_number_and_erases_only_when_it_matches(
     assert len(audits) == 2
 
 
+def test_effacer_finishes_an_erasure_that_stopped_after_its_mark(
+        app: Flask, numeros: list[str]) -> None:
+    """A marked dossier is gone for everyone but the erasure (issue 25, item 4): the command
+    must still find it to finish the job."""
+    from handler.dossier.numero import canonical
+
+    store = app.extensions["dossier_store"]
+    key = canonical(numeros[0])
+    assert key is not None and store.mark_erasing(key, "2020-11-02T09:00:00+00:00")
+    assert cli(app, "show", numeros[0])[0] == 1
+    status, out_text, _ = cli(app, "effacer", numeros[0], "--confirmer", numeros[0])
+    assert status == 0 and out_text.endswith("effacement journalisé.\n")
+    assert store.dossier_even_erasing(key) is None
+
+
 def _without_aws(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     return {**env, "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",

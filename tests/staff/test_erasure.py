@@ -394,3 +394,29 @@ def test_an_index_write_landing_after_the_erasure_takes_the_entry_out_again(
 
     left = [k for k, _, text in every_body(s3) if key in text or "Vautrinier" in text]
     assert left == []
+
+
+@pytest.mark.parametrize("secret", ["", "cle-du-journal-de-test"])
+def test_the_audit_keeps_a_keyed_fingerprint_of_the_number_or_none(
+        s3: Any, s3_endpoint: str | None, secret: str) -> None:
+    """Issue 25, item 9: the audit kept the number's bare SHA-256, reversed by trying the 2⁴⁰
+    numbers; now its HMAC under AUDIT_HMAC_KEY, or nothing without a key."""
+    import hashlib
+    import hmac
+
+    client = build_app(s3, s3_endpoint, STAFF_TOKEN_HASHES=token_hashes(),
+                       AUDIT_HMAC_KEY=secret).test_client()
+    numero = submit(client, person("Martin"))
+    key = canonical(numero)
+    assert key is not None
+    assert client.post(f"/api/staff/dossiers/{numero}/effacement", headers=bearer(),
+                       json={"confirmation": numero}).status_code == 200
+    [audit_key] = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="audit/")["Contents"]]
+    audit = read(s3, audit_key)
+    text = json.dumps(audit)
+    assert hashlib.sha256(key.encode()).hexdigest() not in text
+    if secret:
+        assert audit["empreinte_numero"] == hmac.new(secret.encode(), key.encode(),
+                                                     hashlib.sha256).hexdigest()
+    else:
+        assert "empreinte_numero" not in audit

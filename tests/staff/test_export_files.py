@@ -147,6 +147,30 @@ def test_an_erasure_cancels_only_the_exports_holding_the_dossier_and_says_why(
     assert [f.split("/")[1] for f in files] == [only_dupont]
 
 
+def test_an_erasure_leaves_its_number_in_no_version_of_a_cancelled_exports_state(
+        app: Flask, client: FlaskClient, s3: Any) -> None:
+    """Issue 25, item 9: every progress write of a job's state held its selection; an erasure
+    left the number in those earlier versions."""
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    martin = submit(client, person("Martin"))
+    dupont = submit(client, person("Dupont", departement="23"))
+    store = app.extensions["dossier_store"]
+    session = app.extensions["inscription_session"]
+    canon = [n.replace("-", "") for n in (martin, dupont)]
+    job_id = jobs.create(store, fmt="csv", numeros=canon, auteur="a")
+    jobs.run(store, session, job_id)
+    key = jobs.state_key(job_id)
+    versions = s3.list_object_versions(Bucket=BUCKET, Prefix=key)["Versions"]
+    assert len(versions) >= 2
+    assert client.post(f"/api/staff/dossiers/{martin}/effacement", headers=bearer(),
+                       json={"confirmation": martin}).status_code == 200
+    listed = s3.list_object_versions(Bucket=BUCKET, Prefix=key)
+    bodies = [s3.get_object(Bucket=BUCKET, Key=key, VersionId=v["VersionId"])["Body"].read()
+              for v in listed.get("Versions", [])]
+    assert len(bodies) == 1 and not listed.get("DeleteMarkers")
+    assert canon[0] not in bodies[0].decode() and b'"annule"' in bodies[0]
+
+
 def test_libreoffice_opens_the_xlsx_with_its_filter_dates_and_text(client: FlaskClient,
                                                                    tmp_path: Path) -> None:
     require_libreoffice()
