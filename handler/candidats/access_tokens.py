@@ -22,6 +22,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from handler.dossier import contact_lock
 from handler.dossier.numero import canonical
 from handler.platform import messages as msg
 from handler.platform.errors import ApiError
@@ -87,9 +88,27 @@ def use_link(store: DossierStore, typed_numero: str, token: str) -> tuple[Stored
     stored = store.dossier(numero)
     if stored is None:
         raise _invalid_link()
+    stored = _lift_contact_lock(store, stored)
     proof = Proof(new_token(), now + PROOF_SECONDS)
     store.record_access(numero, PROOFS, digest(proof.token), {"expire": proof.expires})
     return stored, proof
+
+
+def _lift_contact_lock(store: DossierStore, stored: Stored) -> Stored:
+    """The owner proved they read the dossier's address (the bureau's, after a hand-back): its
+    contact fields are theirs to modify again (handler.dossier.contact_lock)."""
+    for _ in range(3):
+        if not contact_lock.locked(stored.body):
+            return stored
+        body = contact_lock.unlock(stored.body)
+        try:
+            return Stored(body, store.update_dossier(body, stored.etag))
+        except WriteConflict:
+            again = store.dossier(stored.body["numero"])
+            if again is None:
+                raise _invalid_link() from None
+            stored = again
+    raise ApiError(409, "modification_concurrente", msg.MODIFICATION_CONCURRENTE)
 
 
 def owned_by_proof(store: DossierStore, typed_numero: str, token: str) -> Stored:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shared_rules
-from handler.dossier import index
+from handler.dossier import contact_lock, index
 from handler.dossier.numero import new_numero
 from handler.platform import messages as msg
 from handler.platform.clock import timestamp
@@ -231,6 +231,7 @@ def modify(store: DossierStore, stored: Stored, dossier: dict[str, Any], *, sess
     if expected_version is not None and expected_version != current["version"]:
         raise ApiError(409, "modification_concurrente",
                        msg.VERSION_ATTENDUE.format(actuelle=current["version"]))
+    contact_lock.check(current, dossier)
     identity = shared_rules.identity_key(dossier)
     moved = identity != current["identite"]
     if moved:

@@ -307,7 +307,11 @@ def restitution(record: Mapping[str, Any], session: Session, *, site_url: str,
                  f"votre nom : n° {numero}.",
                  "Avec votre date de naissance, ce numéro vous permet de consulter, de corriger "
                  f"et d'imprimer votre dossier {_site(site_url)}",
-                 "Vérifiez-le entièrement : il a été déposé par une autre personne."]
+                 "Vérifiez-le entièrement : il a été déposé par une autre personne.",
+                 "Ses coordonnées (adresse, téléphone, courriel) ne peuvent plus être modifiées "
+                 "avec la seule date de naissance. Pour les modifier, demandez un lien d'accès "
+                 "par courriel sur la page « Mon dossier » : il arrive à cette adresse, et "
+                 "l'ouvrir vous permet de nouveau de les modifier."]
     else:
         faits = [f"Le {session.destinataire}, a remplacé l'adresse électronique du dossier "
                  f"n° {numero} du {_examen(session)} par celle de la personne dont il porte "

@@ -57,6 +57,17 @@ DOSSIER_EN_EFFACEMENT = (
     "Ce dossier vient d'être effacé à la demande du bureau des examens : il ne peut plus être "
     "consulté ni modifié. Pour toute question, écrivez à {destinataire}."
 )
+COORDONNEES_VERROUILLEES = (
+    "Le bureau des examens a rattaché ce dossier à l'adresse électronique de la personne dont il "
+    "porte l'identité : ses coordonnées ne peuvent plus être modifiées avec la seule date de "
+    "naissance. Pour les modifier, demandez un lien d'accès par courriel sur cette page : il "
+    "arrive à cette adresse, et l'ouvrir permet de nouveau de les modifier. Les autres rubriques "
+    "restent modifiables."
+)
+COORDONNEES_VERROUILLEES_CHAMP = (
+    "Coordonnées verrouillées par le bureau des examens : ouvrez d'abord le lien d'accès envoyé "
+    "à l'adresse du dossier."
+)
 CLE_IDEMPOTENCE_INVALIDE = "L'en-tête Idempotency-Key doit compter de 8 à 128 caractères simples."
 SESSION_AUTRE = "Ce service enregistre les candidatures de la session {session} uniquement."
 CORPS_TROP_GROS = "La demande est trop volumineuse (1 Mo au plus) : vérifiez votre saisie."

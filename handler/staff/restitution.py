@@ -11,7 +11,9 @@ they are (an identity document), then, by `POST /api/staff/dossiers/<numero>/res
   and the birth date can modify the dossier at will;
 - REMPLACER_COURRIEL: replaces the dossier's contact address by the person's (a new version of
   the dossier, the previous one kept in its history; the bureau's follow-up flags it to review):
-  the confirmation and a lost number now go to them.
+  the confirmation and a lost number now go to them. The dossier's contact fields are then
+  locked against the candidate's modifications (whoever knows the number and the birth date,
+  the squatter too) until the owner opens an access link, which goes to their address only.
 
 Each is audited like an erasure (`audit/<day>/…`: the action, its mode, the staff member, the
 time and the number's keyed fingerprint, see erasure.fingerprint; no name, no address, no
@@ -28,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from handler.dossier import index, mail_content
+from handler.dossier import contact_lock, index, mail_content
 from handler.dossier.courriels import Notifier
 from handler.platform.clock import timestamp
 from handler.platform.errors import ApiError
@@ -75,6 +77,8 @@ def hand_back(store: DossierStore, notifier: Notifier, numero: str, *, session: 
                    "contact": {**record["dossier"]["contact"], "email": courriel}}
         shown = {**record, "version": record["version"] + 1,
                  "modifie_le": timestamp(now, session), "dossier": dossier,
+                 # Until the owner opens an access link sent to their address (access_tokens).
+                 contact_lock.CONTACT_LOCK: {"le": timestamp(now, session)},
                  "historique": [*record["historique"],
                                 {k: record[k] for k in ("version", "modifie_le", "dossier")}]}
         try:

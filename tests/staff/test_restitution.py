@@ -123,6 +123,49 @@ def test_replacing_the_address_gives_the_owner_the_dossier_and_its_number(
     assert audit["mode"] == "remplacer-courriel" and audit["statut"] == "termine"
 
 
+def test_after_the_address_is_replaced_the_squatter_cant_put_theirs_back(
+        client: FlaskClient, squatted: str, sent_mail: Sent, s3: Any) -> None:
+    """Issue 25, item 11: the squatter, who knows the number and the birth date, changed the
+    address back with a PUT. The contact fields now stay locked until the owner opens an access
+    link, which goes to the owner's address only; the other fields stay modifiable."""
+    import re
+
+    assert hand_back(client, squatted, "remplacer-courriel").status_code == 200
+    key = f"dossiers/{canonical(squatted)}.json"
+
+    def stored() -> dict[str, Any]:
+        return dict(json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()))
+
+    owner = {"X-Date-Naissance": BORN}
+    back = stored()["dossier"]
+    back["contact"] = {**back["contact"], "email": SQUATTER_EMAIL}
+    refused = client.put(f"/api/dossiers/{squatted}", json=back, headers=owner)
+    assert (refused.status_code, refused.get_json()["code"]) == (403, "coordonnees_verrouillees")
+    assert "demandez un lien d'accès par courriel" in refused.get_json()["message"]
+    assert list(refused.get_json()["errors"]) == ["contact"]
+    assert stored()["dossier"]["contact"]["email"] == OWNER_EMAIL
+    # Any other field: as before.
+    other = stored()["dossier"]
+    other["specialite"] = "macon"
+    assert client.put(f"/api/dossiers/{squatted}", json=other, headers=owner).status_code == 200
+    assert stored()["dossier"]["specialite"] == "macon" and "coordonnees_verrouillees" in stored()
+    assert "Pour les modifier, demandez un lien d'accès" in notices(sent_mail)[OWNER_EMAIL]
+
+    # The owner asks for a link: it goes to their address; opening it lifts the lock.
+    before = len(sent_mail())
+    assert client.post("/api/dossiers/lien-acces", json={"numero": squatted}).status_code == 202
+    (link,) = sent_mail()[before:]
+    assert link.to == [OWNER_EMAIL]
+    jeton = re.search(r"jeton=([A-Za-z0-9_-]+)", html.unescape(link.body))
+    assert jeton is not None
+    opened = client.post("/api/dossiers/acces", json={"numero": squatted, "jeton": jeton[1]})
+    assert opened.status_code == 200, opened.get_json()
+    assert "coordonnees_verrouillees" not in stored()
+    mine = stored()["dossier"]
+    mine["contact"] = {**mine["contact"], "telephone": "0555000000"}
+    assert client.put(f"/api/dossiers/{squatted}", json=mine, headers=owner).status_code == 200
+
+
 @pytest.mark.parametrize(("changes", "field"), [
     ({"confirmation": "0000-0000-0"}, "confirmation"),
     ({"action": "effacer"}, "action"),
