@@ -8,7 +8,8 @@ Routes (the browser's, outside the token-guarded /api/staff/ blueprint):
 - GET /api/staff/connexion/retour: the provider sends the browser back here; on success a
   session is opened (`sessions`) and the browser goes to gestion.html;
 - POST /api/staff/deconnexion: ends the session, then 303 to the provider's
-  end_session_endpoint when it has one, else to gestion.html.
+  end_session_endpoint when it has one (with our client_id: the ID token is not kept), else to
+  gestion.html.
 
 The pending sign-in (state, nonce, PKCE verifier) is kept in the bucket (`sessions.StateCache`,
 deleted when used) and named by a short-lived cookie `__Host-gestion-connexion`, signed with
@@ -240,7 +241,8 @@ def sign_in_return() -> BaseResponse:
                 f"Demandez de l'aide à {config['STAFF_ACCESS_CONTACT']}.",
                 f"another subject for {roles.masked(email)}", account=email)
     sessions: SessionStore = current_app.extensions["staff_sessions"]
-    cookie = sessions.open(email=email, role=role, id_token=token.get("id_token"))
+    # Issue 25, item 9c: the ID token is not kept (the provider's sign-out takes our client_id).
+    cookie = sessions.open(email=email, role=role)
     log.info("staff signed in: %s (%s) at %s", email, role, _now())
     response = redirect(_site("gestion.html"), code=302)
     response.headers["Cache-Control"] = "no-store"
@@ -268,8 +270,10 @@ def sign_out() -> BaseResponse:
             try:
                 client = provider.client()
                 if client.load_server_metadata().get("end_session_endpoint"):
+                    # client_id rather than id_token_hint (OpenID Connect RP-Initiated
+                    # Logout 1.0 allows either): no ID token is kept once signed in.
                     target = client.create_logout_url(
-                        post_logout_redirect_uri=target, id_token_hint=ended.id_token,
+                        post_logout_redirect_uri=target,
                         client_id=current_app.config["OIDC_CLIENT_ID"])["url"]
             except Exception as exc:  # the provider unreachable: the session here is ended
                 log.warning("provider sign-out skipped: %s", type(exc).__name__)
