@@ -11,6 +11,11 @@ Routes (the browser's, outside the token-guarded /api/staff/ blueprint):
   end_session_endpoint when it has one (with our client_id: the ID token is not kept), else to
   gestion.html.
 
+Every address handed to the browser or the provider (redirect_uri, post_logout_redirect_uri,
+the redirects) is built from SITE_URL, never from the request's Host header (issue 25, item 8):
+production refuses to start without it, the local run sets it from its port, and where it is
+empty (a test app) the sign-in answers 503 « configuration incomplète ».
+
 The pending sign-in (state, nonce, PKCE verifier) is kept in the bucket (`sessions.StateCache`,
 deleted when used) and named by a short-lived cookie `__Host-gestion-connexion`, signed with
 the key from STAFF_SESSION_SECRET(_ARN) (`SameSite=Lax`: it must come back on the provider's
@@ -69,7 +74,7 @@ def _page(status: int, titre: str, message: str, code: str) -> Response:
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>{html.escape(titre)} — Espace gestionnaire</title></head><body><main>"
         f"<h1>{html.escape(titre)}</h1><p>{html.escape(message)}</p>"
-        f"<p><a href=\"{html.escape(_site('gestion.html'))}\">Retour à l'espace "
+        f"<p><a href=\"{html.escape(_back_link())}\">Retour à l'espace "
         "gestionnaire</a></p></main></body></html>")
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
@@ -77,8 +82,21 @@ def _page(status: int, titre: str, message: str, code: str) -> Response:
 
 
 def _site(path: str) -> str:
-    base = current_app.config["SITE_URL"] or request.host_url
-    return base.rstrip("/") + "/" + path
+    """An absolute address on the site, from SITE_URL only; 503 when it is not configured."""
+    base = current_app.config["SITE_URL"]
+    if not base:
+        raise _Refusal(503, "Connexion indisponible : configuration incomplète",
+                       "L'adresse du site (SITE_URL) n'est pas configurée sur ce service : la "
+                       "connexion des gestionnaires est impossible. Prévenez l'administrateur "
+                       "du service.", "SITE_URL not configured")
+    return str(base).rstrip("/") + "/" + path
+
+
+def _back_link() -> str:
+    # A path, not an address, when SITE_URL is missing: the browser resolves it against the
+    # page's own URL, which the Host header can't change.
+    base = current_app.config["SITE_URL"]
+    return str(base).rstrip("/") + "/gestion.html" if base else "/gestion.html"
 
 
 def _now() -> str:
@@ -156,13 +174,13 @@ def _refused(exc: _Refusal) -> Response:
 @bp.get("/connexion")
 def sign_in() -> Response:
     """Send the browser to the provider (PKCE S256, state and nonce made by Authlib)."""
+    redirect_uri = _site("api/staff/connexion/retour")
     client = _provider().client()
     extra = {}
     if current_app.config["OIDC_ACR_VALUES"]:
         extra["acr_values"] = current_app.config["OIDC_ACR_VALUES"]
     try:
-        response: Response = client.authorize_redirect(
-            _site("api/staff/connexion/retour"), **extra)
+        response: Response = client.authorize_redirect(redirect_uri, **extra)
     except Exception as exc:  # the provider's discovery unreachable or malformed
         log.error("staff sign-in: provider unavailable: %s", type(exc).__name__)
         raise _Refusal(503, "Connexion indisponible",
@@ -195,6 +213,7 @@ def sign_in_return() -> BaseResponse:
     from joserfc.errors import JoseError
     from requests import RequestException
 
+    home = _site("gestion.html")
     client = _provider().client()
     config = current_app.config
     try:
@@ -244,7 +263,7 @@ def sign_in_return() -> BaseResponse:
     # Issue 25, item 9c: the ID token is not kept (the provider's sign-out takes our client_id).
     cookie = sessions.open(email=email, role=role)
     log.info("staff signed in: %s (%s) at %s", email, role, _now())
-    response = redirect(_site("gestion.html"), code=302)
+    response = redirect(home, code=302)
     response.headers["Cache-Control"] = "no-store"
     response.set_cookie(auth.COOKIE, cookie, max_age=ABSOLUTE_SECONDS, path="/", secure=True,
                         httponly=True, samesite="Strict")
@@ -259,9 +278,9 @@ def sign_out() -> BaseResponse:
     if request.headers.get("Origin", "") not in auth.site_origins():
         log.warning("staff sign-out refused: cross-site at %s", _now())
         raise ApiError(403, "origine_refusee", msg.ORIGINE_REFUSEE)
+    target = _site("gestion.html?deconnexion=1")
     sessions: SessionStore = current_app.extensions["staff_sessions"]
     ended = sessions.close(cookie) if cookie else None
-    target = _site("gestion.html?deconnexion=1")
     if ended is not None:
         g.staff = ended.email
         log.info("staff signed out: %s at %s", ended.email, _now())
