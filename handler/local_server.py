@@ -18,6 +18,7 @@ import logging
 import mimetypes
 import os
 import re
+import socket
 import sys
 import threading
 import urllib.request
@@ -282,13 +283,23 @@ class LocalStack:
                                  VersioningConfiguration={"Status": "Enabled"})
         self.s3, self.bucket = s3, DEMO_BUCKET
 
+        # The port first (0 picks a free one): the site's address is made from it, and the app
+        # builds every address it hands out from that setting, never from a request's Host
+        # header (issue 25, item 8).
+        listener = socket.create_server((self.host, self.port))
+        self.port = int(listener.getsockname()[1])
+        url = f"http://{self.host}:{self.port}/"
         mail = ({"MAIL_FROM": DEMO_MAIL_FROM, "MAIL_OUTBOX_DIR": str(self.outbox)}
                 if self.outbox is not None else {"MAIL_FROM": ""})
-        api = create_app({"INSCRIPTION_ENV": "dev", "DOSSIERS_BUCKET": DEMO_BUCKET,
-                          "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": "", **mail,
-                          "STAFF_TOKEN_HASHES": DEMO_STAFF_HASHES,
-                          **self._start_provider(), **self.config},
-                         s3_client=s3)
+        try:
+            api = create_app({"INSCRIPTION_ENV": "dev", "DOSSIERS_BUCKET": DEMO_BUCKET,
+                              "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": "", **mail,
+                              "STAFF_TOKEN_HASHES": DEMO_STAFF_HASHES,
+                              **self._start_provider(), **self.config, "SITE_URL": url},
+                             s3_client=s3)
+        except BaseException:
+            listener.close()
+            raise
         self.api = api  # the handler's app (tests read its settings)
         clock = api.extensions["calendar_clock"]
         session = api.extensions["inscription_session"]
@@ -299,12 +310,8 @@ class LocalStack:
             return banner_html(clock.now().astimezone(session.zone))
 
         app = one_origin(api, SiteFiles(self.site_dir, banner=banner))
-        self._server = create_server(app, host=self.host, port=self.port, threads=8,
+        self._server = create_server(app, sockets=[listener], threads=8,
                                      ident="preinscription-cap")
-        self.port = int(self._server.effective_port)
-        url = f"http://{self.host}:{self.port}/"
-        # The port is known only now (0 picks a free one): the emails' links point here.
-        api.extensions["notifier"].site_url = url
         return url
 
     def _start_provider(self) -> dict[str, str]:

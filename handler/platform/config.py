@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from shared_rules.session import DEFAULT_SESSION_CODE
 
@@ -31,7 +32,10 @@ DEFAULTS: dict[str, Any] = {
     # dev and test only: write each email as a .eml file in this folder instead of sending it
     # through SES (the local run uses build/outbox).
     "MAIL_OUTBOX_DIR": "",
-    # The site's address, for the links in the emails; empty: SITE_ORIGIN.
+    # The site's address, e.g. https://preinscription.ac-limoges.fr/: the links in the emails,
+    # the staff sign-in's redirect_uri and redirects, and the origin a staff member's browser
+    # request must come from. Never taken from a request's Host header. Empty: SITE_ORIGIN;
+    # required in production; the local run sets it from its own port.
     "SITE_URL": "",
     # The request header that carries the client's address when a proxy stands in front (the
     # rate limit of POST /api/dossiers/rappel), e.g. CloudFront-Viewer-Address; empty: the
@@ -95,8 +99,14 @@ class ConfigError(RuntimeError):
 
 
 def load_config(overrides: Mapping[str, Any] | None = None, *,
-                environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
-    """Defaults, then environment variables, then `overrides`, checked."""
+                environ: Mapping[str, str] = os.environ,
+                needs_site_url: bool = True) -> dict[str, Any]:
+    """Defaults, then environment variables, then `overrides`, checked.
+
+    `needs_site_url=False`: the staff's command line, which reads the bucket and serves no
+    browser, runs in production without SITE_URL (its emails then name the site without a
+    link, as they always did); the service itself refuses to start without it.
+    """
     config = dict(DEFAULTS)
     for name in DEFAULTS:
         if name in environ:
@@ -111,7 +121,29 @@ def load_config(overrides: Mapping[str, Any] | None = None, *,
         raise ConfigError("MAIL_OUTBOX_DIR is refused in production: emails go through SES")
     if not config["SITE_URL"]:
         config["SITE_URL"] = config["SITE_ORIGIN"]
+    _check_site_url(config["SITE_URL"], config["INSCRIPTION_ENV"], required=needs_site_url)
     return config
+
+
+def _check_site_url(value: str, environment: str, *, required: bool) -> None:
+    # Issue 25, item 8: every absolute address the service hands out (an email's link, the
+    # sign-in's redirect_uri, a redirect) is built from SITE_URL, never from the request's Host
+    # header, which whoever sends the request chooses.
+    if not value:
+        if environment == "production" and required:
+            raise ConfigError(
+                "production refuses to start without SITE_URL (or SITE_ORIGIN), the site's "
+                "address, e.g. https://preinscription.ac-limoges.fr/: the emails' links and the "
+                "staff sign-in's redirects are built from it, never from the request's Host "
+                "header")
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment or parts.username is not None:
+        raise ConfigError(f"SITE_URL must be the site's absolute address, e.g. "
+                          f"https://preinscription.ac-limoges.fr/, not {value!r}")
+    if environment == "production" and parts.scheme != "https":
+        raise ConfigError(f"SITE_URL must be an https:// address in production, not {value!r}")
 
 
 def _parse_now(value: Any, environment: str) -> dt.datetime | None:

@@ -19,8 +19,9 @@ In-process: behind Lambda each instance counts alone; the WAF's rate rule holds 
 
 State-changing requests of a browser session (any method but GET, HEAD, OPTIONS) are protected
 against cross-site requests twice: the cookie is `SameSite=Strict` (a browser doesn't send it on
-a request another site starts), and the request's `Origin` must be the site's own (SITE_ORIGIN,
-SITE_URL or the request's host); otherwise 403, nothing changed.
+a request another site starts), and the request's `Origin` must be the site's own (SITE_ORIGIN or
+SITE_URL; never the request's Host header, which the sender chooses); otherwise 403, nothing
+changed.
 
 Every staff request is logged with who (the person's email, or the token's name), when and what
 (the route's template and the status), never with a name, a birth date, a number or a search
@@ -203,10 +204,11 @@ def current_role() -> str:
 
 
 def site_origins() -> set[str]:
-    """The origins a browser's state-changing staff request may come from: the site's own."""
+    """The origins a browser's state-changing staff request may come from: the site's own, as
+    configured (none when neither SITE_ORIGIN nor SITE_URL is set)."""
     found = set()
-    for value in (current_app.config["SITE_ORIGIN"], current_app.config["SITE_URL"],
-                  request.host_url):
+    # Issue 25, item 8: not request.host_url, which follows the Host header.
+    for value in (current_app.config["SITE_ORIGIN"], current_app.config["SITE_URL"]):
         parts = urlsplit(value or "")
         if parts.scheme and parts.netloc:
             found.add(f"{parts.scheme}://{parts.netloc}")

@@ -184,7 +184,8 @@ def run(argv: Sequence[str] | None = None, *, store: DossierStore | None = None,
     out = out or sys.stdout
     err = err or sys.stderr
     args = _parser().parse_args(argv)
-    settings = load_config()
+    # It serves no browser: production's SITE_URL is not required here (issue 25, item 8).
+    settings = load_config(needs_site_url=False)
     try:
         return _run(args, settings, store=store, out=out, err=err, notifier=notifier,
                     ask=ask or input)

@@ -8,7 +8,13 @@ Routes (the browser's, outside the token-guarded /api/staff/ blueprint):
 - GET /api/staff/connexion/retour: the provider sends the browser back here; on success a
   session is opened (`sessions`) and the browser goes to gestion.html;
 - POST /api/staff/deconnexion: ends the session, then 303 to the provider's
-  end_session_endpoint when it has one, else to gestion.html.
+  end_session_endpoint when it has one (with our client_id: the ID token is not kept), else to
+  gestion.html.
+
+Every address handed to the browser or the provider (redirect_uri, post_logout_redirect_uri,
+the redirects) is built from SITE_URL, never from the request's Host header (issue 25, item 8):
+production refuses to start without it, the local run sets it from its port, and where it is
+empty (a test app) the sign-in answers 503 « configuration incomplète ».
 
 The pending sign-in (state, nonce, PKCE verifier) is kept in the bucket (`sessions.StateCache`,
 deleted when used) and named by a short-lived cookie `__Host-gestion-connexion`, signed with
@@ -68,7 +74,7 @@ def _page(status: int, titre: str, message: str, code: str) -> Response:
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>{html.escape(titre)} — Espace gestionnaire</title></head><body><main>"
         f"<h1>{html.escape(titre)}</h1><p>{html.escape(message)}</p>"
-        f"<p><a href=\"{html.escape(_site('gestion.html'))}\">Retour à l'espace "
+        f"<p><a href=\"{html.escape(_back_link())}\">Retour à l'espace "
         "gestionnaire</a></p></main></body></html>")
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
@@ -76,8 +82,21 @@ def _page(status: int, titre: str, message: str, code: str) -> Response:
 
 
 def _site(path: str) -> str:
-    base = current_app.config["SITE_URL"] or request.host_url
-    return base.rstrip("/") + "/" + path
+    """An absolute address on the site, from SITE_URL only; 503 when it is not configured."""
+    base = current_app.config["SITE_URL"]
+    if not base:
+        raise _Refusal(503, "Connexion indisponible : configuration incomplète",
+                       "L'adresse du site (SITE_URL) n'est pas configurée sur ce service : la "
+                       "connexion des gestionnaires est impossible. Prévenez l'administrateur "
+                       "du service.", "SITE_URL not configured")
+    return str(base).rstrip("/") + "/" + path
+
+
+def _back_link() -> str:
+    # A path, not an address, when SITE_URL is missing: the browser resolves it against the
+    # page's own URL, which the Host header can't change.
+    base = current_app.config["SITE_URL"]
+    return str(base).rstrip("/") + "/gestion.html" if base else "/gestion.html"
 
 
 def _now() -> str:
@@ -155,13 +174,13 @@ def _refused(exc: _Refusal) -> Response:
 @bp.get("/connexion")
 def sign_in() -> Response:
     """Send the browser to the provider (PKCE S256, state and nonce made by Authlib)."""
+    redirect_uri = _site("api/staff/connexion/retour")
     client = _provider().client()
     extra = {}
     if current_app.config["OIDC_ACR_VALUES"]:
         extra["acr_values"] = current_app.config["OIDC_ACR_VALUES"]
     try:
-        response: Response = client.authorize_redirect(
-            _site("api/staff/connexion/retour"), **extra)
+        response: Response = client.authorize_redirect(redirect_uri, **extra)
     except Exception as exc:  # the provider's discovery unreachable or malformed
         log.error("staff sign-in: provider unavailable: %s", type(exc).__name__)
         raise _Refusal(503, "Connexion indisponible",
@@ -194,6 +213,7 @@ def sign_in_return() -> BaseResponse:
     from joserfc.errors import JoseError
     from requests import RequestException
 
+    home = _site("gestion.html")
     client = _provider().client()
     config = current_app.config
     try:
@@ -240,9 +260,10 @@ def sign_in_return() -> BaseResponse:
                 f"Demandez de l'aide à {config['STAFF_ACCESS_CONTACT']}.",
                 f"another subject for {roles.masked(email)}", account=email)
     sessions: SessionStore = current_app.extensions["staff_sessions"]
-    cookie = sessions.open(email=email, role=role, id_token=token.get("id_token"))
+    # Issue 25, item 9c: the ID token is not kept (the provider's sign-out takes our client_id).
+    cookie = sessions.open(email=email, role=role)
     log.info("staff signed in: %s (%s) at %s", email, role, _now())
-    response = redirect(_site("gestion.html"), code=302)
+    response = redirect(home, code=302)
     response.headers["Cache-Control"] = "no-store"
     response.set_cookie(auth.COOKIE, cookie, max_age=ABSOLUTE_SECONDS, path="/", secure=True,
                         httponly=True, samesite="Strict")
@@ -257,9 +278,9 @@ def sign_out() -> BaseResponse:
     if request.headers.get("Origin", "") not in auth.site_origins():
         log.warning("staff sign-out refused: cross-site at %s", _now())
         raise ApiError(403, "origine_refusee", msg.ORIGINE_REFUSEE)
+    target = _site("gestion.html?deconnexion=1")
     sessions: SessionStore = current_app.extensions["staff_sessions"]
     ended = sessions.close(cookie) if cookie else None
-    target = _site("gestion.html?deconnexion=1")
     if ended is not None:
         g.staff = ended.email
         log.info("staff signed out: %s at %s", ended.email, _now())
@@ -268,8 +289,10 @@ def sign_out() -> BaseResponse:
             try:
                 client = provider.client()
                 if client.load_server_metadata().get("end_session_endpoint"):
+                    # client_id rather than id_token_hint (OpenID Connect RP-Initiated
+                    # Logout 1.0 allows either): no ID token is kept once signed in.
                     target = client.create_logout_url(
-                        post_logout_redirect_uri=target, id_token_hint=ended.id_token,
+                        post_logout_redirect_uri=target,
                         client_id=current_app.config["OIDC_CLIENT_ID"])["url"]
             except Exception as exc:  # the provider unreachable: the session here is ended
                 log.warning("provider sign-out skipped: %s", type(exc).__name__)

@@ -13,6 +13,14 @@ Expiry: IDLE_SECONDS without a request (30 minutes), ABSOLUTE_SECONDS after sign
 whichever comes first; the record's « seen » time is written back at most every
 TOUCH_SECONDS, with If-Match so that a session signed out meanwhile is never written back.
 
+What a record holds: the email, the role and two times; never the provider's ID token (issue
+25, item 9c: the provider's sign-out is asked with our client_id instead of an id_token_hint).
+The bucket is versioned, and each « seen » write leaves the previous version behind: a session
+that ends (sign-out, expiry met, account removed) is erased with every version of its record,
+so no earlier version keeps the staff member's email. A session nobody comes back to is
+removed by the bucket's lifecycle (infra/template.yaml, rule `gestion`: a day, then a day for
+its earlier versions).
+
 The same bucket keeps the sign-in flow's pending `state` (Authlib's cache, `StateCache`): the
 browser's short-lived signed cookie names it, and it is deleted when used, so a `state` (and the
 PKCE verifier and `nonce` kept with it) serves once, within STATE_SECONDS.
@@ -43,13 +51,17 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
+#: How many times an ended session's versions are listed and erased: a « seen » write racing
+#: the erasure may leave one more version, which the next pass finds.
+ERASE_PASSES = 3
+
+
 @dataclass(frozen=True)
 class StaffSession:
-    """A signed-in person: their email, role, and the ID token to end the provider's session."""
+    """A signed-in person: their email and role."""
 
     email: str
     role: str
-    id_token: str | None
 
 
 class SessionStore:
@@ -58,13 +70,12 @@ class SessionStore:
     def __init__(self, store: DossierStore, *, clock: Callable[[], float] = time.time) -> None:
         self.store, self.clock = store, clock
 
-    def open(self, *, email: str, role: str, id_token: str | None) -> str:
+    def open(self, *, email: str, role: str) -> str:
         """A new session; the cookie's value (only the browser keeps it)."""
         cookie = secrets.token_urlsafe(32)
         now = self.clock()
         self.store.write(PREFIX + _digest(cookie) + ".json", {
-            "email": email, "role": role, "id_token": id_token,
-            "ouverte": now, "vue": now}, if_none_match=True)
+            "email": email, "role": role, "ouverte": now, "vue": now}, if_none_match=True)
         return cookie
 
     def find(self, cookie: str) -> StaffSession | None:
@@ -77,7 +88,7 @@ class SessionStore:
             return None
         record, now = stored.body, self.clock()
         if now - record["vue"] > IDLE_SECONDS or now - record["ouverte"] > ABSOLUTE_SECONDS:
-            self.store.delete(key)
+            self._erase(key)
             return None
         if now - record["vue"] > TOUCH_SECONDS:
             try:
@@ -85,14 +96,22 @@ class SessionStore:
             except WriteConflict:
                 # Signed out (or touched) meanwhile: read again rather than write it back.
                 return self.find(cookie) if self.store.read(key) is not None else None
-        return StaffSession(record["email"], record["role"], record.get("id_token"))
+        return StaffSession(record["email"], record["role"])
 
     def close(self, cookie: str) -> StaffSession | None:
-        """End a session (sign-out); what it was, or None if there was none."""
+        """End a session (sign-out): its record erased with every version; what it was, or
+        None if there was none."""
         found = self.find(cookie)
         if found is not None:
-            self.store.delete(PREFIX + _digest(cookie) + ".json")
+            self._erase(PREFIX + _digest(cookie) + ".json")
         return found
+
+    def _erase(self, key: str) -> None:
+        # Every version and delete marker, not only the current one: the earlier « seen »
+        # versions hold the email too.
+        for _ in range(ERASE_PASSES):
+            if not self.store.erase(key):
+                break
 
 
 class StateCache:

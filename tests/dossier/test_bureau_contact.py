@@ -28,7 +28,8 @@ def test_the_contact_names_each_unconfirmed_part() -> None:
 
 def test_production_refuses_to_start_while_the_contact_is_unconfirmed() -> None:
     with pytest.raises(ConfigError, match="retour_confirmation.contact_bureau"):
-        create_app({"INSCRIPTION_ENV": "production"}, s3_client=object())
+        create_app({"INSCRIPTION_ENV": "production", "SITE_URL": "https://cap.exemple.fr/"},
+                   s3_client=object())
 
 
 def test_already_registered_gives_the_contact(client: FlaskClient) -> None:

@@ -217,6 +217,7 @@ def test_production_refuses_to_start_while_facts_are_unconfirmed(
     from handler.platform.config import ConfigError
 
     monkeypatch.setenv("INSCRIPTION_ENV", "production")
+    monkeypatch.setenv("SITE_URL", "https://cap.exemple.fr/")
     sys.modules.pop("handler.lambda_function", None)
     with pytest.raises(ConfigError, match="retour_confirmation.adresse"):
         importlib.import_module("handler.lambda_function")

@@ -183,3 +183,19 @@ def test_no_redirect_is_built_from_the_host_header(stack: str) -> None:
     # A trailing slash is no redirect either: the route answers itself.
     status, headers, _ = fetch(stack + "api/session/", headers={"Host": "attaquant.example"})
     assert (status, "Location" in headers) == (200, False)
+
+
+def test_the_site_s_address_is_made_from_the_port_it_listens_on(site_dir: Path) -> None:
+    """Issue 25, item 8: the local run sets its own SITE_URL, whatever a setting says; the
+    sign-in's redirects and the emails' links are built from it, not from the Host header."""
+    local = LocalStack(site_dir=site_dir, port=0, config={"SITE_URL": "http://evil.example/"})
+    url = local.start()
+    local.serve_in_background()
+    try:
+        assert local.port != 0 and url == f"http://127.0.0.1:{local.port}/"
+        assert local.api is not None
+        assert local.api.config["SITE_URL"] == url
+        assert local.api.extensions["notifier"].site_url == url
+        assert fetch(url + "api/session")[0] == 200  # it listens where the address says
+    finally:
+        local.stop()

@@ -37,9 +37,10 @@ TEMPLATES = sorted(INFRA.glob("*.yaml"))
 # The dossiers bucket's application prefixes, the only keys the functions may touch: the
 # handler's own list (handler.platform.storage.PREFIXES), so a new prefix can't be forgotten here.
 PREFIXES = storage.PREFIXES
-HANDLER_ENVIRONMENT = ("DOSSIERS_BUCKET", "SITE_ORIGIN", "INSCRIPTION_SESSION", "INSCRIPTION_ENV",
-                       "MAIL_FROM", "STAFF_TOKEN_HASHES", "STAFF_ACCOUNTS", "OIDC_ISSUER",
-                       "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET_ARN", "STAFF_SESSION_SECRET_ARN")
+HANDLER_ENVIRONMENT = ("DOSSIERS_BUCKET", "SITE_ORIGIN", "SITE_URL", "INSCRIPTION_SESSION",
+                       "INSCRIPTION_ENV", "MAIL_FROM", "STAFF_TOKEN_HASHES", "STAFF_ACCOUNTS",
+                       "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET_ARN",
+                       "STAFF_SESSION_SECRET_ARN")
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ONE_YEAR = 365 * 24 * 3600
 
@@ -298,6 +299,8 @@ def test_handler_environment_is_what_the_handler_reads(
     assert set(HANDLER_ENVIRONMENT) <= set(environment)
     assert environment["DOSSIERS_BUCKET"] == {"Ref": "DossiersBucket"}
     assert environment["SITE_ORIGIN"] == {"Fn::Sub": "https://${DomainName}"}
+    # Issue 25, item 8: production refuses to start without the site's address.
+    assert environment["SITE_URL"] == {"Fn::Sub": "https://${DomainName}/"}
     assert environment["INSCRIPTION_SESSION"] == {"Ref": "InscriptionSession"}
     assert environment["INSCRIPTION_ENV"] == "production"
     assert environment["MAIL_FROM"] == {"Ref": "MailFrom"}

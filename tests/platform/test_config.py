@@ -26,10 +26,32 @@ def test_defaults_then_environment_then_overrides() -> None:
      "refused in production"),
     ({"INSCRIPTION_ENV": "dev", "INSCRIPTION_NOW": "2020-11-02T10:00:00"}, "UTC offset"),
     ({"INSCRIPTION_ENV": "dev", "INSCRIPTION_NOW": "demain"}, "not an ISO-8601 instant"),
+    # Issue 25, item 8: the addresses handed out come from SITE_URL, never from the Host header.
+    ({"INSCRIPTION_ENV": "production"}, "production refuses to start without SITE_URL"),
+    ({"INSCRIPTION_ENV": "production", "SITE_URL": "http://cap.exemple.fr/"},
+     "https:// address in production"),
+    ({"INSCRIPTION_ENV": "dev", "SITE_URL": "cap.exemple.fr"}, "absolute address"),
+    ({"INSCRIPTION_ENV": "dev", "SITE_URL": "javascript:alert(1)"}, "absolute address"),
+    ({"INSCRIPTION_ENV": "dev", "SITE_URL": "https://cap.exemple.fr/?x=1"}, "absolute address"),
+    ({"INSCRIPTION_ENV": "dev", "SITE_ORIGIN": "https://u@cap.exemple.fr"}, "absolute address"),
 ])
 def test_unsafe_configurations_are_refused(settings: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_config(settings, environ={})
+
+
+@pytest.mark.parametrize(("settings", "site_url"), [
+    ({"SITE_URL": "https://cap.exemple.fr/"}, "https://cap.exemple.fr/"),
+    ({"SITE_ORIGIN": "https://cap.exemple.fr"}, "https://cap.exemple.fr"),
+])
+def test_production_starts_with_the_site_s_address(settings: dict[str, str],
+                                                    site_url: str) -> None:
+    assert load_config(settings, environ={})["SITE_URL"] == site_url
+
+
+def test_the_command_line_runs_in_production_without_the_site_s_address() -> None:
+    # It serves no browser: its emails name the site without a link, as they always did.
+    assert load_config(environ={}, needs_site_url=False)["SITE_URL"] == ""
 
 
 def test_an_unknown_session_refuses_to_start() -> None:
@@ -40,7 +62,8 @@ def test_an_unknown_session_refuses_to_start() -> None:
 
 def test_production_refuses_unconfirmed_facts() -> None:
     with pytest.raises(ConfigError, match="donnees_personnelles.conservation"):
-        create_app({"INSCRIPTION_ENV": "production"}, s3_client=object())
+        create_app({"INSCRIPTION_ENV": "production", "SITE_URL": "https://cap.exemple.fr/"},
+                   s3_client=object())
 
 
 def test_the_simulated_clock_runs_on_from_its_start() -> None:

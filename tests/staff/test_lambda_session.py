@@ -37,8 +37,7 @@ def event(cookie: str, **kwargs: Any) -> dict[str, Any]:
 
 def test_a_session_cookie_works_through_lambda_and_sign_out_clears_it(
         entry: ModuleType) -> None:
-    cookie = entry.app.extensions["staff_sessions"].open(email=EMAIL, role="gestion",
-                                                         id_token=None)
+    cookie = entry.app.extensions["staff_sessions"].open(email=EMAIL, role="gestion")
     moi = entry.handler(event(cookie, path="/api/staff/moi"), None)
     assert moi["statusCode"] == 200
     assert json.loads(moi["body"]) == {"nom": EMAIL, "role": "gestion"}

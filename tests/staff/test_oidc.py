@@ -23,7 +23,7 @@ from handler.local_server import DEMO_CLIENT_ID, LocalStack
 from handler.staff import messages as msg
 from handler.staff.auth import COOKIE, FAILURES_PER_ADDRESS
 from handler.staff.oidc import DEMO_ACCOUNTS, SIGN_IN_COOKIE
-from handler.staff.sessions import PREFIX, STATE_SECONDS, STATES
+from handler.staff.sessions import PREFIX, STATE_SECONDS, STATES, TOUCH_SECONDS
 from tests.factories import ROOT, make_dossier
 from tests.staff.browser import Browser, query
 from tests.staff.fake_provider import FakeProvider
@@ -152,7 +152,8 @@ def test_the_whole_flow_sign_in_list_change_refused_erasure_erasure_sign_out(
     end = out.headers["Location"]
     assert end.startswith(stack.provider.issuer + "/oauth2/end_session?")
     assert query(end)["post_logout_redirect_uri"] == url(stack) + "gestion.html?deconnexion=1"
-    assert query(end)["id_token_hint"].count(".") == 2
+    # Issue 25, item 9c: no ID token is kept, so none is sent; our client_id names us instead.
+    assert query(end)["client_id"] == DEMO_CLIENT_ID and "id_token_hint" not in query(end)
     assert gestion.session_cookie is None  # the browser was told to forget it
     assert len(sessions_in_bucket(stack)) == 1
     # The old cookie, presented again, finds nothing: the session really ended.
@@ -160,6 +161,45 @@ def test_the_whole_flow_sign_in_list_change_refused_erasure_erasure_sign_out(
                        timeout=15)
     assert old.status_code == 401 and old.json() == UNAUTHORIZED
     assert admin.request("GET", "api/staff/moi").status_code == 200
+
+
+def session_versions(stack: LocalStack) -> tuple[list[dict[str, Any]], int]:
+    """Every version of every session record (the bucket is versioned), and the number of
+    delete markers."""
+    listed = stack.s3.list_object_versions(Bucket=stack.bucket, Prefix=PREFIX)
+    bodies = [json.loads(stack.s3.get_object(Bucket=stack.bucket, Key=v["Key"],
+                                             VersionId=v["VersionId"])["Body"].read())
+              for v in listed.get("Versions", [])]
+    return bodies, len(listed.get("DeleteMarkers", []))
+
+
+def _move_back(stack: LocalStack, field: str, seconds: int) -> None:
+    (key,) = sessions_in_bucket(stack)
+    record = json.loads(stack.s3.get_object(Bucket=stack.bucket, Key=key)["Body"].read())
+    record[field] -= seconds
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=json.dumps(record).encode())
+
+
+@pytest.mark.parametrize("ending", ["sign-out", "idle-expiry", "account-removed"])
+def test_an_ended_session_leaves_no_version_with_the_email_or_an_id_token(
+        stack: LocalStack, ending: str) -> None:
+    """Issue 25, item 9c: the record never holds the ID token, and an ended session is erased
+    with every earlier version of its record (each « seen » write leaves one behind)."""
+    browser = signed_in(stack, GESTION)
+    _move_back(stack, "vue", TOUCH_SECONDS + 1)
+    assert browser.request("GET", "api/staff/moi").status_code == 200  # « seen » written back
+    versions, _ = session_versions(stack)
+    assert len(versions) >= 3 and all(v["email"] == GESTION for v in versions)
+    assert all(set(v) == {"email", "role", "ouverte", "vue"} for v in versions), versions
+    if ending == "sign-out":
+        assert browser.request("POST", "api/staff/deconnexion").status_code == 303
+    elif ending == "idle-expiry":
+        _move_back(stack, "vue", 31 * 60)
+        assert browser.request("GET", "api/staff/moi").status_code == 401
+    else:
+        del stack_accounts(stack)[GESTION]
+        assert browser.request("GET", "api/staff/moi").status_code == 401
+    assert session_versions(stack) == ([], 0)
 
 
 def test_the_pages_script_is_told_where_to_go_after_sign_out(stack: LocalStack) -> None:
