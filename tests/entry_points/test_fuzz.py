@@ -165,3 +165,65 @@ def test_generated_bodies_with_surrogates_or_deep_nesting_never_break_the_api(
         run()
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert "Traceback" not in caplog.text
+
+
+#: What `isdigit()` accepts and `int()` refuses (« ² »), other scripts' digits that `int()`
+#: accepts (« ٣ », « １ »), signs, spaces, and digits by the thousand (issue 25, item 2).
+_ODD_DIGITS = "0123456789²³¹٣１۴߅\u0beb+- _."
+
+
+@st.composite
+def odd_integers(draw: st.DrawFn) -> str:
+    return draw(st.one_of(
+        st.text(alphabet=_ODD_DIGITS, max_size=12),
+        st.integers(min_value=-10, max_value=10**30).map(str),
+        st.integers(min_value=1, max_value=6000).map(lambda n: "9" * n),
+    ))
+
+
+def test_odd_integers_in_query_strings_and_export_filters_never_break_the_staff_api() -> None:
+    """Issue 25, item 2, fuzzed: every integer of a query string or an export's filters is ASCII
+    digits within its bounds, or a 422 `filtre_invalide`; never a 500."""
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=BUCKET,
+                         CreateBucketConfiguration={"LocationConstraint": REGION})
+        app = create_app({"INSCRIPTION_ENV": "test", "DOSSIERS_BUCKET": BUCKET,
+                          "INSCRIPTION_NOW": "2020-11-02T10:00:00+01:00",
+                          "STAFF_TOKEN_HASHES": token_hashes()}, s3_client=s3)
+        client = app.test_client()
+
+        @given(value=odd_integers(), where=st.sampled_from(["page", "par_page", "export"]))
+        @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+        def run(value: str, where: str) -> None:
+            if where == "export":
+                response = client.post("/api/staff/exports", headers=bearer(), json={
+                    "format": "csv", "filtres": {"page": value}})
+            else:
+                response = client.get("/api/staff/dossiers", headers=bearer(),
+                                      query_string={where: value})
+            body = response.get_data(as_text=True)
+            assert response.status_code in (200, 202, 422), body
+            if response.status_code == 422:
+                assert response.get_json()["code"] in ("filtre_invalide", "export_invalide"), body
+            elif where != "export":
+                assert value == "" or (value.isascii() and value.isdigit()), value  # "": unset
+
+        run()
+
+
+@given(text=st.text(max_size=6))
+@settings(max_examples=500, deadline=None)
+def test_any_text_whose_first_character_reads_as_a_formula_is_prefixed(text: str) -> None:
+    """Issue 25, item 10, fuzzed: full-width, small and other compatibility forms of « = + - @ »
+    (NFKC of the first character) get the same apostrophe as the ASCII ones."""
+    import unicodedata
+
+    from handler.staff.exports import neutralise
+
+    first = unicodedata.normalize("NFKC", text[:1])
+    out = neutralise(text)
+    if first[:1] in ("=", "+", "-", "@", "\t", "\r", "\n", "\u2212"):
+        assert out == "'" + text
+    else:
+        assert out == text
