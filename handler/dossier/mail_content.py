@@ -105,7 +105,7 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
     retour = recapitulatif.retour(record, session)
     steps = _steps(site_url)
     pieces = recapitulatif.pieces(record)
-    sections = recapitulatif.sections(record, session)
+    sections = recapitulatif.sections(record, session, health_details=False)
     notes = [n for n in (retour.delai, retour.adresse_a_confirmer, retour.message_retour_tardif)
              if n]
 

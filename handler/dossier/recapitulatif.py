@@ -95,8 +95,16 @@ def unit_labels(session: Session, specialite_code: str) -> dict[str, str]:
             **_labels(session.unites_de(session.specialite(specialite_code)))}
 
 
-def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
-    """The dossier's data in the form's groups, every code replaced by its label."""
+#: What an email says instead of the accommodation's « précisions » (issue 29): they may concern
+#: the candidate's health, which an email must not carry in clear.
+PRECISIONS_NON_REPRISES = ("précisions enregistrées, non reprises dans ce courriel car elles "
+                           "peuvent concerner votre santé : consultez-les sur « Mon dossier »")
+
+
+def sections(record: Mapping[str, Any], session: Session, *,
+             health_details: bool = True) -> list[Section]:
+    """The dossier's data in the form's groups, every code replaced by its label.
+    `health_details=False` (an email): the accommodation's « précisions » are not written out."""
     d = record["dossier"]
     ec, contact = d["etat_civil"], d["contact"]
     specialite = session.specialite(d["specialite"])
@@ -171,7 +179,8 @@ def sections(record: Mapping[str, Any], session: Session) -> list[Section]:
         texte += (" ; décision d'aménagement obtenue à une session antérieure"
                   if amenagement.get("decision_anterieure") else "")
         if amenagement.get("precisions"):
-            texte += f" ; précisions : {amenagement['precisions']}"
+            texte += (f" ; précisions : {amenagement['precisions']}" if health_details
+                      else f" ; {PRECISIONS_NON_REPRISES}")
     else:
         texte = "Non demandé"
     choix.append(("Aménagement d'épreuves", texte))

@@ -121,6 +121,21 @@ def test_the_email_says_what_to_do_in_french(mail_app: Flask, sent_mail: Sent) -
             ) in html
 
 
+def test_the_email_never_carries_the_accommodations_precisions(
+        mail_app: Flask, s3: Any, sent_mail: Sent) -> None:
+    """Issue 29, item 6: « Tiers-temps, dyslexie reconnue » went in clear in the email; the
+    personal-data page says it may concern health. The dossier and its PDF keep it."""
+    dossier = make_dossier({"amenagement": {"demande": True, "decision_anterieure": False,
+                                            "precisions": "Tiers-temps, dyslexie reconnue"}})
+    response = create(mail_app.test_client(), dossier)
+    assert response.status_code == 201, response.get_json()
+    (mail,) = sent_mail()
+    assert "dyslexie" not in mail.body and "Tiers-temps" not in mail.body
+    assert "non reprises dans ce courriel car elles peuvent concerner votre santé" in mail.body
+    stored = read_dossier(s3, response.get_json()["numero"])
+    assert stored["dossier"]["amenagement"]["precisions"] == "Tiers-temps, dyslexie reconnue"
+
+
 def test_an_ses_failure_leaves_the_dossier_stored_and_the_failure_visible(
     s3: Any, s3_endpoint: str | None, ses: Any, sent_mail: Sent,
     caplog: pytest.LogCaptureFixture,
