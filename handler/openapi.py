@@ -210,6 +210,9 @@ _UNAVAILABLE = {**_error("Stockage momentanément indisponible (en-tête Retry-A
 _TOO_MANY = {**_error("Trop d'essais infructueux pour ce numéro ou depuis ce client "
                       "(trop_de_tentatives, en-tête Retry-After)"),
              "headers": {"Retry-After": {"schema": {"type": "integer"}}}}
+_NUMERO_INVALIDE = _error("Texte qui ne peut pas être un numéro d'inscription (numero_invalide) : "
+                          "sa longueur, un caractère ou son caractère de contrôle, dit dans "
+                          "le message")
 _BODY = {"required": True, "content": {"application/json": {
     "schema": {"$ref": "#/components/schemas/Dossier"}}}}
 _NUMERO = {"name": "numero", "in": "path", "required": True, "schema": _STRING,
@@ -348,6 +351,7 @@ DOCUMENT: dict[str, Any] = {
                 "400": _error("En-tête X-Date-Naissance manquant"),
                 "403": _ACCES_EXPIRE,
                 "404": _error("Numéro ou date de naissance inconnus"),
+                "422": _NUMERO_INVALIDE,
                 "429": _TOO_MANY,
                 "503": _UNAVAILABLE,
             },
@@ -360,6 +364,7 @@ DOCUMENT: dict[str, Any] = {
                               "400": _error("En-tête X-Date-Naissance manquant"),
                               "403": _ACCES_EXPIRE,
                               "404": _error("Numéro ou date de naissance inconnus"),
+                              "422": _NUMERO_INVALIDE,
                               "429": _TOO_MANY,
                               "503": _UNAVAILABLE},
             },
@@ -381,8 +386,12 @@ DOCUMENT: dict[str, Any] = {
                                   "(trop_de_doublons)")},
                               "400": _error("JSON invalide, ou If-Match autre qu'une version "
                                             "(if_match_invalide)"),
-                              "403": _error("Registre fermé (inscriptions_fermees) ou preuve "
-                                            "d'accès expirée (acces_expire)"),
+                              "403": _error("Registre fermé (inscriptions_fermees), preuve "
+                                            "d'accès expirée (acces_expire), ou coordonnées "
+                                            "verrouillées après une restitution par le bureau "
+                                            "(coordonnees_verrouillees)"),
+                              "410": _error("Dossier effacé pendant la modification "
+                                            "(dossier_efface)"),
                               "409": _error("Modifié entre-temps (modification_concurrente) "
                                             "ou identité déjà inscrite (deja_inscrit)"),
                               "503": _UNAVAILABLE},

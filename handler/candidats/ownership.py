@@ -36,7 +36,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from handler.dossier.numero import canonical
+from handler.dossier.numero import canonical, flaw
 from handler.platform import messages as msg
 from handler.platform.errors import RETRY_AFTER_SECONDS, ApiError
 from handler.platform.rate_limit import SlidingWindowLimit
@@ -116,7 +116,10 @@ class OwnershipGuard:
         numero = canonical(typed_numero)
         if numero is None:  # not a number at all: nothing to count it against but the client
             self.clients.hit(client)
-            raise _not_found()
+            # Which part is wrong (its length, a character, its check character): a typing
+            # error, which says nothing of the numbers that exist (issue 29).
+            reason = flaw(typed_numero) or msg.DOSSIER_INTROUVABLE
+            raise ApiError(422, "numero_invalide", reason, errors={"numero": [reason]})
         mine, rank = self._count(numero)
         stored = self.store.dossier(numero)
         matched = stored is not None and (

@@ -19,6 +19,7 @@ import secrets
 from typing import NamedTuple
 
 from handler.platform import integers
+from handler.platform import messages as msg
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_SYMBOLS = 8
@@ -74,6 +75,23 @@ def canonical(text: str) -> str | None:
         return None
     values = [_VALUES[c] for c in compact]
     return compact if _weighted_sum(values) == 0 else None
+
+
+def flaw(text: str) -> str | None:
+    """What keeps a typed text from being a number, in French (its length, a character no
+    number has, or its check character: a typing error, which tells nothing about which numbers
+    exist), or None for a valid number."""
+    if not isinstance(text, str) or len(text) > 40:
+        return msg.NUMERO_LONGUEUR.format(longueur="plus de 40")
+    compact = typed_part(text)
+    # Each character as typed (« u », not « U »), once, in the order typed.
+    unknown = dict.fromkeys(c for c in _SEPARATORS.sub("", text)
+                            if c.upper().translate(_LOOK_ALIKES) not in _VALUES)
+    if unknown:
+        return msg.NUMERO_CARACTERES.format(caracteres=", ".join(f"« {c} »" for c in unknown))
+    if len(compact) != LENGTH:
+        return msg.NUMERO_LONGUEUR.format(longueur=len(compact))
+    return None if canonical(compact) else msg.NUMERO_CONTROLE
 
 
 def typed_part(text: str) -> str:

@@ -53,6 +53,20 @@ DOSSIER_EFFACE = (
     "examens. Pour vous pré-inscrire, envoyez à nouveau votre dossier : il recevra un nouveau "
     "numéro."
 )
+NUMERO_LONGUEUR = (
+    "Un numéro d'inscription compte 9 caractères, par exemple 7K3M-Q9PA-R (les tirets sont "
+    "facultatifs) : vous en avez saisi {longueur}. Recopiez-le depuis votre confirmation "
+    "d'inscription ou le courriel reçu."
+)
+NUMERO_CARACTERES = (
+    "Un numéro d'inscription ne contient que des chiffres et des lettres (sans U) : retirez "
+    "{caracteres}."
+)
+NUMERO_CONTROLE = (
+    "Ce numéro contient une faute de frappe : son dernier caractère, qui sert de contrôle, ne "
+    "correspond pas aux huit autres. Recopiez-le depuis votre confirmation d'inscription ou le "
+    "courriel reçu."
+)
 DOSSIER_EN_EFFACEMENT = (
     "Ce dossier vient d'être effacé à la demande du bureau des examens : il ne peut plus être "
     "consulté ni modifié. Pour toute question, écrivez à {destinataire}."

@@ -67,12 +67,29 @@ def test_a_wrong_birth_date_answers_exactly_like_an_unknown_number(client: Flask
     numero = create(client)
     wrong_date = consult(client, numero, born="1998-05-18")
     unknown = consult(client, "0000-0000-0")
-    malformed = consult(client, "n%27importe%20quoi")
-    assert wrong_date.status_code == unknown.status_code == malformed.status_code == 404
-    assert wrong_date.get_json() == unknown.get_json() == malformed.get_json() == {
+    assert wrong_date.status_code == unknown.status_code == 404
+    assert wrong_date.get_json() == unknown.get_json() == {
         "code": "dossier_introuvable", "message": msg.DOSSIER_INTROUVABLE, "errors": {}}
-    assert consult(client, "..%2F..%2Fetc%2Fpasswd").status_code == 404
-    assert consult(client, "A" * 5000).status_code == 404
+    assert consult(client, "..%2F..%2Fetc%2Fpasswd").status_code in (404, 422)
+
+
+def test_a_number_that_cant_be_one_says_which_part_is_wrong(client: FlaskClient) -> None:
+    """Issue 29, item 8: a truncated number, a wrong check character and a wrong birth date all
+    got the same 404. A malformed number is a typing error that says nothing of the numbers
+    that exist: 422 `numero_invalide`, on the number, saying what is wrong."""
+    numero = create(client)
+    wrong_check = numero[:-1] + ("0" if numero[-1] != "0" else "1")
+
+    def said(typed: str) -> str:
+        response = consult(client, typed)
+        assert (response.status_code, response.get_json()["code"]) == (422, "numero_invalide")
+        assert response.get_json()["errors"] == {"numero": [response.get_json()["message"]]}
+        return str(response.get_json()["message"])
+
+    assert "vous en avez saisi 8" in said(numero[:-2])
+    assert "faute de frappe" in said(wrong_check)
+    assert said("n%27importe%20quoi").endswith("retirez « ' », « u ».")  # « n'importe quoi »
+    assert "plus de 40" in said("A" * 5000)
 
 
 def test_a_missing_birth_date_header_is_explained(client: FlaskClient) -> None:

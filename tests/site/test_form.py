@@ -176,8 +176,15 @@ def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_
     c.etat("10-mon-dossier")
     c.ouvrir_dossier(numero.lower().replace("-", " "), Identite(qui.nom, qui.prenoms, jour="18"))
     page.locator("#resume-erreurs:not([hidden])").wait_for()
-    assert "Aucun dossier ne correspond" in c.message_du_champ("acces.numero")
+    # Issue 29, item 8: a pair that matches nothing is said in the summary, on neither field
+    # alone (either may be wrong); a number that can't be one, on the number, saying why.
+    assert "Aucun dossier ne correspond" in texte(page.locator("#resume-erreurs"))
+    assert page.locator('[data-chemin="acces.numero"] .message-erreur').count() == 0
     c.etat("10-mon-dossier-introuvable")
+    c.ouvrir_dossier(numero[:-2], qui)
+    page.get_by_text("vous en avez saisi 8").first.wait_for()
+    assert "Un numéro d'inscription compte 9 caractères" in c.message_du_champ("acces.numero")
+    c.etat("10-mon-dossier-numero-tronque")
     c.ouvrir_dossier(numero, qui)
     page.locator("#consultation:not([hidden])").wait_for()
     assert texte(page.locator("#consultation-numero")) == numero

@@ -603,8 +603,11 @@ class Parcours {
       });
       this.ouvrirDossier(corps);
     } catch (erreur) {
-      const chemin = erreur.statut === 400 ? "acces.date_naissance" : "acces.numero";
-      if (erreur.statut === 404 || erreur.statut === 400) afficherErreurs(this.racine, { [chemin]: [erreur.message] });
+      // A number that can't be one (its length, a character, its check character) is said on
+      // the number; a pair that matches no dossier, on neither field alone: either may be wrong.
+      if (erreur.code === "numero_invalide") afficherErreurs(this.racine, { "acces.numero": [erreur.message] });
+      else if (erreur.statut === 400) afficherErreurs(this.racine, { "acces.date_naissance": [erreur.message] });
+      else if (erreur.statut === 404) afficherErreurs(this.racine, {}, { ailleurs: erreur.message });
       else if (erreur.code === "trop_de_tentatives") this.proposerLien(erreur.message);
       else this.erreurGenerale(erreur.message);
     } finally {
