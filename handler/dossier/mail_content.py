@@ -6,8 +6,10 @@ The data come from `handler.dossier.recapitulatif`, like the PDF's, so the two n
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urljoin
 
 from handler.dossier import recapitulatif
 from handler.platform.mail import Courriel
@@ -66,10 +68,18 @@ def _examen(session: Session) -> str:
             f"{session.session})")
 
 
-def _site(site_url: str) -> str:
-    """The end of a sentence naming the site: the address last, with no full stop after it,
-    so that mail programs don't take the stop into the link."""
-    return f"sur le site : {site_url}" if site_url else "sur le site de pré-inscription."
+#: The pages an email sends the candidate to: « Mon dossier » to consult, modify, print or
+#: follow it; the form to register.
+MON_DOSSIER, FORMULAIRE = "mon-dossier.html", "formulaire.html"
+
+
+def _site(site_url: str, page: str = MON_DOSSIER) -> str:
+    """The end of a sentence naming the page of the site where the candidate acts: the
+    address last, with no full stop after it, so that mail programs don't take the stop into
+    the link (issue 29: the emails sent everyone to the home page)."""
+    if not site_url:
+        return "sur le site de pré-inscription."
+    return f"sur le site : {urljoin(site_url, page)}"
 
 
 def _steps(site_url: str) -> list[str]:
@@ -108,9 +118,13 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
     sections = recapitulatif.sections(record, session, health_details=False)
     notes = [n for n in (retour.delai, retour.adresse_a_confirmer, retour.message_retour_tardif)
              if n]
+    changed = _changed(record, session) if motif == MODIFICATION else []
+    changes_title = (f"Ce qui a changé depuis la version {record['version'] - 1}"
+                     if changed else "")
 
     text = [
         "Bonjour,", "", intro, "",
+        *([changes_title.upper(), *(f"- {c}" for c in changed), ""] if changed else []),
         f"Votre numéro d'inscription : {numero}", garde, "",
         "CE QU'IL VOUS RESTE À FAIRE",
         *(f"{i}. {step}" for i, step in enumerate(steps, 1)),
@@ -128,6 +142,8 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
     e = html.escape
     body = [
         "<p>Bonjour,</p>", f"<p>{e(intro)}</p>",
+        *([f"<h2>{e(changes_title)}</h2>", "<ul>", *(f"<li>{e(c)}</li>" for c in changed),
+           "</ul>"] if changed else []),
         f'<p>Votre numéro d\'inscription : <strong style="font-size:1.4em">{e(numero)}</strong>'
         f"<br>{e(garde)}</p>",
         "<h2>Ce qu'il vous reste à faire</h2>", "<ol>",
@@ -151,6 +167,16 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
         texte="\n".join(text),
         html=_page(objet, body, site_url=site_url),
     )
+
+
+def _changed(record: Mapping[str, Any], session: Session) -> list[str]:
+    """What a modification changed since the version before, row by row, as « Téléphone :
+    05 55 12 34 56 → 06 12 34 56 78 » (the accommodation's « précisions » never written out)."""
+    if not record.get("historique"):
+        return []
+    before = {**record, **record["historique"][-1]}
+    return [f"{c['libelle']} : {c['avant']} → {c['apres']}"
+            for c in recapitulatif.changes(before, record, session, health_details=False)]
 
 
 def rappel(record: Mapping[str, Any], session: Session, *, site_url: str) -> Courriel:
@@ -216,8 +242,9 @@ def lien_acces(record: Mapping[str, Any], session: Session, *, link: str,
 def _page(title: str, body: list[str], *, site_url: str) -> str:
     content = "\n".join(body)
     if site_url:
-        escaped = html.escape(site_url)
-        content = content.replace(escaped, f'<a href="{escaped}">{escaped}</a>')
+        # Every address of the site, a page's included, made a link as a whole.
+        content = re.sub(re.escape(html.escape(site_url)) + r"[^\s<\"]*",
+                         lambda found: f'<a href="{found[0]}">{found[0]}</a>', content)
     return ('<!doctype html>\n<html lang="fr"><head><meta charset="utf-8">'
             f"<title>{html.escape(title)}</title></head>\n"
             '<body style="font-family:sans-serif;line-height:1.4">\n'
@@ -231,8 +258,8 @@ def incomplet(record: Mapping[str, Any], session: Session, *, site_url: str,
     numero = recapitulatif.numero(record)
     retour = recapitulatif.retour(record, session)
     objet = f"Votre dossier d'inscription au {session.examen_code} est incomplet — n° {numero}"
-    intro = (f"Le {session.destinataire} a examiné votre dossier d'inscription au "
-             f"{_examen(session)} (n° {numero}). "
+    intro = (f"Le {session.destinataire}, a examiné votre dossier n° {numero} d'inscription au "
+             f"{_examen(session)}. "
              f"{suivi_etat('incomplete', pieces_manquantes)}.")
     demande = suivi_a_faire("incomplete", session)
     suite = ("Votre inscription ne deviendra définitive qu'une fois votre dossier complet. Vous "
@@ -295,7 +322,8 @@ def restitution(record: Mapping[str, Any], session: Session, *, site_url: str,
         faits = [f"Après avoir vérifié votre identité, le {session.destinataire}, a libéré vos "
                  f"nom, prénom et date de naissance pour le {_examen(session)} : un autre dossier "
                  "les portait.",
-                 f"Vous pouvez maintenant déposer votre propre dossier {_site(site_url)}"]
+                 "Vous pouvez maintenant déposer votre propre dossier "
+                 f"{_site(site_url, FORMULAIRE)}"]
     elif liberee:
         faits = [f"Le {session.destinataire}, a constaté que le dossier n° {numero} du "
                  f"{_examen(session)} portait l'identité d'une autre personne, qui l'a "

@@ -228,3 +228,36 @@ def numero(record: Mapping[str, Any]) -> str:
 def modifie_le(record: Mapping[str, Any]) -> str:
     """« lundi 2 novembre 2020 à 10 h 00 »: the last modification, in the session's time."""
     return date_heure_longue(dt.datetime.fromisoformat(record["modifie_le"]))
+
+
+#: A row one version has and the other hasn't.
+ABSENT = "—"
+
+
+def _rows(record: Mapping[str, Any], session: Session, *,
+          health_details: bool = True) -> dict[tuple[str, str], str]:
+    rows: dict[tuple[str, str], str] = {}
+    for section in sections(record, session, health_details=health_details):
+        for label, value in section.lignes:
+            key = (section.titre, label)
+            rows[key] = f"{rows[key]} ; {value}" if key in rows else value
+    return rows
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any], session: Session, *,
+            health_details: bool = True) -> list[dict[str, str]]:
+    """Each row that differs from one version to the next: group, label, before, after (the
+    bureau's history of versions, and the modification email). `health_details=False`: a row
+    whose only change is the accommodation's « précisions » is still listed, its values told
+    without them."""
+    old, new = _rows(before, session), _rows(after, session)
+    if not health_details:
+        shown_old = _rows(before, session, health_details=False)
+        shown_new = _rows(after, session, health_details=False)
+    else:
+        shown_old, shown_new = old, new
+    keys = list(old) + [k for k in new if k not in old]
+    return [{"groupe": titre, "libelle": label,
+             "avant": shown_old.get((titre, label), ABSENT),
+             "apres": shown_new.get((titre, label), ABSENT)}
+            for titre, label in keys if old.get((titre, label)) != new.get((titre, label))]

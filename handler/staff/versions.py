@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from handler.dossier import recapitulatif
+from handler.dossier.recapitulatif import changes
 from shared_rules.session import Session
-
-ABSENT = "—"
 
 
 def as_version(record: Mapping[str, Any], version: int) -> dict[str, Any] | None:
@@ -29,25 +28,6 @@ def review(record: Mapping[str, Any], session: Session) -> list[dict[str, Any]]:
     """The dossier's groups and rows, as « Vérifiez vos réponses » shows them."""
     return [{"titre": s.titre, "lignes": [list(row) for row in s.lignes]}
             for s in recapitulatif.sections(record, session)]
-
-
-def _rows(record: Mapping[str, Any], session: Session) -> dict[tuple[str, str], str]:
-    rows: dict[tuple[str, str], str] = {}
-    for section in recapitulatif.sections(record, session):
-        for label, value in section.lignes:
-            key = (section.titre, label)
-            rows[key] = f"{rows[key]} ; {value}" if key in rows else value
-    return rows
-
-
-def changes(before: Mapping[str, Any], after: Mapping[str, Any],
-            session: Session) -> list[dict[str, str]]:
-    """Each row that differs from one version to the next: group, label, before, after."""
-    old, new = _rows(before, session), _rows(after, session)
-    keys = list(old) + [k for k in new if k not in old]
-    return [{"groupe": titre, "libelle": label, "avant": old.get((titre, label), ABSENT),
-             "apres": new.get((titre, label), ABSENT)}
-            for titre, label in keys if old.get((titre, label)) != new.get((titre, label))]
 
 
 def history(record: Mapping[str, Any], session: Session) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import html
 import json
 import logging
 from collections.abc import Callable
@@ -89,6 +90,23 @@ def test_one_more_email_per_modification_to_the_address_now_on_the_dossier(
     assert len(sent_mail()) == 2
 
 
+def test_the_modification_email_says_what_changed(mail_app: Flask, sent_mail: Sent) -> None:
+    """Issue 29, item 11: the modification email didn't say what changed."""
+    client = mail_app.test_client()
+    numero = create(client).get_json()["numero"]
+    changed = make_dossier({"contact.telephone": "06 12 34 56 78", "amenagement": {
+        "demande": True, "decision_anterieure": False, "precisions": "Dyslexie reconnue"}})
+    response = client.put(f"/api/dossiers/{numero}", json=changed,
+                          headers={"X-Date-Naissance": BORN})
+    assert response.status_code == 200, response.get_json()
+    mail = sent_mail()[-1]
+    text = html.unescape(mail.body)
+    assert "<h2>Ce qui a changé depuis la version 1</h2>" in text
+    assert "Téléphone : " in text and "→ 06 12 34 56 78" in text
+    assert "Aménagement d'épreuves : Non demandé → Demandé" in text
+    assert "Dyslexie" not in text
+
+
 def test_a_retry_with_the_same_idempotency_key_sends_no_second_email(
     mail_app: Flask, sent_mail: Sent,
 ) -> None:
@@ -110,14 +128,16 @@ def test_the_email_says_what_to_do_in_french(mail_app: Flask, sent_mail: Sent) -
     session = shared_rules.get_session("cap-limoges-2021-06")
     assert session is not None
     assert shared_rules.return_deadline(session).replace("'", "&#x27;") in html
-    assert f'<a href="{SITE_URL}">{SITE_URL}</a>' in html
+    # Issue 29: the links go to « Mon dossier », not the home page.
+    page = f"{SITE_URL}mon-dossier.html"
+    assert f'<a href="{page}">{page}</a>' in html
     assert "Marie-Ève, Françoise, Ñúñez" in html
     assert "Limoges (code postal « à confirmer »)" in html
     # How to follow the dossier, in the words of « mon dossier ».
     assert ("<h2>Suivi de votre dossier</h2>\n<p>Suivez l&#x27;état de votre dossier (réception "
             "de votre confirmation signée, pièces manquantes, inscription définitive) sur la page "
             "« Consulter ou modifier mon dossier », avec votre numéro d&#x27;inscription et "
-            f'votre date de naissance sur le site : <a href="{SITE_URL}">{SITE_URL}</a></p>'
+            f'votre date de naissance sur le site : <a href="{page}">{page}</a></p>'
             ) in html
 
 

@@ -5,6 +5,7 @@ the expense of a status change (races, storage faults)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import logging
 from collections.abc import Callable
@@ -98,6 +99,19 @@ def test_a_sent_email_is_recorded_in_the_follow_up_and_shown_to_the_staff(
         "statut": "envoye", "tentatives": 1, "erreur": None,
         "dernier_essai": state["dernier_essai"], "nouvel_essai_automatique": False}
     assert len(incomplete_mails(sent_mail)) == 1
+
+
+def test_the_incomplete_email_reads_as_one_french_sentence(
+        client: FlaskClient, sent_mail: Sent) -> None:
+    """Issue 29, item 11: « (…) (n° …) » double parentheses, and no comma after the bureau's
+    name in apposition."""
+    numero = submit(client, person("Martin"))
+    assert incomplete(client, numero).status_code == 200
+    (mail,) = incomplete_mails(sent_mail)
+    text = html.unescape(mail.body)
+    assert ") (n°" not in text
+    assert (f"Le Rectorat de Limoges, Bureau DEC 4, a examiné votre dossier n° {numero} "
+            "d'inscription au CAP (académie de Limoges, session 2021-06).") in text
 
 
 def test_a_failed_email_is_recorded_echec_without_personal_data_in_the_logs(
