@@ -159,6 +159,16 @@ class ContactBureau:
 
 
 @dataclass(frozen=True)
+class DelaiPiecesManquantes:
+    """How many days a candidate has to send the pieces the bureau found missing, counted from
+    its « dossier incomplet » message; None while the Rectorat hasn't set it (« à confirmer »)."""
+
+    jours: int | None
+    source: str
+    a_confirmer: bool
+
+
+@dataclass(frozen=True)
 class Session:
     """Every fact of one session's notice that a program uses."""
 
@@ -177,6 +187,7 @@ class Session:
     destinataire: str
     adresse: Adresse
     contact_bureau: ContactBureau
+    delai_pieces_manquantes: DelaiPiecesManquantes
     majorite_age: int
     majorite_au: dt.date
     departements: tuple[Departement, ...]
@@ -413,11 +424,23 @@ class _ContactBureau(_Strict):
             raise ValidationError("a confirmed contact needs a phone or an email", "telephone")
 
 
+class _DelaiPiecesManquantes(_Strict):
+    jours = fields.Integer(allow_none=True, required=True, validate=validate.Range(min=1, max=90))
+    source = fields.String(required=True)
+    a_confirmer = fields.Boolean(required=True)
+
+    @validates_schema
+    def _confirmed_means_known(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data["a_confirmer"] and data["jours"] is None:
+            raise ValidationError("a confirmed deadline needs its number of days", "jours")
+
+
 class _Retour(_Strict):
     date_limite = fields.Date(required=True)
     destinataire = fields.String(required=True)
     adresse = fields.Nested(_Adresse, required=True)
     contact_bureau = fields.Nested(_ContactBureau, required=True)
+    pieces_manquantes = fields.Nested(_DelaiPiecesManquantes, required=True)
 
 
 class _Registre(_Strict):
@@ -564,6 +587,7 @@ def _build_session(d: dict[str, Any]) -> Session:
             a_confirmer=adresse["a_confirmer"],
         ),
         contact_bureau=ContactBureau(**retour["contact_bureau"]),
+        delai_pieces_manquantes=DelaiPiecesManquantes(**retour["pieces_manquantes"]),
         majorite_age=d["majorite"]["age"],
         majorite_au=d["majorite"]["au"],
         departements=tuple(

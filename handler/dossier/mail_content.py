@@ -5,6 +5,7 @@ The data come from `handler.dossier.recapitulatif`, like the PDF's, so the two n
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from urllib.parse import urljoin
 from handler.dossier import recapitulatif
 from handler.platform.mail import Courriel
 from shared_rules.contact import bureau_contact
-from shared_rules.dates_fr import date_heure_longue
+from shared_rules.dates_fr import date_heure_longue, date_longue
 from shared_rules.session import Session
 
 CREATION, MODIFICATION = "creation", "modification"
@@ -38,8 +39,8 @@ SUIVI_A_FAIRE = {
         "Le {destinataire} a reçu votre confirmation signée et examine votre dossier : vous "
         "n'avez rien à envoyer de plus pour le moment."),
     "incomplete": (
-        "Envoyez les pièces manquantes, en rappelant votre numéro d'inscription, le plus "
-        "rapidement possible, à l'adresse suivante :"),
+        "Envoyez les pièces manquantes, en rappelant votre numéro d'inscription, {delai}, à "
+        "l'adresse suivante :"),
     "definitive": "Votre inscription est définitive : vous n'avez plus rien à envoyer.",
 }
 #: How to follow the dossier, in the confirmation email and on the confirmation page.
@@ -58,9 +59,26 @@ def suivi_etat(statut: str, pieces_manquantes: list[str]) -> str:
     return SUIVI_ETATS[statut].format(pieces=pieces)
 
 
-def suivi_a_faire(statut: str, session: Session) -> str:
-    """What the candidate does next, for a follow-up status."""
-    return SUIVI_A_FAIRE[statut].format(destinataire=session.destinataire)
+#: While the session leaves the delay for missing pieces « à confirmer ».
+DELAI_PIECES_A_CONFIRMER = "le plus rapidement possible (délai à confirmer par le bureau)"
+
+
+def delai_pieces(session: Session, depuis: str | None) -> str:
+    """When the missing pieces are due: the session's delay counted from the bureau's
+    « incomplet » (`depuis`, when it was recorded), or as soon as possible while the session
+    leaves that delay « à confirmer »."""
+    jours = session.delai_pieces_manquantes.jours
+    if jours is None or not depuis:
+        return DELAI_PIECES_A_CONFIRMER
+    due = dt.datetime.fromisoformat(depuis).date() + dt.timedelta(days=jours)
+    return f"au plus tard le {date_longue(due)}"
+
+
+def suivi_a_faire(statut: str, session: Session, *, depuis: str | None = None) -> str:
+    """What the candidate does next, for a follow-up status (`depuis`: when the bureau found
+    the dossier incomplete, for the missing pieces' deadline)."""
+    return SUIVI_A_FAIRE[statut].format(destinataire=session.destinataire,
+                                        delai=delai_pieces(session, depuis))
 
 
 def _examen(session: Session) -> str:
@@ -252,7 +270,8 @@ def _page(title: str, body: list[str], *, site_url: str) -> str:
 
 
 def incomplet(record: Mapping[str, Any], session: Session, *, site_url: str,
-              pieces_manquantes: list[str], note: str | None) -> Courriel:
+              pieces_manquantes: list[str], note: str | None,
+              depuis: str | None = None) -> Courriel:
     """The email sent when the bureau marks a dossier incomplete: what is missing, and where
     to send it (`pieces_manquantes` are labels, from the session data)."""
     numero = recapitulatif.numero(record)
@@ -261,7 +280,7 @@ def incomplet(record: Mapping[str, Any], session: Session, *, site_url: str,
     intro = (f"Le {session.destinataire}, a examiné votre dossier n° {numero} d'inscription au "
              f"{_examen(session)}. "
              f"{suivi_etat('incomplete', pieces_manquantes)}.")
-    demande = suivi_a_faire("incomplete", session)
+    demande = suivi_a_faire("incomplete", session, depuis=depuis)
     suite = ("Votre inscription ne deviendra définitive qu'une fois votre dossier complet. Vous "
              f"pouvez suivre l'état de votre dossier {_site(site_url)}")
     text = ["Bonjour,", "", intro, "", "PIÈCES MANQUANTES",

@@ -220,13 +220,23 @@ def piece_labels(session: Session) -> dict[str, str]:
     return {**{p.code: p.libelle for p in session.pieces}, AUTRE: AUTRE_LIBELLE}
 
 
-def _a_faire(statut: str, renew: bool, session: Session) -> list[str]:
+def _a_faire(current: Mapping[str, Any], renew: bool, session: Session) -> list[str]:
     """What the candidate does next: a modified dossier first needs its new signed
     confirmation, which replaces « nothing more to send »."""
+    statut = current["statut"]
     renewal = [candidate_msg.NOUVELLE_CONFIRMATION.format(destinataire=session.destinataire)]
     if renew and statut in (CONFIRMATION_RECUE, DEFINITIVE):
         return renewal
-    return [*(renewal if renew else []), mail_content.suivi_a_faire(statut, session)]
+    return [*(renewal if renew else []),
+            mail_content.suivi_a_faire(statut, session, depuis=incomplete_since(current))]
+
+
+def incomplete_since(follow_up: Mapping[str, Any]) -> str | None:
+    """When the bureau last found the dossier incomplete (its history entry's time), or None."""
+    for entry in reversed(follow_up.get("historique", [])):
+        if entry["statut"] == INCOMPLETE:
+            return str(entry["le"])
+    return None
 
 
 def candidate_view(follow_up: Mapping[str, Any] | None, record: Mapping[str, Any],
@@ -242,7 +252,7 @@ def candidate_view(follow_up: Mapping[str, Any] | None, record: Mapping[str, Any
         "statut": shown,
         "libelle": ETATS[shown],
         "etat": mail_content.suivi_etat(shown, [p["libelle"] for p in missing]),
-        "a_faire": _a_faire(statut, renew, session),
+        "a_faire": _a_faire(current, renew, session),
         # Where to send: the missing pieces, or the new signed confirmation.
         "adresse": (list(recapitulatif.retour(record, session).adresse)
                     if statut == INCOMPLETE or renew else []),

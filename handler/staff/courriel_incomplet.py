@@ -66,7 +66,7 @@ def _attempt(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[
         notifier.sender.send(incomplet(
             dossier, notifier.session, site_url=notifier.site_url,
             pieces_manquantes=[labels.get(c, c) for c in follow_up["pieces_manquantes"]],
-            note=follow_up["note"]))
+            note=follow_up["note"], depuis=suivi.incomplete_since(follow_up)))
         statut = ENVOYE
     except MailError as exc:
         statut, error = ECHEC, exc.reason

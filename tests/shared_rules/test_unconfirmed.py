@@ -77,7 +77,8 @@ def _variant(fact: Fact, *, confirmed: bool, changed: bool) -> dict[str, Any]:
         group = _find_group(raw, name)
         group["a_confirmer"] = not confirmed
         if changed:
-            group[key] = _other_value(group[key])
+            # A number of days still unknown (null) becomes a number, not a text.
+            group[key] = 15 if key == "jours" and group[key] is None else _other_value(group[key])
         return raw
     sp = next(s for s in raw["specialites"] if s["code"] == code)
     value = sp.get(key, raw["specialite_par_defaut"].get(key))

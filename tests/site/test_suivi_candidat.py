@@ -49,11 +49,15 @@ def test_an_incomplete_dossier_shows_what_is_missing_and_what_to_do(
         "démontage des échafaudages de pied "
         "Précisions du bureau : « Attestation illisible » "
         "Envoyez les pièces manquantes, en rappelant votre numéro d'inscription, le plus "
-        "rapidement possible, à l'adresse suivante : "
+        "rapidement possible (délai à confirmer par le bureau), à l'adresse suivante : "
         + " ".join(cree_adresse(site_url, numero)))
     assert ADRESSE in texte(bloc)
-    # The old promise « votre inscription deviendra alors définitive » is no longer made.
+    # The old promise « votre inscription deviendra alors définitive » is no longer made, nor
+    # « reprint and send everything by 18 November » (issue 29, item 4: one instruction).
     assert not c.page.locator("#consultation [data-role='fin-retour']").is_visible()
+    retour = c.page.locator("#consultation .retour")
+    assert "Envoyez le tout" not in texte(retour) and "Joignez-y" not in texte(retour)
+    assert c.page.get_by_role("button", name="Télécharger ma confirmation (PDF)").is_visible()
     c.etat("suivi-incomplet")
     assert c.problemes == []
 

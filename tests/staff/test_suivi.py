@@ -148,7 +148,7 @@ def test_incomplete_emails_the_candidate_what_is_missing(
     assert view["etat"] == "Dossier incomplet : il manque une photocopie d'une pièce d'identité"
     assert view["a_faire"] == [
         "Envoyez les pièces manquantes, en rappelant votre numéro d'inscription, le plus "
-        "rapidement possible, à l'adresse suivante :"]
+        "rapidement possible (délai à confirmer par le bureau), à l'adresse suivante :"]
     assert view["adresse"] and html.escape(view["adresse"][0]) in mail.body
     for sentence in (view["etat"], *view["a_faire"]):
         assert html.escape(sentence) in mail.body
@@ -262,3 +262,25 @@ def test_a_failed_index_update_after_a_status_change_is_repaired_by_the_next_lis
         assert change(client, numero, "confirmation-recue").status_code == 200
     listed = client.get("/api/staff/dossiers", headers=bearer()).get_json()["dossiers"]
     assert [d["statut"] for d in listed] == ["confirmation-recue"]
+
+
+def test_the_missing_pieces_deadline_counts_from_the_bureaus_message_when_the_session_sets_it(
+) -> None:
+    """Issue 29, item 4: neither « mon dossier » nor the email gave a deadline for the missing
+    piece. The session fact (a number of days, « à confirmer » until the Rectorat sets it)."""
+    import dataclasses
+
+    import shared_rules
+    from handler.dossier import mail_content
+    from shared_rules.session import DelaiPiecesManquantes
+
+    session = shared_rules.get_session("cap-limoges-2021-06")
+    assert session is not None
+    depuis = "2020-12-01T10:00:00+01:00"
+    assert mail_content.delai_pieces(session, depuis) == (
+        "le plus rapidement possible (délai à confirmer par le bureau)")
+    set_ = dataclasses.replace(session, delai_pieces_manquantes=DelaiPiecesManquantes(
+        15, "donnée de test", a_confirmer=False))
+    assert mail_content.delai_pieces(set_, depuis) == "au plus tard le mercredi 16 décembre 2020"
+    said = mail_content.suivi_a_faire("incomplete", set_, depuis=depuis)
+    assert "au plus tard le mercredi 16 décembre 2020, à l'adresse suivante" in said

@@ -486,13 +486,20 @@ class Parcours {
   remplirRetour(reponse, section) {
     afficherSuivi(section.querySelector('[data-role="suivi"]'), reponse.suivi);
     const attendue = !reponse.suivi || reponse.suivi.statut === "pre-inscrit";
+    // One instruction per status (issue 29): the whole paper (print, pieces, send by the
+    // deadline) while the bureau waits for a signed confirmation, the first or a new one;
+    // otherwise only what the follow-up says (the missing pieces and their deadline, or nothing
+    // more to send), the PDF still downloadable.
+    const papier = attendue || Boolean(reponse.suivi?.nouvelle_confirmation_requise);
+    for (const partie of section.querySelectorAll('.retour [data-role="papier"]')) montrer(partie, papier);
+    montrer(section.querySelector('.retour [data-role="copie"]'), !papier);
     montrer(section.querySelector('[data-role="fin-retour"]'), attendue);
     afficherPieces(this.racine.querySelector("#pieces"), reponse.pieces);
     afficherAdresse(this.racine.querySelector("#adresse-retour"), this.racine.querySelector("#adresse-retour-a-confirmer"),
       this.regles);
     const tardif = this.racine.querySelector("#retour-tardif");
     tardif.replaceChildren(el("p", {}, fr(reponse.message_retour_tardif ?? "")));
-    montrer(tardif, Boolean(reponse.retour_tardif && reponse.message_retour_tardif));
+    montrer(tardif, Boolean(papier && reponse.retour_tardif && reponse.message_retour_tardif));
   }
 
   async telecharger() {
