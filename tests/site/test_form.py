@@ -593,6 +593,51 @@ def test_once_the_registry_is_closed_the_form_says_so_and_offers_nothing_to_fill
     assert c.problemes == [] and accueil.problemes == []
 
 
+def test_the_last_minute_is_counted_down_then_the_form_closes_and_keeps_the_answers(
+        candidat: Ouvrir, serveur_a: Callable[[str], str], regles: dict[str, Any]) -> None:
+    """Issue 29, item 9: at 16:59 the form said nothing of closing in a minute; after 17:00 the
+    draft was unusable. Now a countdown, then the closed state at once, the answers kept to
+    print or save; the home page's first action follows the registry."""
+    url = serveur_a("2020-11-20T16:59:25+01:00")
+    c = candidat(WIDTHS["telephone"], url=url)
+    page = c.page
+    compte = page.locator("#compte-a-rebours")
+    compte.wait_for()
+    assert texte(compte) == ("Le registre de pré-inscription ferme aujourd'hui à 17 h 00 : il vous "
+                             "reste moins d'une minute pour envoyer votre dossier.")
+    c.etat("compte-a-rebours")
+    nom = nom_unique("Derniere")
+    c.examen(regles["specialites"][0]["libelle"])
+    c.continuer()
+    page.get_by_label("Nom de naissance").fill(nom)
+    annonce = page.locator("#annonce-registre")
+    annonce.wait_for(timeout=60_000)
+    assert texte(annonce).startswith(
+        f"Le registre de pré-inscription est clos depuis le {regles['registre']['cloture_texte']}")
+    assert page.locator("#dossier").is_hidden() and compte.is_hidden()
+    assert c.focus() == "annonce-registre"
+    page.get_by_role("button", name="Afficher mes réponses").click()
+    assert nom in texte(annonce)
+    assert page.get_by_role("button", name="Imprimer mes réponses").is_visible()
+    c.etat("registre-clos-reponses-gardees")
+    # Reloaded after closing: the draft is still readable.
+    page.reload()
+    page.get_by_role("button", name="Afficher mes réponses").click()
+    assert nom in texte(page.locator("#annonce-registre"))
+    accueil = candidat(WIDTHS["telephone"], page="index.html", url=url)
+    etat = accueil.page.locator("#etat-registre")
+    etat.wait_for()
+    # Above the buttons (the first thing a phone shows), and no « Se pré-inscrire » any more.
+    assert accueil.page.evaluate(
+        "() => document.getElementById('etat-registre').nextElementSibling"
+        ".querySelector('a[href*=\"mon-dossier\"]') !== null")
+    assert accueil.page.locator('article a.md-button[href*="formulaire"]').count() == 0
+    assert "md-button--primary" in (accueil.page.get_by_role(
+        "link", name="Consulter ou modifier mon dossier").first.get_attribute("class") or "")
+    accueil.etat("accueil-registre-clos")
+    assert c.problemes == [] and accueil.problemes == []
+
+
 def test_the_resit_speciality_asks_for_the_year_of_the_failed_session(
         candidat: Ouvrir, regles: dict[str, Any]) -> None:
     c = candidat(WIDTHS["telephone"])

@@ -31,7 +31,22 @@ async function afficherEtat(zone) {
   }
   zone.replaceChildren(...suite);
   zone.classList.add(`etat-registre--${etat.statut}`);
+  suivreEtat(zone, etat.statut);
   zone.hidden = false;
+}
+
+/** The first action follows the registry's state (issue 29): outside the window the state is
+ *  said above the buttons, where a phone shows it first, and once the registry is closed
+ *  « Se pré-inscrire » gives way to the dossier's consultation. */
+function suivreEtat(zone, statut) {
+  if (statut === "ouvert") return;
+  const inscrire = document.querySelector('a.md-button--primary[href*="formulaire"]');
+  const boutons = inscrire?.closest("p");
+  if (!boutons) return;
+  boutons.before(zone);
+  if (statut !== "clos") return;
+  inscrire.remove(); // (the theme's button style would show it through `hidden`)
+  document.querySelector('a.md-button[href*="mon-dossier"]')?.classList.add("md-button--primary");
 }
 
 const zone = document.getElementById("etat-registre");

@@ -36,6 +36,11 @@ const TEXTES = {
   avantOuverture: "Le registre de pré-inscription n'est pas encore ouvert : il le sera du {ouverture} au {cloture}.",
   clos: "Le registre de pré-inscription est clos depuis le {cloture} : les dossiers ne peuvent plus être "
     + "déposés ni modifiés. Pour toute question, contactez le {destinataire}.",
+  // The last minutes (issue 29): said on the page, and to screen readers at a few steps only.
+  compteARebours: "Le registre de pré-inscription ferme aujourd'hui à {heure} : il vous reste {reste} pour "
+    + "envoyer votre dossier.",
+  reponsesGardees: "Vos réponses restent sur cet appareil : affichez-les pour les imprimer ou les enregistrer "
+    + "(« Imprimer » propose aussi d'enregistrer en PDF).",
   closModification: "Le registre de pré-inscription est clos depuis le {cloture} : vous pouvez consulter votre "
     + "dossier, mais plus le modifier.",
   modifie: "Vos modifications sont enregistrées : votre dossier est maintenant à la version {version}.",
@@ -124,9 +129,11 @@ class Parcours {
       return;
     }
     if (this.registre && !this.registre.ouvert) {
-      this.annoncerRegistre(this.registre.statut === "avant-ouverture" ? TEXTES.avantOuverture : TEXTES.clos);
+      if (this.registre.statut === "avant-ouverture") this.annoncerRegistre(TEXTES.avantOuverture);
+      else this.fermerRegistre({ focus: false });
       return;
     }
+    this.surveillerCloture();
     const brouillon = this.brouillon.lire();
     let depart = 0;
     this.debutSaisie = brouillon?.debutSaisie ?? null;
@@ -203,6 +210,73 @@ class Parcours {
       return reponse.ok ? await reponse.json() : null;
     } catch {
       return null; // the server will say it on submission if the registry is closed
+    }
+  }
+
+  /** The registry's closing, as the server's clock says it (never the device's own, which may
+   *  be wrong): a countdown in the last 15 minutes, then the closed state at once. */
+  surveillerCloture() {
+    if (!this.registre?.ouvert) return;
+    const depart = performance.now();
+    const restant = Date.parse(this.registre.cloture) - Date.parse(this.registre.maintenant);
+    if (!Number.isFinite(restant)) return;
+    const encart = this.racine.querySelector("#compte-a-rebours");
+    const heure = this.regles.registre.cloture_texte.split(" à ").pop();
+    const dits = new Set();
+    const tic = () => {
+      const reste = restant - (performance.now() - depart);
+      if (reste <= 0) {
+        montrer(encart, false);
+        if (!this.termine) this.fermerRegistre();
+        return;
+      }
+      if (reste <= 15 * 60_000) {
+        const minutes = Math.ceil(reste / 60_000);
+        const texte = fr(formater(TEXTES.compteARebours, {
+          heure, reste: minutes > 1 ? `${minutes} minutes` : "moins d'une minute" }));
+        encart.replaceChildren(el("p", {}, texte));
+        montrer(encart);
+        for (const seuil of [15, 5, 1]) {
+          if (minutes <= seuil && !dits.has(seuil)) {
+            dits.add(seuil);
+            annoncer(texte);
+          }
+        }
+      }
+      setTimeout(tic, Math.min(reste, reste <= 120_000 ? 1000 : 15_000));
+    };
+    tic();
+  }
+
+  /** The registry is closed: said at once, the form put away, and what was typed kept to print
+   *  or save (a draft left on this device stays readable). */
+  fermerRegistre({ focus = true } = {}) {
+    this.annoncerRegistre(TEXTES.clos);
+    montrer(this.formulaire, false);
+    montrer(this.racine.querySelector("#brouillon"), false);
+    effacerErreurs(this.racine);
+    const tape = this.debutSaisie !== null && !this.termine;
+    const dossier = this.brouillon.lire()?.dossier ?? (tape ? lireDossier(this.formulaire, this.regles) : null);
+    if (dossier) {
+      const encart = this.racine.querySelector("#annonce-registre");
+      const reponses = el("div", { class: "recapitulatif", hidden: true });
+      const afficherReponses = el("button", { type: "button", class: "bouton bouton--secondaire" }, "Afficher mes réponses");
+      const imprimer = el("button", { type: "button", class: "bouton bouton--secondaire", hidden: true }, "Imprimer mes réponses");
+      afficherReponses.addEventListener("click", () => {
+        afficherRecapitulatif(reponses, dossier, this.regles, { modifier: false });
+        reponses.prepend(el("h2", {}, "Vos réponses, non envoyées"));
+        montrer(reponses);
+        montrer(imprimer);
+        montrer(afficherReponses, false);
+        imprimer.focus();
+      });
+      imprimer.addEventListener("click", () => window.print());
+      encart.append(el("p", {}, fr(TEXTES.reponsesGardees)), el("p", {}, afficherReponses, " ", imprimer), reponses);
+    }
+    if (focus) {
+      const encart = this.racine.querySelector("#annonce-registre");
+      encart.setAttribute("tabindex", "-1");
+      encart.focus();
     }
   }
 
