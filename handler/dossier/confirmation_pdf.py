@@ -8,7 +8,8 @@ a candidate can type (œ, æ, ø, Ÿ…) prints the same on every machine. The r
 also printed as a Code 39 barcode, drawn by fpdf2 itself: the bureau's staff can read it with
 any hand scanner instead of copying eleven characters by hand. The barcode, and the line under
 it, carry the dossier version too (« 7K3M-Q9PA-R-V3 », numero.reference): the bureau records the
-reception of the version it holds. The number alone stays large for the candidate.
+reception of the version it holds. The number alone stays large for the candidate; the file's
+name carries the same reference.
 
 It ends with the candidate's signature and, on the same page, the bureau's frame.
 """
@@ -319,6 +320,8 @@ def render(record: Mapping[str, Any], session: Session) -> bytes:
 
 
 def filename(record: Mapping[str, Any], session: Session) -> str:
-    """« confirmation-inscription-CAP-2021-06-7K3M-Q9PA-R.pdf »: no name, only the number."""
+    """« confirmation-inscription-CAP-2021-06-7K3M-Q9PA-R-V3.pdf »: no name, the paper's
+    reference (the number and the version, as under the barcode), so that two versions'
+    files never share a name."""
     return (f"confirmation-inscription-{session.examen_code}-{session.session}-"
-            f"{recapitulatif.numero(record)}.pdf")
+            f"{reference(record['numero'], record['version'])}.pdf")

@@ -55,7 +55,7 @@ def test_the_owner_downloads_an_a4_pdf_that_is_never_cached(client: FlaskClient)
     assert response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="confirmation-inscription-CAP-2021-06-{numero}.pdf"')
+        f'attachment; filename="confirmation-inscription-CAP-2021-06-{numero}-V1.pdf"')
     page = PdfReader(io.BytesIO(response.data)).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
@@ -218,6 +218,17 @@ def test_the_pdf_ends_with_a_frame_for_the_rectorat_with_the_dossiers_pieces(
         assert PIECES[code][:40] in frame
     assert PIECES["decision-amenagement"][:40] not in frame
     assert "Certifié exact" not in frame  # after the candidate's signature
+
+
+def test_each_versions_file_is_named_with_its_version(client: FlaskClient) -> None:
+    """Issue 29: two versions of one dossier, downloaded, must not overwrite each other."""
+    numero = create(client)
+    first = download(client, numero).headers["Content-Disposition"]
+    assert client.put(f"/api/dossiers/{numero}", json=make_dossier({"specialite": "couvreur"}),
+                      headers={"X-Date-Naissance": BORN}).status_code == 200
+    second = download(client, numero).headers["Content-Disposition"]
+    assert first == f'attachment; filename="confirmation-inscription-CAP-2021-06-{numero}-V1.pdf"'
+    assert second == f'attachment; filename="confirmation-inscription-CAP-2021-06-{numero}-V2.pdf"'
 
 
 # Issue 29: the bureau's frame with the largest set of pieces (five: the notice's six less one,
