@@ -11,7 +11,9 @@ it, carry the dossier version too (« 7K3M-Q9PA-R-V3 », numero.reference): the 
 reception of the version it holds. The number alone stays large for the candidate; the file's
 name carries the same reference.
 
-It ends with the candidate's signature and, on the same page, the bureau's frame.
+It ends with the candidate's signature and, on the same page, the bureau's frame. The PDF is not
+tagged: « Consulter ou modifier mon dossier » shows the same content in HTML (the accessibility
+statement, site/docs/accessibilite.md, says so).
 """
 
 from __future__ import annotations
