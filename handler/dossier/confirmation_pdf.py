@@ -8,7 +8,12 @@ a candidate can type (œ, æ, ø, Ÿ…) prints the same on every machine. The r
 also printed as a Code 39 barcode, drawn by fpdf2 itself: the bureau's staff can read it with
 any hand scanner instead of copying eleven characters by hand. The barcode, and the line under
 it, carry the dossier version too (« 7K3M-Q9PA-R-V3 », numero.reference): the bureau records the
-reception of the version it holds. The number alone stays large for the candidate.
+reception of the version it holds. The number alone stays large for the candidate; the file's
+name carries the same reference.
+
+It ends with the candidate's signature and, on the same page, the bureau's frame. The PDF is not
+tagged: « Consulter ou modifier mon dossier » shows the same content in HTML (the accessibility
+statement, site/docs/accessibilite.md, says so).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -76,14 +81,16 @@ def _paragraph(pdf: FPDF, text: str, *, size: float = 9.5, bold: bool = False,
 
 def _rows(pdf: FPDF, rows: tuple[tuple[str, str], ...]) -> None:
     # The table takes its cells' background from the current fill colour (the heading's grey).
+    # Rows are set close (issue 29): with the usual recap and all five pieces, the whole
+    # confirmation, the bureau's frame included, holds on one sheet printed on both sides.
     pdf.set_fill_color(255)
     pdf.set_draw_color(*RULE)
     pdf.set_line_width(0.2)
     with pdf.table(col_widths=(LABEL_WIDTH, pdf.epw - LABEL_WIDTH), width=pdf.epw,
                    first_row_as_headings=False, borders_layout="HORIZONTAL_LINES",
                    cell_fill_mode="NONE",
-                   text_align="LEFT", v_align="TOP", line_height=4.8,
-                   padding=(1.2, 1.5, 1.2, 1.5)) as table:
+                   text_align="LEFT", v_align="TOP", line_height=4.5,
+                   padding=(0.9, 1.5, 0.9, 1.5)) as table:
         for label, value in rows:
             row = table.row()
             pdf.set_font(FAMILY, "", 8.5)
@@ -136,35 +143,74 @@ def _pieces(pdf: FPDF, pieces: list[str]) -> None:
         pdf.ln(1.2)
 
 
+SIGNATURE_BOX = (85.0, 26.0)  # mm: width and height of the space for the signature
+#: mm, as _signature draws it: heading (3 + 7 + 1), one line of text, a gap, then the place and
+#: date beside the signature's caption (7) and box, and 2 under it.
+SIGNATURE_HEIGHT = 11 + 4.8 + 3 + 7 + SIGNATURE_BOX[1] + 2
+
+
 def _signature(pdf: FPDF) -> None:
-    if pdf.will_page_break(52):
-        pdf.add_page()
     _heading(pdf, "Certifié exact")
     _paragraph(pdf, "Je certifie exacts les renseignements portés sur cette confirmation "
                     "d'inscription.")
-    pdf.ln(4)
+    pdf.ln(3)
+    # Place and date on the left, the signature on the right, as on a letter.
+    top = pdf.get_y()
     pdf.set_font(FAMILY, "", 9.5)
-    pdf.cell(90, 6, "Fait à : ....................................................")
-    pdf.cell(0, 6, "le : ........ / ........ / ............",
+    pdf.cell(90, 6, "Fait à : ....................................................",
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
-    pdf.cell(0, 6, "Signature du candidat :", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(90, 6, "le : ........ / ........ / ............")
+    width, height = SIGNATURE_BOX
+    left = MARGIN + pdf.epw - width
+    pdf.set_xy(left, top)
+    pdf.cell(width, 6, "Signature du candidat :")
     pdf.set_line_width(0.3)
-    pdf.rect(MARGIN, pdf.get_y() + 1, 85, 26)
-    pdf.set_y(pdf.get_y() + 29)
+    pdf.rect(left, top + 7, width, height)
+    pdf.set_xy(MARGIN, top + 7 + height + 2)
 
 
-RECTORAT_HEIGHT = 46  # mm: a date, the pieces checked and room for a reception stamp
+#: The bureau's frame, in mm. On the left its title, « Pièces vérifiées » and the pieces, whose
+#: labels wrap within their column; on the right the date of receipt and the stamp's box.
+CADRE_GAP = 3.0  # above the frame
+CADRE_PIECES_TOP = 14.5
+CADRE_STAMP_TOP = 15.5
+CADRE_BOTTOM = 3.5
+STAMP_WIDTH = 66.0
+STAMP_MIN_HEIGHT = 28.0
+PIECE_SIZE = 8.5
+PIECE_LINE = 3.9
+PIECE_GAP = 1.0
 
 
-def _cadre_rectorat(pdf: FPDF, pieces: list[str]) -> None:
+def _stamp_x(pdf: FPDF) -> float:
+    return MARGIN + pdf.epw - 4 - STAMP_WIDTH
+
+
+def _piece_width(pdf: FPDF) -> float:
+    # From the label's start (after its tick box) to a gap before the stamp's column.
+    return _stamp_x(pdf) - 5 - (MARGIN + 10)
+
+
+def _lines(pdf: FPDF, libelle: str) -> int:
+    # output="LINES" answers the list of the lines the label wraps into.
+    return len(cast(list[str], pdf.multi_cell(_piece_width(pdf), PIECE_LINE, libelle,
+                                              dry_run=True, output="LINES")))
+
+
+def _cadre_height(pdf: FPDF, pieces: list[str]) -> float:
+    pdf.set_font(FAMILY, "", PIECE_SIZE)
+    lines = sum(_lines(pdf, libelle) for libelle in pieces)
+    listed = lines * PIECE_LINE + PIECE_GAP * len(pieces)
+    return max(CADRE_PIECES_TOP + listed, CADRE_STAMP_TOP + STAMP_MIN_HEIGHT) + CADRE_BOTTOM
+
+
+def _cadre_rectorat(pdf: FPDF, pieces: list[str], height: float) -> None:
     """The bureau's frame: the date the confirmation was received, the pieces checked, the
     stamp. Left blank: the bureau fills it in by hand on the paper it receives."""
-    height = RECTORAT_HEIGHT + 5 * len(pieces)
-    if pdf.will_page_break(height + 4):
-        pdf.add_page()
-    pdf.ln(3)
+    pdf.ln(CADRE_GAP)
     top = pdf.get_y()
+    stamp_x = _stamp_x(pdf)
     pdf.set_draw_color(0)
     pdf.set_line_width(0.6)
     pdf.set_dash_pattern(dash=2, gap=1.2)
@@ -172,26 +218,37 @@ def _cadre_rectorat(pdf: FPDF, pieces: list[str]) -> None:
     pdf.set_dash_pattern()
     pdf.set_xy(MARGIN + 4, top + 2.5)
     pdf.set_font(FAMILY, "B", 10)
-    pdf.cell(0, 6, "Cadre réservé au Rectorat", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.cell(stamp_x - MARGIN - 8, 6, "Cadre réservé au Rectorat")
     pdf.set_font(FAMILY, "", 9.5)
-    pdf.cell(0, 6, "Reçue le : ........ / ........ / ............",
-             new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.cell(0, 6, "Pièces vérifiées :", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_xy(stamp_x, top + 2.5)
+    pdf.cell(STAMP_WIDTH, 6, "Reçue le : ........ / ........ / ............")
+    pdf.set_xy(MARGIN + 4, top + 8.5)
+    pdf.cell(stamp_x - MARGIN - 8, 6, "Pièces vérifiées :")
+    pdf.set_font(FAMILY, "", PIECE_SIZE)
+    pdf.set_line_width(0.3)
+    pdf.set_y(top + CADRE_PIECES_TOP)
     for libelle in pieces:
         y = pdf.get_y()
-        pdf.set_line_width(0.3)
-        pdf.rect(MARGIN + 5, y + 0.8, 3.4, 3.4)
-        pdf.set_x(MARGIN + 10)
-        pdf.set_font(FAMILY, "", 8.5)
-        pdf.cell(pdf.epw / 2 - 12, 5, libelle[:70], new_x=XPos.LEFT, new_y=YPos.NEXT)
-        pdf.set_x(MARGIN + 4)
+        pdf.rect(MARGIN + 5, y + 0.3, 3.4, 3.4)
+        pdf.set_xy(MARGIN + 10, y)
+        pdf.multi_cell(_piece_width(pdf), PIECE_LINE, libelle, align="L",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_y(pdf.get_y() + PIECE_GAP)
     pdf.set_font(FAMILY, "", 9.5)
-    stamp_x = MARGIN + pdf.epw / 2 + 4
     pdf.set_xy(stamp_x, top + 9)
-    pdf.cell(0, 6, "Cachet et visa du bureau :")
-    pdf.set_line_width(0.3)
-    pdf.rect(stamp_x, top + 16, pdf.epw / 2 - 8, height - 20)
+    pdf.cell(STAMP_WIDTH, 6, "Cachet et visa du bureau :")
+    pdf.rect(stamp_x, top + CADRE_STAMP_TOP, STAMP_WIDTH, height - CADRE_STAMP_TOP - CADRE_BOTTOM)
     pdf.set_xy(MARGIN, top + height + 2)
+
+
+def _signature_et_cadre(pdf: FPDF, pieces: list[str]) -> None:
+    # Kept together on one page: the bureau's frame never stands alone on the last page (issue
+    # 29), and the candidate signs on the page the bureau stamps.
+    height = _cadre_height(pdf, pieces)
+    if pdf.will_page_break(SIGNATURE_HEIGHT + CADRE_GAP + height):
+        pdf.add_page()
+    _signature(pdf)
+    _cadre_rectorat(pdf, pieces, height)
 
 
 def render(record: Mapping[str, Any], session: Session) -> bytes:
@@ -260,12 +317,13 @@ def render(record: Mapping[str, Any], session: Session) -> bytes:
         pdf.multi_cell(0, 5, retour.message_retour_tardif, border=1, align="L",
                        padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    _signature(pdf)
-    _cadre_rectorat(pdf, recapitulatif.pieces(record))
+    _signature_et_cadre(pdf, recapitulatif.pieces(record))
     return bytes(pdf.output())
 
 
 def filename(record: Mapping[str, Any], session: Session) -> str:
-    """« confirmation-inscription-CAP-2021-06-7K3M-Q9PA-R.pdf »: no name, only the number."""
+    """« confirmation-inscription-CAP-2021-06-7K3M-Q9PA-R-V3.pdf »: no name, the paper's
+    reference (the number and the version, as under the barcode), so that two versions'
+    files never share a name."""
     return (f"confirmation-inscription-{session.examen_code}-{session.session}-"
-            f"{recapitulatif.numero(record)}.pdf")
+            f"{reference(record['numero'], record['version'])}.pdf")

@@ -1,6 +1,7 @@
 """GET /api/dossiers/{numero}/confirmation.pdf: the confirmation to print, sign and post.
 
-PDFs are checked by the text pypdf extracts from them, never by their bytes.
+PDFs are checked by the text pypdf extracts from them, never by their bytes; the layout of
+the bureau's frame by where PDFium finds its characters and its boxes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import io
 import time
 from typing import Any
 
+import pypdfium2
+import pypdfium2.raw as pdfium_c
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -52,7 +55,7 @@ def test_the_owner_downloads_an_a4_pdf_that_is_never_cached(client: FlaskClient)
     assert response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="confirmation-inscription-CAP-2021-06-{numero}.pdf"')
+        f'attachment; filename="confirmation-inscription-CAP-2021-06-{numero}-V1.pdf"')
     page = PdfReader(io.BytesIO(response.data)).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
@@ -215,3 +218,121 @@ def test_the_pdf_ends_with_a_frame_for_the_rectorat_with_the_dossiers_pieces(
         assert PIECES[code][:40] in frame
     assert PIECES["decision-amenagement"][:40] not in frame
     assert "Certifié exact" not in frame  # after the candidate's signature
+
+
+def test_each_versions_file_is_named_with_its_version(client: FlaskClient) -> None:
+    """Issue 29: two versions of one dossier, downloaded, must not overwrite each other."""
+    numero = create(client)
+    first = download(client, numero).headers["Content-Disposition"]
+    assert client.put(f"/api/dossiers/{numero}", json=make_dossier({"specialite": "couvreur"}),
+                      headers={"X-Date-Naissance": BORN}).status_code == 200
+    second = download(client, numero).headers["Content-Disposition"]
+    assert first == f'attachment; filename="confirmation-inscription-CAP-2021-06-{numero}-V1.pdf"'
+    assert second == f'attachment; filename="confirmation-inscription-CAP-2021-06-{numero}-V2.pdf"'
+
+
+# Issue 29: the bureau's frame with the largest set of pieces (five: the notice's six less one,
+# as a speciality needs either the scaffolding certificate or the catch-up session's grades).
+KEPT_GRADE = {"benefices": [{"unite": "ep1", "annee": 2019, "note": 13}]}
+EARLIER_ACCOMMODATION = {"amenagement": {"demande": True, "decision_anterieure": True,
+                                         "precisions": "Tiers temps et salle à part."}}
+# The example already asks for a dispense, in a speciality needing the scaffolding piece.
+FIVE_WITH_SCAFFOLDING = {**KEPT_GRADE, **EARLIER_ACCOMMODATION}
+FIVE_IN_CATCH_UP = {"specialite": "petite-enfance", "rattrapage": {"annee_echec": 2019},
+                    **KEPT_GRADE, **EARLIER_ACCOMMODATION}
+FIVE_PIECES = [pytest.param(FIVE_WITH_SCAFFOLDING, id="macon"),
+               pytest.param(FIVE_IN_CATCH_UP, id="petite-enfance")]
+FRAME = "Cadre réservé au Rectorat"
+LONG_PRECISIONS = ("Tiers temps, salle à part et pauses régulières ; sujets agrandis. " * 15)[:1000]
+ON_TIME = dt.datetime(2020, 11, 2, 9, tzinfo=dt.UTC)
+LATE = dt.datetime(2020, 11, 18, 8, 30, tzinfo=dt.UTC)  # the late-return warning is printed
+
+
+def rendered(changes: dict[str, Any], *, now: dt.datetime = ON_TIME) -> bytes:
+    record = new_record(new_numero(), shared_rules.load(make_dossier(changes)), session=SESSION,
+                        now=now)
+    return confirmation_pdf.render(record, SESSION)
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def frame_page(data: bytes) -> int:
+    """The index of the one page that holds the bureau's frame, the whole frame."""
+    pages = [n for n, text in enumerate(page_texts(data)) if FRAME in text]
+    assert len(pages) == 1
+    assert "Cachet et visa du bureau :" in page_texts(data)[pages[0]]
+    return pages[0]
+
+
+def characters_in_stamp_box(data: bytes) -> list[str]:
+    """The characters PDFium finds inside the box under « Cachet et visa du bureau »."""
+    page = pypdfium2.PdfDocument(data)[frame_page(data)]
+    text = page.get_textpage()
+    found = text.search("Cachet et visa du bureau").get_next()
+    assert found is not None
+    caption_left, caption_bottom, _, _ = text.get_charbox(found[0])
+    boxes = [obj.get_bounds() for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])]
+    stamp = [(left, bottom, right, top) for left, bottom, right, top in boxes
+             if abs(left - caption_left) < 6 and caption_bottom - 25 < top < caption_bottom]
+    assert len(stamp) == 1, boxes
+    left, bottom, right, top = stamp[0]
+    inside = []
+    for index in range(text.count_chars()):
+        char = text.get_text_range(index, 1)
+        x0, y0, x1, y1 = text.get_charbox(index)
+        if char.strip() and x0 < right and x1 > left and y0 < top and y1 > bottom:
+            inside.append(char)
+    return inside
+
+
+@pytest.mark.parametrize("changes", FIVE_PIECES)
+def test_with_five_pieces_every_label_prints_whole_in_the_frame_beside_an_empty_stamp_box(
+        changes: dict[str, Any]) -> None:
+    data = rendered(changes)
+    labels = [piece["libelle"] for piece in shared_rules.required_pieces(
+        shared_rules.load(make_dossier(changes)))]
+    assert len(labels) == 5
+    text = page_texts(data)[frame_page(data)]
+    frame = text[text.index(FRAME):]
+    for label in labels:
+        assert label in frame, label
+    # Each label wraps within its column: not a letter runs into the box kept for the stamp.
+    assert characters_in_stamp_box(data) == []
+
+
+@pytest.mark.parametrize("changes", FIVE_PIECES)
+def test_with_five_pieces_and_the_usual_recap_the_confirmation_holds_on_two_pages(
+        changes: dict[str, Any]) -> None:
+    """One sheet printed on both sides: the recap ends, the candidate signs and the bureau's
+    frame follows, on the second page."""
+    data = rendered(changes)
+    texts = page_texts(data)
+    assert len(texts) == 2
+    assert frame_page(data) == 1
+    before = texts[1][:texts[1].index(FRAME)]
+    for shown in ("Pièces à joindre à cette confirmation", "Où et quand l'envoyer",
+                  "Certifié exact", "Signature du candidat :"):
+        assert shown in before, shown
+
+
+@pytest.mark.parametrize(("changes", "now", "pages"), [
+    pytest.param({}, ON_TIME, 2, id="usual"),
+    pytest.param(FIVE_WITH_SCAFFOLDING, LATE, 3, id="five-pieces-returned-late"),
+    pytest.param(FIVE_IN_CATCH_UP, LATE, 3, id="five-pieces-catch-up-returned-late"),
+    pytest.param({**FIVE_WITH_SCAFFOLDING, "amenagement.precisions": LONG_PRECISIONS}, ON_TIME, 3,
+                 id="five-pieces-longest-precisions"),
+])
+def test_the_frame_never_stands_alone_the_signature_goes_with_it(
+        changes: dict[str, Any], now: dt.datetime, pages: int) -> None:
+    """Where the signature and the frame do not both fit after the recap, both go over."""
+    data = rendered(changes, now=now)
+    texts = page_texts(data)
+    assert len(texts) == pages
+    page = frame_page(data)
+    assert page == pages - 1
+    before = texts[page][:texts[page].index(FRAME)]
+    assert before.startswith("Certifié exact") if pages == 3 else "Certifié exact" in before
+    assert "Signature du candidat :" in before
+    assert characters_in_stamp_box(data) == []

@@ -55,7 +55,8 @@ def entries(data: bytes) -> list[str]:
 
 def expected(numeros: list[str]) -> list[str]:
     return [name for n in numeros
-            for name in (f"{n}/dossier.json", f"{n}/confirmation-inscription-CAP-2021-06-{n}.pdf")]
+            for name in (f"{n}/dossier.json",
+                         f"{n}/confirmation-inscription-CAP-2021-06-{n}-V1.pdf")]
 
 
 def leftovers(s3: Any, job_id: str) -> list[str]:
@@ -84,7 +85,7 @@ def test_a_large_zip_is_made_in_parts_and_assembled_into_one_file(
     for numero in numeros:
         record = json.loads(archive.read(f"{numero}/dossier.json"))
         assert display(record["numero"]) == numero and record["suivi"]["statut"] == "pre-inscrit"
-        pdf = archive.read(f"{numero}/confirmation-inscription-CAP-2021-06-{numero}.pdf")
+        pdf = archive.read(f"{numero}/confirmation-inscription-CAP-2021-06-{numero}-V1.pdf")
         assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
     assert leftovers(s3, state["id"]) == []
 

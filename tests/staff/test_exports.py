@@ -232,12 +232,12 @@ def test_the_zip_holds_each_dossiers_json_and_pdf(app: Flask, client: FlaskClien
     archive = zipfile.ZipFile(io.BytesIO(download(s3, s3_endpoint, state["lien"])))
     assert sorted(archive.namelist()) == sorted(
         [f"{n}/dossier.json" for n in numeros]
-        + [f"{n}/confirmation-inscription-CAP-2021-06-{n}.pdf" for n in numeros])
+        + [f"{n}/confirmation-inscription-CAP-2021-06-{n}-V1.pdf" for n in numeros])
     dossier = json.loads(archive.read(f"{numeros[0]}/dossier.json"))
     assert dossier["dossier"]["etat_civil"]["nom_naissance"] == "Martin"
     assert dossier["suivi"]["statut"] == "pre-inscrit"
-    assert archive.read(f"{numeros[0]}/confirmation-inscription-CAP-2021-06-{numeros[0]}.pdf"
-                        ).startswith(b"%PDF")
+    pdf = f"{numeros[0]}/confirmation-inscription-CAP-2021-06-{numeros[0]}-V1.pdf"
+    assert archive.read(pdf).startswith(b"%PDF")
 
 
 def test_a_list_too_large_for_one_answer_is_exported_in_the_background(
