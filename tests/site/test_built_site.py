@@ -364,3 +364,15 @@ def test_minified_scripts_keep_no_inline_handler_and_no_eval(built_site: Path) -
                 ("bundle.", "search.")):  # ours, not Material's
             text = script.read_text(encoding="utf-8")
             assert "eval(" not in text and "new Function(" not in text, script.name
+
+
+def test_the_accessibility_statement_says_exactly_what_works_without_javascript(
+        built_site: Path) -> None:
+    """Issue 29, item 11: it said the site « se lit sans JavaScript » while the form and « mon
+    dossier » need it."""
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (built_site / "accessibilite.html")
+                                      .read_text(encoding="utf-8")))
+    assert "se lit sans JavaScript" not in text
+    assert ("Le formulaire de pré-inscription et la page « Consulter ou modifier mon dossier » "
+            "ont besoin de JavaScript") in text
+    assert "comment vous inscrire autrement" in text
