@@ -233,6 +233,13 @@ DISPENSE_LANGUE_SANS_EPREUVE = (
     "dispense."
 )
 DISPENSE_DIPLOME_OBLIGATOIRE = "Indiquez le diplôme qui vous donne droit à cette dispense."
+DISPENSE_UNITE_OBLIGATOIRE = "Choisissez l'épreuve dont vous demandez la dispense."
+DISPENSE_ANNEE_OBLIGATOIRE = "Indiquez l'année d'obtention de ce diplôme, en 4 chiffres."
+BENEFICE_UNITE_OBLIGATOIRE = "Choisissez l'épreuve dont vous conservez la note."
+BENEFICE_ANNEE_OBLIGATOIRE = (
+    "Indiquez l'année de la session où vous avez obtenu cette note, en 4 chiffres."
+)
+BENEFICE_NOTE_OBLIGATOIRE = "Indiquez la note obtenue, sur 20 (par exemple 12 ou 12,5)."
 DISPENSE_ANNEE = (
     "La notice parle des candidats « déjà titulaires » d'un diplôme : indiquez une année "
     "d'obtention de {annee_max} au plus tard."

@@ -48,6 +48,12 @@ def _messages(**specific: str) -> dict[str, Any]:
     return {"required": msg.OBLIGATOIRE, "null": msg.NUL, **specific}
 
 
+def _missing(message: str) -> dict[str, str]:
+    """A required field's own message, absent or null alike (issue 29: « Ce champ est
+    obligatoire » didn't say which part of a line was missing)."""
+    return {"required": message, "null": message}
+
+
 def _french(kwargs: dict[str, Any], **specific: str) -> None:
     """A field's French messages, under those the caller gives (which win, one by one)."""
     kwargs["error_messages"] = {**_messages(**specific), **kwargs.get("error_messages", {})}
@@ -332,18 +338,18 @@ class EpreuveFacultativeSchema(_Strict):
 class DispenseSchema(_Strict):
     """An exemption from a unit, on the strength of a diploma already held."""
 
-    unite = Code(required=True)
+    unite = Code(required=True, error_messages=_missing(msg.DISPENSE_UNITE_OBLIGATOIRE))
     diplome = Texte(max_length=DIPLOME_MAX, required=True,
                     required_message=msg.DISPENSE_DIPLOME_OBLIGATOIRE)
-    annee = Entier(required=True)
+    annee = Entier(required=True, error_messages=_missing(msg.DISPENSE_ANNEE_OBLIGATOIRE))
 
 
 class BeneficeSchema(_Strict):
     """A grade of 10/20 or more kept from an earlier session (year of that session)."""
 
-    unite = Code(required=True)
-    annee = Entier(required=True)
-    note = Note(required=True)
+    unite = Code(required=True, error_messages=_missing(msg.BENEFICE_UNITE_OBLIGATOIRE))
+    annee = Entier(required=True, error_messages=_missing(msg.BENEFICE_ANNEE_OBLIGATOIRE))
+    note = Note(required=True, error_messages=_missing(msg.BENEFICE_NOTE_OBLIGATOIRE))
 
 
 class AmenagementSchema(_Strict):

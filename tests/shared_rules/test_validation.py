@@ -231,6 +231,26 @@ def test_every_item_of_a_nested_list_reports_all_its_problems_at_once() -> None:
     }
 
 
+@pytest.mark.parametrize("blank", [None, "absent"])
+def test_a_line_missing_one_part_says_which(blank: str | None) -> None:
+    """Issue 29, item 8: a kept grade without its session got « Ce champ est obligatoire »."""
+    def line(**parts: object) -> dict[str, object]:
+        return {k: v for k, v in parts.items() if v != "absent"}
+
+    errors = shared_rules.validate(make_dossier({
+        "dispenses": [line(unite=blank, diplome="CAP Cuisine", annee=blank)],
+        "benefices": [line(unite="ep1", annee=blank, note=blank),
+                      line(unite=blank, annee=2019, note=12)],
+    }))
+    assert errors == {
+        "dispenses.0.unite": [msg.DISPENSE_UNITE_OBLIGATOIRE],
+        "dispenses.0.annee": [msg.DISPENSE_ANNEE_OBLIGATOIRE],
+        "benefices.0.annee": [msg.BENEFICE_ANNEE_OBLIGATOIRE],
+        "benefices.0.note": [msg.BENEFICE_NOTE_OBLIGATOIRE],
+        "benefices.1.unite": [msg.BENEFICE_UNITE_OBLIGATOIRE],
+    }
+
+
 @pytest.mark.parametrize("note", [25, 20.5, -1])
 def test_a_grade_out_of_range_gets_its_own_message(note: float) -> None:
     errors = shared_rules.validate(make_dossier({

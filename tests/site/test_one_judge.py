@@ -385,6 +385,11 @@ def _tables() -> list[Dossier]:
         "inès.rousseau@exemple.fr", "李雷@exemple.fr", '"x,y@evil.example"@exemple.fr',
         '"a\x01b"@exemple.fr', "a@localhost", "a@[127.0.0.1]", "marie@exemple..fr",
         "jean@école.fr", "marie@exemple.fr")]
+    # A line missing one part (issue 29: each says which), absent or null.
+    tables += [{"dispenses": [{"diplome": "CAP Cuisine"}]},
+               {"dispenses": [{"unite": None, "diplome": "CAP Cuisine", "annee": None}]},
+               {"benefices": [{"unite": "ep1"}]},
+               {"benefices": [{"unite": None, "annee": None, "note": None}]}]
     limite = REGLES["majorite"]["date_naissance_max"]
     for date in (limite, "2004-01-01", REGLES["limites"]["date_naissance_min"], "1899-12-31"):
         tables.append({"etat_civil.date_naissance": date})

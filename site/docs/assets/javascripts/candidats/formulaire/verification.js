@@ -435,15 +435,17 @@ function schemaDossier(c) {
     langue: champ(c, code(c), { defaut: null, nul: true }),
     langue_autre: champ(c, texte(c, { max: limites.langue_autre, facultatif: true }), { defaut: null, nul: true }),
   };
+  // A line's missing part says which it is (issue 29), absent or null alike, as on the server.
+  const manquant = (message) => ({ requis: true, messageRequis: message, messageNul: message });
   const dispense = {
-    unite: champ(c, code(c), { requis: true }),
+    unite: champ(c, code(c), manquant(m.DISPENSE_UNITE_OBLIGATOIRE)),
     diplome: champ(c, texte(c, { max: limites.diplome, messageRequis: m.DISPENSE_DIPLOME_OBLIGATOIRE }), { requis: true, messageRequis: m.DISPENSE_DIPLOME_OBLIGATOIRE }),
-    annee: champ(c, entier(c), { requis: true }),
+    annee: champ(c, entier(c), manquant(m.DISPENSE_ANNEE_OBLIGATOIRE)),
   };
   const benefice = {
-    unite: champ(c, code(c), { requis: true }),
-    annee: champ(c, entier(c), { requis: true }),
-    note: champ(c, note(c), { requis: true }),
+    unite: champ(c, code(c), manquant(m.BENEFICE_UNITE_OBLIGATOIRE)),
+    annee: champ(c, entier(c), manquant(m.BENEFICE_ANNEE_OBLIGATOIRE)),
+    note: champ(c, note(c), manquant(m.BENEFICE_NOTE_OBLIGATOIRE)),
   };
   const amenagement = {
     demande: champ(c, booleen(c), { requis: true }),
