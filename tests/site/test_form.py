@@ -638,6 +638,28 @@ def test_the_last_minute_is_counted_down_then_the_form_closes_and_keeps_the_answ
     assert c.problemes == [] and accueil.problemes == []
 
 
+def test_a_birth_date_that_doesnt_exist_says_which_part_is_wrong(
+        candidat: Ouvrir, regles: dict[str, Any]) -> None:
+    """Issue 29, item 8: « 15/13/90 » was told « saisissez une date qui existe » without
+    saying the month is 13 (nor that the year wants 4 digits)."""
+    c = candidat(WIDTHS["telephone"])
+    c.examen(regles["specialites"][0]["libelle"])
+    c.continuer()
+    c.etat_civil(Identite(nom_unique("Datee"), ["Marie"], jour="15", mois="13", annee="90"))
+    c.continuer()
+    message = " ".join(c.message_du_champ("etat_civil.date_naissance").split())
+    assert "L'année s'écrit en 4 chiffres (vous avez saisi « 90 »)" in message
+    assert "Le mois est un nombre de 1 à 12 (vous avez saisi « 13 »)" in message
+    c.page.get_by_label("Année", exact=True).fill("1998")
+    c.page.get_by_label("Mois", exact=True).fill("4")
+    c.page.get_by_label("Jour", exact=True).fill("31")
+    c.continuer()
+    message = " ".join(c.message_du_champ("etat_civil.date_naissance").split())
+    assert "Le mois d'avril 1998 n'a que 30 jours : vérifiez le jour." in message
+    c.etat("2-date-inexistante")
+    assert c.problemes == []
+
+
 def test_the_resit_speciality_asks_for_the_year_of_the_failed_session(
         candidat: Ouvrir, regles: dict[str, Any]) -> None:
     c = candidat(WIDTHS["telephone"])

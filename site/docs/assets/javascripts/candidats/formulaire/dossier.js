@@ -61,6 +61,35 @@ export function dateDesParties(jour, mois, an, { precision = null, zeros = false
   return `${a}-${m.padStart(2, "0")}-${j.padStart(2, "0")}`;
 }
 
+const MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+  "octobre", "novembre", "décembre"];
+
+/** Which part of a typed date is wrong, in words (issue 29: « 15/13/90 » was told « saisissez
+ *  une date qui existe », all three boxes marked, without saying the month is 13); null when no
+ *  single part explains it. The parts a « date incomplete » leaves out are not judged. */
+export function defautDate(jour, mois, an, { precision = null } = {}) {
+  const [j, m, a] = [jour, mois, an].map((partie) => partie.trim());
+  const defauts = [];
+  const anneeBonne = /^\d{4}$/.test(a);
+  if (a && !anneeBonne) defauts.push(`L'année s'écrit en 4 chiffres (vous avez saisi « ${a} ») : par exemple 1998.`);
+  const moisBon = /^\d{1,2}$/.test(m) && Number(m) >= 1 && Number(m) <= 12;
+  if (precision !== "annee" && m && !moisBon) {
+    defauts.push(`Le mois est un nombre de 1 à 12 (vous avez saisi « ${m} ») : par exemple 5 pour mai.`);
+  }
+  const jourBon = /^\d{1,2}$/.test(j) && Number(j) >= 1 && Number(j) <= 31;
+  if (precision === null && j && !jourBon) defauts.push(`Le jour est un nombre de 1 à 31 (vous avez saisi « ${j} »).`);
+  if (precision === null && jourBon && moisBon && anneeBonne) {
+    const dernier = new Date(Date.UTC(2000, 0, 1));
+    dernier.setUTCFullYear(Number(a), Number(m), 0);
+    if (Number(j) > dernier.getUTCDate()) {
+      const nom = MOIS[Number(m) - 1];
+      defauts.push(`Le mois ${/^[aeiou]/.test(nom) ? "d'" : "de "}${nom} ${a} n'a que ${dernier.getUTCDate()} jours : `
+        + "vérifiez le jour.");
+    }
+  }
+  return defauts.length ? defauts.join(" ") : null;
+}
+
 function marquer(element, chemin) {
   if (element) element.dataset.chemin = chemin;
 }
@@ -94,7 +123,10 @@ export function lireDossier(formulaire, regles) {
     valeur(formulaire, "#naissance-annee"), { precision });
   if (incomplete && !precision) saisie["etat_civil.date_naissance"] = [MESSAGES_SAISIE.datePrecision];
   else if (naissance === null) {
-    saisie["etat_civil.date_naissance"] = [incomplete ? MESSAGES_SAISIE.date : MESSAGES_SAISIE.dateIncomplete];
+    const defaut = defautDate(valeur(formulaire, "#naissance-jour"), valeur(formulaire, "#naissance-mois"),
+      valeur(formulaire, "#naissance-annee"), { precision });
+    saisie["etat_civil.date_naissance"] = [defaut
+      ?? (incomplete ? MESSAGES_SAISIE.date : MESSAGES_SAISIE.dateIncomplete)];
   } else if (naissance) ec.date_naissance = naissance;
   texte(ec, "commune_naissance", valeur(formulaire, "#commune-naissance"));
   texte(ec, "pays_naissance", valeur(formulaire, "#pays-naissance"));
