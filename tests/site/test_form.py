@@ -660,6 +660,32 @@ def test_a_birth_date_that_doesnt_exist_says_which_part_is_wrong(
     assert c.problemes == []
 
 
+def test_an_address_only_the_server_refuses_is_refused_on_its_own_step(
+        candidat: Ouvrir, regles: dict[str, Any]) -> None:
+    """Issue 29, item 2: `marie.dupont@exemple.test` passed steps 3 to 7 and was refused at the
+    end, sending the candidate back to step 3 and through every step again."""
+    c = candidat(WIDTHS["telephone"])
+    c.examen(regles["specialites"][0]["libelle"])
+    c.continuer()
+    qui = Identite(nom_unique("Courriel"), ["Marie"], email="marie.dupont@exemple.test")
+    c.etat_civil(qui)
+    c.continuer()
+    assert c.etape() == "Étape 3 sur 8 : Vos coordonnées et votre établissement"
+    c.coordonnees(qui)
+    c.continuer()
+    c.page.locator('[data-chemin="contact.email"] .message-erreur').wait_for()
+    assert c.etape() == "Étape 3 sur 8 : Vos coordonnées et votre établissement"
+    assert "Erreur" in c.message_du_champ("contact.email")
+    c.etat("3-courriel-refuse-par-le-serveur")
+    bonne = "marie.dupont@exemple.fr"
+    c.page.get_by_label("Adresse électronique", exact=True).fill(bonne)
+    c.page.get_by_label("Confirmez votre adresse électronique").fill(bonne)
+    c.continuer()
+    c.page.wait_for_function("() => !document.querySelector('#etape-coordonnees').checkVisibility()")
+    assert c.etape().startswith("Étape 4 sur 8")
+    assert c.problemes == []
+
+
 def test_the_resit_speciality_asks_for_the_year_of_the_failed_session(
         candidat: Ouvrir, regles: dict[str, Any]) -> None:
     c = candidat(WIDTHS["telephone"])

@@ -17,6 +17,9 @@ import { afficherAdresse, afficherAvertissementsRecapitulatif, afficherPieces, a
 import { chargerRegles, formater } from "./regles.js";
 import { avertissements, verifier } from "./verification.js";
 
+/** Per step, the fields whose last check is the server's alone (see refusAuServeur). */
+const JUGES_PAR_LE_SERVEUR = { coordonnees: ["contact.email"] };
+
 const TEXTES = {
   chargement: "Le formulaire n'a pas pu se charger. Vérifiez votre connexion à Internet, puis rechargez la page.",
   verification: "Vérification de votre dossier…",
@@ -361,6 +364,7 @@ class Parcours {
       afficherErreurs(this.racine, ici, { surLien: (c, controle) => this.allerA(c, controle) });
       return;
     }
+    if (await this.refusAuServeur(dossier)) return;
     if (this.avertir(dossier)) return;
     montrer(this.racine.querySelector("#brouillon"), false);
     if (this.retourRecap || this.courante === this.etapes.length - 2) {
@@ -368,6 +372,28 @@ class Parcours {
       return;
     }
     this.afficher(this.courante + 1);
+  }
+
+  /** What of this step only the server judges (an address mail can't reach, such as
+   *  `marie.dupont@exemple.test`: the last check of shared_rules.email_address, a library the
+   *  browser doesn't have), asked on this step rather than met at the end (issue 29). True when
+   *  refused, shown on its field; a failure to ask lets the candidate go on: the review's
+   *  verification still judges it. */
+  async refusAuServeur(dossier) {
+    const chemins = JUGES_PAR_LE_SERVEUR[this.nomEtape];
+    if (!chemins) return false;
+    this.occupe = true;
+    try {
+      await appeler("POST", "dossiers/verification", { corps: dossier });
+      return false;
+    } catch (erreur) {
+      const ici = Object.fromEntries(Object.entries(erreur.erreurs ?? {}).filter(([chemin]) => chemins.includes(chemin)));
+      if (!Object.keys(ici).length) return false;
+      afficherErreurs(this.racine, ici, { surLien: (c, controle) => this.allerA(c, controle) });
+      return true;
+    } finally {
+      this.occupe = false;
+    }
   }
 
   /** The warnings of this step not shown yet (the postcode's has its own box): shown beside
