@@ -97,8 +97,14 @@ class Candidat:
         texte = self.page.evaluate("cle => localStorage.getItem(cle)", CLE_BROUILLON)
         return json.loads(texte) if texte else None
 
+    def attendre(self) -> None:
+        """Until the form is no longer asking the server (aria-busy: a step whose last check is
+        the server's, issue 29), as a person waits for the page to answer."""
+        self.page.wait_for_function("() => !document.querySelector('[aria-busy=\"true\"]')")
+
     def focus(self) -> str:
-        """The id (or tag) of the focused element."""
+        """The id (or tag) of the focused element, once the form has answered."""
+        self.attendre()
         element = "document.activeElement"
         return str(self.page.evaluate(f"{element}.id || {element}.tagName"))
 
@@ -106,6 +112,7 @@ class Candidat:
 
     def etape(self) -> str:
         """The visible step's heading (« Étape 2 sur 8 : Votre état civil »)."""
+        self.attendre()
         heading = self.page.locator(".etape:not([hidden]) h2")
         return re.sub(r"\s+", " ", heading.inner_text()).strip()
 

@@ -383,6 +383,7 @@ class Parcours {
     const chemins = JUGES_PAR_LE_SERVEUR[this.nomEtape];
     if (!chemins) return false;
     this.occupe = true;
+    this.formulaire.setAttribute("aria-busy", "true");
     try {
       await appeler("POST", "dossiers/verification", { corps: dossier });
       return false;
@@ -393,6 +394,7 @@ class Parcours {
       return true;
     } finally {
       this.occupe = false;
+      this.formulaire.removeAttribute("aria-busy");
     }
   }
 
