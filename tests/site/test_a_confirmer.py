@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import shared_rules
+from handler.dossier import mail_content
 from tests.shared_rules.test_unconfirmed import FACTS
 from tests.site.conftest import WIDTHS
 from tests.site.parcours import dossier_valide, nom_unique
@@ -31,6 +33,11 @@ PAGES = {
 FORM = {
     "langues_vivantes": "#langue-vivante-aide",
     "amenagement": "#amenagement-suite",
+}
+#: Group facts the follow-up uses: the « à faire » « mon dossier » and the email give for a
+#: status (tests/site/test_suivi_candidat.py shows it on the page).
+FOLLOW_UP = {
+    "retour_confirmation.pieces_manquantes": ("incomplete", "2020-12-01T10:00:00+01:00"),
 }
 #: Speciality facts: the element of the form that carries the mark once it is chosen.
 SPECIALITY = {
@@ -71,7 +78,12 @@ def test_every_unconfirmed_fact_shows_its_mark_where_it_is_used(
             found = where is not None and MARK in par_specialite[code][key]
         else:
             group = name.rsplit(".", 1)[0]
-            if group in PAGES:
+            if group in FOLLOW_UP:
+                statut, depuis = FOLLOW_UP[group]
+                session = shared_rules.get_session("cap-limoges-2021-06")
+                assert session is not None
+                found = MARK in mail_content.suivi_a_faire(statut, session, depuis=depuis)
+            elif group in PAGES:
                 page_name, sentence = PAGES[group]
                 found = sentence in read_page(built_site, page_name).text
             else:
