@@ -15,6 +15,7 @@ from shared_rules.dates_fr import date_heure_longue, date_longue
 from shared_rules.eligibility import last_adult_birth_date
 from shared_rules.eps import pair_label
 from shared_rules.libelles import MIN_KEY
+from shared_rules.mandatory import answer_statuses
 from shared_rules.names import NAME_PATTERN_JS, USUAL_NAME_PATTERN_JS
 from shared_rules.pieces import CONDITION_LABELS
 from shared_rules.session import PREMIERE_ANNEE_NAISSANCE, Session
@@ -159,6 +160,9 @@ def export_rules(session: Session) -> dict[str, Any]:
             "departement": _ecmascript(schemas._DEPARTEMENT.pattern),
             "caracteres_interdits": text.UNSTORABLE_JS,
         },
+        # shared_rules.mandatory: what the candidate must answer, by field path (items as `*`),
+        # where the form asks it: « obligatoire », « facultatif » or « a_cocher ».
+        "champs": answer_statuses(),
         # shared_rules.warnings.SUBJECTS: what each warning is about, for the bureau.
         "sujets_avertissements": SUBJECTS,
         "messages": {

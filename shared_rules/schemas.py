@@ -38,6 +38,10 @@ LISTE_MAX = 10
 #: Below this, a birth date is a warning the candidate confirms, never a refusal.
 DATE_NAISSANCE_MIN = dt.date(PREMIERE_ANNEE_NAISSANCE, 1, 1)
 
+#: The metadata of a field the schema lets be empty but the form asks only where a rule of the
+#: session requires it (shared_rules.mandatory): asked, it must be answered.
+REQUIRED_WHEN_ASKED = "required_when_asked"
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODE_POSTAL = re.compile(r"^[0-9]{5}$")
 _TELEPHONE = re.compile(r"^(0[0-9]{9}|\+[0-9]{8,15})$")
@@ -331,8 +335,9 @@ class EpreuveFacultativeSchema(_Strict):
     label, typed) only with the language « autre » (shared_rules.rules)."""
 
     unite = Code(required=True)
-    langue = Code(load_default=None, allow_none=True)
-    langue_autre = Texte(max_length=LANGUE_AUTRE_MAX, load_default=None, allow_none=True)
+    langue = Code(load_default=None, allow_none=True, metadata={REQUIRED_WHEN_ASKED: True})
+    langue_autre = Texte(max_length=LANGUE_AUTRE_MAX, load_default=None, allow_none=True,
+                         metadata={REQUIRED_WHEN_ASKED: True})
 
 
 class DispenseSchema(_Strict):
@@ -374,7 +379,8 @@ class DossierSchema(_Strict):
     #: Speciality code from the session data.
     specialite = Code(required=True, error_messages=_messages(required=msg.SPECIALITE_OBLIGATOIRE))
     #: The speciality's label as the candidate writes it, only with « autre » (not in the list).
-    specialite_autre = Texte(max_length=SPECIALITE_AUTRE_MAX, load_default=None, allow_none=True)
+    specialite_autre = Texte(max_length=SPECIALITE_AUTRE_MAX, load_default=None, allow_none=True,
+                             metadata={REQUIRED_WHEN_ASKED: True})
     etat_civil = Groupe(EtatCivilSchema, required=True)
     contact = Groupe(ContactSchema, required=True)
     #: Derived from contact.departement; optional, but a value that disagrees is an error.
@@ -382,12 +388,14 @@ class DossierSchema(_Strict):
     #: "globale" (recommended) or "progressive".
     forme_passage = Code(required=True, error_messages=_messages(required=msg.FORME_CHOIX))
     #: In progressive form, the units sat this session (unit codes); empty in global form.
-    unites_presentees = Liste(Code(), load_default=list)
+    unites_presentees = Liste(Code(), load_default=list, metadata={REQUIRED_WHEN_ASKED: True})
     eps = Groupe(EpsSchema, required=True)
-    #: Language of the compulsory language unit, when the speciality has one.
+    #: Language of the compulsory language unit, when the speciality has one. Required only
+    #: where the speciality's unit is confirmed (rules._langues): the form reads that itself.
     langue_vivante = Code(load_default=None, allow_none=True)
     #: With the language « autre » only: its label, as the candidate writes it.
-    langue_vivante_autre = Texte(max_length=LANGUE_AUTRE_MAX, load_default=None, allow_none=True)
+    langue_vivante_autre = Texte(max_length=LANGUE_AUTRE_MAX, load_default=None, allow_none=True,
+                                 metadata={REQUIRED_WHEN_ASKED: True})
     epreuves_facultatives = Liste(Groupe(EpreuveFacultativeSchema), max_length=3,
                                   load_default=list)
     dispenses = Liste(Groupe(DispenseSchema), load_default=list)
@@ -395,7 +403,8 @@ class DossierSchema(_Strict):
     amenagement = Groupe(AmenagementSchema,
                          load_default=lambda: {"demande": False, "decision_anterieure": False,
                                                "precisions": None})
-    rattrapage = Groupe(RattrapageSchema, load_default=None, allow_none=True)
+    rattrapage = Groupe(RattrapageSchema, load_default=None, allow_none=True,
+                        metadata={REQUIRED_WHEN_ASKED: True})
     #: The candidate certifies the names are typed exactly as in civil status; must be true.
     attestation_exactitude = Booleen(
         required=True,

@@ -92,6 +92,7 @@ def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_
     c.continuer()
 
     # 4. Forme de passage: the recommended one is preselected and explained.
+    page.locator("#etape-forme:not([hidden])").wait_for()  # the step may ask the server first
     assert c.etape() == "Étape 4 sur 8 : Forme de passage"
     recommandee = next(f for f in regles["formes_passage"] if f["recommandee"])
     assert page.get_by_label(f"{recommandee['libelle']} (recommandée)").is_checked()
@@ -884,6 +885,7 @@ def test_a_postcode_of_another_departement_asks_for_a_confirmation_never_refuses
     page.get_by_label("Je confirme mon département de résidence").check()
     c.etat("3-coordonnees-code-postal-a-confirmer")
     c.continuer()
+    page.locator("#etape-forme:not([hidden])").wait_for()
     assert c.etape() == "Étape 4 sur 8 : Forme de passage"
     assert c.brouillon()["dossier"]["contact"]["confirmation_residence"] is True
     page.go_back()

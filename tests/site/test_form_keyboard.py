@@ -112,6 +112,7 @@ def test_the_whole_journey_with_the_keyboard_alone(candidat: Ouvrir) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type("clavier@exemple.fr")
     page.keyboard.press("Enter")
+    page.locator("#etape-forme:not([hidden])").wait_for()  # the step may ask the server first
     assert c.focus() == "titre-forme"
 
     # 4. The recommended form is already chosen.

@@ -12,7 +12,7 @@ import { Brouillon } from "./brouillon.js";
 import { ajouterPrenom, preparer } from "./champs.js";
 import { annoncer, el, fr, montrer } from "../../platform/dom.js";
 import { dateDesParties, lireDossier, MESSAGES_SAISIE, remplirDossier } from "./dossier.js";
-import { afficherAvertissements, afficherErreurs, allerAuChamp, conteneurDe, effacerErreurs } from "./erreurs.js";
+import { afficherAvertissements, afficherErreurs, allerAuChamp, conteneurDe, effacerErreurs, erreursAutourDe, retirerErreur } from "./erreurs.js";
 import { afficherAdresse, afficherAvertissementsRecapitulatif, afficherPieces, afficherRecapitulatif, afficherSuivi, texteCourriel, texteVersion } from "./recapitulatif.js";
 import { chargerRegles, formater } from "./regles.js";
 import { avertissements, verifier } from "./verification.js";
@@ -177,6 +177,9 @@ class Parcours {
     };
     this.formulaire.addEventListener("input", plusTard);
     this.formulaire.addEventListener("change", plusTard);
+    const corriger = (evenement) => this.retirerCorrigees(evenement.target);
+    this.formulaire.addEventListener("input", corriger);
+    this.formulaire.addEventListener("change", corriger);
     this.racine.addEventListener("click", (evenement) => {
       const modifier = evenement.target.closest(".recap__action [data-etape]");
       if (modifier) this.modifier(modifier.dataset.etape);
@@ -345,6 +348,32 @@ class Parcours {
     allerAuChamp(conteneur, controle);
   }
 
+  /** After a change in `cible`: the errors shown on the fields that hold it and no longer
+   *  hold go, beside the field and in the summary (and those the server left for this step).
+   *  Only the fields around the change are judged: the others wait for « Continuer ». */
+  retirerCorrigees(cible) {
+    const affichees = erreursAutourDe(this.racine, cible);
+    if (!affichees.length) return;
+    const { erreurs } = this.erreursDuNavigateur();
+    const restantes = (conteneur) => Object.entries(erreurs)
+      .filter(([chemin]) => conteneurDe(this.racine, chemin) === conteneur).flatMap(([, messages]) => messages);
+    for (const { conteneur, messages } of affichees) {
+      const encore = restantes(conteneur);
+      if (messages.some((message) => encore.includes(message))) continue;
+      retirerErreur(this.racine, conteneur);
+      this.oublierAttente(conteneur);
+    }
+  }
+
+  /** The server's errors kept for this step, but those of a field put right. */
+  oublierAttente(conteneur) {
+    const enAttente = this.attente.get(this.nomEtape);
+    if (!enAttente) return;
+    const gardees = Object.entries(enAttente).filter(([chemin]) => conteneurDe(this.racine, chemin) !== conteneur);
+    if (gardees.length) this.attente.set(this.nomEtape, Object.fromEntries(gardees));
+    else this.attente.delete(this.nomEtape);
+  }
+
   /** The browser's errors and the form's own, the form's winning on a shared field. */
   erreursDuNavigateur() {
     const { dossier, saisie } = lireDossier(this.formulaire, this.regles);
@@ -504,6 +533,8 @@ class Parcours {
       this.repartir(erreurs);
       return;
     }
+    // Nothing left to correct: no summary of an earlier click stays under the server's answer.
+    effacerErreurs(this.racine);
     if (this.mode === "modification") await this.enregistrer(dossier);
     else await this.soumettre(dossier);
   }

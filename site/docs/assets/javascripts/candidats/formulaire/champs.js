@@ -5,6 +5,7 @@
 // free activities; units are those of the chosen speciality.
 
 import { annoncer, el, fr, montrer, ordinal } from "../../platform/dom.js";
+import { marquerObligation } from "./obligation.js";
 import { dateCourte, formater, listeDepartements, parCode, unitesOffertes } from "./regles.js";
 import { avertissements } from "./verification.js";
 
@@ -214,7 +215,11 @@ export function adapterASpecialite(formulaire, regles) {
 
   // shared_rules.unconfirmed: an unconfirmed compulsory language is offered, never refused.
   const exigee = specialite ? specialite.pour_juger.langue_vivante_obligatoire : false;
-  montrer(formulaire.querySelector("#bloc-langue"), exigee !== false);
+  const blocLangue = formulaire.querySelector("#bloc-langue");
+  montrer(blocLangue, exigee !== false);
+  // Required where the unit is confirmed (rules._langues); else left empty when there is none.
+  if (exigee === true) blocLangue.dataset.statut = "obligatoire";
+  else delete blocLangue.dataset.statut;
   const sansEpreuve = formulaire.querySelector("#langue-sans-epreuve");
   let explication = [];
   if (specialite && exigee === null) {
@@ -240,6 +245,7 @@ export function adapterASpecialite(formulaire, regles) {
   remplacerFacultatives(formulaire, regles, specialite);
   for (const select of formulaire.querySelectorAll("[data-unites]")) remplirUnites(select, regles, specialite);
   montrerLangueAutre(formulaire, regles);
+  marquerObligation(formulaire, regles);
 }
 
 function remplacerCases(conteneur, nom, choix) {
@@ -272,11 +278,12 @@ function remplacerFacultatives(formulaire, regles, specialite) {
       const libelle = el("input", { class: "controle", type: "text", id: `facultative-${unite.code}-langue-autre`, autocomplete: "off" });
       libelle.value = avant.get(unite.code)?.libelle ?? "";
       bloc.append(el("div", { class: "champ groupe--conditionnel", id: idBloc, hidden: !caseACocher.checked,
-        "data-langue": unite.code, "data-libelle": `${unite.libelle} : langue` },
+        "data-langue": unite.code, "data-libelle": `${unite.libelle} : langue`, "data-champ": "epreuves_facultatives.*.langue" },
       el("label", { for: select.id }, "Langue de cette épreuve",
         ...(regles.langues_vivantes.a_confirmer ? [" (liste des langues ", aConfirmer(regles), ")"] : [])), select),
       el("div", { class: "champ groupe--conditionnel", id: idAutre, hidden: select.value !== regles.langues_vivantes.autre.code,
-        "data-langue-autre-de": unite.code, "data-libelle": `${unite.libelle} : nom de la langue` },
+        "data-langue-autre-de": unite.code, "data-libelle": `${unite.libelle} : nom de la langue`,
+        "data-champ": "epreuves_facultatives.*.langue_autre" },
       el("label", { for: libelle.id }, "Nom de cette langue"), libelle));
     }
     return bloc;
@@ -393,6 +400,7 @@ function renumeroterPrenoms(formulaire, regles) {
   note.textContent = plein ? fr(`Vous avez saisi ${maximum} prénoms : c'est le nombre maximal.`) : "";
   montrer(note, plein);
   montrerPrenoms(formulaire);
+  marquerObligation(formulaire, regles);
 }
 
 // -- exemptions and kept grades: rows of a few fields ------------------------------------------
@@ -409,10 +417,11 @@ function remplirUnites(select, regles, specialite) {
   select.value = offertes.some((u) => u.code === choisie) ? choisie : "";
 }
 
-function champLigne(id, libelle, controle, aide) {
+/** One field of a row; `liste` names the row's list in the rules (`dispenses`). */
+function champLigne(liste, id, libelle, controle, aide) {
   const idAide = aide ? `${id}-aide` : null;
   if (idAide) controle.setAttribute("aria-describedby", idAide);
-  return el("div", { class: "champ", "data-role": controle.dataset.role },
+  return el("div", { class: "champ", "data-role": controle.dataset.role, "data-champ": `${liste}.*.${controle.dataset.role}` },
     el("label", { for: id }, libelle), aide ? el("p", { class: "aide", id: idAide }, fr(aide)) : null, controle);
 }
 
@@ -428,9 +437,9 @@ export function ajouterDispense(formulaire, regles, valeurs, { focus = false } =
     maxlength: 4, "data-role": "annee" });
   annee.value = valeurs.annee ?? "";
   const ligne = el("fieldset", { class: "ligne", "data-ligne": "dispense" }, el("legend"),
-    champLigne(unite.id, "Épreuve dont vous êtes dispensé(e)", unite),
-    champLigne(diplome.id, "Diplôme qui vous en dispense", diplome, "Par exemple : Baccalauréat professionnel Commerce."),
-    champLigne(annee.id, "Année d'obtention de ce diplôme", annee,
+    champLigne("dispenses", unite.id, "Épreuve dont vous êtes dispensé(e)", unite),
+    champLigne("dispenses", diplome.id, "Diplôme qui vous en dispense", diplome, "Par exemple : Baccalauréat professionnel Commerce."),
+    champLigne("dispenses", annee.id, "Année d'obtention de ce diplôme", annee,
       `En chiffres, par exemple 2015 ; ${regles.dispenses.annee_max} au plus tard.`),
     el("button", { type: "button", class: "bouton bouton--secondaire bouton--retirer", "data-retirer": "" }));
   formulaire.querySelector("#liste-dispenses").append(ligne);
@@ -455,9 +464,9 @@ export function ajouterBenefice(formulaire, regles, valeurs, { focus = false } =
     "data-role": "note" });
   note.value = valeurs.note === undefined ? "" : String(valeurs.note).replace(".", ",");
   const ligne = el("fieldset", { class: "ligne", "data-ligne": "benefice" }, el("legend"),
-    champLigne(unite.id, "Épreuve", unite),
-    champLigne(annee.id, "Session où vous avez obtenu cette note", annee),
-    champLigne(note.id, "Note sur 20", note, "Par exemple 12,5."),
+    champLigne("benefices", unite.id, "Épreuve", unite),
+    champLigne("benefices", annee.id, "Session où vous avez obtenu cette note", annee),
+    champLigne("benefices", note.id, "Note sur 20", note, "Par exemple 12,5."),
     el("button", { type: "button", class: "bouton bouton--secondaire bouton--retirer", "data-retirer": "" }));
   formulaire.querySelector("#liste-benefices").append(ligne);
   renumeroterLignes(formulaire, regles);
@@ -490,4 +499,5 @@ function renumeroterLignes(formulaire, regles) {
     const maximum = formulaire.querySelector(`#ajouter-${type}`);
     montrer(maximum, lignes.length < regles.limites.liste);
   }
+  marquerObligation(formulaire, regles);
 }

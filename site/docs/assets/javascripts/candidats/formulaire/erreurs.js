@@ -1,11 +1,15 @@
 // Errors, shown the same way whoever found them (the browser's check, the form's own, or the
 // server's 422): a summary at the top that links to each field, and the message beside the
 // field, which is marked aria-invalid and described by it. Focus moves to the summary.
+// An error put right goes on its own (`retirerErreur`), without moving the focus.
 
 import { el, fr, premierControle } from "../../platform/dom.js";
 
 const PREFIXE_TITRE = "Erreur : ";
 let numero = 0;
+// Each field shown in error: the id of its message and the messages it says (as given,
+// before French typography), so that a change can tell whether they still hold.
+const affichees = new WeakMap();
 
 /** The element showing a field path: the exact path, an alias, or the nearest parent path. */
 export function conteneurDe(racine, chemin) {
@@ -38,26 +42,42 @@ export function effacerErreurs(racine) {
     racine.querySelector("#resume-avertissements-liste").replaceChildren();
   }
   for (const marque of racine.querySelectorAll("[data-erreur-de]")) {
-    const liste = (marque.getAttribute("aria-describedby") ?? "").split(" ")
-      .filter((id) => id && id !== marque.dataset.erreurDe);
-    if (liste.length) marque.setAttribute("aria-describedby", liste.join(" "));
-    else marque.removeAttribute("aria-describedby");
-    marque.removeAttribute("aria-invalid");
-    delete marque.dataset.erreurDe;
+    for (const id of marque.dataset.erreurDe.split(" ")) nePlusDecrire(marque, id);
   }
-  for (const conteneur of racine.querySelectorAll(".en-erreur")) conteneur.classList.remove("en-erreur");
+  for (const conteneur of racine.querySelectorAll(".en-erreur")) {
+    conteneur.classList.remove("en-erreur");
+    affichees.delete(conteneur);
+  }
   const resume = racine.querySelector("#resume-erreurs");
   if (resume) {
     resume.hidden = true;
     racine.querySelector("#resume-erreurs-liste").replaceChildren();
   }
+  sansErreurDansLeTitre();
+}
+
+function sansErreurDansLeTitre() {
   if (document.title.startsWith(PREFIXE_TITRE)) document.title = document.title.slice(PREFIXE_TITRE.length);
 }
 
+// A control may be described by two messages (a first name's and its list's): each is
+// recorded in data-erreur-de, so that each can go alone.
 function decrire(element, id) {
   const liste = (element.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
   element.setAttribute("aria-describedby", [...liste, id].join(" "));
-  element.dataset.erreurDe = id;
+  element.dataset.erreurDe = [...(element.dataset.erreurDe ?? "").split(" ").filter(Boolean), id].join(" ");
+}
+
+function nePlusDecrire(element, id) {
+  const liste = (element.getAttribute("aria-describedby") ?? "").split(" ").filter((i) => i && i !== id);
+  if (liste.length) element.setAttribute("aria-describedby", liste.join(" "));
+  else element.removeAttribute("aria-describedby");
+  const restants = (element.dataset.erreurDe ?? "").split(" ").filter((i) => i && i !== id);
+  if (restants.length) element.dataset.erreurDe = restants.join(" ");
+  else {
+    delete element.dataset.erreurDe;
+    element.removeAttribute("aria-invalid");
+  }
 }
 
 function placerMessage(conteneur, message) {
@@ -94,6 +114,7 @@ export function afficherErreurs(racine, erreurs, { surLien, ailleurs = "", focus
     placerMessage(conteneur, el("p", { class: "message-erreur", id },
       el("span", { class: "visually-hidden" }, PREFIXE_TITRE), texte));
     conteneur.classList.add("en-erreur");
+    affichees.set(conteneur, { id, messages });
     const controles = conteneur.matches("input, select, textarea") ? [conteneur]
       : [...conteneur.querySelectorAll("input, select, textarea")];
     for (const controle of controles) {
@@ -101,12 +122,15 @@ export function afficherErreurs(racine, erreurs, { surLien, ailleurs = "", focus
       controle.setAttribute("aria-invalid", "true");
     }
     if (conteneur.matches("fieldset")) decrire(conteneur, id);
-    liste.append(lienDuResume(conteneur, texte, surLien));
+    const ligne = lienDuResume(conteneur, texte, surLien);
+    ligne.dataset.message = id;
+    liste.append(ligne);
   }
   const resume = racine.querySelector("#resume-erreurs");
   const autres = racine.querySelector("#resume-erreurs-ailleurs");
   autres.textContent = fr(ailleurs);
   autres.hidden = !ailleurs;
+  racine.querySelector("#resume-erreurs-texte").hidden = !ordre.length;
   if (!ordre.length && !ailleurs) return 0;
   resume.hidden = false;
   if (!document.title.startsWith(PREFIXE_TITRE)) document.title = PREFIXE_TITRE + document.title;
@@ -115,6 +139,38 @@ export function afficherErreurs(racine, erreurs, { surLien, ailleurs = "", focus
     resume.scrollIntoView({ block: "start" });
   }
   return ordre.length;
+}
+
+/** The fields shown in error (with the summary) that hold `element`, each with the messages
+ *  it shows: [{ conteneur, messages }], the outermost first. */
+export function erreursAutourDe(racine, element) {
+  const trouves = [];
+  for (let conteneur = element; conteneur && conteneur !== racine; conteneur = conteneur.parentElement) {
+    const affichee = affichees.get(conteneur);
+    if (affichee && conteneur.classList.contains("en-erreur")) trouves.unshift({ conteneur, messages: affichee.messages });
+  }
+  return trouves;
+}
+
+/** Take one field's error away, once put right: its message, its marks and its line of the
+ *  summary. The summary goes when it has nothing left to say; the focus does not move. */
+export function retirerErreur(racine, conteneur) {
+  const affichee = affichees.get(conteneur);
+  if (!affichee) return;
+  affichees.delete(conteneur);
+  conteneur.classList.remove("en-erreur");
+  document.getElementById(affichee.id)?.remove();
+  for (const marque of racine.querySelectorAll("[data-erreur-de]")) {
+    if (marque.dataset.erreurDe.split(" ").includes(affichee.id)) nePlusDecrire(marque, affichee.id);
+  }
+  const liste = racine.querySelector("#resume-erreurs-liste");
+  if (!liste) return;
+  liste.querySelector(`:scope > li[data-message="${affichee.id}"]`)?.remove();
+  if (liste.children.length) return;
+  racine.querySelector("#resume-erreurs-texte").hidden = true;
+  if (!racine.querySelector("#resume-erreurs-ailleurs").hidden) return;
+  racine.querySelector("#resume-erreurs").hidden = true;
+  sansErreurDansLeTitre();
 }
 
 /** A summary's item: a link to the field, « label — message ». */
