@@ -119,6 +119,21 @@ class Candidat:
     def continuer(self) -> None:
         self.page.locator("#continuer").click()
 
+    def vers_la_verification(self) -> None:
+        """« Continuer » on this step and each next one, answered already, to the review."""
+        for _ in range(8):
+            avant = self.etape()
+            self.continuer()
+            self.page.wait_for_function(
+                "avant => { const h = document.querySelector('.etape:not([hidden]) h2');"
+                " return document.querySelector('#resume-erreurs:not([hidden])')"
+                " || (h && h.innerText.replace(/\\s+/g, ' ').trim() !== avant); }", arg=avant)
+            if self.page.locator("#etape-verification:not([hidden])").count():
+                return
+            assert self.page.locator("#resume-erreurs:not([hidden])").count() == 0, (
+                self.etape(), self.resume_erreurs())
+        raise AssertionError("la vérification n'est pas atteinte")
+
     def envoyer(self) -> None:
         self.page.locator("#envoyer").click()
 

@@ -104,31 +104,32 @@ def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_
     page.get_by_label(f"{recommandee['libelle']} (recommandée)").check()
     c.continuer()
 
-    # 5. EPS: « dispensé » or one of the allowed pairs, nothing else.
-    assert c.etape() == "Étape 5 sur 8 : Éducation physique et sportive (EPS)"
-    c.etat("5-eps")
-    c.continuer()
-    assert c.message_du_champ("eps") == f"Erreur : {messages.EPS_DEUX_ACTIVITES}"
-    c.etat("5-eps-erreur")
-    c.eps(regles["eps"]["combinaisons"][0]["libelle"])
-    c.continuer()
-
-    # 6. Languages: this speciality has no obligatory one; an optional language unit.
-    assert c.etape() == "Étape 6 sur 8 : Langue vivante et épreuves facultatives"
-    assert page.locator("#langue-sans-epreuve").is_visible()
-    page.get_by_label("Langue vivante (épreuve facultative)").check()
-    page.get_by_label("Langue de cette épreuve").select_option(label="Espagnol")
-    c.etat("6-langues")
-    c.continuer()
-
-    # 7. An exemption granted by a diploma.
-    assert c.etape() == "Étape 7 sur 8 : Dispenses, notes conservées et aménagement"
+    # 5. An exemption granted by a diploma (asked before EPS and the languages, which depend
+    # on what is exempted or kept: issue 29, item 1).
+    assert c.etape() == "Étape 5 sur 8 : Dispenses, notes conservées et aménagement"
     page.get_by_role("button", name="Ajouter une dispense").click()
     page.get_by_label("Épreuve dont vous êtes dispensé(e)").select_option(
         "francais-histoire-geographie")
     page.get_by_label("Diplôme qui vous en dispense").fill("Baccalauréat professionnel Commerce")
     page.get_by_label("Année d'obtention de ce diplôme").fill("2016")
-    c.etat("7-dispenses")
+    c.etat("5-dispenses")
+    c.continuer()
+
+    # 6. EPS: « dispensé » or one of the allowed pairs, nothing else.
+    assert c.etape() == "Étape 6 sur 8 : Éducation physique et sportive (EPS)"
+    c.etat("6-eps")
+    c.continuer()
+    assert c.message_du_champ("eps") == f"Erreur : {messages.EPS_DEUX_ACTIVITES}"
+    c.etat("6-eps-erreur")
+    c.eps(regles["eps"]["combinaisons"][0]["libelle"])
+    c.continuer()
+
+    # 7. Languages: this speciality has no obligatory one; an optional language unit.
+    assert c.etape() == "Étape 7 sur 8 : Langue vivante et épreuves facultatives"
+    assert page.locator("#langue-sans-epreuve").is_visible()
+    page.get_by_label("Langue vivante (épreuve facultative)").check()
+    page.get_by_label("Langue de cette épreuve").select_option(label="Espagnol")
+    c.etat("7-langues")
     c.continuer()
 
     # 8. « Vérifiez vos réponses »: checked by the server, names exactly as typed.
@@ -224,15 +225,18 @@ def test_eps_offers_only_the_allowed_pairs_and_a_forbidden_one_is_refused_on_its
     # A draft holding a forbidden pair (an older form, a hand-edited storage): no option
     # represents it, so nothing is chosen, and the step says so on the EPS field.
     c.reprendre(dossier_valide(nom_unique("Sauvé"), **{"eps.activites": interdite}), "eps")
-    assert c.etape() == "Étape 5 sur 8 : Éducation physique et sportive (EPS)"
-    options = page.locator('input[name="eps"]')
+    assert c.etape() == "Étape 6 sur 8 : Éducation physique et sportive (EPS)"
+    options = page.locator('input[name="eps"]:visible')
     libelles = [texte(page.locator(f'label[for="{options.nth(i).get_attribute("id")}"]'))
                 for i in range(options.count())]
+    # Issue 29, item 1: EPS is sat (no kept grade, global form), so « not this session » is
+    # not offered; « dispensé » is explained in the notice's words.
     assert libelles == ["Dispensé(e) : je ne passe pas l'épreuve d'EPS",
-                        *(p["libelle"] for p in regles["eps"]["combinaisons"]),
-                        # issue 13: EPS is not sat with a kept grade or in progressive form
-                        "Je ne passe pas l'EPS à cette session : je conserve ma note d'EPS, ou "
-                        "je la présenterai à une autre session"]
+                        *(p["libelle"] for p in regles["eps"]["combinaisons"])]
+    assert texte(page.locator("#eps-aide")).startswith(
+        "Les candidats individuels peuvent, par la réglementation, choisir de ne pas passer "
+        "l'épreuve d'EPS : choisissez alors « Dispensé(e) ». Sinon, choisissez l'une des 5 ")
+    assert page.locator("#eps-situation").is_hidden()
     assert page.locator('input[name="eps"]:checked').count() == 0
     c.continuer()
     assert c.message_du_champ("eps") == f"Erreur : {messages.EPS_DEUX_ACTIVITES}"
@@ -246,15 +250,15 @@ def test_eps_offers_only_the_allowed_pairs_and_a_forbidden_one_is_refused_on_its
 
     page.route("**/api/dossiers/verification", forcer_la_paire)
     c.eps(regles["eps"]["combinaisons"][2]["libelle"])
-    for _ in range(3):  # EPS, languages, exemptions: the last one asks the server
+    for _ in range(2):  # EPS, languages: the last one asks the server
         c.continuer()
     page.locator("#resume-erreurs:not([hidden])").wait_for()
-    assert c.etape() == "Étape 5 sur 8 : Éducation physique et sportive (EPS)"
+    assert c.etape() == "Étape 6 sur 8 : Éducation physique et sportive (EPS)"
     attendu = messages.EPS_COMBINAISON_REFUSEE.format(
         combinaisons=" ; ".join(p["libelle"] for p in regles["eps"]["combinaisons"]))
     assert c.message_du_champ("eps") == f"Erreur : {attendu}"
     assert c.resume_erreurs() == [f"Votre choix pour l'épreuve d'EPS — {attendu}"]
-    c.etat("5-eps-paire-refusee-par-le-serveur")
+    c.etat("6-eps-paire-refusee-par-le-serveur")
     page.locator("#resume-erreurs-liste a").click()
     assert c.focus() == page.locator('input[name="eps"]:checked').get_attribute("id")
     assert c.problemes == []
@@ -343,7 +347,7 @@ def test_no_draft_is_stored_before_something_is_typed(candidat: Ouvrir) -> None:
 
 
 def _aller_a_la_verification(c: Candidat, nom: str) -> None:
-    c.reprendre(dossier_valide(nom), "dispenses")
+    c.reprendre(dossier_valide(nom), "langues")
     c.continuer()
     c.page.locator("#etape-verification:not([hidden])").wait_for()
     c.page.get_by_label("Je certifie").check()
@@ -745,7 +749,7 @@ def _remplacer(chemin: str, valeur: Any) -> Callable[[Any], None]:
     # Issue 13: « 19000 » in Haute-Vienne is a warning now, not a refusal; a broken postcode is.
     ("contact.code_postal", "8710", "Étape 3 sur 8 : Vos coordonnées et votre établissement",
      '[data-chemin="contact.code_postal"]'),
-    ("dispenses.0.annee", 1900, "Étape 7 sur 8 : Dispenses, notes conservées et aménagement",
+    ("dispenses.0.annee", 1900, "Étape 5 sur 8 : Dispenses, notes conservées et aménagement",
      '[data-chemin="dispenses.0.annee"]'),
 ])
 def test_the_servers_errors_land_beside_their_fields(
@@ -753,7 +757,7 @@ def test_the_servers_errors_land_beside_their_fields(
     """What the server refuses, by field path (422), is shown where the candidate answers it."""
     c = candidat(WIDTHS["telephone"])
     c.page.route("**/api/dossiers/verification", _remplacer(chemin, valeur))
-    c.reprendre(dossier_valide(nom_unique("Chemin")), "dispenses")
+    c.reprendre(dossier_valide(nom_unique("Chemin")), "langues")
     c.continuer()
     c.page.locator("#resume-erreurs:not([hidden])").wait_for()
     attendu = shared_rules.validate(with_changes(dossier_valide("Chemin"), {chemin: valeur}))
@@ -837,37 +841,128 @@ def test_an_unconfirmed_compulsory_language_is_offered_and_accepted(candidat: Ou
     c = candidat(WIDTHS["telephone"])
     page = c.page
     c.reprendre(dossier_valide(nom_unique("Langue")), "langues")
-    assert c.etape() == "Étape 6 sur 8 : Langue vivante et épreuves facultatives"
+    assert c.etape() == "Étape 7 sur 8 : Langue vivante et épreuves facultatives"
+    # Issue 29, item 7: « obligatoire » said of the unit, the choice « (facultatif) ».
     assert texte(page.locator("#langue-sans-epreuve")) == (
-        "Épreuve obligatoire de langue vivante dans votre spécialité : à confirmer. Si votre "
-        "spécialité en comporte une, choisissez la langue ci-dessous ; sinon, laissez ce choix "
-        "vide.")
+        "Épreuve obligatoire de langue vivante dans votre spécialité : à confirmer. Ce choix est "
+        "donc facultatif : si votre spécialité en comporte une, choisissez la langue ci-dessous ; "
+        "sinon, ou si vous ne le savez pas, laissez-le vide. Vous pourrez le compléter en "
+        "modifiant votre dossier tant que le registre est ouvert.")
+    assert texte(page.locator("label[for=langue-vivante]")) == (
+        "Langue vivante de l'épreuve obligatoire, si votre spécialité en comporte une "
+        "(facultatif)")
     assert texte(page.locator("#langue-vivante-aide")) == "Liste des langues à confirmer."
     assert "à confirmer" in texte(page.locator("label[for=facultative-langue-vivante-langue]"))
     page.get_by_label("Langue vivante de l'épreuve obligatoire").select_option(label="Anglais")
-    c.etat("6-langue-a-confirmer")
-    c.continuer()
-    assert c.etape() == "Étape 7 sur 8 : Dispenses, notes conservées et aménagement"
+    c.etat("7-langue-a-confirmer")
+    c.vers_la_verification()
     assert c.brouillon()["dossier"]["langue_vivante"] == "anglais"
     assert c.problemes == []
 
 
-def test_a_kept_eps_grade_with_a_pair_is_refused_and_no_choice_is_accepted(
-        candidat: Ouvrir) -> None:
-    """Issue 13: the pair and the kept grade contradict; « je ne passe pas l'EPS » resolves it."""
+def test_a_kept_eps_grade_is_asked_before_eps_which_then_offers_nothing_to_choose(
+        candidat: Ouvrir, regles: dict[str, Any]) -> None:
+    """Issue 29, item 1: the candidate who keeps an EPS grade had to pick a pair at step 5,
+    declare the grade at step 7, be sent back to step 5 (« Choisissez exactement 2 activités…
+    ou « dispensé » »), then walk steps 6 and 7 again. The kept grades are now asked first;
+    the EPS step then says there is nothing to choose, and a pair chosen before comes back if
+    the grade moves to another unit."""
     c = candidat(WIDTHS["telephone"])
     page = c.page
-    dossier = dossier_valide(nom_unique("Garde"), benefices=[
-        {"unite": "eps", "annee": 2019, "note": 12}])
-    c.reprendre(dossier, "eps")
-    assert page.locator('input[name="eps"]:checked').count() == 1
+    paire = regles["eps"]["combinaisons"][0]
+    dossier = dossier_valide(nom_unique("Garde"), **{"eps.activites": paire["activites"]})
+    c.reprendre(dossier, "dispenses")
+    assert c.etape() == "Étape 5 sur 8 : Dispenses, notes conservées et aménagement"
+    page.get_by_role("button", name="Ajouter une note conservée").click()
+    ligne = page.locator('[data-ligne="benefice"]').first
+    ligne.get_by_label("Épreuve", exact=True).select_option("eps")
+    ligne.get_by_label("Session où vous avez obtenu cette note").select_option("2019")
+    ligne.get_by_label("Note sur 20").fill("12")
     c.continuer()
-    assert c.message_du_champ("eps") == f"Erreur : {messages.EPS_ACTIVITES_ET_NOTE}"
-    c.etat("5-eps-note-conservee")
+
+    assert c.etape() == "Étape 6 sur 8 : Éducation physique et sportive (EPS)"
+    assert page.locator("#groupe-eps").is_hidden()
+    assert texte(page.locator("#eps-situation")) == (
+        "Vous conservez votre note d'EPS d'une session antérieure : vous ne passez pas l'EPS à "
+        "cette session, il n'y a rien à choisir ici. Pour la repasser, retirez cette note "
+        "conservée, à l'étape « Dispenses, notes conservées et aménagement ».")
+    c.etat("6-eps-note-conservee")
+    c.continuer()
+    assert c.etape() == "Étape 7 sur 8 : Langue vivante et épreuves facultatives"
+    assert c.brouillon()["dossier"]["eps"] == {"dispense": False, "activites": []}
+    c.vers_la_verification()
+    recap = texte(page.locator("#recapitulatif"))
+    assert f"Éducation physique et sportive {messages.EPS_NON_PASSEE_LIBELLE}" in recap
+
+    # The grade was another unit's after all: the pair chosen before is offered and ticked.
+    page.get_by_role("button", name="Modifier : notes conservées (note, session)").click()
+    ligne.get_by_label("Épreuve", exact=True).select_option("prevention-sante-environnement")
+    page.get_by_role("button", name="Revenir à la vérification").click()
+    page.locator("#etape-verification:not([hidden])").wait_for()
+    assert paire["libelle"] in texte(page.locator("#recapitulatif"))
+    assert c.problemes == []
+
+
+def test_in_progressive_form_without_eps_the_eps_step_offers_only_what_applies(
+        candidat: Ouvrir, regles: dict[str, Any]) -> None:
+    """Issue 29, items 1 and 2: without EPS among the units sat, the step offers « dispensé »
+    or « not this session », says why; a dispense for a unit sat is refused on the step where
+    it is typed, right after the form of sitting."""
+    c = candidat(WIDTHS["ordinateur"])
+    page = c.page
+    c.reprendre(dossier_valide(nom_unique("Progressive"), dispenses=[]), "forme")
+    page.get_by_label("Forme progressive").check()
+    page.get_by_label("Français et histoire-géographie-enseignement moral et civique").check()
+    c.continuer()
+    assert c.etape() == "Étape 5 sur 8 : Dispenses, notes conservées et aménagement"
+    page.get_by_role("button", name="Ajouter une dispense").click()
+    page.get_by_label("Épreuve dont vous êtes dispensé(e)").select_option(
+        "francais-histoire-geographie")
+    page.get_by_label("Diplôme qui vous en dispense").fill("Baccalauréat professionnel Commerce")
+    page.get_by_label("Année d'obtention de ce diplôme").fill("2016")
+    c.continuer()
+    assert c.etape() == "Étape 5 sur 8 : Dispenses, notes conservées et aménagement"
+    assert c.message_du_champ("dispenses.0.unite") == (
+        f"Erreur : {messages.DISPENSE_ET_PRESENTEE}")
+    page.get_by_role("button", name="Retirer la dispense 1").click()
+    c.continuer()
+
+    assert c.etape() == "Étape 6 sur 8 : Éducation physique et sportive (EPS)"
+    options = page.locator('input[name="eps"]:visible')
+    libelles = [texte(page.locator(f'label[for="{options.nth(i).get_attribute("id")}"]'))
+                for i in range(options.count())]
+    assert libelles == ["Dispensé(e) : je ne passe pas l'épreuve d'EPS",
+                        "Je ne passe pas l'EPS à cette session : je la présenterai à une autre "
+                        "session"]
+    assert texte(page.locator("#eps-situation")) == (
+        "Vous passez les épreuves en forme progressive, sans l'EPS à cette session : vous "
+        "n'avez pas d'activités à choisir. Pour passer l'EPS dès cette session, ajoutez-la aux "
+        "épreuves présentées, à l'étape « Forme de passage ».")
+    c.etat("6-eps-forme-progressive")
     page.get_by_label("Je ne passe pas l'EPS à cette session").check()
     c.continuer()
-    assert c.etape() == "Étape 6 sur 8 : Langue vivante et épreuves facultatives"
+    assert c.etape() == "Étape 7 sur 8 : Langue vivante et épreuves facultatives"
     assert c.brouillon()["dossier"]["eps"] == {"dispense": False, "activites": []}
+    assert c.problemes == []
+
+
+def test_a_language_dispensed_then_chosen_is_refused_where_the_language_is_chosen(
+        candidat: Ouvrir) -> None:
+    """Issue 29, item 2: the language's dispense (now step 5) and its choice (step 7) were
+    judged on the language, at step 6, once step 7 was passed; now on the step where the
+    choice, the last of the two, is made."""
+    c = candidat(WIDTHS["telephone"])
+    page = c.page
+    c.reprendre(dossier_valide(nom_unique("Dispense"), langue_vivante=None, dispenses=[
+        {"unite": "langue-vivante", "diplome": "Baccalauréat général", "annee": 2012}]),
+        "langues")
+    assert c.etape() == "Étape 7 sur 8 : Langue vivante et épreuves facultatives"
+    page.get_by_label("Langue vivante de l'épreuve obligatoire").select_option(label="Anglais")
+    c.continuer()
+    assert c.etape() == "Étape 7 sur 8 : Langue vivante et épreuves facultatives"
+    assert c.message_du_champ("langue_vivante") == f"Erreur : {messages.LANGUE_NON_PASSEE}"
+    page.get_by_label("Langue vivante de l'épreuve obligatoire").select_option("")
+    c.vers_la_verification()
     assert c.problemes == []
 
 

@@ -36,7 +36,7 @@ def test_ticking_the_certification_takes_its_error_away_before_the_already_regis
 
     c = candidat(largeur)
     page = c.page
-    c.reprendre(dossier_valide(nom), "dispenses")
+    c.reprendre(dossier_valide(nom), "langues")
     c.continuer()
     page.locator("#etape-verification:not([hidden])").wait_for()
     c.envoyer()
@@ -139,7 +139,7 @@ def test_an_error_the_server_placed_on_another_step_comes_back_only_if_still_tru
                "code": "dossier_invalide", "message": "Le dossier contient des erreurs."}
     page.route("**/api/dossiers/verification", lambda route: route.fulfill(
         status=422, content_type="application/json", json=erreurs))
-    c.reprendre(dossier_valide(nom_unique("Serveur")), "dispenses")
+    c.reprendre(dossier_valide(nom_unique("Serveur")), "langues")
     c.continuer()
     page.locator("#resume-erreurs:not([hidden])").wait_for()
     assert c.etape() == "Étape 2 sur 8 : Votre état civil"

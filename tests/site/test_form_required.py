@@ -127,29 +127,29 @@ def test_every_visible_control_says_whether_it_must_be_answered(
     page.locator(f"#forme_passage-{dossier['forme_passage']}").check()
     c.continuer()
 
-    # 5. EPS.
+    # 5. An exemption, a kept grade, an accommodation request.
+    assert c.etape() == "Étape 5 sur 8 : Dispenses, notes conservées et aménagement"
+    page.get_by_role("button", name="Ajouter une note conservée").click()
+    page.get_by_label("Je demande un aménagement").check()
+    v.verifier("dispenses, notes conservées, aménagement")
+    c.etat("5-dispenses-obligatoires")
+    page.get_by_role("button", name="Retirer la note conservée 1").click()
+    page.get_by_label("Je demande un aménagement").uncheck()
+    c.continuer()
+
+    # 6. EPS.
     v.verifier("EPS")
     c.continuer()
 
-    # 6. Languages, « Autre langue » typed by hand, for the compulsory unit and the optional one.
+    # 7. Languages, « Autre langue » typed by hand, for the compulsory unit and the optional one.
     autre = regles["langues_vivantes"]["autre"]["code"]
     page.get_by_label("Langue vivante de l'épreuve obligatoire").select_option(autre)
     page.get_by_label("Langue de cette épreuve").select_option(autre)
     v.verifier("langues, autre langue")
-    c.etat("6-langues-obligatoires")
+    c.etat("7-langues-obligatoires")
     page.get_by_label("Langue vivante de l'épreuve obligatoire").select_option("")
     page.get_by_label("Langue de cette épreuve").select_option(
         dossier["epreuves_facultatives"][0]["langue"])
-    c.continuer()
-
-    # 7. An exemption, a kept grade, an accommodation request.
-    assert c.etape() == "Étape 7 sur 8 : Dispenses, notes conservées et aménagement"
-    page.get_by_role("button", name="Ajouter une note conservée").click()
-    page.get_by_label("Je demande un aménagement").check()
-    v.verifier("dispenses, notes conservées, aménagement")
-    c.etat("7-dispenses-obligatoires")
-    page.get_by_role("button", name="Retirer la note conservée 1").click()
-    page.get_by_label("Je demande un aménagement").uncheck()
     c.continuer()
 
     # 8. The certification must be ticked.

@@ -17,15 +17,14 @@ Ouvrir = Callable[..., Candidat]
 
 
 def _verifier(c: Candidat) -> None:
-    c.continuer()
-    c.page.locator("#etape-verification:not([hidden])").wait_for()
+    c.vers_la_verification()
 
 
 def test_enter_in_the_precisions_is_kept_and_passes_the_step(candidat: Ouvrir) -> None:
     """Item 1: « Tiers temps.⏎Salle au rez-de-chaussée » and « > 80 % » were refused."""
     c = candidat(WIDTHS["telephone"])
     page = c.page
-    c.reprendre(dossier_valide(nom_unique("Entree")), "dispenses")
+    c.reprendre(dossier_valide(nom_unique("Entree")), "dispenses")  # then EPS, languages
     page.get_by_label("Je demande un aménagement des conditions d'examen").check()
     precisions = page.get_by_label("Précisions sur votre demande (facultatif)")
     precisions.click()
@@ -103,14 +102,8 @@ def test_a_language_outside_the_list_and_kept_professional_grades(candidat: Ouvr
     c = candidat(WIDTHS["ordinateur"])
     page = c.page
     c.reprendre(dossier_valide(nom_unique("Langue"), specialite="cuisine",
-                               epreuves_facultatives=[]), "langues")
-    page.get_by_label("Langue vivante de l'épreuve obligatoire").select_option(
-        label="Autre langue (précisez)")
-    page.get_by_label("Nom de la langue de l'épreuve obligatoire").fill("Arabe")
-    c.continuer()
-    page.locator("#resume-avertissements").wait_for()  # the bureau will check it: said once
-    c.continuer()
-    assert c.etape() == "Étape 7 sur 8 : Dispenses, notes conservées et aménagement"
+                               epreuves_facultatives=[]), "dispenses")
+    assert c.etape() == "Étape 5 sur 8 : Dispenses, notes conservées et aménagement"
     assert "à confirmer" in texte(page.locator("#unites-professionnelles-a-confirmer"))
     for rang, (unite, note) in enumerate((("EP1", "13"), ("EP3", "11,5")), start=1):
         page.get_by_role("button", name="Ajouter une note conservée").click()
@@ -119,7 +112,16 @@ def test_a_language_outside_the_list_and_kept_professional_grades(candidat: Ouvr
             label=f"Épreuve professionnelle {unite} (UP{unite[2]})")
         ligne.get_by_label("Session où vous avez obtenu cette note").select_option("2019")
         ligne.get_by_label("Note sur 20").fill(note)
-    c.etat("7-notes-professionnelles")
+    c.etat("5-notes-professionnelles")
+    c.continuer()
+    assert c.etape() == "Étape 6 sur 8 : Éducation physique et sportive (EPS)"
+    c.continuer()
+    assert c.etape() == "Étape 7 sur 8 : Langue vivante et épreuves facultatives"
+    page.get_by_label("Langue vivante de l'épreuve obligatoire").select_option(
+        label="Autre langue (précisez)")
+    page.get_by_label("Nom de la langue de l'épreuve obligatoire").fill("Arabe")
+    c.continuer()
+    page.locator("#resume-avertissements").wait_for()  # the bureau will check it: said once
     _verifier(c)
     recap = texte(page.locator("#recapitulatif"))
     assert "Autre langue : Arabe" in recap

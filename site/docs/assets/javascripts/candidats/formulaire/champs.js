@@ -7,7 +7,7 @@
 import { annoncer, el, fr, montrer, ordinal } from "../../platform/dom.js";
 import { marquerObligation } from "./obligation.js";
 import { dateCourte, formater, listeDepartements, parCode, unitesOffertes } from "./regles.js";
-import { avertissements } from "./verification.js";
+import { avertissements, situationEps } from "./verification.js";
 
 let suivant = 0;
 const identifiant = (prefixe) => `${prefixe}-${(suivant += 1)}`;
@@ -46,6 +46,8 @@ export function preparer(racine, regles, { surChangement = () => {} } = {}) {
     if (cible.id === "langue-vivante" || cible.dataset.langueAutre) montrerLangueAutre(formulaire, regles);
     if (cible.id === "sans-prenom") montrerPrenoms(formulaire);
     if (cible.id === "naissance-incomplete" || cible.name === "naissance_precision") montrerDateNaissance(formulaire);
+    if (cible.name === "forme_passage" || cible.name === "unites_presentees" || cible.id === "specialite"
+      || cible.closest('[data-ligne="benefice"]')) adapterEps(formulaire, regles);
   });
 
   preparerPrenoms(formulaire, regles, surChangement);
@@ -63,10 +65,12 @@ export function preparer(racine, regles, { surChangement = () => {} } = {}) {
       const bouton = evenement.target.closest("[data-retirer]");
       if (!bouton) return;
       retirerLigne(formulaire, regles, bouton);
+      adapterEps(formulaire, regles);
       surChangement();
     });
   }
   adapterASpecialite(formulaire, regles);
+  adapterEps(formulaire, regles);
 }
 
 const TEXTES = {
@@ -85,13 +89,6 @@ const TEXTES = {
   "forme-aide": (r) => {
     const recommandee = r.formes_passage.find((f) => f.recommandee);
     return recommandee ? `Choisissez de préférence la ${recommandee.libelle.toLowerCase()}.` : "";
-  },
-  "eps-aide": (r) => {
-    const paires = `l'une des ${r.eps.combinaisons.length} combinaisons de 2 activités ci-dessous : `
-      + "ce sont les seules autorisées.";
-    return r.eps.dispense_autorisee
-      ? `Vous pouvez demander à être dispensé(e) de l'épreuve d'EPS. Sinon, choisissez ${paires}`
-      : `Choisissez ${paires}`;
   },
   "langues-aide": (r) => (r.langues_vivantes.a_confirmer ? ["Liste des langues ", aConfirmer(r), "."] : ""),
   "benefices-aide": (r) => `Si vous avez obtenu, à une session de ${r.benefices.annee_min} à `
@@ -173,17 +170,85 @@ export function montrerDateNaissance(formulaire) {
 }
 
 function optionsEps(regles) {
+  // Each option is marked with the situation it belongs to (adapterEps shows only those):
+  // the pairs when EPS is sat, « not this session » in progressive form without it.
   const options = [];
   if (regles.eps.dispense_autorisee) {
     options.push(option("radio", "eps", "dispense", "Dispensé(e) : je ne passe pas l'épreuve d'EPS"),
-      el("p", { class: "choix__separateur" }, fr("ou l'une de ces combinaisons de 2 activités :")));
+      el("p", { class: "choix__separateur", "data-eps": "choix" }, fr("ou l'une de ces combinaisons de 2 activités :")),
+      el("p", { class: "choix__separateur", "data-eps": "hors-liste" }, fr("ou :")));
   }
-  regles.eps.combinaisons.forEach((c, i) => options.push(option("radio", "eps", `paire-${i}`, c.libelle)));
-  // rules._eps: no choice when EPS is not sat (a kept grade, or progressive form without it).
-  options.push(el("p", { class: "choix__separateur" }, fr("ou, si vous ne passez pas l'EPS à cette session :")),
-    option("radio", "eps", "aucune", "Je ne passe pas l'EPS à cette session : je conserve ma note d'EPS, "
-      + "ou je la présenterai à une autre session"));
+  regles.eps.combinaisons.forEach((c, i) => {
+    const paire = option("radio", "eps", `paire-${i}`, c.libelle);
+    paire.dataset.eps = "choix";
+    options.push(paire);
+  });
+  const aucune = option("radio", "eps", "aucune", "Je ne passe pas l'EPS à cette session : je la présenterai à une autre session");
+  aucune.dataset.eps = "hors-liste";
+  options.push(aucune);
   return options;
+}
+
+const NOTICE_DISPENSE_EPS = "Les candidats individuels peuvent, par la réglementation, choisir de ne pas "
+  + "passer l'épreuve d'EPS : choisissez alors « Dispensé(e) »";
+
+/** Whether EPS is sat at this session, from what the earlier steps say (rules._eps, through
+ *  verification.situationEps): « conservee » (a kept grade replaces it), « hors-liste »
+ *  (progressive form without it) or « choix ». */
+function situationDuFormulaire(formulaire) {
+  const forme = formulaire.querySelector("input[name=forme_passage]:checked")?.value ?? null;
+  return situationEps({
+    forme_passage: forme,
+    unites_presentees: [...formulaire.querySelectorAll("input[name=unites_presentees]:checked")].map((c) => c.value),
+    benefices: [...formulaire.querySelectorAll('#liste-benefices [data-role="unite"]')].map((s) => ({ unite: s.value })),
+  });
+}
+
+/** The EPS step offers only what applies (issue 29, item 1): it comes after the form of
+ *  sitting and the kept grades, and says why there is nothing, or less, to choose. A choice no
+ *  longer offered is unticked (an unticked choice reads « EPS not sat ») and comes back if the
+ *  situation does. */
+export function adapterEps(formulaire, regles) {
+  const situation = situationDuFormulaire(formulaire);
+  const groupe = formulaire.querySelector("#groupe-eps");
+  const titreEtape = (id) => `« ${formulaire.querySelector(id).lastChild.textContent.trim()} »`;
+  const avecChoix = situation === "choix" || (situation === "hors-liste" && regles.eps.dispense_autorisee);
+  montrer(groupe, avecChoix);
+  for (const element of groupe.querySelectorAll("[data-eps]")) montrer(element, element.dataset.eps === situation);
+  // Offered: not in an option of another situation (the step itself may be hidden).
+  const offerte = (radio) => avecChoix && radio.closest("[data-eps]")?.hidden !== true;
+  const cochee = groupe.querySelector("input[name=eps]:checked");
+  if (cochee && !offerte(cochee)) {
+    groupe.dataset.memoire = cochee.value;
+    cochee.checked = false;
+  } else if (!cochee && groupe.dataset.memoire) {
+    const ancienne = groupe.querySelector(`input[name=eps][value="${groupe.dataset.memoire}"]`);
+    if (ancienne && offerte(ancienne)) {
+      ancienne.checked = true;
+      delete groupe.dataset.memoire;
+    }
+  }
+
+  const combinaisons = `l'une des ${regles.eps.combinaisons.length} combinaisons de 2 activités ci-dessous : `
+    + "ce sont les seules autorisées.";
+  const aides = {
+    choix: regles.eps.dispense_autorisee ? `${NOTICE_DISPENSE_EPS}. Sinon, choisissez ${combinaisons}` : `Choisissez ${combinaisons}`,
+    "hors-liste": `${NOTICE_DISPENSE_EPS} ; sinon, « Je ne passe pas l'EPS à cette session ».`,
+    conservee: "",
+  };
+  formulaire.querySelector("#eps-aide").replaceChildren(fr(aides[situation]));
+  const raisons = {
+    choix: "",
+    "hors-liste": "Vous passez les épreuves en forme progressive, sans l'EPS à cette session : vous "
+      + `n'avez pas d'activités à choisir${avecChoix ? "" : ", ni rien d'autre"}. Pour passer l'EPS dès cette `
+      + `session, ajoutez-la aux épreuves présentées, à l'étape ${titreEtape("#titre-forme")}.`,
+    conservee: "Vous conservez votre note d'EPS d'une session antérieure : vous ne passez pas l'EPS à "
+      + "cette session, il n'y a rien à choisir ici. Pour la repasser, retirez cette note conservée, "
+      + `à l'étape ${titreEtape("#titre-dispenses")}.`,
+  };
+  const explication = formulaire.querySelector("#eps-situation");
+  explication.replaceChildren(fr(raisons[situation]));
+  montrer(explication, Boolean(raisons[situation]));
 }
 
 /** The chosen speciality, or null. */
@@ -220,11 +285,18 @@ export function adapterASpecialite(formulaire, regles) {
   // Required where the unit is confirmed (rules._langues); else left empty when there is none.
   if (exigee === true) blocLangue.dataset.statut = "obligatoire";
   else delete blocLangue.dataset.statut;
+  // Issue 29, item 7: while unconfirmed, the label says the unit may not exist, and the choice
+  // is « (facultatif) » (obligation.js), so that « obligatoire » is never read as « required ».
+  formulaire.querySelector("label[for=langue-vivante]").firstChild.textContent = exigee === true
+    ? "Langue vivante de l'épreuve obligatoire"
+    : "Langue vivante de l'épreuve obligatoire, si votre spécialité en comporte une";
   const sansEpreuve = formulaire.querySelector("#langue-sans-epreuve");
   let explication = [];
   if (specialite && exigee === null) {
     explication = ["Épreuve obligatoire de langue vivante dans votre spécialité : ", aConfirmer(regles),
-      ". Si votre spécialité en comporte une, choisissez la langue ci-dessous ; sinon, laissez ce choix vide."];
+      ". Ce choix est donc facultatif : si votre spécialité en comporte une, choisissez la langue "
+      + "ci-dessous ; sinon, ou si vous ne le savez pas, laissez-le vide. Vous pourrez le compléter en "
+      + "modifiant votre dossier tant que le registre est ouvert."];
   } else if (specialite && exigee === false) {
     explication = ["Votre spécialité ne comporte pas d'épreuve obligatoire de langue vivante."];
   }

@@ -6,7 +6,7 @@
 // An empty answer is left out rather than sent as "", so that the server's message is the one
 // that says the field is missing; an optional one is sent as null.
 
-import { adapterASpecialite, ajouterBenefice, ajouterDispense, ajouterPrenom, montrerAvertissementResidence, montrerDateNaissance, montrerEtablissement, montrerLangueAutre, montrerPrenoms, specialiteChoisie } from "./champs.js";
+import { adapterASpecialite, adapterEps, ajouterBenefice, ajouterDispense, ajouterPrenom, montrerAvertissementResidence, montrerDateNaissance, montrerEtablissement, montrerLangueAutre, montrerPrenoms, specialiteChoisie } from "./champs.js";
 import { montrer } from "../../platform/dom.js";
 import { parCode } from "./regles.js";
 
@@ -318,6 +318,7 @@ export function remplirDossier(formulaire, regles, d, { emailConfirmation } = {}
   for (const dispense of d.dispenses ?? []) ajouterDispense(formulaire, regles, dispense);
   formulaire.querySelector("#liste-benefices").replaceChildren();
   for (const benefice of d.benefices ?? []) ajouterBenefice(formulaire, regles, benefice);
+  adapterEps(formulaire, regles);
 
   const amenagement = d.amenagement ?? {};
   formulaire.querySelector("#amenagement-demande").checked = Boolean(amenagement.demande);

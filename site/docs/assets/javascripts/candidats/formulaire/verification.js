@@ -568,6 +568,15 @@ class Passage {
   }
 }
 
+/** Whether EPS is sat, as rules._eps reads it from the form of sitting and the kept grades:
+ *  « conservee » (a kept grade instead), « hors-liste » (progressive form without it) or
+ *  « choix » (the form's EPS step offers only what applies, issue 29). */
+export function situationEps(d) {
+  const passees = new Passage(d, new Set());
+  if (passees.conserveeAuLieu("eps")) return "conservee";
+  return passees.horsListe("eps") ? "hors-liste" : "choix";
+}
+
 /** rules._eps: the EPS choice, unless EPS is not sat (a kept grade, progressive form without it). */
 function* eps(d, regles, passees) {
   const m = regles.messages;
