@@ -22,6 +22,8 @@ every page uses: the DOM helpers, Material's scripts served as files, the bundle
   each page's `__config` points the worker to `workers/recherche-differee.js` (its source
   says how), given the name of Material's hashed worker here.
 - `assets/rules.json` is written compact (no indentation).
+- Every page's text gets French no-break spaces (`shared_rules.typographie`): no guillemet
+  or colon alone at the start or end of a line.
 
 A hashed name (`page.1a2b3c4d.min.js`) changes whenever the content does: the local server and
 the published site send them with a one-year `immutable` cache
@@ -40,6 +42,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+from shared_rules.typographie import insecables_html
 
 TOOLS = Path(__file__).resolve().parent / "tools"
 ESBUILD = TOOLS / "node_modules" / ".bin" / "esbuild"
@@ -132,6 +136,7 @@ def finalize(site: Path) -> dict[str, str]:
         text = page.read_text(encoding="utf-8")
         rewritten = pattern.sub(lambda m: f'{m[1]}{m[2]}{renamed[m[3]]}"', text)
         rewritten = worker.sub(lambda m: f'{m[1]}{m[2]}{renamed[SEARCH_STANDIN]}"', rewritten)
+        rewritten = insecables_html(rewritten)
         if rewritten != text:
             page.write_text(rewritten, encoding="utf-8")
     return renamed

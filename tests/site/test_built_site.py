@@ -376,3 +376,17 @@ def test_the_accessibility_statement_says_exactly_what_works_without_javascript(
     assert ("Le formulaire de pré-inscription et la page « Consulter ou modifier mon dossier » "
             "ont besoin de JavaScript") in text
     assert "comment vous inscrire autrement" in text
+
+
+def test_no_page_leaves_a_guillemet_or_a_colon_to_wrap_alone(built_site: Path) -> None:
+    """Issue 29, item 11: « Se pré-inscrire » ended a line at 390 px with its closing guillemet
+    alone on the next. Every page's text has no-break spaces inside guillemets and before
+    : ; ! ? (shared_rules.typographie, applied by site/finalize.py)."""
+    breakable = re.compile(r"« | [»:;!?]")
+    found = {}
+    for page in sorted(built_site.rglob("*.html")):
+        text = "".join(read_page(built_site, str(page.relative_to(built_site))).words)
+        if hits := breakable.findall(text):
+            found[page.name] = hits[:5]
+    assert found == {}
+    assert "Se pré-inscrire" in read_page(built_site, "index.html").text

@@ -30,7 +30,8 @@ export function annoncer(texte) {
 }
 
 /** French typography for the service's own sentences (never for what a candidate typed): a
- *  no-break space before : ; ! ? » and after «, so that no line starts with the sign. */
+ *  no-break space before : ; ! ? » and after «, so that no line starts with the sign — the
+ *  rules of shared_rules/typographie.py, which the built pages get (site/finalize.py). */
 export function fr(texte) {
   return texte.replace(/ ([:;!?»])/g, "\u00a0$1").replace(/« /g, "«\u00a0")
     .replace(/(\d) h (\d)/g, "$1\u00a0h\u00a0$2");
