@@ -197,11 +197,16 @@ def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_
     # 11. Modify the phone number, check again, save: version 2.
     page.get_by_role("button", name="Modifier : téléphone").click()
     assert c.etape() == "Étape 3 sur 8 : Vos coordonnées et votre établissement"
+    # Issue 29, item 11: « Modifier » lands on the row's field, not on the step's heading...
+    assert c.focus() == "telephone"
     assert page.locator("#nom-naissance").input_value() == qui.nom
     page.get_by_label("Téléphone (facultatif)").fill("06 12 34 56 78")
     c.etat("12-modification")
     page.get_by_role("button", name="Revenir à la vérification").click()
     page.locator("#etape-verification:not([hidden])").wait_for()
+    # ... and the review comes back on the row, not at its top.
+    assert page.evaluate("document.activeElement.textContent") == "Modifier : téléphone"
+    assert page.get_by_role("button", name="Modifier : téléphone").is_visible()
     assert "06 12 34 56 78" in texte(page.locator("#recapitulatif"))
     page.get_by_label("Je certifie").check()
     page.get_by_role("button", name="Enregistrer mes modifications").click()
@@ -896,10 +901,14 @@ def test_a_kept_eps_grade_is_asked_before_eps_which_then_offers_nothing_to_choos
 
     # The grade was another unit's after all: the pair chosen before is offered and ticked.
     page.get_by_role("button", name="Modifier : notes conservées (note, session)").click()
+    assert c.focus() == ligne.get_by_label("Épreuve", exact=True).get_attribute("id")
     ligne.get_by_label("Épreuve", exact=True).select_option("prevention-sante-environnement")
     page.get_by_role("button", name="Revenir à la vérification").click()
     page.locator("#etape-verification:not([hidden])").wait_for()
     assert paire["libelle"] in texte(page.locator("#recapitulatif"))
+    c.attendre()
+    assert page.evaluate("document.activeElement.textContent") == (
+        "Modifier : notes conservées (note, session)")
     assert c.problemes == []
 
 

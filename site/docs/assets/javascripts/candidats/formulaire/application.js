@@ -10,7 +10,7 @@
 import { appeler, nouvelleCle } from "./api.js";
 import { Brouillon } from "./brouillon.js";
 import { ajouterPrenom, preparer } from "./champs.js";
-import { annoncer, el, fr, montrer } from "../../platform/dom.js";
+import { annoncer, el, fr, montrer, premierControle } from "../../platform/dom.js";
 import { dateDesParties, lireDossier, MESSAGES_SAISIE, remplirDossier } from "./dossier.js";
 import { afficherAvertissements, afficherErreurs, allerAuChamp, conteneurDe, effacerErreurs, erreursAutourDe, retirerErreur } from "./erreurs.js";
 import { afficherAdresse, afficherAvertissementsRecapitulatif, afficherPieces, afficherRecapitulatif, afficherSuivi, texteCourriel, texteVersion } from "./recapitulatif.js";
@@ -92,6 +92,7 @@ class Parcours {
     this.etapes = [...this.formulaire.querySelectorAll(".etape")];
     this.courante = 0;
     this.retourRecap = false;
+    this.ligneModifiee = null;
     this.attente = new Map();
     // Warnings already shown (field path and messages): the next « Continuer » goes on.
     this.avertissementsVus = new Set();
@@ -182,7 +183,7 @@ class Parcours {
     this.formulaire.addEventListener("change", corriger);
     this.racine.addEventListener("click", (evenement) => {
       const modifier = evenement.target.closest(".recap__action [data-etape]");
-      if (modifier) this.modifier(modifier.dataset.etape);
+      if (modifier) this.modifier(modifier);
       if (evenement.target.closest('[data-action="telecharger"]')) this.telecharger();
     });
     for (const id of ["#effacer-brouillon", "#effacer-tout"]) {
@@ -466,7 +467,9 @@ class Parcours {
         corps.avertissements ?? {});
       afficherPieces(this.formulaire.querySelector("#recapitulatif-pieces"), corps.pieces);
       this.finEnCours();
-      this.afficher(this.etapes.length - 1);
+      const ligne = this.ligneModifiee !== null && this.ligneModifiee !== undefined;
+      this.afficher(this.etapes.length - 1, { focus: !ligne });
+      if (ligne && !this.revenirALaLigne()) this.etapes[this.etapes.length - 1].querySelector("h2").focus();
     } catch (erreur) {
       this.finEnCours();
       if (erreur.statut === 422 && Object.keys(erreur.erreurs).length) this.repartir(erreur.erreurs);
@@ -478,15 +481,40 @@ class Parcours {
     }
   }
 
-  modifier(nom) {
+  /** « Modifier » on a row of the review: its step, the focus on the row's field rather than
+   *  on the step's heading; back on the review, the focus returns to that row (issue 29). */
+  modifier(bouton) {
     if (this.occupe) return;
+    const { etape: nom, cheminModifie: chemin } = bouton.dataset;
     const index = this.etapes.findIndex((e) => e.dataset.etape === nom);
     this.retourRecap = true;
+    this.ligneModifiee = { etape: nom, chemin: chemin ?? null };
     if (this.mode === "modification") {
       montrer(this.racine.querySelector("#consultation"), false);
       montrer(this.formulaire);
     }
-    this.afficher(index);
+    this.afficher(index, { focus: false });
+    if (this.attente.has(nom)) return; // the step's errors have the focus
+    const conteneur = chemin ? conteneurDe(this.etapes[index], chemin) : null;
+    const controle = conteneur && !conteneur.closest("[hidden]") ? premierControle(conteneur) : null;
+    if (controle) allerAuChamp(conteneur, controle);
+    else {
+      this.etapes[index].querySelector("h2").focus();
+      this.racine.scrollIntoView({ block: "start" });
+    }
+  }
+
+  /** Back on the review after « Modifier »: the focus on the row's button, the row in view. */
+  revenirALaLigne() {
+    const ligne = this.ligneModifiee;
+    this.ligneModifiee = null;
+    if (!ligne) return false;
+    const boutons = [...this.formulaire.querySelectorAll("#recapitulatif .recap__action button")];
+    const bouton = boutons.find((b) => b.dataset.etape === ligne.etape && (b.dataset.cheminModifie ?? null) === ligne.chemin);
+    if (!bouton) return false;
+    bouton.scrollIntoView({ block: "center" });
+    bouton.focus({ preventScroll: true });
+    return true;
   }
 
   // -- submission --------------------------------------------------------------------------------

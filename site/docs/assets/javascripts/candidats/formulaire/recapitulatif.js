@@ -58,29 +58,32 @@ export function casseUniforme(d) {
   return noms.some((n) => /\p{L}.*\p{L}/u.test(n) && (n === n.toLowerCase() || n === n.toUpperCase()));
 }
 
-/** The sections: { titre, lignes: [{ libelle, valeur, etape, exact }] }. */
+/** The sections: { titre, lignes: [{ libelle, valeur, etape, chemin, exact, lignes }] }: each
+ *  row's step, and the field its « Modifier » goes to (issue 29, item 11). */
 export function sections(d, regles) {
   const ec = d.etat_civil;
   const contact = d.contact;
   const specialite = parCode(regles.specialites, d.specialite);
   const departement = parCode(regles.departements, contact.departement);
   const etablissement = regles.departements.find((x) => x.etablissement.code === d.etablissement)?.etablissement;
-  const ligne = (texte, valeur, etape, exact = false, lignes = false) => ({ libelle: texte, valeur, etape, exact, lignes });
+  const ligne = (texte, valeur, etape, chemin = null, { exact = false, lignes = false } = {}) => ({
+    libelle: texte, valeur, etape, chemin, exact, lignes });
   const unite = (code) => libelleUnite(regles, specialite, code);
 
   const inscription = [
-    ligne("Établissement", etablissement?.libelle ?? d.etablissement ?? "", "coordonnees"),
-    ligne("Forme de passage", libelle(regles.formes_passage, d.forme_passage), "forme"),
+    ligne("Établissement", etablissement?.libelle ?? d.etablissement ?? "", "coordonnees", "contact.departement"),
+    ligne("Forme de passage", libelle(regles.formes_passage, d.forme_passage), "forme", "forme_passage"),
   ];
   if (d.forme_passage === "progressive") {
     inscription.push(ligne("Unités présentées à cette session",
-      joindre((d.unites_presentees ?? []).map(unite)), "forme"));
+      joindre((d.unites_presentees ?? []).map(unite)), "forme", "unites_presentees"));
   }
   inscription.push(ligne("Éducation physique et sportive",
-    d.eps.dispense ? "Dispensé(e)" : libellePaire(regles, d.eps.activites), "eps"));
+    d.eps.dispense ? "Dispensé(e)" : libellePaire(regles, d.eps.activites), "eps", "eps"));
   if (d.langue_vivante || specialite?.pour_juger.langue_vivante_obligatoire) {
     inscription.push(ligne("Langue vivante obligatoire",
-      d.langue_vivante ? libelleLangue(regles, d.langue_vivante, d.langue_vivante_autre) : NON_RENSEIGNE, "langues"));
+      d.langue_vivante ? libelleLangue(regles, d.langue_vivante, d.langue_vivante_autre) : NON_RENSEIGNE, "langues",
+      "langue_vivante"));
   }
 
   const options = (d.epreuves_facultatives ?? []).map((e) => libelle(regles.unites_facultatives, e.unite)
@@ -95,38 +98,45 @@ export function sections(d, regles) {
     if (amenagement.precisions) texteAmenagement += ` ; précisions : ${amenagement.precisions}`;
   }
   const choix = [
-    ligne("Épreuves facultatives", joindre(options), "langues"),
-    ligne("Dispenses d'épreuves (diplôme, année)", joindre(dispenses), "dispenses"),
-    ligne("Notes conservées (note, session)", joindre(benefices), "dispenses"),
-    ligne("Aménagement d'épreuves", texteAmenagement, "dispenses", false, true),
+    ligne("Épreuves facultatives", joindre(options), "langues", "epreuves_facultatives"),
+    ligne("Dispenses d'épreuves (diplôme, année)", joindre(dispenses), "dispenses", "dispenses"),
+    ligne("Notes conservées (note, session)", joindre(benefices), "dispenses", "benefices"),
+    ligne("Aménagement d'épreuves", texteAmenagement, "dispenses", "amenagement", { lignes: true }),
   ];
-  if (d.rattrapage) choix.push(ligne("Session de rattrapage : année de l'échec", String(d.rattrapage.annee_echec), "examen"));
+  if (d.rattrapage) {
+    choix.push(ligne("Session de rattrapage : année de l'échec", String(d.rattrapage.annee_echec), "examen",
+      "rattrapage.annee_echec"));
+  }
 
   return [
     { titre: "Examen", lignes: [
       ligne("Examen", `${regles.examen.libelle} (${regles.examen.code})`, null),
       ligne("Spécialité", specialite?.autre ? `${specialite.libelle} : ${d.specialite_autre}`
-        : specialite?.libelle ?? d.specialite, "examen"),
+        : specialite?.libelle ?? d.specialite, "examen", "specialite"),
       ligne("Session", regles.session, null),
       ligne("Catégorie", regles.categorie, null),
     ] },
     { titre: "État civil", lignes: [
-      ligne("Nom de naissance", ec.nom_naissance, "etat-civil", true),
-      ligne("Nom d'usage", ec.nom_usage || NON_RENSEIGNE, "etat-civil", Boolean(ec.nom_usage)),
+      ligne("Nom de naissance", ec.nom_naissance, "etat-civil", "etat_civil.nom_naissance", { exact: true }),
+      ligne("Nom d'usage", ec.nom_usage || NON_RENSEIGNE, "etat-civil", "etat_civil.nom_usage",
+        { exact: Boolean(ec.nom_usage) }),
       ligne("Prénoms (dans l'ordre de l'état civil)", ec.prenoms.length ? ec.prenoms.join(", ") : SANS_PRENOM,
-        "etat-civil", Boolean(ec.prenoms.length)),
-      ligne("Sexe", SEXES[ec.sexe] ?? ec.sexe, "etat-civil"),
-      ligne("Date de naissance", dateNaissanceLisible(ec.date_naissance, regles), "etat-civil"),
-      ligne("Commune de naissance", ec.commune_naissance, "etat-civil"),
-      ligne("Pays de naissance", ec.pays_naissance, "etat-civil"),
+        "etat-civil", "etat_civil.prenoms", { exact: Boolean(ec.prenoms.length) }),
+      ligne("Sexe", SEXES[ec.sexe] ?? ec.sexe, "etat-civil", "etat_civil.sexe"),
+      ligne("Date de naissance", dateNaissanceLisible(ec.date_naissance, regles), "etat-civil",
+        "etat_civil.date_naissance"),
+      ligne("Commune de naissance", ec.commune_naissance, "etat-civil", "etat_civil.commune_naissance"),
+      ligne("Pays de naissance", ec.pays_naissance, "etat-civil", "etat_civil.pays_naissance"),
     ] },
     { titre: "Coordonnées", lignes: [
-      ligne("Adresse", contact.adresse, "coordonnees"),
-      ligne("Code postal et commune", `${contact.code_postal} ${contact.commune}`, "coordonnees"),
+      ligne("Adresse", contact.adresse, "coordonnees", "contact.adresse"),
+      ligne("Code postal et commune", `${contact.code_postal} ${contact.commune}`, "coordonnees", "contact.code_postal"),
       ligne("Département", (departement ? `${departement.nom} (${departement.code})` : contact.departement)
-        + (contact.confirmation_residence ? " (confirmé malgré le code postal)" : ""), "coordonnees"),
-      ligne("Adresse électronique", contact.email, "coordonnees"),
-      ligne("Téléphone", contact.telephone ? telephoneLisible(contact.telephone) : NON_RENSEIGNE, "coordonnees"),
+        + (contact.confirmation_residence ? " (confirmé malgré le code postal)" : ""), "coordonnees",
+      "contact.departement"),
+      ligne("Adresse électronique", contact.email, "coordonnees", "contact.email"),
+      ligne("Téléphone", contact.telephone ? telephoneLisible(contact.telephone) : NON_RENSEIGNE, "coordonnees",
+        "contact.telephone"),
     ] },
     { titre: "Inscription", lignes: inscription },
     { titre: "Options, dispenses et aménagements", lignes: choix },
@@ -148,7 +158,7 @@ export function afficherRecapitulatif(conteneur, d, regles, { modifier = true } 
       el("dd", { class: ["recap__valeur", l.exact ? "recap__valeur--exacte" : "", l.lignes ? "recap__valeur--lignes" : ""]
         .filter(Boolean).join(" ") }, l.valeur),
       modifier && l.etape ? el("dd", { class: "recap__action" },
-        el("button", { type: "button", class: "bouton bouton--lien", "data-etape": l.etape },
+        el("button", { type: "button", class: "bouton bouton--lien", "data-etape": l.etape, "data-chemin-modifie": l.chemin },
           "Modifier", el("span", { class: "visually-hidden" }, ` : ${l.libelle.toLowerCase()}`))) : null))))));
 }
 
