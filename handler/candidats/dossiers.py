@@ -85,9 +85,13 @@ def dossier_payload(record: dict[str, Any], session: Session, *, courriel: str,
 
 
 def _respond(record: dict[str, Any], status: int, *, courriel: str,
-             follow_up: bool = True, modifie: bool | None = None) -> Response:
-    # A dossier just created has no follow-up yet: no need to read it.
-    current = suivi.current(context.store(), record["numero"]) if follow_up else None
+             follow_up: bool = True, modifie: bool | None = None,
+             read_follow_up: dict[str, Any] | None = None) -> Response:
+    # A dossier just created has no follow-up yet: no need to read it; one read for the
+    # email already (`read_follow_up`) is not read again.
+    current = read_follow_up
+    if current is None and follow_up:
+        current = suivi.current(context.store(), record["numero"])
     payload = dossier_payload(record, context.session(), courriel=courriel, follow_up=current)
     if modifie is not None:  # the answer to a PUT says whether a new version was made
         payload["modifie"] = modifie
@@ -210,4 +214,6 @@ def modify(numero: str) -> Response:
                                       expected_version=expected)
     except registrations.DejaInscrit as exc:
         raise _deja_inscrit(exc) from None
-    return _respond(record, 200, courriel=context.notifier().confirm(record), modifie=True)
+    follow_up = suivi.current(context.store(), record["numero"])
+    courriel = context.notifier().confirm(record, follow_up=follow_up)
+    return _respond(record, 200, courriel=courriel, modifie=True, read_follow_up=follow_up)

@@ -33,7 +33,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from handler.dossier import mail_content
+from handler.dossier import mail_content, suivi
 from handler.platform.mail import Courriel, MailError, MailSender
 from handler.platform.storage import DossierStore, WriteConflict
 from shared_rules.session import Session
@@ -75,14 +75,17 @@ class Notifier:
     def enabled(self) -> bool:
         return self.sender is not None
 
-    def confirm(self, record: Mapping[str, Any], *, created: bool = False) -> str:
+    def confirm(self, record: Mapping[str, Any], *, created: bool = False,
+                follow_up: Mapping[str, Any] | None = None) -> str:
         """Email a version just stored; its status (always answers, never raises).
 
         A new dossier's email goes at once (nobody knows its number yet); any other is sent
-        only if the dossier is still there and not being erased (ANNULE otherwise)."""
+        only if the dossier is still there and not being erased (ANNULE otherwise), with the
+        bureau's follow-up (`follow_up`, the suivi record when the caller has read it)."""
         if self.sender is None:
             return DESACTIVE
-        return self._attempt(record, attempts=1, etag=None, new=False, created=created)
+        return self._attempt(record, attempts=1, etag=None, new=False, created=created,
+                             follow_up=follow_up)
 
     def status(self, record: Mapping[str, Any], *, force: bool = False) -> str:
         """The status of the current version's email, sending it first if it is owed.
@@ -142,16 +145,23 @@ class Notifier:
         return self.store.dossier(numero) is None
 
     def _attempt(self, record: Mapping[str, Any], *, attempts: int, etag: str | None,
-                 new: bool, created: bool = False) -> str:
+                 new: bool, created: bool = False,
+                 follow_up: Mapping[str, Any] | None = None) -> str:
         assert self.sender is not None
         numero = record["numero"]
         if not created and self._gone(numero):
             return ANNULE  # an erasure began after this request read the dossier
         motif = _motif(record["version"])
+        vue = None
+        if motif == mail_content.MODIFICATION:
+            # What the bureau has said so far decides the email's instruction (issue 29).
+            follow_up = follow_up if follow_up is not None else suivi.current(self.store, numero)
+            vue = suivi.candidate_view(follow_up, record, self.session)
         error = None
         try:
             self.sender.send(mail_content.confirmation(record, self.session,
-                                                       site_url=self.site_url, motif=motif))
+                                                       site_url=self.site_url, motif=motif,
+                                                       suivi=vue))
             statut = ENVOYE
         except MailError as exc:
             statut, error = ECHEC, exc.reason

@@ -5,6 +5,7 @@ The data come from `handler.dossier.recapitulatif`, like the PDF's, so the two n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
@@ -115,10 +116,21 @@ def _closing(session: Session) -> str:
             f"contactez le {bureau_contact(session)}.")
 
 
+def _follows_up(vue: Mapping[str, Any] | None) -> bool:
+    """Whether the bureau has acted on the dossier (its follow-up then says what to do)."""
+    return vue is not None and vue["statut"] != "pre-inscrit"
+
+
 def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
-                 motif: str) -> Courriel:
-    """The email sent when a dossier is created (motif CREATION) or modified (MODIFICATION)."""
+                 motif: str, suivi: Mapping[str, Any] | None = None) -> Courriel:
+    """The email sent when a dossier is created (motif CREATION) or modified (MODIFICATION).
+
+    `suivi` is what the candidate sees of the bureau's follow-up (suivi.candidate_view): once
+    the bureau has acted (confirmation received, incomplete, definitive), a modification's
+    email gives that status and its one instruction — the missing pieces and their deadline,
+    the new signed confirmation, or nothing to send — as « mon dossier » does (issue 29)."""
     numero = recapitulatif.numero(record)
+    followed = motif == MODIFICATION and _follows_up(suivi)
     if motif == CREATION:
         objet = f"Votre pré-inscription au {session.examen_code} est enregistrée — n° {numero}"
         intro = f"Votre pré-inscription au {_examen(session)} est enregistrée."
@@ -126,16 +138,26 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
         objet = f"Votre dossier de pré-inscription au {session.examen_code} a été modifié — " \
                 f"n° {numero}"
         intro = (f"Votre dossier de pré-inscription au {_examen(session)} a été modifié le "
-                 f"{recapitulatif.modifie_le(record)} (version {record['version']}). Imprimez "
-                 "la nouvelle confirmation : elle remplace la précédente.")
+                 f"{recapitulatif.modifie_le(record)} (version {record['version']}).")
+        if not followed:
+            intro += " Imprimez la nouvelle confirmation : elle remplace la précédente."
     garde = ("Notez-le soigneusement : avec votre date de naissance, il vous permet de consulter "
              f"ou de modifier votre dossier jusqu'au {date_heure_longue(session.cloture)}.")
     retour = recapitulatif.retour(record, session)
     steps = _steps(site_url)
     pieces = recapitulatif.pieces(record)
+    pieces_title = "Pièces à joindre"
+    if followed:
+        assert suivi is not None
+        steps = [f"État de votre dossier : {suivi['etat']}.", *suivi["a_faire"]]
+        pieces = [p["libelle"] for p in suivi["pieces_manquantes"]]
+        pieces_title = "Pièces manquantes"
+        retour = dataclasses.replace(retour, adresse=tuple(suivi["adresse"]))
     sections = recapitulatif.sections(record, session, health_details=False)
     notes = [n for n in (retour.delai, retour.adresse_a_confirmer, retour.message_retour_tardif)
              if n]
+    if followed:  # the follow-up's instruction carries its own deadline
+        notes = [n for n in (retour.adresse_a_confirmer,) if n and retour.adresse]
     changed = _changed(record, session) if motif == MODIFICATION else []
     changes_title = (f"Ce qui a changé depuis la version {record['version'] - 1}"
                      if changed else "")
@@ -148,8 +170,7 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
         *(f"{i}. {step}" for i, step in enumerate(steps, 1)),
         *(f"   {line}" for line in retour.adresse),
         *(f"   {note}" for note in notes), "",
-        "PIÈCES À JOINDRE",
-        *(f"- {piece}" for piece in pieces), "",
+        *([pieces_title.upper(), *(f"- {piece}" for piece in pieces), ""] if pieces else []),
         "RÉCAPITULATIF DE VOTRE DOSSIER",
     ]
     for section in sections:
@@ -166,11 +187,13 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
         f"<br>{e(garde)}</p>",
         "<h2>Ce qu'il vous reste à faire</h2>", "<ol>",
         *(f"<li>{e(step)}</li>" for step in steps[:-1]),
-        f"<li>{e(steps[-1])}<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}</strong>"
+        f"<li>{e(steps[-1])}"
+        + (f"<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}</strong>"
+           if retour.adresse else "")
         + "".join(f"<br>{e(note)}" for note in notes) + "</li>",
         "</ol>",
-        "<h2>Pièces à joindre</h2>", "<ul>", *(f"<li>{e(piece)}</li>" for piece in pieces),
-        "</ul>",
+        *([f"<h2>{e(pieces_title)}</h2>", "<ul>", *(f"<li>{e(piece)}</li>" for piece in pieces),
+           "</ul>"] if pieces else []),
         "<h2>Récapitulatif de votre dossier</h2>",
     ]
     for section in sections:

@@ -154,6 +154,31 @@ def test_incomplete_emails_the_candidate_what_is_missing(
         assert html.escape(sentence) in mail.body
 
 
+def test_a_modification_after_incomplete_emails_the_missing_pieces_not_the_whole_paper(
+        mail_client: FlaskClient, sent_mail: Callable[[], list[SentMail]]) -> None:
+    """Issue 29, item 4: the modification email after « incomplet » was the generic one
+    (« Imprimez la nouvelle confirmation », every piece to join, the return deadline) while
+    « mon dossier » asked for the missing piece only. It now says what « mon dossier » says."""
+    numero = submit(mail_client, person("Martin"))
+    assert change(mail_client, numero, "confirmation-recue").status_code == 200
+    assert change(mail_client, numero, "incomplete",
+                  pieces_manquantes=["piece-identite"]).status_code == 200
+    response = candidate_put(mail_client, numero, person("Martin", **{"contact.adresse": "3 rue"}))
+    assert response.status_code == 200 and response.get_json()["courriel"] == "envoye"
+    mail = sent_mail()[-1]
+    assert mail.subject.startswith("Votre dossier de pré-inscription au CAP a été modifié")
+    view = response.get_json()["suivi"]
+    assert view["statut"] == "incomplete"
+    for sentence in (f"État de votre dossier : {view['etat']}.", *view["a_faire"]):
+        assert html.escape(sentence) in mail.body
+    assert "<h2>Pièces manquantes</h2><ul><li>Une photocopie d&#x27;une pièce d&#x27;identité" \
+        in mail.body.replace("\n", "")
+    assert "Pièces à joindre" not in mail.body
+    assert "elle remplace la précédente" not in mail.body
+    assert "18 novembre 2020" not in mail.body  # the paper's deadline, not the pieces'
+    assert "3 rue" in mail.body  # what changed is still listed
+
+
 def test_a_modification_after_the_confirmation_flags_the_dossier_and_asks_a_new_one(
         client: FlaskClient, numero: str) -> None:
     assert change(client, numero, "confirmation-recue").status_code == 200
