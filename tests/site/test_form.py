@@ -919,12 +919,18 @@ def test_in_progressive_form_without_eps_the_eps_step_offers_only_what_applies(
     it is typed, right after the form of sitting."""
     c = candidat(WIDTHS["ordinateur"])
     page = c.page
-    c.reprendre(dossier_valide(nom_unique("Progressive"), dispenses=[]), "forme")
+    dossier = dossier_valide(nom_unique("Progressive"), dispenses=[])
+    c.reprendre(dossier, "forme")
     page.get_by_label("Forme progressive").check()
     page.get_by_label("Français et histoire-géographie-enseignement moral et civique").check()
     c.continuer()
     assert c.etape() == "Étape 5 sur 8 : Dispenses, notes conservées et aménagement"
     page.get_by_role("button", name="Ajouter une dispense").click()
+    # Issue 29, item 8: the year's hint has this person's bounds (born then, a diploma before
+    # the exam's year), the rules' own.
+    naissance = dossier["etat_civil"]["date_naissance"][:4]
+    assert texte(page.locator('[data-ligne="dispense"] [data-role="annee"] .aide')) == (
+        f"En 4 chiffres, de {naissance} à {regles['dispenses']['annee_max']}.")
     page.get_by_label("Épreuve dont vous êtes dispensé(e)").select_option(
         "francais-histoire-geographie")
     page.get_by_label("Diplôme qui vous en dispense").fill("Baccalauréat professionnel Commerce")

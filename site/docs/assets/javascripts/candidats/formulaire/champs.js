@@ -46,6 +46,7 @@ export function preparer(racine, regles, { surChangement = () => {} } = {}) {
     if (cible.id === "langue-vivante" || cible.dataset.langueAutre) montrerLangueAutre(formulaire, regles);
     if (cible.id === "sans-prenom") montrerPrenoms(formulaire);
     if (cible.id === "naissance-incomplete" || cible.name === "naissance_precision") montrerDateNaissance(formulaire);
+    if (cible.id === "naissance-annee") adapterAidesAnnees(formulaire, regles);
     if (cible.name === "forme_passage" || cible.name === "unites_presentees" || cible.id === "specialite"
       || cible.closest('[data-ligne="benefice"]')) adapterEps(formulaire, regles);
   });
@@ -497,6 +498,25 @@ function champLigne(liste, id, libelle, controle, aide) {
     el("label", { for: id }, libelle), aide ? el("p", { class: "aide", id: idAide }, fr(aide)) : null, controle);
 }
 
+/** The diploma year's hint, with the same bounds as the rules for this person (issue 29,
+ *  item 8): from the birth year typed at step 2 (rules: no diploma before one's birth) to the
+ *  year before the exam (« déjà titulaires »). */
+function aideAnneeDiplome(formulaire, regles) {
+  const naissance = formulaire.querySelector("#naissance-annee").value.trim();
+  const max = regles.dispenses.annee_max;
+  return /^\d{4}$/.test(naissance) && Number(naissance) <= max
+    ? `En 4 chiffres, de ${naissance} à ${max}.`
+    : `En 4 chiffres, par exemple 2015 ; ${max} au plus tard.`;
+}
+
+/** Every exemption row's year hint, after the birth year changed. */
+function adapterAidesAnnees(formulaire, regles) {
+  const aide = aideAnneeDiplome(formulaire, regles);
+  for (const controle of formulaire.querySelectorAll('[data-ligne="dispense"] [data-role="annee"] .aide')) {
+    controle.replaceChildren(fr(aide));
+  }
+}
+
 /** A new exemption row. */
 export function ajouterDispense(formulaire, regles, valeurs, { focus = false } = {}) {
   const id = identifiant("dispense");
@@ -511,8 +531,7 @@ export function ajouterDispense(formulaire, regles, valeurs, { focus = false } =
   const ligne = el("fieldset", { class: "ligne", "data-ligne": "dispense" }, el("legend"),
     champLigne("dispenses", unite.id, "Épreuve dont vous êtes dispensé(e)", unite),
     champLigne("dispenses", diplome.id, "Diplôme qui vous en dispense", diplome, "Par exemple : Baccalauréat professionnel Commerce."),
-    champLigne("dispenses", annee.id, "Année d'obtention de ce diplôme", annee,
-      `En chiffres, par exemple 2015 ; ${regles.dispenses.annee_max} au plus tard.`),
+    champLigne("dispenses", annee.id, "Année d'obtention de ce diplôme", annee, aideAnneeDiplome(formulaire, regles)),
     el("button", { type: "button", class: "bouton bouton--secondaire bouton--retirer", "data-retirer": "" }));
   formulaire.querySelector("#liste-dispenses").append(ligne);
   renumeroterLignes(formulaire, regles);
