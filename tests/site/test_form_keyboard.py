@@ -118,16 +118,18 @@ def test_the_whole_journey_with_the_keyboard_alone(candidat: Ouvrir) -> None:
     # 4. The recommended form is already chosen.
     k.continuer()
 
-    # 5. EPS: « dispensé », the first choice of the group.
+    # 5. No exemption, no kept grade: nothing to add.
+    assert c.focus() == "titre-dispenses"
+    k.continuer()
+
+    # 6. EPS: « dispensé », the first choice of the group.
     assert c.focus() == "titre-eps"
     k.tab_jusqua("eps-dispense")
     page.keyboard.press("Space")
     k.continuer()
 
-    # 6 and 7: nothing to add.
+    # 7. Nothing to add.
     assert c.focus() == "titre-langues"
-    k.continuer()
-    assert c.focus() == "titre-dispenses"
     k.continuer()
 
     # 8. The review, the certification, the submission.
