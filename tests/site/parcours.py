@@ -113,7 +113,7 @@ class Candidat:
     def etape(self) -> str:
         """The visible step's heading (« Étape 2 sur 8 : Votre état civil »)."""
         self.attendre()
-        heading = self.page.locator(".etape:not([hidden]) h2")
+        heading = self.page.locator(".etape:not([hidden]) h1")
         return re.sub(r"\s+", " ", heading.inner_text()).strip()
 
     def continuer(self) -> None:
@@ -125,7 +125,7 @@ class Candidat:
             avant = self.etape()
             self.continuer()
             self.page.wait_for_function(
-                "avant => { const h = document.querySelector('.etape:not([hidden]) h2');"
+                "avant => { const h = document.querySelector('.etape:not([hidden]) h1');"
                 " return document.querySelector('#resume-erreurs:not([hidden])')"
                 " || (h && h.innerText.replace(/\\s+/g, ' ').trim() !== avant); }", arg=avant)
             if self.page.locator("#etape-verification:not([hidden])").count():
@@ -156,6 +156,12 @@ class Candidat:
             " if (vus.has(e.id)) doubles.add(e.id); vus.add(e.id); }"
             " return [...doubles]; }")
         assert doubles == [], f"{nom}: ids en double {doubles}"
+        # Issue 29, item 11: one main heading, the step's (or the confirmation's, the
+        # dossier's), in every state; the page's own title only when none is shown.
+        principaux = self.page.evaluate(
+            "() => [...document.querySelectorAll('h1')].filter((h) => !h.closest('[hidden]')"
+            " && !h.closest('[aria-hidden=\"true\"]')).map((h) => h.innerText.trim())")
+        assert len(principaux) == 1, f"{nom}: titres principaux {principaux}"
         results = axe_results(self.page)
         self.violations[nom] = results.violations_count
         assert results.violations_count == 0, f"{nom}:\n{results.generate_report()}"

@@ -107,12 +107,29 @@ class Parcours {
     this.boutonEnvoi = this.formulaire.querySelector("#envoyer");
   }
 
+  /** One main heading at a time (issue 29, item 11, as GOV.UK's forms): the step's, the
+   *  confirmation's or the dossier's h1 while one is shown; the page's own otherwise (loading,
+   *  the registry closed). The page's title stays on screen, where it was (no layout shift),
+   *  hidden from assistive technologies only while another h1 is the page's. */
+  suivreTitrePrincipal() {
+    const titrePage = document.querySelector("article > h1");
+    if (!titrePage || this.racine.contains(titrePage)) return;
+    const mettreAJour = () => {
+      const autre = [...this.racine.querySelectorAll("h1")].some((h) => !h.closest("[hidden]"));
+      if (autre) titrePage.setAttribute("aria-hidden", "true");
+      else titrePage.removeAttribute("aria-hidden");
+    };
+    new MutationObserver(mettreAJour).observe(this.racine, { attributes: true, attributeFilter: ["hidden"], subtree: true });
+    mettreAJour();
+  }
+
   get nomEtape() {
     return this.etapes[this.courante].dataset.etape;
   }
 
   async demarrer() {
     preparer(this.racine, this.regles, { surChangement: () => this.sauver() });
+    this.suivreTitrePrincipal();
     this.ecouter();
     this.registre = await this.lireRegistre();
     if (this.mode === "modification") {
@@ -311,7 +328,7 @@ class Parcours {
     montrer(this.formulaire.querySelector("#continuer"), !recap);
     montrer(this.formulaire.querySelector("#retour"), index > 0);
     this.formulaire.querySelector("#continuer").textContent = this.retourRecap ? TEXTES.retourVerification : "Continuer";
-    const titre = this.etapes[index].querySelector("h2");
+    const titre = this.etapes[index].querySelector("h1");
     document.title = `${titre.textContent.replace(/\s+/g, " ").trim()} - ${this.titre}`;
     if (historique) history.pushState({ etape: index }, "");
     effacerErreurs(this.racine);
@@ -338,7 +355,7 @@ class Parcours {
 
   texteAilleurs() {
     const autres = this.etapes.filter((e) => e.dataset.etape !== this.nomEtape && this.attente.has(e.dataset.etape))
-      .map((e) => `« ${e.querySelector("h2").lastChild.textContent.trim()} »`);
+      .map((e) => `« ${e.querySelector("h1").lastChild.textContent.trim()} »`);
     return autres.length ? formater(TEXTES.ailleurs, { etapes: autres.join(", ") }) : "";
   }
 
@@ -469,7 +486,7 @@ class Parcours {
       this.finEnCours();
       const ligne = this.ligneModifiee !== null && this.ligneModifiee !== undefined;
       this.afficher(this.etapes.length - 1, { focus: !ligne });
-      if (ligne && !this.revenirALaLigne()) this.etapes[this.etapes.length - 1].querySelector("h2").focus();
+      if (ligne && !this.revenirALaLigne()) this.etapes[this.etapes.length - 1].querySelector("h1").focus();
     } catch (erreur) {
       this.finEnCours();
       if (erreur.statut === 422 && Object.keys(erreur.erreurs).length) this.repartir(erreur.erreurs);
@@ -499,7 +516,7 @@ class Parcours {
     const controle = conteneur && !conteneur.closest("[hidden]") ? premierControle(conteneur) : null;
     if (controle) allerAuChamp(conteneur, controle);
     else {
-      this.etapes[index].querySelector("h2").focus();
+      this.etapes[index].querySelector("h1").focus();
       this.racine.scrollIntoView({ block: "start" });
     }
   }
@@ -634,7 +651,7 @@ class Parcours {
     this.serveur = { numero: reponse.numero, dateNaissance: reponse.date_naissance };
     montrer(section);
     document.title = `Pré-inscription enregistrée - ${this.titre}`;
-    if (focus) section.querySelector("h2").focus();
+    if (focus) section.querySelector("h1").focus();
   }
 
   courriel(reponse) {
@@ -813,7 +830,7 @@ class Parcours {
     this.remplirRetour(reponse, section);
     montrer(section);
     document.title = `Dossier n° ${reponse.numero} - ${this.titre}`;
-    section.querySelector("h2").focus();
+    section.querySelector("h1").focus();
   }
 
   async enregistrer(dossier) {

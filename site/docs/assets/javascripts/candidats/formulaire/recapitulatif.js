@@ -147,7 +147,7 @@ export function sections(d, regles) {
  *  « Modifier » button carrying data-etape. */
 export function afficherRecapitulatif(conteneur, d, regles, { modifier = true } = {}) {
   conteneur.replaceChildren(...sections(d, regles).map(({ titre, lignes }) => el("section", { class: "recap" },
-    el("h3", {}, titre),
+    el("h2", { class: "sous-titre" }, titre),
     titre === "État civil"
       ? el("p", { class: "aide" }, fr("Vérifiez lettre par lettre : accents, traits d'union, apostrophes.")) : null,
     titre === "État civil" && casseUniforme(d)
@@ -213,7 +213,7 @@ export function afficherSuivi(conteneur, suivi) {
     conteneur.hidden = true;
     return;
   }
-  const enfants = [el("h3", {}, "État de votre dossier"), el("p", { class: "suivi__etat" }, el("strong", {}, fr(suivi.etat)))];
+  const enfants = [el("h2", { class: "sous-titre" }, "État de votre dossier"), el("p", { class: "suivi__etat" }, el("strong", {}, fr(suivi.etat)))];
   if (suivi.pieces_manquantes.length) {
     enfants.push(el("p", {}, "Pièces manquantes\u00a0:"),
       el("ul", { class: "suivi__pieces" }, suivi.pieces_manquantes.map((piece) => el("li", {}, piece.libelle))));
