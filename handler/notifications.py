@@ -1,7 +1,8 @@
 """The mail retry: every failed email sent once more, and its command line.
 
 `retry_failed` sends again the failed confirmations (handler.dossier.courriels) and the failed
-« dossier incomplet » emails (recorded in the follow-up, see handler.staff.courriel_incomplet).
+emails of the bureau's status changes (« confirmation reçue », « incomplet », « définitive »,
+« refusé », « classé sans suite »: recorded in the follow-up, see handler.staff.courriel_suivi).
 Two callers: the mail retry function, every hour in AWS (handler.lambda_function.retry_mail),
 which stops at SCHEDULED_ATTEMPTS attempts per email (`max_attempts`), and
 `python -m handler.notifications`, by hand once SES is fixed, which forces every one.
@@ -26,7 +27,7 @@ from handler.dossier.courriels import (
     retry_confirmations,
 )
 from handler.platform.logs import configure as configure_logs
-from handler.staff import courriel_incomplet
+from handler.staff import courriel_suivi
 from shared_rules.session import Session
 
 #: Each kind of email the retry handles: {kind: {status: count}}.
@@ -35,8 +36,8 @@ Counts = dict[str, dict[str, int]]
 
 def retry_failed(app: Flask, *, max_attempts: int | None = None,
                  every_record: bool = False) -> Counts:
-    """Send every failed email once more: the confirmations and the « dossier incomplet »
-    emails; counts by kind (`confirmation`, `incomplet`) and resulting status.
+    """Send every failed email once more: the confirmations and the status changes' emails;
+    counts by kind (`confirmation`, `suivi`) and resulting status.
 
     `max_attempts` leaves out an email already tried that many times (counted `abandonne`);
     None forces every one, whatever its count (the command). `every_record` reads every
@@ -48,7 +49,7 @@ def retry_failed(app: Flask, *, max_attempts: int | None = None,
     return {
         "confirmation": retry_confirmations(notifier, max_attempts=max_attempts,
                                             every_record=every_record),
-        "incomplet": courriel_incomplet.retry(notifier, session.code, max_attempts=max_attempts),
+        "suivi": courriel_suivi.retry(notifier, session.code, max_attempts=max_attempts),
     }
 
 
@@ -56,7 +57,7 @@ def summary(counts: Counts) -> str:
     """The retry's outcome in French, one line per kind of email (no personal data)."""
     lines = []
     for kind, label in (("confirmation", "Courriels de confirmation"),
-                        ("incomplet", "Courriels « dossier incomplet »")):
+                        ("suivi", "Courriels de suivi (changements de statut)")):
         found = counts[kind]
         line = f"{label} renvoyés : {found[ENVOYE]} ; toujours en échec : {found[ECHEC]}"
         if found[ABANDONNE]:

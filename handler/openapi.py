@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from handler.dossier import suivi
 from handler.platform.json_body import BAD_JSON
 from handler.staff import openapi as staff_openapi
 from shared_rules import birth_date, schemas
@@ -109,7 +110,7 @@ DOSSIER_ENREGISTRE = _object({
                                 "échec (il sera renvoyé à la prochaine consultation) ou "
                                 "désactivé (service sans envoi de courriels)"},
     "suivi": _object({
-        "statut": {"enum": ["pre-inscrit", "confirmation-recue", "definitive", "incomplete"]},
+        "statut": {"enum": list(suivi.ETATS)},
         "libelle": _STRING,
         "etat": _STRING | {"description": "L'état du dossier dans les mots du candidat (ceux des "
                                           "courriels)"},

@@ -30,6 +30,8 @@ SUIVI_ETATS = {
     "definitive": "Inscription définitive",
     "a-revoir": ("Dossier modifié depuis votre confirmation signée : nous attendons la "
                  "nouvelle confirmation"),
+    "refuse": "Dossier refusé",
+    "sans-suite": "Dossier classé sans suite",
 }
 SUIVI_A_FAIRE = {
     "pre-inscrit": (
@@ -43,6 +45,13 @@ SUIVI_A_FAIRE = {
         "Envoyez les pièces manquantes, en rappelant votre numéro d'inscription, {delai}, à "
         "l'adresse suivante :"),
     "definitive": "Votre inscription est définitive : vous n'avez plus rien à envoyer.",
+    "refuse": (
+        "Le {destinataire} ne peut pas retenir votre dossier, pour le motif qu'il indique. Pour "
+        "toute question, contactez le {contact}, en rappelant votre numéro d'inscription."),
+    "sans-suite": (
+        "Le {destinataire} a classé votre dossier sans suite, pour le motif qu'il indique : il "
+        "ne sera pas traité. Pour toute question, contactez le {contact}, en rappelant votre "
+        "numéro d'inscription."),
 }
 #: How to follow the dossier, in the confirmation email and on the confirmation page.
 SUIVRE = ("Suivez l'état de votre dossier (réception de votre confirmation signée, pièces "
@@ -79,7 +88,8 @@ def suivi_a_faire(statut: str, session: Session, *, depuis: str | None = None) -
     """What the candidate does next, for a follow-up status (`depuis`: when the bureau found
     the dossier incomplete, for the missing pieces' deadline)."""
     return SUIVI_A_FAIRE[statut].format(destinataire=session.destinataire,
-                                        delai=delai_pieces(session, depuis))
+                                        delai=delai_pieces(session, depuis),
+                                        contact=bureau_contact(session))
 
 
 def _examen(session: Session) -> str:
@@ -319,6 +329,60 @@ def incomplet(record: Mapping[str, Any], session: Session, *, site_url: str,
         body.append(f"<p>Précisions du bureau :<br>{e(note)}</p>")
     body += [f"<p>{e(demande)}<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}"
              "</strong></p>", f"<p>{e(suite)}</p>",
+             f"<p><small>{e(_closing(session))}</small></p>"]
+    return Courriel(destinataire=record["dossier"]["contact"]["email"], objet=objet,
+                    texte="\n".join(text), html=_page(objet, body, site_url=site_url))
+
+
+#: The email each status change sends the candidate (issue 27): its subject and first
+#: sentence; `incomplete` has its own (`incomplet`, with the missing pieces and where to send).
+_CHANGEMENTS = {
+    "confirmation-recue": (
+        "Votre confirmation d'inscription au {examen} a été reçue — n° {numero}",
+        "Le {destinataire}, a reçu la confirmation signée de votre dossier n° {numero} "
+        "d'inscription au {session}."),
+    "definitive": (
+        "Votre inscription au {examen} est définitive — n° {numero}",
+        "Votre inscription au {session} est définitive (dossier n° {numero})."),
+    "refuse": (
+        "Votre dossier d'inscription au {examen} est refusé — n° {numero}",
+        "Le {destinataire}, a examiné votre dossier n° {numero} d'inscription au {session} : "
+        "il ne peut pas être retenu."),
+    "sans-suite": (
+        "Votre dossier d'inscription au {examen} est classé sans suite — n° {numero}",
+        "Le {destinataire}, a classé sans suite votre dossier n° {numero} d'inscription au "
+        "{session}."),
+}
+#: The statuses whose change emails the candidate.
+STATUTS_ANNONCES = ("incomplete", *_CHANGEMENTS)
+
+
+def changement_suivi(record: Mapping[str, Any], session: Session, *, site_url: str,
+                     statut: str, pieces_manquantes: list[str], note: str | None,
+                     depuis: str | None = None) -> Courriel:
+    """The email a follow-up change sends (statut in STATUTS_ANNONCES), in the words « mon
+    dossier » uses: the status, the bureau's note or reason, what to do next."""
+    if statut == "incomplete":
+        return incomplet(record, session, site_url=site_url,
+                         pieces_manquantes=pieces_manquantes, note=note, depuis=depuis)
+    numero = recapitulatif.numero(record)
+    sujet, premiere = _CHANGEMENTS[statut]
+    valeurs = {"examen": session.examen_code, "numero": numero, "session": _examen(session),
+               "destinataire": session.destinataire}
+    objet, intro = sujet.format(**valeurs), premiere.format(**valeurs)
+    etat = f"État de votre dossier : {suivi_etat(statut, [])}."
+    precision = ("Motif" if statut in ("refuse", "sans-suite") else "Précisions du bureau")
+    a_faire = suivi_a_faire(statut, session)
+    suite = f"Vous pouvez suivre l'état de votre dossier {_site(site_url)}"
+    text = ["Bonjour,", "", intro, "", etat]
+    if note:
+        text += ["", f"{precision} :", note]
+    text += ["", a_faire, "", suite, "", _closing(session), ""]
+    e = html.escape
+    body = [f"<p>Bonjour,</p><p>{e(intro)}</p>", f"<p><strong>{e(etat)}</strong></p>"]
+    if note:
+        body.append(f"<p>{e(precision)} :<br>{e(note)}</p>")
+    body += [f"<p>{e(a_faire)}</p>", f"<p>{e(suite)}</p>",
              f"<p><small>{e(_closing(session))}</small></p>"]
     return Courriel(destinataire=record["dossier"]["contact"]["email"], objet=objet,
                     texte="\n".join(text), html=_page(objet, body, site_url=site_url))

@@ -2,7 +2,9 @@
 
 A dossier is `pre-inscrit` when submitted; the bureau records the signed confirmation
 (`confirmation-recue`), then makes the registration `definitive`, or marks the dossier
-`incomplete` with the missing pieces ticked and a note (the candidate is emailed). Each change is
+`incomplete` with the missing pieces ticked and a note; it may end the workflow without erasing
+the dossier, `refuse` or `sans-suite`, with a reason the candidate reads (issue 27). Each of
+these changes emails the candidate once (handler.staff.courriel_suivi). Each change is
 stored with its author and time in `suivi/<numero>.json`, beside the dossier, written with
 IfNoneMatch/IfMatch so that nothing is overwritten: the candidate's dossier and its version
 number stay the candidate's own.
@@ -20,8 +22,8 @@ A signed confirmation is recorded for the version printed on it (`version_papier
 its barcode « 7K3M-Q9PA-R-V3 » or its text): a paper older than the dossier is refused with what
 to ask the candidate, never recorded as the current version (issue 26, item 5).
 
-An `incomplete` change also carries the state of the email it owes the candidate (`courriel`,
-written and retried by courriel_incomplet).
+An announced change also carries the state of the email it owes the candidate (`courriel`,
+written and retried by courriel_suivi).
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ from shared_rules.session import Session
 SUIVI = "suivi/"
 PRE_INSCRIT, CONFIRMATION_RECUE = "pre-inscrit", "confirmation-recue"
 DEFINITIVE, INCOMPLETE = "definitive", "incomplete"
+#: The two ends of the workflow other than `definitive` (issue 27): the dossier is kept, with
+#: the reason the candidate reads (`note`); only « back to pre-inscrit » reopens it.
+REFUSE, SANS_SUITE = "refuse", "sans-suite"
 
 #: Each status and how the staff and the candidate read it.
 STATUTS = {
@@ -48,6 +53,8 @@ STATUTS = {
     CONFIRMATION_RECUE: "Confirmation signée reçue",
     DEFINITIVE: "Inscription définitive",
     INCOMPLETE: "Dossier incomplet",
+    REFUSE: "Dossier refusé",
+    SANS_SUITE: "Classé sans suite",
 }
 #: A status derived, never stored: received or definitive, then modified by the candidate.
 A_REVOIR = "a-revoir"
@@ -55,19 +62,29 @@ A_REVOIR = "a-revoir"
 ETATS = {**STATUTS, A_REVOIR: "Modifié après réception de la confirmation "
                               "(nouvelle confirmation attendue)"}
 #: The statuses in the order a dossier usually goes through them (the list's sort by status).
-WORKFLOW = (PRE_INSCRIT, A_REVOIR, CONFIRMATION_RECUE, INCOMPLETE, DEFINITIVE)
+WORKFLOW = (PRE_INSCRIT, A_REVOIR, CONFIRMATION_RECUE, INCOMPLETE, DEFINITIVE, REFUSE,
+            SANS_SUITE)
 #: A missing piece the dossier's list doesn't name: the note says which.
 AUTRE = "autre"
 AUTRE_LIBELLE = "Autre pièce (précisée dans la note)"
 #: The changes the bureau may make, from each status.
+_ENDS = (REFUSE, SANS_SUITE)
 TRANSITIONS = {
-    PRE_INSCRIT: (CONFIRMATION_RECUE, INCOMPLETE),
-    CONFIRMATION_RECUE: (DEFINITIVE, INCOMPLETE, PRE_INSCRIT),
-    INCOMPLETE: (CONFIRMATION_RECUE, INCOMPLETE, PRE_INSCRIT),
-    DEFINITIVE: (CONFIRMATION_RECUE, PRE_INSCRIT),
+    PRE_INSCRIT: (CONFIRMATION_RECUE, INCOMPLETE, *_ENDS),
+    CONFIRMATION_RECUE: (DEFINITIVE, INCOMPLETE, PRE_INSCRIT, *_ENDS),
+    INCOMPLETE: (CONFIRMATION_RECUE, INCOMPLETE, PRE_INSCRIT, *_ENDS),
+    DEFINITIVE: (CONFIRMATION_RECUE, PRE_INSCRIT, *_ENDS),
     # The new signed confirmation, recorded again; never `definitive` before it.
-    A_REVOIR: (CONFIRMATION_RECUE, INCOMPLETE, PRE_INSCRIT),
+    A_REVOIR: (CONFIRMATION_RECUE, INCOMPLETE, PRE_INSCRIT, *_ENDS),
+    # An end is reopened only by going back to the start (a mistake put right).
+    REFUSE: (PRE_INSCRIT,),
+    SANS_SUITE: (PRE_INSCRIT,),
 }
+#: The changes that carry the bureau's note to the candidate: the missing pieces' precisions,
+#: or the reason for an end (required).
+WITH_NOTE = (INCOMPLETE, *_ENDS)
+#: The changes that email the candidate (issue 27), each once per change.
+ANNOUNCED = tuple(mail_content.STATUTS_ANNONCES)
 #: Statuses in which the signed confirmation of some version is in the bureau's hands.
 _CONFIRMED = (CONFIRMATION_RECUE, DEFINITIVE, INCOMPLETE)
 NOTE_MAX = 1000
@@ -127,8 +144,8 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
     transition isn't allowed, when `definitive` would cover an unconfirmed version, or when the
     signed confirmation received (`version_papier`, required with `confirmation-recue`) is an
     older version's than the dossier's.
-    `courriel`: the state of the email this change owes the candidate (`incomplete`), written
-    with the change, for its revision (see courriel_incomplet). A change drops the previous
+    `courriel`: the state of the email this change owes the candidate (ANNOUNCED), written
+    with the change, for its revision (see courriel_suivi). A change drops the previous
     revision's email state: a newer change supersedes it.
     """
     stored = store.dossier(numero)
@@ -161,7 +178,9 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
     else:
         confirmed = old["version_confirmee"]
     if statut != INCOMPLETE:
-        pieces_manquantes, note = [], None
+        pieces_manquantes = []
+    if statut not in WITH_NOTE:
+        note = None
     entry = {"statut": statut, "auteur": auteur, "le": now, "version_dossier": version,
              "pieces_manquantes": pieces_manquantes, "note": note}
     if statut == CONFIRMATION_RECUE:
@@ -169,7 +188,7 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
     new = {"numero": numero, "statut": statut, "revision": old["revision"] + 1,
            "version_confirmee": confirmed, "pieces_manquantes": pieces_manquantes,
            "note": note, "historique": [*old["historique"], entry]}
-    if courriel is not None and statut == INCOMPLETE:
+    if courriel is not None and statut in ANNOUNCED:
         new["courriel"] = {**courriel, "revision": new["revision"]}
     try:
         etag = store.write(key(numero), new, if_none_match=existing is None,
@@ -225,6 +244,8 @@ def _a_faire(current: Mapping[str, Any], renew: bool, session: Session) -> list[
     confirmation, which replaces « nothing more to send »."""
     statut = current["statut"]
     renewal = [candidate_msg.NOUVELLE_CONFIRMATION.format(destinataire=session.destinataire)]
+    if statut in _ENDS:
+        return [mail_content.suivi_a_faire(statut, session)]
     if renew and statut in (CONFIRMATION_RECUE, DEFINITIVE):
         return renewal
     return [*(renewal if renew else []),

@@ -6,7 +6,7 @@ Modules, one concern each: `auth` (who asks: session cookie or a script's token,
 `roles` (STAFF_ACCOUNTS and the roles), `listing` (filters, sort, pages, over the summary index
 of handler.dossier.index), `erasure` (RGPD), `restitution` (a squatted dossier handed back to
 its owner), `columns` and `exports` (CSV, XLSX, ZIP), `upload` (streaming to S3, presigned
-links), `jobs` (background exports), `courriel_incomplet` (the « dossier incomplet » email,
+links), `jobs` (background exports), `courriel_suivi` (the email of each status change,
 recorded and retried), `versions` (the dossier's review rows and each version's changes),
 `messages` (the staff's French messages), `openapi` (the staff's routes described), `progress`
 (the command line's progress bar), `rest` (the /api/staff/ routes), `cli` (`python -m

@@ -39,6 +39,9 @@ DATES_INVERSEES = (
     "intervalle. Inversez-les ou corrigez l'une d'elles."
 )
 PIECE_AUTRE_NOTE = "Vous avez coché « Autre pièce » : précisez dans la note la pièce qui manque."
+MOTIF_OBLIGATOIRE = (
+    "Indiquez le motif dans la note : le candidat le lira dans le courriel et sur « mon dossier »."
+)
 EFFACEMENT_CONCURRENT = (
     "Le dossier est modifié sans cesse en ce moment et n'a pas pu être marqué pour l'effacement : "
     "réessayez dans un instant."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handler.dossier import suivi
 from handler.platform.json_body import BAD_JSON
 from handler.staff import listing
 from shared_rules.schemas import EMAIL_MAX
@@ -72,8 +73,8 @@ _WARNINGS = {"type": "object", "additionalProperties": {"type": "array", "items"
                             "dans la liste, seulement s'il y en a"}
 _CONFIRMED = {"type": "boolean", "description": "Le candidat a confirmé sa résidence malgré "
                                                 "l'avertissement"}
-_STATUT = {"enum": ["pre-inscrit", "confirmation-recue", "definitive", "incomplete"]}
-_ETAT = {"enum": [*_STATUT["enum"], "a-revoir"],
+_STATUT = {"enum": list(suivi.STATUTS)}
+_ETAT = {"enum": list(suivi.ETATS),
          "description": "Le statut lu par le bureau : a-revoir pour un dossier reçu ou définitif "
                         "puis modifié par le candidat"}
 _ANY_OBJECT = {"type": "object"}

@@ -26,7 +26,7 @@ from handler.platform import integers
 from handler.platform.errors import ApiError
 from handler.staff import (
     auth,
-    courriel_incomplet,
+    courriel_suivi,
     erasure,
     exports,
     jobs,
@@ -103,7 +103,10 @@ def referentiel() -> Response:
         "session": session.code,
         "fuseau_horaire": session.fuseau_horaire,
         # The derived `a-revoir` too: the list filters on it, and a dossier shows it.
-        "statuts": [{"code": c, "libelle": label, "suivants": list(suivi.TRANSITIONS[c])}
+        # `avec_note`: the change carries the bureau's note to the candidate (the reason of
+        # an end, required there).
+        "statuts": [{"code": c, "libelle": label, "suivants": list(suivi.TRANSITIONS[c]),
+                     "avec_note": c in suivi.WITH_NOTE}
                     for c, label in suivi.ETATS.items()],
         "specialites": [{"code": s.code, "libelle": s.libelle} for s in session.specialites],
         "departements": [{"code": d.code, "nom": d.nom} for d in session.departements],
@@ -188,7 +191,7 @@ def _suivi_payload(follow_up: dict[str, Any], version: int) -> dict[str, Any]:
         "historique": list(reversed(follow_up["historique"])),
         # The « dossier incomplet » email of this revision: sent, failed (retried hourly), or
         # None (no such email, or email disabled).
-        "courriel": courriel_incomplet.staff_view(follow_up, max_attempts=SCHEDULED_ATTEMPTS),
+        "courriel": courriel_suivi.staff_view(follow_up, max_attempts=SCHEDULED_ATTEMPTS),
     }
 
 
@@ -242,7 +245,8 @@ CHANGEMENT = ChangementSchema()
 @bp.post("/dossiers/<numero>/suivi")
 @auth.requires_role(roles.GESTION)
 def change_status(numero: str) -> Response:
-    """Change a dossier's follow-up status; emails the candidate when it becomes incomplete."""
+    """Change a dossier's follow-up status; emails the candidate each announced change
+    (courriel_suivi)."""
     key = _numero(numero)
     data = _load(CHANGEMENT, "statut_invalide", msg.STATUT_INVALIDE)
     if suivi.AUTRE in data["pieces_manquantes"] and not data["note"]:
@@ -252,19 +256,22 @@ def change_status(numero: str) -> Response:
         raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
             "pieces_manquantes": ["Cochez les pièces manquantes ou expliquez ce qui manque "
                                   "dans la note."]})
+    if data["statut"] in (suivi.REFUSE, suivi.SANS_SUITE) and not data["note"]:
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "note": [msg.MOTIF_OBLIGATOIRE]})
     notifier = context.notifier()
-    # The email an `incomplete` change owes is recorded as owed with the change itself.
+    # The email an announced change owes is recorded as owed with the change itself.
     changed = suivi.change(
         context.store(), key, statut=data["statut"], auteur=auth.current_staff(),
         version_vue=data["version"], revision_vue=data["revision"],
         pieces_manquantes=data["pieces_manquantes"], note=data["note"],
         version_papier=data["version_papier"], now=suivi.timestamp(context.now()),
-        courriel=courriel_incomplet.PENDING if notifier.enabled else None)
+        courriel=courriel_suivi.PENDING if notifier.enabled else None)
     new, record = changed.suivi, changed.dossier
     index.record_written(context.store(), record, follow_up=new)
     courriel = None
-    if new["statut"] == suivi.INCOMPLETE:
-        courriel, state = courriel_incomplet.send(notifier, dossier=record, follow_up=new,
+    if new["statut"] in suivi.ANNOUNCED:
+        courriel, state = courriel_suivi.send(notifier, dossier=record, follow_up=new,
                                                   etag=changed.etag)
         if state is not None:
             new = {**new, "courriel": state}

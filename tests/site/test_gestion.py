@@ -101,7 +101,8 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         page.get_by_role("button", name="Enregistrer le statut").click()
         # The success shows beside the form, and stays.
         expect(page.locator("#statut-message")).to_have_text(
-            "Statut enregistré : Confirmation signée reçue.")
+            "Statut enregistré : Confirmation signée reçue. Le candidat a été prévenu par "
+            "courriel.")
         expect(page.locator("#detail-suivi")).to_contain_text(f"par {GESTION}")
         # The follow-up's history is stored in UTC and shown in Paris time.
         recorded = staff_get(site_url, f"dossiers/{numero}")["suivi"]["historique"][0]["le"]
@@ -130,7 +131,7 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
         expect(page.locator("#statut-message")).to_contain_text(
             "Le candidat a été prévenu par courriel.")
         expect(page.locator("#detail-resume")).to_contain_text(
-            re.compile(r"Courriel « dossier incomplet »\s*envoyé le \d\d/\d\d/\d{4} \d\d:\d\d"))
+            re.compile(r"Courriel au candidat sur ce statut\s*envoyé le \d\d/\d\d/\d{4} \d\d:\d\d"))
 
         results = axe_results(page)
         assert results.violations_count == 0, results.generate_report()

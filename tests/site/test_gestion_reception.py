@@ -90,7 +90,8 @@ def test_a_paper_is_received_for_its_own_version(browser: Any, site_url: str,
         expect(page.get_by_label("Confirmation signée reçue")).to_be_checked()
         page.get_by_role("button", name="Enregistrer le statut").click()
         expect(page.locator("#statut-message")).to_have_text(
-            "Statut enregistré : Confirmation signée reçue.")
+            "Statut enregistré : Confirmation signée reçue. Le candidat a été prévenu par "
+            "courriel.")
         (entry,) = staff_get(site_url, f"dossiers/{numero}")["suivi"]["historique"]
         assert (entry["version_dossier"], entry["version_papier"]) == (3, 3)
         check_state(page)

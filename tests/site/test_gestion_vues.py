@@ -22,7 +22,8 @@ def test_a_success_message_stays_with_its_dossier(browser: Any, site_url: str) -
         page.get_by_label("Version imprimée sur la confirmation reçue").fill("1")
         page.get_by_role("button", name="Enregistrer le statut").click()
         expect(page.locator("#statut-message")).to_have_text(
-            "Statut enregistré : Confirmation signée reçue.")
+            "Statut enregistré : Confirmation signée reçue. Le candidat a été prévenu par "
+            "courriel.")
         page.get_by_role("link", name="Retour à la liste").click()
         page.goto(f"{site_url}gestion.html#/dossier/{second}")
         expect(page.get_by_role("heading", name=f"Dossier {second}")).to_be_visible()

@@ -17,6 +17,7 @@ from handler.dossier.numero import canonical
 from handler.platform import messages as candidate_msg
 from handler.platform.errors import ApiError
 from handler.platform.storage import DossierStore
+from handler.staff import messages as staff_msg
 from tests.fixtures import BUCKET, MAIL_FROM, SITE_URL, SentMail, build_app
 from tests.staff.conftest import bearer, person, submit, token_hashes
 
@@ -59,7 +60,8 @@ def test_the_normal_path_is_recorded_with_author_and_time(client: FlaskClient, s
     second = change(client, numero, "definitive", staff="dec4")
     assert second.status_code == 200, second.get_json()
     body = second.get_json()
-    assert body["suivi"]["statut"] == "definitive" and body["courriel"] is None
+    # Each step is announced to the candidate (issue 27); email is off in this app.
+    assert body["suivi"]["statut"] == "definitive" and body["courriel"] == "desactive"
     record = stored_suivi(s3, numero)
     assert (record["statut"], record["revision"], record["version_confirmee"]) == (
         "definitive", 2, 1)
@@ -309,3 +311,61 @@ def test_the_missing_pieces_deadline_counts_from_the_bureaus_message_when_the_se
     assert mail_content.delai_pieces(set_, depuis) == "au plus tard le mercredi 16 décembre 2020"
     said = mail_content.suivi_a_faire("incomplete", set_, depuis=depuis)
     assert "au plus tard le mercredi 16 décembre 2020, à l'adresse suivante" in said
+
+
+def test_each_step_is_announced_once_in_the_words_of_mon_dossier(
+        mail_client: FlaskClient, sent_mail: Callable[[], list[SentMail]]) -> None:
+    """Issue 27: « confirmation reçue » and « définitive » changed the dossier and told the
+    candidate nothing (7 changes, 0 emails). Each is now emailed once, saying what « mon
+    dossier » says; going back to « pré-inscrit » sends nothing."""
+    numero = submit(mail_client, person("Martin"))
+    before = len(sent_mail())
+    for statut, subject in (
+            ("confirmation-recue",
+             f"Votre confirmation d'inscription au CAP a été reçue — n° {numero}"),
+            ("definitive", f"Votre inscription au CAP est définitive — n° {numero}")):
+        response = change(mail_client, numero, statut)
+        assert response.status_code == 200 and response.get_json()["courriel"] == "envoye"
+        mail = sent_mail()[-1]
+        assert mail.subject == subject
+        view = mail_client.get(f"/api/dossiers/{numero}",
+                               headers={"X-Date-Naissance": BORN}).get_json()["suivi"]
+        for sentence in (f"État de votre dossier : {view['etat']}.", *view["a_faire"]):
+            assert html.escape(sentence) in mail.body
+    assert len(sent_mail()) == before + 2
+    assert change(mail_client, numero, "pre-inscrit").get_json()["courriel"] is None
+    assert len(sent_mail()) == before + 2
+
+
+@pytest.mark.parametrize(("statut", "etat", "subject"), [
+    ("refuse", "Dossier refusé", "est refusé"),
+    ("sans-suite", "Dossier classé sans suite", "est classé sans suite"),
+])
+def test_a_refusal_or_a_closing_ends_the_workflow_with_a_reason_the_candidate_reads(
+        mail_client: FlaskClient, s3: Any, sent_mail: Callable[[], list[SentMail]],
+        statut: str, etat: str, subject: str) -> None:
+    """Issue 27: the only way out of the workflow was an erasure. « Refusé » and « classé sans
+    suite » keep the dossier, need a reason, tell the candidate, and only « pré-inscrit »
+    reopens it."""
+    numero = submit(mail_client, person("Martin"))
+    assert change(mail_client, numero, "confirmation-recue").status_code == 200
+    refused = change(mail_client, numero, statut)
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {"note": [staff_msg.MOTIF_OBLIGATOIRE]}
+    motif = "Vous résidez hors de l'académie (justificatif de domicile du Cher)."
+    response = change(mail_client, numero, statut, note=motif)
+    assert response.status_code == 200 and response.get_json()["courriel"] == "envoye"
+    mail = sent_mail()[-1]
+    assert mail.subject == f"Votre dossier d'inscription au CAP {subject} — n° {numero}"
+    assert html.escape(motif) in mail.body
+    assert "Rectorat de Limoges, Bureau DEC 4" in mail.body
+    view = mail_client.get(f"/api/dossiers/{numero}",
+                           headers={"X-Date-Naissance": BORN}).get_json()["suivi"]
+    assert (view["statut"], view["etat"], view["note"]) == (statut, etat, motif)
+    assert view["adresse"] == [] and not view["nouvelle_confirmation_requise"]
+    assert all(html.escape(sentence) in mail.body for sentence in view["a_faire"])
+    assert stored_suivi(s3, numero)["version_confirmee"] == 1  # kept, not erased
+    listed = mail_client.get(f"/api/staff/dossiers?statut={statut}", headers=bearer()).get_json()
+    assert [d["numero"] for d in listed["dossiers"]] == [numero]
+    assert change(mail_client, numero, "definitive").status_code == 409
+    assert change(mail_client, numero, "pre-inscrit").status_code == 200

@@ -8,7 +8,7 @@ import { appeler, lire } from "./api.js";
 import { dateHeure, reussir } from "./affichage.js";
 import { el } from "../platform/dom.js";
 
-/** What became of the « dossier incomplet » email of the current follow-up. */
+/** What became of the email of the current follow-up's change (each status change announced). */
 function etatCourriel(c) {
   if (c.statut === "envoye") return `envoyé le ${dateHeure(c.dernier_essai)}`;
   const suite = c.nouvel_essai_automatique
@@ -117,7 +117,7 @@ export class Detail {
       resume.push(["Pièces manquantes", d.suivi.pieces_manquantes.map((c) => this.pieceLibelle(c)).join(" ; ")]);
     }
     if (d.suivi.note) resume.push(["Note", d.suivi.note]);
-    resume.push(["Courriel « dossier incomplet »", d.suivi.courriel ? etatCourriel(d.suivi.courriel) : "aucun"]);
+    resume.push(["Courriel au candidat sur ce statut", d.suivi.courriel ? etatCourriel(d.suivi.courriel) : "aucun"]);
     document.getElementById("detail-resume").replaceChildren(...lignes(resume));
     document.getElementById("detail-pdf").replaceChildren("Imprimer ou vérifier : ", this.pdf(d.version), ".");
     document.getElementById("detail-recapitulatif").replaceChildren(...d.recapitulatif.map((s) =>
@@ -165,10 +165,16 @@ export class Detail {
     this.incomplet();
   }
 
+  /** Whether a change to `code` carries the note (the referentiel's `avec_note`). */
+  avecNote(code) {
+    return Boolean(this.referentiel.statuts.find((s) => s.code === code)?.avec_note);
+  }
+
   incomplet() {
     const choisi = document.querySelector("input[name=nouveau-statut]:checked")?.value;
     document.getElementById("pieces-manquantes").hidden = choisi !== "incomplete";
-    document.getElementById("note-bloc").hidden = choisi !== "incomplete";
+    // The note: the missing pieces' precisions, or the reason of an end (required there).
+    document.getElementById("note-bloc").hidden = !this.avecNote(choisi);
     document.getElementById("version-papier-bloc").hidden = choisi !== "confirmation-recue";
   }
 
@@ -182,8 +188,8 @@ export class Detail {
     }
     if (statut === "incomplete") {
       corps.pieces_manquantes = [...document.querySelectorAll("#pieces-choix input:checked")].map((c) => c.value);
-      corps.note = document.getElementById("note").value.trim() || null;
     }
+    if (this.avecNote(statut)) corps.note = document.getElementById("note").value.trim() || null;
     const numero = this.dossier.numero;
     const reponse = await (await appeler("POST", `dossiers/${encodeURIComponent(numero)}/suivi`, { corps })).json();
     if (reponse.numero !== numero) throw new Error("La réponse du service ne porte pas sur ce dossier : rechargez la page.");

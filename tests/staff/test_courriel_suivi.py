@@ -20,7 +20,7 @@ from handler import notifications
 from handler.dossier import courriels, index, suivi
 from handler.dossier.numero import canonical
 from handler.platform.storage import DossierStore
-from handler.staff import courriel_incomplet
+from handler.staff import courriel_suivi
 from tests.fixtures import (
     BUCKET,
     MAIL_FROM,
@@ -78,7 +78,7 @@ def incomplete_mails(sent_mail: Sent) -> list[SentMail]:
 
 
 def retried(app: Flask, **options: Any) -> dict[str, int]:
-    return notifications.retry_failed(app, **options)["incomplet"]
+    return notifications.retry_failed(app, **options)["suivi"]
 
 
 def test_a_sent_email_is_recorded_in_the_follow_up_and_shown_to_the_staff(
@@ -132,7 +132,7 @@ def test_a_failed_email_is_recorded_echec_without_personal_data_in_the_logs(
     assert shown["suivi"]["courriel"]["nouvel_essai_automatique"] is True
     assert incomplete_mails(sent_mail) == []
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("handler"))
-    assert "incomplete-dossier email failed: MessageRejected (attempt 1)" in logged
+    assert "follow-up email failed: MessageRejected (attempt 1)" in logged
     for secret in (EMAIL, numero, canonical(numero) or "", "Martin", "Photocopie"):
         assert secret not in logged
 
@@ -162,17 +162,20 @@ def test_the_retry_sends_the_failed_email_with_the_same_pieces_and_note(
     assert change(client, numero, "confirmation-recue").status_code == 200
 
 
-@pytest.mark.parametrize("then", ["confirmation-recue", "pre-inscrit"])
+@pytest.mark.parametrize(("then", "owed"), [("confirmation-recue", 1), ("pre-inscrit", 0)])
 def test_a_follow_up_no_longer_incomplete_is_not_emailed(
         app: Flask, client: FlaskClient, ses_down: Callable[[bool], None], sent_mail: Sent,
-        then: str) -> None:
+        then: str, owed: int) -> None:
+    """The superseded « incomplet » email is never sent; the newer change's own (« confirmation
+    reçue », issue 27) is owed in its place, and going back to « pré-inscrit » owes none."""
     numero = submit(client, person("Martin"))
     ses_down(True)
     incomplete(client, numero)
     assert change(client, numero, then).status_code == 200
     ses_down(False)
-    assert retried(app) == NONE
+    assert retried(app) == {**NONE, "envoye": owed}
     assert incomplete_mails(sent_mail) == []
+    assert len([m for m in sent_mail() if "a été reçue" in m.subject]) == owed
 
 
 def test_a_newer_incomplete_change_is_emailed_once_with_its_own_note(
@@ -236,7 +239,7 @@ def test_an_email_the_request_never_sent_is_sent_once_the_request_is_surely_over
     changed = suivi.change(store, canonical(numero) or "", statut="incomplete", auteur="dec4",
                            version_vue=1, revision_vue=0, pieces_manquantes=["piece-identite"],
                            note=None, now=when.isoformat(timespec="seconds"),
-                           courriel=courriel_incomplet.PENDING)
+                           courriel=courriel_suivi.PENDING)
     index.record_written(store, changed.dossier, follow_up=changed.suivi)
     assert stored_suivi(s3, numero)["courriel"] == {
         "revision": 1, "statut": "en-attente", "tentatives": 0, "erreur": None,
@@ -268,9 +271,12 @@ def test_a_staff_change_racing_the_email_record_loses_nothing(
     assert (record["statut"], record["revision"]) == ("confirmation-recue", 2)
     assert [(h["statut"], h["auteur"]) for h in record["historique"]] == [
         ("incomplete", "secretariat"), ("confirmation-recue", "dec4")]
-    assert "courriel" not in record
+    # The « incomplet » outcome is dropped; the record holds the newer change's own email
+    # (« confirmation reçue », issue 27), sent once.
+    assert (record["courriel"]["revision"], record["courriel"]["statut"]) == (2, "envoye")
     assert retried(app) == NONE
     assert len(incomplete_mails(sent_mail)) == 1
+    assert len([m for m in sent_mail() if "a été reçue" in m.subject]) == 1
 
 
 def test_a_storage_fault_while_recording_still_answers_the_status_change(
@@ -290,7 +296,7 @@ def test_a_storage_fault_while_recording_still_answers_the_status_change(
     response = incomplete(client, numero)
     assert response.status_code == 200
     assert response.get_json()["courriel"] == "envoye"
-    assert "incomplete-dossier email status not recorded: ClientError" in caplog.text
+    assert "follow-up email status not recorded: ClientError" in caplog.text
     # The change stands; its email is still recorded as owed.
     record = stored_suivi(s3, numero)
     assert (record["statut"], record["courriel"]["statut"]) == ("incomplete", "en-attente")
@@ -310,9 +316,9 @@ def test_without_email_nothing_is_owed(s3: Any, s3_endpoint: str | None) -> None
 
 def test_the_commands_summary_is_french_and_counts_both_kinds() -> None:
     counts = {"confirmation": {"envoye": 2, "echec": 1, "abandonne": 0},
-              "incomplet": {"envoye": 1, "echec": 0, "abandonne": 3}}
+              "suivi": {"envoye": 1, "echec": 0, "abandonne": 3}}
     assert notifications.summary(counts).splitlines() == [
         "Courriels de confirmation renvoyés : 2 ; toujours en échec : 1.",
-        "Courriels « dossier incomplet » renvoyés : 1 ; toujours en échec : 0 ; laissés, "
-        "nombre maximal de tentatives atteint : 3 (python -m handler.notifications les "
+        "Courriels de suivi (changements de statut) renvoyés : 1 ; toujours en échec : 0 ; "
+        "laissés, nombre maximal de tentatives atteint : 3 (python -m handler.notifications les "
         "renvoie)."]

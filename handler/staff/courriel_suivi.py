@@ -1,5 +1,7 @@
-"""The « dossier incomplet » email: sent when the bureau marks a dossier incomplete, its outcome
-recorded in the follow-up itself, and sent again while it fails.
+"""The email of a follow-up change (issue 27: « confirmation reçue », « incomplet »,
+« définitive », « refusé », « classé sans suite »; mail_content.STATUTS_ANNONCES): sent when the
+bureau records the change, its outcome recorded in the follow-up itself, and sent again while it
+fails. Going back to « pré-inscrit » sends nothing.
 
 The follow-up record (`suivi/<numero>.json`) carries the email of its current revision:
 
@@ -12,10 +14,11 @@ before the email is sent (its function timed out while SES hung) still leaves th
 The outcome then replaces it, written with IfMatch on the ETag of the change, the record's
 `revision` left alone (it is the staff's conflict token). When the record changed meanwhile, a
 newer change supersedes this one and its email: the outcome is dropped. Likewise a newer change
-replaces the whole record, so the email of an older revision is never sent again.
+replaces the whole record, so the email of an older revision is never sent again: each change
+is announced once.
 
-`retry` sends the owed ones again: it finds the dossiers whose follow-up is `incomplete` through
-the staff's summary index (32 shards), then reads only their follow-up records.
+`retry` sends the owed ones again: it finds the dossiers whose follow-up has an announced status
+through the staff's summary index (32 shards), then reads only their follow-up records.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from handler.dossier import suivi
 from handler.dossier.courriels import ABANDONNE, DESACTIVE, ECHEC, ENVOYE, Notifier
 from handler.dossier.index import SummaryIndex
-from handler.dossier.mail_content import incomplet
+from handler.dossier.mail_content import changement_suivi
 from handler.platform.fetch import fetch_ordered
 from handler.platform.mail import MailError
 from handler.platform.storage import WriteConflict
@@ -42,7 +45,7 @@ EN_ATTENTE = "en-attente"
 #: made the change: the API's function stops after 10 s (infra/template.yaml).
 STOPPED_AFTER = dt.timedelta(minutes=5)
 
-#: What a status change to `incomplete` records while email is on (suivi.change adds the
+#: What an announced status change records while email is on (suivi.change adds the
 #: revision).
 PENDING: Mapping[str, Any] = {"statut": EN_ATTENTE, "tentatives": 0, "erreur": None,
                               "dernier_essai": None}
@@ -50,8 +53,8 @@ PENDING: Mapping[str, Any] = {"statut": EN_ATTENTE, "tentatives": 0, "erreur": N
 
 def send(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[str, Any],
          etag: str) -> tuple[str, dict[str, Any] | None]:
-    """Email the candidate what this follow-up says is missing and record the outcome; the
-    status (`envoye`, `echec`, `desactive`) and the recorded state. Never raises."""
+    """Email the candidate this follow-up's change and record the outcome; the status
+    (`envoye`, `echec`, `desactive`) and the recorded state. Never raises."""
     if notifier.sender is None:
         return DESACTIVE, None
     return _attempt(notifier, dossier=dossier, follow_up=follow_up, etag=etag, attempts=1)
@@ -63,15 +66,15 @@ def _attempt(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[
     labels = suivi.piece_labels(notifier.session)
     error = None
     try:
-        notifier.sender.send(incomplet(
-            dossier, notifier.session, site_url=notifier.site_url,
+        notifier.sender.send(changement_suivi(
+            dossier, notifier.session, site_url=notifier.site_url, statut=follow_up["statut"],
             pieces_manquantes=[labels.get(c, c) for c in follow_up["pieces_manquantes"]],
             note=follow_up["note"], depuis=suivi.incomplete_since(follow_up)))
         statut = ENVOYE
     except MailError as exc:
         statut, error = ECHEC, exc.reason
         # The reason is an error code: no address, no name, no number.
-        log.warning("incomplete-dossier email failed: %s (attempt %d)", exc.reason, attempts)
+        log.warning("follow-up email failed: %s (attempt %d)", exc.reason, attempts)
     state = {"revision": follow_up["revision"], "statut": statut, "tentatives": attempts,
              "erreur": error,
              "dernier_essai": notifier.now().astimezone(dt.UTC).isoformat(timespec="seconds")}
@@ -83,15 +86,15 @@ def _attempt(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[
     except (ClientError, BotoCoreError) as exc:
         # The status change stands and the email went (or not): answer anyway. The record
         # still says `en-attente` (or the previous failure), so the retry sends it again.
-        log.warning("incomplete-dossier email status not recorded: %s", type(exc).__name__)
+        log.warning("follow-up email status not recorded: %s", type(exc).__name__)
     return statut, state
 
 
 def owed(follow_up: Mapping[str, Any], *, now: dt.datetime) -> bool:
-    """True when the follow-up is `incomplete` and its email failed, or was never sent by the
-    request that made the change."""
+    """True when the follow-up's change is announced and its email failed, or was never sent
+    by the request that made the change."""
     state = follow_up.get("courriel")
-    if (follow_up["statut"] != suivi.INCOMPLETE or state is None
+    if (follow_up["statut"] not in suivi.ANNOUNCED or state is None
             or state["revision"] != follow_up["revision"]):
         return False
     if state["statut"] == ECHEC:
@@ -102,7 +105,7 @@ def owed(follow_up: Mapping[str, Any], *, now: dt.datetime) -> bool:
 
 
 def retry(notifier: Notifier, session: str, *, max_attempts: int | None = None) -> dict[str, int]:
-    """Send the owed « dossier incomplet » emails once more; counts by resulting status.
+    """Send the owed follow-up emails once more; counts by resulting status.
 
     `max_attempts`: an email tried that many times is left (counted `abandonne`); None forces.
     """
@@ -111,7 +114,7 @@ def retry(notifier: Notifier, session: str, *, max_attempts: int | None = None) 
         return counts
     store = notifier.store
     numeros = [e["numero"] for e in SummaryIndex(store, session).entries()
-               if e["statut"] == suivi.INCOMPLETE]
+               if e["statut"] in suivi.ANNOUNCED]
     now = notifier.now()
     for numero, stored in zip(numeros, fetch_ordered(lambda n: suivi.read(store, n), numeros),
                               strict=True):
