@@ -40,7 +40,7 @@ def export_job(event: dict[str, Any], context: Any) -> None:
 
 def retry_mail(event: dict[str, Any], context: Any) -> Counts:
     """The mail retry function (EventBridge schedule, hourly): send the failed confirmation and
-    « dossier incomplet » emails again, up to SCHEDULED_ATTEMPTS attempts each; invoked by hand
+    status-change emails again, up to SCHEDULED_ATTEMPTS attempts each; invoked by hand
     with {"forcer": true}, whatever their attempts (as `python -m handler.notifications`)."""
     forced = event.get("forcer") is True
     counts = retry_failed(app, max_attempts=None if forced else SCHEDULED_ATTEMPTS)

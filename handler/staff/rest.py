@@ -189,7 +189,7 @@ def _suivi_payload(follow_up: dict[str, Any], version: int) -> dict[str, Any]:
         "pieces_manquantes": follow_up["pieces_manquantes"],
         "note": follow_up["note"],
         "historique": list(reversed(follow_up["historique"])),
-        # The « dossier incomplet » email of this revision: sent, failed (retried hourly), or
+        # The email of this revision's change to the candidate: sent, failed (retried hourly), or
         # None (no such email, or email disabled).
         "courriel": courriel_suivi.staff_view(follow_up, max_attempts=SCHEDULED_ATTEMPTS),
     }
