@@ -97,6 +97,12 @@ SCHEMAS: dict[str, Any] = {
                                             "précisée dans la note"},
                             "page_max": {**_INT, "description": "Plus haut numéro de page que "
                                          "la liste des dossiers accepte (paramètre page)"}}),
+    "Tableau": _object({
+        "total": _INT,
+        **{key: {"type": "array", "items": _object({"code": _STRING, "libelle": _STRING,
+                                                      "nombre": _INT})}
+           for key in ("par_statut", "par_specialite", "par_departement", "par_jour")},
+        "papiers": _object({"attendus": _INT, "recus": _INT, "en_attente": _INT})}),
     "ResumeDossier": _object({
         "numero": _STRING, "nom_naissance": _STRING, "nom_usage": _NULLABLE,
         "prenoms": {"type": "array", "items": _STRING}, "specialite": _STRING,
@@ -245,6 +251,14 @@ PATHS: dict[str, Any] = {
     "/api/staff/referentiel": {"get": operation(
         "Statuts, spécialités, départements et pièces (données de la session)",
         {"200": _json("Les codes et leurs libellés", _ref("Referentiel"))})},
+    "/api/staff/tableau": {"get": operation(
+        "Tableau de bord : nombre de dossiers par statut, spécialité, département et jour de "
+        "création, confirmations signées attendues et reçues (index de résumés)",
+        {"200": _json("Les chiffres", _ref("Tableau"))})},
+    "/api/staff/tableau.csv": {"get": operation(
+        "Le tableau de bord en CSV pour Excel (UTF-8 avec BOM, « ; »)",
+        {"200": {"description": "Rubrique, code, libellé, nombre",
+                 "content": {"text/csv": {"schema": {"type": "string"}}}}})},
     "/api/staff/dossiers": {"get": operation(
         "Liste des dossiers, filtrée, triée et paginée (index de résumés)",
         {"200": _json("Une page de la liste", _ref("ListeDossiers")),

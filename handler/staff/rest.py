@@ -33,6 +33,7 @@ from handler.staff import (
     listing,
     restitution,
     roles,
+    tableau,
     versions,
 )
 from handler.staff import messages as msg
@@ -123,6 +124,21 @@ def list_dossiers() -> Response:
     query = listing.parse_query(request.args, session)
     selection = listing.select(_index().entries(), query)
     return jsonify(listing.page(selection, query, session))
+
+
+@bp.get("/tableau")
+def dashboard() -> Response:
+    """The dashboard's figures, from the summary index (issue 27)."""
+    return jsonify(tableau.count(_index().entries(), context.session()))
+
+
+@bp.get("/tableau.csv")
+def dashboard_csv() -> Response:
+    """The dashboard's figures as a CSV for French Excel."""
+    figures = tableau.count(_index().entries(), context.session())
+    return Response(tableau.to_csv(figures), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="tableau-de-bord.csv"',
+        "Cache-Control": "no-store"})
 
 
 @bp.get("/dossiers/<numero>")

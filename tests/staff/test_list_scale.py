@@ -83,3 +83,28 @@ def test_opening_a_dossier_among_20000(app: Flask, s3: Any, s3_mode: str) -> Non
     print(f"\nopening a dossier of 4 versions (moto {s3_mode}): first "
           f"{timings[0] * 1000:.0f} ms, then median {sorted(timings[1:])[1] * 1000:.0f} ms, "
           f"{len(response.data) / 1e3:.1f} KB")
+
+
+def test_the_dashboard_at_20000_dossiers(app: Flask, s3: Any, s3_mode: str) -> None:
+    """Issue 27: the dashboard answers from the index, never by reading dossiers. Its time is
+    printed beside a bare read of the 32 shards in the same run (the floor it can reach)."""
+    from handler.dossier.index import SummaryIndex
+
+    store = app.extensions["dossier_store"]
+    write_entries(store, SESSION, summaries(COUNT))
+    client = app.test_client()
+    client.get("/api/staff/tableau", headers=bearer())  # warm: the first pass compacts
+    started = time.perf_counter()
+    entries = SummaryIndex(store, SESSION).entries()
+    bare = time.perf_counter() - started
+    started = time.perf_counter()
+    response = client.get("/api/staff/tableau", headers=bearer())
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200
+    figures = response.get_json()
+    assert figures["total"] == len(entries) == COUNT
+    assert figures["papiers"] == {"attendus": COUNT, "recus": 0, "en_attente": COUNT}
+    assert sum(r["nombre"] for r in figures["par_jour"]) == COUNT
+    print(f"\ndashboard at {COUNT:,} dossiers (moto {s3_mode}): {elapsed * 1000:.0f} ms "
+          f"(budget 1,000 ms), the shards alone {bare * 1000:.0f} ms: "
+          f"×{elapsed / bare:.2f}, {len(response.data) / 1e3:.1f} KB")

@@ -8,6 +8,7 @@ import { effacerErreurs, fixerFuseau, signaler } from "./affichage.js";
 import { annoncer, el } from "../platform/dom.js";
 import { exporter } from "./exports.js";
 import { Liste, appliquerAdresse } from "./liste.js";
+import { afficherTableau } from "./tableau.js";
 
 const application = document.getElementById("gestion");
 document.getElementById("sans-javascript").hidden = true;
@@ -26,6 +27,7 @@ function remplir(id, options) {
 function deconnecter(message) {
   // Nothing of the dossiers stays in the page once the session is gone.
   document.getElementById("liste-corps").replaceChildren();
+  document.getElementById("tableau-rubriques").replaceChildren();
   document.getElementById("detail").hidden = true;
   document.getElementById("espace").hidden = true;
   document.getElementById("connexion").hidden = false;
@@ -77,11 +79,21 @@ function route() {
   entreeDeSaisie = false;
   const numero = /^#\/dossier\/([A-Za-z0-9-]{1,20})$/.exec(location.hash)?.[1];
   const vueListe = document.getElementById("vue-liste");
+  const vueTableau = document.getElementById("vue-tableau");
+  vueTableau.hidden = true;
   if (numero && detail) {
     vueListe.hidden = true;
     return garde(() => detail.ouvrir(numero), "detail-erreur");
   }
   document.getElementById("detail").hidden = true;
+  if (location.hash === "#/tableau") {
+    vueListe.hidden = true;
+    vueTableau.hidden = false;
+    return garde(async () => {
+      await afficherTableau();
+      vueTableau.focus();
+    }, "tableau-erreur");
+  }
   vueListe.hidden = false;
   if (!liste) return null;
   const page = appliquerAdresse(location.hash, liste.pageMax);
@@ -120,7 +132,7 @@ async function ouvrirEspace({ nom, role }) {
 // sessionStorage before leaving for the provider, and takes it back on its return. The server
 // never redirects to an address the browser gives; only this page's own routes come back.
 const ADRESSE_AVANT_CONNEXION = "gestion-adresse-avant-connexion";
-const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20})?$/;
+const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|tableau)?$/;
 
 document.getElementById("se-connecter").addEventListener("click", () => {
   try {
