@@ -53,7 +53,7 @@ from handler.dossier import suivi
 from handler.dossier.index import SummaryIndex
 from handler.platform.errors import ApiError
 from handler.platform.storage import DossierStore, WriteConflict
-from handler.staff import jobs
+from handler.staff import jobs, notes
 from handler.staff import messages as msg
 
 AUDIT = "audit/"
@@ -63,7 +63,7 @@ EXPORTS = "exports/"
 #: per-number record goes here (the one-time access links of issue 14 a, for one).
 PER_NUMERO: tuple[Callable[[str], str], ...] = (
     suivi.key, DossierStore.mail_status_key, DossierStore.owed_mail_key,
-    DossierStore.attempts_key,
+    DossierStore.attempts_key, notes.key,
 )
 #: Every record kept per person (session, identity), each erased with all its versions for
 #: every identity the dossier ever had.

@@ -39,6 +39,12 @@ DATES_INVERSEES = (
     "intervalle. Inversez-les ou corrigez l'une d'elles."
 )
 PIECE_AUTRE_NOTE = "Vous avez coché « Autre pièce » : précisez dans la note la pièce qui manque."
+NOTES_PLEINES = (
+    "Ce dossier a déjà {maximum} notes internes : c'est le maximum. Résumez-les dans une seule "
+    "avec l'administrateur du service."
+)
+NOTE_INVALIDE = "La note n'est pas valide : corrigez-la."
+NOTES_CONCURRENTES = "D'autres notes sont ajoutées en ce moment : réessayez dans un instant."
 MOTIF_OBLIGATOIRE = (
     "Indiquez le motif dans la note : le candidat le lira dans le courriel et sur « mon dossier »."
 )

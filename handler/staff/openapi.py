@@ -81,6 +81,10 @@ _ANY_OBJECT = {"type": "object"}
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BINARY = {"type": "string", "contentMediaType": _XLSX}
 
+_NOTES = {"type": "array", "description": "Notes internes du bureau, jamais montrées au "
+                                         "candidat, la plus ancienne d'abord",
+          "items": _object({"texte": _STRING, "auteur": _STRING, "le": _STRING})}
+
 SCHEMAS: dict[str, Any] = {
     "Gestionnaire": {**_object({
         "nom": {**_STRING, "description": "Adresse électronique de la personne connectée, ou "
@@ -148,6 +152,7 @@ SCHEMAS: dict[str, Any] = {
         "avertissements": _WARNINGS, "confirmation_residence": _CONFIRMED,
         "homonymes": {"type": "array", "items": _STRING, "description": "Numéros des autres "
                       "dossiers aux mêmes nom et date de naissance (homonymes possibles)"},
+        "notes_internes": _NOTES,
         "recapitulatif": {"type": "array", "description": "Les groupes de « Vérifiez vos "
                           "réponses » : {titre, lignes: [[libellé, valeur]]}"},
         "versions": {"type": "array", "description": "Chaque version, la plus récente d'abord, "
@@ -276,6 +281,19 @@ PATHS: dict[str, Any] = {
                                      "version_introuvable)")},
         parameters=[_NUMERO, {"name": "version", "in": "query", "required": False,
                               "schema": _INT}])},
+    "/api/staff/dossiers/{numero}/notes": {"post": operation(
+        "Ajouter une note interne au dossier, jamais montrée au candidat (rôle gestion ou "
+        "administration)",
+        {"201": _json("Toutes les notes du dossier, la plus ancienne d'abord",
+                      _object({"numero": _STRING, "notes_internes": _NOTES})),
+         **_NOT_FOUND, **_BAD_JSON, **_FORBIDDEN,
+         "409": _error("Trop de notes (notes_pleines) ou d'autres ajoutées au même moment "
+                       "(notes_concurrentes)"),
+         "422": _error("Note invalide (note_invalide)")},
+        parameters=[_NUMERO],
+        requestBody={"required": True, "content": {"application/json": {"schema": {
+            **_object({"texte": {**_STRING, "maxLength": 2000}}),
+            "additionalProperties": False}}}})},
     "/api/staff/dossiers/{numero}/suivi": {"post": operation(
         "Changer le statut de suivi d'un dossier (rôle gestion ou administration)",
         {"200": _json("Statut enregistré", _ref("StatutChange")), **_NOT_FOUND, **_BAD_JSON,

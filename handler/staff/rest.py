@@ -31,6 +31,7 @@ from handler.staff import (
     exports,
     jobs,
     listing,
+    notes,
     restitution,
     roles,
     tableau,
@@ -38,7 +39,7 @@ from handler.staff import (
 )
 from handler.staff import messages as msg
 from shared_rules.identity import group_of
-from shared_rules.schemas import EMAIL_MAX, Texte
+from shared_rules.schemas import EMAIL_MAX, Texte, TexteLong
 from shared_rules.text import unencodable
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,35 @@ def show(numero: str) -> Response:
             record["dossier"].get("contact", {}).get("confirmation_residence")),
         # Other people's dossiers with the same birth name and birth date (issue 24).
         "homonymes": _homonyms(record),
+        # The bureau's own notes, never shown to the candidate (issue 27).
+        "notes_internes": notes.read(context.store(), key),
     })
+
+
+class NoteSchema(Schema):
+    """A private note: its text, on several lines if need be."""
+
+    class Meta:
+        unknown = RAISE
+
+    texte = TexteLong(required=True, max_length=notes.TEXTE_MAX,
+                      required_message="Écrivez la note.")
+
+
+NOTE = NoteSchema()
+
+
+@bp.post("/dossiers/<numero>/notes")
+@auth.requires_role(roles.GESTION)
+def add_note(numero: str) -> Response:
+    """Add a private note to a dossier (the bureau's only); every note, oldest first."""
+    key = _numero(numero)
+    data = _load(NOTE, "note_invalide", msg.NOTE_INVALIDE)
+    added = notes.add(context.store(), key, texte=data["texte"], auteur=auth.current_staff(),
+                      now=suivi.timestamp(context.now()))
+    response = jsonify({"numero": display(key), "notes_internes": added})
+    response.status_code = 201
+    return response
 
 
 def _homonyms(record: dict[str, Any]) -> list[str]:

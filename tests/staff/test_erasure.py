@@ -55,7 +55,11 @@ def test_erasure_leaves_nothing_of_the_dossier_in_any_version(versioned: FlaskCl
     client.get(f"/api/dossiers/{numero}", headers={"X-Date-Naissance": "2000-01-01"})
     assert client.post("/api/dossiers/lien-acces", json={"numero": numero}).status_code == 202
     s3.put_object(Bucket=BUCKET, Key="exports/abc/dossiers.csv", Body=b"copie")
+    for texte in ("Appelée le 3/11.", "Rappelée le 5/11."):  # private notes (issue 27)
+        assert client.post(f"/api/staff/dossiers/{numero}/notes", headers=bearer(),
+                           json={"texte": texte}).status_code == 201
     before = every_version(s3)
+    assert before.count(f"notes-internes/{key}.json") == 2
     assert f"suivi/{key}.json" in before and f"courriels/{key}.json" in before
     assert f"tentatives/{key}.json" in before
     assert [k for k in before if k.startswith(f"acces/{key}/liens/")]

@@ -34,6 +34,10 @@ export class Detail {
       evenement.preventDefault();
       this.garde(() => this.enregistrer(), "statut-erreur");
     });
+    document.getElementById("note-interne-formulaire").addEventListener("submit", (evenement) => {
+      evenement.preventDefault();
+      this.garde(() => this.ajouterNote(), "note-interne-erreur");
+    });
     document.getElementById("effacement-formulaire").addEventListener("submit", (evenement) => {
       evenement.preventDefault();
       this.garde(() => this.effacer(), "effacement-erreur");
@@ -137,6 +141,27 @@ export class Detail {
           `${c.libelle} : `, el("del", {}, c.avant), " → ", el("ins", {}, c.apres))))
         : el("p", {}, v.version === 1 ? "Dépôt du dossier." : "Aucune différence visible."))));
     document.getElementById("effacement-confirmation").value = "";
+    document.getElementById("note-interne").value = "";
+    this.afficherNotes(d.notes_internes);
+  }
+
+  /** The bureau's private notes, oldest first, each with its author and time (issue 27). */
+  afficherNotes(notes) {
+    document.getElementById("notes-liste").replaceChildren(...(notes.length
+      ? notes.map((n) => el("li", {}, el("span", { class: "gestion-note__qui" }, `${dateHeure(n.le)}, ${n.auteur} :`),
+        " ", el("span", { class: "gestion-note__texte" }, n.texte)))
+      : [el("li", {}, "Aucune note pour l'instant.")]));
+  }
+
+  async ajouterNote() {
+    const texte = document.getElementById("note-interne").value;
+    const numero = this.dossier.numero;
+    const reponse = await (await appeler("POST", `dossiers/${encodeURIComponent(numero)}/notes`, { corps: { texte } })).json();
+    if (reponse.numero !== numero || this.dossier?.numero !== numero) return;
+    this.dossier.notes_internes = reponse.notes_internes;
+    this.afficherNotes(reponse.notes_internes);
+    document.getElementById("note-interne").value = "";
+    reussir("Note ajoutée.", "note-interne-message");
   }
 
   choix() {

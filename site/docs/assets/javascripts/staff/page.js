@@ -110,6 +110,7 @@ async function ouvrirEspace({ nom, role }) {
   const lecture = role === "lecture";
   document.getElementById("statut-titre").hidden = lecture;
   document.getElementById("statut-formulaire").hidden = lecture;
+  document.getElementById("note-interne-formulaire").hidden = lecture;
   document.getElementById("effacement-bloc").hidden = role !== "administration";
   document.getElementById("connexion").hidden = true;
   document.getElementById("espace").hidden = false;
