@@ -46,10 +46,10 @@ SUIVI_A_FAIRE = {
         "l'adresse suivante :"),
     "definitive": "Votre inscription est définitive : vous n'avez plus rien à envoyer.",
     "refuse": (
-        "Le {destinataire} ne peut pas retenir votre dossier, pour le motif qu'il indique. Pour "
+        "Le {destinataire}, ne peut pas retenir votre dossier, pour le motif qu'il indique. Pour "
         "toute question, contactez le {contact}, en rappelant votre numéro d'inscription."),
     "sans-suite": (
-        "Le {destinataire} a classé votre dossier sans suite, pour le motif qu'il indique : il "
+        "Le {destinataire}, a classé votre dossier sans suite, pour le motif qu'il indique : il "
         "ne sera pas traité. Pour toute question, contactez le {contact}, en rappelant votre "
         "numéro d'inscription."),
 }
