@@ -175,6 +175,11 @@ def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_
 
     # 10. « Mon dossier »: the number and the birth date open it.
     c.ouvrir("mon-dossier.html")
+    # Issue 29, item 10: « mon dossier »'s forms say what is required, and mark it.
+    assert texte(page.locator("#form-acces > p").first) == "Les deux informations sont obligatoires."
+    assert all(page.locator(f"#{i}").get_attribute("required") is not None
+               for i in ("acces-numero", "acces-jour", "acces-mois", "acces-annee", "rappel-nom"))
+    assert page.locator("#rappel-prenom").get_attribute("required") is None
     c.etat("10-mon-dossier")
     c.ouvrir_dossier(numero.lower().replace("-", " "), Identite(qui.nom, qui.prenoms, jour="18"))
     page.locator("#resume-erreurs:not([hidden])").wait_for()
