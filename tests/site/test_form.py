@@ -176,7 +176,8 @@ def test_new_candidate_registers_notes_the_number_then_reopens_and_modifies_the_
     # 10. « Mon dossier »: the number and the birth date open it.
     c.ouvrir("mon-dossier.html")
     # Issue 29, item 10: « mon dossier »'s forms say what is required, and mark it.
-    assert texte(page.locator("#form-acces > p").first) == "Les deux informations sont obligatoires."
+    assert texte(page.locator("#form-acces > p").first) == (
+        "Les deux informations sont obligatoires.")
     assert all(page.locator(f"#{i}").get_attribute("required") is not None
                for i in ("acces-numero", "acces-jour", "acces-mois", "acces-annee", "rappel-nom"))
     assert page.locator("#rappel-prenom").get_attribute("required") is None
