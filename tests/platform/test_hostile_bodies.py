@@ -46,6 +46,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "statut": "incomplete", "version": 1, "revision": 0,
         "pieces_manquantes": ["piece-identite"], "note": "Copie illisible."},
     ("POST", "/api/staff/dossiers/<numero>/effacement"): {"confirmation": "?"},
+    ("POST", "/api/staff/dossiers/<numero>/notes"): {"texte": "Appelée le 3/11."},
     ("POST", "/api/staff/dossiers/<numero>/restitution"): {
         "confirmation": "?", "action": "remplacer-courriel", "courriel": "a@exemple.fr"},
     ("POST", "/api/staff/exports"): {"format": "csv", "filtres": {"q": "Dupont"}},
@@ -67,6 +68,8 @@ REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
         ("statut_invalide", staff_msg.STATUT_INVALIDE), ["note", "pieces_manquantes.0"]),
     ("POST", "/api/staff/dossiers/<numero>/effacement"): (
         ("effacement_invalide", staff_msg.EFFACEMENT_CONFIRMATION), ["confirmation"]),
+    ("POST", "/api/staff/dossiers/<numero>/notes"): (
+        ("note_invalide", staff_msg.NOTE_INVALIDE), ["texte"]),
     ("POST", "/api/staff/dossiers/<numero>/restitution"): (
         ("restitution_invalide", staff_msg.RESTITUTION_INVALIDE), ["confirmation", "courriel"]),
     ("POST", "/api/staff/exports"): (("export_invalide", staff_msg.EXPORT_INVALIDE),
