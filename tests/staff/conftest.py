@@ -52,6 +52,15 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+@pytest.fixture
+def mail_client(s3: Any, s3_endpoint: str | None, ses: Any) -> FlaskClient:  # noqa: F811
+    """A client of the app with the staff members and email through moto's SES."""
+    from tests.fixtures import MAIL_FROM, SITE_URL
+
+    return build_app(s3, s3_endpoint, ses=ses, MAIL_FROM=MAIL_FROM, SITE_URL=SITE_URL,
+                     STAFF_TOKEN_HASHES=token_hashes()).test_client()
+
+
 #: Residences by département: what a dossier must say to live there.
 RESIDENCES = {
     "19": {"contact.departement": "19", "etablissement": "IND-19",

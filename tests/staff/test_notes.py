@@ -12,18 +12,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.fixtures import BUCKET, MAIL_FROM, SITE_URL, SentMail, build_app
-from tests.staff.conftest import bearer, person, submit, token_hashes
+from tests.fixtures import BUCKET, SentMail
+from tests.staff.conftest import bearer, person, submit
 from tests.staff.test_suivi import BORN, candidate_put, change
 
 NOTE = "Appelée le 3/11 : envoie l'attestation lundi.\nPenser à vérifier le tampon."
-
-
-@pytest.fixture
-def mail_client(s3: Any, s3_endpoint: str | None, ses: Any) -> FlaskClient:
-    app = build_app(s3, s3_endpoint, ses=ses, MAIL_FROM=MAIL_FROM, SITE_URL=SITE_URL,
-                    STAFF_TOKEN_HASHES=token_hashes())
-    return app.test_client()
 
 
 def _add(client: FlaskClient, numero: str, texte: Any, staff: str = "secretariat") -> Any:

@@ -18,8 +18,8 @@ from handler.platform import messages as candidate_msg
 from handler.platform.errors import ApiError
 from handler.platform.storage import DossierStore
 from handler.staff import messages as staff_msg
-from tests.fixtures import BUCKET, MAIL_FROM, SITE_URL, SentMail, build_app
-from tests.staff.conftest import bearer, person, submit, token_hashes
+from tests.fixtures import BUCKET, SentMail
+from tests.staff.conftest import bearer, person, submit
 
 BORN = "1998-05-17"
 
@@ -120,13 +120,6 @@ def test_malformed_changes_get_422(client: FlaskClient, numero: str, body: dict[
     response = client.post(f"/api/staff/dossiers/{numero}/suivi", json=body, headers=bearer())
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
-
-
-@pytest.fixture
-def mail_client(s3: Any, s3_endpoint: str | None, ses: Any) -> FlaskClient:
-    app = build_app(s3, s3_endpoint, ses=ses, MAIL_FROM=MAIL_FROM, SITE_URL=SITE_URL,
-                    STAFF_TOKEN_HASHES=token_hashes())
-    return app.test_client()
 
 
 def test_incomplete_emails_the_candidate_what_is_missing(
