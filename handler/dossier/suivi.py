@@ -244,8 +244,6 @@ def _a_faire(current: Mapping[str, Any], renew: bool, session: Session) -> list[
     confirmation, which replaces « nothing more to send »."""
     statut = current["statut"]
     renewal = [candidate_msg.NOUVELLE_CONFIRMATION.format(destinataire=session.destinataire)]
-    if statut in _ENDS:
-        return [mail_content.suivi_a_faire(statut, session)]
     if renew and statut in (CONFIRMATION_RECUE, DEFINITIVE):
         return renewal
     return [*(renewal if renew else []),

@@ -40,8 +40,8 @@ DATES_INVERSEES = (
 )
 PIECE_AUTRE_NOTE = "Vous avez coché « Autre pièce » : précisez dans la note la pièce qui manque."
 NOTES_PLEINES = (
-    "Ce dossier a déjà {maximum} notes internes : c'est le maximum. Résumez-les dans une seule "
-    "avec l'administrateur du service."
+    "Ce dossier a déjà {maximum} notes internes, le nombre maximal : aucune autre ne peut être "
+    "ajoutée. Signalez-le à l'administrateur du service."
 )
 NOTE_INVALIDE = "La note n'est pas valide : corrigez-la."
 NOTES_CONCURRENTES = "D'autres notes sont ajoutées en ce moment : réessayez dans un instant."

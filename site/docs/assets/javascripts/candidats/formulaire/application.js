@@ -484,7 +484,7 @@ class Parcours {
         corps.avertissements ?? {});
       afficherPieces(this.formulaire.querySelector("#recapitulatif-pieces"), corps.pieces);
       this.finEnCours();
-      const ligne = this.ligneModifiee !== null && this.ligneModifiee !== undefined;
+      const ligne = this.ligneModifiee !== null;
       this.afficher(this.etapes.length - 1, { focus: !ligne });
       if (ligne && !this.revenirALaLigne()) this.etapes[this.etapes.length - 1].querySelector("h1").focus();
     } catch (erreur) {
