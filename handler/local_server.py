@@ -58,6 +58,8 @@ _BODY_OPEN = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 COMPRESSIBLE = frozenset({"application/javascript", "application/json", "image/svg+xml",
                           "application/xml", "application/manifest+json"})
 COMPRESS_MIN_BYTES = 1000
+#: How often the local run's scheduled jobs run (the mail retry: hourly in AWS).
+SCHEDULE_SECONDS = 60.0
 
 
 def _encoding(accept_encoding: str) -> str | None:
@@ -252,6 +254,7 @@ class LocalStack:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._stopping_event = threading.Event()
         self.provider = DemoProvider()
 
     def start(self) -> str:
@@ -333,7 +336,29 @@ class LocalStack:
             if not self._stopping:
                 raise
 
+    def run_scheduled(self, *, every: float = SCHEDULE_SECONDS) -> None:
+        """The scheduled function a person sees the effect of, in a background thread: the
+        mail retry (hourly in AWS, infra/template.yaml), which also sends the emails the
+        reception desk defers (handler.staff.courriel_suivi.DIFFERE). Not in the tests' stacks:
+        their emails stay theirs to count."""
+        from handler import notifications
+        from handler.dossier.courriels import SCHEDULED_ATTEMPTS
+
+        api = self.api
+        assert api is not None
+
+        def loop() -> None:
+            while not self._stopping_event.wait(every):
+                try:
+                    with api.app_context():
+                        notifications.retry_failed(api, max_attempts=SCHEDULED_ATTEMPTS)
+                except Exception:  # a failed run is logged; the next one tries again
+                    logging.getLogger(__name__).exception("scheduled mail retry failed")
+
+        threading.Thread(target=loop, name="envois-programmes", daemon=True).start()
+
     def stop(self) -> None:
+        self._stopping_event.set()
         self._stopping = True
         if self._server is not None:
             self._server.close()
@@ -384,11 +409,12 @@ def main(argv: list[str] | None = None) -> int:
                        now=None if args.horloge_reelle else args.maintenant,
                        outbox=args.courriels)
     url = stack.start()
+    stack.run_scheduled()
     clock = "date réelle" if args.horloge_reelle else f"date simulée : {args.maintenant}"
     print(f"\nService de pré-inscription lancé sur {url} ({clock}).\n"
           "Stockage : S3 simulé par moto, en mémoire (les dossiers disparaissent à l'arrêt).\n"
           f"Courriels : écrits dans {args.courriels}/, un fichier .eml par envoi (aucun n'est "
-          "réellement envoyé).\n"
+          "réellement envoyé) ; les envois différés ou en échec repartent chaque minute.\n"
           f"{staff_access_text(url, stack.provider, stack.s3_endpoint)}"
           "Arrêt : Ctrl-C.\n", flush=True)
     try:

@@ -39,3 +39,7 @@ CONFIRMATION_PERIMEE = (
     "(version {confirmee}, dossier en version {actuelle}) : attendez la nouvelle confirmation "
     "et enregistrez-la (« Confirmation reçue ») avant de rendre l'inscription définitive."
 )
+ANNULATION_IMPOSSIBLE = (
+    "Ce scan ne peut plus être annulé d'ici : le suivi du dossier a changé depuis. Ouvrez le "
+    "dossier pour corriger son statut."
+)

@@ -137,7 +137,7 @@ class Changed(NamedTuple):
 def change(store: DossierStore, numero: str, *, statut: str, auteur: str, version_vue: int,
            revision_vue: int, pieces_manquantes: list[str], note: str | None, now: str,
            version_papier: int | None = None,
-           courriel: Mapping[str, Any] | None = None) -> Changed:
+           courriel: Mapping[str, Any] | None = None, guichet: bool = False) -> Changed:
     """Record a status change.
 
     409 when the dossier or its follow-up changed since the staff member read them, when the
@@ -147,6 +147,8 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
     `courriel`: the state of the email this change owes the candidate (ANNOUNCED), written
     with the change, for its revision (see courriel_suivi). A change drops the previous
     revision's email state: a newer change supersedes it.
+    `guichet`: recorded by the reception desk's scan (handler.staff.guichet): the entry keeps
+    the state it replaced, so that the desk can undo the scan (`undo_scan`).
     """
     stored = store.dossier(numero)
     if stored is None:
@@ -185,6 +187,9 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
              "pieces_manquantes": pieces_manquantes, "note": note}
     if statut == CONFIRMATION_RECUE:
         entry["version_papier"] = version_papier
+    if guichet:
+        entry["guichet"] = True
+        entry["precedent"] = {k: old[k] for k in _RESTORED}
     new = {"numero": numero, "statut": statut, "revision": old["revision"] + 1,
            "version_confirmee": confirmed, "pieces_manquantes": pieces_manquantes,
            "note": note, "historique": [*old["historique"], entry]}
@@ -198,6 +203,45 @@ def change(store: DossierStore, numero: str, *, statut: str, auteur: str, versio
     if store.dossier(numero) is None:
         # An erasure began after the dossier was read, and its sweep may have passed already:
         # this change removes what it wrote.
+        store.erase(key(numero))
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    return Changed(new, stored.body, etag)
+
+
+#: What undoing a desk's scan puts back: the follow-up's state before it.
+_RESTORED = ("statut", "version_confirmee", "pieces_manquantes", "note")
+
+
+def undo_scan(store: DossierStore, numero: str, *, revision_vue: int, auteur: str,
+              now: str) -> Changed:
+    """Undo the reception desk's scan that made revision `revision_vue` (« annuler » on the
+    desk's last scans): the follow-up gets back the state the scan replaced, as a new
+    revision whose history says so. It owes no email: the candidate was told nothing of the
+    scan yet, or (its email gone) is told nothing more; the scan's own email, deferred,
+    is no longer owed once a newer revision replaces it (courriel_suivi.owed).
+
+    409 when anything changed the follow-up since that scan (undo it from the dossier's
+    page then), or when that revision isn't a desk's scan."""
+    stored = store.dossier(numero)
+    existing = read(store, numero)
+    if stored is None or existing is None:
+        raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
+    old = existing.body
+    scan = old["historique"][-1] if old["historique"] else {}
+    if old["revision"] != revision_vue or not scan.get("guichet"):
+        raise ApiError(409, "annulation_impossible", msg.ANNULATION_IMPOSSIBLE)
+    before = scan["precedent"]
+    entry = {"statut": before["statut"], "auteur": auteur, "le": now,
+             "version_dossier": stored.body["version"],
+             "pieces_manquantes": before["pieces_manquantes"], "note": before["note"],
+             "annule": revision_vue}
+    new = {"numero": numero, **before, "revision": old["revision"] + 1,
+           "historique": [*old["historique"], entry]}
+    try:
+        etag = store.write(key(numero), new, if_match=existing.etag)
+    except WriteConflict:
+        raise ApiError(409, "annulation_impossible", msg.ANNULATION_IMPOSSIBLE) from None
+    if store.dossier(numero) is None:  # erased meanwhile: as `change` does
         store.erase(key(numero))
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return Changed(new, stored.body, etag)

@@ -8,9 +8,13 @@ The follow-up record (`suivi/<numero>.json`) carries the email of its current re
     "courriel": {"revision": 4, "statut": "envoye", "tentatives": 1, "erreur": null,
                  "dernier_essai": "2020-11-19T15:02:11+00:00"}
 
-`statut` is `envoye`, `echec` (`erreur` holds the SES error code, never an address) or
+`statut` is `envoye`, `echec` (`erreur` holds the SES error code, never an address),
 `en-attente`: that state is written with the status change itself, so a request that stops
-before the email is sent (its function timed out while SES hung) still leaves the email owed.
+before the email is sent (its function timed out while SES hung) still leaves the email owed,
+or `differe`: a reception desk's scan (handler.staff.guichet) leaves its email to the
+scheduled retry, sent once the scan can no longer be undone from the desk (UNDO_WINDOW): the
+scan then costs two writes (the change and its index part), and a paper scanned by mistake and
+undone at once never told the candidate it was received.
 The outcome then replaces it, written with IfMatch on the ETag of the change, the record's
 `revision` left alone (it is the staff's conflict token). When the record changed meanwhile, a
 newer change supersedes this one and its email: the outcome is dropped. Likewise a newer change
@@ -40,15 +44,19 @@ from handler.platform.storage import WriteConflict
 
 log = logging.getLogger(__name__)
 
-EN_ATTENTE = "en-attente"
+EN_ATTENTE, DIFFERE = "en-attente", "differe"
 #: An email still `en-attente` this long after its change was not sent by the request that
 #: made the change: the API's function stops after 10 s (infra/template.yaml).
 STOPPED_AFTER = dt.timedelta(minutes=5)
+#: How long the desk offers « annuler » on a scan before its email is owed.
+UNDO_WINDOW = dt.timedelta(minutes=5)
 
 #: What an announced status change records while email is on (suivi.change adds the
 #: revision).
 PENDING: Mapping[str, Any] = {"statut": EN_ATTENTE, "tentatives": 0, "erreur": None,
                               "dernier_essai": None}
+#: What a desk's scan records: the email left to the scheduled retry.
+DEFERRED: Mapping[str, Any] = {**PENDING, "statut": DIFFERE}
 
 
 def send(notifier: Notifier, *, dossier: Mapping[str, Any], follow_up: dict[str, Any],
@@ -99,9 +107,10 @@ def owed(follow_up: Mapping[str, Any], *, now: dt.datetime) -> bool:
         return False
     if state["statut"] == ECHEC:
         return True
-    if state["statut"] != EN_ATTENTE:
+    wait = {EN_ATTENTE: STOPPED_AFTER, DIFFERE: UNDO_WINDOW}.get(state["statut"])
+    if wait is None:
         return False
-    return now - dt.datetime.fromisoformat(follow_up["historique"][-1]["le"]) >= STOPPED_AFTER
+    return now - dt.datetime.fromisoformat(follow_up["historique"][-1]["le"]) >= wait
 
 
 def retry(notifier: Notifier, session: str, *, max_attempts: int | None = None) -> dict[str, int]:
@@ -138,7 +147,7 @@ def staff_view(follow_up: Mapping[str, Any], *, max_attempts: int) -> dict[str, 
     state = follow_up.get("courriel")
     if state is None or state["revision"] != follow_up["revision"]:
         return None
-    waiting = state["statut"] in (ECHEC, EN_ATTENTE)
+    waiting = state["statut"] in (ECHEC, EN_ATTENTE, DIFFERE)
     return {"statut": state["statut"], "tentatives": state["tentatives"],
             "erreur": state["erreur"], "dernier_essai": state["dernier_essai"],
             "nouvel_essai_automatique": waiting and state["tentatives"] < max_attempts}

@@ -96,3 +96,27 @@ ORIGINE_REFUSEE = (
     "Demande refusée : elle ne vient pas de l'espace gestionnaire du service. Rechargez la page "
     "de l'espace gestionnaire, puis recommencez."
 )
+
+# The reception desk (handler.staff.guichet).
+GUICHET_INVALIDE = "Le scan n'a pas pu être lu : recommencez."
+REFERENCE_ILLISIBLE = (
+    "Ce n'est pas le code-barres d'une confirmation : scannez celui qui est en bas de la "
+    "confirmation signée, ou tapez le numéro et la version imprimés dessous (par exemple "
+    "7K3M-Q9PA-R-V2)."
+)
+REFERENCE_SANS_VERSION = (
+    "Ce numéro n'indique pas la version de la confirmation : scannez son code-barres, ou "
+    "ajoutez la version imprimée dessous (par exemple 7K3M-Q9PA-R-V2)."
+)
+PAPIER_INCONNU = (
+    "Aucun dossier ne porte ce numéro : vérifiez le papier (est-ce bien une confirmation de "
+    "cette session ?) et tapez le numéro imprimé sous le code-barres."
+)
+RECUE_LE = "le {le} par {auteur}"
+DEJA_RECUE = (
+    "Déjà reçue : la confirmation de la version {version} a été enregistrée {recue} (statut "
+    "« {statut} »). Rien n'a été changé ; mettez ce papier de côté s'il s'agit d'un doublon."
+)
+RECEPTION_ENREGISTREE = "Confirmation signée reçue, enregistrée (version {version})."
+SCAN_ANNULE = "Scan annulé : le dossier est revenu au statut « {statut} »."
+ANNULATION_INVALIDE = "L'annulation n'a pas pu être lue : recommencez depuis le guichet."

@@ -132,7 +132,7 @@ SCHEMAS: dict[str, Any] = {
                       "courriel": _ref("CourrielIncomplet")}),
     "CourrielIncomplet": {
         **_object({
-            "statut": {"enum": ["envoye", "echec", "en-attente"]},
+            "statut": {"enum": ["envoye", "echec", "en-attente", "differe"]},
             "tentatives": _INT,
             "erreur": {**_NULLABLE, "description": "Code d'erreur de SES"},
             "dernier_essai": {**_NULLABLE, "description": "Instant ISO 8601 (UTC)"},
@@ -328,6 +328,40 @@ PATHS: dict[str, Any] = {
         parameters=[_NUMERO],
         requestBody={"required": True, "content": {"application/json": {
             "schema": _ref("Restitution")}}})},
+    "/api/staff/guichet/scans": {"post": operation(
+        "Guichet de réception : enregistrer la confirmation signée scannée (code-barres ou "
+        "numéro et version), pour la version imprimée (rôle gestion ou administration)",
+        {"201": _json("Réception enregistrée : à qui est le papier, les pièces à vérifier ; le "
+                      "courriel au candidat part avec l'envoi automatique suivant, une fois "
+                      "l'annulation close (courriel « differe »)",
+                      _object({"resultat": {"enum": ["enregistree"]}, "message": _STRING,
+                               "personne": {"type": "object"}, "revision": _INT,
+                               "statut_precedent": _STRING,
+                               "pieces_manquantes": {"type": "array", "items": _STRING},
+                               "courriel": {"enum": ["differe", None]}})),
+         "404": _error("Aucun dossier ne porte ce numéro (dossier_introuvable)"),
+         **_BAD_JSON, **_FORBIDDEN,
+         "409": _error("Rien n'est enregistré, le message dit pourquoi et `personne` à qui est "
+                       "le papier : déjà reçue (deja_recue), papier d'une version antérieure "
+                       "(confirmation_ancienne), statut qui ne le permet pas "
+                       "(transition_refusee), suivi changé au même moment (suivi_concurrent)"),
+         "422": _error("Pas une référence de confirmation (reference_illisible), numéro sans "
+                       "sa version (version_papier_requise), corps invalide (scan_invalide)")},
+        requestBody={"required": True, "content": {"application/json": {"schema": {
+            **_object({"reference": {**_STRING, "maxLength": 60}}),
+            "additionalProperties": False}}}})},
+    "/api/staff/guichet/annulations": {"post": operation(
+        "Guichet de réception : annuler un scan, le dossier reprend son statut d'avant (rôle "
+        "gestion ou administration)",
+        {"200": _json("Scan annulé", _object({"numero": _STRING, "revision": _INT,
+                                             "statut": _ETAT, "statut_libelle": _STRING,
+                                             "message": _STRING})),
+         **_NOT_FOUND, **_BAD_JSON, **_FORBIDDEN,
+         "409": _error("Le suivi a changé depuis ce scan (annulation_impossible)"),
+         "422": _error("Corps invalide (annulation_invalide)")},
+        requestBody={"required": True, "content": {"application/json": {"schema": {
+            **_object({"numero": _STRING, "revision": _INT}),
+            "additionalProperties": False}}}})},
     "/api/staff/exports": {"post": operation(
         "Exporter la liste filtrée (CSV, XLSX ou ZIP des dossiers et de leurs confirmations)",
         {"200": {"description": "Le fichier, quand il tient dans une réponse (CSV ou XLSX de "

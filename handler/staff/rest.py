@@ -29,6 +29,7 @@ from handler.staff import (
     courriel_suivi,
     erasure,
     exports,
+    guichet,
     jobs,
     listing,
     notes,
@@ -323,6 +324,51 @@ def change_status(numero: str) -> Response:
     return jsonify({"numero": display(key), "suivi": _suivi_payload(new, record["version"]),
                     "a_revoir": suivi.a_revoir(new, record["version"]),
                     "courriel": courriel})
+
+
+class ScanSchema(Schema):
+    """A paper scanned at the reception desk: its barcode's text (or the number typed)."""
+
+    class Meta:
+        unknown = RAISE
+
+    reference = fields.String(required=True, validate=validate.Length(max=60))
+
+
+class AnnulationSchema(Schema):
+    """Undo a desk's scan: the dossier and the follow-up revision the scan made."""
+
+    class Meta:
+        unknown = RAISE
+
+    numero = fields.String(required=True, validate=validate.Length(max=40))
+    revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
+SCAN, ANNULATION = ScanSchema(), AnnulationSchema()
+
+
+@bp.post("/guichet/scans")
+@auth.requires_role(roles.GESTION)
+def desk_scan() -> Response:
+    """The reception desk: record « confirmation reçue » for the paper scanned (guichet)."""
+    data = _load(SCAN, "scan_invalide", msg.GUICHET_INVALIDE)
+    result = guichet.scan(context.store(), data["reference"], session=context.session(),
+                          auteur=auth.current_staff(), now=suivi.timestamp(context.now()),
+                          email=context.notifier().enabled)
+    response = jsonify(result)
+    response.status_code = 201
+    return response
+
+
+@bp.post("/guichet/annulations")
+@auth.requires_role(roles.GESTION)
+def desk_undo() -> Response:
+    """Undo one of the desk's scans: the dossier's status as it was before it."""
+    data = _load(ANNULATION, "annulation_invalide", msg.ANNULATION_INVALIDE)
+    return jsonify(guichet.undo(context.store(), _numero(data["numero"]),
+                                revision=data["revision"], auteur=auth.current_staff(),
+                                now=suivi.timestamp(context.now())))
 
 
 class EffacementSchema(Schema):

@@ -199,3 +199,46 @@ def test_the_site_s_address_is_made_from_the_port_it_listens_on(site_dir: Path) 
         assert fetch(url + "api/session")[0] == 200  # it listens where the address says
     finally:
         local.stop()
+
+
+def test_the_local_run_sends_deferred_emails_as_the_schedule_does(
+    site_dir: Path, tmp_path: Path,
+) -> None:
+    """A desk's scan leaves its email to the scheduled retry: the local run has that schedule
+    too (every minute; here every tenth of a second), or its emails would never go."""
+    import datetime as dt
+    import time
+
+    from handler.dossier import index, suivi
+    from handler.dossier.numero import canonical
+    from handler.staff import courriel_suivi
+
+    outbox = tmp_path / "outbox"
+    local = LocalStack(site_dir=site_dir, port=0, outbox=outbox)
+    url = local.start()
+    local.serve_in_background()
+    try:
+        status, _, body = fetch(url + "api/dossiers", data=make_dossier())
+        assert status == 201
+        numero = canonical(json.loads(body)["numero"]) or ""
+        api = local.api
+        assert api is not None
+        store = api.extensions["dossier_store"]
+        # Scanned at the desk ten minutes ago (past the time « annuler » is offered).
+        when = api.extensions["calendar_clock"].now() - dt.timedelta(minutes=10)
+        changed = suivi.change(store, numero, statut="confirmation-recue", auteur="demo",
+                               version_vue=1, revision_vue=0, pieces_manquantes=[], note=None,
+                               version_papier=1, now=when.isoformat(timespec="seconds"),
+                               courriel=courriel_suivi.DEFERRED, guichet=True)
+        index.record_written(store, changed.dossier, follow_up=changed.suivi)
+        local.run_scheduled(every=0.1)
+        deadline = time.monotonic() + 10
+        while len(list(outbox.glob("*.eml"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        subjects = sorted(email.message_from_bytes(m.read_bytes(), policy=email.policy.default)[
+            "Subject"] for m in outbox.glob("*.eml"))
+        assert len(subjects) == 2 and any("a été reçue" in s for s in subjects), subjects
+        time.sleep(0.5)  # later runs send it no second time
+        assert len(list(outbox.glob("*.eml"))) == 2
+    finally:
+        local.stop()

@@ -50,6 +50,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/staff/dossiers/<numero>/restitution"): {
         "confirmation": "?", "action": "remplacer-courriel", "courriel": "a@exemple.fr"},
     ("POST", "/api/staff/exports"): {"format": "csv", "filtres": {"q": "Dupont"}},
+    ("POST", "/api/staff/guichet/scans"): {"reference": "7K3M-Q9PA-R-V1"},
+    ("POST", "/api/staff/guichet/annulations"): {"numero": "7K3M-Q9PA-R", "revision": 1},
 }
 DOSSIER_422 = ("dossier_invalide", msg.DOSSIER_INVALIDE)
 REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
@@ -74,6 +76,10 @@ REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
         ("restitution_invalide", staff_msg.RESTITUTION_INVALIDE), ["confirmation", "courriel"]),
     ("POST", "/api/staff/exports"): (("export_invalide", staff_msg.EXPORT_INVALIDE),
                                      ["filtres.q"]),
+    ("POST", "/api/staff/guichet/scans"): (("scan_invalide", staff_msg.GUICHET_INVALIDE),
+                                           ["reference"]),
+    ("POST", "/api/staff/guichet/annulations"): (
+        ("annulation_invalide", staff_msg.ANNULATION_INVALIDE), ["numero"]),
 }
 
 #: Nesting far past the bound, valid JSON or not.

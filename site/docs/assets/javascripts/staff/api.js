@@ -2,13 +2,15 @@
 // session's cookie (__Host-gestion, HttpOnly: no script here can read it); the page holds no
 // token and stores nothing.
 
-/** A refused or failed call, with the server's French message and its errors by field. */
+/** A refused or failed call, with the server's French message, its errors by field and its
+ *  whole answer (`corps`: what else a refusal says, e.g. whose paper the desk refused). */
 export class ErreurApi extends Error {
-  constructor(statut, code, message, erreurs = {}) {
+  constructor(statut, code, message, erreurs = {}, corps = {}) {
     super(message);
     this.statut = statut;
     this.code = code;
     this.erreurs = erreurs;
+    this.corps = corps;
   }
 }
 
@@ -21,7 +23,7 @@ const LIBELLES = {
   revision: "Suivi", pieces_manquantes: "Pièces manquantes", note: "Note",
   version_papier: "Version de la confirmation reçue", confirmation: "Numéro recopié",
   action: "Action", courriel: "Adresse électronique", format: "Format", filtres: "Filtres",
-  texte: "Note interne",
+  texte: "Note interne", reference: "Code-barres",
 };
 
 /** The server's message, then each field's own messages under its label, each sentence once. */
@@ -42,7 +44,7 @@ async function erreur(reponse) {
   try {
     const corps = await reponse.json();
     const message = texteErreur(corps);
-    return new ErreurApi(reponse.status, corps.code ?? "erreur", message, corps.errors ?? {});
+    return new ErreurApi(reponse.status, corps.code ?? "erreur", message, corps.errors ?? {}, corps);
   } catch {
     return new ErreurApi(reponse.status, "erreur",
       "Le service a répondu de façon inattendue : réessayez dans quelques instants.");

@@ -15,6 +15,8 @@ function etatCourriel(c) {
     ? "nouvel essai automatique toutes les heures"
     : "plus d'essai automatique : demandez à l'exploitant du service de le renvoyer";
   if (c.statut === "en-attente") return `pas encore parti ; ${suite}`;
+  // A reception desk's scan: sent by the hourly run once « annuler » is no longer offered.
+  if (c.statut === "differe") return "part avec l'envoi automatique de l'heure qui suit la réception (enregistrée au guichet)";
   const essais = `${c.tentatives} tentative${c.tentatives > 1 ? "s" : ""}`;
   return `non parti après ${essais} (dernière le ${dateHeure(c.dernier_essai)}) ; ${suite}`;
 }

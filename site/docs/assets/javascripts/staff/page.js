@@ -9,6 +9,7 @@ import { annoncer, el } from "../platform/dom.js";
 import { exporter } from "./exports.js";
 import { Liste, appliquerAdresse } from "./liste.js";
 import { afficherTableau } from "./tableau.js";
+import { afficherGuichet, installerGuichet, oublierGuichet } from "./guichet.js";
 
 const application = document.getElementById("gestion");
 document.getElementById("sans-javascript").hidden = true;
@@ -28,6 +29,7 @@ function deconnecter(message) {
   // Nothing of the dossiers stays in the page once the session is gone.
   document.getElementById("liste-corps").replaceChildren();
   document.getElementById("tableau-rubriques").replaceChildren();
+  oublierGuichet();
   document.getElementById("detail").hidden = true;
   document.getElementById("espace").hidden = true;
   document.getElementById("connexion").hidden = false;
@@ -80,12 +82,20 @@ function route() {
   const numero = /^#\/dossier\/([A-Za-z0-9-]{1,20})$/.exec(location.hash)?.[1];
   const vueListe = document.getElementById("vue-liste");
   const vueTableau = document.getElementById("vue-tableau");
+  const vueReception = document.getElementById("vue-reception");
   vueTableau.hidden = true;
+  vueReception.hidden = true;
   if (numero && detail) {
     vueListe.hidden = true;
     return garde(() => detail.ouvrir(numero), "detail-erreur");
   }
   document.getElementById("detail").hidden = true;
+  if (location.hash === "#/reception") {
+    vueListe.hidden = true;
+    vueReception.hidden = false;
+    afficherGuichet();
+    return null;
+  }
   if (location.hash === "#/tableau") {
     vueListe.hidden = true;
     vueTableau.hidden = false;
@@ -111,6 +121,8 @@ async function ouvrirEspace({ nom, role }) {
   document.getElementById("statut-titre").hidden = lecture;
   document.getElementById("statut-formulaire").hidden = lecture;
   document.getElementById("note-interne-formulaire").hidden = lecture;
+  document.getElementById("guichet").hidden = lecture;
+  document.getElementById("guichet-lecture").hidden = !lecture;
   document.getElementById("effacement-bloc").hidden = role !== "administration";
   document.getElementById("connexion").hidden = true;
   document.getElementById("espace").hidden = false;
@@ -133,7 +145,7 @@ async function ouvrirEspace({ nom, role }) {
 // sessionStorage before leaving for the provider, and takes it back on its return. The server
 // never redirects to an address the browser gives; only this page's own routes come back.
 const ADRESSE_AVANT_CONNEXION = "gestion-adresse-avant-connexion";
-const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|tableau)?$/;
+const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|tableau|reception)?$/;
 
 document.getElementById("se-connecter").addEventListener("click", () => {
   try {
@@ -246,4 +258,5 @@ document.querySelectorAll("[data-export]").forEach((bouton) => {
   bouton.addEventListener("click", () => garde(() => exporter(bouton.dataset.export), "export-erreur"));
 });
 
+installerGuichet({ surDeconnexion: (message) => deconnecter(message) });
 demarrer();
