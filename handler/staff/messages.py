@@ -120,3 +120,15 @@ DEJA_RECUE = (
 RECEPTION_ENREGISTREE = "Confirmation signée reçue, enregistrée (version {version})."
 SCAN_ANNULE = "Scan annulé : le dossier est revenu au statut « {statut} »."
 ANNULATION_INVALIDE = "L'annulation n'a pas pu être lue : recommencez depuis le guichet."
+PIECES_OU_NOTE = "Cochez les pièces manquantes ou expliquez ce qui manque dans la note."
+
+# Bulk actions on the list (handler.staff.lot).
+LOT_INVALIDE = "L'action sur la sélection comporte des erreurs : corrigez-les."
+LOT_STOCKAGE = (
+    "Le stockage n'a pas répondu pour ce dossier : rien n'a été changé ; relancez l'action sur "
+    "lui dans quelques instants."
+)
+SELECTION_TROP_GRANDE = (
+    "Cette recherche compte {nombre} dossiers, plus que les {maximum} qu'une sélection peut "
+    "prendre : affinez-la (par spécialité, département, statut ou dates)."
+)

@@ -6,7 +6,7 @@ from typing import Any
 
 from handler.dossier import suivi
 from handler.platform.json_body import BAD_JSON
-from handler.staff import listing
+from handler.staff import listing, lot
 from shared_rules.schemas import EMAIL_MAX
 
 _STRING = {"type": "string"}
@@ -362,6 +362,36 @@ PATHS: dict[str, Any] = {
         requestBody={"required": True, "content": {"application/json": {"schema": {
             **_object({"numero": _STRING, "revision": _INT}),
             "additionalProperties": False}}}})},
+    "/api/staff/lots": {"post": operation(
+        f"Le même changement de statut pour plusieurs dossiers ({lot.LOT_MAX} au plus par "
+        "demande) : "
+        "confirmation reçue ou dossier incomplet, chacun enregistré, notifié et répondu à part "
+        "(rôle gestion ou administration)",
+        {"200": _json("Un résultat par dossier, dans l'ordre", _object({
+            "resultats": {"type": "array", "items": _object({
+                "numero": _STRING, "enregistre": {"type": "boolean"}, "statut": _STATUT,
+                "code": _STRING, "message": _STRING}, ["numero", "enregistre"])},
+            "enregistres": _INT, "refuses": _INT})),
+         **_BAD_JSON, **_FORBIDDEN,
+         "422": _error("Demande invalide (lot_invalide, statut_invalide)")},
+        requestBody={"required": True, "content": {"application/json": {"schema": {
+            **_object({"statut": {"enum": ["confirmation-recue", "incomplete"]},
+                       "pieces_manquantes": {"type": "array", "items": _STRING},
+                       "note": _NULLABLE,
+                       "dossiers": {"type": "array", "minItems": 1, "maxItems": lot.LOT_MAX,
+                                    "items": _object({"numero": _STRING, "version": _INT,
+                                                      "revision": _INT})}},
+                      ["statut", "dossiers"]),
+            "additionalProperties": False}}}})},
+    "/api/staff/selection": {"get": operation(
+        "Tous les dossiers d'une recherche (les filtres de la liste), avec la version et la "
+        "révision qu'un changement en lot demande",
+        {"200": _json("La sélection", _object({"nombre": _INT, "dossiers": {
+            "type": "array", "items": _object({"numero": _STRING, "version": _INT,
+                                               "revision": _INT})}})),
+         "422": _error(f"Filtre invalide (filtre_invalide) ou recherche de plus de "
+                       f"{lot.SELECTION_MAX} dossiers (selection_trop_grande)")},
+        parameters=[*_FILTERS])},
     "/api/staff/exports": {"post": operation(
         "Exporter la liste filtrée (CSV, XLSX ou ZIP des dossiers et de leurs confirmations)",
         {"200": {"description": "Le fichier, quand il tient dans une réponse (CSV ou XLSX de "

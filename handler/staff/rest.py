@@ -32,6 +32,7 @@ from handler.staff import (
     guichet,
     jobs,
     listing,
+    lot,
     notes,
     restitution,
     roles,
@@ -288,6 +289,20 @@ class ChangementSchema(Schema):
 CHANGEMENT = ChangementSchema()
 
 
+def _check_note(data: dict[str, Any]) -> None:
+    """What a change must explain: « autre » and « incomplet » what is missing, an end its
+    reason (422 `statut_invalide`)."""
+    if suivi.AUTRE in data["pieces_manquantes"] and not data["note"]:
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "note": [msg.PIECE_AUTRE_NOTE]})
+    if data["statut"] == suivi.INCOMPLETE and not (data["pieces_manquantes"] or data["note"]):
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "pieces_manquantes": [msg.PIECES_OU_NOTE]})
+    if data["statut"] in (suivi.REFUSE, suivi.SANS_SUITE) and not data["note"]:
+        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
+            "note": [msg.MOTIF_OBLIGATOIRE]})
+
+
 @bp.post("/dossiers/<numero>/suivi")
 @auth.requires_role(roles.GESTION)
 def change_status(numero: str) -> Response:
@@ -295,16 +310,7 @@ def change_status(numero: str) -> Response:
     (courriel_suivi)."""
     key = _numero(numero)
     data = _load(CHANGEMENT, "statut_invalide", msg.STATUT_INVALIDE)
-    if suivi.AUTRE in data["pieces_manquantes"] and not data["note"]:
-        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
-            "note": [msg.PIECE_AUTRE_NOTE]})
-    if data["statut"] == suivi.INCOMPLETE and not (data["pieces_manquantes"] or data["note"]):
-        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
-            "pieces_manquantes": ["Cochez les pièces manquantes ou expliquez ce qui manque "
-                                  "dans la note."]})
-    if data["statut"] in (suivi.REFUSE, suivi.SANS_SUITE) and not data["note"]:
-        raise ApiError(422, "statut_invalide", msg.STATUT_INVALIDE, errors={
-            "note": [msg.MOTIF_OBLIGATOIRE]})
+    _check_note(data)
     notifier = context.notifier()
     # The email an announced change owes is recorded as owed with the change itself.
     changed = suivi.change(
@@ -369,6 +375,62 @@ def desk_undo() -> Response:
     return jsonify(guichet.undo(context.store(), _numero(data["numero"]),
                                 revision=data["revision"], auteur=auth.current_staff(),
                                 now=suivi.timestamp(context.now())))
+
+
+class LotDossierSchema(Schema):
+    """One dossier of a bulk action, with what the agent's list showed of it."""
+
+    class Meta:
+        unknown = RAISE
+
+    numero = fields.String(required=True, validate=validate.Length(max=40))
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+
+
+class LotSchema(Schema):
+    """A bulk action: one status change for up to `lot.LOT_MAX` dossiers."""
+
+    class Meta:
+        unknown = RAISE
+
+    statut = fields.String(required=True, validate=validate.OneOf(
+        list(lot.ACTIONS), error="Action inconnue : confirmation reçue ou dossier incomplet."))
+    pieces_manquantes = fields.List(fields.String(validate=validate.Length(max=64)),
+                                    load_default=list, validate=validate.Length(max=20))
+    note = Texte(max_length=suivi.NOTE_MAX, load_default=None, allow_none=True)
+    dossiers = fields.List(fields.Nested(LotDossierSchema), required=True,
+                           validate=validate.Length(min=1, max=lot.LOT_MAX))
+
+
+LOT = LotSchema()
+
+
+@bp.post("/lots")
+@auth.requires_role(roles.GESTION)
+def bulk_change() -> Response:
+    """The same status change for several dossiers (lot): each recorded, emailed and answered
+    on its own."""
+    data = _load(LOT, "lot_invalide", msg.LOT_INVALIDE)
+    _check_note(data)
+    results = lot.apply(context.notifier(), data["dossiers"], statut=data["statut"],
+                        pieces_manquantes=data["pieces_manquantes"], note=data["note"],
+                        auteur=auth.current_staff(), now=suivi.timestamp(context.now()))
+    done = sum(r["enregistre"] for r in results)
+    return jsonify({"resultats": results, "enregistres": done,
+                    "refuses": len(results) - done})
+
+
+@bp.get("/selection")
+def whole_search() -> Response:
+    """Every dossier of a search (the list's filters), with the version and revision each
+    bulk change needs: « select the whole search »."""
+    query = listing.parse_query(request.args, context.session())
+    chosen = listing.select(_index().entries(), query)
+    if len(chosen) > lot.SELECTION_MAX:
+        raise ApiError(422, "selection_trop_grande", msg.SELECTION_TROP_GRANDE.format(
+            nombre=msg.nombre(len(chosen)), maximum=msg.nombre(lot.SELECTION_MAX)))
+    return jsonify({"nombre": len(chosen), "dossiers": lot.selection(chosen)})
 
 
 class EffacementSchema(Schema):

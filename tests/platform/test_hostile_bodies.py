@@ -52,6 +52,9 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/staff/exports"): {"format": "csv", "filtres": {"q": "Dupont"}},
     ("POST", "/api/staff/guichet/scans"): {"reference": "7K3M-Q9PA-R-V1"},
     ("POST", "/api/staff/guichet/annulations"): {"numero": "7K3M-Q9PA-R", "revision": 1},
+    ("POST", "/api/staff/lots"): {
+        "statut": "incomplete", "pieces_manquantes": ["piece-identite"], "note": "Illisible.",
+        "dossiers": [{"numero": "7K3M-Q9PA-R", "version": 1, "revision": 0}]},
 }
 DOSSIER_422 = ("dossier_invalide", msg.DOSSIER_INVALIDE)
 REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
@@ -80,6 +83,8 @@ REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
                                            ["reference"]),
     ("POST", "/api/staff/guichet/annulations"): (
         ("annulation_invalide", staff_msg.ANNULATION_INVALIDE), ["numero"]),
+    ("POST", "/api/staff/lots"): (("lot_invalide", staff_msg.LOT_INVALIDE),
+                                  ["note", "pieces_manquantes.0"]),
 }
 
 #: Nesting far past the bound, valid JSON or not.

@@ -57,7 +57,8 @@ export class Liste {
   /** `noter(adresse, ecriture)` records each list shown in the page's address and history
    *  (`ajouter` a new entry, `remplacer` the current one, `aucune`); `pageMax` is the highest
    *  page the API serves (the referentiel's `page_max`). */
-  constructor({ surOuverture, noter, pageMax }) {
+  constructor({ surOuverture, noter, pageMax, selection = null }) {
+    this.selection = selection; // the bulk actions' selection (lot.js), kept across pages
     this.page = 1;
     this.pages = 1;
     this.pageMax = pageMax;
@@ -66,6 +67,13 @@ export class Liste {
     this.noter = noter;
     document.getElementById("page-precedente").addEventListener("click", () => this.aller(-1));
     document.getElementById("page-suivante").addEventListener("click", () => this.aller(1));
+    document.getElementById("selection-page").addEventListener("change", (evenement) => {
+      for (const [d, case_] of this.cases) {
+        case_.checked = evenement.target.checked;
+        this.selection?.basculer(d, case_.checked);
+      }
+    });
+    this.cases = [];
   }
 
   aller(pas) {
@@ -83,6 +91,7 @@ export class Liste {
     // A page beyond the last (an old link, the last dossier of the last page erased): the
     // last page, in place of the address asked for.
     if (page > reponse.pages) return this.charger(reponse.pages, "remplacer");
+    this.selection?.suivreRecherche();
     this.pages = reponse.pages;
     this.afficher(reponse);
     this.noter(adresseListe(page), ecriture);
@@ -91,7 +100,10 @@ export class Liste {
 
   afficher({ total, page, pages, dossiers }) {
     const corps = document.getElementById("liste-corps");
+    this.cases = [];
     corps.replaceChildren(...dossiers.map((d) => this.ligne(d)));
+    document.getElementById("selection-page").checked = this.cases.length > 0
+      && this.cases.every(([, case_]) => case_.checked);
     const texte = `${total} dossier${total > 1 ? "s" : ""} trouvé${total > 1 ? "s" : ""}`;
     document.getElementById("liste-legende").textContent = `${texte}, page ${page} sur ${pages}`;
     document.getElementById("page-position").textContent = `Page ${page} sur ${pages}`;
@@ -118,6 +130,19 @@ export class Liste {
     return marques.flatMap((texte) => [el("br"), el("span", { class: "gestion-marque" }, texte)]);
   }
 
+  /** The row's box for the bulk actions, checked if the dossier is selected already. */
+  caseASelectionner(d) {
+    const case_ = el("input", { type: "checkbox", "data-selection": d.numero,
+      "aria-label": `Sélectionner le dossier ${d.numero}` });
+    case_.checked = Boolean(this.selection?.a(d.numero));
+    case_.addEventListener("change", () => {
+      this.selection?.basculer(d, case_.checked);
+      document.getElementById("selection-page").checked = this.cases.every(([, c]) => c.checked);
+    });
+    this.cases.push([d, case_]);
+    return case_;
+  }
+
   ligne(d) {
     const ouvrir = el("button", { type: "button", class: "md-button gestion-ouvrir",
       "aria-label": `Ouvrir le dossier ${d.numero}` }, d.numero);
@@ -126,6 +151,7 @@ export class Liste {
     // Received or definitive then modified reads `a-revoir` already; an incomplete one is marked.
     if (d.a_revoir && d.statut !== "a-revoir") statut.push(el("br"), el("span", { class: "gestion-marque" }, "Modifié après réception de la confirmation"));
     return el("tr", {},
+      el("td", {}, this.caseASelectionner(d)),
       el("td", {}, ouvrir),
       el("td", {}, d.nom_naissance, d.nom_usage ? ` (usage : ${d.nom_usage})` : "", ...this.marques(d)),
       el("td", {}, d.prenoms.length ? d.prenoms.join(", ") : "(sans prénom)"),

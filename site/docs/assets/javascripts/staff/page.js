@@ -7,7 +7,8 @@ import { Detail } from "./detail.js";
 import { effacerErreurs, fixerFuseau, signaler } from "./affichage.js";
 import { annoncer, el } from "../platform/dom.js";
 import { exporter } from "./exports.js";
-import { Liste, appliquerAdresse } from "./liste.js";
+import { Liste, appliquerAdresse, filtres } from "./liste.js";
+import { Selection } from "./lot.js";
 import { afficherTableau } from "./tableau.js";
 import { afficherGuichet, installerGuichet, oublierGuichet } from "./guichet.js";
 
@@ -17,6 +18,7 @@ application.hidden = false;
 
 let liste = null;
 let detail = null;
+let selection = null;
 
 /** Fill a select from the referentiel, right after its first option (« Tous »): the
  *  page's own choices (homonyms, points to check) follow. */
@@ -30,6 +32,8 @@ function deconnecter(message) {
   document.getElementById("liste-corps").replaceChildren();
   document.getElementById("tableau-rubriques").replaceChildren();
   oublierGuichet();
+  selection?.vider();
+  document.getElementById("lot-resultat").replaceChildren();
   document.getElementById("detail").hidden = true;
   document.getElementById("espace").hidden = true;
   document.getElementById("connexion").hidden = false;
@@ -122,6 +126,7 @@ async function ouvrirEspace({ nom, role }) {
   document.getElementById("statut-formulaire").hidden = lecture;
   document.getElementById("note-interne-formulaire").hidden = lecture;
   document.getElementById("guichet").hidden = lecture;
+  document.getElementById("lot-formulaire").hidden = lecture;
   document.getElementById("guichet-lecture").hidden = !lecture;
   document.getElementById("effacement-bloc").hidden = role !== "administration";
   document.getElementById("connexion").hidden = true;
@@ -132,8 +137,10 @@ async function ouvrirEspace({ nom, role }) {
     remplir("specialite", referentiel.specialites.map((s) => [s.code, s.libelle]));
     remplir("departement", referentiel.departements.map((d) => [d.code, `${d.nom} (${d.code})`]));
     remplir("statut", referentiel.statuts.map((s) => [s.code, s.libelle]));
+    selection = new Selection({ filtres, apres: () => liste.charger(liste.page),
+      pieces: [...referentiel.pieces, referentiel.piece_autre] });
     liste = new Liste({ surOuverture: (numero) => { location.hash = `#/dossier/${numero}`; }, noter,
-      pageMax: referentiel.page_max });
+      pageMax: referentiel.page_max, selection });
     detail = new Detail({ referentiel, garde, surEffacement: () => { location.hash = adresseListe; } });
   }
   adresseVue = null;
@@ -253,6 +260,12 @@ document.getElementById("reception").addEventListener("submit", (evenement) => {
     location.hash = `#/dossier/${reference}`;
   }, "reception-erreur");
 });
+
+document.getElementById("lot-formulaire").addEventListener("submit", (evenement) => {
+  evenement.preventDefault();
+  garde(() => selection.appliquer(), "lot-erreur");
+});
+document.getElementById("lot-tout").addEventListener("click", () => garde(() => selection.toutLaRecherche(), "lot-erreur"));
 
 document.querySelectorAll("[data-export]").forEach((bouton) => {
   bouton.addEventListener("click", () => garde(() => exporter(bouton.dataset.export), "export-erreur"));
