@@ -111,6 +111,7 @@ async function ouvrirEspace({ nom, role }) {
   document.getElementById("statut-titre").hidden = lecture;
   document.getElementById("statut-formulaire").hidden = lecture;
   document.getElementById("note-interne-formulaire").hidden = lecture;
+  document.getElementById("attribution-formulaire").hidden = lecture;
   document.getElementById("effacement-bloc").hidden = role !== "administration";
   document.getElementById("connexion").hidden = true;
   document.getElementById("espace").hidden = false;
@@ -120,9 +121,15 @@ async function ouvrirEspace({ nom, role }) {
     remplir("specialite", referentiel.specialites.map((s) => [s.code, s.libelle]));
     remplir("departement", referentiel.departements.map((d) => [d.code, `${d.nom} (${d.code})`]));
     remplir("statut", referentiel.statuts.map((s) => [s.code, s.libelle]));
+    // The agents a dossier may be assigned to: after « Mes dossiers » and « Non attribués »
+    // in the filter, after « Personne » on a dossier's page.
+    for (const id of ["attribution", "attribution-agent"]) {
+      document.getElementById(id).append(...referentiel.agents.map((a) => el("option", { value: a }, a)));
+    }
     liste = new Liste({ surOuverture: (numero) => { location.hash = `#/dossier/${numero}`; }, noter,
       pageMax: referentiel.page_max });
-    detail = new Detail({ referentiel, garde, surEffacement: () => { location.hash = adresseListe; } });
+    detail = new Detail({ referentiel, garde, moi: nom,
+      surEffacement: () => { location.hash = adresseListe; } });
   }
   adresseVue = null;
   await route();
@@ -222,7 +229,7 @@ document.getElementById("q").addEventListener("input", () => {
   clearTimeout(frappe);
   frappe = setTimeout(() => rechercher("saisie"), 250);
 });
-document.querySelectorAll("#filtres select, #filtres input[type=date]").forEach((champ) => {
+document.querySelectorAll("#filtres select, #filtres input[type=date], #filtres input[type=checkbox]").forEach((champ) => {
   champ.addEventListener("change", () => rechercher("ajouter"));
 });
 
