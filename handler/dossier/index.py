@@ -136,9 +136,11 @@ def suivi_part(suivi: Mapping[str, Any] | None) -> Summary:
 
 
 def attribution_part(record: Mapping[str, Any] | None) -> Summary:
-    """What the list needs of a dossier's assignment (nobody's when None)."""
-    current = record or attribution_mod.initial()
-    return {"attribue_a": current["agent"], "attribution": current["revision"]}
+    """What the list needs of a dossier's assignment: nothing while it never had one (most
+    entries: the list reads a missing agent as nobody's), else its agent and revision."""
+    if record is None:
+        return {}
+    return {"attribue_a": record["agent"], "attribution": record["revision"]}
 
 
 def merge(old: Summary | None, new: Summary) -> Summary:

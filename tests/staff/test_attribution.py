@@ -211,3 +211,18 @@ def test_the_erasure_takes_the_assignment_in_every_version(s3: Any, s3_endpoint:
     assert response.status_code == 200, response.get_json()
     assert not [k for k in every_version(s3) if key in k]
     assert listed(client) == {other: AGENT}
+
+
+def test_an_older_assignment_part_never_sets_the_entry_back() -> None:
+    """Parts merge in any order (index.merge): the assignment's by its own revision, the
+    dossier's and the follow-up's leave it alone."""
+    from handler.dossier.index import merge
+
+    released = {"numero": "7K3MQ9P01", "version": 2, "statut": "pre-inscrit", "revision": 3,
+                "attribue_a": None, "attribution": 2}
+    late = {"numero": "7K3MQ9P01", "version": 1, "attribue_a": AGENT, "attribution": 1}
+    assert merge(released, late) == released
+    newer_dossier = {"numero": "7K3MQ9P01", "version": 3, "nom_naissance": "Martin"}
+    merged = merge(released, newer_dossier)
+    assert (merged["attribue_a"], merged["attribution"], merged["revision"]) == (None, 2, 3)
+    assert merge(released, {**late, "attribution": 3})["attribue_a"] == AGENT
