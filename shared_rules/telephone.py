@@ -28,3 +28,32 @@ def display(stored: str) -> str:
         rest = stored[4:]
         return f"+33 {stored[3]} " + " ".join(rest[i:i + 2] for i in range(0, 8, 2))
     return stored
+
+
+#: What a phone number may be typed with, besides its digits and leading « + ».
+_SEPARATORS = re.compile(r"[\s.\-/()]")
+#: The fewest digits a search reads as (a piece of) a phone number: « 5678 », its last four.
+SEARCH_DIGITS_MIN = 4
+
+
+def comparable(number: str) -> str:
+    """A number as the staff's search compares it: compact, a French number in its national
+    form whatever its typing (« +33 (0)6 12 34 56 78 », « +33612345678 » and « 06.12.34.56.78 »
+    → « 0612345678 »); another country's number keeps its « + »."""
+    compact = _SEPARATORS.sub("", without_trunk_zero(number))
+    if compact.startswith("0033"):
+        compact = "+" + compact[2:]
+    if re.fullmatch(r"\+33[0-9]{1,9}", compact):  # a piece of one too: « +33 6 12 »
+        return "0" + compact[3:]
+    return compact
+
+
+def search_piece(typed: str) -> str | None:
+    """A search read as a phone number or a piece of one (`comparable`), or None when it can't
+    be one: anything but digits, separators and a leading « + », or fewer than
+    SEARCH_DIGITS_MIN digits."""
+    compact = comparable(typed.strip())
+    if not re.fullmatch(r"\+?[0-9]+", compact):
+        return None
+    digits = len(compact.lstrip("+"))
+    return compact if digits >= SEARCH_DIGITS_MIN else None

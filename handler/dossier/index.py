@@ -2,9 +2,10 @@
 
 Why: through API Gateway and Lambda an answer must fit in 6 MB and 30 s (10 s for this
 function); at 20,000 dossiers a list can't read 20,000 objects per request. The index holds what
-the list and its filters need, nothing more: number, names (the free search), speciality,
-département, creation and modification dates, the dossier's version, and the follow-up's status,
-revision and the version whose signed confirmation was received.
+the list and its filters need, nothing more: number, names, email and phone (the free search),
+birth date, speciality, département, whether exam accommodations were asked, creation and
+modification dates, the dossier's version; the follow-up's status, revision and the version whose
+signed confirmation was received; the agent the dossier is assigned to (`attribution`).
 
 Layout: `index/<session>/<symbol>.json`, one shard per first symbol of the number (32 shards,
 about 625 entries each at 20,000 dossiers, ~200 KB), read in parallel by a list. The
@@ -18,8 +19,13 @@ locally and in tests the list is its own compaction); a list also merges in memo
 could not be compacted.
 
 Entries merge monotonically: the dossier's part is replaced only by an equal or newer version,
-the follow-up's part only by an equal or newer revision, so writers racing on one dossier can't
-set it back, whatever their order.
+the follow-up's part only by an equal or newer revision, the assignment's only by an equal or
+newer assignment revision, so writers racing on one dossier can't set it back, whatever their
+order.
+
+An entry written before a field was added lacks it: the list reads every added field with a
+default (no birth date shown, not found by email or phone, not « aménagement demandé »), and
+`rebuild-index` remakes every entry as today's code makes it (README, « The index »).
 
 The dossier is the truth, the index a copy. A failed index update never fails or loses the
 dossier: it is logged (no personal data) and a repair marker is left,
@@ -44,12 +50,14 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 import shared_rules
+from handler.dossier import attribution as attribution_mod
 from handler.dossier import suivi as suivi_mod
 from handler.dossier.numero import ALPHABET
 from handler.platform.errors import StorageUnavailable
 from handler.platform.fetch import fetch_ordered
 from handler.platform.storage import DOSSIERS, DossierStore, Stored, WriteConflict
 from shared_rules.identity import group_of
+from shared_rules.telephone import comparable
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +97,17 @@ def dossier_part(record: Mapping[str, Any]) -> Summary:
     """What the list needs of a stored dossier."""
     d = record["dossier"]
     ec = d["etat_civil"]
+    contact = d["contact"]
     return {
         "numero": record["numero"],
         "nom_naissance": ec["nom_naissance"],
         "nom_usage": ec.get("nom_usage"),
         "prenoms": list(ec["prenoms"]),
+        # As stored (`1998-05-17`, or `1996` when the papers carry no day and month).
+        "date_naissance": ec["date_naissance"],
+        # The free search's: the address in lower case, the phone as the search compares it.
+        "courriel": str(contact["email"]).lower(),
+        **({"telephone": comparable(contact["telephone"])} if contact.get("telephone") else {}),
         "specialite": d["specialite"],
         "departement": d["contact"]["departement"],
         "cree_le": record["cree_le"],
@@ -109,6 +123,8 @@ def dossier_part(record: Mapping[str, Any]) -> Summary:
         **({"avertissements": warnings,
             "confirmation_residence": bool(d["contact"].get("confirmation_residence"))}
            if (warnings := shared_rules.stored_warnings(d)) else {}),
+        # The candidate asks for exam accommodations (the list's filter « aménagement demandé »).
+        **({"amenagement": True} if (d.get("amenagement") or {}).get("demande") else {}),
     }
 
 
@@ -117,6 +133,14 @@ def suivi_part(suivi: Mapping[str, Any] | None) -> Summary:
     current = suivi or suivi_mod.initial()
     return {"statut": current["statut"], "revision": current["revision"],
             "version_confirmee": current["version_confirmee"]}
+
+
+def attribution_part(record: Mapping[str, Any] | None) -> Summary:
+    """What the list needs of a dossier's assignment: nothing while it never had one (most
+    entries: the list reads a missing agent as nobody's), else its agent and revision."""
+    if record is None:
+        return {}
+    return {"attribue_a": record["agent"], "attribution": record["revision"]}
 
 
 def merge(old: Summary | None, new: Summary) -> Summary:
@@ -129,14 +153,19 @@ def merge(old: Summary | None, new: Summary) -> Summary:
         # warnings once the postcode is corrected, the label of « autre » once another
         # speciality is chosen) must go too (issue 26, item 4). The same version replaces it as
         # well, so that `rebuild-index` remakes every entry as today's code makes it.
-        merged = {k: old[k] for k in _SUIVI_KEYS if k in old}
-        merged.update({k: v for k, v in new.items() if k not in _SUIVI_KEYS})
+        merged = {k: old[k] for k in _OTHER_KEYS if k in old}
+        merged.update({k: v for k, v in new.items() if k not in _OTHER_KEYS})
     if "revision" in new and new["revision"] >= old.get("revision", 0):
         merged.update({k: new[k] for k in _SUIVI_KEYS})
+    if "attribution" in new and new["attribution"] >= old.get("attribution", 0):
+        merged.update({k: new[k] for k in _ATTRIBUTION_KEYS})
     return merged
 
 
 _SUIVI_KEYS = ("statut", "revision", "version_confirmee")
+_ATTRIBUTION_KEYS = ("attribue_a", "attribution")
+#: The keys the dossier's part doesn't own: its replacement keeps them.
+_OTHER_KEYS = (*_SUIVI_KEYS, *_ATTRIBUTION_KEYS)
 
 
 class SummaryIndex:
@@ -276,8 +305,10 @@ class SummaryIndex:
             self.purge(numero)
             return
         suivi = suivi_mod.read(self.store, numero)
+        assigned = attribution_mod.read(self.store, numero)
         self.upsert(numero, {**dossier_part(stored.body),
-                             **suivi_part(suivi.body if suivi else None)})
+                             **suivi_part(suivi.body if suivi else None),
+                             **attribution_part(assigned.body if assigned else None)})
         self.store.delete(repair_key(self.session, numero))
 
     # -- reads ---------------------------------------------------------------------------------
@@ -326,11 +357,12 @@ class SummaryIndex:
                    if key.endswith(".json")]
         rebuilt: dict[str, dict[str, Summary]] = defaultdict(dict)
 
-        def read_both(numero: str) -> tuple[Stored | None, Stored | None]:
-            return self.store.dossier(numero), suivi_mod.read(self.store, numero)
+        def read_all(numero: str) -> tuple[Stored | None, Stored | None, Stored | None]:
+            return (self.store.dossier(numero), suivi_mod.read(self.store, numero),
+                    attribution_mod.read(self.store, numero))
 
         done = 0
-        for stored, suivi in fetch_ordered(read_both, numeros, workers=self.workers):
+        for stored, suivi, assigned in fetch_ordered(read_all, numeros, workers=self.workers):
             done += 1
             if progress is not None:
                 progress(done, len(numeros))
@@ -338,7 +370,8 @@ class SummaryIndex:
                 continue
             numero = stored.body["numero"]
             rebuilt[shard_of(numero)][numero] = {
-                **dossier_part(stored.body), **suivi_part(suivi.body if suivi else None)}
+                **dossier_part(stored.body), **suivi_part(suivi.body if suivi else None),
+                **attribution_part(assigned.body if assigned else None)}
         for symbol in SHARDS:
             fresh = rebuilt.get(symbol, {})
 
@@ -357,14 +390,18 @@ class SummaryIndex:
 
 
 def record_written(store: DossierStore, record: Mapping[str, Any], *,
-                   follow_up: Mapping[str, Any] | None = None) -> None:
-    """Reflect a dossier just written (or its follow-up, `follow_up`) in the index; never
-    raises: the dossier and its follow-up are the truth. If the dossier was erased meanwhile,
-    the entry is purged again (one HEAD more per write closes that race with an erasure)."""
+                   follow_up: Mapping[str, Any] | None = None,
+                   assignment: Mapping[str, Any] | None = None) -> None:
+    """Reflect a dossier just written (or its follow-up, `follow_up`, or its assignment,
+    `assignment`) in the index; never raises: the dossier and its records are the truth. If
+    the dossier was erased meanwhile, the entry is purged again (one HEAD more per write closes
+    that race with an erasure)."""
     index = SummaryIndex(store, record["session"])
     part = dossier_part(record)
     if follow_up is not None:
         part.update(suivi_part(follow_up))
+    if assignment is not None:
+        part.update(attribution_part(assignment))
     try:
         index.upsert(record["numero"], part)
         if not store.numero_taken(record["numero"]):

@@ -1,5 +1,6 @@
-"""The follow-up's refusals, in French, for the staff member changing a dossier's status
-(raised by dossier.suivi; the staff's other messages are handler.staff.messages)."""
+"""The follow-up's and the assignment's refusals, in French, for the staff member changing a
+dossier's status or its agent (raised by dossier.suivi and dossier.attribution; the staff's other
+messages are handler.staff.messages)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,14 @@ ANNULATION_IMPOSSIBLE = (
     "Ce scan ne peut plus être annulé d'ici : le suivi du dossier a changé depuis. Ouvrez le "
     "dossier pour corriger son statut."
 )
+# The assignment's refusals (raised by dossier.attribution and the staff's route).
+ATTRIBUTION_CONCURRENTE = (
+    "L'attribution de ce dossier a été changée entre-temps par un autre gestionnaire "
+    "(maintenant : {actuel}) : rechargez le dossier, puis recommencez si nécessaire."
+)
+ATTRIBUTION_INVALIDE = "L'attribution comporte des erreurs : corrigez les champs signalés."
+AGENT_INCONNU = (
+    "Ce gestionnaire n'est pas un compte de l'espace gestionnaire pouvant traiter des "
+    "dossiers : choisissez un gestionnaire de la liste."
+)
+PERSONNE = "personne"

@@ -3,7 +3,8 @@
 What goes, with every version and delete marker the bucket's versioning kept:
 - the dossier (`dossiers/<numero>.json`, its whole history with it);
 - the follow-up, the confirmation email's record and its retry marker, the failed ownership
-  proofs (`suivi/`, `courriels/`, `courriels/a-renvoyer/`, `tentatives/<numero>.json`);
+  proofs, the private notes and the assignment to an agent (`suivi/`, `courriels/`,
+  `courriels/a-renvoyer/`, `tentatives/<numero>.json`, `notes-internes/`, `attributions/`);
 - the identity claims that still point to this number, one per identity the dossier ever had,
   and those identities' reminder and « déjà inscrit » counts (`identites/`,
   `rappels/<session>/<sha256>.json`, `doublons/<session>/<sha256>.json`);
@@ -49,7 +50,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shared_rules
-from handler.dossier import suivi
+from handler.dossier import attribution, suivi
 from handler.dossier.index import SummaryIndex
 from handler.platform.errors import ApiError
 from handler.platform.storage import DossierStore, WriteConflict
@@ -63,7 +64,7 @@ EXPORTS = "exports/"
 #: per-number record goes here (the one-time access links of issue 14 a, for one).
 PER_NUMERO: tuple[Callable[[str], str], ...] = (
     suivi.key, DossierStore.mail_status_key, DossierStore.owed_mail_key,
-    DossierStore.attempts_key, notes.key,
+    DossierStore.attempts_key, notes.key, attribution.key,
 )
 #: Every record kept per person (session, identity), each erased with all its versions for
 #: every identity the dossier ever had.

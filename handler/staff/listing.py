@@ -21,6 +21,8 @@ from handler.dossier.numero import ALPHABET, display, paper_reference, typed_par
 from handler.platform import integers
 from handler.platform.errors import ApiError
 from handler.staff import messages as msg
+from handler.staff.roles import account_email
+from shared_rules import birth_date, telephone
 from shared_rules.names import comparison_key, sort_key
 from shared_rules.session import Session
 from shared_rules.warnings import subjects
@@ -31,7 +33,8 @@ PAR_PAGE, PAR_PAGE_MAX = 50, 200
 PAGE_MAX = 100_000
 #: The longest free search, in characters (the OpenAPI document gives it too).
 RECHERCHE_MAX = 200
-SORTS = ("numero", "nom", "specialite", "departement", "statut", "cree_le", "modifie_le")
+SORTS = ("numero", "nom", "date_naissance", "specialite", "departement", "statut", "cree_le",
+         "modifie_le")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 A_REVOIR = "a-revoir"  # a pseudo-status: modified after the confirmation was received
 #: A pseudo-status: another person's dossier has the same birth name and birth date (issue 24:
@@ -39,6 +42,11 @@ A_REVOIR = "a-revoir"  # a pseudo-status: modified after the confirmation was re
 HOMONYME = "homonyme-possible"
 #: Another pseudo-status: the candidate kept an answer the service warned about.
 A_VERIFIER = "a-verifier"
+#: The filter `amenagement`'s one value: the candidate asks for exam accommodations.
+AMENAGEMENT_DEMANDE = "demande"
+#: The filter `attribution`'s values besides an agent's email: the dossiers assigned to whoever
+#: asks, and those assigned to nobody.
+MOI, AUCUN = "moi", "aucun"
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,12 @@ class Query:
     #: Each word of the search read as a piece of a number (O for 0, I or L for 1), or "" for
     #: a word that can't be one (see number_words).
     recherche_numeros: tuple[str, ...] = field(default_factory=tuple)
+    #: The whole search read as (a piece of) a phone number, or None (telephone.search_piece).
+    recherche_telephone: str | None = None
+    #: Only the dossiers whose candidate asks for exam accommodations.
+    amenagement: bool = False
+    #: Only the dossiers assigned to this agent (an email), or to nobody (AUCUN); None: all.
+    attribution: str | None = None
     tri: str = "cree_le"
     descendant: bool = False
     page: int = 1
@@ -74,8 +88,10 @@ def _int(args: Mapping[str, str], name: str, default: int, low: int, high: int,
     return value
 
 
-def parse_query(args: MultiDict[str, str], session: Session) -> Query:
-    """The list's query string, checked against the session's codes; 422 with every error."""
+def parse_query(args: MultiDict[str, str], session: Session, *,
+                moi: str | None = None) -> Query:
+    """The list's query string, checked against the session's codes; 422 with every error.
+    `moi`: who asks (`attribution=moi` reads as their email)."""
     errors: dict[str, list[str]] = {}
     known = {
         "specialite": {s.code for s in session.specialites},
@@ -114,6 +130,10 @@ def parse_query(args: MultiDict[str, str], session: Session) -> Query:
     recherche = args.get("q") or ""
     if len(recherche) > RECHERCHE_MAX:
         errors["q"] = [f"La recherche compte au plus {RECHERCHE_MAX} caractères."]
+    amenagement = args.get("amenagement") or ""
+    if amenagement not in ("", AMENAGEMENT_DEMANDE):
+        errors["amenagement"] = [f"Valeur possible : {AMENAGEMENT_DEMANDE}."]
+    attribution = _attribution(args.get("attribution") or "", moi, errors)
     page = _int(args, "page", 1, 1, PAGE_MAX, errors)
     par_page = _int(args, "par_page", PAR_PAGE, 1, PAR_PAGE_MAX, errors)
     if errors:
@@ -122,17 +142,33 @@ def parse_query(args: MultiDict[str, str], session: Session) -> Query:
                  statuts=chosen["statut"], cree_du=dates["cree_du"], cree_au=dates["cree_au"],
                  modifie_du=dates["modifie_du"], modifie_au=dates["modifie_au"],
                  recherche=search_words(recherche),
-                 recherche_numeros=number_words(recherche), tri=tri.lstrip("-"),
+                 recherche_numeros=number_words(recherche),
+                 recherche_telephone=telephone.search_piece(recherche),
+                 amenagement=amenagement == AMENAGEMENT_DEMANDE, attribution=attribution,
+                 tri=tri.lstrip("-"),
                  descendant=descendant, page=page, par_page=par_page)
 
 
+def _attribution(typed: str, moi: str | None, errors: dict[str, list[str]]) -> str | None:
+    """The filter `attribution` read: an agent's email, AUCUN, or None (no filter)."""
+    if typed == "":
+        return None
+    if typed == MOI:
+        return moi or ""  # a script without a name: assigned to nobody by that name
+    if typed == AUCUN or account_email(typed) is not None:
+        return typed
+    errors["attribution"] = [f"Valeur possible : {MOI}, {AUCUN} ou l'adresse d'un "
+                             "gestionnaire."]
+    return None
+
+
 def _haystack(entry: Mapping[str, Any]) -> str:
-    """The entry's names and number, each reduced to the identity rule's comparison key (case,
-    accents, apostrophes, hyphens and spaces ignored: « N'Diaye » → « ndiaye »), one field
-    after the other, then each first name alone and all of them together."""
+    """The entry's names, email and number, each reduced to the identity rule's comparison key
+    (case, accents, apostrophes, hyphens and spaces ignored: « N'Diaye » → « ndiaye »), one
+    field after the other, then each first name alone and all of them together."""
     prenoms = list(entry["prenoms"])
     parts = [entry["nom_naissance"], entry.get("nom_usage") or "", *prenoms, " ".join(prenoms),
-             entry.get("specialite_autre") or "", entry["numero"]]
+             entry.get("specialite_autre") or "", entry.get("courriel") or "", entry["numero"]]
     return "|".join(search_key(part) for part in parts)
 
 
@@ -216,6 +252,12 @@ def matches(entry: Mapping[str, Any], query: Query,
         return False
     if not _in_range(entry["modifie_le"], query.modifie_du, query.modifie_au):
         return False
+    if query.amenagement and not entry.get("amenagement"):
+        return False
+    if query.attribution is not None and (entry.get("attribue_a") or AUCUN) != query.attribution:
+        return False
+    if query.recherche_telephone and query.recherche_telephone in (entry.get("telephone") or ""):
+        return True  # « 06 12 34 56 78 » is one phone number, not five words
     if query.recherche:
         haystack = _haystack(entry)
         numero = entry["numero"]
@@ -231,6 +273,8 @@ def _sort_key(tri: str) -> Any:
                           e["numero"])
     if tri == "numero":
         return lambda e: e["numero"]
+    if tri == "date_naissance":  # `1996` before `1996-05-17`: the ISO forms sort as text
+        return lambda e: (e.get("date_naissance") or "", e["numero"])
     if tri == "statut":  # the workflow's order, not the codes' alphabet
         order = {code: rank for rank, code in enumerate(suivi.WORKFLOW)}
         return lambda e: (order[suivi.etat(e, e["version"])], e["numero"])
@@ -269,6 +313,10 @@ def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
         "nom_naissance": entry["nom_naissance"],
         "nom_usage": entry.get("nom_usage"),
         "prenoms": list(entry["prenoms"]),
+        # As stored, and as the papers print it (« 17/05/1998 », « 00/00/1996 »); None in an
+        # entry written before the index carried it (until `rebuild-index`).
+        "date_naissance": entry.get("date_naissance"),
+        "date_naissance_libelle": _birth_date_label(entry.get("date_naissance")),
         "specialite": entry["specialite"],
         "specialite_libelle": recapitulatif.specialite_libelle(
             session, entry["specialite"], entry.get("specialite_autre")),
@@ -288,4 +336,13 @@ def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
         # What the warnings are about, in the bureau's words (the residence has its own mark).
         "a_verifier": [s for s in subjects(entry.get("avertissements") or {})
                        if s != "résidence"],
+        "amenagement_demande": bool(entry.get("amenagement")),
+        "attribue_a": entry.get("attribue_a"),
     }
+
+
+def _birth_date_label(stored: str | None) -> str | None:
+    if stored is None:
+        return None
+    born = birth_date.parse(stored)
+    return birth_date.display(born) if born else stored

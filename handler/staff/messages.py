@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from handler.dossier.messages import (  # the follow-up's refusals, raised by dossier.suivi
+# The follow-up's and the assignment's refusals, raised by dossier.suivi and dossier.attribution.
+from handler.dossier.messages import (
+    AGENT_INCONNU as AGENT_INCONNU,
+)
+from handler.dossier.messages import (
+    ATTRIBUTION_INVALIDE as ATTRIBUTION_INVALIDE,
+)
+from handler.dossier.messages import (
     CONFIRMATION_PERIMEE as CONFIRMATION_PERIMEE,
 )
 from handler.dossier.messages import (

@@ -81,6 +81,8 @@ _ANY_OBJECT = {"type": "object"}
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BINARY = {"type": "string", "contentMediaType": _XLSX}
 
+_AGENT = {**_NULLABLE, "description": "Gestionnaire à qui le dossier est attribué (son adresse), "
+                                     "null : personne ; jamais montré au candidat"}
 _NOTES = {"type": "array", "description": "Notes internes du bureau, jamais montrées au "
                                          "candidat, la plus ancienne d'abord",
           "items": _object({"texte": _STRING, "auteur": _STRING, "le": _STRING})}
@@ -100,7 +102,11 @@ SCHEMAS: dict[str, Any] = {
                             "piece_autre": {"type": "object", "description": "La pièce « autre », "
                                             "précisée dans la note"},
                             "page_max": {**_INT, "description": "Plus haut numéro de page que "
-                                         "la liste des dossiers accepte (paramètre page)"}}),
+                                         "la liste des dossiers accepte (paramètre page)"},
+                            "agents": {"type": "array", "items": _STRING,
+                                       "description": "Gestionnaires à qui attribuer un dossier "
+                                                      "(comptes de rôle gestion ou "
+                                                      "administration)"}}),
     "Tableau": _object({
         "total": _INT,
         **{key: {"type": "array", "items": _object({"code": _STRING, "libelle": _STRING,
@@ -117,10 +123,19 @@ SCHEMAS: dict[str, Any] = {
                               "mêmes nom et date de naissance"},
         "a_verifier": {"type": "array", "items": _STRING, "description": "Sujets des "
                        "avertissements gardés par le candidat, hors résidence"},
-        "avertissements": _WARNINGS, "confirmation_residence": _CONFIRMED},
-        ["numero", "nom_naissance", "nom_usage", "prenoms", "specialite", "specialite_libelle",
-         "departement", "departement_nom", "cree_le", "modifie_le", "version", "statut",
-         "statut_libelle", "revision", "a_revoir", "homonyme_possible", "a_verifier"]),
+        "avertissements": _WARNINGS, "confirmation_residence": _CONFIRMED,
+        "date_naissance": {**_NULLABLE, "description": "Telle qu'enregistrée (AAAA-MM-JJ, "
+                           "AAAA-MM ou AAAA) ; null dans une entrée d'index antérieure"},
+        "date_naissance_libelle": {**_NULLABLE, "description": "Comme l'imprime l'état civil : "
+                                   "17/05/1998, 00/00/1996"},
+        "amenagement_demande": {"type": "boolean", "description": "Le candidat demande un "
+                                "aménagement d'épreuves"},
+        "attribue_a": _AGENT},
+        ["numero", "nom_naissance", "nom_usage", "prenoms", "date_naissance",
+         "date_naissance_libelle", "specialite", "specialite_libelle", "departement",
+         "departement_nom", "cree_le", "modifie_le", "version", "statut", "statut_libelle",
+         "revision", "a_revoir", "homonyme_possible", "a_verifier", "amenagement_demande",
+         "attribue_a"]),
     "ListeDossiers": _object({"total": _INT, "page": _INT, "par_page": _INT, "pages": _INT,
                               "dossiers": {"type": "array",
                                            "items": _ref("ResumeDossier")}}),
@@ -153,10 +168,23 @@ SCHEMAS: dict[str, Any] = {
         "homonymes": {"type": "array", "items": _STRING, "description": "Numéros des autres "
                       "dossiers aux mêmes nom et date de naissance (homonymes possibles)"},
         "notes_internes": _NOTES,
+        "attribution": _ref("Attribution"),
         "recapitulatif": {"type": "array", "description": "Les groupes de « Vérifiez vos "
                           "réponses » : {titre, lignes: [[libellé, valeur]]}"},
         "versions": {"type": "array", "description": "Chaque version, la plus récente d'abord, "
                      "avec ses changements {groupe, libelle, avant, apres}"}}),
+    "Attribution": _object({
+        "agent": _AGENT,
+        "revision": {**_INT, "description": "Révision de l'attribution, à renvoyer pour la "
+                                            "changer"},
+        "historique": {"type": "array", "description": "Changements, le plus récent d'abord",
+                       "items": _object({"agent": _NULLABLE, "par": _STRING, "le": _STRING})}}),
+    "ChangementAttribution": {**_object({
+        "agent": {**_NULLABLE, "maxLength": EMAIL_MAX,
+                  "description": "Un des agents du référentiel, ou null pour libérer le dossier"},
+        "revision": {**_INT, "minimum": 0, "description": "Révision de l'attribution "
+                                                          "consultée"}}),
+        "additionalProperties": False},
     "ChangementStatut": {**_object({
         "statut": _STATUT,
         "version": {**_INT, "minimum": 1, "description": "Version du dossier consultée"},
@@ -231,9 +259,14 @@ _FILTERS = [
         ("modifie_du", {**_STRING, "format": "date"}, "Modifié à partir de ce jour"),
         ("modifie_au", {**_STRING, "format": "date"}, "Modifié jusqu'à ce jour inclus"),
         ("q", {**_STRING, "maxLength": listing.RECHERCHE_MAX},
-         "Recherche libre : nom, prénom ou numéro"),
-        ("tri", _STRING, "numero, nom, specialite, departement, statut, cree_le, modifie_le ; "
-                         "précédé de - pour l'ordre décroissant"),
+         "Recherche libre : nom, prénom, numéro, adresse électronique ou téléphone (écrit "
+         "comme on veut : 06 12 34 56 78, +33 6 12 34 56 78)"),
+        ("amenagement", {"enum": [listing.AMENAGEMENT_DEMANDE]},
+         "Seulement les dossiers dont le candidat demande un aménagement d'épreuves"),
+        ("attribution", _STRING, f"{listing.MOI} (mes dossiers), {listing.AUCUN} (non "
+                                 "attribués) ou l'adresse d'un gestionnaire"),
+        ("tri", _STRING, f"{', '.join(listing.SORTS)} ; précédé de - pour l'ordre "
+                         "décroissant"),
     ]]
 _PAGES = [{"name": "page", "in": "query", "required": False,
            "schema": {**_INT, "minimum": 1, "maximum": listing.PAGE_MAX}},
@@ -294,6 +327,18 @@ PATHS: dict[str, Any] = {
         requestBody={"required": True, "content": {"application/json": {"schema": {
             **_object({"texte": {**_STRING, "maxLength": 2000}}),
             "additionalProperties": False}}}})},
+    "/api/staff/dossiers/{numero}/attribution": {"post": operation(
+        "Attribuer un dossier à un gestionnaire, ou le libérer (rôle gestion ou "
+        "administration) ; jamais montré au candidat",
+        {"200": _json("Attribution enregistrée", _object({"numero": _STRING,
+                                                           "attribution": _ref("Attribution")})),
+         **_NOT_FOUND, **_BAD_JSON, **_FORBIDDEN,
+         "409": _error("Attribution changée entre-temps par un autre gestionnaire "
+                       "(attribution_concurrente)"),
+         "422": _error("Demande invalide ou gestionnaire inconnu (attribution_invalide)")},
+        parameters=[_NUMERO],
+        requestBody={"required": True, "content": {"application/json": {
+            "schema": _ref("ChangementAttribution")}}})},
     "/api/staff/dossiers/{numero}/suivi": {"post": operation(
         "Changer le statut de suivi d'un dossier (rôle gestion ou administration)",
         {"200": _json("Statut enregistré", _ref("StatutChange")), **_NOT_FOUND, **_BAD_JSON,

@@ -18,7 +18,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
 import shared_rules
-from handler.dossier import context, index, suivi
+from handler.dossier import attribution, context, index, suivi
 from handler.dossier.courriels import SCHEDULED_ATTEMPTS
 from handler.dossier.index import SummaryIndex
 from handler.dossier.numero import VERSION_MAX, canonical, display, paper_reference
@@ -117,14 +117,23 @@ def referentiel() -> Response:
         "pieces": [{"code": p.code, "libelle": p.libelle} for p in session.pieces],
         "piece_autre": {"code": suivi.AUTRE, "libelle": suivi.AUTRE_LIBELLE},
         "page_max": listing.PAGE_MAX,
+        # Whom a dossier may be assigned to: the accounts that may handle one (issue 27).
+        "agents": _agents(),
     })
+
+
+def _agents() -> list[str]:
+    """The accounts of STAFF_ACCOUNTS whose role may change a dossier (`gestion` and above),
+    sorted: a dossier is assigned to one of them."""
+    accounts = current_app.extensions["staff_accounts"]
+    return sorted(email for email, role in accounts.items() if roles.allows(role, roles.GESTION))
 
 
 @bp.get("/dossiers")
 def list_dossiers() -> Response:
     """The dossiers that pass the filters, one page of them, sorted."""
     session = context.session()
-    query = listing.parse_query(request.args, session)
+    query = listing.parse_query(request.args, session, moi=auth.current_staff())
     selection = listing.select(_index().entries(), query)
     return jsonify(listing.page(selection, query, session))
 
@@ -186,6 +195,8 @@ def show(numero: str) -> Response:
         "homonymes": _homonyms(record),
         # The bureau's own notes, never shown to the candidate (issue 27).
         "notes_internes": notes.read(context.store(), key),
+        # The agent handling it, never shown to the candidate either (issue 27).
+        "attribution": attribution.staff_view(attribution.current(context.store(), key)),
     })
 
 
@@ -213,6 +224,37 @@ def add_note(numero: str) -> Response:
     response = jsonify({"numero": display(key), "notes_internes": added})
     response.status_code = 201
     return response
+
+
+class AttributionSchema(Schema):
+    """An assignment: the agent (an account that may handle dossiers) or nobody (null), and the
+    assignment's revision the staff member saw."""
+
+    class Meta:
+        unknown = RAISE
+
+    agent = fields.String(required=True, allow_none=True, validate=validate.Length(max=EMAIL_MAX))
+    revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+
+
+ATTRIBUTION = AttributionSchema()
+
+
+@bp.post("/dossiers/<numero>/attribution")
+@auth.requires_role(roles.GESTION)
+def assign(numero: str) -> Response:
+    """Assign a dossier to an agent, or to nobody (`agent: null`); kept apart from the
+    follow-up, so it never blocks a status change (dossier.attribution)."""
+    key = _numero(numero)
+    data = _load(ATTRIBUTION, "attribution_invalide", msg.ATTRIBUTION_INVALIDE)
+    if data["agent"] is not None and data["agent"] not in _agents():
+        raise ApiError(422, "attribution_invalide", msg.ATTRIBUTION_INVALIDE,
+                       errors={"agent": [msg.AGENT_INCONNU]})
+    new, record = attribution.assign(
+        context.store(), key, agent=data["agent"], revision_vue=data["revision"],
+        auteur=auth.current_staff(), now=suivi.timestamp(context.now()))
+    index.record_written(context.store(), record, assignment=new)
+    return jsonify({"numero": display(key), "attribution": attribution.staff_view(new)})
 
 
 def _homonyms(record: dict[str, Any]) -> list[str]:
@@ -425,7 +467,7 @@ def bulk_change() -> Response:
 def whole_search() -> Response:
     """Every dossier of a search (the list's filters), with the version and revision each
     bulk change needs: « select the whole search »."""
-    query = listing.parse_query(request.args, context.session())
+    query = listing.parse_query(request.args, context.session(), moi=auth.current_staff())
     chosen = listing.select(_index().entries(), query)
     if len(chosen) > lot.SELECTION_MAX:
         raise ApiError(422, "selection_trop_grande", msg.SELECTION_TROP_GRANDE.format(
@@ -540,7 +582,7 @@ def start_export() -> Response:
     """Export the filtered list: the file at once when it fits, else a background job (202)."""
     data = _load(EXPORT, "export_invalide", msg.EXPORT_INVALIDE)
     session = context.session()
-    query = listing.parse_query(_filters(data["filtres"]), session)
+    query = listing.parse_query(_filters(data["filtres"]), session, moi=auth.current_staff())
     selection = listing.select(_index().entries(), query)
     numeros = [e["numero"] for e in selection]
     followed = [e["numero"] for e in selection if e["revision"] > 0]

@@ -47,6 +47,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "pieces_manquantes": ["piece-identite"], "note": "Copie illisible."},
     ("POST", "/api/staff/dossiers/<numero>/effacement"): {"confirmation": "?"},
     ("POST", "/api/staff/dossiers/<numero>/notes"): {"texte": "Appelée le 3/11."},
+    ("POST", "/api/staff/dossiers/<numero>/attribution"): {"agent": None, "revision": 0},
     ("POST", "/api/staff/dossiers/<numero>/restitution"): {
         "confirmation": "?", "action": "remplacer-courriel", "courriel": "a@exemple.fr"},
     ("POST", "/api/staff/exports"): {"format": "csv", "filtres": {"q": "Dupont"}},
@@ -75,6 +76,8 @@ REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
         ("effacement_invalide", staff_msg.EFFACEMENT_CONFIRMATION), ["confirmation"]),
     ("POST", "/api/staff/dossiers/<numero>/notes"): (
         ("note_invalide", staff_msg.NOTE_INVALIDE), ["texte"]),
+    ("POST", "/api/staff/dossiers/<numero>/attribution"): (
+        ("attribution_invalide", staff_msg.ATTRIBUTION_INVALIDE), ["agent"]),
     ("POST", "/api/staff/dossiers/<numero>/restitution"): (
         ("restitution_invalide", staff_msg.RESTITUTION_INVALIDE), ["confirmation", "courriel"]),
     ("POST", "/api/staff/exports"): (("export_invalide", staff_msg.EXPORT_INVALIDE),

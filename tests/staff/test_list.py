@@ -49,12 +49,14 @@ def test_each_submission_is_in_the_list_with_its_summary(client: FlaskClient,
     bernard = body["dossiers"][0]
     assert bernard == {
         "numero": three["bernard"], "nom_naissance": "Bernard", "nom_usage": None,
-        "prenoms": ["Marie-Ève", "Françoise", "Ñúñez"], "specialite": "serrurier-metallier",
+        "prenoms": ["Marie-Ève", "Françoise", "Ñúñez"], "date_naissance": "1998-05-17",
+        "date_naissance_libelle": "17/05/1998", "specialite": "serrurier-metallier",
         "specialite_libelle": "Serrurier-métallier", "departement": "19",
         "departement_nom": "Corrèze", "cree_le": "2020-11-02T10:00:00+01:00",
         "modifie_le": "2020-11-02T10:00:00+01:00", "version": 1, "statut": "pre-inscrit",
         "statut_libelle": "Pré-inscrit (confirmation signée attendue)", "revision": 0,
         "a_revoir": False, "homonyme_possible": False, "a_verifier": [],
+        "amenagement_demande": False, "attribue_a": None,
     }
 
 
@@ -177,12 +179,13 @@ def test_the_index_is_sharded_by_the_numbers_first_symbol(client: FlaskClient, s
     assert sorted(shards) == sorted({shard_key(SESSION, canonical(n)[0])  # type: ignore[index]
                                      for n in three.values()})
     entry = json.loads(s3.get_object(Bucket=BUCKET, Key=shards[0])["Body"].read())["entrees"]
-    # What the list needs, nothing else: no email, address, birth date (the homonym group is a
-    # hash of the birth name and date, issue 24).
+    # What the list needs, nothing else: no postal address, no birthplace (the homonym group
+    # is a hash of the birth name and date, issue 24); the birth date the list shows, the
+    # email and phone its search finds (issue 27).
     assert set(next(iter(entry.values()))) == {
-        "numero", "nom_naissance", "nom_usage", "prenoms", "specialite", "departement",
-        "cree_le", "modifie_le", "version", "statut", "revision", "version_confirmee",
-        "groupe"}
+        "numero", "nom_naissance", "nom_usage", "prenoms", "date_naissance", "courriel",
+        "telephone", "specialite", "departement", "cree_le", "modifie_le", "version", "statut",
+        "revision", "version_confirmee", "groupe"}
 
 
 def test_a_failed_index_update_keeps_the_dossier_and_the_next_list_repairs_it(

@@ -27,7 +27,15 @@ def summaries(count: int) -> list[dict[str, Any]]:
         numero = ALPHABET[i % 32] + digits[1:] + "0"
         result.append({
             "numero": numero, "nom_naissance": f"Nom-{i:05d}", "nom_usage": None,
-            "prenoms": ["Marie-Ève", "Françoise"], "specialite": SPECIALITES[i % 4],
+            "prenoms": ["Marie-Ève", "Françoise"],
+            # Issue 27: the birth date shown, the email and phone searched, one in ten asking
+            # for accommodations, one in three assigned.
+            "date_naissance": f"{1970 + i % 35}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "courriel": f"prenom.nom-{i:05d}@exemple.fr", "telephone": f"06{i:08d}",
+            **({"amenagement": True} if i % 10 == 0 else {}),
+            **({"attribue_a": "agent.un@ac-limoges.fr", "attribution": 1} if i % 3 == 0
+               else {}),
+            "specialite": SPECIALITES[i % 4],
             "departement": ("19", "23", "87")[i % 3],
             "cree_le": f"2020-11-{2 + i % 18:02d}T10:00:00+01:00",
             "modifie_le": f"2020-11-{2 + i % 18:02d}T11:00:00+01:00",
@@ -45,6 +53,10 @@ def test_the_list_at_20000_dossiers(app: Flask, s3: Any, s3_mode: str) -> None:
     for label, query in [("first page", "par_page=50"),
                          ("filtered, sorted by name", "specialite=macon&departement=87&tri=nom"),
                          ("free search", "q=nom-01234"),
+                         ("search by email", "q=prenom.nom-01234@exemple.fr"),
+                         ("search by phone", "q=%2B33%206%2000%2001%2023%2045"),
+                         ("mine, accommodations", "attribution=agent.un@ac-limoges.fr"
+                                                  "&amenagement=demande&tri=date_naissance"),
                          ("page of 200", "par_page=200&tri=-modifie_le")]:
         started = time.perf_counter()
         response = client.get(f"/api/staff/dossiers?{query}", headers=bearer())
@@ -53,6 +65,8 @@ def test_the_list_at_20000_dossiers(app: Flask, s3: Any, s3_mode: str) -> None:
         assert len(response.data) < 1_000_000  # API Gateway allows 6 MB
         figures[label] = (elapsed, len(response.data), response.get_json()["total"])
     assert figures["first page"][2] == COUNT
+    assert figures["search by email"][2] == figures["search by phone"][2] == 1
+    assert figures["mine, accommodations"][2] == len(range(0, COUNT, 30))
     assert max(sizes) < 1_000_000
     print(f"\nlist at {COUNT:,} dossiers (moto {s3_mode}): 32 shards, "
           f"{sum(sizes) / 1e6:.1f} MB in all, the largest {max(sizes) / 1e3:.0f} KB")

@@ -23,7 +23,8 @@ const LIBELLES = {
   revision: "Suivi", pieces_manquantes: "Pièces manquantes", note: "Note",
   version_papier: "Version de la confirmation reçue", confirmation: "Numéro recopié",
   action: "Action", courriel: "Adresse électronique", format: "Format", filtres: "Filtres",
-  texte: "Note interne", reference: "Code-barres",
+  texte: "Note interne", attribution: "Attribution", amenagement: "Aménagement d'épreuves",
+  agent: "Attribuer ce dossier à", reference: "Code-barres",
 };
 
 /** The server's message, then each field's own messages under its label, each sentence once. */

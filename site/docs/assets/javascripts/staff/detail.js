@@ -2,7 +2,8 @@
 // candidate's own review (the server's rows, the same as the PDF's), its pieces, follow-up and
 // email, each version with what changed and its PDF; the form that changes its status (with
 // the version and revision read here, so that a change made meanwhile by the candidate or
-// another staff member is refused, not overwritten); erasure (role administration).
+// another staff member is refused, not overwritten); its assignment to an agent (with the
+// assignment's revision read here, for the same reason); erasure (role administration).
 
 import { appeler, lire } from "./api.js";
 import { dateHeure, reussir } from "./affichage.js";
@@ -26,9 +27,10 @@ function lignes(paires) {
 }
 
 export class Detail {
-  constructor({ referentiel, garde, surEffacement }) {
+  constructor({ referentiel, garde, moi, surEffacement }) {
     this.referentiel = referentiel;
     this.garde = garde;
+    this.moi = moi;
     this.surEffacement = surEffacement;
     this.dossier = null;
     this.section = document.getElementById("detail");
@@ -39,6 +41,13 @@ export class Detail {
     document.getElementById("note-interne-formulaire").addEventListener("submit", (evenement) => {
       evenement.preventDefault();
       this.garde(() => this.ajouterNote(), "note-interne-erreur");
+    });
+    document.getElementById("attribution-formulaire").addEventListener("submit", (evenement) => {
+      evenement.preventDefault();
+      this.garde(() => this.attribuer(document.getElementById("attribution-agent").value || null), "attribution-erreur");
+    });
+    document.getElementById("attribution-moi").addEventListener("click", () => {
+      this.garde(() => this.attribuer(this.moi), "attribution-erreur");
     });
     document.getElementById("effacement-formulaire").addEventListener("submit", (evenement) => {
       evenement.preventDefault();
@@ -145,6 +154,37 @@ export class Detail {
     document.getElementById("effacement-confirmation").value = "";
     document.getElementById("note-interne").value = "";
     this.afficherNotes(d.notes_internes);
+    this.afficherAttribution(d.attribution);
+  }
+
+  /** Who handles the dossier (issue 27); the select shows it, « M'attribuer » is offered to
+   *  an agent who may be given a dossier and doesn't hold this one. */
+  afficherAttribution(attribution) {
+    const agent = attribution.agent;
+    const dernier = attribution.historique[0];
+    document.getElementById("attribution-actuelle").textContent = agent
+      ? `Attribué à ${agent}${dernier ? ` (par ${dernier.par}, le ${dateHeure(dernier.le)})` : ""}.`
+      : "Dossier attribué à personne.";
+    const choix = document.getElementById("attribution-agent");
+    choix.querySelectorAll("option[data-ancien]").forEach((option) => option.remove());
+    choix.value = agent ?? "";
+    // An agent no longer among the accounts: shown as chosen all the same, for this dossier.
+    if (agent && choix.value !== agent) {
+      choix.append(el("option", { value: agent, "data-ancien": "" }, agent));
+      choix.value = agent;
+    }
+    document.getElementById("attribution-moi-bloc").hidden = agent === this.moi
+      || !this.referentiel.agents.includes(this.moi);
+  }
+
+  async attribuer(agent) {
+    const numero = this.dossier.numero;
+    const corps = { agent, revision: this.dossier.attribution.revision };
+    const reponse = await (await appeler("POST", `dossiers/${encodeURIComponent(numero)}/attribution`, { corps })).json();
+    if (reponse.numero !== numero || this.dossier?.numero !== numero) return;
+    this.dossier.attribution = reponse.attribution;
+    this.afficherAttribution(reponse.attribution);
+    reussir(agent ? `Dossier attribué à ${agent}.` : "Dossier libéré : il n'est plus attribué.", "attribution-message");
   }
 
   /** The bureau's private notes, oldest first, each with its author and time (issue 27). */

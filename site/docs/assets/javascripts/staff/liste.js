@@ -6,14 +6,20 @@ import { lire } from "./api.js";
 import { dateHeure } from "./affichage.js";
 import { el } from "../platform/dom.js";
 
-const CHAMPS = ["q", "specialite", "departement", "statut", "cree_du", "cree_au", "modifie_du",
-  "modifie_au", "tri"];
+const CHAMPS = ["q", "specialite", "departement", "statut", "attribution", "amenagement",
+  "cree_du", "cree_au", "modifie_du", "modifie_au", "tri"];
+
+/** A field's value: a checkbox gives its value when ticked, nothing otherwise. */
+function valeurDe(champ) {
+  if (champ.type === "checkbox") return champ.checked ? champ.value : "";
+  return champ.value.trim();
+}
 
 /** The filters currently chosen, as {name: value} (empty ones left out). */
 export function filtres() {
   const choisis = {};
   for (const nom of CHAMPS) {
-    const valeur = document.getElementById(nom).value.trim();
+    const valeur = valeurDe(document.getElementById(nom));
     if (valeur) choisis[nom] = valeur;
   }
   return choisis;
@@ -29,7 +35,7 @@ export function adresseListe(page) {
   const parametres = new URLSearchParams();
   for (const nom of CHAMPS) {
     const champ = document.getElementById(nom);
-    const valeur = champ.value.trim();
+    const valeur = valeurDe(champ);
     if (valeur && valeur !== parDefaut(champ)) parametres.set(nom, valeur);
   }
   if (page > 1) parametres.set("page", String(page));
@@ -43,6 +49,10 @@ export function appliquerAdresse(adresse, pageMax) {
   const parametres = new URLSearchParams(/^#\/\?(.*)$/.exec(adresse)?.[1] ?? "");
   for (const nom of CHAMPS) {
     const champ = document.getElementById(nom);
+    if (champ.type === "checkbox") {
+      champ.checked = parametres.get(nom) === champ.value;
+      continue;
+    }
     champ.value = parametres.get(nom) ?? parDefaut(champ);
     // A value the field doesn't offer (an old link, a typo) leaves it at its default.
     if (champ.tagName === "SELECT" && champ.selectedIndex < 0) champ.value = parDefaut(champ);
@@ -127,6 +137,7 @@ export class Liste {
     const marques = [];
     if (d.homonyme_possible) marques.push("Homonyme possible : mêmes nom et date de naissance qu'un autre dossier");
     if (d.a_verifier?.length) marques.push(`À vérifier : ${d.a_verifier.join(", ")}`);
+    if (d.amenagement_demande) marques.push("Aménagement d'épreuves demandé");
     return marques.flatMap((texte) => [el("br"), el("span", { class: "gestion-marque" }, texte)]);
   }
 
@@ -155,9 +166,11 @@ export class Liste {
       el("td", {}, ouvrir),
       el("td", {}, d.nom_naissance, d.nom_usage ? ` (usage : ${d.nom_usage})` : "", ...this.marques(d)),
       el("td", {}, d.prenoms.length ? d.prenoms.join(", ") : "(sans prénom)"),
+      el("td", {}, d.date_naissance_libelle ?? ""),
       el("td", {}, d.specialite_libelle),
       el("td", {}, `${d.departement_nom} (${d.departement})`, ...this.residence(d)),
       el("td", {}, ...statut),
+      el("td", {}, d.attribue_a ?? "Personne"),
       el("td", {}, dateHeure(d.modifie_le)));
   }
 }

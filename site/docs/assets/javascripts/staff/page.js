@@ -128,6 +128,7 @@ async function ouvrirEspace({ nom, role }) {
   document.getElementById("guichet").hidden = lecture;
   document.getElementById("lot-formulaire").hidden = lecture;
   document.getElementById("guichet-lecture").hidden = !lecture;
+  document.getElementById("attribution-formulaire").hidden = lecture;
   document.getElementById("effacement-bloc").hidden = role !== "administration";
   document.getElementById("connexion").hidden = true;
   document.getElementById("espace").hidden = false;
@@ -137,11 +138,17 @@ async function ouvrirEspace({ nom, role }) {
     remplir("specialite", referentiel.specialites.map((s) => [s.code, s.libelle]));
     remplir("departement", referentiel.departements.map((d) => [d.code, `${d.nom} (${d.code})`]));
     remplir("statut", referentiel.statuts.map((s) => [s.code, s.libelle]));
+    // The agents a dossier may be assigned to: after « Mes dossiers » and « Non attribués »
+    // in the filter, after « Personne » on a dossier's page.
+    for (const id of ["attribution", "attribution-agent"]) {
+      document.getElementById(id).append(...referentiel.agents.map((a) => el("option", { value: a }, a)));
+    }
     selection = new Selection({ filtres, apres: () => liste.charger(liste.page),
       pieces: [...referentiel.pieces, referentiel.piece_autre] });
     liste = new Liste({ surOuverture: (numero) => { location.hash = `#/dossier/${numero}`; }, noter,
       pageMax: referentiel.page_max, selection });
-    detail = new Detail({ referentiel, garde, surEffacement: () => { location.hash = adresseListe; } });
+    detail = new Detail({ referentiel, garde, moi: nom,
+      surEffacement: () => { location.hash = adresseListe; } });
   }
   adresseVue = null;
   await route();
@@ -241,7 +248,7 @@ document.getElementById("q").addEventListener("input", () => {
   clearTimeout(frappe);
   frappe = setTimeout(() => rechercher("saisie"), 250);
 });
-document.querySelectorAll("#filtres select, #filtres input[type=date]").forEach((champ) => {
+document.querySelectorAll("#filtres select, #filtres input[type=date], #filtres input[type=checkbox]").forEach((champ) => {
   champ.addEventListener("change", () => rechercher("ajouter"));
 });
 
