@@ -286,7 +286,8 @@ def _reminders(reminders: relances.Reminders, *, send: bool, out: TextIO) -> int
     out.write(msg.RELANCES_APERCU.format(
         aujourdhui=date_longue(dt.date.fromisoformat(apercu["aujourdhui"])),
         en_attente=apercu["en_attente"], a_relancer=apercu["a_relancer"],
-        automatiques=apercu["a_relancer_automatiquement"], deja=apercu["deja_relances_aujourdhui"]) + "\n")
+        automatiques=apercu["a_relancer_automatiquement"],
+        deja=apercu["deja_relances_aujourdhui"]) + "\n")
     out.write(msg.RELANCES_FENETRE.format(heure=apercu["heure_automatique"],
                                           debut=fenetre["debut_libelle"],
                                           fin=fenetre["fin_libelle"], jours=apercu["jours"])

@@ -153,13 +153,19 @@ class Reminders:
         return {_numero(key) for day in days
                 for key in self.store.keys(day_prefix(self.session.code, day))}
 
-    def chosen(self, day: dt.date, *, automatic: bool) -> list[str]:
-        """Whom a run on `day` reminds: the job, the awaiting dossiers with no reminder since the
-        window opened; the button, those not reminded that day. Nobody after the deadline."""
+    def chosen(self, day: dt.date, *, automatic: bool) -> tuple[list[str], int]:
+        """Whom a run on `day` reminds, and how many awaiting dossiers were reminded that day
+        already: the job reminds the awaiting dossiers with no reminder since the window
+        opened, the button those not reminded that day. Nobody after the deadline."""
         if day > self.window.fin or (automatic and not self.window.automatic(day)):
-            return []
-        done = self.reminded(self.window.days_until(day) if automatic else [day])
-        return [numero for numero in self.awaiting() if numero not in done]
+            return [], 0
+        awaiting = self.awaiting()
+        today = self.reminded([day])
+        done = today
+        if automatic:
+            done = done | self.reminded(d for d in self.window.days_until(day) if d != day)
+        return ([numero for numero in awaiting if numero not in done],
+                len(today.intersection(awaiting)))
 
     # -- preview --------------------------------------------------------------------------------
     def preview(self) -> dict[str, Any]:
@@ -208,7 +214,7 @@ class Reminders:
         if not self.notifier.enabled:
             return counts
         day = self.today()
-        chosen = self.chosen(day, automatic=automatic)
+        chosen, counts["deja_relances"] = self.chosen(day, automatic=automatic)
         names = {ENVOYE: "envoyes", DEJA: "deja_relances", ECHEC: "echecs",
                  PLUS_ATTENDU: "plus_attendus"}
         for done, numero in enumerate(chosen):
