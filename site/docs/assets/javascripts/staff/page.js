@@ -9,6 +9,7 @@ import { annoncer, el } from "../platform/dom.js";
 import { exporter } from "./exports.js";
 import { Liste, appliquerAdresse } from "./liste.js";
 import { afficherTableau } from "./tableau.js";
+import { afficherRelances, envoyerRelances } from "./relances.js";
 
 const application = document.getElementById("gestion");
 document.getElementById("sans-javascript").hidden = true;
@@ -81,6 +82,8 @@ function route() {
   const vueListe = document.getElementById("vue-liste");
   const vueTableau = document.getElementById("vue-tableau");
   vueTableau.hidden = true;
+  const vueRelances = document.getElementById("vue-relances");
+  vueRelances.hidden = true;
   if (numero && detail) {
     vueListe.hidden = true;
     return garde(() => detail.ouvrir(numero), "detail-erreur");
@@ -93,6 +96,14 @@ function route() {
       await afficherTableau();
       vueTableau.focus();
     }, "tableau-erreur");
+  }
+  if (location.hash === "#/relances") {
+    vueListe.hidden = true;
+    vueRelances.hidden = false;
+    return garde(async () => {
+      await afficherRelances();
+      vueRelances.focus();
+    }, "relances-erreur");
   }
   vueListe.hidden = false;
   if (!liste) return null;
@@ -133,7 +144,7 @@ async function ouvrirEspace({ nom, role }) {
 // sessionStorage before leaving for the provider, and takes it back on its return. The server
 // never redirects to an address the browser gives; only this page's own routes come back.
 const ADRESSE_AVANT_CONNEXION = "gestion-adresse-avant-connexion";
-const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|tableau)?$/;
+const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|tableau|relances)?$/;
 
 document.getElementById("se-connecter").addEventListener("click", () => {
   try {
@@ -241,6 +252,8 @@ document.getElementById("reception").addEventListener("submit", (evenement) => {
     location.hash = `#/dossier/${reference}`;
   }, "reception-erreur");
 });
+
+document.getElementById("relances-envoyer").addEventListener("click", () => garde(envoyerRelances, "relances-erreur"));
 
 document.querySelectorAll("[data-export]").forEach((bouton) => {
   bouton.addEventListener("click", () => garde(() => exporter(bouton.dataset.export), "export-erreur"));
