@@ -60,13 +60,14 @@ def retry_failed(app: Flask, *, max_attempts: int | None = None,
 def summary(counts: Counts) -> str:
     """The retry's outcome in French, one line per kind of email (no personal data)."""
     lines = []
-    for kind, label in (("confirmation", "Courriels de confirmation"),
-                        ("suivi", "Courriels de suivi (changements de statut)"),
-                        ("relance", "Relances (confirmation signée attendue)")):
+    # Each kind with its participles' ending: « relances » is feminine.
+    for kind, label, e in (("confirmation", "Courriels de confirmation", ""),
+                           ("suivi", "Courriels de suivi (changements de statut)", ""),
+                           ("relance", "Relances (confirmation signée attendue)", "e")):
         found = counts[kind]
-        line = f"{label} renvoyés : {found[ENVOYE]} ; toujours en échec : {found[ECHEC]}"
+        line = f"{label} renvoyé{e}s : {found[ENVOYE]} ; toujours en échec : {found[ECHEC]}"
         if found[ABANDONNE]:
-            line += (f" ; laissés, nombre maximal de tentatives atteint : {found[ABANDONNE]} "
+            line += (f" ; laissé{e}s, nombre maximal de tentatives atteint : {found[ABANDONNE]} "
                      "(python -m handler.notifications les renvoie)")
         lines.append(line + ".")
     return "\n".join(lines)

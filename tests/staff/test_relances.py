@@ -249,7 +249,7 @@ def test_a_failed_reminder_is_sent_again_by_the_hourly_retry_the_same_day(
     assert notifications.retry_failed(app, max_attempts=10)["relance"]["envoye"] == 0
     assert reminders_to(sent_mail) == ["attente@exemple.fr"]
     # The summary of the retry names the reminders too.
-    assert "Relances (confirmation signée attendue) renvoyés : 1" in notifications.summary(
+    assert "Relances (confirmation signée attendue) renvoyées : 1" in notifications.summary(
         {"confirmation": {"envoye": 0, "echec": 0, "abandonne": 0},
          "suivi": {"envoye": 0, "echec": 0, "abandonne": 0},
          "relance": {"envoye": 1, "echec": 0, "abandonne": 0}})
