@@ -7,7 +7,8 @@ S3 client; a misconfiguration fails the instance's start rather than a candidate
 
 A third entry point, `retry_mail`, is the mail retry function, run by an hourly schedule; a
 fourth, `compact_index`, merges the staff index's pending parts into its shards every minute,
-then remakes the export rows of what changed (staff.row_cache).
+then remakes the export rows of what changed (staff.row_cache); a fifth, `send_reminders`, the
+daily reminders to the candidates whose signed confirmation hasn't arrived (staff.relances).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from handler.dossier.index import SummaryIndex
 from handler.notifications import Counts, retry_failed, summary
 from handler.platform.logs import configure as configure_logs
 from handler.staff import run_export
+from handler.staff.relances import AUTOMATIQUE, Reminders
 
 configure_logs(logging.INFO)
 log = logging.getLogger("handler.retry_mail")
@@ -73,3 +75,28 @@ def compact_index(event: dict[str, Any], context: Any) -> dict[str, int]:
     logging.getLogger("handler.compact_index").info("%d parts merged, %d rows made", merged,
                                                     rows)
     return {"fusionnees": merged, "lignes": rows}
+
+
+#: Seconds a reminders' run keeps free before its function's own timeout.
+REMINDERS_MARGIN = 30.0
+
+
+def send_reminders(event: dict[str, Any], context: Any) -> dict[str, int]:
+    """The reminders function (EventBridge Scheduler, every morning, Europe/Paris): in the
+    window before the return deadline, one reminder to each dossier still awaiting its signed
+    confirmation and not reminded since the window opened (handler.staff.relances); outside
+    it, nothing. Stops REMINDERS_MARGIN seconds before its timeout: the rest (`restants`) go
+    with the next day's run, or the bureau's button."""
+    def time_left() -> float:
+        if context is None:
+            return float("inf")
+        return float(context.get_remaining_time_in_millis()) / 1000 - REMINDERS_MARGIN
+
+    reminders = Reminders(app.extensions["notifier"], jours=app.config["RELANCE_JOURS"])
+    counts = reminders.send(automatic=True, par=AUTOMATIQUE, time_left=time_left)
+    # Counts only: no personal data.
+    logging.getLogger("handler.send_reminders").info(
+        "reminders: %d sent, %d already today, %d failed, %d no longer awaited, %d left",
+        counts["envoyes"], counts["deja_relances"], counts["echecs"], counts["plus_attendus"],
+        counts["restants"])
+    return counts

@@ -1,8 +1,9 @@
 """The mail retry: every failed email sent once more, and its command line.
 
-`retry_failed` sends again the failed confirmations (handler.dossier.courriels) and the failed
+`retry_failed` sends again the failed confirmations (handler.dossier.courriels), the failed
 emails of the bureau's status changes (« confirmation reçue », « incomplet », « définitive »,
-« refusé », « classé sans suite »: recorded in the follow-up, see handler.staff.courriel_suivi).
+« refusé », « classé sans suite »: recorded in the follow-up, see handler.staff.courriel_suivi)
+and the failed reminders of an awaited signed confirmation (handler.staff.relances).
 Two callers: the mail retry function, every hour in AWS (handler.lambda_function.retry_mail),
 which stops at SCHEDULED_ATTEMPTS attempts per email (`max_attempts`), and
 `python -m handler.notifications`, by hand once SES is fixed, which forces every one.
@@ -28,6 +29,7 @@ from handler.dossier.courriels import (
 )
 from handler.platform.logs import configure as configure_logs
 from handler.staff import courriel_suivi
+from handler.staff.relances import Reminders
 from shared_rules.session import Session
 
 #: Each kind of email the retry handles: {kind: {status: count}}.
@@ -36,8 +38,8 @@ Counts = dict[str, dict[str, int]]
 
 def retry_failed(app: Flask, *, max_attempts: int | None = None,
                  every_record: bool = False) -> Counts:
-    """Send every failed email once more: the confirmations and the status changes' emails;
-    counts by kind (`confirmation`, `suivi`) and resulting status.
+    """Send every failed email once more: the confirmations, the status changes' emails and the
+    reminders; counts by kind (`confirmation`, `suivi`, `relance`) and resulting status.
 
     `max_attempts` leaves out an email already tried that many times (counted `abandonne`);
     None forces every one, whatever its count (the command). `every_record` reads every
@@ -50,18 +52,22 @@ def retry_failed(app: Flask, *, max_attempts: int | None = None,
         "confirmation": retry_confirmations(notifier, max_attempts=max_attempts,
                                             every_record=every_record),
         "suivi": courriel_suivi.retry(notifier, session.code, max_attempts=max_attempts),
+        "relance": Reminders(notifier, jours=app.config["RELANCE_JOURS"]).retry(
+            max_attempts=max_attempts),
     }
 
 
 def summary(counts: Counts) -> str:
     """The retry's outcome in French, one line per kind of email (no personal data)."""
     lines = []
-    for kind, label in (("confirmation", "Courriels de confirmation"),
-                        ("suivi", "Courriels de suivi (changements de statut)")):
+    # Each kind with its participles' ending: « relances » is feminine.
+    for kind, label, e in (("confirmation", "Courriels de confirmation", ""),
+                           ("suivi", "Courriels de suivi (changements de statut)", ""),
+                           ("relance", "Relances (confirmation signée attendue)", "e")):
         found = counts[kind]
-        line = f"{label} renvoyés : {found[ENVOYE]} ; toujours en échec : {found[ECHEC]}"
+        line = f"{label} renvoyé{e}s : {found[ENVOYE]} ; toujours en échec : {found[ECHEC]}"
         if found[ABANDONNE]:
-            line += (f" ; laissés, nombre maximal de tentatives atteint : {found[ABANDONNE]} "
+            line += (f" ; laissé{e}s, nombre maximal de tentatives atteint : {found[ABANDONNE]} "
                      "(python -m handler.notifications les renvoie)")
         lines.append(line + ".")
     return "\n".join(lines)

@@ -454,3 +454,53 @@ def restitution(record: Mapping[str, Any], session: Session, *, site_url: str,
                  f"Si ce dossier est bien le vôtre, contactez le {session.destinataire}."]
     return _notice(destinataire, objet, ["Bonjour,", *faits, _closing(session)],
                    site_url=site_url)
+
+
+#: What a reminder says to whoever has just posted their confirmation.
+DEJA_ENVOYEE = ("Si vous l'avez déjà envoyée, vous n'avez rien à faire : sa réception sera "
+                "indiquée sur la page « Consulter ou modifier mon dossier ».")
+
+
+def relance(record: Mapping[str, Any], session: Session, *, site_url: str,
+            nouvelle_confirmation: bool) -> Courriel:
+    """The reminder to a candidate whose signed confirmation hasn't arrived as the return
+    deadline nears (handler.staff.relances): the deadline, the steps, where to send, the
+    pieces, as the confirmation email gives them. `nouvelle_confirmation`: the dossier was
+    modified after its confirmation was received, the new one is awaited."""
+    numero = recapitulatif.numero(record)
+    retour = recapitulatif.retour(record, session)
+    objet = (f"Rappel : votre confirmation d'inscription au {session.examen_code} est "
+             f"attendue — n° {numero}")
+    if nouvelle_confirmation:
+        intro = (f"Le {session.destinataire}, attend la nouvelle confirmation d'inscription "
+                 f"signée de votre dossier n° {numero} de pré-inscription au "
+                 f"{_examen(session)} : vous avez modifié votre dossier après la réception de "
+                 "la précédente, qu'elle remplace.")
+    else:
+        intro = (f"Le {session.destinataire}, n'a pas encore reçu la confirmation d'inscription "
+                 f"signée de votre dossier n° {numero} de pré-inscription au "
+                 f"{_examen(session)}.")
+    steps = _steps(site_url)
+    # The deadline comes first, on its own: the address's own notes stay beside it.
+    notes = [n for n in (retour.adresse_a_confirmer, retour.message_retour_tardif) if n]
+    pieces = recapitulatif.pieces(record)
+    text = ["Bonjour,", "", intro, "", retour.delai, "", "CE QU'IL VOUS RESTE À FAIRE",
+            *(f"{i}. {step}" for i, step in enumerate(steps, 1)),
+            *(f"   {line}" for line in retour.adresse),
+            *(f"   {note}" for note in notes), "",
+            *(["PIÈCES À JOINDRE", *(f"- {piece}" for piece in pieces), ""] if pieces else []),
+            DEJA_ENVOYEE, "", _closing(session), ""]
+    e = html.escape
+    body = [
+        "<p>Bonjour,</p>", f"<p>{e(intro)}</p>", f"<p><strong>{e(retour.delai)}</strong></p>",
+        "<h2>Ce qu'il vous reste à faire</h2>", "<ol>",
+        *(f"<li>{e(step)}</li>" for step in steps[:-1]),
+        f"<li>{e(steps[-1])}<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}</strong>"
+        + "".join(f"<br>{e(note)}" for note in notes) + "</li>",
+        "</ol>",
+        *(["<h2>Pièces à joindre</h2>", "<ul>", *(f"<li>{e(p)}</li>" for p in pieces),
+           "</ul>"] if pieces else []),
+        f"<p>{e(DEJA_ENVOYEE)}</p>", f"<p><small>{e(_closing(session))}</small></p>",
+    ]
+    return Courriel(destinataire=record["dossier"]["contact"]["email"], objet=objet,
+                    texte="\n".join(text), html=_page(objet, body, site_url=site_url))

@@ -88,7 +88,14 @@ DEFAULTS: dict[str, Any] = {
     # The Lambda function that runs the staff's background exports (invoked asynchronously);
     # empty: they run in a background thread of this process (the local run, the tests).
     "EXPORT_FUNCTION_NAME": "",
+    # How many days before the return deadline (the session's date_limite_retour) the daily
+    # job starts reminding the candidates whose signed confirmation hasn't arrived
+    # (handler/staff/relances.py), from 1 to 60: each gets one automatic reminder in that
+    # window, none after the deadline.
+    "RELANCE_JOURS": "7",
 }
+#: The bounds of RELANCE_JOURS.
+RELANCE_JOURS_MIN, RELANCE_JOURS_MAX = 1, 60
 
 # Flask's own limit: bodies over 1 MB are refused with 413 before they are parsed.
 MAX_CONTENT_LENGTH = 1024 * 1024
@@ -117,6 +124,7 @@ def load_config(overrides: Mapping[str, Any] | None = None, *,
     if config["INSCRIPTION_ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"INSCRIPTION_ENV must be one of {', '.join(ENVIRONMENTS)}")
     config["INSCRIPTION_NOW"] = _parse_now(config["INSCRIPTION_NOW"], config["INSCRIPTION_ENV"])
+    config["RELANCE_JOURS"] = _parse_reminder_days(config["RELANCE_JOURS"])
     if config["MAIL_OUTBOX_DIR"] and config["INSCRIPTION_ENV"] == "production":
         raise ConfigError("MAIL_OUTBOX_DIR is refused in production: emails go through SES")
     if not config["SITE_URL"]:
@@ -144,6 +152,17 @@ def _check_site_url(value: str, environment: str, *, required: bool) -> None:
                           f"https://preinscription.ac-limoges.fr/, not {value!r}")
     if environment == "production" and parts.scheme != "https":
         raise ConfigError(f"SITE_URL must be an https:// address in production, not {value!r}")
+
+
+def _parse_reminder_days(value: Any) -> int:
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        days = 0
+    if not RELANCE_JOURS_MIN <= days <= RELANCE_JOURS_MAX:
+        raise ConfigError(f"RELANCE_JOURS must be a whole number of days from "
+                          f"{RELANCE_JOURS_MIN} to {RELANCE_JOURS_MAX}, not {value!r}")
+    return days
 
 
 def _parse_now(value: Any, environment: str) -> dt.datetime | None:

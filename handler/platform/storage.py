@@ -18,6 +18,10 @@ Layout in the bucket (see the README):
     acces/<numero>/envois.json             when access links were sent for a number (limit)
     doublons/<session>/<group>/<person>.json
                                            a person's recent « déjà inscrit » answers, last alert
+    relances/<session>/<jour>/<numero>.json
+                                           the reminder of that day (handler.staff.relances)
+    relances/<session>/a-renvoyer/<numero>.json
+                                           a marker: that reminder failed, to be sent again
 
 Nothing is overwritten by a concurrent writer: creations use `IfNoneMatch="*"`, updates
 `IfMatch=<ETag>`. Real S3 may answer 409 ConditionalRequestConflict to a conditional write racing
@@ -53,11 +57,14 @@ TENTATIVES = "tentatives/"
 ACCES = "acces/"
 #: Per person: the « déjà inscrit » answers and the last alert to the holder (candidats.doublons).
 DOUBLONS = "doublons/"
+#: The reminders to candidates whose signed confirmation hasn't arrived (handler.staff.relances).
+RELANCES = "relances/"
 #: Every key prefix the application may touch in the bucket. The IAM policy of
 #: infra/template.yaml grants exactly these (a test compares them); index/, exports/, suivi/ and
 #: audit/ are the staff's.
 PREFIXES = ("dossiers", "identites", "idempotence", "courriels", "rappels", "tentatives",
-            "acces", "index", "exports", "suivi", "audit", "doublons", "gestion")
+            "acces", "index", "exports", "suivi", "audit", "doublons", "gestion",
+            "relances")
 CONFLICT_RETRIES = 3
 #: The field that marks a dossier being erased (handler.staff.erasure), and how many times the
 #: mark is tried against concurrent writes before the erasure gives up (409).
@@ -236,6 +243,13 @@ class DossierStore:
         for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix, **options):
             for obj in page.get("Contents", []):
                 yield str(obj["Key"]), str(obj["ETag"])
+
+    def folders(self, prefix: str) -> list[str]:
+        """The « folders » right under `prefix` (the common prefixes up to the next `/`)."""
+        paginator = self.client.get_paginator("list_objects_v2")
+        return [str(found["Prefix"])
+                for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix, Delimiter="/")
+                for found in page.get("CommonPrefixes", [])]
 
     def keys(self, prefix: str) -> Iterator[str]:
         """Every key under `prefix`, in key order, a page of 1,000 at a time."""

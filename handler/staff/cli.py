@@ -7,6 +7,7 @@
     python -m handler.staff restitution 7K3M-Q9PA-R --action liberer|remplacer-courriel \
         --courriel ADRESSE [--auteur NOM]
     python -m handler.staff effacer 7K3M-Q9PA-R [--confirmer 7K3M-Q9PA-R] [--auteur NOM]
+    python -m handler.staff relances [--envoyer]
 
 It reads the bucket the handler uses, with the same configuration (DOSSIERS_BUCKET,
 INSCRIPTION_SESSION, AWS_REGION, boto3's own AWS_ENDPOINT_URL_S3 and credentials) and the same
@@ -15,6 +16,8 @@ on stderr. Access is the operator's IAM identity (CloudTrail records it), not a 
 `restitution` (handler.staff.restitution) records `--auteur` (by default the system user) in the
 audit, and emails through the handler's own configuration (MAIL_FROM, SITE_URL). `effacer`
 (handler.staff.erasure) asks for the number to be typed again, or takes it from `--confirmer`.
+`relances` (handler.staff.relances) prints how many candidates the reminders concern today;
+`--envoyer` sends the day's automatic reminders as the daily job does, and prints the counts.
 
 Missing credentials, an unknown bucket, an unreachable endpoint, or an endpoint that is no S3
 store (the web service's address, issue 26) end the command with one French line saying what to
@@ -55,10 +58,11 @@ from handler.platform.config import load_config
 from handler.platform.errors import ApiError
 from handler.platform.mail import make_sender
 from handler.platform.storage import DossierStore
-from handler.staff import erasure, exports, listing, restitution
+from handler.staff import erasure, exports, listing, relances, restitution
 from handler.staff import messages as msg
 from handler.staff.progress import ProgressBar
 from handler.staff.row_cache import RowCache
+from shared_rules.dates_fr import date_longue
 from shared_rules.session import Session
 
 WORKERS = 32
@@ -137,6 +141,12 @@ def _parser() -> argparse.ArgumentParser:
                          help="le numéro recopié (sans lui, la commande le demande)")
     effacer.add_argument("--auteur", default=getpass.getuser(),
                          help="le nom inscrit au journal (par défaut l'utilisateur du système)")
+    relancer = commands.add_parser(
+        "relances", help="les relances des candidats dont la confirmation signée n'est pas "
+                         "arrivée : combien aujourd'hui, ou l'envoi (--envoyer)")
+    relancer.add_argument("--envoyer", action="store_true",
+                          help="envoyer les relances automatiques du jour, comme la tâche "
+                               "quotidienne")
     return parser
 
 
@@ -219,6 +229,12 @@ def _run(args: argparse.Namespace, settings: dict[str, Any], *, store: DossierSt
         elif args.commande == "effacer":
             return _erase(store, session, args, CalendarClock(settings["INSCRIPTION_NOW"]).now,
                           settings["AUDIT_HMAC_KEY"], ask, out, err)
+        elif args.commande == "relances":
+            notifier = notifier or Notifier(
+                store, make_sender(settings), session=session, site_url=settings["SITE_URL"],
+                clock=CalendarClock(settings["INSCRIPTION_NOW"]).now)
+            return _reminders(relances.Reminders(notifier, jours=settings["RELANCE_JOURS"]),
+                              send=args.envoyer, out=out)
         elif args.commande == "restitution":
             notifier = notifier or Notifier(store, make_sender(settings), session=session,
                                             site_url=settings["SITE_URL"])
@@ -255,6 +271,27 @@ def _run(args: argparse.Namespace, settings: dict[str, Any], *, store: DossierSt
         for field, messages in exc.errors.items():
             err.write(f"  {field} : {' '.join(messages)}\n")
         return 2
+    return 0
+
+
+def _reminders(reminders: relances.Reminders, *, send: bool, out: TextIO) -> int:
+    """The reminders' figures, or the day's automatic reminders sent and their counts; exit
+    status 1 when an email failed (the hourly retry sends it again)."""
+    if send:
+        counts = reminders.send(automatic=True, par=relances.AUTOMATIQUE)
+        out.write(msg.RELANCES_ENVOYEES.format(**counts) + "\n")
+        return 1 if counts["echecs"] else 0
+    apercu = reminders.preview()
+    fenetre = apercu["fenetre"]
+    out.write(msg.RELANCES_APERCU.format(
+        aujourdhui=date_longue(dt.date.fromisoformat(apercu["aujourdhui"])),
+        en_attente=apercu["en_attente"], a_relancer=apercu["a_relancer"],
+        automatiques=apercu["a_relancer_automatiquement"],
+        deja=apercu["deja_relances_aujourdhui"]) + "\n")
+    out.write(msg.RELANCES_FENETRE.format(heure=apercu["heure_automatique"],
+                                          debut=fenetre["debut_libelle"],
+                                          fin=fenetre["fin_libelle"], jours=apercu["jours"])
+              + "\n")
     return 0
 
 

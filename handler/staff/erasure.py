@@ -5,6 +5,8 @@ What goes, with every version and delete marker the bucket's versioning kept:
 - the follow-up, the confirmation email's record and its retry marker, the failed ownership
   proofs, the private notes and the assignment to an agent (`suivi/`, `courriels/`,
   `courriels/a-renvoyer/`, `tentatives/<numero>.json`, `notes-internes/`, `attributions/`);
+- its reminders' records and retry marker (`relances/<session>/<jour>/<numero>.json`,
+  `relances/<session>/a-renvoyer/<numero>.json`, handler.staff.relances);
 - the identity claims that still point to this number, one per identity the dossier ever had,
   and those identities' reminder and « déjà inscrit » counts (`identites/`,
   `rappels/<session>/<sha256>.json`, `doublons/<session>/<sha256>.json`);
@@ -54,7 +56,7 @@ from handler.dossier import attribution, suivi
 from handler.dossier.index import SummaryIndex
 from handler.platform.errors import ApiError
 from handler.platform.storage import DossierStore, WriteConflict
-from handler.staff import jobs, notes
+from handler.staff import jobs, notes, relances
 from handler.staff import messages as msg
 
 AUDIT = "audit/"
@@ -149,6 +151,7 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
             versions += store.erase(record_key(session, identity))
     for own in _per_numero_keys(numero):
         versions += store.erase(own)
+    versions += relances.erase(store, session, numero)
     versions += _mark_key_erased(store, stored.body.get("cle_idempotence"))
     # Its access links and proofs (candidats.access_tokens): hashes and times, all under one prefix.
     versions += store.erase(store.access_prefix(numero), whole_prefix=True)
@@ -164,6 +167,7 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
     # record, a follow-up); one landing after this finds no dossier and removes its own.
     for own in _per_numero_keys(numero):
         versions += store.erase(own)
+    versions += relances.erase(store, session, numero)
     versions += store.erase(store.access_prefix(numero), whole_prefix=True)
     # Once more: an update of this dossier in flight meanwhile may have indexed it again, and
     # an export or the compaction may have made its row (they check, once written, too).

@@ -138,4 +138,27 @@ LOT_STOCKAGE = (
 SELECTION_TROP_GRANDE = (
     "Cette recherche compte {nombre} dossiers, plus que les {maximum} qu'une sélection peut "
     "prendre : affinez-la (par spécialité, département, statut ou dates)."
+RELANCES_TERMINEES = (
+    "La date limite de retour des confirmations signées ({date_limite}) est passée : les "
+    "relances sont terminées. Les dossiers qui attendent encore la leur sont dans la liste, "
+    "statut « Pré-inscrit »."
+)
+COURRIELS_DESACTIVES = (
+    "Aucun courriel ne part de ce service (MAIL_FROM n'est pas configuré) : aucune relance ne "
+    "peut être envoyée. Signalez-le à l'administrateur du service."
+)
+# The command line's reminders (python -m handler.staff relances).
+RELANCES_APERCU = (
+    "Relances, {aujourdhui} : {en_attente} dossier(s) attendent leur confirmation signée ; "
+    "{a_relancer} à relancer aujourd'hui, dont {automatiques} par l'envoi automatique ; {deja} "
+    "déjà relancé(s) aujourd'hui."
+)
+RELANCES_FENETRE = (
+    "Relances automatiques : une par dossier, chaque jour à {heure} h (heure de Paris) du "
+    "{debut} au {fin}, date limite de retour (RELANCE_JOURS = {jours})."
+)
+RELANCES_ENVOYEES = (
+    "Relances envoyées : {envoyes} ; déjà relancés aujourd'hui : {deja_relances} ; échecs "
+    "(renvoyés par le renvoi horaire des courriels) : {echecs} ; confirmation reçue ou dossier "
+    "effacé entre-temps : {plus_attendus} ; restants faute de temps : {restants}."
 )

@@ -113,6 +113,39 @@ SCHEMAS: dict[str, Any] = {
                                                       "nombre": _INT})}
            for key in ("par_statut", "par_specialite", "par_departement", "par_jour")},
         "papiers": _object({"attendus": _INT, "recus": _INT, "en_attente": _INT})}),
+    "Relances": _object({
+        "aujourdhui": {**_STRING, "description": "Jour local de la session (AAAA-MM-JJ)"},
+        "date_limite": {**_STRING, "description": "Date limite de retour des confirmations"},
+        "date_limite_libelle": _STRING,
+        "jours": {**_INT, "description": "RELANCE_JOURS : la fenêtre des relances "
+                  "automatiques commence ce nombre de jours avant la date limite"},
+        "fenetre": _object({"debut": _STRING, "fin": _STRING, "debut_libelle": _STRING,
+                            "fin_libelle": _STRING}),
+        "heure_automatique": {**_INT, "description": "Heure locale de l'envoi automatique "
+                              "quotidien"},
+        "envoi_possible": {"type": "boolean", "description": "Le bouton peut envoyer : date "
+                           "limite non passée et courriels configurés"},
+        "courriels_actifs": {"type": "boolean"},
+        "terminees": {"type": "boolean", "description": "La date limite est passée"},
+        "en_attente": {**_INT, "description": "Dossiers qui attendent leur confirmation "
+                       "signée (pré-inscrits, ou modifiés après réception)"},
+        "a_relancer": {**_INT, "description": "Ceux que le bouton relancerait maintenant (pas "
+                       "encore relancés aujourd'hui)"},
+        "a_relancer_automatiquement": {**_INT, "description": "Ceux que l'envoi automatique "
+                                       "relance aujourd'hui (pas encore relancés depuis le "
+                                       "début de la fenêtre) ; 0 hors de la fenêtre"},
+        "deja_relances_aujourdhui": _INT,
+        "exemple": {"type": ["object", "null"], "description": "Le courriel du premier "
+                    "dossier à relancer (objet, texte), ou null",
+                    "properties": {"objet": _STRING, "texte": _STRING}}}),
+    "RelancesEnvoyees": _object({
+        "envoyes": _INT,
+        "deja_relances": {**_INT, "description": "Déjà relancés aujourd'hui (par l'envoi "
+                          "automatique ou un autre gestionnaire au même moment)"},
+        "echecs": {**_INT, "description": "Courriels refusés : renvoyés par le renvoi horaire"},
+        "plus_attendus": {**_INT, "description": "Confirmation reçue ou dossier effacé depuis "
+                          "la lecture de l'index"},
+        "restants": {**_INT, "description": "Pas encore relancés faute de temps : redemander"}}),
     "ResumeDossier": _object({
         "numero": _STRING, "nom_naissance": _STRING, "nom_usage": _NULLABLE,
         "prenoms": {"type": "array", "items": _STRING}, "specialite": _STRING,
@@ -297,6 +330,19 @@ PATHS: dict[str, Any] = {
         "Le tableau de bord en CSV pour Excel (UTF-8 avec BOM, « ; »)",
         {"200": {"description": "Rubrique, code, libellé, nombre",
                  "content": {"text/csv": {"schema": {"type": "string"}}}}})},
+    "/api/staff/relances": {
+        "get": operation(
+            "Relances des candidats dont la confirmation signée n'est pas arrivée : combien le "
+            "bouton relancerait maintenant, combien l'ont été aujourd'hui, la fenêtre des "
+            "relances automatiques et le courriel d'un exemple",
+            {"200": _json("L'aperçu", _ref("Relances"))}),
+        "post": operation(
+            "Relancer maintenant les dossiers qui attendent leur confirmation signée et n'ont "
+            "pas été relancés aujourd'hui (rôle gestion ou administration ; jamais deux "
+            "relances le même jour à un candidat)",
+            {"200": _json("Les nombres", _ref("RelancesEnvoyees")), **_FORBIDDEN,
+             "409": _error("Date limite de retour passée (relances_terminees) ou courriels "
+                           "non configurés (courriels_desactives)")})},
     "/api/staff/dossiers": {"get": operation(
         "Liste des dossiers, filtrée, triée et paginée (index de résumés)",
         {"200": _json("Une page de la liste", _ref("ListeDossiers")),

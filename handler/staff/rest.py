@@ -34,12 +34,14 @@ from handler.staff import (
     listing,
     lot,
     notes,
+    relances,
     restitution,
     roles,
     tableau,
     versions,
 )
 from handler.staff import messages as msg
+from shared_rules.dates_fr import date_longue
 from shared_rules.identity import group_of
 from shared_rules.schemas import EMAIL_MAX, Texte, TexteLong
 from shared_rules.text import unencodable
@@ -151,6 +153,32 @@ def dashboard_csv() -> Response:
     return Response(tableau.to_csv(figures), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="tableau-de-bord.csv"',
         "Cache-Control": "no-store"})
+
+
+def _reminders() -> relances.Reminders:
+    return relances.Reminders(context.notifier(), jours=current_app.config["RELANCE_JOURS"])
+
+
+@bp.get("/relances")
+def reminders_preview() -> Response:
+    """The reminders' preview (issue 27): how many the button would remind now, how many were
+    reminded today, the window of the automatic ones, and the email for one example."""
+    return jsonify(_reminders().preview())
+
+
+@bp.post("/relances")
+@auth.requires_role(roles.GESTION)
+def send_reminders() -> Response:
+    """Remind now every dossier awaiting its signed confirmation and not reminded today, for
+    API_SECONDS at most (`restants`: the page asks again); never after the deadline."""
+    reminders = _reminders()
+    if not context.notifier().enabled:
+        raise ApiError(409, "courriels_desactives", msg.COURRIELS_DESACTIVES)
+    if reminders.today() > reminders.window.fin:
+        raise ApiError(409, "relances_terminees", msg.RELANCES_TERMINEES.format(
+            date_limite=date_longue(reminders.window.fin)))
+    return jsonify(reminders.send(automatic=False, par=auth.current_staff(),
+                                  time_left=relances.seconds_from_now(relances.API_SECONDS)))
 
 
 @bp.get("/dossiers/<numero>")

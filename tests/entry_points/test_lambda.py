@@ -206,8 +206,48 @@ def test_the_mail_retry_entry_point_resends_failed_emails_up_to_its_cap(
     assert sent_mail() == []
     counts = entry.retry_mail({"forcer": True}, None)  # invoked by hand
     assert counts == {"confirmation": {"envoye": 1, "echec": 0, "abandonne": 0},
-                      "suivi": {"envoye": 0, "echec": 0, "abandonne": 0}}
+                      "suivi": {"envoye": 0, "echec": 0, "abandonne": 0},
+                      "relance": {"envoye": 0, "echec": 0, "abandonne": 0}}
     assert len(sent_mail()) == 1
+    sys.modules.pop("handler.lambda_function", None)
+
+
+class FakeContext:
+    """The Lambda context's one method the reminders read."""
+
+    def __init__(self, seconds_left: float) -> None:
+        self.seconds_left = seconds_left
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int(self.seconds_left * 1000)
+
+
+def test_the_reminders_entry_point_sends_the_days_reminders_within_its_time(
+    s3: Any, s3_endpoint: str | None, ses: Any, sent_mail: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 27: the daily function, on the window's first day (7 days before the 18th)."""
+    from tests.fixtures import MAIL_FROM
+
+    for name, value in {"INSCRIPTION_ENV": "test", "INSCRIPTION_NOW": "2020-11-11T08:00:00+01:00",
+                        "DOSSIERS_BUCKET": BUCKET, "MAIL_FROM": MAIL_FROM}.items():
+        monkeypatch.setenv(name, value)
+    sys.modules.pop("handler.lambda_function", None)
+    entry = importlib.import_module("handler.lambda_function")
+    created = invoke(entry, make_v2_event(
+        method="POST", path="/api/dossiers", headers={"content-type": "application/json"},
+        body=json.dumps(make_dossier())))
+    assert created["statusCode"] == 201
+    scheduled = {"detail-type": "Scheduled Event", "source": "aws.scheduler", "detail": {}}
+    nothing = {"envoyes": 0, "deja_relances": 0, "echecs": 0, "plus_attendus": 0,
+               "restants": 0}
+    # Its timeout nearly reached: it leaves the rest, sending nothing half-way.
+    assert entry.send_reminders(scheduled, FakeContext(entry.REMINDERS_MARGIN)) == {
+        **nothing, "restants": 1}
+    assert entry.send_reminders(scheduled, FakeContext(900)) == {**nothing, "envoyes": 1}
+    assert entry.send_reminders(scheduled, FakeContext(900)) == {**nothing, "deja_relances": 1}
+    subjects = [m.subject for m in sent_mail()]
+    assert len([s for s in subjects if s.startswith("Rappel : votre confirmation")]) == 1
     sys.modules.pop("handler.lambda_function", None)
 
 

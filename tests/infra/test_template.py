@@ -206,6 +206,7 @@ def test_functions_read_and_write_only_the_application_prefixes(
 @pytest.mark.parametrize("function, role", [("HandlerFunction", "HandlerRole"),
                                             ("ExportFunction", "ExportRole"),
                                             ("MailRetryFunction", "MailRetryRole"),
+                                            ("ReminderFunction", "ReminderRole"),
                                             ("IndexCompactionFunction", "IndexCompactionRole")])
 def test_each_function_has_its_own_role_with_the_prefix_policy(
         resources: dict[str, Any], function: str, role: str) -> None:
@@ -231,6 +232,7 @@ def test_no_role_allows_a_wildcard_action_or_resource(resources: dict[str, Any])
 @pytest.mark.parametrize("role, log_group", [("HandlerRole", "HandlerLogGroup"),
                                              ("ExportRole", "ExportLogGroup"),
                                              ("MailRetryRole", "MailRetryLogGroup"),
+                                             ("ReminderRole", "ReminderLogGroup"),
                                              ("IndexCompactionRole",
                                               "IndexCompactionLogGroup")])
 def test_functions_write_only_their_own_log_group(
@@ -242,20 +244,21 @@ def test_functions_write_only_their_own_log_group(
     assert logs["Resource"] == {"Fn::GetAtt": [log_group, "Arn"]}
 
 
-def test_only_the_handler_and_the_mail_retry_send_mail_and_only_from_the_sender(
+def test_only_the_handler_the_mail_retry_and_the_reminders_send_mail_only_from_the_sender(
         resources: dict[str, Any]) -> None:
     senders = {name: [s for p in role["Properties"]["Policies"]
                       for s in statements(p["PolicyDocument"])
                       if any(a.startswith("ses:") for a in as_list(s["Action"]))]
                for name, role in of_type(resources, "AWS::IAM::Role").items()}
-    assert {name for name, found in senders.items() if found} == {"HandlerRole",
-                                                                   "MailRetryRole"}
+    assert {name for name, found in senders.items() if found} == {
+        "HandlerRole", "MailRetryRole", "ReminderRole"}
     (ses,) = senders["HandlerRole"]
     assert sorted(ses["Action"]) == ["ses:SendEmail", "ses:SendRawEmail"]
     assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFrom"}}}
     for arn in ses["Resource"]:
         assert ":identity/" in str(arn)
     assert senders["MailRetryRole"] == [ses]  # the same limits, word for word
+    assert senders["ReminderRole"] == [ses]
 
 
 def test_handler_may_start_only_the_export_function(resources: dict[str, Any]) -> None:
@@ -374,6 +377,7 @@ def test_every_functions_handler_is_an_entry_point_of_the_package(
 @pytest.mark.parametrize("function, log_group", [("HandlerFunction", "HandlerLogGroup"),
                                                  ("ExportFunction", "ExportLogGroup"),
                                                  ("MailRetryFunction", "MailRetryLogGroup"),
+                                                 ("ReminderFunction", "ReminderLogGroup"),
                                                  ("IndexCompactionFunction",
                                                   "IndexCompactionLogGroup")])
 def test_function_logs_to_a_group_with_retention(
@@ -383,7 +387,7 @@ def test_function_logs_to_a_group_with_retention(
 
 def test_every_log_group_has_a_retention(resources: dict[str, Any]) -> None:
     groups = of_type(resources, "AWS::Logs::LogGroup")
-    assert len(groups) == 5  # the four functions and the API
+    assert len(groups) == 6  # the five functions and the API
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
@@ -684,3 +688,30 @@ def test_the_index_compaction_runs_every_minute_one_at_a_time(resources: dict[st
     assert properties["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
     assert props(resources, "IndexCompactionRole")["ManagedPolicyArns"] == [
         {"Ref": "DossiersAccessPolicy"}]
+
+
+def test_the_reminders_run_every_morning_in_the_sessions_time_zone_one_at_a_time(
+        template: dict[str, Any], resources: dict[str, Any]) -> None:
+    """Issue 27: the daily reminders, at the hour the staff page announces, in Paris time
+    whatever the season; their window is the RELANCE_JOURS every function reads."""
+    from handler.staff import relances
+
+    properties = props(resources, "ReminderFunction")
+    assert properties["Handler"] == "handler.lambda_function.send_reminders"
+    assert properties["CodeUri"] == props(resources, "HandlerFunction")["CodeUri"]
+    (event,) = properties["Events"].values()
+    assert event["Type"] == "ScheduleV2"
+    schedule = event["Properties"]
+    assert schedule["ScheduleExpression"] == f"cron(0 {relances.HEURE_AUTOMATIQUE} * * ? *)"
+    session = shared_rules.get_session(DEFAULT_SESSION_CODE)
+    assert session is not None
+    assert schedule["ScheduleExpressionTimezone"] == session.fuseau_horaire
+    assert properties["ReservedConcurrentExecutions"] == 1
+    assert properties["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
+    assert properties["Timeout"] <= 900
+    environment = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert environment["RELANCE_JOURS"] == {"Ref": "ReminderDays"}
+    parameter = template["Parameters"]["ReminderDays"]
+    assert str(parameter["Default"]) == handler_config.DEFAULTS["RELANCE_JOURS"]
+    assert (parameter["MinValue"], parameter["MaxValue"]) == (
+        handler_config.RELANCE_JOURS_MIN, handler_config.RELANCE_JOURS_MAX)

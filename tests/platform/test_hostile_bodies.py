@@ -107,8 +107,9 @@ KEY_BODIES = {
 }
 
 
-#: Routes that change state without reading any body: sign-out reads only its cookie.
-NO_BODY = {("POST", "/api/staff/deconnexion")}
+#: Routes that change state without reading any body: sign-out reads only its cookie; the
+#: reminders' button sends to whoever awaits, whatever a body says.
+NO_BODY = {("POST", "/api/staff/deconnexion"), ("POST", "/api/staff/relances")}
 
 
 def _json_routes(app: Flask) -> set[tuple[str, str]]:

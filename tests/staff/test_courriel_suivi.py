@@ -314,11 +314,15 @@ def test_without_email_nothing_is_owed(s3: Any, s3_endpoint: str | None) -> None
     assert retried(app) == NONE
 
 
-def test_the_commands_summary_is_french_and_counts_both_kinds() -> None:
+def test_the_commands_summary_is_french_and_counts_every_kind() -> None:
     counts = {"confirmation": {"envoye": 2, "echec": 1, "abandonne": 0},
-              "suivi": {"envoye": 1, "echec": 0, "abandonne": 3}}
+              "suivi": {"envoye": 1, "echec": 0, "abandonne": 3},
+              "relance": {"envoye": 4, "echec": 0, "abandonne": 1}}
     assert notifications.summary(counts).splitlines() == [
         "Courriels de confirmation renvoyés : 2 ; toujours en échec : 1.",
         "Courriels de suivi (changements de statut) renvoyés : 1 ; toujours en échec : 0 ; "
         "laissés, nombre maximal de tentatives atteint : 3 (python -m handler.notifications les "
+        "renvoie).",
+        "Relances (confirmation signée attendue) renvoyées : 4 ; toujours en échec : 0 ; "
+        "laissées, nombre maximal de tentatives atteint : 1 (python -m handler.notifications les "
         "renvoie)."]

@@ -11,6 +11,7 @@ import { Liste, appliquerAdresse, filtres } from "./liste.js";
 import { Selection } from "./lot.js";
 import { afficherTableau } from "./tableau.js";
 import { afficherGuichet, installerGuichet, oublierGuichet } from "./guichet.js";
+import { afficherRelances, envoyerRelances } from "./relances.js";
 
 const application = document.getElementById("gestion");
 document.getElementById("sans-javascript").hidden = true;
@@ -87,8 +88,10 @@ function route() {
   const vueListe = document.getElementById("vue-liste");
   const vueTableau = document.getElementById("vue-tableau");
   const vueReception = document.getElementById("vue-reception");
+  const vueRelances = document.getElementById("vue-relances");
   vueTableau.hidden = true;
   vueReception.hidden = true;
+  vueRelances.hidden = true;
   if (numero && detail) {
     vueListe.hidden = true;
     return garde(() => detail.ouvrir(numero), "detail-erreur");
@@ -107,6 +110,14 @@ function route() {
       await afficherTableau();
       vueTableau.focus();
     }, "tableau-erreur");
+  }
+  if (location.hash === "#/relances") {
+    vueListe.hidden = true;
+    vueRelances.hidden = false;
+    return garde(async () => {
+      await afficherRelances();
+      vueRelances.focus();
+    }, "relances-erreur");
   }
   vueListe.hidden = false;
   if (!liste) return null;
@@ -159,7 +170,7 @@ async function ouvrirEspace({ nom, role }) {
 // sessionStorage before leaving for the provider, and takes it back on its return. The server
 // never redirects to an address the browser gives; only this page's own routes come back.
 const ADRESSE_AVANT_CONNEXION = "gestion-adresse-avant-connexion";
-const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|tableau|reception)?$/;
+const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|tableau|reception|relances)?$/;
 
 document.getElementById("se-connecter").addEventListener("click", () => {
   try {
@@ -273,6 +284,7 @@ document.getElementById("lot-formulaire").addEventListener("submit", (evenement)
   garde(() => selection.appliquer(), "lot-erreur");
 });
 document.getElementById("lot-tout").addEventListener("click", () => garde(() => selection.toutLaRecherche(), "lot-erreur"));
+document.getElementById("relances-envoyer").addEventListener("click", () => garde(envoyerRelances, "relances-erreur"));
 
 document.querySelectorAll("[data-export]").forEach((bouton) => {
   bouton.addEventListener("click", () => garde(() => exporter(bouton.dataset.export), "export-erreur"));
