@@ -138,6 +138,7 @@ LOT_STOCKAGE = (
 SELECTION_TROP_GRANDE = (
     "Cette recherche compte {nombre} dossiers, plus que les {maximum} qu'une sélection peut "
     "prendre : affinez-la (par spécialité, département, statut ou dates)."
+)
 RELANCES_TERMINEES = (
     "La date limite de retour des confirmations signées ({date_limite}) est passée : les "
     "relances sont terminées. Les dossiers qui attendent encore la leur sont dans la liste, "
