@@ -81,7 +81,10 @@ def names(client: FlaskClient) -> dict[str, str]:
     typed = {"ndiaye": ("N'Diaye", ["Awa"]), "oconnor": ("O’Connor", ["Seán"]),
              "lhay": ("L'Haÿ-Cœur", ["Léa"]), "delatour": ("De La Tour", ["Hugo"]),
              "jeanbaptiste": ("Martin", ["Jean-Baptiste", "Marie"])}
-    return {key: submit(client, person(nom, **{"etat_civil.prenoms": prenoms}))
+    # Each with an address of their own: the search reads addresses too (issue 27), and the
+    # example's « marie-eve.lhay@… » would be found by « lhay ».
+    return {key: submit(client, person(nom, **{"etat_civil.prenoms": prenoms,
+                                               "contact.email": f"{key}@exemple.fr"}))
             for key, (nom, prenoms) in typed.items()}
 
 
