@@ -44,13 +44,14 @@ def test_a_dossier_found_by_its_phone_is_assigned_and_filtered(browser: Any,
     spaced = "+33 " + phone[1] + " " + " ".join(phone[i:i + 2] for i in range(2, 10, 2))
     with signed_in_page(browser, site_url) as (page, problems):
         headers = page.locator("#liste thead th").all_inner_texts()
-        assert headers[3] == "Date de naissance" and "Attribué à" in headers
+        # After the selection's box, the number, the names and the first names.
+        assert headers[4] == "Date de naissance" and "Attribué à" in headers
         page.get_by_label("Nom, prénom ou numéro").fill(spaced)
         row = _row(page, numero)
         expect(row).to_be_visible()
         expect(page.locator("#liste-corps tr")).to_have_count(1)
         cells = row.locator("td").all_inner_texts()
-        assert cells[3] == "17/05/1998"
+        assert cells[headers.index("Date de naissance")] == "17/05/1998"
         assert cells[headers.index("Attribué à")] == "Personne"
         expect(row).to_contain_text("Aménagement d'épreuves demandé")
         # By its email too, any case.
