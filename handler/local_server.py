@@ -46,6 +46,7 @@ DEMO_MAIL_FROM = "Pré-inscription CAP (démonstration) <ne-pas-repondre@preinsc
 # refuses it. The staff page never takes a token: it signs in through the demo provider.
 DEMO_STAFF_HASHES = f"demo:administration:{token_hash(DEMO_STAFF_TOKEN)}"
 DEMO_CLIENT_ID = "preinscription-cap-local"
+DEMO_AUDIT_KEY = "cle-du-journal-de-la-demonstration-locale"
 BANNER_MARKER = "<!-- banniere-demo -->"
 REFUSED_IN_PRODUCTION = (
     "python -m handler.local_server est la démonstration locale (S3 simulé, date simulée, jeton "
@@ -298,6 +299,8 @@ class LocalStack:
             api = create_app({"INSCRIPTION_ENV": "dev", "DOSSIERS_BUCKET": DEMO_BUCKET,
                               "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": "", **mail,
                               "STAFF_TOKEN_HASHES": DEMO_STAFF_HASHES,
+                              # The audit's fingerprints (the journal can then match a number).
+                              "AUDIT_HMAC_KEY": DEMO_AUDIT_KEY,
                               **self._start_provider(), **self.config, "SITE_URL": url},
                              s3_client=s3)
         except BaseException:

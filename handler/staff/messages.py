@@ -163,3 +163,8 @@ RELANCES_ENVOYEES = (
     "(renvoyés par le renvoi horaire des courriels) : {echecs} ; confirmation reçue ou dossier "
     "effacé entre-temps : {plus_attendus} ; restants faute de temps : {restants}."
 )
+# The audit log on the page (handler.staff.journal).
+JOUR_INVALIDE = "Indiquez une date au format AAAA-MM-JJ (par exemple 2020-11-19)."
+NUMERO_ILLISIBLE = (
+    "Ce n'est pas un numéro d'inscription : il s'écrit comme 7K3M-Q9PA-R (neuf caractères)."
+)

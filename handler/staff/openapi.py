@@ -483,6 +483,17 @@ PATHS: dict[str, Any] = {
          "422": _error(f"Filtre invalide (filtre_invalide) ou recherche de plus de "
                        f"{lot.SELECTION_MAX} dossiers (selection_trop_grande)")},
         parameters=[*_FILTERS])},
+    "/api/staff/journal": {"get": operation(
+        "Le journal d'audit d'un jour (effacements et restitutions), du plus récent au plus "
+        "ancien ; un numéro tapé est reconnu par son empreinte (rôle administration)",
+        {"200": _json("Les enregistrements du jour", _object({
+            "jour": _STRING, "nombre": _INT, "recherche_possible": {"type": "boolean"},
+            "enregistrements": {"type": "array", "items": {"type": "object"}}})),
+         **_FORBIDDEN,
+         "422": _error("Date ou numéro illisible (filtre_invalide)")},
+        parameters=[{"name": "jour", "in": "query", "required": False,
+                     "schema": {**_STRING, "format": "date"}},
+                    {"name": "numero", "in": "query", "required": False, "schema": _STRING}])},
     "/api/staff/exports": {"post": operation(
         "Exporter la liste filtrée (CSV, XLSX ou ZIP des dossiers et de leurs confirmations)",
         {"200": {"description": "Le fichier, quand il tient dans une réponse (CSV ou XLSX de "

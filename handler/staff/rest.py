@@ -31,6 +31,7 @@ from handler.staff import (
     exports,
     guichet,
     jobs,
+    journal,
     listing,
     lot,
     notes,
@@ -569,6 +570,28 @@ def hand_back(numero: str) -> Response:
     if audit is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return jsonify({"restitution": {k: audit[k] for k in ("mode", "auteur", "le", "courriels")}})
+
+
+@bp.get("/journal")
+@auth.requires_role(roles.ADMINISTRATION)
+def audit_log() -> Response:
+    """The erasures and hand-backs of one local day (`jour`, today by default), newest first;
+    `numero`: whether that number appears (by its keyed fingerprint) (role `administration`)."""
+    session = context.session()
+    asked = request.args.get("jour")
+    try:
+        jour = (dt.date.fromisoformat(asked) if asked
+                else context.now().astimezone(session.zone).date())
+    except ValueError:
+        raise ApiError(422, "filtre_invalide", msg.FILTRE_INVALIDE, errors={
+            "jour": [msg.JOUR_INVALIDE]}) from None
+    typed = request.args.get("numero", "").strip()
+    numero = canonical(typed) if typed else None
+    if typed and numero is None:
+        raise ApiError(422, "filtre_invalide", msg.FILTRE_INVALIDE, errors={
+            "numero": [msg.NUMERO_ILLISIBLE]})
+    return jsonify(journal.day(context.store(), jour, session.zone, numero=numero,
+                               secret=current_app.config["AUDIT_HMAC_KEY"]))
 
 
 SYNC_MAX = 1000  # a CSV or XLSX of up to this many dossiers is answered at once

@@ -49,6 +49,10 @@ export class Detail {
     document.getElementById("attribution-moi").addEventListener("click", () => {
       this.garde(() => this.attribuer(this.moi), "attribution-erreur");
     });
+    document.getElementById("restitution-formulaire").addEventListener("submit", (evenement) => {
+      evenement.preventDefault();
+      this.garde(() => this.restituer(), "restitution-erreur");
+    });
     document.getElementById("effacement-formulaire").addEventListener("submit", (evenement) => {
       evenement.preventDefault();
       this.garde(() => this.effacer(), "effacement-erreur");
@@ -152,6 +156,8 @@ export class Detail {
           `${c.libelle} : `, el("del", {}, c.avant), " → ", el("ins", {}, c.apres))))
         : el("p", {}, v.version === 1 ? "Dépôt du dossier." : "Aucune différence visible."))));
     document.getElementById("effacement-confirmation").value = "";
+    for (const id of ["restitution-courriel", "restitution-confirmation"]) document.getElementById(id).value = "";
+    document.getElementById("restitution-liberer").checked = true;
     document.getElementById("note-interne").value = "";
     this.afficherNotes(d.notes_internes);
     this.afficherAttribution(d.attribution);
@@ -264,6 +270,24 @@ export class Detail {
       echec: " Le courriel au candidat n'a pas pu partir : il sera réessayé automatiquement.",
       desactive: " (Envoi de courriels désactivé sur ce service.)" }[reponse.courriel] ?? "";
     await this.ouvrir(numero, { message: `Statut enregistré : ${reponse.suivi.statut_libelle}.${courriel}` });
+  }
+
+  /** Hand a squatted dossier back to its owner (role administration): the result, with what
+   *  became of the two emails, beside the form; the dossier read again. */
+  async restituer() {
+    const numero = this.dossier.numero;
+    const corps = {
+      action: document.querySelector("#restitution-formulaire input[name=action]:checked").value,
+      courriel: document.getElementById("restitution-courriel").value.trim(),
+      confirmation: document.getElementById("restitution-confirmation").value.trim(),
+    };
+    const { restitution: r } = await (await appeler("POST", `dossiers/${encodeURIComponent(numero)}/restitution`, { corps })).json();
+    const COURRIELS = { envoye: "envoyé", echec: "non parti", desactive: "courriels désactivés" };
+    const fait = r.mode === "liberer" ? "identité libérée" : "adresse électronique remplacée";
+    await this.ouvrir(numero);
+    reussir(`Restitution faite (${fait}), journalisée. Courriel à l'ancienne adresse : `
+      + `${COURRIELS[r.courriels.ancienne_adresse]} ; au propriétaire : ${COURRIELS[r.courriels.proprietaire]}.`,
+    "restitution-message");
   }
 
   async effacer() {

@@ -12,6 +12,7 @@ import { Selection } from "./lot.js";
 import { afficherTableau } from "./tableau.js";
 import { afficherGuichet, installerGuichet, oublierGuichet } from "./guichet.js";
 import { afficherRelances, envoyerRelances } from "./relances.js";
+import { afficherJournal } from "./journal.js";
 
 const application = document.getElementById("gestion");
 document.getElementById("sans-javascript").hidden = true;
@@ -89,6 +90,8 @@ function route() {
   const vueTableau = document.getElementById("vue-tableau");
   const vueReception = document.getElementById("vue-reception");
   const vueRelances = document.getElementById("vue-relances");
+  const vueJournal = document.getElementById("vue-journal");
+  vueJournal.hidden = true;
   vueTableau.hidden = true;
   vueReception.hidden = true;
   vueRelances.hidden = true;
@@ -110,6 +113,14 @@ function route() {
       await afficherTableau();
       vueTableau.focus();
     }, "tableau-erreur");
+  }
+  if (location.hash === "#/journal") {
+    vueListe.hidden = true;
+    vueJournal.hidden = false;
+    return garde(async () => {
+      await afficherJournal();
+      vueJournal.focus();
+    }, "journal-erreur");
   }
   if (location.hash === "#/relances") {
     vueListe.hidden = true;
@@ -141,6 +152,8 @@ async function ouvrirEspace({ nom, role }) {
   document.getElementById("guichet-lecture").hidden = !lecture;
   document.getElementById("attribution-formulaire").hidden = lecture;
   document.getElementById("effacement-bloc").hidden = role !== "administration";
+  document.getElementById("restitution-bloc").hidden = role !== "administration";
+  document.getElementById("lien-journal-bloc").hidden = role !== "administration";
   document.getElementById("connexion").hidden = true;
   document.getElementById("espace").hidden = false;
   if (!liste) {
@@ -170,7 +183,7 @@ async function ouvrirEspace({ nom, role }) {
 // sessionStorage before leaving for the provider, and takes it back on its return. The server
 // never redirects to an address the browser gives; only this page's own routes come back.
 const ADRESSE_AVANT_CONNEXION = "gestion-adresse-avant-connexion";
-const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|tableau|reception|relances)?$/;
+const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|tableau|reception|relances|journal)?$/;
 
 document.getElementById("se-connecter").addEventListener("click", () => {
   try {
@@ -284,6 +297,10 @@ document.getElementById("lot-formulaire").addEventListener("submit", (evenement)
   garde(() => selection.appliquer(), "lot-erreur");
 });
 document.getElementById("lot-tout").addEventListener("click", () => garde(() => selection.toutLaRecherche(), "lot-erreur"));
+document.getElementById("journal-formulaire").addEventListener("submit", (evenement) => {
+  evenement.preventDefault();
+  garde(afficherJournal, "journal-erreur");
+});
 document.getElementById("relances-envoyer").addEventListener("click", () => garde(envoyerRelances, "relances-erreur"));
 
 document.querySelectorAll("[data-export]").forEach((bouton) => {
