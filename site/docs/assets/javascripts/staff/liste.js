@@ -9,20 +9,35 @@ import { el } from "../platform/dom.js";
 const CHAMPS = ["q", "specialite", "departement", "statut", "attribution", "amenagement",
   "cree_du", "cree_au", "modifie_du", "modifie_au", "tri"];
 
-/** A field's value: a checkbox gives its value when ticked, nothing otherwise. */
+/** A field's value: a checkbox gives its value when ticked, nothing otherwise; a group of
+ *  boxes (the statuses: several at once) the list of those ticked. */
 function valeurDe(champ) {
+  if (champ.tagName === "FIELDSET") {
+    return [...champ.querySelectorAll("input:checked")].map((c) => c.value);
+  }
   if (champ.type === "checkbox") return champ.checked ? champ.value : "";
   return champ.value.trim();
 }
 
-/** The filters currently chosen, as {name: value} (empty ones left out). */
+const choisi = (valeur) => (Array.isArray(valeur) ? valeur.length > 0 : Boolean(valeur));
+
+/** The filters currently chosen, as {name: value or [values]} (empty ones left out). */
 export function filtres() {
   const choisis = {};
   for (const nom of CHAMPS) {
     const valeur = valeurDe(document.getElementById(nom));
-    if (valeur) choisis[nom] = valeur;
+    if (choisi(valeur)) choisis[nom] = valeur;
   }
   return choisis;
+}
+
+/** Filters as a query string, a name repeated for each of several values. */
+export function enParametres(valeurs) {
+  const parametres = new URLSearchParams();
+  for (const [nom, valeur] of Object.entries(valeurs)) {
+    for (const une of [valeur].flat()) parametres.append(nom, une);
+  }
+  return parametres;
 }
 
 /** A field's value when nobody chose one: empty, or a select's first option (the sort's). */
@@ -36,7 +51,9 @@ export function adresseListe(page) {
   for (const nom of CHAMPS) {
     const champ = document.getElementById(nom);
     const valeur = valeurDe(champ);
-    if (valeur && valeur !== parDefaut(champ)) parametres.set(nom, valeur);
+    if (choisi(valeur) && valeur !== parDefaut(champ)) {
+      for (const une of [valeur].flat()) parametres.append(nom, une);
+    }
   }
   if (page > 1) parametres.set("page", String(page));
   const texte = parametres.toString();
@@ -49,6 +66,11 @@ export function appliquerAdresse(adresse, pageMax) {
   const parametres = new URLSearchParams(/^#\/\?(.*)$/.exec(adresse)?.[1] ?? "");
   for (const nom of CHAMPS) {
     const champ = document.getElementById(nom);
+    if (champ.tagName === "FIELDSET") {
+      const voulus = parametres.getAll(nom);
+      champ.querySelectorAll("input").forEach((c) => { c.checked = voulus.includes(c.value); });
+      continue;
+    }
     if (champ.type === "checkbox") {
       champ.checked = parametres.get(nom) === champ.value;
       continue;
@@ -92,7 +114,7 @@ export class Liste {
 
   async charger(page = this.page, ecriture = "aucune") {
     this.page = page;
-    const parametres = new URLSearchParams({ ...filtres(), page: String(page), par_page: "50" });
+    const parametres = enParametres({ ...filtres(), page: String(page), par_page: "50" });
     const demande = ++this.demandes;
     const reponse = await lire(`dossiers?${parametres}`);
     // An answer that comes back after a later request's (a slow first list, then typing) is

@@ -7,6 +7,7 @@
 
 import { appeler, lire } from "./api.js";
 import { el, fr } from "../platform/dom.js";
+import { enParametres } from "./liste.js";
 
 const LOT = 25;
 const nombre = (n) => n.toLocaleString("fr-FR");
@@ -68,7 +69,7 @@ export class Selection {
 
   async toutLaRecherche() {
     const { tri, ...autres } = this.filtres();
-    const reponse = await lire(`selection?${new URLSearchParams(autres)}`);
+    const reponse = await lire(`selection?${enParametres(autres)}`);
     for (const d of reponse.dossiers) this.choisis.set(d.numero, d);
     document.querySelectorAll("#liste-corps input[data-selection], #selection-page").forEach((c) => { c.checked = true; });
     this.dire();

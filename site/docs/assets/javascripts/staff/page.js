@@ -161,7 +161,9 @@ async function ouvrirEspace({ nom, role }) {
     fixerFuseau(referentiel.fuseau_horaire);
     remplir("specialite", referentiel.specialites.map((s) => [s.code, s.libelle]));
     remplir("departement", referentiel.departements.map((d) => [d.code, `${d.nom} (${d.code})`]));
-    remplir("statut", referentiel.statuts.map((s) => [s.code, s.libelle]));
+    document.getElementById("statut-cases").replaceChildren(...referentiel.statuts.map((s) => el("p", {},
+      el("input", { type: "checkbox", id: `filtre-statut-${s.code}`, name: "statut", value: s.code }), " ",
+      el("label", { for: `filtre-statut-${s.code}` }, s.libelle))));
     // The agents a dossier may be assigned to: after « Mes dossiers » and « Non attribués »
     // in the filter, after « Personne » on a dossier's page.
     for (const id of ["attribution", "attribution-agent"]) {
@@ -272,7 +274,9 @@ document.getElementById("q").addEventListener("input", () => {
   clearTimeout(frappe);
   frappe = setTimeout(() => rechercher("saisie"), 250);
 });
-document.querySelectorAll("#filtres select, #filtres input[type=date], #filtres input[type=checkbox]").forEach((champ) => {
+// The statuses' boxes are made once the referentiel is read: one listener on their group.
+document.getElementById("statut").addEventListener("change", () => rechercher("ajouter"));
+document.querySelectorAll("#filtres select, #filtres input[type=date], #filtres > p input[type=checkbox]").forEach((champ) => {
   champ.addEventListener("change", () => rechercher("ajouter"));
 });
 
