@@ -93,6 +93,7 @@ EXPORT_NUMERO_MALFORME = (
     "7K3M-Q9PA-R) : corrigez-le ou retirez-le de la sélection."
 )
 COLONNE_INCONNUE = "Colonne inconnue : « {cle} »."
+COLONNES_AUCUNE = "Choisissez au moins une colonne."
 #: The name each background format is given in messages.
 FORMAT_LIBELLES = {"zip": "ZIP", "pdf": "PDF des confirmations"}
 PREFERENCES_INVALIDES = (

@@ -403,6 +403,10 @@ SYNC_MAX = 1000  # a CSV or XLSX of up to this many dossiers is answered at once
 ZIP_MAX = 25_000
 
 
+_COLUMNS_COUNT = [validate.Length(min=1, error=msg.COLONNES_AUCUNE),
+                  validate.Length(max=len(columns.CHOICES))]
+
+
 class ExportSchema(Schema):
     """An export request: a format, and either the list's filters (as in the list's query
     string) or the numbers of the dossiers chosen in the list, in their order; for a
@@ -418,8 +422,7 @@ class ExportSchema(Schema):
     numeros = fields.List(fields.Raw(), load_default=None,
                           validate=validate.Length(max=ZIP_MAX, error=msg.EXPORT_NUMEROS_TROP
                                                    .format(maximum=msg.nombre(ZIP_MAX))))
-    colonnes = fields.List(fields.Raw(), load_default=None,
-                           validate=validate.Length(min=1, max=len(columns.CHOICES)))
+    colonnes = fields.List(fields.Raw(), load_default=None, validate=_COLUMNS_COUNT)
     arriere_plan = fields.Boolean(load_default=False)
 
     @validates_schema
@@ -517,7 +520,7 @@ class PreferencesSchema(Schema):
         unknown = RAISE
 
     colonnes = fields.List(fields.Raw(), required=True, allow_none=True,
-                           validate=validate.Length(min=1, max=len(columns.CHOICES)))
+                           validate=_COLUMNS_COUNT)
 
     @validates_schema
     def _known(self, data: dict[str, Any], **kwargs: Any) -> None:

@@ -49,7 +49,9 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/staff/dossiers/<numero>/notes"): {"texte": "Appelée le 3/11."},
     ("POST", "/api/staff/dossiers/<numero>/restitution"): {
         "confirmation": "?", "action": "remplacer-courriel", "courriel": "a@exemple.fr"},
-    ("POST", "/api/staff/exports"): {"format": "csv", "filtres": {"q": "Dupont"}},
+    ("POST", "/api/staff/exports"): {"format": "csv", "filtres": {"q": "Dupont"},
+                                     "colonnes": ["nom-de-naissance", "prenoms"]},
+    ("PUT", "/api/staff/preferences"): {"colonnes": ["nom-de-naissance", "prenoms"]},
 }
 DOSSIER_422 = ("dossier_invalide", msg.DOSSIER_INVALIDE)
 REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
@@ -73,7 +75,9 @@ REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
     ("POST", "/api/staff/dossiers/<numero>/restitution"): (
         ("restitution_invalide", staff_msg.RESTITUTION_INVALIDE), ["confirmation", "courriel"]),
     ("POST", "/api/staff/exports"): (("export_invalide", staff_msg.EXPORT_INVALIDE),
-                                     ["filtres.q"]),
+                                     ["filtres.q", "colonnes.1"]),
+    ("PUT", "/api/staff/preferences"): (
+        ("preferences_invalides", staff_msg.PREFERENCES_INVALIDES), ["colonnes.0"]),
 }
 
 #: Nesting far past the bound, valid JSON or not.
