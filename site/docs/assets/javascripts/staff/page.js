@@ -6,7 +6,7 @@ import { ErreurApi, appeler, lire } from "./api.js";
 import { Detail } from "./detail.js";
 import { effacerErreurs, fixerFuseau, signaler } from "./affichage.js";
 import { annoncer, el } from "../platform/dom.js";
-import { exporter } from "./exports.js";
+import { chargerColonnes, exporter } from "./exports.js";
 import { Liste, appliquerAdresse } from "./liste.js";
 import { afficherTableau } from "./tableau.js";
 
@@ -123,6 +123,7 @@ async function ouvrirEspace({ nom, role }) {
     liste = new Liste({ surOuverture: (numero) => { location.hash = `#/dossier/${numero}`; }, noter,
       pageMax: referentiel.page_max });
     detail = new Detail({ referentiel, garde, surEffacement: () => { location.hash = adresseListe; } });
+    garde(chargerColonnes, "export-erreur");
   }
   adresseVue = null;
   await route();
