@@ -67,7 +67,8 @@ def neutralise(text: str) -> str:
 
 def filename(session: Session, fmt: str, *, now: dt.datetime) -> str:
     """« dossiers-CAP-2021-06-20201102-1000.csv », « confirmations-…pdf »."""
-    return (f"{'confirmations' if fmt == 'pdf' else 'dossiers'}-{session.examen_code}-{session.session}-{now:%Y%m%d-%H%M}."
+    what = "confirmations" if fmt == "pdf" else "dossiers"
+    return (f"{what}-{session.examen_code}-{session.session}-{now:%Y%m%d-%H%M}."
             f"{FORMATS[fmt][1]}")
 
 

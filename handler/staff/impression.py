@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 from array import array
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from shared_rules.session import Session
 
@@ -133,11 +133,11 @@ def merge(out: Output, parts: Iterable[bytes]) -> int:
         reader = PdfReader(io.BytesIO(data))
         base = len(writer.offsets) - 1
         root_ref = reader.trailer.raw_get("/Root")
-        part_pages = reader.trailer["/Root"].raw_get("/Pages")
+        part_pages = cast(DictionaryObject, reader.trailer["/Root"]).raw_get("/Pages")
         left_out = {root_ref.idnum}  # the part's catalog and information: the whole has its own
         if "/Info" in reader.trailer:
             left_out.add(reader.trailer.raw_get("/Info").idnum)
-        for idnum in range(1, int(reader.trailer["/Size"])):
+        for idnum in range(1, cast(int, reader.trailer["/Size"])):
             number = writer.reserve()
             obj = None if idnum in left_out else reader.get_object(idnum)
             if obj is None:

@@ -21,8 +21,8 @@ PDF is rendered twice, and copying is I/O, about a second per 100 MB.
 
 Layout: `exports/<id>/etat.json` (format, author, the numbers selected, state, progress),
 `exports/<id>/<file>`, and while a fanned-out job runs `exports/<id>/parties/<n>.json` (a part's
-progress) and `parties/<n>.zip` (or `.pdf`), deleted once assembled. The bucket's lifecycle deletes exports
-after ExportRetentionDays.
+progress) and `parties/<n>.zip` (or `.pdf`), deleted once assembled. The bucket's lifecycle
+deletes exports after ExportRetentionDays.
 
 A job with no news for STALE_AFTER (its function crashed, timed out or never started: Lambda
 drops an event older than 15 minutes, infra/template.yaml) is reported `echec`, « interrompu »,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -457,7 +458,7 @@ def _filters(raw: dict[str, Any]) -> MultiDict[str, str]:
     return args
 
 
-def _selection(data: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+def _selection(data: dict[str, Any]) -> tuple[Sequence[Mapping[str, Any]], int]:
     """The index entries to export, in order, and how many numbers asked were left out (not or
     no longer registered: erased, or never; a number given twice counts once)."""
     entries = _index().entries()
