@@ -116,6 +116,7 @@ class Batch(FPDF):
         if not self.count:
             self.add_page()
             _paragraph(self, "Aucune confirmation dans cette sélection.")
+            self._closed = True  # no footer: it belongs to a confirmation
             return bytes(self.output())
         last = self.page
         self._verso()

@@ -55,7 +55,8 @@ class _Writer:
         self.out = out
         self.position = 0
         self.offsets = array("Q", [0])  # object 0: the free list's head
-        self._put(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        # The version said before any part is read: 1.7 covers whatever fpdf2 writes.
+        self._put(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     def _put(self, data: bytes) -> None:
         self.out.write(data)

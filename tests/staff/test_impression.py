@@ -171,3 +171,10 @@ def test_a_pdf_too_large_is_refused_with_advice(client: FlaskClient,
     assert response.status_code == 422
     assert response.get_json()["message"].startswith(
         "Cet export PDF des confirmations compterait 2 dossiers, au-delà des 1 qu'un export")
+
+
+def test_an_empty_selection_prints_one_page_that_says_so(app: Flask) -> None:
+    out = io.BytesIO()
+    assert impression.write_pdf(out, [], app.extensions["inscription_session"]) == 0
+    (page,) = PdfReader(io.BytesIO(out.getvalue())).pages
+    assert " ".join(page.extract_text().split()) == "Aucune confirmation dans cette sélection."
