@@ -3,7 +3,8 @@ boto3 list-then-get loop over the same objects, measured in the same run.
 
     python -m tests.perf.bench_export [--counts 1000 10000] [--formats csv xlsx]
                                       [--zip-count 200] [--zip-parts 4]
-                                      [--pdf-counts 1000 10000] [--dashboard 20000]
+                                      [--pdf-counts 1000 10000] [--pdf-part 500]
+                                      [--dashboard 20000]
 
 moto's S3 server runs in its own process (so its memory is not counted), filled with N stored
 dossiers and their index. The selection (the index read, the job recorded: the API's part) is
@@ -189,10 +190,11 @@ def parts_export(endpoint: str, job_id: str) -> dict[str, Any]:
             "cpu": sum(r["cpu"] for r in results), "load": os.getloadavg()[0]}
 
 
-def pdf_export(endpoint: str) -> dict[str, Any]:
+def pdf_export(endpoint: str, part_size: int | None = None) -> dict[str, Any]:
     """The confirmations of every dossier in one PDF, as the API starts it: in parts of
-    jobs.PDF_PART side by side, then merged (one part only: a single job)."""
-    job_id = prepare_export(endpoint, "pdf")
+    `part_size` (jobs.PDF_PART by default) side by side, then merged (one part only: a single
+    job)."""
+    job_id = prepare_export(endpoint, "pdf", part_size=part_size)
     from handler.platform.storage import DossierStore
     from handler.staff import jobs
 
@@ -435,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the ZIP measured again in this many parts (0 or 1: not)")
     parser.add_argument("--pdf-counts", type=int, nargs="*", default=[1000, 10000],
                         help="dossiers in the merged PDF measures (none: not measured)")
+    parser.add_argument("--pdf-part", type=int, default=None,
+                        help="dossiers per part of the merged PDF (default: jobs.PDF_PART)")
     parser.add_argument("--dashboard", type=int, default=20_000,
                         help="summaries in the dashboard's measure (0: none)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md",
@@ -487,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((count, f"{tables[0]}, rows made", result,
                              result["seconds"] / baseline["seconds"]))
             if "pdf" in formats:
-                result = pdf_export(endpoint)
+                result = pdf_export(endpoint, args.pdf_part)
                 assert result["count"] == count
                 what = f"merged pdf, {result['parts']} parts" if "parts" in result else "merged pdf"
                 rows.append((count, what, result, result["seconds"] / baseline["seconds"]))
