@@ -40,13 +40,14 @@ soak: install
 
 ## Every figure of issue 18's budget, each with its ratio, written to tests/perf/RESULTS.md:
 ## what a submission costs against a bare S3 put, validation, imports, page weight (about a
-## minute), then the staff export (bench-export, about ten minutes).
+## minute), then the staff export (bench-export, about twenty minutes).
 bench: install site
 	$(PY) -m tests.perf.bench
 	$(PY) -m tests.perf.bench_export
 
-## What a staff export costs: CSV/XLSX jobs of 1,000 and 10,000 dossiers and a ZIP of 200 in
-## moto's S3 server, against a bare boto3 list-then-get loop measured in the same run.
+## What a staff export costs: CSV/XLSX jobs of 1,000 and 10,000 dossiers, a ZIP of 200, the
+## confirmations merged into one PDF at 1,000 and 10,000 (peak RSS) in moto's S3 server, against
+## a bare boto3 list-then-get loop measured in the same run; the dashboard at 20,000 dossiers.
 bench-export: install
 	$(PY) -m tests.perf.bench_export
 

@@ -42,25 +42,92 @@ BARCODE_BAR = 0.9  # mm, the wide bar; narrow bars are a third of it (0.3 mm)
 BARCODE_HEIGHT = 13.0
 
 
-class _Document(FPDF):
-    """An A4 page with the number and the last modification in the footer of every page."""
+class Batch(FPDF):
+    """A4 pages holding one confirmation or several in a row (the bureau's printing, issue 27):
+    each confirmation starts on a new page, and every page's footer gives its dossier's number,
+    last modification and « Page n/total » counted within that dossier. The fonts are read once
+    and embedded once for the whole batch, which is what makes a batch of hundreds cheap (one
+    confirmation alone: about 60 % of its time goes to loading and subsetting the fonts).
 
-    def __init__(self, footer_text: str) -> None:
+    `recto`: each confirmation starts on an odd page, a blank page (« page laissée blanche »)
+    added after one with an odd number of pages, so that printed on both sides no sheet carries
+    two candidates."""
+
+    def __init__(self, *, recto: bool = False) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.footer_text = footer_text
         self.add_font(FAMILY, "", FONTS / "DejaVuSans.ttf")
         self.add_font(FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=18)
+        self.set_lang("fr")
+        self.recto = recto
+        self.footer_text: str | None = None
+        self.first_page = 1
+        self.count = 0
+        self._closed = False
+
+    def start(self, footer_text: str) -> None:
+        """Open a new confirmation on a new page, its footer saying `footer_text`."""
+        if self.count:
+            last = self.page
+            self._verso()
+            self.add_page()  # draws the previous page's footer, the previous confirmation's
+            self._number_pages(last)
+        else:
+            self.add_page()
+        self.footer_text, self.first_page = footer_text, self.page
+        self.count += 1
+
+    def _verso(self) -> None:
+        # Printed on both sides, a confirmation of an odd number of pages gets a blank verso.
+        if self.recto and (self.page - self.first_page) % 2 == 0:
+            self.add_page()
+            self.footer_text = None
+
+    def _number_pages(self, last: int) -> None:
+        # The « n/total » of the confirmation that ended on page `last`, written once its
+        # footers are drawn: FPDF's own pass at output would give the whole batch's count.
+        total = str(last - self.first_page + 1)
+        for number in range(self.first_page, last + 1):
+            page = self.pages[number]
+            fragments = page.get_text_substitutions()
+            for fragment in fragments:
+                page.contents = page.contents.replace(  # type: ignore[union-attr]
+                    fragment.get_placeholder_string().encode("latin-1"),
+                    fragment.render_text_substitution(total).encode("latin-1"))
+            del fragments[:]  # type: ignore[attr-defined]
 
     def footer(self) -> None:
+        if self._closed:
+            return
         self.set_y(-13)
         self.set_font(FAMILY, "", 7.5)
         self.set_text_color(*GREY)
-        self.cell(0, 4, self.footer_text, align="L")
-        self.cell(0, 4, f"Page {self.page_no()}/{{nb}}", align="R",
-                  new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if self.footer_text is None:  # the blank verso of a batch printed on both sides
+            self.cell(0, 4, "Page laissée blanche", align="C")
+        else:
+            self.cell(0, 4, self.footer_text, align="L")
+            self.cell(0, 4, f"Page {self.page_no() - self.first_page + 1}/{{nb}}", align="R",
+                      new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0)
+
+    def close_batch(self) -> bytes:
+        """The whole batch as PDF bytes."""
+        if not self.count:
+            self.add_page()
+            _paragraph(self, "Aucune confirmation dans cette sélection.")
+            self._closed = True  # no footer: it belongs to a confirmation
+            return bytes(self.output())
+        last = self.page
+        self._verso()
+        # The last page's footer, drawn here as FPDF's output() would (it then draws nothing),
+        # so that its page total can be written before FPDF's own pass.
+        self.in_footer = True
+        self.footer()
+        self.in_footer = False
+        self._closed = True
+        self._number_pages(last)
+        return bytes(self.output())
 
 
 def _heading(pdf: FPDF, text: str) -> None:
@@ -253,18 +320,23 @@ def _signature_et_cadre(pdf: FPDF, pieces: list[str]) -> None:
 
 def render(record: Mapping[str, Any], session: Session) -> bytes:
     """The confirmation of a stored dossier, as PDF bytes."""
+    pdf = Batch()
+    pdf.set_title(f"Confirmation d'inscription {recapitulatif.numero(record)}")
+    pdf.set_subject(f"{session.examen_code}, académie de {session.academie_libelle}, "
+                    f"session {session.session}")
+    # The document's own date is the dossier's, so the same version always prints the same.
+    pdf.set_creation_date(dt.datetime.fromisoformat(record["modifie_le"]))
+    draw(pdf, record, session)
+    return pdf.close_batch()
+
+
+def draw(pdf: Batch, record: Mapping[str, Any], session: Session) -> None:
+    """Add the confirmation of a stored dossier to `pdf`, from a new page on."""
     numero = recapitulatif.numero(record)
     modifie = recapitulatif.modifie_le(record)
     cree = date_heure_longue(dt.datetime.fromisoformat(record["cree_le"]))
-    pdf = _Document(f"Confirmation d'inscription n° {numero} — dernière modification le "
-                    f"{modifie} (version {record['version']})")
-    pdf.set_title(f"Confirmation d'inscription {numero}")
-    pdf.set_subject(f"{session.examen_code}, académie de {session.academie_libelle}, "
-                    f"session {session.session}")
-    pdf.set_lang("fr")
-    # The document's own date is the dossier's, so the same version always prints the same.
-    pdf.set_creation_date(dt.datetime.fromisoformat(record["modifie_le"]))
-    pdf.add_page()
+    pdf.start(f"Confirmation d'inscription n° {numero} — dernière modification le "
+              f"{modifie} (version {record['version']})")
 
     pdf.set_font(FAMILY, "", 9)
     pdf.set_text_color(*GREY)
@@ -318,7 +390,6 @@ def render(record: Mapping[str, Any], session: Session) -> bytes:
                        padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     _signature_et_cadre(pdf, recapitulatif.pieces(record))
-    return bytes(pdf.output())
 
 
 def filename(record: Mapping[str, Any], session: Session) -> str:

@@ -8,6 +8,8 @@ format (`exports`) writes them its own way and neutralises what a spreadsheet wo
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -206,6 +208,38 @@ COLUMNS: list[tuple[str, Extract]] = [
     ("Pièces à joindre", _pieces),
 ]
 HEADERS = [header for header, _ in COLUMNS]
+
+
+def _key(header: str) -> str:
+    # « Code postal » → « code-postal », « EPS : dispensé » → « eps-dispense »: what the API and
+    # a staff member's saved choice name a column by.
+    plain = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def _choices() -> dict[str, tuple[str, list[int]]]:
+    # The first names, one column each, are chosen together (« Prénoms »).
+    choices: dict[str, tuple[str, list[int]]] = {}
+    for i, header in enumerate(HEADERS):
+        key, label = ("prenoms", "Prénoms") if header.startswith("Prénom ") else (
+            _key(header), header)
+        if key in choices and key != "prenoms":
+            raise ValueError(f"two columns share the key {key}")
+        choices.setdefault(key, (label, []))[1].append(i)
+    return choices
+
+
+#: What a staff member chooses among, in the columns' order: key → (label, its columns' indices).
+CHOICES = _choices()
+
+
+def positions(keys: list[str] | None) -> list[int]:
+    """The indices of the columns chosen by `keys` (in the columns' order, whatever order the
+    keys come in; unknown keys ignored); every column for None."""
+    if keys is None:
+        return list(range(len(COLUMNS)))
+    chosen = set(keys)
+    return [i for key, (_, indices) in CHOICES.items() if key in chosen for i in indices]
 
 
 def row(record: Mapping[str, Any], follow_up: Mapping[str, Any] | None,

@@ -1,5 +1,9 @@
-"""The staff's exports of a list of dossiers: CSV for French Excel, XLSX, and a ZIP of each
-dossier's JSON and confirmation PDF.
+"""The staff's exports of a list of dossiers: CSV for French Excel, XLSX, ODS (`ods`), a ZIP of
+each dossier's JSON and confirmation PDF, and the confirmations in one PDF to print
+(`impression`).
+
+The spreadsheets carry the columns the staff member chose (`columns.CHOICES`; every one by
+default), in the columns' order.
 
 Each writer takes the dossiers' rows (CSV, XLSX) or the dossiers (ZIP) as a stream and writes
 to a binary stream (memory, or an S3 multipart upload), so memory stays flat whatever the
@@ -12,7 +16,7 @@ Spreadsheet formulas smuggled in through form fields: a CSV cell that would star
 `-`, `@`, a tab, CR or LF gets a leading apostrophe, as OWASP's « CSV Injection » page
 recommends (Excel then shows it as text); so does one whose first character is one of those
 once NFKC-normalised (full-width `＝ ＋ － ＠`, small `﹦`…) or the minus sign `−` (issue 25);
-the csv module quotes what needs quoting. In the XLSX
+the csv module quotes what needs quoting. In the XLSX (and the ODS, `ods`)
 every text cell is written as a string with Excel's « quote prefix » and the text format (@),
 so nothing is evaluated, even after an edit, and the value is kept exactly.
 """
@@ -33,7 +37,7 @@ from handler.dossier import suivi
 from handler.dossier.numero import display
 from handler.platform.fetch import fetch_ordered
 from handler.platform.storage import DossierStore
-from handler.staff import columns
+from handler.staff import columns, impression, ods
 from shared_rules.session import Session
 
 Item = tuple[dict[str, Any], dict[str, Any] | None]  # (stored dossier, its follow-up or None)
@@ -44,8 +48,12 @@ Output = IO[bytes] | io.RawIOBase  # a file, a BytesIO, or an S3 multipart uploa
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "ods": (ods.MEDIA_TYPE, "ods"),
     "zip": ("application/zip", "zip"),
+    "pdf": ("application/pdf", "pdf"),
 }
+#: What is always made in the background (a PDF per dossier: CPU-bound).
+BACKGROUND = ("zip", "pdf")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n", "\u2212")
 
 
@@ -58,8 +66,9 @@ def neutralise(text: str) -> str:
 
 
 def filename(session: Session, fmt: str, *, now: dt.datetime) -> str:
-    """« dossiers-CAP-2021-06-20201102-1000.csv »."""
-    return (f"dossiers-{session.examen_code}-{session.session}-{now:%Y%m%d-%H%M}."
+    """« dossiers-CAP-2021-06-20201102-1000.csv », « confirmations-…pdf »."""
+    what = "confirmations" if fmt == "pdf" else "dossiers"
+    return (f"{what}-{session.examen_code}-{session.session}-{now:%Y%m%d-%H%M}."
             f"{FORMATS[fmt][1]}")
 
 
@@ -108,12 +117,12 @@ class _Utf8:
         return len(text)
 
 
-def write_csv(out: Output, rows: Iterable[list[columns.Cell]], session: Session, *,
+def write_csv(out: Output, rows: Iterable[list[columns.Cell]], headers: list[str], *,
               progress: Progress | None = None) -> int:
     """CSV for French Excel: UTF-8 with BOM, `;`, dates dd/mm/yyyy; the rows written."""
     out.write(codecs.BOM_UTF8)  # how Excel knows the file is UTF-8
     writer = csv.writer(_Utf8(out), delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns.HEADERS)
+    writer.writerow(headers)
     count = 0
     for cells in rows:
         writer.writerow([_csv_cell(c) for c in cells])
@@ -123,7 +132,7 @@ def write_csv(out: Output, rows: Iterable[list[columns.Cell]], session: Session,
     return count
 
 
-def write_xlsx(out: Output, rows: Iterable[list[columns.Cell]], session: Session, *,
+def write_xlsx(out: Output, rows: Iterable[list[columns.Cell]], headers: list[str], *,
                progress: Progress | None = None) -> int:
     """An XLSX workbook (openpyxl, write-only: rows go to a temporary file, not memory)."""
     from openpyxl import Workbook
@@ -152,14 +161,14 @@ def write_xlsx(out: Output, rows: Iterable[list[columns.Cell]], session: Session
 
     # Write-only rows are streamed out, so the widths are fitted to the header and the first
     # WIDTH_SAMPLE rows, held back until the widths are set (openpyxl writes the <cols> first).
-    widths = [_width(h) for h in columns.HEADERS]
+    widths = [_width(h) for h in headers]
     held: list[list[columns.Cell]] = []
     count = 0
 
     def flush() -> None:
         for i, width in enumerate(widths):
             sheet.column_dimensions[get_column_letter(i + 1)].width = width
-        sheet.append([cell(h, header=True) for h in columns.HEADERS])
+        sheet.append([cell(h, header=True) for h in headers])
         for values in held:
             sheet.append([cell(c) for c in values])
 
@@ -176,7 +185,7 @@ def write_xlsx(out: Output, rows: Iterable[list[columns.Cell]], session: Session
             progress(count)
     if count < WIDTH_SAMPLE:
         flush()
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns.HEADERS))}{count + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     workbook.save(out)
     return count
 
@@ -228,7 +237,8 @@ def write_zip(out: Output, items: Iterable[Item], session: Session, *,
 #: the API's immediate exports (up to 1,000) never list the bucket.
 ROW_CACHE_MIN = 2000
 #: The spreadsheet formats: each writes rows (columns.row's cells).
-TABLES: Mapping[str, Callable[..., int]] = {"csv": write_csv, "xlsx": write_xlsx}
+TABLES: Mapping[str, Callable[..., int]] = {"csv": write_csv, "xlsx": write_xlsx,
+                                            "ods": ods.write_ods}
 
 
 def table_rows(store: DossierStore, session: Session, numeros: Sequence[str], *,
@@ -249,12 +259,20 @@ def table_rows(store: DossierStore, session: Session, numeros: Sequence[str], *,
 
 def export(store: DossierStore, session: Session, numeros: Iterable[str], fmt: str,
            out: Output, *, progress: Progress | None = None, workers: int = 16,
-           followed: Container[str] | None = None) -> int:
+           followed: Container[str] | None = None, colonnes: list[str] | None = None) -> int:
     """Write the dossiers `numeros`, in that order, as `fmt` to `out`; how many (`followed`:
-    see read_items)."""
+    see read_items; `colonnes`: the spreadsheet's chosen columns, columns.CHOICES' keys, all
+    for None)."""
     if fmt == "zip":
         items = read_items(store, numeros, workers=workers, followed=followed)
         return write_zip(out, items, session, progress=progress)
+    if fmt == "pdf":  # the confirmations alone: no follow-up read
+        items = read_items(store, numeros, workers=workers, followed=())
+        return impression.write_pdf(out, (record for record, _ in items), session,
+                                    progress=progress)
     selected = list(numeros)
     rows = table_rows(store, session, selected, workers=workers, followed=followed)
-    return TABLES[fmt](out, rows, session, progress=progress)
+    kept = columns.positions(colonnes)
+    if len(kept) < len(columns.HEADERS):
+        rows = ([cells[i] for i in kept] for cells in rows)
+    return TABLES[fmt](out, rows, [columns.HEADERS[i] for i in kept], progress=progress)

@@ -9,18 +9,20 @@ One interface, two implementations, chosen when the app is built:
 Either way the work is done from the job's state object: the event carries only its id (and,
 for a part, the part's number).
 
-A ZIP of more than ZIP_PART dossiers is fanned out: each dossier's PDF costs 0.15–0.3 s of CPU,
+A ZIP of more than ZIP_PART dossiers, and a PDF of the confirmations (`impression`) of more
+than PDF_PART, is fanned out: each dossier's PDF costs 0.15–0.3 s of CPU,
 so 20,000 would take well over an hour in one function, which stops at 15 minutes. The job is
 cut into parts of ZIP_PART dossiers, each run by its own invocation at the same time
-(`run_part`), each writing a ZIP of its dossiers (`parties/<n>.zip`, complete when it exists).
-The part that finds every part's file written claims the assembly (a conditional write, so it
-happens once) and copies the parts' entries, in order, into the one ZIP the staff download
-(`assemble`): no PDF is rendered twice, and copying is I/O, about a second per 100 MB.
+(`run_part`), each writing a ZIP of its dossiers (`parties/<n>.zip`, complete when it exists;
+`parties/<n>.pdf` for a PDF). The part that finds every part's file written claims the assembly
+(a conditional write, so it happens once) and copies the parts' entries, in order, into the one
+ZIP the staff download (`assemble`), or merges the parts' PDFs into one (`impression.merge`): no
+PDF is rendered twice, and copying is I/O, about a second per 100 MB.
 
 Layout: `exports/<id>/etat.json` (format, author, the numbers selected, state, progress),
 `exports/<id>/<file>`, and while a fanned-out job runs `exports/<id>/parties/<n>.json` (a part's
-progress) and `parties/<n>.zip`, deleted once assembled. The bucket's lifecycle deletes exports
-after ExportRetentionDays.
+progress) and `parties/<n>.zip` (or `.pdf`), deleted once assembled. The bucket's lifecycle
+deletes exports after ExportRetentionDays.
 
 A job with no news for STALE_AFTER (its function crashed, timed out or never started: Lambda
 drops an event older than 15 minutes, infra/template.yaml) is reported `echec`, « interrompu »,
@@ -39,7 +41,7 @@ import secrets
 import threading
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
@@ -47,7 +49,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from handler.platform.fetch import EXPORT_WORKERS, fetch_ordered
 from handler.platform.storage import DossierStore, Stored, WriteConflict
-from handler.staff import exports
+from handler.staff import exports, impression
 from handler.staff.upload import LINK_SECONDS, MultipartUpload, download_link
 from shared_rules.session import Session
 
@@ -68,10 +70,12 @@ PROGRESS_SHARE, PROGRESS_DOSSIERS, PROGRESS_SECONDS = 0.05, 25, 1.0
 #: Dossiers per part of a fanned-out ZIP: 500 PDFs take 75–150 s on the export function's CPU,
 #: well inside its 10 minutes even on a slow day.
 ZIP_PART = 500
+#: Confirmations per part of a fanned-out PDF: 500 in one batch are 20–40 s of CPU and about
+#: 20 MB of pages held until the part's file is written (impression).
+PDF_PART = 500
 STALE_AFTER = dt.timedelta(minutes=20)
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 _PART_RECORD = re.compile(r"/\d{4}\.json$")
-ZIP_TYPE = exports.FORMATS["zip"][0]
 
 
 class ExportRunner(Protocol):
@@ -139,9 +143,14 @@ def part_key(job_id: str, part: int) -> str:
     return f"{_parts_prefix(job_id)}{part:04d}.json"
 
 
-def part_file(job_id: str, part: int) -> str:
-    """A part's ZIP, complete once it exists (a multipart upload appears whole)."""
-    return f"{_parts_prefix(job_id)}{part:04d}.zip"
+def part_file(job_id: str, part: int, fmt: str = "zip") -> str:
+    """A part's ZIP (or PDF), complete once it exists (a multipart upload appears whole)."""
+    return f"{_parts_prefix(job_id)}{part:04d}.{fmt}"
+
+
+def _part_size(fmt: str) -> int:
+    """Dossiers per part of a job of this format; 0: never cut."""
+    return {"zip": ZIP_PART, "pdf": PDF_PART}.get(fmt, 0)
 
 
 def _now() -> str:
@@ -197,16 +206,20 @@ def _cancelled(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(store: DossierStore, *, fmt: str, numeros: list[str], auteur: str,
-           followed: list[str] | None = None, part_size: int | None = None) -> str:
+           followed: list[str] | None = None, part_size: int | None = None,
+           colonnes: list[str] | None = None, ignores: int = 0) -> str:
     """Record a new job (the selection is fixed now: `numeros`, in order, and `followed`, those
-    with a follow-up record); its id. A ZIP of more than `part_size` dossiers is cut in parts."""
+    with a follow-up record; `colonnes`, a spreadsheet's chosen columns; `ignores`, how many
+    numbers asked were not registered); its id. A ZIP or a PDF
+    of more than `part_size` dossiers (by default its format's) is cut in parts."""
     job_id = secrets.token_urlsafe(16)
-    part_size = part_size or ZIP_PART
-    parts = math.ceil(len(numeros) / part_size) if fmt == "zip" else 0
+    part_size = part_size or _part_size(fmt)
+    parts = math.ceil(len(numeros) / part_size) if part_size else 0
     store.write(state_key(job_id), {
         "id": job_id, "format": fmt, "auteur": auteur, "cree_le": _now(), "maj": _now(),
         "statut": EN_ATTENTE, "nombre": len(numeros), "fait": 0, "numeros": numeros,
-        "suivis": followed, "parties": parts if parts > 1 else 0, "taille_partie": part_size},
+        "suivis": followed, "parties": parts if parts > 1 else 0, "taille_partie": part_size,
+        "colonnes": colonnes, "ignores": ignores},
         if_none_match=True)
     return job_id
 
@@ -302,7 +315,8 @@ def run(store: DossierStore, session: Session, job_id: str, *,
     def produce(out: MultipartUpload) -> int:
         return exports.export(store, session, state.body["numeros"], fmt, out,
                               progress=progress, workers=workers,
-                              followed=None if followed is None else set(followed))
+                              followed=None if followed is None else set(followed),
+                              colonnes=state.body.get("colonnes"))
 
     made = state.make_file(session, fmt, produce, debut=_now())
     if made is not None:
@@ -318,8 +332,8 @@ def _abort(upload: MultipartUpload) -> None:
 
 def run_part(store: DossierStore, session: Session, job_id: str, part: int, *,
              workers: int = 16) -> None:
-    """Do one part of a fanned-out ZIP, then assemble the whole if it is the last to finish;
-    never raises (the job's state says)."""
+    """Do one part of a fanned-out ZIP or PDF, then assemble the whole if it is the last to
+    finish; never raises (the job's state says)."""
     stored = store.read(state_key(job_id))
     if stored is None or stored.body["statut"] in (PRET, ECHEC, ANNULE):
         return
@@ -338,9 +352,11 @@ def run_part(store: DossierStore, session: Session, job_id: str, part: int, *,
         if pacer.due(done):
             store.write(part_key(job_id, part), {**record, "fait": done, "maj": _now()})
 
-    upload = MultipartUpload(store, part_file(job_id, part), content_type=ZIP_TYPE)
+    fmt = state.body["format"]
+    upload = MultipartUpload(store, part_file(job_id, part, fmt),
+                             content_type=exports.FORMATS[fmt][0])
     try:
-        count = exports.export(store, session, numeros, "zip", upload, progress=progress,
+        count = exports.export(store, session, numeros, fmt, upload, progress=progress,
                                workers=workers,
                                followed=None if followed is None else set(followed))
         current = store.read(state_key(job_id))
@@ -354,7 +370,7 @@ def run_part(store: DossierStore, session: Session, job_id: str, part: int, *,
         _abort(upload)
         state.fail(exc)
         return
-    if _parts_written(store, job_id) < state.body["parties"]:
+    if _parts_written(store, job_id, fmt) < state.body["parties"]:
         return  # others still work: the last one assembles
     try:
         store.write(f"{_parts_prefix(job_id)}assemblage.json", {"par": part, "le": _now()},
@@ -364,24 +380,36 @@ def run_part(store: DossierStore, session: Session, job_id: str, part: int, *,
     assemble(store, session, job_id)
 
 
-def _parts_written(store: DossierStore, job_id: str) -> int:
-    return sum(1 for key in store.keys(_parts_prefix(job_id)) if key.endswith(".zip"))
+def _parts_written(store: DossierStore, job_id: str, fmt: str) -> int:
+    return sum(1 for key in store.keys(_parts_prefix(job_id)) if key.endswith(f".{fmt}"))
 
 
 def assemble(store: DossierStore, session: Session, job_id: str) -> None:
-    """Copy every part's entries, in order, into the job's one ZIP; delete the parts."""
+    """Copy every part's entries, in order, into the job's one ZIP (or merge the parts' PDFs
+    into one); delete the parts."""
     stored = store.read(state_key(job_id))
     if stored is None or stored.body["statut"] in (ECHEC, ANNULE):
         return  # cancelled, or a part failed after writing its file: the staff were told
     state = _JobState(store, job_id, stored)
+    fmt = state.body["format"]
+
+    def part_bytes(part: int) -> bytes:
+        return bytes(store.client.get_object(Bucket=store.bucket,
+                                             Key=part_file(job_id, part, fmt))["Body"].read())
+
+    def merge_pdf(out: MultipartUpload) -> int:
+        def parts() -> Iterator[bytes]:
+            for part in range(state.body["parties"]):
+                yield part_bytes(part)
+                state.write()  # news, and a check that the job is still wanted
+        impression.merge(out, parts())
+        return sum(r["fait"] for r in _parts_news(store, job_id))
 
     def produce(out: MultipartUpload) -> int:
         count = 0
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for part in range(state.body["parties"]):
-                body = store.client.get_object(Bucket=store.bucket,
-                                               Key=part_file(job_id, part))["Body"].read()
-                with zipfile.ZipFile(io.BytesIO(body)) as piece:
+                with zipfile.ZipFile(io.BytesIO(part_bytes(part))) as piece:
                     for info in piece.infolist():
                         archive.writestr(info, piece.read(info),
                                          compress_type=info.compress_type)
@@ -390,10 +418,11 @@ def assemble(store: DossierStore, session: Session, job_id: str) -> None:
                 state.write()  # news, and a check that the job is still wanted
         return count
 
-    made = state.make_file(session, "zip", produce, etape=ASSEMBLAGE)
+    made = state.make_file(session, fmt, merge_pdf if fmt == "pdf" else produce,
+                           etape=ASSEMBLAGE)
     if made is not None:
         store.erase(_parts_prefix(job_id), whole_prefix=True)
-        log.info("export job assembled: zip, %d parts, %d dossiers, %d bytes",
+        log.info("export job assembled: %s, %d parts, %d dossiers, %d bytes", fmt,
                  state.body["parties"], *made)
 
 
@@ -428,7 +457,7 @@ def status(store: DossierStore, job_id: str, *,
     answer = {"id": job_id, "format": state["format"], "statut": statut, "etape": etape,
               "nombre": state["nombre"], "fait": fait, "parties": state.get("parties", 0),
               "lien": None, "expire_dans": None, "fichier": state.get("fichier"),
-              "raison": state.get("raison")}
+              "raison": state.get("raison"), "ignores": state.get("ignores", 0)}
     if statut == PRET:
         answer["lien"] = download_link(store, state["cle"], filename=state["fichier"])
         answer["expire_dans"] = LINK_SECONDS

@@ -87,9 +87,28 @@ RESTITUTION_CONCURRENTE = (
 EXPORT_INVALIDE = "La demande d'export comporte des erreurs : corrigez les champs signalés."
 EXPORT_INTROUVABLE = "Cet export n'existe pas ou a expiré : relancez-le."
 EXPORT_TROP_GRAND = (
-    "Cet export ZIP compterait {nombre} dossiers, au-delà des {maximum} qu'un export peut "
+    "Cet export {format} compterait {nombre} dossiers, au-delà des {maximum} qu'un export peut "
     "produire (chaque dossier y a sa confirmation PDF) : filtrez la liste, par exemple par "
     "spécialité ou par département, puis relancez-le."
+)
+EXPORT_FILTRES_ET_NUMEROS = (
+    "Donnez soit les filtres de la liste, soit les numéros des dossiers choisis, pas les deux."
+)
+EXPORT_NUMEROS_TROP = "Choisissez au plus {maximum} dossiers pour un export."
+EXPORT_NUMERO_MALFORME = (
+    "« {numero} » n'est pas un numéro d'inscription valide (9 caractères, par exemple "
+    "7K3M-Q9PA-R) : corrigez-le ou retirez-le de la sélection."
+)
+COLONNE_INCONNUE = "Colonne inconnue : « {cle} »."
+COLONNES_AUCUNE = "Choisissez au moins une colonne."
+#: The name each background format is given in messages.
+FORMAT_LIBELLES = {"zip": "ZIP", "pdf": "PDF des confirmations"}
+PREFERENCES_INVALIDES = (
+    "Le choix des colonnes comporte des erreurs : corrigez les champs signalés."
+)
+PREFERENCES_CONCURRENTES = (
+    "Vos préférences sont enregistrées en ce moment depuis une autre fenêtre : réessayez dans "
+    "un instant."
 )
 EXPORTS_INDISPONIBLES = (
     "Les exports en arrière-plan ne sont pas disponibles sur ce service : filtrez la liste pour "

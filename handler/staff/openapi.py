@@ -6,7 +6,7 @@ from typing import Any
 
 from handler.dossier import suivi
 from handler.platform.json_body import BAD_JSON
-from handler.staff import listing, lot
+from handler.staff import columns, exports, listing, lot
 from shared_rules.schemas import EMAIL_MAX
 
 _STRING = {"type": "string"}
@@ -78,6 +78,9 @@ _ETAT = {"enum": list(suivi.ETATS),
          "description": "Le statut lu par le bureau : a-revoir pour un dossier reçu ou définitif "
                         "puis modifié par le candidat"}
 _ANY_OBJECT = {"type": "object"}
+_COLONNES = {"type": "array", "items": {"enum": list(columns.CHOICES)}, "minItems": 1,
+             "description": "Les colonnes du tableur (CSV, XLSX, ODS), dans l'ordre des "
+                            "colonnes ; toutes par défaut"}
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BINARY = {"type": "string", "contentMediaType": _XLSX}
 
@@ -256,9 +259,17 @@ SCHEMAS: dict[str, Any] = {
             "ancienne_adresse": {"enum": ["envoye", "echec", "desactive"]},
             "proprietaire": {"enum": ["envoye", "echec", "desactive"]}})})}),
     "DemandeExport": {**_object({
-        "format": {"enum": ["csv", "xlsx", "zip"]},
+        "format": {"enum": list(exports.FORMATS),
+                   "description": "pdf : les confirmations des dossiers en un seul PDF à "
+                                  "imprimer, toujours en arrière-plan (comme zip)"},
         "filtres": {"type": "object", "description": "Les paramètres de la liste (specialite, "
                                                     "departement, statut, q, tri…)"},
+        "numeros": {"type": "array", "items": {**_STRING, "maxLength": 40},
+                    "description": "À la place des filtres : les numéros des dossiers choisis "
+                                   "(autant qu'un ZIP en compte au plus), "
+                                   "dans l'ordre du fichier ; ceux qu'aucun dossier ne porte "
+                                   "(ou plus) sont comptés (ignores), pas exportés"},
+        "colonnes": _COLONNES,
         "arriere_plan": {"type": "boolean",
                          "description": "Toujours en arrière-plan, même si l'export tient dans "
                                         "une réponse"}}, ["format"]),
@@ -271,10 +282,16 @@ SCHEMAS: dict[str, Any] = {
         "etape": {"enum": ["assemblage", "interrompu", None],
                   "description": "assemblage : les parties d'un grand ZIP sont réunies ; "
                                  "interrompu : plus de nouvelles depuis 20 minutes (échec)"},
-        "parties": {**_INT, "description": "Parties d'un grand ZIP préparées côte à côte "
-                                           "(0 : d'un seul tenant)"},
+        "parties": {**_INT, "description": "Parties d'un grand ZIP ou PDF préparées côte à "
+                                           "côte (0 : d'un seul tenant)"},
         "nombre": _INT, "fait": _INT, "lien": _NULLABLE,
-        "expire_dans": {"type": ["integer", "null"]}, "fichier": _NULLABLE}),
+        "expire_dans": {"type": ["integer", "null"]}, "fichier": _NULLABLE,
+        "ignores": {**_INT, "description": "Numéros demandés qu'aucun dossier ne porte"}}),
+    "Preferences": _object({
+        "colonnes": {**_COLONNES, "type": ["array", "null"]},
+        "revision": {**_INT, "description": "Enregistrements faits (0 : jamais)"},
+        "colonnes_disponibles": {"type": "array", "items": _object({
+            "cle": {"enum": list(columns.CHOICES)}, "libelle": _STRING})}}),
 }
 
 _NUMERO = {"name": "numero", "in": "path", "required": True, "schema": _STRING}
@@ -495,18 +512,38 @@ PATHS: dict[str, Any] = {
                      "schema": {**_STRING, "format": "date"}},
                     {"name": "numero", "in": "query", "required": False, "schema": _STRING}])},
     "/api/staff/exports": {"post": operation(
-        "Exporter la liste filtrée (CSV, XLSX ou ZIP des dossiers et de leurs confirmations)",
-        {"200": {"description": "Le fichier, quand il tient dans une réponse (CSV ou XLSX de "
-                                "1 000 dossiers au plus)",
-                 "headers": {"Content-Disposition": {"schema": _STRING}},
-                 "content": {"text/csv": {"schema": _STRING}, _XLSX: {"schema": _BINARY}}},
+        "Exporter la liste filtrée ou les dossiers choisis (CSV, XLSX, ODS, ZIP des dossiers et "
+        "de leurs confirmations, ou PDF des confirmations à imprimer)",
+        {"200": {"description": "Le fichier, quand il tient dans une réponse (CSV, XLSX ou ODS "
+                                "de 1 000 dossiers au plus)",
+                 "headers": {"Content-Disposition": {"schema": _STRING},
+                             "X-Nombre-Dossiers": {"schema": _INT},
+                             "X-Nombre-Ignores": {"schema": _INT}},
+                 "content": {"text/csv": {"schema": _STRING}, _XLSX: {"schema": _BINARY},
+                             exports.FORMATS["ods"][0]: {"schema": _BINARY}}},
          "202": {**_json("Export lancé en arrière-plan : suivre son état à l'adresse Location",
                          _ref("Export")), "headers": {"Location": {"schema": _STRING}}},
          **_BAD_JSON, **_FORBIDDEN,
          "422": _error("Demande ou filtre invalide (export_invalide, filtre_invalide), ou ZIP "
-                       "trop volumineux (export_trop_volumineux)")},
+                       "ou PDF trop volumineux (export_trop_volumineux)")},
         requestBody={"required": True, "content": {"application/json": {
             "schema": _ref("DemandeExport")}}})},
+    "/api/staff/preferences": {
+        "get": operation(
+            "Les préférences de la personne connectée : les colonnes choisies pour les "
+            "tableurs (tout rôle : ce sont les siennes)",
+            {"200": _json("Ses préférences, et les colonnes possibles", _ref("Preferences"))}),
+        "put": operation(
+            "Enregistrer les colonnes choisies par la personne connectée, gardées d'un "
+            "ordinateur à l'autre (null : toutes)",
+            {"200": _json("Ses préférences enregistrées", _ref("Preferences")), **_BAD_JSON,
+             **_FORBIDDEN,
+             "409": _error("Enregistrées au même moment depuis une autre fenêtre "
+                           "(preferences_concurrentes)"),
+             "422": _error("Colonne inconnue (preferences_invalides)")},
+            requestBody={"required": True, "content": {"application/json": {"schema": {
+                **_object({"colonnes": {**_COLONNES, "type": ["array", "null"]}}),
+                "additionalProperties": False}}}})},
     "/api/staff/exports/{job_id}": {"get": operation(
         "L'état d'un export en arrière-plan, avec un lien de téléchargement de courte durée",
         {"200": _json("État de l'export", _ref("Export")),

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.datastructures import MultiDict
 
 import shared_rules
@@ -26,6 +27,7 @@ from handler.platform import integers
 from handler.platform.errors import ApiError
 from handler.staff import (
     auth,
+    columns,
     courriel_suivi,
     erasure,
     exports,
@@ -35,6 +37,7 @@ from handler.staff import (
     listing,
     lot,
     notes,
+    preferences,
     relances,
     restitution,
     roles,
@@ -602,16 +605,44 @@ SYNC_MAX = 1000  # a CSV or XLSX of up to this many dossiers is answered at once
 ZIP_MAX = 25_000
 
 
+_COLUMNS_COUNT = [validate.Length(min=1, error=msg.COLONNES_AUCUNE),
+                  validate.Length(max=len(columns.CHOICES))]
+
+
 class ExportSchema(Schema):
-    """An export request: a format and the list's filters (as in the list's query string)."""
+    """An export request: a format, and either the list's filters (as in the list's query
+    string) or the numbers of the dossiers chosen in the list, in their order; for a
+    spreadsheet, the columns chosen (all by default)."""
 
     class Meta:
         unknown = RAISE
 
     format = fields.String(required=True, validate=validate.OneOf(list(exports.FORMATS)))
     filtres = fields.Dict(keys=fields.String(validate=validate.Length(max=20)),
-                          values=fields.Raw(), load_default=dict)
+                          values=fields.Raw(), load_default=None)
+    # Each item checked by _one_selection, so that its error is named by its place.
+    numeros = fields.List(fields.Raw(), load_default=None,
+                          validate=validate.Length(max=ZIP_MAX, error=msg.EXPORT_NUMEROS_TROP
+                                                   .format(maximum=msg.nombre(ZIP_MAX))))
+    colonnes = fields.List(fields.Raw(), load_default=None, validate=_COLUMNS_COUNT)
     arriere_plan = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _one_selection(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("filtres") is not None and data.get("numeros") is not None:
+            raise ValidationError({"numeros": [msg.EXPORT_FILTRES_ET_NUMEROS]})
+        errors = {f"numeros.{i}": [msg.EXPORT_NUMERO_MALFORME.format(numero=str(typed)[:40])]
+                  for i, typed in enumerate(data.get("numeros") or [])
+                  if not isinstance(typed, str) or canonical(typed) is None}
+        errors |= _unknown_columns(data.get("colonnes"))
+        if errors:
+            raise ValidationError(errors)
+
+
+def _unknown_columns(keys: list[str] | None) -> dict[str, list[str]]:
+    return {f"colonnes.{i}": [msg.COLONNE_INCONNUE.format(cle=str(key)[:60])]
+            for i, key in enumerate(keys or [])
+            if not isinstance(key, str) or key not in columns.CHOICES}
 
 
 EXPORT = ExportSchema()
@@ -628,31 +659,47 @@ def _filters(raw: dict[str, Any]) -> MultiDict[str, str]:
     return args
 
 
+def _selection(data: dict[str, Any]) -> tuple[Sequence[Mapping[str, Any]], int]:
+    """The index entries to export, in order, and how many numbers asked were left out (not or
+    no longer registered: erased, or never; a number given twice counts once)."""
+    entries = _index().entries()
+    if data["numeros"] is None:
+        query = listing.parse_query(_filters(data["filtres"] or {}), context.session(),
+                                    moi=auth.current_staff())
+        return listing.select(entries, query), 0
+    by_numero = {e["numero"]: e for e in entries}
+    asked = list(dict.fromkeys(n for n in map(canonical, data["numeros"]) if n))
+    chosen = [by_numero[n] for n in asked if n in by_numero]
+    return chosen, len(asked) - len(chosen)
+
+
 @bp.post("/exports")
 def start_export() -> Response:
-    """Export the filtered list: the file at once when it fits, else a background job (202)."""
+    """Export the filtered list, or the dossiers chosen by number: the file at once when it
+    fits, else a background job (202); a ZIP or the PDF to print, always in the background."""
     data = _load(EXPORT, "export_invalide", msg.EXPORT_INVALIDE)
     session = context.session()
-    query = listing.parse_query(_filters(data["filtres"]), session, moi=auth.current_staff())
-    selection = listing.select(_index().entries(), query)
+    selection, ignored = _selection(data)
     numeros = [e["numero"] for e in selection]
     followed = [e["numero"] for e in selection if e["revision"] > 0]
     fmt = data["format"]
-    if fmt == "zip" and len(numeros) > ZIP_MAX:
-        raise ApiError(422, "export_trop_volumineux",
-                       msg.EXPORT_TROP_GRAND.format(nombre=msg.nombre(len(numeros)),
-                                                    maximum=msg.nombre(ZIP_MAX)))
-    if fmt != "zip" and len(numeros) <= SYNC_MAX and not data["arriere_plan"]:
+    if fmt in exports.BACKGROUND and len(numeros) > ZIP_MAX:
+        raise ApiError(422, "export_trop_volumineux", msg.EXPORT_TROP_GRAND.format(
+            format=msg.FORMAT_LIBELLES[fmt], nombre=msg.nombre(len(numeros)),
+            maximum=msg.nombre(ZIP_MAX)))
+    if fmt not in exports.BACKGROUND and len(numeros) <= SYNC_MAX and not data["arriere_plan"]:
         body = io.BytesIO()
-        exports.export(context.store(), session, numeros, fmt, body, followed=set(followed))
+        exports.export(context.store(), session, numeros, fmt, body, followed=set(followed),
+                       colonnes=data["colonnes"])
         # content_type, not mimetype: Flask would add a second charset to « text/csv; charset ».
         response = Response(body.getvalue(), content_type=exports.FORMATS[fmt][0])
         name = exports.filename(session, fmt, now=dt.datetime.now(session.zone))
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         response.headers["X-Nombre-Dossiers"] = str(len(numeros))
+        response.headers["X-Nombre-Ignores"] = str(ignored)
         return response
     job_id = jobs.create(context.store(), fmt=fmt, numeros=numeros, auteur=auth.current_staff(),
-                         followed=followed)
+                         followed=followed, colonnes=data["colonnes"], ignores=ignored)
     jobs.start(current_app.extensions["export_runner"], context.store(), job_id)
     response = jsonify(jobs.status(context.store(), job_id))
     response.status_code = 202
@@ -667,3 +714,36 @@ def export_status(job_id: str) -> Response:
     if state is None:
         raise ApiError(404, "export_introuvable", msg.EXPORT_INTROUVABLE)
     return jsonify(state)
+
+
+class PreferencesSchema(Schema):
+    """A staff member's preferences: the spreadsheet's columns (null: every column)."""
+
+    class Meta:
+        unknown = RAISE
+
+    colonnes = fields.List(fields.Raw(), required=True, allow_none=True,
+                           validate=_COLUMNS_COUNT)
+
+    @validates_schema
+    def _known(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if errors := _unknown_columns(data.get("colonnes")):
+            raise ValidationError(errors)
+
+
+PREFERENCES = PreferencesSchema()
+
+
+@bp.get("/preferences")
+def read_preferences() -> Response:
+    """The signed-in staff member's own preferences, and the columns to choose from (role
+    `lecture` and above: they are the agent's own)."""
+    return jsonify(preferences.read(context.store(), auth.current_staff()))
+
+
+@bp.put("/preferences")
+def save_preferences() -> Response:
+    """Record the signed-in staff member's choice of columns, kept for every computer."""
+    data = _load(PREFERENCES, "preferences_invalides", msg.PREFERENCES_INVALIDES)
+    return jsonify(preferences.save(context.store(), auth.current_staff(),
+                                    colonnes=data["colonnes"]))

@@ -117,11 +117,11 @@ def test_a_cold_start_does_not_import_the_pdf_library() -> None:
 
 def test_a_cold_start_loads_no_optional_library_and_builds_no_aws_client() -> None:
     """Issue 18: the entry point's import builds the app, nothing the first request may not
-    need: no OIDC client (Authlib), spreadsheet (openpyxl) or PDF (fpdf2) library, nor the
+    need: no OIDC client (Authlib), spreadsheet (openpyxl) or PDF (fpdf2, pypdf) library, nor the
     export's row cache (background jobs and the compaction only), and the S3 client only at the
     first call that needs it."""
     code = ("import sys, handler.lambda_function as entry; "
-            "loaded = sorted({'authlib', 'openpyxl', 'fpdf', 'handler.staff.row_cache'} & "
+            "loaded = sorted({'authlib', 'openpyxl', 'fpdf', 'pypdf', 'handler.staff.row_cache'} & "
             "{m if m.startswith('handler.') else m.split('.')[0] for m in sys.modules}); "
             "assert loaded == [], loaded; "
             "assert not entry.app.extensions['dossier_store'].client.built")

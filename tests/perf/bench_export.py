@@ -3,6 +3,8 @@ boto3 list-then-get loop over the same objects, measured in the same run.
 
     python -m tests.perf.bench_export [--counts 1000 10000] [--formats csv xlsx]
                                       [--zip-count 200] [--zip-parts 4]
+                                      [--pdf-counts 1000 10000] [--pdf-part 500]
+                                      [--dashboard 20000]
 
 moto's S3 server runs in its own process (so its memory is not counted), filled with N stored
 dossiers and their index. The selection (the index read, the job recorded: the API's part) is
@@ -21,7 +23,12 @@ meanwhile (read from /proc): on two shared cores, the sum of the two is what a p
 waits for. The ZIP (one PDF
 per dossier, CPU-bound) is measured on a smaller count, in one go and in parts as a large ZIP
 is made in AWS (each part in its own child process, two at a time here for two cores; the last
-one assembles the file, and that assembly is timed on its own).
+one assembles the file, and that assembly is timed on its own). The confirmations merged into
+one PDF to print (issue 27) are measured as AWS makes them: parts of jobs.PDF_PART dossiers, each
+in its own child, two at a time, the last merging them; its peak RSS is the largest part's (or
+the merge's), which a part's fixed size keeps flat whatever N. The dashboard (issue 27) is
+measured at 20,000 summaries in the index (those of tests/staff/test_list_scale.py), against a
+bare read of the index's shards in the same child.
 """
 
 from __future__ import annotations
@@ -153,10 +160,10 @@ def child_part(endpoint: str, job_id: str, part: int) -> dict[str, Any]:
         assembly.append(time.perf_counter() - started)
 
     jobs.assemble = timed  # run_part looks it up at call time
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     jobs.run_part(store, session, job_id, part)
     return {"seconds": time.perf_counter() - started, "rss_peak": _rss(),
-            "assembly": assembly[0] if assembly else None}
+            "assembly": assembly[0] if assembly else None, "cpu": time.process_time() - cpu}
 
 
 def parts_export(endpoint: str, job_id: str) -> dict[str, Any]:
@@ -178,7 +185,59 @@ def parts_export(endpoint: str, job_id: str) -> dict[str, Any]:
     (assembly,) = [r["assembly"] for r in results if r["assembly"] is not None]
     return {"seconds": elapsed, "rss_peak": max(r["rss_peak"] for r in results),
             "bytes": state.body["taille"], "count": state.body["fait"], "parts": parts,
-            "assembly": assembly, "slowest_part": max(r["seconds"] for r in results)}
+            "assembly": assembly, "slowest_part": max(r["seconds"] for r in results),
+            # Every part's own CPU (moto's left out): what the wall time is made of at rest.
+            "cpu": sum(r["cpu"] for r in results), "load": os.getloadavg()[0]}
+
+
+def pdf_export(endpoint: str, part_size: int | None = None) -> dict[str, Any]:
+    """The confirmations of every dossier in one PDF, as the API starts it: in parts of
+    `part_size` (jobs.PDF_PART by default) side by side, then merged (one part only: a single
+    job)."""
+    job_id = prepare_export(endpoint, "pdf", part_size=part_size)
+    from handler.platform.storage import DossierStore
+    from handler.staff import jobs
+
+    stored = DossierStore(_client(endpoint), BUCKET).read(jobs.state_key(job_id))
+    assert stored is not None
+    if not stored.body["parties"]:
+        return measure(endpoint, "job:" + job_id)
+    return parts_export(endpoint, job_id)
+
+
+def fill_index(endpoint: str, count: int) -> None:
+    """`count` summaries in the index alone (the dashboard reads nothing else), from scratch."""
+    from handler.dossier.index import write_entries
+    from handler.platform.storage import DossierStore
+    from tests.staff.test_list_scale import summaries
+
+    urllib.request.urlopen(urllib.request.Request(endpoint + "/moto-api/reset", method="POST"),
+                           timeout=10).close()
+    s3 = _client(endpoint)
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    write_entries(DossierStore(s3, BUCKET), SESSION, summaries(count))
+
+
+def child_dashboard(endpoint: str) -> dict[str, Any]:
+    """The dashboard's work (GET /api/staff/tableau: the index read, then counted), once warm
+    (the first read compacts the index), against a bare read of the shards; both timed here."""
+    import shared_rules
+    from handler.dossier.index import SummaryIndex
+    from handler.platform.storage import DossierStore
+    from handler.staff import tableau
+
+    session = shared_rules.get_session(SESSION)
+    assert session is not None
+    store = DossierStore(_client(endpoint), BUCKET)
+    tableau.count(SummaryIndex(store, SESSION).entries(), session)  # warm
+    started = time.perf_counter()
+    entries = SummaryIndex(store, SESSION).entries()
+    bare = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    figures = tableau.count(SummaryIndex(store, SESSION).entries(), session)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": elapsed, "rss_peak": _rss(), "bytes": len(json.dumps(figures)),
+            "count": figures["total"], "cpu": cpu, "bare": bare, "entries": len(entries)}
 
 
 def child_baseline(endpoint: str) -> dict[str, Any]:
@@ -259,10 +318,32 @@ SECTION = "## Staff export (`make bench-export`)"
 def print_budget(rows: list[tuple[int, str, dict[str, Any], float]],
                  results: Path | None = None) -> None:
     """Issue 18's export budget: a CSV of the largest count at most 0.25× the bare loop, its
-    peak memory within 1.2× the smallest count's; written to `results` too, in its section."""
+    peak memory within 1.2× the smallest count's; issue 27's: a merged PDF of 1,000 dossiers
+    within 60 s, its memory flat from 1,000 to 10,000, the dashboard at 20,000 within 1 s.
+    Written to `results` too, in its section."""
+    lines = [line for line in (_csv_budget(rows), _pdf_budget(rows), _dashboard_budget(rows))
+             if line]
+    if not lines:
+        return
+    print("\n" + "\n".join(lines))
+    if results is None:
+        return
+    table = ["| N | what | time | × loop | peak RSS | CPU per dossier: own | moto's |",
+             "| --- | --- | --- | --- | --- | --- | --- |",
+             *[f"| {count:,} | {what} | {result['seconds']:.2f} s | {ratio_:.2f}× | "
+               f"{result['rss_peak'] / 1e6:.1f} MB | {_per_dossier(result.get('cpu'), count)} | "
+               f"{_per_dossier(result.get('server_cpu'), count)} |"
+               for count, what, result, ratio_ in rows]]
+    section = "\n".join([SECTION, "", *table, "", *("- " + line for line in lines), ""])
+    text = results.read_text(encoding="utf-8") if results.is_file() else ""
+    kept = text.split(SECTION)[0].rstrip("\n")
+    results.write_text((kept + "\n\n" if kept else "") + section, encoding="utf-8")
+
+
+def _csv_budget(rows: list[tuple[int, str, dict[str, Any], float]]) -> str | None:
     csv = {count: (result, ratio) for count, what, result, ratio in rows if what == "export csv"}
     if len(csv) < 2:
-        return
+        return None
     small, large = min(csv), max(csv)
     ratio = csv[large][1]
     memory = csv[large][0]["rss_peak"] / csv[small][0]["rss_peak"]
@@ -286,19 +367,54 @@ def print_budget(rows: list[tuple[int, str, dict[str, Any], float]],
     if own is not None and baseline is not None:
         line += (f" The export's own CPU (boto3, JSON, rows, CSV; moto's left out) is "
                  f"{own / baseline['seconds']:.2f}× the bare loop's time.")
-    print("\n" + line)
-    if results is None:
-        return
-    table = ["| N | what | time | × loop | peak RSS | CPU per dossier: own | moto's |",
-             "| --- | --- | --- | --- | --- | --- | --- |",
-             *[f"| {count:,} | {what} | {result['seconds']:.2f} s | {ratio_:.2f}× | "
-               f"{result['rss_peak'] / 1e6:.1f} MB | {_per_dossier(result.get('cpu'), count)} | "
-               f"{_per_dossier(result.get('server_cpu'), count)} |"
-               for count, what, result, ratio_ in rows]]
-    section = "\n".join([SECTION, "", *table, "", "- " + line, ""])
-    text = results.read_text(encoding="utf-8") if results.is_file() else ""
-    kept = text.split(SECTION)[0].rstrip("\n")
-    results.write_text((kept + "\n\n" if kept else "") + section, encoding="utf-8")
+    return line
+
+
+#: Issue 27's budgets.
+PDF_SECONDS_AT_1000, PDF_MEMORY_RATIO, DASHBOARD_SECONDS = 60.0, 1.2, 1.0
+
+
+def _pdf_budget(rows: list[tuple[int, str, dict[str, Any], float]]) -> str | None:
+    pdf = {count: (result, ratio) for count, what, result, ratio in rows
+           if what.startswith("merged pdf")}
+    if not pdf:
+        return None
+    parts = ", ".join(
+        f"{count:,} dossiers {result['seconds']:.1f} s ({ratio:.2f}× the bare loop; "
+        f"{result['bytes'] / 1e6:.1f} MB, slowest part {result.get('slowest_part', 0):.1f} s, "
+        f"merge {result.get('assembly', 0):.1f} s)" for count, (result, ratio) in sorted(
+            pdf.items()))
+    line = f"Issue 27: the confirmations merged into one PDF, parts two at a time: {parts}."
+    cpu = {count: result["cpu"] / count for count, (result, _) in pdf.items() if "cpu" in result}
+    if cpu:
+        load = max(result.get("load", 0.0) for result, _ in pdf.values())
+        line += (" The parts' own CPU: " + ", ".join(
+            f"{value * 1000:.0f} ms a dossier at {count:,}" for count, value in sorted(
+                cpu.items()))
+            + f" (load average {load:.1f} on two cores as the largest ended: the wall time is "
+              "what the other processes left).")
+    if 1000 in pdf:
+        seconds = pdf[1000][0]["seconds"]
+        line += (f" 1,000 dossiers in {seconds:.1f} s (budget {PDF_SECONDS_AT_1000:.0f} s: "
+                 f"{'met' if seconds <= PDF_SECONDS_AT_1000 else 'not met'}).")
+    if len(pdf) > 1:
+        small, large = min(pdf), max(pdf)
+        memory = pdf[large][0]["rss_peak"] / pdf[small][0]["rss_peak"]
+        line += (f" Peak RSS at {large:,} ÷ at {small:,} {memory:.2f} (flat: budget "
+                 f"{PDF_MEMORY_RATIO}: {'met' if memory <= PDF_MEMORY_RATIO else 'not met'}).")
+    return line
+
+
+def _dashboard_budget(rows: list[tuple[int, str, dict[str, Any], float]]) -> str | None:
+    found = [(count, result, ratio) for count, what, result, ratio in rows
+             if what == "dashboard"]
+    if not found:
+        return None
+    count, result, ratio = found[0]
+    return (f"Issue 27: the dashboard at {count:,} dossiers {result['seconds'] * 1000:.0f} ms "
+            f"(budget {DASHBOARD_SECONDS * 1000:.0f} ms: "
+            f"{'met' if result['seconds'] <= DASHBOARD_SECONDS else 'not met'}), "
+            f"{ratio:.2f}× a bare read of the index's shards ({result['bare'] * 1000:.0f} ms).")
 
 
 def _mb(value: float) -> str:
@@ -319,6 +435,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="dossiers in the ZIP measure (0: none)")
     parser.add_argument("--zip-parts", type=int, default=4,
                         help="the ZIP measured again in this many parts (0 or 1: not)")
+    parser.add_argument("--pdf-counts", type=int, nargs="*", default=[1000, 10000],
+                        help="dossiers in the merged PDF measures (none: not measured)")
+    parser.add_argument("--pdf-part", type=int, default=None,
+                        help="dossiers per part of the merged PDF (default: jobs.PDF_PART)")
+    parser.add_argument("--dashboard", type=int, default=20_000,
+                        help="summaries in the dashboard's measure (0: none)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md",
                         help="where the export's section is written")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -329,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
             result = child_baseline(args.endpoint)
         elif args.child == "parallel":
             result = child_parallel(args.endpoint)
+        elif args.child == "dashboard":
+            result = child_dashboard(args.endpoint)
         elif args.child.startswith("part:"):
             _, job_id, part = args.child.split(":")
             result = child_part(args.endpoint, job_id, int(part))
@@ -341,7 +465,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     assemblies = []
     try:
-        plan = [(n, args.formats) for n in args.counts]
+        plan = [(n, [*(args.formats if n in args.counts else []),
+                     *(["pdf"] if n in args.pdf_counts else [])])
+                for n in sorted(set(args.counts) | set(args.pdf_counts))]
         if args.zip_count:
             plan.append((args.zip_count, ["zip"]))
         for count, formats in plan:
@@ -354,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
             parallel = measure(endpoint, "parallel", server=process.pid)
             rows.append((count, "bare parallel get", parallel,
                          parallel["seconds"] / baseline["seconds"]))
-            tables = [f for f in formats if f != "zip"]
+            tables = [f for f in formats if f not in ("zip", "pdf")]
             if tables:
                 # The first spreadsheet export of the filled registry makes every row from the
                 # dossiers (the row cache is empty, as before the scheduled pass has run) and
@@ -364,7 +490,12 @@ def main(argv: list[str] | None = None) -> int:
                 assert result["count"] == count
                 rows.append((count, f"{tables[0]}, rows made", result,
                              result["seconds"] / baseline["seconds"]))
-            for fmt in formats:
+            if "pdf" in formats:
+                result = pdf_export(endpoint, args.pdf_part)
+                assert result["count"] == count
+                what = f"merged pdf, {result['parts']} parts" if "parts" in result else "merged pdf"
+                rows.append((count, what, result, result["seconds"] / baseline["seconds"]))
+            for fmt in [f for f in formats if f != "pdf"]:
                 # In one go, as a job of one part (a ZIP, in AWS, has parts beyond 500).
                 job_id = prepare_export(endpoint, fmt, part_size=max(count, 1))
                 result = measure(endpoint, "job:" + job_id, server=process.pid)
@@ -378,6 +509,17 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((count, f"zip in {result['parts']} parts", result,
                              result["seconds"] / baseline["seconds"]))
                 assemblies.append(result)
+        if args.dashboard:
+            started = time.perf_counter()
+            fill_index(endpoint, args.dashboard)
+            print(f"{args.dashboard:,} summaries written in the index in "
+                  f"{time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+            result = measure(endpoint, "dashboard", server=process.pid)
+            assert result["count"] == result["entries"] == args.dashboard
+            bare = {"seconds": result["bare"], "rss_peak": result["rss_peak"], "bytes": 0,
+                    "count": args.dashboard}
+            rows.append((args.dashboard, "bare read of the index", bare, 1.0))
+            rows.append((args.dashboard, "dashboard", result, result["seconds"] / result["bare"]))
     finally:
         process.terminate()
         process.wait(timeout=10)

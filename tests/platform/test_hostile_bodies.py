@@ -50,7 +50,9 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/staff/dossiers/<numero>/attribution"): {"agent": None, "revision": 0},
     ("POST", "/api/staff/dossiers/<numero>/restitution"): {
         "confirmation": "?", "action": "remplacer-courriel", "courriel": "a@exemple.fr"},
-    ("POST", "/api/staff/exports"): {"format": "csv", "filtres": {"q": "Dupont"}},
+    ("POST", "/api/staff/exports"): {"format": "csv", "filtres": {"q": "Dupont"},
+                                     "colonnes": ["nom-de-naissance", "prenoms"]},
+    ("PUT", "/api/staff/preferences"): {"colonnes": ["nom-de-naissance", "prenoms"]},
     ("POST", "/api/staff/guichet/scans"): {"reference": "7K3M-Q9PA-R-V1"},
     ("POST", "/api/staff/guichet/annulations"): {"numero": "7K3M-Q9PA-R", "revision": 1},
     ("POST", "/api/staff/lots"): {
@@ -81,7 +83,9 @@ REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
     ("POST", "/api/staff/dossiers/<numero>/restitution"): (
         ("restitution_invalide", staff_msg.RESTITUTION_INVALIDE), ["confirmation", "courriel"]),
     ("POST", "/api/staff/exports"): (("export_invalide", staff_msg.EXPORT_INVALIDE),
-                                     ["filtres.q"]),
+                                     ["filtres.q", "colonnes.1"]),
+    ("PUT", "/api/staff/preferences"): (
+        ("preferences_invalides", staff_msg.PREFERENCES_INVALIDES), ["colonnes.0"]),
     ("POST", "/api/staff/guichet/scans"): (("scan_invalide", staff_msg.GUICHET_INVALIDE),
                                            ["reference"]),
     ("POST", "/api/staff/guichet/annulations"): (

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from handler.staff import jobs
+from shared_rules.schemas import PRENOMS_MAX
 from tests.fixtures import BUCKET
 from tests.staff.conftest import bearer, person, submit
 from tests.staff.test_exports import export
@@ -196,3 +199,65 @@ def test_libreoffice_opens_the_xlsx_with_its_filter_dates_and_text(client: Flask
     assert (cells["Code postal"].value, cells["Code postal"].data_type) == ("87100", "s")
     width = sheet.column_dimensions[cells["Créé le"].column_letter].width
     assert width >= 16
+
+
+def reopened(source: Path, tmp_path: Path) -> Any:
+    """The first sheet of `source` as LibreOffice reads it and saves it again as XLSX."""
+    require_libreoffice()
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profil'}", "--headless",
+         "--convert-to", "xlsx", "--outdir", str(tmp_path / "lu"), str(source)],
+        capture_output=True, text=True, timeout=180, check=False,
+        env={**os.environ, "LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8"})
+    converted = tmp_path / "lu" / (source.stem + ".xlsx")
+    assert converted.exists(), result.stderr
+    return openpyxl.load_workbook(converted).active
+
+
+def test_libreoffice_reads_the_ods_values_exactly_formulas_kept_as_text(
+        client: FlaskClient, tmp_path: Path) -> None:
+    require_libreoffice()
+    formula = '=HYPERLINK("http://x","y")'
+    submit(client, person("Martin", **{
+        "contact.telephone": "0555000007", "contact.adresse": formula,
+        "amenagement.demande": True, "amenagement.precisions": f"{formula} deux lignes\nici"}))
+    submit(client, person("Dupont", **{"dispenses.0.diplome": "@SUM(A1)"}))
+    response = export(client, "ods", tri="nom")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert response.data[30:38] == b"mimetype"  # first entry, stored: what says it is an ODS
+    source = tmp_path / "dossiers.ods"
+    source.write_bytes(response.data)
+    sheet = reopened(source, tmp_path)
+    # The XLSX of the same list, read by openpyxl: every value the same, typed the same.
+    xlsx = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx", tri="nom").data))["Dossiers"]
+    expected = [[c.value for c in row] for row in xlsx.iter_rows()]
+    got = [[c.value for c in row] for row in sheet.iter_rows(max_col=len(expected[0]))]
+    assert got == [[None if v == "" else v for v in row] for row in expected]
+    header = [c.value for c in sheet[1]]
+    dupont, martin = (dict(zip(header, row, strict=False)) for row in sheet.iter_rows(min_row=2))
+    for cell in (martin["Adresse"], dupont["Dispenses (diplôme, année)"]):
+        assert cell.data_type == "s"  # text, never a formula
+    assert martin["Adresse"].value == formula
+    assert martin["Précisions sur l'aménagement"].value == f"{formula} deux lignes\nici"
+    assert martin["Créé le"].is_date and martin["Date de naissance"].is_date
+    assert martin["Version"].value == 1
+
+
+def test_the_spreadsheets_carry_the_columns_chosen_in_their_order(client: FlaskClient) -> None:
+    submit(client, person("Martin"))
+    chosen = ["nom-de-naissance", "prenoms", "numero-d-inscription"]
+    for fmt in ("csv", "xlsx", "ods"):
+        response = client.post("/api/staff/exports", headers=bearer(), json={
+            "format": fmt, "filtres": {}, "colonnes": chosen})
+        assert response.status_code == 200
+        if fmt == "csv":
+            header = response.data.decode("utf-8-sig").splitlines()[0].split(";")
+        elif fmt == "xlsx":
+            header = [c.value for c in openpyxl.load_workbook(
+                io.BytesIO(response.data))["Dossiers"][1]]
+        else:
+            content = zipfile.ZipFile(io.BytesIO(response.data)).read("content.xml").decode()
+            header = re.findall(r'table:style-name="titre"[^>]*><text:p>([^<]*)<', content)
+        assert header == ["Numéro d'inscription", "Nom de naissance",
+                          *[f"Prénom {i}" for i in range(1, PRENOMS_MAX + 1)]], fmt

@@ -138,7 +138,7 @@ def test_the_export_follows_the_lists_filters_and_order(client: FlaskClient) -> 
     assert [r[column("Nom de naissance")] for r in rows] == ["Martin", "Dupont"]
     assert response.headers["X-Nombre-Dossiers"] == "2"
     assert export(client, "csv", specialite="astronaute").status_code == 422
-    bad = client.post("/api/staff/exports", headers=bearer(), json={"format": "pdf"})
+    bad = client.post("/api/staff/exports", headers=bearer(), json={"format": "docx"})
     assert bad.status_code == 422 and bad.get_json()["code"] == "export_invalide"
 
 

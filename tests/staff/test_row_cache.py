@@ -83,7 +83,7 @@ def direct_csv(store: DossierStore, numeros: list[str]) -> bytes:
     out = io.BytesIO()
     labels = columns.Labels.of(SESSION)
     exports.write_csv(out, (columns.row(r, f, labels)
-                            for r, f in exports.read_items(store, numeros)), SESSION)
+                            for r, f in exports.read_items(store, numeros)), columns.HEADERS)
     return out.getvalue()
 
 
@@ -91,7 +91,7 @@ def cached_csv(store: DossierStore, numeros: list[str]) -> tuple[bytes, int]:
     """The CSV made through the row cache; and how many rows had to be made."""
     out = io.BytesIO()
     rows = RowCache(store, SESSION).rows(numeros)
-    exports.write_csv(out, rows.in_order(), SESSION)
+    exports.write_csv(out, rows.in_order(), columns.HEADERS)
     return out.getvalue(), rows.made
 
 
@@ -148,7 +148,7 @@ def test_the_cached_xlsx_cells_keep_their_types(store: DossierStore) -> None:
 
     def workbook(cells: list[list[columns.Cell]]) -> list[tuple[Any, ...]]:
         out = io.BytesIO()
-        exports.write_xlsx(out, cells, SESSION)
+        exports.write_xlsx(out, cells, columns.HEADERS)
         sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Dossiers"]
         return [tuple((c.value, c.number_format) for c in row) for row in sheet.iter_rows()]
     cached = RowCache(store, SESSION).rows(numeros).in_order()

@@ -6,7 +6,7 @@ import { ErreurApi, appeler, lire } from "./api.js";
 import { Detail } from "./detail.js";
 import { effacerErreurs, fixerFuseau, signaler } from "./affichage.js";
 import { annoncer, el } from "../platform/dom.js";
-import { exporter } from "./exports.js";
+import { chargerColonnes, exporter } from "./exports.js";
 import { Liste, appliquerAdresse, filtres } from "./liste.js";
 import { Selection } from "./lot.js";
 import { afficherTableau } from "./tableau.js";
@@ -175,6 +175,7 @@ async function ouvrirEspace({ nom, role }) {
       pageMax: referentiel.page_max, selection });
     detail = new Detail({ referentiel, garde, moi: nom,
       surEffacement: () => { location.hash = adresseListe; } });
+    garde(chargerColonnes, "export-erreur");
   }
   adresseVue = null;
   await route();
