@@ -5,9 +5,12 @@ overwritten; a new search empties the selection. axe finds nothing in each state
 
 from __future__ import annotations
 
+import io
 import secrets
 import string
 from typing import Any
+
+from pypdf import PdfReader
 
 from tests.site.axe_check import axe_results
 from tests.site.staff_session import signed_in_page
@@ -84,6 +87,23 @@ def test_a_change_applied_to_a_selection_reports_each_dossier(browser: Any,
         expect(result).to_contain_text("1 dossier enregistré ; aucun refus.")
         shown = staff_get(site_url, f"dossiers/{numeros[2]}")["suivi"]
         assert shown["statut"] == "incomplete" and len(shown["pieces_manquantes"]) == 1
+
+        # Two dossiers selected: their confirmations in one PDF to print, their rows in a CSV.
+        page.get_by_label(f"Sélectionner le dossier {numeros[0]}").check()
+        page.get_by_label(f"Sélectionner le dossier {numeros[2]}").check()
+        state = page.locator("#export-etat")
+        page.get_by_role("button", name="Imprimer leurs confirmations (PDF)").click()
+        expect(state).to_contain_text("de 2 dossier(s) prêt", timeout=60_000)
+        link = state.get_by_role("link").get_attribute("href")
+        assert link
+        printed = page.request.get(link)
+        assert printed.status == 200
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(printed.body())).pages)
+        assert numeros[0] in text and numeros[2] in text and numeros[1] not in text
+        page.get_by_role("button", name="Exporter la sélection en CSV (Excel)").click()
+        expect(state).to_contain_text("de 2 dossier(s) enregistré")
+        check_state(page)
+        page.get_by_role("button", name="Vider la sélection").click()
 
         # A new search empties the selection.
         page.get_by_label(f"Sélectionner le dossier {numeros[0]}").check()

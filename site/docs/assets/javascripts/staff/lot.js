@@ -51,6 +51,11 @@ export class Selection {
     this.cle = cle;
   }
 
+  /** The numbers selected, in the order they were chosen (the whole search: the list's sort). */
+  numeros() {
+    return [...this.choisis.keys()];
+  }
+
   a(numero) {
     return this.choisis.has(numero);
   }

@@ -308,6 +308,11 @@ document.getElementById("journal-formulaire").addEventListener("submit", (evenem
 });
 document.getElementById("relances-envoyer").addEventListener("click", () => garde(envoyerRelances, "relances-erreur"));
 
+document.querySelectorAll("[data-export-selection]").forEach((bouton) => {
+  bouton.addEventListener("click", () => garde(
+    () => exporter(bouton.dataset.exportSelection, { numeros: selection.numeros() }), "lot-erreur"));
+});
+
 document.querySelectorAll("[data-export]").forEach((bouton) => {
   bouton.addEventListener("click", () => garde(() => exporter(bouton.dataset.export), "export-erreur"));
 });
