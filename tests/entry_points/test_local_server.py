@@ -136,26 +136,31 @@ def test_the_command_prints_its_url_and_stops_cleanly_on_ctrl_c(site_dir: Path) 
             process.kill()
 
 
-def test_emails_land_in_the_outbox_folder_with_links_to_the_local_site(
-    site_dir: Path, tmp_path: Path,
-) -> None:
+@pytest.fixture
+def mailing_stack(site_dir: Path, tmp_path: Path) -> Iterator[tuple[LocalStack, str, Path]]:
+    """The local run with its emails written to a folder: (the stack, its URL, the folder)."""
     outbox = tmp_path / "outbox"
     local = LocalStack(site_dir=site_dir, port=0, outbox=outbox)
     url = local.start()
     local.serve_in_background()
-    try:
-        status, _, body = fetch(url + "api/dossiers", data=make_dossier())
-        assert status == 201
-        created = json.loads(body)
-        assert created["courriel"] == "envoye"
-        (mail,) = outbox.glob("*.eml")
-        message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
-        assert message["To"] == "marie-eve.lhay@exemple.fr"
-        text = message.get_body(("plain",))
-        assert text is not None
-        assert created["numero"] in text.get_content() and url in text.get_content()
-    finally:
-        local.stop()
+    yield local, url, outbox
+    local.stop()
+
+
+def test_emails_land_in_the_outbox_folder_with_links_to_the_local_site(
+    mailing_stack: tuple[LocalStack, str, Path],
+) -> None:
+    _, url, outbox = mailing_stack
+    status, _, body = fetch(url + "api/dossiers", data=make_dossier())
+    assert status == 201
+    created = json.loads(body)
+    assert created["courriel"] == "envoye"
+    (mail,) = outbox.glob("*.eml")
+    message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "marie-eve.lhay@exemple.fr"
+    text = message.get_body(("plain",))
+    assert text is not None
+    assert created["numero"] in text.get_content() and url in text.get_content()
 
 
 def test_without_an_outbox_the_local_run_sends_no_email(stack: str) -> None:
@@ -202,7 +207,7 @@ def test_the_site_s_address_is_made_from_the_port_it_listens_on(site_dir: Path) 
 
 
 def test_the_local_run_sends_deferred_emails_as_the_schedule_does(
-    site_dir: Path, tmp_path: Path,
+    mailing_stack: tuple[LocalStack, str, Path],
 ) -> None:
     """A desk's scan leaves its email to the scheduled retry: the local run has that schedule
     too (every minute; here every tenth of a second), or its emails would never go."""
@@ -213,32 +218,26 @@ def test_the_local_run_sends_deferred_emails_as_the_schedule_does(
     from handler.dossier.numero import canonical
     from handler.staff import courriel_suivi
 
-    outbox = tmp_path / "outbox"
-    local = LocalStack(site_dir=site_dir, port=0, outbox=outbox)
-    url = local.start()
-    local.serve_in_background()
-    try:
-        status, _, body = fetch(url + "api/dossiers", data=make_dossier())
-        assert status == 201
-        numero = canonical(json.loads(body)["numero"]) or ""
-        api = local.api
-        assert api is not None
-        store = api.extensions["dossier_store"]
-        # Scanned at the desk ten minutes ago (past the time « annuler » is offered).
-        when = api.extensions["calendar_clock"].now() - dt.timedelta(minutes=10)
-        changed = suivi.change(store, numero, statut="confirmation-recue", auteur="demo",
-                               version_vue=1, revision_vue=0, pieces_manquantes=[], note=None,
-                               version_papier=1, now=when.isoformat(timespec="seconds"),
-                               courriel=courriel_suivi.DEFERRED, guichet=True)
-        index.record_written(store, changed.dossier, follow_up=changed.suivi)
-        local.run_scheduled(every=0.1)
-        deadline = time.monotonic() + 10
-        while len(list(outbox.glob("*.eml"))) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        subjects = sorted(email.message_from_bytes(m.read_bytes(), policy=email.policy.default)[
-            "Subject"] for m in outbox.glob("*.eml"))
-        assert len(subjects) == 2 and any("a été reçue" in s for s in subjects), subjects
-        time.sleep(0.5)  # later runs send it no second time
-        assert len(list(outbox.glob("*.eml"))) == 2
-    finally:
-        local.stop()
+    local, url, outbox = mailing_stack
+    status, _, body = fetch(url + "api/dossiers", data=make_dossier())
+    assert status == 201
+    numero = canonical(json.loads(body)["numero"]) or ""
+    api = local.api
+    assert api is not None
+    store = api.extensions["dossier_store"]
+    # Scanned at the desk ten minutes ago (past the time « annuler » is offered).
+    when = api.extensions["calendar_clock"].now() - dt.timedelta(minutes=10)
+    changed = suivi.change(store, numero, statut="confirmation-recue", auteur="demo",
+                           version_vue=1, revision_vue=0, pieces_manquantes=[], note=None,
+                           version_papier=1, now=when.isoformat(timespec="seconds"),
+                           courriel=courriel_suivi.DEFERRED, guichet=True)
+    index.record_written(store, changed.dossier, follow_up=changed.suivi)
+    local.run_scheduled(every=0.1)
+    deadline = time.monotonic() + 10
+    while len(list(outbox.glob("*.eml"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    subjects = sorted(email.message_from_bytes(m.read_bytes(), policy=email.policy.default)[
+        "Subject"] for m in outbox.glob("*.eml"))
+    assert len(subjects) == 2 and any("a été reçue" in s for s in subjects), subjects
+    time.sleep(0.5)  # later runs send it no second time
+    assert len(list(outbox.glob("*.eml"))) == 2

@@ -96,7 +96,7 @@ def test_staff_page_lists_a_dossier_changes_its_status_and_downloads_a_csv(
 
         page.get_by_role("button", name=f"Ouvrir le dossier {numero}").click()
         expect(page.get_by_role("heading", name=f"Dossier {numero}")).to_be_visible()
-        page.get_by_label("Confirmation signée reçue").check()
+        page.locator("#statut-choix").get_by_label("Confirmation signée reçue").check()
         page.get_by_label("Version imprimée sur la confirmation reçue").fill("1")
         page.get_by_role("button", name="Enregistrer le statut").click()
         # The success shows beside the form, and stays.

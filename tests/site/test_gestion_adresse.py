@@ -25,7 +25,7 @@ def _state(page: Any) -> tuple[str, ...]:
     legende = page.locator("#liste-legende")
     expect(legende).not_to_have_text("Aucune recherche pour l'instant.")
     return (page.get_by_label("Nom, prénom ou numéro").input_value(),
-            page.get_by_label("Spécialité").input_value(),
+            page.locator("#filtres").get_by_label("Spécialité").input_value(),
             page.get_by_label("Trier par").input_value(),
             legende.inner_text(),
             " ".join(page.locator("#liste-corps .gestion-ouvrir").all_inner_texts()))
@@ -39,7 +39,7 @@ def _shows(page: Any, state: tuple[str, ...]) -> None:
     expect(page.locator("#liste-corps .gestion-ouvrir")).to_have_text(numeros.split())
     expect(page.locator("#liste-legende")).to_have_text(legende)
     expect(page.get_by_label("Nom, prénom ou numéro")).to_have_value(q)
-    expect(page.get_by_label("Spécialité")).to_have_value(specialite)
+    expect(page.locator("#filtres").get_by_label("Spécialité")).to_have_value(specialite)
     expect(page.get_by_label("Trier par")).to_have_value(tri)
     assert _state(page) == state
 
@@ -65,7 +65,7 @@ def test_filters_sort_and_page_survive_a_reload_a_shared_link_and_the_back_butto
         expect(legende).to_have_text(f"{COOKS + 1} dossiers trouvés, page 1 sur 2")
         expect(page).to_have_url(f"{site_url}gestion.html#/?q={nom.lower()}")
         searched = _state(page)
-        page.get_by_label("Spécialité").select_option("cuisine")
+        page.locator("#filtres").get_by_label("Spécialité").select_option("cuisine")
         expect(legende).to_have_text(f"{COOKS} dossiers trouvés, page 1 sur 2")
         filtered = _state(page)
         page.get_by_label("Trier par").select_option("nom")
@@ -143,7 +143,7 @@ def test_a_link_opened_signed_out_shows_its_list_or_its_dossier_once_signed_in(
         expect(page.locator("#liste-corps .gestion-ouvrir")).to_have_count(2)
         assert sorted(page.locator("#liste-corps .gestion-ouvrir").all_inner_texts()) == cooks
         expect(page.get_by_label("Nom, prénom ou numéro")).to_have_value(nom.lower())
-        expect(page.get_by_label("Spécialité")).to_have_value("cuisine")
+        expect(page.locator("#filtres").get_by_label("Spécialité")).to_have_value("cuisine")
         expect(page.get_by_label("Trier par")).to_have_value("nom")
         _axe(page)
         # Taken back once: a later visit to the plain page shows the plain list.

@@ -19,7 +19,7 @@ def test_a_refusal_asks_its_reason_and_tells_the_candidate(browser: Any, site_ur
         expect(page.get_by_role("heading", name=f"Dossier {numero}")).to_be_visible()
         note = page.get_by_label("Note pour le candidat", exact=False)
         expect(note).to_be_hidden()
-        page.get_by_label("Dossier refusé").check()
+        page.locator("#statut-choix").get_by_label("Dossier refusé").check()
         expect(note).to_be_visible()
         page.get_by_role("button", name="Enregistrer le statut").click()
         expect(page.locator("#statut-erreur")).to_contain_text(staff_msg.MOTIF_OBLIGATOIRE)
@@ -32,7 +32,8 @@ def test_a_refusal_asks_its_reason_and_tells_the_candidate(browser: Any, site_ur
         # The end is kept, not erased; only « back to pré-inscrit » is offered from it.
         options = page.locator("input[name=nouveau-statut]")
         expect(options).to_have_count(1)
-        expect(page.get_by_label("Pré-inscrit (confirmation signée attendue)")).to_be_visible()
+        expect(page.locator("#statut-choix").get_by_label(
+            "Pré-inscrit (confirmation signée attendue)")).to_be_visible()
         suivi = staff_get(site_url, f"dossiers/{numero}")["suivi"]
         assert (suivi["statut"], suivi["note"]) == ("refuse", "Vous résidez hors de l'académie.")
         assert problems == [], problems

@@ -31,7 +31,7 @@ def test_hand_back_from_the_page_then_read_the_days_log(browser: Any, site_url: 
         expect(heading).to_be_visible()
         page.get_by_label("Remplacer l'adresse électronique du dossier").check()
         page.get_by_label("Adresse électronique du propriétaire (vérifiée)").fill(OWNER)
-        page.get_by_label("Recopiez le numéro d'inscription pour confirmer la restitution").fill(
+        page.get_by_label("Numéro d'inscription recopié, pour confirmer la restitution").fill(
             squatted)
         check_state(page)
         page.get_by_role("button", name="Rendre le dossier").click()

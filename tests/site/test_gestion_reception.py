@@ -71,7 +71,7 @@ def test_a_paper_is_received_for_its_own_version(browser: Any, site_url: str,
         expect(page.locator("#detail-papier")).to_contain_text(
             "Papier de la version 1, dossier en version 3 : demander la nouvelle confirmation")
         check_state(page)
-        page.get_by_label("Confirmation signée reçue").check()
+        page.locator("#statut-choix").get_by_label("Confirmation signée reçue").check()
         expect(page.get_by_label("Version imprimée sur la confirmation reçue")).to_have_value("1")
         page.get_by_role("button", name="Enregistrer le statut").click()
         error = page.locator("#statut-erreur")
@@ -87,7 +87,8 @@ def test_a_paper_is_received_for_its_own_version(browser: Any, site_url: str,
         scan(page, f"{numero.lower().replace('-', ' ')} v3")
         expect(page.locator("#detail-papier")).to_contain_text(
             "Confirmation papier de la version 3, la version actuelle du dossier")
-        expect(page.get_by_label("Confirmation signée reçue")).to_be_checked()
+        received = page.locator("#statut-choix").get_by_label("Confirmation signée reçue")
+        expect(received).to_be_checked()
         page.get_by_role("button", name="Enregistrer le statut").click()
         expect(page.locator("#statut-message")).to_have_text(
             "Statut enregistré : Confirmation signée reçue. Le candidat a été prévenu par "

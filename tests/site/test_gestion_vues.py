@@ -18,7 +18,7 @@ def test_a_success_message_stays_with_its_dossier(browser: Any, site_url: str) -
     with signed_in_page(browser, site_url) as (page, problems):
         page.goto(f"{site_url}gestion.html#/dossier/{first}")
         expect(page.get_by_role("heading", name=f"Dossier {first}")).to_be_visible()
-        page.get_by_label("Confirmation signée reçue").check()
+        page.locator("#statut-choix").get_by_label("Confirmation signée reçue").check()
         page.get_by_label("Version imprimée sur la confirmation reçue").fill("1")
         page.get_by_role("button", name="Enregistrer le statut").click()
         expect(page.locator("#statut-message")).to_have_text(

@@ -33,11 +33,11 @@ def change(client: FlaskClient, numero: str, **body: Any) -> Any:
 def test_an_unknown_export_format_and_a_missing_field_are_answered_in_french(
         client: FlaskClient) -> None:
     response = client.post("/api/staff/exports", headers=bearer(),
-                           json={"format": "pdf", "inconnu": 1})
+                           json={"format": "docx", "inconnu": 1})
     assert response.status_code == 422
     assert response.get_json() == {
         "code": "export_invalide", "message": msg.EXPORT_INVALIDE,
-        "errors": {"format": ["Choisissez une de ces valeurs : csv, xlsx, zip."],
+        "errors": {"format": ["Choisissez une de ces valeurs : csv, xlsx, ods, zip, pdf."],
                    "inconnu": [rules_msg.CHAMP_INCONNU]}}
     response = client.post("/api/staff/exports", headers=bearer(), json={})
     assert response.get_json()["errors"] == {"format": [rules_msg.OBLIGATOIRE]}

@@ -80,6 +80,15 @@ function noter(adresse, ecriture) {
   adresseVue = location.hash;
 }
 
+// The page's views other than the list and a dossier: their section, what fills it, and where
+// its errors show (the desk's are said in its own verdict).
+const VUES = {
+  "#/reception": { id: "vue-reception", afficher: afficherGuichet, erreur: null },
+  "#/tableau": { id: "vue-tableau", afficher: afficherTableau, erreur: "tableau-erreur" },
+  "#/relances": { id: "vue-relances", afficher: afficherRelances, erreur: "relances-erreur" },
+  "#/journal": { id: "vue-journal", afficher: afficherJournal, erreur: "journal-erreur" },
+};
+
 function route() {
   // A link followed or a history step fires both events: route each address once.
   if (location.hash === adresseVue) return null;
@@ -87,48 +96,23 @@ function route() {
   entreeDeSaisie = false;
   const numero = /^#\/dossier\/([A-Za-z0-9-]{1,20})$/.exec(location.hash)?.[1];
   const vueListe = document.getElementById("vue-liste");
-  const vueTableau = document.getElementById("vue-tableau");
-  const vueReception = document.getElementById("vue-reception");
-  const vueRelances = document.getElementById("vue-relances");
-  const vueJournal = document.getElementById("vue-journal");
-  vueJournal.hidden = true;
-  vueTableau.hidden = true;
-  vueReception.hidden = true;
-  vueRelances.hidden = true;
+  for (const { id } of Object.values(VUES)) document.getElementById(id).hidden = true;
   if (numero && detail) {
     vueListe.hidden = true;
     return garde(() => detail.ouvrir(numero), "detail-erreur");
   }
   document.getElementById("detail").hidden = true;
-  if (location.hash === "#/reception") {
+  const vue = VUES[location.hash];
+  if (vue) {
     vueListe.hidden = true;
-    vueReception.hidden = false;
-    afficherGuichet();
-    return null;
-  }
-  if (location.hash === "#/tableau") {
-    vueListe.hidden = true;
-    vueTableau.hidden = false;
+    const section = document.getElementById(vue.id);
+    section.hidden = false;
+    // The desk's field takes the focus itself; the other views take it whole once filled.
+    if (!vue.erreur) return vue.afficher();
     return garde(async () => {
-      await afficherTableau();
-      vueTableau.focus();
-    }, "tableau-erreur");
-  }
-  if (location.hash === "#/journal") {
-    vueListe.hidden = true;
-    vueJournal.hidden = false;
-    return garde(async () => {
-      await afficherJournal();
-      vueJournal.focus();
-    }, "journal-erreur");
-  }
-  if (location.hash === "#/relances") {
-    vueListe.hidden = true;
-    vueRelances.hidden = false;
-    return garde(async () => {
-      await afficherRelances();
-      vueRelances.focus();
-    }, "relances-erreur");
+      await vue.afficher();
+      section.focus();
+    }, vue.erreur);
   }
   vueListe.hidden = false;
   if (!liste) return null;
