@@ -17,7 +17,7 @@ function etatCourriel(c) {
     : "plus d'essai automatique : demandez à l'exploitant du service de le renvoyer";
   if (c.statut === "en-attente") return `pas encore parti ; ${suite}`;
   // A reception desk's scan: sent by the hourly run once « annuler » is no longer offered.
-  if (c.statut === "differe") return "part avec l'envoi automatique de l'heure qui suit la réception (enregistrée au guichet)";
+  if (c.statut === "differe") return "réception enregistrée au guichet : envoi automatique prévu dans l'heure";
   const essais = `${c.tentatives} tentative${c.tentatives > 1 ? "s" : ""}`;
   return `non parti après ${essais} (dernière le ${dateHeure(c.dernier_essai)}) ; ${suite}`;
 }
