@@ -79,6 +79,12 @@ def scan(store: DossierStore, reference: str, *, session: Session, auteur: str, 
         raise ApiError(404, "dossier_introuvable", msg.PAPIER_INCONNU)
     record = stored.body
     qui = personne(record, session)
+    try:
+        # The paper's version first: an older paper is said as such whatever the status.
+        suivi.check_paper(paper.version, record["version"])
+    except ApiError as refused:
+        raise ApiError(refused.status, refused.code, refused.message, errors=refused.errors,
+                       personne=qui) from None
     existing = suivi.read(store, paper.numero)
     follow_up = existing.body if existing else suivi.initial()
     etat = suivi.etat(follow_up, record["version"])

@@ -101,6 +101,12 @@ def test_an_older_paper_names_its_candidate_and_is_not_recorded(
     assert "Papier de la version 1, dossier en version 2" in body["message"]
     assert body["personne"]["version"] == 2
     assert scan(client, f"{numero}-V2").status_code == 201
+    # Received since: the old paper is still said to be an older version's, not a transition.
+    again = scan(client, f"{numero}-V1").get_json()
+    assert again["code"] == "confirmation_ancienne" and again["personne"]["version"] == 2
+    # A version the dossier never had: said, with whose number it is.
+    future = scan(client, f"{numero}-V7")
+    assert future.status_code == 422 and future.get_json()["personne"]["version"] == 2
 
 
 @pytest.mark.parametrize(("reference", "status", "code"), [
