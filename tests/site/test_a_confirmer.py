@@ -64,10 +64,15 @@ _READ = """(selecteurs) => {
 
 def test_every_unconfirmed_fact_shows_its_mark_where_it_is_used(
         candidat: Any, built_site: Path) -> None:
+    from playwright.sync_api import expect
+
     c = candidat(WIDTHS["ordinateur"])
     page = c.page
     par_specialite: dict[str, dict[str, str]] = page.evaluate(_READ, SPECIALITY)
     c.reprendre(dossier_valide(nom_unique("Marque")), "dispenses")
+    # The draft's step once the form has answered (a loaded machine takes its time).
+    c.attendre()
+    expect(page.locator("#etape-dispenses")).to_be_visible(timeout=30_000)
     page.get_by_label("Je demande un aménagement des conditions d'examen").check()
     formulaire = {fact: str(page.locator(sel).text_content()) for fact, sel in FORM.items()}
 

@@ -48,6 +48,10 @@ def se_connecter(page: Any, site_url: str, email: str) -> None:
     page.get_by_role("button", name=email).click()
     page.wait_for_url(site_url + "gestion.html")
     expect(page.locator("#gestionnaire")).to_have_text(email)
+    # The first list shown: its route sets the filters from the address, so typing before it
+    # has come would be undone (a loaded machine takes its time).
+    expect(page.locator("#liste-legende")).not_to_have_text("Aucune recherche pour l'instant.",
+                                                            timeout=30_000)
 
 
 def staff_get(site_url: str, path: str) -> Any:
