@@ -147,8 +147,12 @@ class SentMail:
     body: str
 
 
+#: The `sent_mail` fixture's type: what moto's SES has sent so far, when called.
+Sent = Callable[[], list[SentMail]]
+
+
 @pytest.fixture
-def sent_mail(s3_endpoint: str | None) -> Callable[[], list[SentMail]]:
+def sent_mail(s3_endpoint: str | None) -> Sent:
     """Reads back what moto's SES sent: from its backend in-process, from
     /moto-api/data.json in server mode."""
     def read() -> list[SentMail]:

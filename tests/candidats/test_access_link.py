@@ -10,7 +10,6 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,9 +23,8 @@ from handler.candidats.ownership import MAX_FAILURES
 from handler.dossier.numero import canonical, new_numero
 from handler.platform import messages as msg
 from tests.factories import make_dossier
-from tests.fixtures import BUCKET, SITE_URL, SentMail, all_keys, build_app
+from tests.fixtures import BUCKET, SITE_URL, Sent, SentMail, all_keys, build_app
 
-Sent = Callable[[], list[SentMail]]
 BORN = "1998-05-17"
 EMAIL = "marie-eve.lhay@exemple.fr"
 DESTINATAIRE = "Rectorat de Limoges, Bureau DEC 4"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,9 +14,8 @@ import shared_rules
 from handler.candidats import doublons
 from handler.platform import messages as msg
 from tests.factories import make_dossier
-from tests.fixtures import BUCKET, MAIL_FROM, SITE_URL, SentMail, all_keys, build_app
+from tests.fixtures import BUCKET, MAIL_FROM, SITE_URL, Sent, SentMail, all_keys, build_app
 
-Sent = Callable[[], list[SentMail]]
 HOLDER_EMAIL = "marie-eve.lhay@exemple.fr"
 ATTACKER_EMAIL = "usurpateur@exemple.fr"
 BORN = "1998-05-17"

@@ -4,7 +4,6 @@ answer never tells whether such a dossier exists."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,9 +14,8 @@ from handler.candidats import rappel
 from handler.platform import messages as msg
 from shared_rules import messages as rules_msg
 from tests.factories import make_dossier
-from tests.fixtures import BUCKET, SentMail, all_keys, build_app
+from tests.fixtures import BUCKET, Sent, all_keys, build_app
 
-Sent = Callable[[], list[SentMail]]
 EMAIL = "marie-eve.lhay@exemple.fr"
 KNOWN = {"nom_naissance": "L'Haÿ-Cœur", "prenom": "Marie-Ève", "date_naissance": "1998-05-17"}
 UNKNOWN = {**KNOWN, "date_naissance": "1998-05-18"}

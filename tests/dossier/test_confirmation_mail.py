@@ -9,7 +9,6 @@ import email.policy
 import html
 import json
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from tests.fixtures import (
     MAIL_FROM,
     MAIL_FROM_ADDRESS,
     SITE_URL,
-    SentMail,
+    Sent,
     all_keys,
     build_app,
     read_dossier,
@@ -39,7 +38,6 @@ BORN = "1998-05-17"
 EMAIL = "marie-eve.lhay@exemple.fr"
 SESSION = shared_rules.get_session("cap-limoges-2021-06")
 assert SESSION is not None
-Sent = Callable[[], list[SentMail]]
 
 
 def create(client: FlaskClient, dossier: dict[str, Any] | None = None, **headers: str) -> Any:

@@ -26,13 +26,13 @@ from tests.fixtures import (
     MAIL_FROM,
     MAIL_FROM_ADDRESS,
     SITE_URL,
+    Sent,
     SentMail,
     build_app,
 )
 from tests.staff.conftest import bearer, person, submit, token_hashes
 from tests.staff.test_suivi import change
 
-Sent = Callable[[], list[SentMail]]
 EMAIL = "marie-eve.lhay@exemple.fr"
 SUBJECT = "Votre dossier d'inscription au CAP est incomplet"
 NONE = {"envoye": 0, "echec": 0, "abandonne": 0}

@@ -18,9 +18,8 @@ from handler.dossier import suivi
 from handler.dossier.numero import canonical, display, new_numero
 from handler.platform.clock import FrozenClock
 from handler.staff import messages as msg
-from tests.fixtures import BUCKET, MAIL_FROM, SITE_URL, build_app
+from tests.fixtures import BUCKET, MAIL_FROM, SITE_URL, Sent, build_app
 from tests.staff.conftest import bearer, person, submit, token_hashes
-from tests.staff.test_courriel_suivi import Sent
 from tests.staff.test_submission_cost import record_calls
 from tests.staff.test_suivi import candidate_put, change
 

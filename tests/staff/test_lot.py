@@ -16,9 +16,8 @@ from handler.dossier.numero import canonical
 from handler.staff import lot
 from handler.staff import messages as msg
 from tests.faults import FaultyClient, client_error
-from tests.fixtures import BUCKET
+from tests.fixtures import BUCKET, Sent
 from tests.staff.conftest import bearer, person, submit
-from tests.staff.test_courriel_suivi import Sent
 from tests.staff.test_suivi import candidate_put, change
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 import html
 import io
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,14 +26,13 @@ from tests.fixtures import (
     MAIL_FROM,
     MAIL_FROM_ADDRESS,
     SITE_URL,
-    SentMail,
+    Sent,
     all_keys,
     build_app,
 )
 from tests.staff.conftest import bearer, person, submit, token_hashes
 from tests.staff.test_suivi import BORN, change
 
-Sent = Callable[[], list[SentMail]]
 SUBJECT = "Rappel : votre confirmation d'inscription au CAP est attendue"
 SESSION = "cap-limoges-2021-06"
 

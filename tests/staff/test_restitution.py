@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import io
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,10 +15,9 @@ from flask.testing import FlaskClient
 from handler.dossier.numero import canonical
 from handler.staff.cli import run
 from tests.factories import make_dossier
-from tests.fixtures import BUCKET, MAIL_FROM, SITE_URL, SentMail, all_keys, build_app
+from tests.fixtures import BUCKET, MAIL_FROM, SITE_URL, Sent, all_keys, build_app
 from tests.staff.conftest import bearer, token_hashes
 
-Sent = Callable[[], list[SentMail]]
 OWNER_EMAIL = "marie-eve.lhay@exemple.fr"
 SQUATTER_EMAIL = "usurpateur@exemple.fr"
 BORN = "1998-05-17"
