@@ -170,7 +170,8 @@ async function ouvrirEspace({ nom, role }) {
 // sessionStorage before leaving for the provider, and takes it back on its return. The server
 // never redirects to an address the browser gives; only this page's own routes come back.
 const ADRESSE_AVANT_CONNEXION = "gestion-adresse-avant-connexion";
-const ADRESSE_DE_LA_PAGE = /^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|tableau|reception|relances|journal)?$/;
+const ADRESSE_DE_LA_PAGE = new RegExp(String.raw`^#\/(?:\?[^#]*|dossier\/[A-Za-z0-9-]{1,20}|`
+  + `${Object.keys(VUES).map((vue) => vue.slice(2)).join("|")})?$`);
 
 document.getElementById("se-connecter").addEventListener("click", () => {
   try {
