@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Mapping
@@ -10,9 +11,8 @@ from typing import Any
 from flask import Flask, Response, g, request
 from flask_cors import CORS
 
-import shared_rules
 from handler import openapi, staff
-from handler.candidats import dossiers, doublons, rappel, session_info, spam
+from handler.candidats import dossiers, doublons, rappel, session_info, spam, televersement
 from handler.candidats.access_link import register as register_access_link
 from handler.candidats.access_tokens import PROOF_HEADER
 from handler.candidats.ownership import OwnershipGuard
@@ -25,6 +25,7 @@ from handler.platform.lazy import LazyClient
 from handler.platform.logs import quiet_libraries
 from handler.platform.mail import make_sender
 from handler.platform.storage import DossierStore
+from shared_rules.registry import DEFAULT_REGISTRY, SessionRegistry
 
 log = logging.getLogger("handler.requests")
 
@@ -48,21 +49,26 @@ def _make_s3_client(region: str) -> Any:
 
 def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None,
                ses_client: Any = None, secrets_client: Any = None,
-               clock: CalendarClock | None = None) -> Flask:
+               clock: CalendarClock | None = None,
+               sessions: SessionRegistry | None = None) -> Flask:
     """Build the app: defaults, then environment variables, then `config`.
 
     `s3_client`, `ses_client` and `secrets_client` replace the boto3 clients the app would
-    build (tests, the local run); the SES client is only used when MAIL_FROM is set and
-    MAIL_OUTBOX_DIR is not, the Secrets Manager one when ORIGIN_VERIFY_SECRET_ARN is.
+    build (tests, the local run); `sessions` finds the session data files (default: the
+    package's; the tests add their fictive session); the SES client is only used when
+    MAIL_FROM is set and MAIL_OUTBOX_DIR is not, the Secrets Manager one when
+    ORIGIN_VERIFY_SECRET_ARN is.
 
     Refuses to start (ConfigError) on an unknown session, a simulated clock in production, or,
     in production, while a fact candidates rely on is still unconfirmed in the session data.
     """
     settings = load_config(config)
-    session = shared_rules.get_session(settings["INSCRIPTION_SESSION"])
+    session = (sessions or DEFAULT_REGISTRY).get(settings["INSCRIPTION_SESSION"])
     if session is None:
         raise ConfigError(f"INSCRIPTION_SESSION: no session data file named "
                           f"{settings['INSCRIPTION_SESSION']!r}")
+    if settings["RETOUR_PIECES"]:  # dev and test only (load_config refuses it in production)
+        session = dataclasses.replace(session, retour_modes=settings["RETOUR_PIECES"])
     if settings["INSCRIPTION_ENV"] == "production" and session.facts_to_confirm():
         raise ConfigError(
             "production refuses to start while these facts are unconfirmed in the session data: "
@@ -107,6 +113,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, s3_client: Any = None
     app.register_blueprint(rappel.bp)
     register_access_link(app)
     app.register_blueprint(dossiers.bp)
+    televersement.init_app(app)
     app.register_blueprint(openapi.bp)
     staff.init_app(app, secrets_client=secrets_client)
 

@@ -232,6 +232,96 @@ _BAD_BODY = {"400": _error(BAD_JSON), "413": _error("Corps de plus de 1 Mo"),
              "415": _error("Content-Type autre que JSON"),
              "422": _error("Dossier invalide : erreurs par champ")}
 
+# -- the pieces returned online (handler.candidats.televersement) ------------------------------
+_CODE_PIECE = {"name": "code", "in": "path", "required": True, "schema": _STRING,
+               "description": "Code de la pièce (confirmation-signee, ou une pièce demandée)"}
+_OWNER = [_NUMERO, _CODE_PIECE, _DATE_NAISSANCE, _PREUVE_ACCES]
+_PIECES_ERRORS = {
+    "400": _error("En-tête X-Date-Naissance manquant, ou JSON invalide"),
+    "403": _ACCES_EXPIRE,
+    "404": _error("Retour en ligne fermé pour cette session (retour_en_ligne_ferme), pièce non "
+                  "demandée (piece_inconnue), ou numéro et date de naissance inconnus"),
+    "422": _error("Demande invalide (numero_invalide, corps_invalide)"),
+    "429": _TOO_MANY,
+    "503": _UNAVAILABLE,
+}
+PIECE_EN_LIGNE = {"type": "object", "properties": {
+    "code": _STRING, "libelle": _STRING,
+    "etat": {"enum": ["a_deposer", "en_analyse", "deposee", "acceptee", "refusee",
+                      "non_conforme", "infectee"]},
+    "etat_libelle": _STRING, "motif": _NULLABLE_STRING,
+    "fichier": {"type": ["object", "null"]}, "a_envoyer": {"type": "boolean"},
+}, "required": ["code", "libelle", "etat", "etat_libelle", "motif", "fichier", "a_envoyer"]}
+PIECES_EN_LIGNE = {"type": "object", "properties": {
+    "numero": _STRING,
+    "modes": {"type": "array", "items": {"enum": ["papier", "en_ligne"]}},
+    "date_limite": {**_STRING, "format": "date"}, "date_limite_texte": _STRING,
+    "retour_tardif": {"type": "boolean"},
+    "taille_max": {"type": "integer"}, "taille_max_dossier": {"type": "integer"},
+    "types": _CODES, "pieces": {"type": "array", "items": PIECE_EN_LIGNE},
+}, "required": ["numero", "modes", "date_limite", "pieces", "taille_max", "types"]}
+FORMULAIRE_TELEVERSEMENT = {"type": "object", "properties": {
+    "url": _STRING, "champs": {"type": "object", "additionalProperties": _STRING},
+    "cle": _STRING, "taille_max": {"type": "integer"}, "expire_dans": {"type": "integer"},
+}, "required": ["url", "champs", "cle", "taille_max", "expire_dans"]}
+LIEN_FICHIER = {"type": "object", "properties": {
+    "url": _STRING, "type": _STRING, "expire_dans": {"type": "integer"}},
+    "required": ["url", "type", "expire_dans"]}
+PIECES_PATHS: dict[str, Any] = {
+    "/api/dossiers/{numero}/pieces": {"get": {
+        "summary": "Les pièces à déposer en ligne et leur état (session en ligne seulement)",
+        "parameters": [_NUMERO, _DATE_NAISSANCE, _PREUVE_ACCES],
+        "responses": {"200": _json("Les pièces", "PiecesEnLigne"), **_PIECES_ERRORS},
+    }},
+    "/api/dossiers/{numero}/pieces/{code}/formulaire": {"post": {
+        "summary": "Un formulaire signé (POST présigné) pour envoyer un fichier de cette pièce "
+                   "directement au stockage",
+        "description": "Le fichier (PDF, JPEG ou PNG, 10 Mo au plus) est envoyé par le "
+                       "navigateur à l'adresse `url` avec les `champs`, puis déclaré par "
+                       "POST /api/dossiers/{numero}/pieces/{code}. Le format HEIC est refusé "
+                       "avec la façon d'envoyer la photo autrement.",
+        "parameters": _OWNER,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _object({
+            "type": {"enum": ["application/pdf", "image/jpeg", "image/png"]},
+            "taille": {"type": "integer", "minimum": 1}}, ["type", "taille"])}}},
+        "responses": {"200": _json("Le formulaire", "FormulaireTeleversement"),
+                      **_PIECES_ERRORS,
+                      "413": _error("Corps de plus de 1 Mo"),
+                      "415": _error("Content-Type autre que JSON"),
+                      "422": _error("Type refusé ou taille au-delà de 10 Mo (fichier_refuse)"),
+                      "429": {**_TOO_MANY, "description": _TOO_MANY["description"] + (
+                          ", ou trop de formulaires depuis ce client (trop_de_televersements)")}},
+    }},
+    "/api/dossiers/{numero}/pieces/{code}": {"post": {
+        "summary": "Déclarer le fichier envoyé : la pièce est « en cours d'analyse »",
+        "parameters": _OWNER,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _object({
+            "cle": _STRING}, ["cle"])}}},
+        "responses": {"202": _json("Les pièces, celle-ci en cours d'analyse", "PiecesEnLigne"),
+                      **_PIECES_ERRORS,
+                      "409": _error("Fichier absent (fichier_absent) ou pièce déjà acceptée "
+                                    "(piece_acceptee)"),
+                      "413": _error("Fichier de plus de 10 Mo (fichier_trop_gros), pièces du "
+                                    "dossier au-delà de 50 Mo (total_depasse), ou corps de "
+                                    "plus de 1 Mo"),
+                      "415": _error("Content-Type autre que JSON"),
+                      "422": _error("Clé d'un autre envoi (cle_invalide)")},
+    }},
+    "/api/dossiers/{numero}/pieces/{code}/retrait": {"post": {
+        "summary": "Retirer une pièce déposée, jusqu'à la date limite de retour",
+        "parameters": _OWNER,
+        "responses": {"200": _json("Les pièces", "PiecesEnLigne"), **_PIECES_ERRORS,
+                      "409": _error("Date limite passée (date_limite_passee) ou pièce déjà "
+                                    "acceptée (piece_acceptee)")},
+    }},
+    "/api/dossiers/{numero}/pieces/{code}/fichier": {"get": {
+        "summary": "Un lien court (2 minutes) pour voir le fichier déposé",
+        "parameters": _OWNER,
+        "responses": {"200": _json("Le lien", "LienFichier"), **_PIECES_ERRORS},
+    }},
+}
+
+
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -398,6 +488,7 @@ DOCUMENT: dict[str, Any] = {
                               "503": _UNAVAILABLE},
             },
         },
+        **PIECES_PATHS,
     },
     "components": {"schemas": {
         "Dossier": DOSSIER_SCHEMA,
@@ -411,6 +502,9 @@ DOCUMENT: dict[str, Any] = {
         "DossierParLien": DOSSIER_PAR_LIEN,
         "Erreur": ERREUR,
         "EtatSession": SESSION_STATE,
+        "PiecesEnLigne": PIECES_EN_LIGNE,
+        "FormulaireTeleversement": FORMULAIRE_TELEVERSEMENT,
+        "LienFichier": LIEN_FICHIER,
     }},
 }
 

@@ -168,6 +168,12 @@ class DelaiPiecesManquantes:
     a_confirmer: bool
 
 
+#: How the signed confirmation and the pieces come back to the bureau (issue 28): by post (the
+#: notice of 2020), uploaded on « mon dossier », or either.
+RETOUR_PAPIER, RETOUR_EN_LIGNE = "papier", "en_ligne"
+RETOUR_MODES = (RETOUR_PAPIER, RETOUR_EN_LIGNE)
+
+
 @dataclass(frozen=True)
 class Session:
     """Every fact of one session's notice that a program uses."""
@@ -227,6 +233,18 @@ class Session:
     #: Whether every professional unit of the speciality may be exempted / kept.
     dispenses_unites_professionnelles: bool = False
     benefices_unites_professionnelles: bool = False
+    #: How the confirmation and the pieces come back (RETOUR_MODES), in the file's order.
+    retour_modes: tuple[str, ...] = (RETOUR_PAPIER,)
+
+    @property
+    def retour_en_ligne(self) -> bool:
+        """The candidates may upload the signed confirmation and the pieces."""
+        return RETOUR_EN_LIGNE in self.retour_modes
+
+    @property
+    def retour_papier(self) -> bool:
+        """The candidates may post the signed confirmation and the pieces."""
+        return RETOUR_PAPIER in self.retour_modes
 
     @property
     def zone(self) -> ZoneInfo:
@@ -437,6 +455,13 @@ class _DelaiPiecesManquantes(_Strict):
 
 class _Retour(_Strict):
     date_limite = fields.Date(required=True)
+    modes = fields.List(fields.String(validate=validate.OneOf(RETOUR_MODES)), required=True,
+                        validate=validate.Length(min=1))
+
+    @validates_schema
+    def _each_mode_once(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if len(set(data["modes"])) != len(data["modes"]):
+            raise ValidationError("each mode once", "modes")
     destinataire = fields.String(required=True)
     adresse = fields.Nested(_Adresse, required=True)
     contact_bureau = fields.Nested(_ContactBureau, required=True)
@@ -578,6 +603,7 @@ def _build_session(d: dict[str, Any]) -> Session:
         ouverture_locale=d["registre"]["ouverture"],
         cloture_locale=d["registre"]["cloture"],
         date_limite_retour=retour["date_limite"],
+        retour_modes=tuple(retour["modes"]),
         destinataire=retour["destinataire"],
         adresse=Adresse(
             lignes=tuple(adresse["lignes"]),

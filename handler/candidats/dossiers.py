@@ -101,7 +101,7 @@ def _respond(record: dict[str, Any], status: int, *, courriel: str,
     return response
 
 
-def _owned(numero: str) -> Stored:
+def owned(numero: str) -> Stored:
     proof = request.headers.get(access_tokens.PROOF_HEADER)
     if proof is not None:  # an access link was used: no birth date, no lock
         return access_tokens.owned_by_proof(context.store(), numero, proof.strip())
@@ -162,7 +162,7 @@ def submit() -> Response:
 def consult(numero: str) -> Response:
     """The dossier, for its owner (number + birth date in X-Date-Naissance); an owed
     confirmation email is sent again on the way."""
-    record = _owned(numero).body
+    record = owned(numero).body
     return _respond(record, 200, courriel=context.notifier().status(record))
 
 
@@ -173,7 +173,7 @@ def confirmation(numero: str) -> Response:
     # only the requests for a PDF should pay, not every Lambda cold start.
     from handler.dossier import confirmation_pdf
 
-    record = _owned(numero).body
+    record = owned(numero).body
     session = context.session()
     response = Response(confirmation_pdf.render(record, session), mimetype="application/pdf")
     response.headers["Cache-Control"] = "no-store"
@@ -199,7 +199,7 @@ def modify(numero: str) -> Response:
     """A new version of the dossier, validated like a creation."""
     body = _json_body()
     expected = _expected_version()
-    stored = _owned(numero)
+    stored = owned(numero)
     _require_open_registry()
     dossier = _load(body)
     current = stored.body

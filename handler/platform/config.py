@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from shared_rules.session import DEFAULT_SESSION_CODE
+from shared_rules.session import DEFAULT_SESSION_CODE, RETOUR_MODES
 
 ENVIRONMENTS = ("production", "dev", "test")
 
@@ -93,6 +93,15 @@ DEFAULTS: dict[str, Any] = {
     # (handler/staff/relances.py), from 1 to 60: each gets one automatic reminder in that
     # window, none after the deadline.
     "RELANCE_JOURS": "7",
+    # dev and test only: how the pieces come back instead of the session file's own modes
+    # (`papier`, `en_ligne`, or both separated by a comma), e.g. `make run RETOUR=en-ligne` to
+    # try the online return on the Limoges session, whose notice says paper. Empty: the file's.
+    "RETOUR_PIECES": "",
+    # What scans an uploaded piece before anyone opens it (handler/platform/antivirus.py):
+    # `guardduty` (production: GuardDuty Malware Protection for S3 tags the object) or `clamav`
+    # (the local run and the tests: Debian's clamscan with the database CLAMAV_DATABASE).
+    "PIECES_SCANNER": "guardduty",
+    "CLAMAV_DATABASE": "",
 }
 #: The bounds of RELANCE_JOURS.
 RELANCE_JOURS_MIN, RELANCE_JOURS_MAX = 1, 60
@@ -125,6 +134,12 @@ def load_config(overrides: Mapping[str, Any] | None = None, *,
         raise ConfigError(f"INSCRIPTION_ENV must be one of {', '.join(ENVIRONMENTS)}")
     config["INSCRIPTION_NOW"] = _parse_now(config["INSCRIPTION_NOW"], config["INSCRIPTION_ENV"])
     config["RELANCE_JOURS"] = _parse_reminder_days(config["RELANCE_JOURS"])
+    config["RETOUR_PIECES"] = _parse_return_modes(config["RETOUR_PIECES"],
+                                                  config["INSCRIPTION_ENV"])
+    if config["PIECES_SCANNER"] not in ("guardduty", "clamav"):
+        raise ConfigError("PIECES_SCANNER must be guardduty or clamav")
+    if config["PIECES_SCANNER"] == "clamav" and not config["CLAMAV_DATABASE"]:
+        raise ConfigError("PIECES_SCANNER=clamav needs CLAMAV_DATABASE, a clamscan database")
     if config["MAIL_OUTBOX_DIR"] and config["INSCRIPTION_ENV"] == "production":
         raise ConfigError("MAIL_OUTBOX_DIR is refused in production: emails go through SES")
     if not config["SITE_URL"]:
@@ -152,6 +167,24 @@ def _check_site_url(value: str, environment: str, *, required: bool) -> None:
                           f"https://preinscription.ac-limoges.fr/, not {value!r}")
     if environment == "production" and parts.scheme != "https":
         raise ConfigError(f"SITE_URL must be an https:// address in production, not {value!r}")
+
+
+def _parse_return_modes(value: Any, environment: str) -> tuple[str, ...]:
+    """RETOUR_PIECES as a tuple of modes; () for the session file's own."""
+    if isinstance(value, tuple | list):
+        modes = tuple(value)
+    else:
+        modes = tuple(m.strip().replace("-", "_") for m in str(value or "").split(",")
+                      if m.strip())
+    if not modes:
+        return ()
+    if environment == "production":
+        raise ConfigError("RETOUR_PIECES is refused in production: the session file says how "
+                          "the pieces come back (retour_confirmation.modes)")
+    if any(m not in RETOUR_MODES for m in modes) or len(set(modes)) != len(modes):
+        raise ConfigError(f"RETOUR_PIECES must be papier, en-ligne or both separated by a "
+                          f"comma, not {value!r}")
+    return modes
 
 
 def _parse_reminder_days(value: Any) -> int:

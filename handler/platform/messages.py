@@ -198,3 +198,45 @@ def nombre(value: int) -> str:
 CHAMPS_INCONNUS = "Ces champs ne sont pas attendus : {champs}. Retirez-les."
 AUTRES_ERREURS = ("… et {nombre} autres erreurs, non détaillées : corrigez d'abord celles-ci, "
                   "puis renvoyez la demande.")
+
+
+def mega_octets(size: int) -> str:
+    """A size in Mo as a person reads it: « 10 Mo », « 2,4 Mo »."""
+    value = size / (1024 * 1024)
+    text = f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+    return f"{text.replace('.', ',')}\u00a0Mo"
+
+
+# -- the pieces returned online (handler.candidats.televersement) ------------------------------
+RETOUR_EN_LIGNE_FERME = (
+    "Pour cette session, la confirmation signée et les pièces justificatives ne se déposent pas "
+    "en ligne : envoyez-les par courrier au {destinataire}, comme l'indique la notice."
+)
+PIECE_INCONNUE = "Cette pièce n'est pas demandée pour votre dossier."
+TROP_DE_TELEVERSEMENTS = (
+    "Trop d'envois en peu de temps depuis cette connexion : attendez quelques minutes puis "
+    "recommencez."
+)
+PIECE_HEIC = (
+    "Les photos au format HEIC (iPhone, iPad) ne sont pas acceptées. Sur l'appareil, choisissez "
+    "Réglages > Appareil photo > Formats > « Le plus compatible » puis reprenez la photo, ou "
+    "envoyez une capture d'écran de la photo, ou numérisez le document en PDF (application "
+    "Notes ou Fichiers > « Scanner des documents »)."
+)
+PIECE_TYPE_REFUSE = (
+    "Ce type de fichier n'est pas accepté : envoyez un PDF, ou une photo ou un scan en JPEG ou "
+    "PNG."
+)
+PIECE_TAILLE_REQUISE = "La taille du fichier manque : choisissez de nouveau le fichier."
+PIECE_TROP_GROSSE = (
+    "Le fichier fait {taille} : la limite est de {limite} par pièce. Réduisez-le (une photo ou "
+    "un scan en qualité moyenne suffit) puis envoyez-le de nouveau."
+)
+PIECE_CLE_INVALIDE = (
+    "Cet envoi ne correspond pas à la pièce demandée : choisissez de nouveau le fichier."
+)
+PIECE_RETRAIT_TARDIF = (
+    "La date limite de retour des pièces ({date}) est passée : une pièce déposée ne peut plus "
+    "être retirée ni remplacée. Pour toute question, contactez le bureau des examens."
+)
+PIECE_SANS_FICHIER = "Aucun fichier n'a encore été déposé pour cette pièce."

@@ -64,7 +64,7 @@ RELANCES = "relances/"
 #: audit/ are the staff's.
 PREFIXES = ("dossiers", "identites", "idempotence", "courriels", "rappels", "tentatives",
             "acces", "index", "exports", "suivi", "audit", "doublons", "gestion",
-            "relances")
+            "relances", "televersements", "pieces", "quarantaine")
 CONFLICT_RETRIES = 3
 #: The field that marks a dossier being erased (handler.staff.erasure), and how many times the
 #: mark is tried against concurrent writes before the erasure gives up (409).
@@ -254,6 +254,51 @@ class DossierStore:
     def keys(self, prefix: str) -> Iterator[str]:
         """Every key under `prefix`, in key order, a page of 1,000 at a time."""
         return (key for key, _ in self.listing(prefix))
+
+    # -- files: the pieces returned online (handler.dossier.pieces) -----------------------------
+    def file_size(self, key: str) -> int | None:
+        """The size in bytes of the object at `key`, None when there is none."""
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _code(exc) in {"NoSuchKey", "404", "NotFound"}:
+                return None
+            raise
+        return int(head["ContentLength"])
+
+    def file_bytes(self, key: str) -> bytes | None:
+        """The bytes of the object at `key`, None when there is none."""
+        try:
+            return bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+        except ClientError as exc:
+            if _code(exc) in {"NoSuchKey", "404"}:
+                return None
+            raise
+
+    def write_file(self, key: str, content: bytes, *, media_type: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=content, ContentType=media_type)
+
+    def copy(self, source: str, key: str) -> None:
+        self.client.copy_object(Bucket=self.bucket, Key=key,
+                                CopySource={"Bucket": self.bucket, "Key": source})
+
+    def upload_form(self, key: str, *, media_type: str, max_bytes: int,
+                    seconds: int) -> dict[str, Any]:
+        """A presigned POST for one file at exactly `key`, of this content type, of 1 to
+        `max_bytes` bytes: signed here, no call to S3."""
+        form: dict[str, Any] = self.client.generate_presigned_post(
+            Bucket=self.bucket, Key=key, Fields={"Content-Type": media_type},
+            Conditions=[{"Content-Type": media_type}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=seconds)
+        return form
+
+    def file_link(self, key: str, *, media_type: str, disposition: str, seconds: int) -> str:
+        """A presigned GET of the object at `key`, answered with this type and disposition."""
+        url: str = self.client.generate_presigned_url("get_object", Params={
+            "Bucket": self.bucket, "Key": key, "ResponseContentType": media_type,
+            "ResponseContentDisposition": disposition, "ResponseCacheControl": "no-store",
+        }, ExpiresIn=seconds)
+        return url
 
     # -- dossiers ------------------------------------------------------------------------------
     @staticmethod

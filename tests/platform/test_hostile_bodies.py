@@ -55,6 +55,10 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/staff/preferences"): {"colonnes": ["nom-de-naissance", "prenoms"]},
     ("POST", "/api/staff/guichet/scans"): {"reference": "7K3M-Q9PA-R-V1"},
     ("POST", "/api/staff/guichet/annulations"): {"numero": "7K3M-Q9PA-R", "revision": 1},
+    ("POST", "/api/dossiers/<numero>/pieces/<code>/formulaire"): {
+        "type": "application/pdf", "taille": 1000},
+    ("POST", "/api/dossiers/<numero>/pieces/<code>"): {
+        "cle": "televersements/7K3MQ9PAR/piece-identite/x"},
     ("POST", "/api/staff/lots"): {
         "statut": "incomplete", "pieces_manquantes": ["piece-identite"], "note": "Illisible.",
         "dossiers": [{"numero": "7K3M-Q9PA-R", "version": 1, "revision": 0}]},
@@ -90,6 +94,10 @@ REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
                                            ["reference"]),
     ("POST", "/api/staff/guichet/annulations"): (
         ("annulation_invalide", staff_msg.ANNULATION_INVALIDE), ["numero"]),
+    ("POST", "/api/dossiers/<numero>/pieces/<code>/formulaire"): (
+        ("demande_invalide", msg.DEMANDE_INVALIDE), ["type"]),
+    ("POST", "/api/dossiers/<numero>/pieces/<code>"): (
+        ("demande_invalide", msg.DEMANDE_INVALIDE), ["cle"]),
     ("POST", "/api/staff/lots"): (("lot_invalide", staff_msg.LOT_INVALIDE),
                                   ["note", "pieces_manquantes.0"]),
 }
@@ -112,8 +120,10 @@ KEY_BODIES = {
 
 
 #: Routes that change state without reading any body: sign-out reads only its cookie; the
-#: reminders' button sends to whoever awaits, whatever a body says.
-NO_BODY = {("POST", "/api/staff/deconnexion"), ("POST", "/api/staff/relances")}
+#: reminders' button sends to whoever awaits, whatever a body says; a piece's removal names
+#: the piece in its path.
+NO_BODY = {("POST", "/api/staff/deconnexion"), ("POST", "/api/staff/relances"),
+           ("POST", "/api/dossiers/<numero>/pieces/<code>/retrait")}
 
 
 def _json_routes(app: Flask) -> set[tuple[str, str]]:
@@ -130,7 +140,7 @@ def hostile_app(s3: Any, s3_endpoint: str | None, tmp_path: Path) -> Flask:
 
 
 def _send(client: FlaskClient, method: str, rule: str, numero: str, body: bytes) -> Any:
-    path = rule.replace("<numero>", numero)
+    path = rule.replace("<numero>", numero).replace("<code>", "piece-identite")
     headers = {"Content-Type": "application/json", "X-Date-Naissance": BIRTH_DATE, **bearer()}
     # Each from its own address: the per-client limits stay out of it.
     address = f"203.0.113.{next(_ADDRESSES) % 250 + 1}"
