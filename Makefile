@@ -20,8 +20,10 @@ rules: install
 
 ## Run the service locally on its embedded defaults: http://127.0.0.1:8000, demo clock.
 ## `make run HORLOGE=reelle` uses the real clock instead (the 2020 registry is then closed).
+## `make run RETOUR=en-ligne` lets candidates upload their pieces on « mon dossier » (needs clamav).
 run: rules site
-	$(PY) -m handler.local_server $(if $(filter reelle,$(HORLOGE)),--horloge-reelle)
+	$(PY) -m handler.local_server $(if $(filter reelle,$(HORLOGE)),--horloge-reelle) \
+		$(if $(RETOUR),--retour $(RETOUR))
 
 lint: install
 	$(PY) -m ruff check shared_rules handler tests infra

@@ -18,6 +18,7 @@ import logging
 import mimetypes
 import os
 import re
+import shutil
 import socket
 import sys
 import threading
@@ -47,6 +48,13 @@ DEMO_MAIL_FROM = "Pré-inscription CAP (démonstration) <ne-pas-repondre@preinsc
 DEMO_STAFF_HASHES = f"demo:administration:{token_hash(DEMO_STAFF_TOKEN)}"
 DEMO_CLIENT_ID = "preinscription-cap-local"
 DEMO_AUDIT_KEY = "cle-du-journal-de-la-demonstration-locale"
+DEMO_CLAMAV = Path("build/clamav")
+CLAMAV_MISSING = (
+    "Le retour des pièces en ligne analyse chaque fichier avec ClamAV, absent de cette machine : "
+    "installez-le (apt-get install clamav ; aucune base de signatures n'est téléchargée, la "
+    "démonstration fabrique la sienne), ou lancez `make run` sans RETOUR."
+)
+RETOURS = {"papier": "papier", "en-ligne": "en_ligne", "papier+en-ligne": "papier,en_ligne"}
 BANNER_MARKER = "<!-- banniere-demo -->"
 REFUSED_IN_PRODUCTION = (
     "python -m handler.local_server est la démonstration locale (S3 simulé, date simulée, jeton "
@@ -240,8 +248,12 @@ class LocalStack:
 
     def __init__(self, *, site_dir: Path, host: str = "127.0.0.1", port: int = 8000,
                  now: str | None = DEMO_NOW, outbox: Path | None = None,
-                 config: dict[str, Any] | None = None) -> None:
+                 config: dict[str, Any] | None = None, retour: str = "",
+                 clamav_dir: Path = DEMO_CLAMAV) -> None:
         self.site_dir, self.host, self.port, self.now = site_dir, host, port, now
+        #: How the pieces come back, over the session file's (`en-ligne`…); "": the file's.
+        self.retour = retour
+        self.clamav_dir = clamav_dir
         # Settings over the local run's own (tests: e.g. no per-client submission limit).
         self.config = config or {}
         # Where the emails land as .eml files; None: no email.
@@ -286,6 +298,7 @@ class LocalStack:
         s3.put_bucket_versioning(Bucket=DEMO_BUCKET,
                                  VersioningConfiguration={"Status": "Enabled"})
         self.s3, self.bucket = s3, DEMO_BUCKET
+        pieces = self._pieces_settings()
 
         # The port first (0 picks a free one): the site's address is made from it, and the app
         # builds every address it hands out from that setting, never from a request's Host
@@ -300,7 +313,7 @@ class LocalStack:
                               "INSCRIPTION_NOW": self.now or "", "SITE_ORIGIN": "", **mail,
                               "STAFF_TOKEN_HASHES": DEMO_STAFF_HASHES,
                               # The audit's fingerprints (the journal can then match a number).
-                              "AUDIT_HMAC_KEY": DEMO_AUDIT_KEY,
+                              "AUDIT_HMAC_KEY": DEMO_AUDIT_KEY, **pieces,
                               **self._start_provider(), **self.config, "SITE_URL": url},
                              s3_client=s3)
         except BaseException:
@@ -315,10 +328,30 @@ class LocalStack:
                 return None
             return banner_html(clock.now().astimezone(session.zone))
 
+        if api.extensions["inscription_session"].retour_en_ligne:
+            # The page sends each piece straight to the bucket (presigned POST), as to S3
+            # with infra/template.yaml's CORS rule.
+            s3.put_bucket_cors(Bucket=DEMO_BUCKET, CORSConfiguration={"CORSRules": [{
+                "AllowedOrigins": [url.rstrip("/")], "AllowedMethods": ["POST"],
+                "AllowedHeaders": ["*"], "MaxAgeSeconds": 600}]})
         app = one_origin(api, SiteFiles(self.site_dir, banner=banner))
         self._server = create_server(app, sockets=[listener], threads=8,
                                      ident="preinscription-cap")
         return url
+
+    def _pieces_settings(self) -> dict[str, str]:
+        """The pieces' return mode and scanner: Debian's ClamAV with a database of the EICAR
+        test signature only (handler.platform.antivirus), made here; refuses to start online
+        without clamscan, which would leave every piece « en cours d'analyse »."""
+        from handler.platform.antivirus import write_test_database
+
+        settings = {"PIECES_SCANNER": "clamav",
+                    "CLAMAV_DATABASE": str(write_test_database(self.clamav_dir))}
+        if self.retour:
+            if shutil.which("clamscan") is None:
+                raise SystemExit(CLAMAV_MISSING)
+            settings["RETOUR_PIECES"] = self.retour
+        return settings
 
     def _start_provider(self) -> dict[str, str]:
         self.provider.start()
@@ -342,7 +375,8 @@ class LocalStack:
     def run_scheduled(self, *, every: float = SCHEDULE_SECONDS) -> None:
         """The scheduled function a person sees the effect of, in a background thread: the
         mail retry (hourly in AWS, infra/template.yaml), which also sends the emails the
-        reception desk defers (handler.staff.courriel_suivi.DIFFERE). Not in the tests' stacks:
+        reception desk defers (handler.staff.courriel_suivi.DIFFERE), and the pieces' sweep
+        (handler.dossier.pieces.sweep). Not in the tests' stacks:
         their emails stay theirs to count."""
         from handler import notifications
         from handler.dossier.courriels import SCHEDULED_ATTEMPTS
@@ -357,6 +391,10 @@ class LocalStack:
                         notifications.retry_failed(api, max_attempts=SCHEDULED_ATTEMPTS)
                 except Exception:  # a failed run is logged; the next one tries again
                     logging.getLogger(__name__).exception("scheduled mail retry failed")
+                try:  # the pieces' uploads left « en cours d'analyse » (a scan that failed)
+                    api.extensions["pieces_analyses"].sweep()
+                except Exception:
+                    logging.getLogger(__name__).exception("scheduled pieces' sweep failed")
 
         threading.Thread(target=loop, name="envois-programmes", daemon=True).start()
 
@@ -370,6 +408,17 @@ class LocalStack:
         if self._moto is not None:
             self._moto.stop()
         self.provider.stop()
+
+
+def pieces_text(stack: LocalStack) -> str:
+    """What the start-up prints about how the pieces come back."""
+    assert stack.api is not None
+    session = stack.api.extensions["inscription_session"]
+    if not session.retour_en_ligne:
+        return ("Pièces : par courrier, comme le dit la notice (`make run RETOUR=en-ligne` pour "
+                "les déposer en ligne).\n")
+    return ("Pièces : déposées en ligne sur « mon dossier », analysées par ClamAV avec la seule "
+            f"signature de test EICAR ({stack.clamav_dir}/).\n")
 
 
 def staff_access_text(url: str, provider: DemoProvider, s3_endpoint: str = "") -> str:
@@ -402,6 +451,10 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"instant simulé au démarrage, ISO-8601 (par défaut {DEMO_NOW})")
     parser.add_argument("--courriels", type=Path, default=DEMO_OUTBOX,
                         help=f"dossier où écrire les courriels (.eml), par défaut {DEMO_OUTBOX}")
+    parser.add_argument("--retour", choices=sorted(RETOURS), default=None,
+                        help="comment reviennent la confirmation signée et les pièces, à la "
+                             "place de ce que dit la session (Limoges 2021 : papier) : "
+                             "en-ligne pour les déposer sur « mon dossier »")
     args = parser.parse_args(argv)
     if os.environ.get("INSCRIPTION_ENV", "").strip() == "production":
         print(REFUSED_IN_PRODUCTION, file=sys.stderr)
@@ -410,7 +463,8 @@ def main(argv: list[str] | None = None) -> int:
 
     stack = LocalStack(site_dir=args.site, port=args.port,
                        now=None if args.horloge_reelle else args.maintenant,
-                       outbox=args.courriels)
+                       outbox=args.courriels,
+                       retour=RETOURS[args.retour] if args.retour else "")
     url = stack.start()
     stack.run_scheduled()
     clock = "date réelle" if args.horloge_reelle else f"date simulée : {args.maintenant}"
@@ -418,6 +472,7 @@ def main(argv: list[str] | None = None) -> int:
           "Stockage : S3 simulé par moto, en mémoire (les dossiers disparaissent à l'arrêt).\n"
           f"Courriels : écrits dans {args.courriels}/, un fichier .eml par envoi (aucun n'est "
           "réellement envoyé) ; les envois différés ou en échec repartent chaque minute.\n"
+          f"{pieces_text(stack)}"
           f"{staff_access_text(url, stack.provider, stack.s3_endpoint)}"
           "Arrêt : Ctrl-C.\n", flush=True)
     try:
