@@ -64,7 +64,7 @@ RELANCES = "relances/"
 #: audit/ are the staff's.
 PREFIXES = ("dossiers", "identites", "idempotence", "courriels", "rappels", "tentatives",
             "acces", "index", "exports", "suivi", "audit", "doublons", "gestion",
-            "relances")
+            "relances", "televersements", "pieces", "quarantaine")
 CONFLICT_RETRIES = 3
 #: The field that marks a dossier being erased (handler.staff.erasure), and how many times the
 #: mark is tried against concurrent writes before the erasure gives up (409).
