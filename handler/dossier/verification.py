@@ -200,8 +200,13 @@ def _pages_only(reader: Any) -> bytes:
         page.pop(NameObject("/AA"), None)
         if "/Annots" not in page:
             continue
+        annotations = page["/Annots"].get_object()
+        if not isinstance(annotations, ArrayObject):
+            # Malformed: dropped rather than guessed at.
+            del page[NameObject("/Annots")]
+            continue
         kept = []
-        for reference in page["/Annots"]:
+        for reference in annotations:
             annotation = reference.get_object()
             if annotation.get("/Subtype") in _EMBEDDING_ANNOTATIONS:
                 continue

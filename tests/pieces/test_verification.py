@@ -53,7 +53,8 @@ def make_active_pdf() -> bytes:
     writer._root_object[NameObject("/AA")] = DictionaryObject(
         {NameObject("/WC"): _javascript("app.alert('fermeture');")})
     page = writer.pages[0]
-    page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): _javascript("app.alert('page');")})
+    page[NameObject("/AA")] = DictionaryObject(
+        {NameObject("/O"): _javascript("app.alert('page');")})
     rect = ArrayObject([FloatObject(10), FloatObject(10), FloatObject(200), FloatObject(40)])
     link = DictionaryObject({NameObject("/Type"): NameObject("/Annot"),
                              NameObject("/Subtype"): NameObject("/Link"),
