@@ -188,7 +188,7 @@ def test_lifecycle_keeps_exports_a_shorter_time(
 def test_functions_read_and_write_only_the_application_prefixes(
         resources: dict[str, Any]) -> None:
     document = props(resources, "DossiersAccessPolicy")["PolicyDocument"]
-    objects, listing, versions = statements(document)
+    objects, listing, versions, tags = statements(document)
     # Erasure deletes every version, and reads the earlier versions of an index shard to find
     # those holding the erased entry; a failed export aborts its multipart upload.
     assert sorted(objects["Action"]) == ["s3:AbortMultipartUpload", "s3:DeleteObject",
@@ -201,6 +201,10 @@ def test_functions_read_and_write_only_the_application_prefixes(
         assert statement["Resource"] == {"Fn::GetAtt": ["DossiersBucket", "Arn"]}
         assert statement["Condition"] == {
             "StringLike": {"s3:prefix": [f"{p}/*" for p in PREFIXES]}}
+    # GuardDuty's verdict is read from the uploads' tags, and only there.
+    assert tags == {"Sid": "TagsOfUploads", "Effect": "Allow",
+                    "Action": ["s3:GetObjectTagging", "s3:PutObjectTagging"],
+                    "Resource": {"Fn::Sub": "${DossiersBucket.Arn}/televersements/*"}}
 
 
 @pytest.mark.parametrize("function, role", [("HandlerFunction", "HandlerRole"),
@@ -715,3 +719,70 @@ def test_the_reminders_run_every_morning_in_the_sessions_time_zone_one_at_a_time
     assert str(parameter["Default"]) == handler_config.DEFAULTS["RELANCE_JOURS"]
     assert (parameter["MinValue"], parameter["MaxValue"]) == (
         handler_config.RELANCE_JOURS_MIN, handler_config.RELANCE_JOURS_MAX)
+
+
+# -- the uploaded pieces (issue 28) -----------------------------------------------------------
+
+def test_the_pieces_prefixes_are_the_handlers() -> None:
+    assert {"televersements", "pieces", "quarantaine"} <= set(PREFIXES)
+
+
+@pytest.mark.parametrize(("prefix", "days"), [
+    # Orphans: uploaded, never checked into pieces/.
+    ("televersements/", 1),
+    # Infected files: a technical choice of 30 days, not a legal duration.
+    ("quarantaine/", 30),
+])
+def test_uploads_and_quarantine_expire_with_every_version(
+        resources: dict[str, Any], prefix: str, days: int) -> None:
+    rules = props(resources, "DossiersBucket")["LifecycleConfiguration"]["Rules"]
+    (rule,) = [r for r in rules if r.get("Prefix") == prefix]
+    assert rule["Status"] == "Enabled"
+    assert rule["ExpirationInDays"] == days
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+
+
+def test_checked_pieces_follow_the_dossiers_retention(resources: dict[str, Any]) -> None:
+    rules = props(resources, "DossiersBucket")["LifecycleConfiguration"]["Rules"]
+    assert [r for r in rules if str(r.get("Prefix", "")).startswith("pieces")] == []
+
+
+def test_guardduty_scans_only_the_uploads_and_tags_them(resources: dict[str, Any]) -> None:
+    from handler.platform import antivirus
+
+    (plan,) = of_type(resources, "AWS::GuardDuty::MalwareProtectionPlan").values()
+    assert plan["Properties"] == {
+        "Role": {"Fn::GetAtt": ["UploadsMalwareProtectionRole", "Arn"]},
+        "ProtectedResource": {"S3Bucket": {"BucketName": {"Ref": "DossiersBucket"},
+                                           "ObjectPrefixes": ["televersements/"]}},
+        "Actions": {"Tagging": {"Status": "ENABLED"}},
+    }
+    assert antivirus.GUARDDUTY_TAG == "GuardDutyMalwareScanStatus"
+    # GuardDuty hears of uploads through EventBridge: a stack update must not turn it off.
+    assert props(resources, "DossiersBucket")["NotificationConfiguration"] == {
+        "EventBridgeConfiguration": {"EventBridgeEnabled": True}}
+
+
+def test_guarddutys_role_reads_and_tags_only_the_uploads(resources: dict[str, Any]) -> None:
+    role = props(resources, "UploadsMalwareProtectionRole")
+    (trust,) = statements(role["AssumeRolePolicyDocument"])
+    assert trust["Principal"] == {"Service": "malware-protection-plan.guardduty.amazonaws.com"}
+    assert "ManagedPolicyArns" not in role
+    (policy,) = role["Policies"]
+    by_sid = {s["Sid"]: s for s in statements(policy["PolicyDocument"])}
+    uploads = {"Fn::Sub": "${DossiersBucket.Arn}/televersements/*"}
+    assert by_sid["AllowMalwareScan"]["Resource"] == uploads
+    assert by_sid["AllowPostScanTag"]["Resource"] == uploads
+    assert by_sid["AllowPutValidationObject"]["Resource"] == {
+        "Fn::Sub": "${DossiersBucket.Arn}/malware-protection-resource-validation-object"}
+    for statement in by_sid.values():
+        for action in as_list(statement["Action"]):
+            if action in ("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject",
+                          "s3:PutObjectTagging", "s3:GetObjectTagging"):
+                assert statement["Resource"] in (uploads, by_sid["AllowPutValidationObject"][
+                    "Resource"]), statement
+    managed_rule = by_sid["AllowManagedRuleToSendS3EventsToGuardDuty"]
+    assert managed_rule["Condition"] == {"StringLike": {
+        "events:ManagedBy": "malware-protection-plan.guardduty.amazonaws.com"}}
+    rule_arn = managed_rule["Resource"]["Fn::Sub"]
+    assert rule_arn.endswith(":rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*")
