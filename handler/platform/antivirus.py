@@ -118,6 +118,7 @@ def write_test_database(folder: Path) -> Path:
 
     A body signature (.ndb) matching the 68 bytes anywhere in any file, so that clamscan also
     finds them inside an archive it unpacks or appended to a PDF."""
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "preinscription-test.ndb"
     path.write_text(f"{TEST_SIGNATURE}:0:*:{EICAR.hex()}\n", encoding="ascii")
     return path
