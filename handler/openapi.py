@@ -191,6 +191,9 @@ SESSION_STATE = _object({
     "maintenant": {**_STRING, "format": "date-time"},
     "horloge_simulee": {"type": "boolean"},
     "date_limite_retour": {**_STRING, "format": "date"},
+    "retour_modes": {"type": "array", "items": {"enum": ["papier", "en_ligne"]},
+                     "description": "Comment reviennent la confirmation signée et les pièces : "
+                                    "par courrier, déposées en ligne, ou les deux"},
     "retour_tardif": {"type": "boolean"},
     "message_retour_tardif": _NULLABLE_STRING,
 }, ["session", "ouvert", "statut", "ouverture", "cloture", "maintenant", "horloge_simulee"])

@@ -31,6 +31,8 @@ def session_state() -> Response:
         "maintenant": timestamp(now, session),
         "horloge_simulee": clock.simulated,
         "date_limite_retour": session.date_limite_retour.isoformat(),
+        # How the signed confirmation and the pieces come back: papier, en_ligne, or both.
+        "retour_modes": list(session.retour_modes),
         "retour_tardif": late,
         "message_retour_tardif": shared_rules.late_return_message(session) if late else None,
     })
