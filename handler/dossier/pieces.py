@@ -95,6 +95,12 @@ def expected(dossier: Mapping[str, Any], session: Session) -> list[Expected]:
         Expected(p["code"], p["libelle"]) for p in pieces_for(dossier, session)]
 
 
+def prefixes(numero: str) -> tuple[str, ...]:
+    """Every prefix that holds something of this dossier's pieces (what an erasure deletes,
+    with every version)."""
+    return (f"{PIECES}{numero}/", f"{TELEVERSEMENTS}{numero}/", f"{QUARANTAINE}{numero}/")
+
+
 def record_key(numero: str) -> str:
     return f"{PIECES}{numero}/etat.json"
 

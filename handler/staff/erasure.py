@@ -5,6 +5,9 @@ What goes, with every version and delete marker the bucket's versioning kept:
 - the follow-up, the confirmation email's record and its retry marker, the failed ownership
   proofs, the private notes and the assignment to an agent (`suivi/`, `courriels/`,
   `courriels/a-renvoyer/`, `tentatives/<numero>.json`, `notes-internes/`, `attributions/`);
+- the pieces returned online: their record, each clean file, an upload not yet analysed and a
+  quarantined one (`pieces/<numero>/`, `televersements/<numero>/`, `quarantaine/<numero>/`,
+  handler.dossier.pieces);
 - its reminders' records and retry marker (`relances/<session>/<jour>/<numero>.json`,
   `relances/<session>/a-renvoyer/<numero>.json`, handler.staff.relances);
 - the identity claims that still point to this number, one per identity the dossier ever had,
@@ -52,7 +55,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shared_rules
-from handler.dossier import attribution, suivi
+from handler.dossier import attribution, pieces, suivi
 from handler.dossier.index import SummaryIndex
 from handler.platform.errors import ApiError
 from handler.platform.storage import DossierStore, WriteConflict
@@ -112,6 +115,12 @@ def _mark_key_erased(store: DossierStore, key_hash: str | None) -> int:
     return deleted
 
 
+def _erase_pieces(store: DossierStore, numero: str) -> int:
+    """The pieces returned online (handler.dossier.pieces): their record, the clean files, the
+    uploads not yet analysed and the quarantined ones, every version."""
+    return sum(store.erase(prefix, whole_prefix=True) for prefix in pieces.prefixes(numero))
+
+
 def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
           clock: Callable[[], dt.datetime] | None = None,
           audit_secret: str = "") -> dict[str, Any] | None:
@@ -155,6 +164,7 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
     versions += _mark_key_erased(store, stored.body.get("cle_idempotence"))
     # Its access links and proofs (candidats.access_tokens): hashes and times, all under one prefix.
     versions += store.erase(store.access_prefix(numero), whole_prefix=True)
+    versions += _erase_pieces(store, numero)
     from handler.staff import row_cache  # loaded by an erasure, not at the API's cold start
 
     index = SummaryIndex(store, session)
@@ -169,6 +179,7 @@ def erase(store: DossierStore, numero: str, *, session: str, auteur: str,
         versions += store.erase(own)
     versions += relances.erase(store, session, numero)
     versions += store.erase(store.access_prefix(numero), whole_prefix=True)
+    versions += _erase_pieces(store, numero)  # an upload registered meanwhile
     # Once more: an update of this dossier in flight meanwhile may have indexed it again, and
     # an export or the compaction may have made its row (they check, once written, too).
     try:
