@@ -14,6 +14,16 @@ from shared_rules.session import Session, Specialite
 
 Dossier = Mapping[str, Any]
 
+#: The pieces returned online (issue 28): at most this many bytes per file, of these formats.
+#: Technical bounds of the service, not rules of the notice; the handler's check uses them.
+MAX_PIECE_BYTES = 10 * 1024 * 1024
+FORMATS_EN_LIGNE = "PDF, JPEG ou PNG"
+#: How long the bucket's lifecycle keeps an upload never registered, and an infected file in
+#: quarantine (infra/template.yaml's rules; a test compares them). Technical choices.
+ORPHELINS_JOURS, QUARANTAINE_JOURS = 1, 30
+#: The page where a candidate deposits them, by its title.
+PAGE_DEPOT = "« Consulter ou modifier mon dossier »"
+
 
 def _toujours(dossier: Dossier, session: Session) -> bool:
     return True
@@ -80,3 +90,18 @@ def pieces_for(dossier: Dossier, session: Session) -> list[dict[str, str]]:
         for piece in session.pieces
         if CONDITIONS[piece.condition](dossier, session)
     ]
+
+
+def consigne_en_ligne(session: Session) -> str | None:
+    """What a candidate does with the signed confirmation and the pieces where they may be
+    deposited online (the site, the PDF, the emails say it alike); None for paper only."""
+    if not session.retour_en_ligne:
+        return None
+    comment = (f"sur la page {PAGE_DEPOT} du site, déposez une photo ou un scan de chacune "
+               f"({FORMATS_EN_LIGNE}, {MAX_PIECE_BYTES // (1024 * 1024)}\u00a0Mo au plus par "
+               "fichier)")
+    if session.retour_papier:
+        return ("Vous pouvez aussi les déposer en ligne au lieu de les envoyer par courrier : "
+                f"{comment}.")
+    return ("Pour cette session, la confirmation datée et signée et les pièces se déposent en "
+            f"ligne, et non par courrier : {comment}.")

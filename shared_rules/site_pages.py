@@ -18,11 +18,16 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from shared_rules.dates_fr import date_courte, date_heure_longue, date_longue
+from shared_rules.dates_fr import date_courte, date_heure_longue, date_longue, pluriel
 from shared_rules.eligibility import last_adult_birth_date
 from shared_rules.eps import pair_label
 from shared_rules.export import A_CONFIRMER, export_rules
-from shared_rules.pieces import CONDITION_LABELS
+from shared_rules.pieces import (
+    CONDITION_LABELS,
+    ORPHELINS_JOURS,
+    QUARANTAINE_JOURS,
+    consigne_en_ligne,
+)
 from shared_rules.schemas import DOSSIER_SCHEMA
 from shared_rules.session import Session
 from shared_rules.window import late_return_message, late_return_start
@@ -189,7 +194,9 @@ def adresse_retour(session: Session) -> str:
     else:
         commune = f"{_md(adresse.commune)} (code postal {a_confirmer()})"
     lignes = [*(_md(line) for line in adresse.lignes), commune]
-    text = "<address>\n" + "<br>\n".join(lignes) + "\n</address>\n"
+    consigne = consigne_en_ligne(session)
+    text = f"{_md(consigne)}\n\n" if consigne and not session.retour_papier else ""
+    text += "<address>\n" + "<br>\n".join(lignes) + "\n</address>\n"
     if adresse.a_confirmer:
         text += f"\nCette adresse est {a_confirmer()} avant tout envoi.\n"
     contact = session.contact_bureau
@@ -236,11 +243,21 @@ def etapes(session: Session) -> str:
         "2. **Notez votre numéro d'inscription**, affiché à la fin de la saisie : il vous "
         "permet de consulter ou de modifier votre dossier.\n"
         "3. **Imprimez votre confirmation d'inscription**, vérifiez-la et signez-la.\n"
-        "4. **Envoyez-la avec les pièces demandées** le plus rapidement possible, et au plus "
-        f"tard le **{date_longue(session.date_limite_retour)}**, au "
-        f"{_md(session.destinataire)} (voir l'adresse et la liste des pièces ci-dessous).\n"
-        "5. **Votre inscription devient alors définitive.**\n"
+        + _etape_retour(session)
+        + "5. **Votre inscription devient alors définitive.**\n"
     )
+
+
+def _etape_retour(session: Session) -> str:
+    """Step 4, by the session's return mode (issue 28)."""
+    limite = date_longue(session.date_limite_retour)
+    consigne = consigne_en_ligne(session)
+    if not session.retour_papier and consigne:
+        return (f"4. **Déposez-la en ligne avec les pièces demandées** le plus rapidement "
+                f"possible, et au plus tard le **{limite}**. {_md(consigne)}\n")
+    return ("4. **Envoyez-la avec les pièces demandées** le plus rapidement possible, et au plus "
+            f"tard le **{limite}**, au {_md(session.destinataire)} (voir l'adresse et la liste "
+            "des pièces ci-dessous)." + (f" {_md(consigne)}" if consigne else "") + "\n")
 
 
 # -- snippets: the notice ----------------------------------------------------------------------
@@ -339,6 +356,7 @@ def notice_retour(session: Session) -> str:
         # The notice's own lines: `texte_notice` is Markdown from the data file, kept as is.
         + "".join(f"- {p.texte_notice}\n" for p in session.pieces)
         + "\nEn résumé, selon votre situation :\n\n" + pieces(session)
+        + (f"\n{_md(consigne)}\n" if (consigne := consigne_en_ligne(session)) else "")
         + "\nAdresse d'envoi :\n\n" + adresse_retour(session)
         + ("\n" + retour_tardif(session) if _has_conflict(session) else "")
     )
@@ -394,6 +412,27 @@ def _schema_fields(schema: Schema, prefix: str = "") -> Iterator[tuple[str, fiel
             yield path, field
 
 
+def rgpd_pieces(session: Session) -> str:
+    """The pieces deposited online, where the session takes them (issue 28); else nothing."""
+    if not session.retour_en_ligne:
+        return ""
+    return (
+        "Les pièces que vous déposez en ligne (la confirmation signée, la copie de votre pièce "
+        "d'identité et les autres pièces demandées) sont conservées avec votre dossier, "
+        "chiffrées, et effacées avec lui. Chaque fichier est analysé par un antivirus avant "
+        "que quiconque l'ouvre ; une photo est réenregistrée sans ses métadonnées (date, "
+        "appareil, position GPS). Seuls vous et le bureau qui suit votre dossier pouvez les "
+        "voir, par des liens valables deux minutes. Un fichier envoyé mais jamais enregistré "
+        f"est effacé au bout {_de_jours(ORPHELINS_JOURS)} ; un fichier où un virus a "
+        f"été trouvé est isolé, jamais ouvert, et effacé au bout {_de_jours(QUARANTAINE_JOURS)}."
+        "\n")
+
+
+def _de_jours(jours: int) -> str:
+    """« d'un jour », « de 30 jours »."""
+    return "d'un jour" if jours == 1 else f"de {pluriel(jours, 'jour')}"
+
+
 def rgpd_donnees(session: Session) -> str:
     """The dossier's fields, each with whether it is mandatory (from the dossier schema)."""
     found = dict(_schema_fields(DOSSIER_SCHEMA))
@@ -433,6 +472,7 @@ SNIPPETS: dict[str, Callable[[Session], str]] = {
     "rgpd-conservation.md": rgpd_conservation,
     "rgpd-base-legale.md": rgpd_base_legale,
     "rgpd-donnees.md": rgpd_donnees,
+    "rgpd-pieces.md": rgpd_pieces,
 }
 
 

@@ -367,15 +367,22 @@ def draw(pdf: Batch, record: Mapping[str, Any], session: Session) -> None:
     _pieces(pdf, recapitulatif.pieces(record))
 
     retour = recapitulatif.retour(record, session)
-    _heading(pdf, "Où et quand l'envoyer")
-    _paragraph(pdf, "Envoyez cette confirmation, datée et signée, avec les pièces, le plus "
-                    "rapidement possible, à l'adresse suivante :")
-    pdf.ln(1.5)
-    pdf.set_x(MARGIN + 8)
-    pdf.set_font(FAMILY, "B", 10)
-    pdf.multi_cell(pdf.epw - 8, 5.2, "\n".join(retour.adresse), align="L",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(1.5)
+    if retour.en_ligne_seulement and retour.en_ligne:  # issue 28: nothing goes by post
+        _heading(pdf, "Où et quand la déposer")
+        _paragraph(pdf, retour.en_ligne)
+        pdf.ln(1.5)
+    else:
+        _heading(pdf, "Où et quand l'envoyer")
+        _paragraph(pdf, "Envoyez cette confirmation, datée et signée, avec les pièces, le plus "
+                        "rapidement possible, à l'adresse suivante :")
+        pdf.ln(1.5)
+        pdf.set_x(MARGIN + 8)
+        pdf.set_font(FAMILY, "B", 10)
+        pdf.multi_cell(pdf.epw - 8, 5.2, "\n".join(retour.adresse), align="L",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1.5)
+        if retour.en_ligne:
+            _paragraph(pdf, retour.en_ligne, size=9)
     _paragraph(pdf, retour.delai, bold=True)
     if retour.adresse_a_confirmer:
         _paragraph(pdf, retour.adresse_a_confirmer, size=9)

@@ -53,6 +53,16 @@ SUIVI_A_FAIRE = {
         "ne sera pas traité. Pour toute question, contactez le {contact}, en rappelant votre "
         "numéro d'inscription."),
 }
+#: The same, where the pieces are deposited online only (issue 28): nothing goes by post.
+SUIVI_A_FAIRE_EN_LIGNE = {
+    "pre-inscrit": (
+        "Déposez votre confirmation d'inscription signée et les pièces demandées sur la page "
+        "« Consulter ou modifier mon dossier ». Chacune y est marquée acceptée ou refusée par le "
+        "{destinataire}, jusqu'à votre inscription définitive."),
+    "incomplete": (
+        "Déposez les pièces manquantes {delai} sur la page « Consulter ou modifier mon "
+        "dossier »."),
+}
 #: How to follow the dossier, in the confirmation email and on the confirmation page.
 SUIVRE = ("Suivez l'état de votre dossier (réception de votre confirmation signée, pièces "
           "manquantes, inscription définitive) sur la page « Consulter ou modifier mon dossier », "
@@ -87,7 +97,10 @@ def delai_pieces(session: Session, depuis: str | None) -> str:
 def suivi_a_faire(statut: str, session: Session, *, depuis: str | None = None) -> str:
     """What the candidate does next, for a follow-up status (`depuis`: when the bureau found
     the dossier incomplete, for the missing pieces' deadline)."""
-    return SUIVI_A_FAIRE[statut].format(destinataire=session.destinataire,
+    texts = SUIVI_A_FAIRE
+    if not session.retour_papier and statut in SUIVI_A_FAIRE_EN_LIGNE:
+        texts = SUIVI_A_FAIRE_EN_LIGNE
+    return texts[statut].format(destinataire=session.destinataire,
                                         delai=delai_pieces(session, depuis),
                                         contact=bureau_contact(session))
 
@@ -111,14 +124,23 @@ def _site(site_url: str, page: str = MON_DOSSIER) -> str:
     return f"sur le site : {urljoin(site_url, page)}"
 
 
-def _steps(site_url: str) -> list[str]:
+def _steps(site_url: str, retour: recapitulatif.Retour) -> list[str]:
+    """What the candidate does, the return's step by the session's mode (issue 28)."""
+    last = ("Envoyez-la avec les pièces ci-dessous, le plus rapidement possible, à l'adresse "
+            "suivante :")
+    if retour.en_ligne_seulement and retour.en_ligne:
+        last = f"{retour.en_ligne} Faites-le le plus rapidement possible {_site(site_url)}"
     return [
         "Imprimez votre confirmation d'inscription (PDF), avec votre numéro et votre date de "
         f"naissance, {_site(site_url)}",
         "Vérifiez-la : le diplôme sera établi selon votre saisie. Datez-la et signez-la.",
-        "Envoyez-la avec les pièces ci-dessous, le plus rapidement possible, à l'adresse "
-        "suivante :",
+        last,
     ]
+
+
+def _en_ligne_aussi(retour: recapitulatif.Retour) -> list[str]:
+    """Where both modes are open, the online one as a note beside the address."""
+    return [retour.en_ligne] if retour.en_ligne and not retour.en_ligne_seulement else []
 
 
 def _closing(session: Session) -> str:
@@ -154,7 +176,7 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
     garde = ("Notez-le soigneusement : avec votre date de naissance, il vous permet de consulter "
              f"ou de modifier votre dossier jusqu'au {date_heure_longue(session.cloture)}.")
     retour = recapitulatif.retour(record, session)
-    steps = _steps(site_url)
+    steps = _steps(site_url, retour)
     pieces = recapitulatif.pieces(record)
     pieces_title = "Pièces à joindre"
     if followed:
@@ -165,7 +187,7 @@ def confirmation(record: Mapping[str, Any], session: Session, *, site_url: str,
         retour = dataclasses.replace(retour, adresse=tuple(suivi["adresse"]))
     sections = recapitulatif.sections(record, session, health_details=False)
     notes = [n for n in (retour.delai, retour.adresse_a_confirmer, retour.message_retour_tardif)
-             if n]
+             if n] + _en_ligne_aussi(retour)
     if followed:  # the follow-up's instruction carries its own deadline
         notes = [n for n in (retour.adresse_a_confirmer,) if n and retour.adresse]
     changed = _changed(record, session) if motif == MODIFICATION else []
@@ -321,14 +343,15 @@ def incomplet(record: Mapping[str, Any], session: Session, *, site_url: str,
     if note:
         text += ["", "Précisions du bureau :", note]
     text += ["", demande, *(f"   {line}" for line in retour.adresse), "", suite, "",
-             _closing(session), ""]
+             _closing(session), ""]  # online only: no address (recapitulatif.retour)
     e = html.escape
     body = [f"<p>Bonjour,</p><p>{e(intro)}</p>", "<h2>Pièces manquantes</h2>", "<ul>",
             *(f"<li>{e(piece)}</li>" for piece in pieces_manquantes), "</ul>"]
     if note:
         body.append(f"<p>Précisions du bureau :<br>{e(note)}</p>")
-    body += [f"<p>{e(demande)}<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}"
-             "</strong></p>", f"<p>{e(suite)}</p>",
+    body += [f"<p>{e(demande)}"
+             + (f"<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}</strong>"
+                if retour.adresse else "") + "</p>", f"<p>{e(suite)}</p>",
              f"<p><small>{e(_closing(session))}</small></p>"]
     return Courriel(destinataire=record["dossier"]["contact"]["email"], objet=objet,
                     texte="\n".join(text), html=_page(objet, body, site_url=site_url))
@@ -480,9 +503,10 @@ def relance(record: Mapping[str, Any], session: Session, *, site_url: str,
         intro = (f"Le {session.destinataire}, n'a pas encore reçu la confirmation d'inscription "
                  f"signée de votre dossier n° {numero} de pré-inscription au "
                  f"{_examen(session)}.")
-    steps = _steps(site_url)
+    steps = _steps(site_url, retour)
     # The deadline comes first, on its own: the address's own notes stay beside it.
-    notes = [n for n in (retour.adresse_a_confirmer, retour.message_retour_tardif) if n]
+    notes = [n for n in (retour.adresse_a_confirmer, retour.message_retour_tardif) if n] + \
+        _en_ligne_aussi(retour)
     pieces = recapitulatif.pieces(record)
     text = ["Bonjour,", "", intro, "", retour.delai, "", "CE QU'IL VOUS RESTE À FAIRE",
             *(f"{i}. {step}" for i, step in enumerate(steps, 1)),
@@ -495,7 +519,9 @@ def relance(record: Mapping[str, Any], session: Session, *, site_url: str,
         "<p>Bonjour,</p>", f"<p>{e(intro)}</p>", f"<p><strong>{e(retour.delai)}</strong></p>",
         "<h2>Ce qu'il vous reste à faire</h2>", "<ol>",
         *(f"<li>{e(step)}</li>" for step in steps[:-1]),
-        f"<li>{e(steps[-1])}<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}</strong>"
+        f"<li>{e(steps[-1])}"
+        + (f"<br><strong>{'<br>'.join(e(x) for x in retour.adresse)}</strong>"
+           if retour.adresse else "")
         + "".join(f"<br>{e(note)}" for note in notes) + "</li>",
         "</ol>",
         *(["<h2>Pièces à joindre</h2>", "<ul>", *(f"<li>{e(p)}</li>" for p in pieces),

@@ -19,6 +19,7 @@ from shared_rules.dates_fr import date_heure_longue, date_longue
 from shared_rules.eps import pair_label
 from shared_rules.export import A_CONFIRMER
 from shared_rules.messages import LANGUE_AUTRE_LIBELLE
+from shared_rules.pieces import consigne_en_ligne
 from shared_rules.session import Session
 from shared_rules.unconfirmed import LANGUE_AUTRE
 
@@ -47,6 +48,10 @@ class Retour:
     #: « Elle doit parvenir … au plus tard le … »: the deadline, received by (the notice).
     delai: str
     message_retour_tardif: str | None
+    #: Where the pieces may be deposited online (issue 28): what to do, else None.
+    en_ligne: str | None = None
+    #: Online only: nothing goes by post (`adresse` is then empty).
+    en_ligne_seulement: bool = False
 
 
 def _note(value: float) -> str:
@@ -208,12 +213,16 @@ def retour(record: Mapping[str, Any], session: Session) -> Retour:
     commune = (f"{adresse.code_postal} {adresse.commune}" if adresse.code_postal
                else f"{adresse.commune} (code postal « {A_CONFIRMER} »)")
     late = shared_rules.is_late_for_return(dt.datetime.fromisoformat(record["modifie_le"]), session)
+    by_post = session.retour_papier
     return Retour(
         destinataire=session.destinataire,
-        adresse=(*adresse.lignes, commune),
+        adresse=(*adresse.lignes, commune) if by_post else (),
         adresse_a_confirmer=(
             f"Cette adresse est « {A_CONFIRMER} » : avant votre envoi, vérifiez-la sur le site "
-            "du rectorat ou auprès de ses services." if adresse.a_confirmer else None),
+            "du rectorat ou auprès de ses services." if adresse.a_confirmer and by_post
+            else None),
+        en_ligne=consigne_en_ligne(session),
+        en_ligne_seulement=not by_post,
         date_limite=date_longue(session.date_limite_retour),
         delai=shared_rules.return_deadline(session),
         message_retour_tardif=shared_rules.late_return_message(session) if late else None,

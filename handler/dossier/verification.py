@@ -25,7 +25,9 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-MAX_PIECE_BYTES = 10 * 1024 * 1024      # 10 MB per piece (issue 28)
+from shared_rules import pieces
+
+MAX_PIECE_BYTES = pieces.MAX_PIECE_BYTES  # 10 MB per piece (issue 28), shared_rules.pieces
 MEDIA_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 #: A piece is a few pages (an identity card, a certificate, the signed confirmation): the bound
 #: keeps the copy's work small and refuses a whole scanned file sent by mistake.

@@ -27,6 +27,7 @@ from handler.dossier import courriels
 from handler.platform import config as handler_config
 from handler.platform import origin, security_headers, storage
 from handler.staff import jobs, rest
+from shared_rules.pieces import ORPHELINS_JOURS, QUARANTAINE_JOURS
 from shared_rules.session import DEFAULT_SESSION_CODE
 from tests.infra.cfn_yaml import load_template
 from tests.node import node
@@ -728,10 +729,10 @@ def test_the_pieces_prefixes_are_the_handlers() -> None:
 
 
 @pytest.mark.parametrize(("prefix", "days"), [
-    # Orphans: uploaded, never checked into pieces/.
-    ("televersements/", 1),
+    # Orphans: uploaded, never checked into pieces/ (the personal-data page says how long).
+    ("televersements/", ORPHELINS_JOURS),
     # Infected files: a technical choice of 30 days, not a legal duration.
-    ("quarantaine/", 30),
+    ("quarantaine/", QUARANTAINE_JOURS),
 ])
 def test_uploads_and_quarantine_expire_with_every_version(
         resources: dict[str, Any], prefix: str, days: int) -> None:
