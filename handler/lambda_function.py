@@ -8,7 +8,9 @@ S3 client; a misconfiguration fails the instance's start rather than a candidate
 A third entry point, `retry_mail`, is the mail retry function, run by an hourly schedule; a
 fourth, `compact_index`, merges the staff index's pending parts into its shards every minute,
 then remakes the export rows of what changed (staff.row_cache); a fifth, `send_reminders`, the
-daily reminders to the candidates whose signed confirmation hasn't arrived (staff.relances).
+daily reminders to the candidates whose signed confirmation hasn't arrived (staff.relances); a
+sixth, `piece_scanned`, analyses an uploaded piece when GuardDuty's verdict comes (EventBridge),
+and sweeps the uploads left « en cours d'analyse » on a schedule (handler.dossier.pieces).
 """
 
 from __future__ import annotations
@@ -99,4 +101,27 @@ def send_reminders(event: dict[str, Any], context: Any) -> dict[str, int]:
         "reminders: %d sent, %d already today, %d failed, %d no longer awaited, %d left",
         counts["envoyes"], counts["deja_relances"], counts["echecs"], counts["plus_attendus"],
         counts["restants"])
+    return counts
+
+
+#: The EventBridge event GuardDuty Malware Protection for S3 publishes for each object scanned
+#: (https://docs.aws.amazon.com/guardduty/latest/ug/monitor-with-eventbridge-s3-malware-protection.html).
+SCAN_RESULT = "GuardDuty Malware Protection Object Scan Result"
+
+
+def piece_scanned(event: dict[str, Any], context: Any) -> dict[str, int]:
+    """The pieces' analysis function: for GuardDuty's scan result of an upload, analyse that
+    upload (its verdict is now in the object's tags); for the schedule's event, every upload
+    still « en cours d'analyse » (a verdict that came before the upload was registered, a
+    failed analysis). Counts by resulting state only: no personal data."""
+    from handler.dossier import pieces
+
+    analyses = app.extensions["pieces_analyses"]
+    if event.get("detail-type") == SCAN_RESULT:
+        key = str(((event.get("detail") or {}).get("s3ObjectDetails") or {}).get("objectKey", ""))
+        found = pieces.upload_for_key(key)
+        counts = {analyses.run_now(*found): 1} if found else {}
+    else:
+        counts = analyses.sweep()
+    logging.getLogger("handler.piece_scanned").info("pieces analysed: %s", counts)
     return counts

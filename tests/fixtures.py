@@ -43,7 +43,8 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
                  "AWS_ENDPOINT_URL_SES", "INSCRIPTION_ENV", "INSCRIPTION_NOW",
                  "INSCRIPTION_SESSION", "DOSSIERS_BUCKET", "SITE_ORIGIN", "SITE_URL", "MAIL_FROM",
-                 "MAIL_OUTBOX_DIR", "CLIENT_IP_HEADER"):
+                 "MAIL_OUTBOX_DIR", "CLIENT_IP_HEADER", "RETOUR_PIECES", "PIECES_SCANNER",
+                 "CLAMAV_DATABASE"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -312,3 +312,46 @@ def test_the_index_compaction_entry_point_merges_the_pending_parts(entry: Module
                        ["Body"].read())
     assert list(shard["entrees"]) == [numero]
     assert entry.compact_index({}, None) == {"fusionnees": 0, "lignes": 0}
+
+
+def test_guarddutys_verdict_event_analyses_the_upload_and_the_sweep_waits_for_it(
+        s3: Any, s3_endpoint: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 28, in AWS: a registered upload stays « en cours d'analyse » until GuardDuty tags
+    it; its scan-result event then has it checked and kept."""
+    from fpdf import FPDF
+
+    monkeypatch.setenv("RETOUR_PIECES", "en_ligne")
+    monkeypatch.setenv("INSCRIPTION_ENV", "test")
+    monkeypatch.setenv("INSCRIPTION_NOW", "2020-11-02T10:00:00+01:00")
+    monkeypatch.setenv("DOSSIERS_BUCKET", BUCKET)
+    sys.modules.pop("handler.lambda_function", None)
+    entry = importlib.import_module("handler.lambda_function")
+    assert entry.app.config["PIECES_SCANNER"] == "guardduty"
+    client = entry.app.test_client()
+    numero = client.post("/api/dossiers", json=make_dossier()).get_json()["numero"]
+    owner = {"X-Date-Naissance": "1998-05-17"}
+    form = client.post(f"/api/dossiers/{numero}/pieces/piece-identite/formulaire",
+                       json={"type": "application/pdf", "taille": 5000}, headers=owner).get_json()
+    document = FPDF()
+    document.add_page()
+    s3.put_object(Bucket=BUCKET, Key=form["cle"], Body=bytes(document.output()))
+    assert client.post(f"/api/dossiers/{numero}/pieces/piece-identite", json={"cle": form["cle"]},
+                       headers=owner).status_code == 202
+
+    def state() -> str:
+        listed = client.get(f"/api/dossiers/{numero}/pieces", headers=owner).get_json()
+        return str(next(p["etat"] for p in listed["pieces"] if p["code"] == "piece-identite"))
+
+    assert entry.piece_scanned({"source": "aws.events", "detail-type": "Scheduled Event"},
+                               None) == {"en_analyse": 1}
+    assert state() == "en_analyse"
+    s3.put_object_tagging(Bucket=BUCKET, Key=form["cle"], Tagging={"TagSet": [
+        {"Key": "GuardDutyMalwareScanStatus", "Value": "NO_THREATS_FOUND"}]})
+    event = {"source": "aws.guardduty", "detail-type": entry.SCAN_RESULT, "detail": {
+        "s3ObjectDetails": {"bucketName": BUCKET, "objectKey": form["cle"]},
+        "scanResultDetails": {"scanResultStatus": "NO_THREATS_FOUND"}}}
+    assert entry.piece_scanned(event, None) == {"deposee": 1}
+    assert state() == "deposee"
+    # Another object's event (not an upload) is ignored.
+    other = {**event, "detail": {"s3ObjectDetails": {"objectKey": "dossiers/x.json"}}}
+    assert entry.piece_scanned(other, None) == {}

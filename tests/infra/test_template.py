@@ -29,6 +29,7 @@ from handler.platform import origin, security_headers, storage
 from handler.staff import jobs, rest
 from shared_rules.pieces import ORPHELINS_JOURS, QUARANTAINE_JOURS
 from shared_rules.session import DEFAULT_SESSION_CODE
+from tests.factories import ROOT
 from tests.infra.cfn_yaml import load_template
 from tests.node import node
 
@@ -384,7 +385,8 @@ def test_every_functions_handler_is_an_entry_point_of_the_package(
                                                  ("MailRetryFunction", "MailRetryLogGroup"),
                                                  ("ReminderFunction", "ReminderLogGroup"),
                                                  ("IndexCompactionFunction",
-                                                  "IndexCompactionLogGroup")])
+                                                  "IndexCompactionLogGroup"),
+                                                 ("PieceScanFunction", "PieceScanLogGroup")])
 def test_function_logs_to_a_group_with_retention(
         resources: dict[str, Any], function: str, log_group: str) -> None:
     assert props(resources, function)["LoggingConfig"]["LogGroup"] == {"Ref": log_group}
@@ -392,7 +394,7 @@ def test_function_logs_to_a_group_with_retention(
 
 def test_every_log_group_has_a_retention(resources: dict[str, Any]) -> None:
     groups = of_type(resources, "AWS::Logs::LogGroup")
-    assert len(groups) == 6  # the five functions and the API
+    assert len(groups) == 7  # the six functions and the API
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
 
@@ -787,3 +789,29 @@ def test_guarddutys_role_reads_and_tags_only_the_uploads(resources: dict[str, An
         "events:ManagedBy": "malware-protection-plan.guardduty.amazonaws.com"}}
     rule_arn = managed_rule["Resource"]["Fn::Sub"]
     assert rule_arn.endswith(":rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*")
+
+
+def test_guarddutys_verdict_and_a_schedule_start_the_pieces_analysis(
+        resources: dict[str, Any]) -> None:
+    # The handler's module builds the app at import: its source is read, not imported.
+    source = (ROOT / "handler" / "lambda_function.py").read_text(encoding="utf-8")
+    function = props(resources, "PieceScanFunction")
+    assert function["Handler"] == "handler.lambda_function.piece_scanned"
+    assert "\ndef piece_scanned(" in source
+    events = function["Events"]
+    pattern = events["ScanResult"]["Properties"]["Pattern"]
+    assert pattern["source"] == ["aws.guardduty"]
+    assert f'SCAN_RESULT = "{pattern["detail-type"][0]}"' in source
+    assert pattern["detail"]["s3ObjectDetails"] == {
+        "bucketName": [{"Ref": "DossiersBucket"}],
+        "objectKey": [{"prefix": "televersements/"}]}
+    assert events["Sweep"]["Properties"]["Schedule"] == "rate(5 minutes)"
+    assert function["Role"] == {"Fn::GetAtt": ["PieceScanRole", "Arn"]}
+    role = props(resources, "PieceScanRole")
+    assert role["ManagedPolicyArns"] == [{"Ref": "DossiersAccessPolicy"}]
+
+
+def test_the_bucket_takes_the_pages_uploads_from_the_site_only(resources: dict[str, Any]) -> None:
+    (rule,) = props(resources, "DossiersBucket")["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedOrigins"] == [{"Fn::Sub": "https://${DomainName}"}]
+    assert rule["AllowedMethods"] == ["POST"]
