@@ -46,6 +46,7 @@ soak: install
 bench: install site
 	$(PY) -m tests.perf.bench
 	$(PY) -m tests.perf.bench_export
+	$(PY) -m tests.perf.bench_pieces
 
 ## What a staff export costs: CSV/XLSX jobs of 1,000 and 10,000 dossiers, a ZIP of 200, the
 ## confirmations merged into one PDF at 1,000 and 10,000 (peak RSS) in moto's S3 server, against

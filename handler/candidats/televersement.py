@@ -4,7 +4,7 @@ date, or an access proof) lists the pieces it returns, asks for a presigned POST
 straight to the bucket, tells the API the upload arrived, views a piece, or takes it back.
 
 Asking for an upload costs the ownership's own reads and nothing more (the form is signed
-here); a client may ask FORMS_PER_CLIENT times in FORMS_WINDOW seconds.
+here); a client may ask TELEVERSEMENTS_PER_CLIENT forms in FORMS_WINDOW seconds.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from shared_rules.text import unencodable
 
 bp = Blueprint("televersement", __name__, url_prefix="/api/dossiers/<numero>/pieces")
 
-FORMS_PER_CLIENT, FORMS_WINDOW = 60, 15 * 60
+FORMS_WINDOW = 15 * 60
 #: What the page may declare, and the file's check then proves from its bytes.
 TYPES_ACCEPTES = ("application/pdf", "image/jpeg", "image/png")
 TYPES_HEIC = ("image/heic", "image/heif", "image/heic-sequence", "image/heif-sequence")
@@ -50,7 +50,9 @@ def init_app(app: Flask) -> None:
         runner = pieces.Analyses(store, scanner, now=app.extensions["calendar_clock"].now,
                                  in_thread=False)
     app.extensions["pieces_analyses"] = runner
-    app.extensions["pieces_forms"] = SlidingWindowLimit(FORMS_PER_CLIENT, FORMS_WINDOW)
+    per_client = int(app.config["TELEVERSEMENTS_PER_CLIENT"])
+    app.extensions["pieces_forms"] = (SlidingWindowLimit(per_client, FORMS_WINDOW)
+                                      if per_client > 0 else None)
     app.register_blueprint(bp)
 
 
@@ -132,7 +134,8 @@ def list_pieces(numero: str) -> Response:
 @bp.post("/<code>/formulaire")
 def upload_form(code: str, numero: str) -> Response:
     """A presigned POST to upload one file of this piece straight to the bucket."""
-    wait = current_app.extensions["pieces_forms"].hit(client_key())
+    limit = current_app.extensions["pieces_forms"]
+    wait = limit.hit(client_key()) if limit is not None else None
     if wait is not None:
         seconds = max(1, math.ceil(wait))
         raise ApiError(429, "trop_de_televersements", msg.TROP_DE_TELEVERSEMENTS,

@@ -44,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     # How many submissions (POST /api/dossiers) one client may send per 15 minutes, retries
     # included; past it, 429. 0: no limit (load tests). Behind a proxy, see CLIENT_IP_HEADER.
     "SUBMISSIONS_PER_CLIENT": "20",
+    # How many upload forms (POST /api/dossiers/<n>/pieces/<code>/formulaire) one client may
+    # ask per 15 minutes; past it, 429. 0: no limit (benchmarks).
+    "TELEVERSEMENTS_PER_CLIENT": "60",
     # The least time POST /api/dossiers/rappel takes to answer, in seconds, known identity or
     # not: finding a dossier and emailing its number takes longer than finding nothing, and the
     # difference would tell who is registered. 0: no floor (the tests).

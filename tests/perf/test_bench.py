@@ -21,3 +21,17 @@ def test_a_tiny_benchmark_run_prints_every_figure(tmp_path: Path) -> None:
     # record (a key names its first answer whatever happens to the dossier's identity since).
     assert ("| submission: S3 calls with an Idempotency-Key (without) | 5 (4) | ≤ 5 (≤ 4) | yes |"
             in text)
+
+
+def test_a_tiny_pieces_benchmark_meets_the_upload_requests_budget(tmp_path: Path) -> None:
+    from tests.perf import bench_pieces
+    from tests.televersement.flow import clamscan_or_fail
+
+    clamscan_or_fail()
+    out = tmp_path / "RESULTS.md"
+    out.write_text("# Benchmark results\n\nearlier\n", encoding="utf-8")
+    text = bench_pieces.run(5, out)
+    assert out.read_text(encoding="utf-8").startswith("# Benchmark results\n\nearlier\n\n")
+    assert ("| S3 calls in the function to give a presigned POST, with an access proof | 2 | ≤ 2 "
+            "| yes |") in text
+    assert "no byte of the file | yes |" in text

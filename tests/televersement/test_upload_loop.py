@@ -194,3 +194,13 @@ def test_a_wrong_birth_date_gets_nothing(s3: Any, s3_endpoint: str, tmp_path: Pa
                          json={"type": "application/pdf", "taille": 100},
                          headers={"X-Date-Naissance": "1999-01-01"})
     assert answer.status_code == 404
+
+
+def test_too_many_forms_from_one_client_wait(s3: Any, s3_endpoint: str, tmp_path: Path) -> None:
+    app = online_app(s3, s3_endpoint, tmp_path, TELEVERSEMENTS_PER_CLIENT="3")
+    client = app.test_client()
+    numero = create(client)
+    answers = [form(client, numero, "piece-identite", b"x" * 10) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[-1].get_json()["code"] == "trop_de_televersements"
+    assert int(answers[-1].headers["Retry-After"]) > 0
