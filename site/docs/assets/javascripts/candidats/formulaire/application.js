@@ -13,6 +13,7 @@ import { ajouterPrenom, preparer } from "./champs.js";
 import { annoncer, el, fr, montrer, premierControle } from "../../platform/dom.js";
 import { dateDesParties, lireDossier, MESSAGES_SAISIE, remplirDossier } from "./dossier.js";
 import { afficherAvertissements, afficherErreurs, allerAuChamp, conteneurDe, effacerErreurs, erreursAutourDe, retirerErreur } from "./erreurs.js";
+import { PiecesEnLigne } from "./pieces.js";
 import { afficherAdresse, afficherAvertissementsRecapitulatif, afficherPieces, afficherRecapitulatif, afficherSuivi, texteCourriel, texteVersion } from "./recapitulatif.js";
 import { chargerRegles, formater } from "./regles.js";
 import { avertissements, verifier } from "./verification.js";
@@ -100,6 +101,7 @@ class Parcours {
     this.termine = false;
     this.serveur = null;
     this.registre = null;
+    this.pieces = null; // « Vos pièces à déposer » (pieces.js), where pieces come back online
     this.brouillon = new Brouillon(regles.code);
     this.debutSaisie = null; // first keystroke (ms since 1970), kept with the draft
     this.efface = false; // erased on request: nothing is stored again before a new answer
@@ -828,9 +830,27 @@ class Parcours {
     afficherRecapitulatif(section.querySelector("#consultation-recapitulatif"), reponse.dossier, this.regles,
       { modifier: ouvert });
     this.remplirRetour(reponse, section);
+    this.ouvrirPieces(reponse);
     montrer(section);
     document.title = `Dossier n° ${reponse.numero} - ${this.titre}`;
     section.querySelector("h1").focus();
+  }
+
+  /** « Vos pièces à déposer », where the session's pieces come back online (issue 28); the
+   *  page as before where they come back by post only. */
+  ouvrirPieces(reponse) {
+    this.pieces?.fermer();
+    this.pieces = null;
+    const modes = this.registre?.retour_modes ?? ["papier"];
+    const section = this.racine.querySelector("#pieces-en-ligne");
+    if (!section || !modes.includes("en_ligne")) return;
+    // Online only: the steps by post give way to the section.
+    if (!modes.includes("papier")) {
+      for (const etape of this.racine.querySelectorAll("#consultation [data-courrier]")) montrer(etape, false);
+    }
+    this.pieces = new PiecesEnLigne(section, this.regles, { numero: reponse.numero, modes,
+      preuve: () => this.preuve() });
+    this.pieces.ouvrir();
   }
 
   async enregistrer(dossier) {
@@ -982,6 +1002,8 @@ class Parcours {
   }
 
   fermer() {
+    this.pieces?.fermer();
+    this.pieces = null;
     this.serveur = null;
     montrer(this.racine.querySelector("#consultation"), false);
     for (const champ of this.racine.querySelectorAll("#form-acces input")) champ.value = "";
