@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -34,16 +35,29 @@ ALLOWED_HEADERS = ["Content-Type", "Idempotency-Key", "X-Date-Naissance", "If-Ma
                    PROOF_HEADER]
 
 
+def s3_endpoint(region: str, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The S3 endpoint the app's client uses: boto3's own AWS_ENDPOINT_URL_S3 /
+    AWS_ENDPOINT_URL when set (moto locally), else the region's own, so that the presigned
+    links and forms handed to browsers name https://<bucket>.s3.<region>.amazonaws.com/, the
+    origin the site's Content-Security-Policy allows (infra/template.yaml), and never the
+    global endpoint, which answers a new bucket's POST with a redirect."""
+    if environ.get("AWS_ENDPOINT_URL_S3") or environ.get("AWS_ENDPOINT_URL"):
+        return None
+    return f"https://s3.{region}.amazonaws.com"
+
+
 def _make_s3_client(region: str) -> Any:
     import boto3
     from botocore.config import Config
 
-    # The endpoint comes from boto3's own AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL.
-    return boto3.client("s3", region_name=region, config=Config(
+    endpoint = s3_endpoint(region)
+    return boto3.client("s3", region_name=region, endpoint_url=endpoint, config=Config(
         retries={"mode": "standard", "max_attempts": 3},
         connect_timeout=3, read_timeout=5,
         # A background export's reads in flight, each on its own connection.
         max_pool_connections=EXPORT_WORKERS,
+        # <bucket>.s3.<region>.amazonaws.com on AWS; the path style for a local endpoint.
+        s3={"addressing_style": "virtual" if endpoint else "auto"},
     ))
 
 

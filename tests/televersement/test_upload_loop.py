@@ -204,3 +204,20 @@ def test_too_many_forms_from_one_client_wait(s3: Any, s3_endpoint: str, tmp_path
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[-1].get_json()["code"] == "trop_de_televersements"
     assert int(answers[-1].headers["Retry-After"]) > 0
+
+
+def test_aws_links_and_forms_name_the_buckets_regional_origin(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CSP allows https://<bucket>.s3.<region>.amazonaws.com (infra/template.yaml); the
+    global endpoint would hand out another origin, and redirect a new bucket's POST."""
+    from handler.app import _make_s3_client, s3_endpoint
+
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    assert s3_endpoint("eu-west-3") == "https://s3.eu-west-3.amazonaws.com"
+    client = _make_s3_client("eu-west-3")
+    form = client.generate_presigned_post(Bucket="dossiers", Key="televersements/x")
+    assert form["url"] == "https://dossiers.s3.eu-west-3.amazonaws.com/"
+    link = client.generate_presigned_url("get_object", Params={"Bucket": "dossiers", "Key": "k"})
+    assert link.startswith("https://dossiers.s3.eu-west-3.amazonaws.com/k?")
+    assert s3_endpoint("eu-west-3", {"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:5000"}) is None
