@@ -113,8 +113,8 @@ DECISION = DecisionSchema()
 @auth.requires_role(roles.GESTION)
 def decide(numero: str, code: str) -> Response:
     """Accept or refuse one piece; the pieces after, and the follow-up if it changed."""
-    key, record = _dossier(numero)
     data = _load(DECISION, "decision_invalide", msg.DECISION_INVALIDE)
+    key, record = _dossier(numero)
     if code not in {p.code for p in pieces.expected(record["dossier"], context.session())}:
         raise ApiError(404, "piece_inconnue", msg.PIECE_NON_DEMANDEE_EN_LIGNE)
     store, notifier, now = context.store(), context.notifier(), context.now()
