@@ -23,7 +23,7 @@ import socket
 import sys
 import threading
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from werkzeug.security import safe_join
 
 from handler.app import create_app
 from handler.platform.logs import configure as configure_logs
-from handler.platform.security_headers import SECURITY_HEADERS
+from handler.platform.security_headers import SECURITY_HEADERS, files_origin, security_headers
 from handler.platform.site_caching import cache_control
 from handler.staff.auth import DEMO_STAFF_TOKEN, token_hash
 from handler.staff.oidc import DEMO_ACCOUNTS
@@ -176,14 +176,16 @@ class SiteFiles:
         return _BODY_OPEN.sub(lambda m: m.group(0) + encoded, page, count=1)
 
 
-def one_origin(api: Flask, site: SiteFiles) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
-    """/api/… to the handler, everything else to the site; security headers on every answer."""
+def one_origin(api: Flask, site: SiteFiles, *, security: Mapping[str, str] = SECURITY_HEADERS,
+               ) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+    """/api/… to the handler, everything else to the site; security headers on every answer
+    (`security`: the production ones, with the bucket's origin where pieces are viewed)."""
 
     def app(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         def with_headers(status: str, headers: list[tuple[str, str]],
                          exc_info: Any = None) -> Any:
             present = {name.lower() for name, _ in headers}
-            headers = headers + [(k, v) for k, v in SECURITY_HEADERS.items()
+            headers = headers + [(k, v) for k, v in security.items()
                                  if k.lower() not in present]
             return start_response(status, headers, exc_info)
 
@@ -328,13 +330,16 @@ class LocalStack:
                 return None
             return banner_html(clock.now().astimezone(session.zone))
 
+        security = SECURITY_HEADERS
         if api.extensions["inscription_session"].retour_en_ligne:
+            # The staff page shows the pieces from the bucket's presigned links (issue 28).
+            security = security_headers(files_origin(s3, DEMO_BUCKET))
             # The page sends each piece straight to the bucket (presigned POST), as to S3
             # with infra/template.yaml's CORS rule.
             s3.put_bucket_cors(Bucket=DEMO_BUCKET, CORSConfiguration={"CORSRules": [{
                 "AllowedOrigins": [url.rstrip("/")], "AllowedMethods": ["POST"],
                 "AllowedHeaders": ["*"], "MaxAgeSeconds": 600}]})
-        app = one_origin(api, SiteFiles(self.site_dir, banner=banner))
+        app = one_origin(api, SiteFiles(self.site_dir, banner=banner), security=security)
         self._server = create_server(app, sockets=[listener], threads=8,
                                      ident="preinscription-cap")
         return url

@@ -84,6 +84,13 @@ def policy_of_bucket(resources: dict[str, Any], bucket: str) -> dict[str, Any]:
     return policy
 
 
+def _csp_for(policy: Any, bucket: str) -> str:
+    """The template's policy (a !Sub on the dossiers bucket) for a bucket of that name."""
+    text = policy["Fn::Sub"] if isinstance(policy, dict) else policy
+    assert set(re.findall(r"\$\{([^}]+)\}", text)) <= {"DossiersBucket"}
+    return str(text).replace("${DossiersBucket}", bucket)
+
+
 def csp_directives(policy: str) -> dict[str, list[str]]:
     directives: dict[str, list[str]] = {}
     for part in policy.split(";"):
@@ -541,7 +548,7 @@ def test_content_security_policy_forbids_inline_scripts_and_framing(
     csp = props(resources, "SecurityHeadersPolicy")[
         "ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
     assert csp["Override"] is True
-    directives = csp_directives(csp["ContentSecurityPolicy"])
+    directives = csp_directives(_csp_for(csp["ContentSecurityPolicy"], "compartiment"))
     assert directives["default-src"] == ["'self'"]
     assert directives["script-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]
@@ -554,8 +561,16 @@ def test_security_headers_are_the_handlers_local_ones(resources: dict[str, Any])
     config = props(resources, "SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
     headers = config["SecurityHeadersConfig"]
     local = security_headers.SECURITY_HEADERS
-    assert csp_directives(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]) == (
-        csp_directives(local["Content-Security-Policy"]))
+    # The pieces' origin, as the handler's S3 client in eu-west-3 signs the bucket's links.
+    import boto3
+
+    client = boto3.client("s3", region_name="eu-west-3", aws_access_key_id="x",
+                          aws_secret_access_key="y")
+    bucket = "dossiers-exemple"
+    expected = security_headers.content_security_policy(
+        security_headers.files_origin(client, bucket))
+    assert csp_directives(_csp_for(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"],
+                                   bucket)) == csp_directives(expected)
     assert headers["ReferrerPolicy"]["ReferrerPolicy"] == local["Referrer-Policy"]
     assert local["X-Content-Type-Options"] == "nosniff"
     assert headers["FrameOptions"]["FrameOption"] == local["X-Frame-Options"]
