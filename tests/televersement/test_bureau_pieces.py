@@ -252,3 +252,25 @@ def _keys(s3: Any) -> list[str]:
     from tests.fixtures import all_keys
 
     return list(all_keys(s3))
+
+
+def test_a_status_that_follows_is_emailed_once_after_the_window(
+        s3: Any, s3_endpoint: str, tmp_path: Path, ses: Any, sent_mail: Sent) -> None:
+    app = bureau_app(s3, s3_endpoint, tmp_path, ses=ses)
+    client = app.test_client()
+    numero = create(client)
+    upload(client, app, numero, pieces.CONFIRMATION, a_pdf("Confirmation"))
+    before = len(sent_mail())
+    answer = decide(client, numero, pieces.CONFIRMATION, "acceptee")
+    assert answer.get_json()["suivi"]["statut"] == "confirmation-recue"
+    assert status(client, numero)["courriel"]["statut"] == "differe"
+    assert len(sent_mail()) == before  # a click put right at once tells the candidate nothing
+
+    def retry_at(minutes: int) -> int:
+        later = bureau_app(s3, s3_endpoint, tmp_path, ses=ses,
+                           at=NOON + dt.timedelta(minutes=minutes))
+        return notifications.retry_failed(later)["suivi"]["envoye"]
+
+    assert (retry_at(2), retry_at(6), retry_at(7)) == (0, 1, 0)
+    (mail,) = sent_mail()[before:]
+    assert mail.subject.startswith("Votre confirmation d'inscription au CAP a été reçue")
