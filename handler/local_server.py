@@ -33,7 +33,7 @@ from werkzeug.security import safe_join
 
 from handler.app import create_app
 from handler.platform.logs import configure as configure_logs
-from handler.platform.security_headers import SECURITY_HEADERS, allowing_uploads_to
+from handler.platform.security_headers import SECURITY_HEADERS, files_origin, security_headers
 from handler.platform.site_caching import cache_control
 from handler.staff.auth import DEMO_STAFF_TOKEN, token_hash
 from handler.staff.oidc import DEMO_ACCOUNTS
@@ -178,7 +178,8 @@ class SiteFiles:
 
 def one_origin(api: Flask, site: SiteFiles, *, security: Mapping[str, str] = SECURITY_HEADERS,
                ) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
-    """/api/… to the handler, everything else to the site; security headers on every answer."""
+    """/api/… to the handler, everything else to the site; security headers on every answer
+    (`security`: the production ones, with the bucket's origin where pieces come back online)."""
 
     def app(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         def with_headers(status: str, headers: list[tuple[str, str]],
@@ -331,12 +332,14 @@ class LocalStack:
 
         security = SECURITY_HEADERS
         if api.extensions["inscription_session"].retour_en_ligne:
+            # The page sends each piece to the bucket and the staff page shows them from its
+            # presigned links (issue 28): its origin is allowed, as production's bucket.
+            security = security_headers(files_origin(s3, DEMO_BUCKET))
             # The page sends each piece straight to the bucket (presigned POST), as to S3
             # with infra/template.yaml's CORS rule; its CSP lets it reach moto's server.
             s3.put_bucket_cors(Bucket=DEMO_BUCKET, CORSConfiguration={"CORSRules": [{
                 "AllowedOrigins": [url.rstrip("/")], "AllowedMethods": ["POST"],
                 "AllowedHeaders": ["*"], "MaxAgeSeconds": 600}]})
-            security = allowing_uploads_to([self.s3_endpoint])
         app = one_origin(api, SiteFiles(self.site_dir, banner=banner), security=security)
         self._server = create_server(app, sockets=[listener], threads=8,
                                      ident="preinscription-cap")

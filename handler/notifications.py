@@ -3,7 +3,9 @@
 `retry_failed` sends again the failed confirmations (handler.dossier.courriels), the failed
 emails of the bureau's status changes (« confirmation reçue », « incomplet », « définitive »,
 « refusé », « classé sans suite »: recorded in the follow-up, see handler.staff.courriel_suivi)
-and the failed reminders of an awaited signed confirmation (handler.staff.relances).
+the failed reminders of an awaited signed confirmation (handler.staff.relances), and the
+emails of the pieces the bureau refused, due a few minutes after the refusals
+(handler.staff.courriel_pieces).
 Two callers: the mail retry function, every hour in AWS (handler.lambda_function.retry_mail),
 which stops at SCHEDULED_ATTEMPTS attempts per email (`max_attempts`), and
 `python -m handler.notifications`, by hand once SES is fixed, which forces every one.
@@ -28,7 +30,7 @@ from handler.dossier.courriels import (
     retry_confirmations,
 )
 from handler.platform.logs import configure as configure_logs
-from handler.staff import courriel_suivi
+from handler.staff import courriel_pieces, courriel_suivi
 from handler.staff.relances import Reminders
 from shared_rules.session import Session
 
@@ -39,7 +41,8 @@ Counts = dict[str, dict[str, int]]
 def retry_failed(app: Flask, *, max_attempts: int | None = None,
                  every_record: bool = False) -> Counts:
     """Send every failed email once more: the confirmations, the status changes' emails and the
-    reminders; counts by kind (`confirmation`, `suivi`, `relance`) and resulting status.
+    reminders and the refused pieces' emails; counts by kind (`confirmation`, `suivi`,
+    `relance`, `pieces`) and resulting status.
 
     `max_attempts` leaves out an email already tried that many times (counted `abandonne`);
     None forces every one, whatever its count (the command). `every_record` reads every
@@ -54,6 +57,7 @@ def retry_failed(app: Flask, *, max_attempts: int | None = None,
         "suivi": courriel_suivi.retry(notifier, session.code, max_attempts=max_attempts),
         "relance": Reminders(notifier, jours=app.config["RELANCE_JOURS"]).retry(
             max_attempts=max_attempts),
+        "pieces": courriel_pieces.retry(notifier, max_attempts=max_attempts),
     }
 
 
@@ -63,7 +67,10 @@ def summary(counts: Counts) -> str:
     # Each kind with its participles' ending: « relances » is feminine.
     for kind, label, e in (("confirmation", "Courriels de confirmation", ""),
                            ("suivi", "Courriels de suivi (changements de statut)", ""),
-                           ("relance", "Relances (confirmation signée attendue)", "e")):
+                           ("relance", "Relances (confirmation signée attendue)", "e"),
+                           ("pieces", "Courriels des pièces refusées", "")):
+        if kind not in counts:
+            continue
         found = counts[kind]
         line = f"{label} renvoyé{e}s : {found[ENVOYE]} ; toujours en échec : {found[ECHEC]}"
         if found[ABANDONNE]:

@@ -530,3 +530,33 @@ def relance(record: Mapping[str, Any], session: Session, *, site_url: str,
     ]
     return Courriel(destinataire=record["dossier"]["contact"]["email"], objet=objet,
                     texte="\n".join(text), html=_page(objet, body, site_url=site_url))
+
+
+def pieces_refusees(record: Mapping[str, Any], session: Session, *, site_url: str,
+                    refusees: list[tuple[str, str]]) -> Courriel:
+    """The email of the pieces the bureau refused (issue 28), one for several refused
+    together: each piece (its label) with the reason, and where to deposit it again."""
+    numero = recapitulatif.numero(record)
+    seule = len(refusees) == 1
+    objet = (f"{'Une pièce' if seule else 'Des pièces'} de votre dossier d'inscription au "
+             f"{session.examen_code} {'a été refusée' if seule else 'ont été refusées'} — "
+             f"n° {numero}")
+    intro = (f"Le {session.destinataire}, a examiné les pièces déposées en ligne pour votre "
+             f"dossier n° {numero} d'inscription au {_examen(session)}. "
+             + ("Cette pièce ne peut pas être acceptée :" if seule
+                else "Ces pièces ne peuvent pas être acceptées :"))
+    lignes = [f"{libelle} : {motif}" for libelle, motif in refusees]
+    demande = ("Déposez de nouveau " + ("cette pièce" if seule else "ces pièces")
+               + f", corrigée{'' if seule else 's'}, depuis la page « Consulter ou modifier mon "
+               f"dossier », {_site(site_url)}")
+    suite = "Votre inscription ne deviendra définitive qu'une fois votre dossier complet."
+    text = ["Bonjour,", "", intro, "", *(f"- {ligne}" for ligne in lignes), "", demande, "",
+            suite, "", _closing(session), ""]
+    e = html.escape
+    body = [f"<p>Bonjour,</p><p>{e(intro)}</p>", "<ul>",
+            *(f"<li><strong>{e(libelle)}</strong> : {e(motif)}</li>"
+              for libelle, motif in refusees), "</ul>",
+            f"<p>{e(demande)}</p>", f"<p>{e(suite)}</p>",
+            f"<p><small>{e(_closing(session))}</small></p>"]
+    return Courriel(destinataire=record["dossier"]["contact"]["email"], objet=objet,
+                    texte="\n".join(text), html=_page(objet, body, site_url=site_url))

@@ -424,3 +424,84 @@ TROP_GROS = ("Le fichier dépasse 10\u00a0Mo, la limite par pièce. Réduisez-le
              "scan en qualité moyenne suffit) puis envoyez-le de nouveau.")
 INFECTE = ("Le fichier envoyé contient un virus : il a été isolé et ne sera pas ouvert. "
            "Envoyez un autre fichier, depuis un appareil sain.")
+
+
+# -- the bureau's decisions -----------------------------------------------------------------
+
+#: The pieces the bureau may judge: a clean file is there (or was judged already).
+DECIDABLE = (DEPOSEE, ACCEPTEE, REFUSEE)
+#: The reasons the staff page offers for a refusal; free text is allowed too.
+MOTIFS_REFUS = (
+    "illisible",
+    "incomplet (recto seulement)",
+    "document expiré",
+    "ce n'est pas la pièce demandée",
+    "confirmation non signée",
+)
+MOTIF_MAX = 500
+
+
+def decide(store: DossierStore, numero: str, code: str, *, decision: str,
+           motif: str | None, revision: int, par: str, now: dt.datetime) -> Stored:
+    """The bureau accepts or refuses a piece (`decision`: ACCEPTEE or REFUSEE, with a `motif`
+    for a refusal). 409 `pieces_modifiees` when the record isn't at `revision` any more (the
+    candidate replaced a piece, another agent judged one), 409 `piece_non_decidable` when the
+    piece has no clean file to judge. A refusal is recorded « à annoncer »: the candidate's
+    email, one for the refusals made together, goes once they are a few minutes old
+    (handler.staff.courriel_pieces)."""
+    if decision not in (ACCEPTEE, REFUSEE):
+        raise ValueError(decision)
+
+    def change(body: dict[str, Any]) -> dict[str, Any]:
+        if int(body.get("revision", 0)) != revision:
+            raise PieceError(409, "pieces_modifiees", PIECES_MODIFIEES)
+        entry = body["pieces"].get(code)
+        if etat(entry) not in DECIDABLE or not (entry or {}).get("fichier"):
+            raise PieceError(409, "piece_non_decidable", PIECE_NON_DECIDABLE)
+        assert entry is not None
+        refused = decision == REFUSEE
+        body["pieces"][code] = dict(entry, etat=decision, motif=motif if refused else None,
+                                    decision={"par": par, "le": _stamp(now)},
+                                    a_annoncer=refused)
+        return body
+
+    return _update(store, numero, change)
+
+
+def to_announce(record: Stored | Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The refusals not emailed yet, by code: a refusal judged again (accepted) or replaced
+    by a new upload is no longer owed."""
+    return {code: entry for code, entry in entries(record).items()
+            if entry.get("a_annoncer") and entry.get("etat") == REFUSEE}
+
+
+def mark_announced(store: DossierStore, numero: str,
+                   sent: Mapping[str, Mapping[str, Any]]) -> None:
+    """Record that the refusals `sent` (code: entry as emailed) were emailed. Written with
+    IfMatch and the record's `revision` left alone: it is the staff's conflict token, and an
+    email sent in the background must not make an agent's next decision conflict."""
+    for _ in range(5):
+        current = read(store, numero)
+        if current is None:
+            return
+        body = dict(current.body)
+        pieces = {k: dict(v) for k, v in body.get("pieces", {}).items()}
+        for code, entry in sent.items():
+            found = pieces.get(code)
+            if found and found.get("decision") == entry.get("decision"):
+                found["a_annoncer"] = False
+        body["pieces"] = pieces
+        try:
+            store.write(record_key(numero), body, if_match=current.etag)
+        except WriteConflict:
+            continue
+        return
+    raise WriteConflict(record_key(numero))
+
+
+PIECES_MODIFIEES = ("Les pièces de ce dossier ont changé depuis que vous l'avez ouvert (une pièce "
+                    "déposée de nouveau, ou jugée par un autre agent). Rechargez la page, puis "
+                    "jugez la pièce de nouveau.")
+PIECE_NON_DECIDABLE = ("Cette pièce ne peut pas être jugée : aucun fichier vérifié n'a été "
+                       "déposé (pièce à déposer, en cours d'analyse ou refusée à la "
+                       "vérification).")

@@ -8,7 +8,9 @@ of handler.dossier.index), `erasure` (RGPD), `restitution` (a squatted dossier h
 its owner), `columns` and `exports` (CSV, XLSX, ZIP), `upload` (streaming to S3, presigned
 links), `jobs` (background exports), `courriel_suivi` (the email of each status change,
 recorded and retried), `versions` (the dossier's review rows and each version's changes),
-`messages` (the staff's French messages), `openapi` (the staff's routes described), `progress`
+`pieces_bureau` (the pieces returned online, judged), `pieces_statuts` (the status that
+follows from them), `courriel_pieces` (the refused pieces' email), `messages` (the staff's
+French messages), `openapi` (the staff's routes described), `progress`
 (the command line's progress bar), `rest` (the /api/staff/ routes), `cli` (`python -m
 handler.staff`). The follow-up status the staff changes is handler.dossier.suivi.
 """
@@ -19,7 +21,7 @@ from typing import Any
 
 from flask import Flask
 
-from handler.staff import auth, jobs, oidc, rest
+from handler.staff import auth, jobs, oidc, pieces_bureau, rest
 
 
 def init_app(app: Flask, *, export_runner: jobs.ExportRunner | None = None,
@@ -39,6 +41,7 @@ def init_app(app: Flask, *, export_runner: jobs.ExportRunner | None = None,
             export_runner = jobs.ThreadRunner(lambda job_id, part: run_export(app, job_id, part))
     app.extensions["export_runner"] = export_runner
     app.register_blueprint(rest.bp)
+    app.register_blueprint(pieces_bureau.bp)
 
 
 def run_export(app: Flask, job_id: str, part: int | None = None) -> None:

@@ -187,3 +187,16 @@ JOUR_INVALIDE = "Indiquez une date au format AAAA-MM-JJ (par exemple 2020-11-19)
 NUMERO_ILLISIBLE = (
     "Ce n'est pas un numéro d'inscription : il s'écrit comme 7K3M-Q9PA-R (neuf caractères)."
 )
+# The pieces returned online, judged by the bureau (handler.staff.pieces_bureau).
+DECISION_INVALIDE = "La décision n'est pas valide : corrigez-la."
+MOTIF_REFUS_OBLIGATOIRE = (
+    "Indiquez le motif du refus : le candidat le lira dans le courriel et sur « mon dossier »."
+)
+PIECES_HORS_LIGNE = (
+    "Les pièces de cette session ne sont pas déposées en ligne : elles arrivent par courrier."
+)
+PIECE_NON_DEMANDEE_EN_LIGNE = "Cette pièce n'est pas demandée à ce dossier."
+PIECE_INFECTEE = (
+    "Fichier infecté : isolé, jamais ouvert. « Mon dossier » demande au candidat d'envoyer un "
+    "autre fichier."
+)

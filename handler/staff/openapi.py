@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handler.dossier import suivi
+from handler.dossier import pieces, suivi
 from handler.platform.json_body import BAD_JSON
 from handler.staff import columns, exports, listing, lot
 from shared_rules.schemas import EMAIL_MAX
@@ -592,6 +592,79 @@ PATHS.update({
                       "403": _error("Demande venue d'un autre site (origine_refusee)")}}},
 })
 
+
+_PIECE_CODE = {"name": "code", "in": "path", "required": True, "schema": _STRING,
+               "description": "La pièce : confirmation-signee, ou une pièce demandée au dossier"}
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+SCHEMAS.update({
+    "PieceBureau": _object({
+        "code": _STRING, "libelle": _STRING,
+        "etat": {"enum": [pieces.A_DEPOSER, pieces.EN_ANALYSE, pieces.DEPOSEE, pieces.ACCEPTEE,
+                          pieces.REFUSEE, pieces.NON_CONFORME, pieces.INFECTEE]},
+        "etat_libelle": _STRING,
+        "motif": {**_NULLABLE, "description": "Pourquoi la pièce est refusée (par la "
+                                               "vérification du fichier ou par le bureau)"},
+        "decision": {"type": ["object", "null"], "properties": {
+            "par": _STRING, "le": {**_STRING, "format": "date-time"}}},
+        "decidable": {"type": "boolean", "description": "Un fichier vérifié peut être accepté "
+                                                         "ou refusé"},
+        "a_annoncer": {"type": "boolean", "description": "Refus pas encore envoyé au candidat "
+                                                          "par courriel"},
+        "en_analyse_depuis": _NULLABLE_TIME,
+        "fichier": {"type": ["object", "null"], "properties": {
+            "type": _STRING, "taille": _INT, "pages": {"type": ["integer", "null"]},
+            "depose_le": {**_STRING, "format": "date-time"}, "tardif": {"type": "boolean"},
+            "url": {**_STRING, "description": "Lien présigné court (GET, affichage dans la "
+                                              "page) ; jamais pour un fichier infecté"}}},
+        "alerte": {"type": ["object", "null"], "description": "Fichier infecté : isolé, jamais "
+                                                              "ouvert, sans lien",
+                   "properties": {"signature": _NULLABLE, "texte": _STRING}},
+    }),
+    "PiecesBureau": _object({
+        "numero": _STRING,
+        "revision": {**_INT, "description": "Révision des pièces, à renvoyer avec une décision"},
+        "motifs": {"type": "array", "items": _STRING,
+                   "description": "Motifs de refus proposés (texte libre accepté aussi)"},
+        "motif_max": _INT, "expire_dans": _INT,
+        "pieces": {"type": "array", "items": _ref("PieceBureau")},
+        "courriel": {"type": ["object", "null"], "description": "Le courriel des refus à "
+                     "envoyer au candidat, un pour les refus faits ensemble",
+                     "properties": {"pieces": {"type": "array", "items": _STRING},
+                                    "a_partir_de": {**_STRING, "format": "date-time"},
+                                    "tentatives": _INT, "erreur": _NULLABLE}},
+    }),
+})
+PATHS.update({
+    "/api/staff/dossiers/{numero}/pieces": {"get": operation(
+        "Les pièces déposées en ligne d'un dossier : état, fichier à afficher, alerte d'un "
+        "fichier infecté",
+        {"200": _json("Chaque pièce attendue", _ref("PiecesBureau")),
+         "404": _error("Dossier inconnu (dossier_introuvable) ou session sans dépôt en ligne "
+                       "(retour_en_ligne_ferme)")},
+        parameters=[_NUMERO])},
+    "/api/staff/dossiers/{numero}/pieces/{code}/decision": {"post": operation(
+        "Accepter ou refuser une pièce déposée en ligne (rôle gestion ou administration) ; "
+        "le statut de suivi en découle",
+        {"200": _json("Les pièces après la décision, et le suivi s'il a changé", {"allOf": [
+            _ref("PiecesBureau"), _object({"suivi": {
+                "type": ["object", "null"], "description": "Le statut qui découle des pièces, "
+                "null s'il n'a pas changé",
+                "properties": {"statut": _STATUT, "revision": _INT}}})]}),
+         **_BAD_JSON, **_FORBIDDEN,
+         "404": _error("Dossier ou pièce inconnus (dossier_introuvable, piece_inconnue), ou "
+                       "session sans dépôt en ligne (retour_en_ligne_ferme)"),
+         "409": _error("Pièces modifiées depuis leur lecture (pieces_modifiees), ou pièce sans "
+                       "fichier vérifié (piece_non_decidable)"),
+         "422": _error("Décision invalide, motif manquant pour un refus (decision_invalide)")},
+        parameters=[_NUMERO, _PIECE_CODE],
+        requestBody={"required": True, "content": {"application/json": {"schema": {
+            **_object({"decision": {"enum": [pieces.ACCEPTEE, pieces.REFUSEE]},
+                       "motif": {**_NULLABLE, "maxLength": pieces.MOTIF_MAX,
+                                 "description": "Obligatoire pour un refus : un des motifs "
+                                                "proposés, ou un texte libre"},
+                       "revision": {**_INT, "minimum": 0}}, ["decision", "revision"]),
+            "additionalProperties": False}}}})},
+})
 
 def merge_into(document: dict[str, Any]) -> None:
     """Add the staff's paths, schemas and security scheme to the API's document."""

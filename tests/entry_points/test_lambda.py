@@ -207,7 +207,8 @@ def test_the_mail_retry_entry_point_resends_failed_emails_up_to_its_cap(
     counts = entry.retry_mail({"forcer": True}, None)  # invoked by hand
     assert counts == {"confirmation": {"envoye": 1, "echec": 0, "abandonne": 0},
                       "suivi": {"envoye": 0, "echec": 0, "abandonne": 0},
-                      "relance": {"envoye": 0, "echec": 0, "abandonne": 0}}
+                      "relance": {"envoye": 0, "echec": 0, "abandonne": 0},
+                      "pieces": {"envoye": 0, "echec": 0, "abandonne": 0}}
     assert len(sent_mail()) == 1
     sys.modules.pop("handler.lambda_function", None)
 

@@ -86,6 +86,13 @@ def policy_of_bucket(resources: dict[str, Any], bucket: str) -> dict[str, Any]:
     return policy
 
 
+def _csp_for(policy: Any, bucket: str) -> str:
+    """The template's policy (a !Sub on the dossiers bucket) for a bucket of that name."""
+    text = policy["Fn::Sub"] if isinstance(policy, dict) else policy
+    assert set(re.findall(r"\$\{([^}]+)\}", text)) <= {"DossiersBucket", "AWS::Region"}
+    return str(text).replace("${DossiersBucket}", bucket).replace("${AWS::Region}", "eu-west-3")
+
+
 def csp_directives(policy: str) -> dict[str, list[str]]:
     directives: dict[str, list[str]] = {}
     for part in policy.split(";"):
@@ -544,7 +551,7 @@ def test_content_security_policy_forbids_inline_scripts_and_framing(
     csp = props(resources, "SecurityHeadersPolicy")[
         "ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
     assert csp["Override"] is True
-    directives = csp_directives(csp["ContentSecurityPolicy"])
+    directives = csp_directives(_csp_for(csp["ContentSecurityPolicy"], "compartiment"))
     assert directives["default-src"] == ["'self'"]
     assert directives["script-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]
@@ -553,12 +560,21 @@ def test_content_security_policy_forbids_inline_scripts_and_framing(
         assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "http:"} & set(sources)
 
 
-def test_security_headers_are_the_handlers_local_ones(resources: dict[str, Any]) -> None:
+def test_security_headers_are_the_handlers_local_ones(resources: dict[str, Any],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     config = props(resources, "SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
     headers = config["SecurityHeadersConfig"]
     local = security_headers.SECURITY_HEADERS
-    assert csp_directives(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]) == (
-        csp_directives(local["Content-Security-Policy"]))
+    # The pieces' origin, as the handler's own S3 client in eu-west-3 signs the bucket's links
+    # and forms (handler.app: the region's endpoint, virtual-hosted).
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    client = handler_app._make_s3_client("eu-west-3")
+    bucket = "dossiers-exemple"
+    expected = security_headers.content_security_policy(
+        security_headers.files_origin(client, bucket))
+    assert csp_directives(_csp_for(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"],
+                                   bucket)) == csp_directives(expected)
     assert headers["ReferrerPolicy"]["ReferrerPolicy"] == local["Referrer-Policy"]
     assert local["X-Content-Type-Options"] == "nosniff"
     assert headers["FrameOptions"]["FrameOption"] == local["X-Frame-Options"]

@@ -59,6 +59,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "type": "application/pdf", "taille": 1000},
     ("POST", "/api/dossiers/<numero>/pieces/<code>"): {
         "cle": "televersements/7K3MQ9PAR/piece-identite/x"},
+    ("POST", "/api/staff/dossiers/<numero>/pieces/<code>/decision"): {
+        "decision": "refusee", "motif": "illisible", "revision": 0},
     ("POST", "/api/staff/lots"): {
         "statut": "incomplete", "pieces_manquantes": ["piece-identite"], "note": "Illisible.",
         "dossiers": [{"numero": "7K3M-Q9PA-R", "version": 1, "revision": 0}]},
@@ -98,6 +100,8 @@ REFUSALS: dict[tuple[str, str], tuple[tuple[str, str], list[str]]] = {
         ("demande_invalide", msg.DEMANDE_INVALIDE), ["type"]),
     ("POST", "/api/dossiers/<numero>/pieces/<code>"): (
         ("demande_invalide", msg.DEMANDE_INVALIDE), ["cle"]),
+    ("POST", "/api/staff/dossiers/<numero>/pieces/<code>/decision"): (
+        ("decision_invalide", staff_msg.DECISION_INVALIDE), ["motif"]),
     ("POST", "/api/staff/lots"): (("lot_invalide", staff_msg.LOT_INVALIDE),
                                   ["note", "pieces_manquantes.0"]),
 }

@@ -3,11 +3,13 @@
 // email, each version with what changed and its PDF; the form that changes its status (with
 // the version and revision read here, so that a change made meanwhile by the candidate or
 // another staff member is refused, not overwritten); its assignment to an agent (with the
-// assignment's revision read here, for the same reason); erasure (role administration).
+// assignment's revision read here, for the same reason); erasure (role administration); the
+// pieces deposited online, judged here (pieces.js).
 
 import { appeler, lire } from "./api.js";
 import { dateHeure, reussir } from "./affichage.js";
 import { el } from "../platform/dom.js";
+import { Pieces } from "./pieces.js";
 
 /** What became of the email of the current follow-up's change (each status change announced). */
 function etatCourriel(c) {
@@ -27,13 +29,14 @@ function lignes(paires) {
 }
 
 export class Detail {
-  constructor({ referentiel, garde, moi, surEffacement }) {
+  constructor({ referentiel, garde, moi, surEffacement, peutDecider = true }) {
     this.referentiel = referentiel;
     this.garde = garde;
     this.moi = moi;
     this.surEffacement = surEffacement;
     this.dossier = null;
     this.section = document.getElementById("detail");
+    this.pieces = new Pieces({ garde, peutDecider, apres: () => this.relire() });
     document.getElementById("statut-formulaire").addEventListener("submit", (evenement) => {
       evenement.preventDefault();
       this.garde(() => this.enregistrer(), "statut-erreur");
@@ -78,6 +81,18 @@ export class Detail {
     contenu.hidden = false;
     if (message) reussir(message, "statut-message");
     this.section.focus();
+    await this.pieces.ouvrir(dossier.numero);
+  }
+
+  /** Read the open dossier again and show it, its pieces left as they are (a piece's
+   *  decision: the status may have followed). */
+  async relire() {
+    const numero = this.dossier?.numero;
+    if (!numero) return;
+    const dossier = await lire(`dossiers/${encodeURIComponent(numero)}`);
+    if (this.dossier?.numero !== numero) return;
+    this.dossier = dossier;
+    this.afficher();
   }
 
   libelle(code) {

@@ -157,7 +157,7 @@ async function ouvrirEspace({ nom, role }) {
       pieces: [...referentiel.pieces, referentiel.piece_autre] });
     liste = new Liste({ surOuverture: (numero) => { location.hash = `#/dossier/${numero}`; }, noter,
       pageMax: referentiel.page_max, selection });
-    detail = new Detail({ referentiel, garde, moi: nom,
+    detail = new Detail({ referentiel, garde, moi: nom, peutDecider: role !== "lecture",
       surEffacement: () => { location.hash = adresseListe; } });
     garde(chargerColonnes, "export-erreur");
   }
