@@ -33,7 +33,7 @@ import zipfile
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
-from handler.dossier import suivi
+from handler.dossier import pieces, suivi
 from handler.dossier.numero import display
 from handler.platform.fetch import fetch_ordered
 from handler.platform.storage import DossierStore
@@ -51,9 +51,11 @@ FORMATS = {
     "ods": (ods.MEDIA_TYPE, "ods"),
     "zip": ("application/zip", "zip"),
     "pdf": ("application/pdf", "pdf"),
+    # Issue 28: the « dossier complet » PDF of each dossier whose pieces are all accepted.
+    "complets": ("application/zip", "zip"),
 }
 #: What is always made in the background (a PDF per dossier: CPU-bound).
-BACKGROUND = ("zip", "pdf")
+BACKGROUND = ("zip", "pdf", "complets")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n", "\u2212")
 
 
@@ -67,7 +69,7 @@ def neutralise(text: str) -> str:
 
 def filename(session: Session, fmt: str, *, now: dt.datetime) -> str:
     """« dossiers-CAP-2021-06-20201102-1000.csv », « confirmations-…pdf »."""
-    what = "confirmations" if fmt == "pdf" else "dossiers"
+    what = {"pdf": "confirmations", "complets": "dossiers-complets"}.get(fmt, "dossiers")
     return (f"{what}-{session.examen_code}-{session.session}-{now:%Y%m%d-%H%M}."
             f"{FORMATS[fmt][1]}")
 
@@ -230,6 +232,31 @@ def write_zip(out: Output, items: Iterable[Item], session: Session, *,
     return count
 
 
+#: The name of a dossier complet in a ZIP (the parts' assembly counts them by it).
+COMPLET = "dossier-complet.pdf"
+
+
+def write_complets(out: Output, store: DossierStore, records: Iterable[dict[str, Any]],
+                   session: Session, *, progress: Progress | None = None) -> int:
+    """A ZIP with the « dossier complet » PDF of each dossier whose pieces returned online
+    are all accepted (issue 28), named by the number; the others are left out. How many."""
+    from handler.staff import dossier_complet
+
+    count = seen = 0
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for record in records:
+            seen += 1
+            entries = pieces.entries(pieces.read(store, record["numero"]))
+            if dossier_complet.complete(record, entries, session):
+                content, _ = dossier_complet.render(store, record, session)
+                archive.writestr(f"{display(record['numero'])}/{COMPLET}", content,
+                                 compress_type=zipfile.ZIP_STORED)
+                count += 1
+            if progress is not None:
+                progress(seen)
+    return count
+
+
 #: From this many dossiers on, a CSV or XLSX takes its rows from the row cache. Below, the cache's
 #: 96 listings and row objects (about 630 of the 1,024 hold one of 1,000 dossiers) would cost as
 #: much as reading the dossiers themselves (measured: 1,000 dossiers 3.6 s from the cache,
@@ -266,6 +293,10 @@ def export(store: DossierStore, session: Session, numeros: Iterable[str], fmt: s
     if fmt == "zip":
         items = read_items(store, numeros, workers=workers, followed=followed)
         return write_zip(out, items, session, progress=progress)
+    if fmt == "complets":
+        items = read_items(store, numeros, workers=workers, followed=())
+        return write_complets(out, store, (record for record, _ in items), session,
+                              progress=progress)
     if fmt == "pdf":  # the confirmations alone: no follow-up read
         items = read_items(store, numeros, workers=workers, followed=())
         return impression.write_pdf(out, (record for record, _ in items), session,

@@ -73,6 +73,9 @@ ZIP_PART = 500
 #: Confirmations per part of a fanned-out PDF: 500 in one batch are 20–40 s of CPU and about
 #: 20 MB of pages held until the part's file is written (impression).
 PDF_PART = 500
+#: Dossiers per part of a ZIP of dossiers complets (issue 28): each reads its pieces (up to
+#: 50 Mo) and merges them, a second or two; 100 stay well inside a function's 15 minutes.
+COMPLETS_PART = 100
 STALE_AFTER = dt.timedelta(minutes=20)
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 _PART_RECORD = re.compile(r"/\d{4}\.json$")
@@ -150,7 +153,7 @@ def part_file(job_id: str, part: int, fmt: str = "zip") -> str:
 
 def _part_size(fmt: str) -> int:
     """Dossiers per part of a job of this format; 0: never cut."""
-    return {"zip": ZIP_PART, "pdf": PDF_PART}.get(fmt, 0)
+    return {"zip": ZIP_PART, "pdf": PDF_PART, "complets": COMPLETS_PART}.get(fmt, 0)
 
 
 def _now() -> str:
@@ -413,7 +416,7 @@ def assemble(store: DossierStore, session: Session, job_id: str) -> None:
                     for info in piece.infolist():
                         archive.writestr(info, piece.read(info),
                                          compress_type=info.compress_type)
-                        if info.filename.endswith("/dossier.json"):
+                        if info.filename.endswith(("/dossier.json", f"/{exports.COMPLET}")):
                             count += 1
                 state.write()  # news, and a check that the job is still wanted
         return count

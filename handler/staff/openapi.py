@@ -664,7 +664,18 @@ PATHS.update({
                                                 "proposés, ou un texte libre"},
                        "revision": {**_INT, "minimum": 0}}, ["decision", "revision"]),
             "additionalProperties": False}}}})},
+    "/api/staff/dossiers/{numero}/pieces/dossier-complet": {"post": operation(
+        "Le « dossier complet » en un PDF : la confirmation du dossier puis chaque pièce "
+        "acceptée (une photo ou un scan par page A4), par un lien court",
+        {"200": _json("Le lien vers le PDF", _object({
+            "url": _STRING, "pieces_acceptees": _INT, "pieces_attendues": _INT,
+            "complet": {"type": "boolean", "description": "Toutes les pièces sont acceptées"},
+            "taille": _INT, "expire_dans": _INT})),
+         "404": _error("Dossier inconnu (dossier_introuvable) ou session sans dépôt en ligne "
+                       "(retour_en_ligne_ferme)")},
+        parameters=[_NUMERO])},
 })
+
 
 def merge_into(document: dict[str, Any]) -> None:
     """Add the staff's paths, schemas and security scheme to the API's document."""

@@ -131,3 +131,24 @@ def decide(numero: str, code: str) -> Response:
     view["suivi"] = None if follow_up is None else {
         "statut": follow_up["statut"], "revision": follow_up["revision"]}
     return jsonify(view)
+
+
+@bp.post("/dossier-complet")
+def dossier_complet(numero: str) -> Response:
+    """The « dossier complet » PDF (the confirmation and every accepted piece), written under
+    the dossier's prefix; a short link to it (role `lecture`)."""
+    from handler.staff import dossier_complet as complet  # fpdf2 and pypdf: not at cold start
+
+    key, record = _dossier(numero)
+    store, session = context.store(), context.session()
+    content, held = complet.render(store, record, session)
+    store.write_file(complet.key(key), content, media_type="application/pdf")
+    entries = pieces.entries(pieces.read(store, key))
+    return jsonify({
+        "url": store.file_link(
+            complet.key(key), media_type="application/pdf", seconds=complet.LINK_SECONDS,
+            disposition=f'inline; filename="dossier-complet-{display(key)}.pdf"'),
+        "pieces_acceptees": held,
+        "pieces_attendues": len(pieces.expected(record["dossier"], session)),
+        "complet": complet.complete(record, entries, session),
+        "taille": len(content), "expire_dans": complet.LINK_SECONDS})

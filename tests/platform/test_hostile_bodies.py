@@ -125,9 +125,10 @@ KEY_BODIES = {
 
 #: Routes that change state without reading any body: sign-out reads only its cookie; the
 #: reminders' button sends to whoever awaits, whatever a body says; a piece's removal names
-#: the piece in its path.
+#: the piece in its path; the « dossier complet » is made from the stored pieces alone.
 NO_BODY = {("POST", "/api/staff/deconnexion"), ("POST", "/api/staff/relances"),
-           ("POST", "/api/dossiers/<numero>/pieces/<code>/retrait")}
+           ("POST", "/api/dossiers/<numero>/pieces/<code>/retrait"),
+           ("POST", "/api/staff/dossiers/<numero>/pieces/dossier-complet")}
 
 
 def _json_routes(app: Flask) -> set[tuple[str, str]]:

@@ -169,6 +169,13 @@ def test_an_agent_views_a_pdf_refuses_one_piece_and_accepts_another(
         page.keyboard.press("Enter")
         expect(confirmation).to_contain_text("État : acceptée")
         expect(page.locator("#pieces-message")).to_contain_text("acceptée")
+        # The « dossier complet »: made on demand, one accepted piece of the four asked.
+        bloc.get_by_role("button", name="Dossier complet (PDF)").click()
+        lien = page.locator("#pieces-complet-lien")
+        expect(lien).to_be_focused()
+        expect(lien).to_have_text("Ouvrir le dossier, incomplet : 1 pièce acceptée sur 4")
+        complet = requests.get(lien.get_attribute("href"), timeout=10)
+        assert complet.status_code == 200 and complet.content.startswith(b"%PDF")
         assert axe_results(page).violations_count == 0
         assert problems == [], problems
         assert refused_by_policy == [], refused_by_policy

@@ -10,7 +10,8 @@ import { el, fr } from "../platform/dom.js";
 import { filtres } from "./liste.js";
 
 const ATTENTE_MS = 2000;
-const NOMS = { csv: "CSV", xlsx: "XLSX", ods: "ODS", zip: "ZIP", pdf: "PDF des confirmations" };
+const NOMS = { csv: "CSV", xlsx: "XLSX", ods: "ODS", zip: "ZIP", pdf: "PDF des confirmations",
+  complets: "ZIP des dossiers complets" };
 const TABLEURS = new Set(["csv", "xlsx", "ods"]);
 
 function enregistrer(contenu, nom) {

@@ -13,6 +13,7 @@ import { afficherTableau } from "./tableau.js";
 import { afficherGuichet, installerGuichet, oublierGuichet } from "./guichet.js";
 import { afficherRelances, envoyerRelances } from "./relances.js";
 import { afficherJournal } from "./journal.js";
+import { piecesEnLigne } from "./pieces.js";
 
 const application = document.getElementById("gestion");
 document.getElementById("sans-javascript").hidden = true;
@@ -301,6 +302,10 @@ document.querySelectorAll("[data-export-selection]").forEach((bouton) => {
 document.querySelectorAll("[data-export]").forEach((bouton) => {
   bouton.addEventListener("click", () => garde(() => exporter(bouton.dataset.export), "export-erreur"));
 });
+// What only a session taking pieces online offers (issue 28).
+piecesEnLigne().then((oui) => {
+  document.querySelectorAll("[data-en-ligne]").forEach((element) => { element.hidden = !oui; });
+}, () => {});
 
 installerGuichet({ surDeconnexion: (message) => deconnecter(message) });
 demarrer();

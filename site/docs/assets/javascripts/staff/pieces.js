@@ -14,7 +14,7 @@ const AUTRE_MOTIF = "autre";
 
 /** Whether this session takes pieces online; asked once. */
 let enLigne = null;
-async function piecesEnLigne() {
+export async function piecesEnLigne() {
   if (enLigne === null) {
     const reponse = await fetch("/api/session", { headers: { Accept: "application/json" }, cache: "no-store" });
     enLigne = reponse.ok && ((await reponse.json()).retour_modes ?? []).includes("en_ligne");
@@ -39,6 +39,24 @@ export class Pieces {
     this.liste = document.getElementById("pieces-liste");
     this.vue = null;
     this.numero = null;
+    this.lienComplet = document.getElementById("pieces-complet-lien");
+    document.getElementById("pieces-complet").addEventListener(
+      "click", () => this.garde(() => this.dossierComplet(), "pieces-erreur"));
+  }
+
+  /** The « dossier complet » PDF (the confirmation and every accepted piece): made now,
+   *  offered as a link that opens it (a short link: made again on each click). */
+  async dossierComplet() {
+    const numero = this.numero;
+    this.lienComplet.hidden = true;
+    const reponse = await (await appeler("POST", `dossiers/${encodeURIComponent(numero)}/pieces/dossier-complet`)).json();
+    if (this.numero !== numero) return;
+    this.lienComplet.href = reponse.url;
+    this.lienComplet.textContent = reponse.complet
+      ? "Ouvrir le dossier complet (toutes les pièces sont acceptées)"
+      : `Ouvrir le dossier, incomplet : ${reponse.pieces_acceptees} pièce${reponse.pieces_acceptees > 1 ? "s" : ""} acceptée${reponse.pieces_acceptees > 1 ? "s" : ""} sur ${reponse.pieces_attendues}`;
+    this.lienComplet.hidden = false;
+    this.lienComplet.focus();
   }
 
   /** Show the pieces of `numero`, or nothing where pieces come back by post only. */
@@ -46,6 +64,7 @@ export class Pieces {
     this.numero = numero;
     this.vue = null;
     this.liste.replaceChildren();
+    this.lienComplet.hidden = true;
     document.getElementById("pieces-courriel").textContent = "";
     if (!(await piecesEnLigne())) {
       this.bloc.hidden = true;
