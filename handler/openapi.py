@@ -194,6 +194,8 @@ SESSION_STATE = _object({
     "retour_modes": {"type": "array", "items": {"enum": ["papier", "en_ligne"]},
                      "description": "Comment reviennent la confirmation signée et les pièces : "
                                     "par courrier, déposées en ligne, ou les deux"},
+    "retour_consigne": {**_NULLABLE_STRING,
+                        "description": "Où le dépôt en ligne est ouvert : ce que le candidat fait"},
     "retour_tardif": {"type": "boolean"},
     "message_retour_tardif": _NULLABLE_STRING,
 }, ["session", "ouvert", "statut", "ouverture", "cloture", "maintenant", "horloge_simulee"])

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, jsonify
 import shared_rules
 from handler.dossier import context
 from handler.platform.clock import timestamp
+from shared_rules.pieces import consigne_en_ligne
 
 bp = Blueprint("session_info", __name__, url_prefix="/api")
 
@@ -33,6 +34,8 @@ def session_state() -> Response:
         "date_limite_retour": session.date_limite_retour.isoformat(),
         # How the signed confirmation and the pieces come back: papier, en_ligne, or both.
         "retour_modes": list(session.retour_modes),
+        # Where they may be deposited online, what to do (the PDF's and the emails' words).
+        "retour_consigne": consigne_en_ligne(session),
         "retour_tardif": late,
         "message_retour_tardif": shared_rules.late_return_message(session) if late else None,
     })

@@ -54,6 +54,8 @@ FORMATS = {
     # Issue 28: the « dossier complet » PDF of each dossier whose pieces are all accepted.
     "complets": ("application/zip", "zip"),
 }
+#: The formats only a session taking pieces online offers (a paper session has no piece).
+ONLINE_ONLY = ("complets",)
 #: What is always made in the background (a PDF per dossier: CPU-bound).
 BACKGROUND = ("zip", "pdf", "complets")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n", "\u2212")

@@ -261,7 +261,9 @@ SCHEMAS: dict[str, Any] = {
     "DemandeExport": {**_object({
         "format": {"enum": list(exports.FORMATS),
                    "description": "pdf : les confirmations des dossiers en un seul PDF à "
-                                  "imprimer, toujours en arrière-plan (comme zip)"},
+                                  "imprimer, toujours en arrière-plan (comme zip) ; "
+                                  "complets : un ZIP des « dossiers complets » en PDF, "
+                                  "seulement si la session reçoit les pièces en ligne"},
         "filtres": {"type": "object", "description": "Les paramètres de la liste (specialite, "
                                                     "departement, statut, q, tri…)"},
         "numeros": {"type": "array", "items": {**_STRING, "maxLength": 40},

@@ -617,7 +617,8 @@ class ExportSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    format = fields.String(required=True, validate=validate.OneOf(list(exports.FORMATS)))
+    format = fields.String(required=True, validate=validate.OneOf(
+        [f for f in exports.FORMATS if f not in exports.ONLINE_ONLY]))
     filtres = fields.Dict(keys=fields.String(validate=validate.Length(max=20)),
                           values=fields.Raw(), load_default=None)
     # Each item checked by _one_selection, so that its error is named by its place.
@@ -645,7 +646,14 @@ def _unknown_columns(keys: list[str] | None) -> dict[str, list[str]]:
             if not isinstance(key, str) or key not in columns.CHOICES}
 
 
+class ExportEnLigneSchema(ExportSchema):
+    """An export request in a session taking pieces online: the ZIP of dossiers complets too."""
+
+    format = fields.String(required=True, validate=validate.OneOf(list(exports.FORMATS)))
+
+
 EXPORT = ExportSchema()
+EXPORT_EN_LIGNE = ExportEnLigneSchema()
 
 
 def _filters(raw: dict[str, Any]) -> MultiDict[str, str]:
@@ -677,8 +685,9 @@ def _selection(data: dict[str, Any]) -> tuple[Sequence[Mapping[str, Any]], int]:
 def start_export() -> Response:
     """Export the filtered list, or the dossiers chosen by number: the file at once when it
     fits, else a background job (202); a ZIP or the PDF to print, always in the background."""
-    data = _load(EXPORT, "export_invalide", msg.EXPORT_INVALIDE)
     session = context.session()
+    data = _load(EXPORT_EN_LIGNE if session.retour_en_ligne else EXPORT, "export_invalide",
+                 msg.EXPORT_INVALIDE)
     selection, ignored = _selection(data)
     numeros = [e["numero"] for e in selection]
     followed = [e["numero"] for e in selection if e["revision"] > 0]

@@ -95,6 +95,10 @@ def test_the_owner_deposits_pieces_and_sees_each_verdict(
     # Online only: the steps by post give way to the section; the PDF stays downloadable.
     retour = texte(page.locator("#consultation .retour"))
     assert "Joignez-y" not in retour and "Envoyez le tout" not in retour
+    # The session's own words say how (shared_rules.pieces.consigne_en_ligne), with no link to
+    # this very page.
+    assert "se déposent en ligne, et non par courrier" in retour
+    assert page.locator("#consultation [data-lien-depot]").is_hidden()
     assert page.get_by_role("button", name="Télécharger ma confirmation (PDF)").is_visible()
     confirmation = piece(c, CONFIRMATION)
     assert texte(confirmation.locator("h3")) == pieces.CONFIRMATION_LIBELLE
@@ -228,6 +232,7 @@ def test_a_paper_only_session_shows_no_section(candidat: Ouvrir, site_url: str) 
     assert c.page.locator("#pieces-en-ligne-liste li").count() == 0
     retour = texte(c.page.locator("#consultation .retour"))
     assert "Joignez-y ces pièces" in retour and "Envoyez le tout" in retour
+    assert "en ligne" not in retour
     assert c.problemes == []
 
 

@@ -41,6 +41,12 @@ def test_an_unknown_export_format_and_a_missing_field_are_answered_in_french(
                    "inconnu": [rules_msg.CHAMP_INCONNU]}}
     response = client.post("/api/staff/exports", headers=bearer(), json={})
     assert response.get_json()["errors"] == {"format": [rules_msg.OBLIGATOIRE]}
+    # Issue 28: a paper session (Limoges 2021) has no piece online, so no « dossier complet ».
+    response = client.post("/api/staff/exports", headers=bearer(),
+                           json={"format": "complets", "filtres": {}})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "format": ["Choisissez une de ces valeurs : csv, xlsx, ods, zip, pdf."]}
     response = client.post("/api/staff/dossiers/0000-0000-0/suivi", headers=bearer(),
                            json={"statut": "definitive", "version": "1", "revision": -1})
     assert response.get_json()["errors"] == {

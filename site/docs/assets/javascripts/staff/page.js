@@ -142,6 +142,10 @@ async function ouvrirEspace({ nom, role }) {
   document.getElementById("connexion").hidden = true;
   document.getElementById("espace").hidden = false;
   if (!liste) {
+    // What only a session taking pieces online offers (issue 28), asked once signed in.
+    piecesEnLigne().then((oui) => {
+      document.querySelectorAll("[data-en-ligne]").forEach((element) => { element.hidden = !oui; });
+    }, () => {});
     const referentiel = await lire("referentiel");
     fixerFuseau(referentiel.fuseau_horaire);
     remplir("specialite", referentiel.specialites.map((s) => [s.code, s.libelle]));
@@ -302,10 +306,5 @@ document.querySelectorAll("[data-export-selection]").forEach((bouton) => {
 document.querySelectorAll("[data-export]").forEach((bouton) => {
   bouton.addEventListener("click", () => garde(() => exporter(bouton.dataset.export), "export-erreur"));
 });
-// What only a session taking pieces online offers (issue 28).
-piecesEnLigne().then((oui) => {
-  document.querySelectorAll("[data-en-ligne]").forEach((element) => { element.hidden = !oui; });
-}, () => {});
-
 installerGuichet({ surDeconnexion: (message) => deconnecter(message) });
 demarrer();

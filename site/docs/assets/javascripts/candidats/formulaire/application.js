@@ -674,12 +674,28 @@ class Parcours {
     for (const partie of section.querySelectorAll('.retour [data-role="papier"]')) montrer(partie, papier);
     montrer(section.querySelector('.retour [data-role="copie"]'), !papier);
     montrer(section.querySelector('[data-role="fin-retour"]'), attendue);
+    this.remplirEnLigne(section, papier);
     afficherPieces(this.racine.querySelector("#pieces"), reponse.pieces);
     afficherAdresse(this.racine.querySelector("#adresse-retour"), this.racine.querySelector("#adresse-retour-a-confirmer"),
       this.regles);
     const tardif = this.racine.querySelector("#retour-tardif");
     tardif.replaceChildren(el("p", {}, fr(reponse.message_retour_tardif ?? "")));
     montrer(tardif, Boolean(papier && reponse.retour_tardif && reponse.message_retour_tardif));
+  }
+
+  /** Where the session takes pieces online (issue 28): its words on how, and the way to
+   *  « mon dossier » from the confirmation page; online only, no step by post. */
+  remplirEnLigne(section, papier) {
+    const modes = this.registre?.retour_modes ?? ["papier"];
+    const etape = section.querySelector(".retour [data-en-ligne]");
+    if (!etape) return;
+    etape.querySelector("[data-consigne]").textContent = fr(this.registre?.retour_consigne ?? "");
+    montrer(etape, papier && modes.includes("en_ligne"));
+    // On « mon dossier » the section of pieces follows: no link to the page itself.
+    montrer(etape.querySelector("[data-lien-depot]"), !this.racine.querySelector("#pieces-en-ligne"));
+    if (!modes.includes("papier")) {
+      for (const partie of section.querySelectorAll(".retour [data-courrier]")) montrer(partie, false);
+    }
   }
 
   async telecharger() {
