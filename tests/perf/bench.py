@@ -279,15 +279,22 @@ def machine() -> str:
             f"{platform.release()}, Python {platform.python_version()}")
 
 
+def site_or_blank(tmp: Path) -> Path:
+    """The built site when `make site` has run, else a blank page in `tmp`: the benchmarks
+    measure the API, never the pages."""
+    site = ROOT / "build" / "site"
+    if not (site / "index.html").is_file():
+        site = tmp
+        (site / "index.html").write_text("<html><body></body></html>", encoding="utf-8")
+    return site
+
+
 def run(submissions: int, out: Path | None, *, registry: int = 20_000) -> str:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" notes
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
     with tempfile.TemporaryDirectory() as tmp:
-        site = ROOT / "build" / "site"
-        if not (site / "index.html").is_file():
-            site = Path(tmp)
-            (site / "index.html").write_text("<html><body></body></html>", encoding="utf-8")
-        stack = LocalStack(site_dir=site, port=0, config={"SUBMISSIONS_PER_CLIENT": "0"})
+        stack = LocalStack(site_dir=site_or_blank(Path(tmp)), port=0,
+                           config={"SUBMISSIONS_PER_CLIENT": "0"})
         stack.url = stack.start()  # type: ignore[attr-defined]
         stack.serve_in_background()
         try:

@@ -28,7 +28,8 @@ import requests
 from handler.candidats import access_tokens
 from handler.dossier.numero import canonical
 from handler.local_server import LocalStack
-from tests.factories import ROOT, make_dossier
+from tests.factories import make_dossier
+from tests.perf.bench import site_or_blank
 
 SECTION = "## Pieces returned online (issue 28)"
 #: Issue 28's budget: S3 calls in the function per upload request.
@@ -67,11 +68,7 @@ def _scan_like_pdf(pages: int = 3) -> bytes:
 def run(count: int, out: Path | None = None) -> str:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's access log
     with tempfile.TemporaryDirectory() as tmp:
-        site = ROOT / "build" / "site"
-        if not (site / "index.html").is_file():
-            site = Path(tmp)
-            (site / "index.html").write_text("<html><body></body></html>", encoding="utf-8")
-        stack = LocalStack(site_dir=site, port=0, retour="en_ligne",
+        stack = LocalStack(site_dir=site_or_blank(Path(tmp)), port=0, retour="en_ligne",
                            clamav_dir=Path(tmp) / "clamav",
                            config={"SUBMISSIONS_PER_CLIENT": "0",
                                    "TELEVERSEMENTS_PER_CLIENT": "0"})

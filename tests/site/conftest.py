@@ -7,6 +7,7 @@ inline script or another origin fails here as it would there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -73,9 +74,15 @@ def site_url(built_site: Path, courriels: Path) -> Iterator[str]:
 
     # Every browser test submits from 127.0.0.1 to this one server: the per-client submission
     # limit (20 per 15 minutes, tested in tests/candidats/test_spam.py) would refuse the later ones.
-    stack = LocalStack(site_dir=built_site, port=0, outbox=courriels,
-                       config={"SUBMISSIONS_PER_CLIENT": "1000"})
-    url = stack.start()
+    with served(LocalStack(site_dir=built_site, port=0, outbox=courriels,
+                           config={"SUBMISSIONS_PER_CLIENT": "1000"})) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def served(stack: Any) -> Iterator[str]:
+    """The base URL of a local stack serving in the background; stopped afterwards."""
+    url: str = stack.start()
     stack.serve_in_background()
     try:
         yield url

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from handler.dossier import pieces
 from handler.platform import messages as msg
 from handler.platform.antivirus import EICAR
-from tests.site.conftest import WIDTHS
+from tests.site.conftest import WIDTHS, served
 from tests.site.parcours import Candidat, Identite, dossier_valide, nom_unique, texte
 from tests.site.test_lien_acces import api
 from tests.televersement.flow import clamscan_or_fail
@@ -43,15 +43,10 @@ def site_en_ligne(built_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
     from handler.local_server import LocalStack
 
     clamscan_or_fail()
-    stack = LocalStack(site_dir=built_site, port=0, retour="en_ligne",
-                       clamav_dir=tmp_path_factory.mktemp("clamav"),
-                       config={"SUBMISSIONS_PER_CLIENT": "1000"})
-    url = stack.start()
-    stack.serve_in_background()
-    try:
+    with served(LocalStack(site_dir=built_site, port=0, retour="en_ligne",
+                           clamav_dir=tmp_path_factory.mktemp("clamav"),
+                           config={"SUBMISSIONS_PER_CLIENT": "1000"})) as url:
         yield url
-    finally:
-        stack.stop()
 
 
 def dossier_ouvert(candidat: Ouvrir, url: str, largeur: int) -> tuple[Candidat, str]:
