@@ -162,6 +162,13 @@ DOSSIER_MODIFIE = _object({
                                "actuelle : aucune nouvelle version, aucun courriel"},
 }, [*DOSSIER_ENREGISTRE["required"], "modifie"])
 
+PREUVE_ACCES = _object({"acces": _object({
+    "jeton": {**_STRING, "description": "Preuve d'accès à envoyer dans l'en-tête "
+                                        "X-Acces-Dossier au lieu de X-Date-Naissance"},
+    "expire_le": {**_STRING, "format": "date-time"},
+    "duree_secondes": {"type": "integer", "description": "Sa durée, d'ici à expire_le"},
+}, ["jeton", "expire_le", "duree_secondes"])}, ["acces"])
+
 DOSSIER_PAR_LIEN = _object({
     **DOSSIER_ENREGISTRE["properties"],
     "acces": _object({
@@ -435,6 +442,21 @@ DOCUMENT: dict[str, Any] = {
                 "503": _UNAVAILABLE,
             },
         }},
+        "/api/dossiers/{numero}/preuve": {"post": {
+            "summary": "Échanger la date de naissance contre une preuve d'accès",
+            "description": "La date de naissance, vérifiée et comptée comme chaque "
+                           "vérification, contre une preuve d'accès de 30 minutes (en-tête "
+                           "X-Acces-Dossier) : « mon dossier » l'utilise pour déposer les "
+                           "pièces en ligne. Une preuve ne se renouvelle pas : refusée ici.",
+            "parameters": [_NUMERO, _DATE_NAISSANCE],
+            "responses": {"200": _json("La preuve d'accès", "PreuveAcces"),
+                          "400": _error("En-tête X-Date-Naissance manquant, ou preuve "
+                                        "envoyée à sa place (date_naissance_requise)"),
+                          "404": _error("Numéro ou date de naissance inconnus"),
+                          "422": _NUMERO_INVALIDE,
+                          "429": _TOO_MANY,
+                          "503": _UNAVAILABLE},
+        }},
         "/api/dossiers/{numero}/confirmation.pdf": {"get": {
             "summary": "La confirmation d'inscription à imprimer, signer et envoyer (PDF A4)",
             "parameters": [_NUMERO, _DATE_NAISSANCE, _PREUVE_ACCES],
@@ -505,6 +527,7 @@ DOCUMENT: dict[str, Any] = {
         "LienAcces": LIEN_ACCES,
         "Acces": ACCES,
         "DossierParLien": DOSSIER_PAR_LIEN,
+        "PreuveAcces": PREUVE_ACCES,
         "Erreur": ERREUR,
         "EtatSession": SESSION_STATE,
         "PiecesEnLigne": PIECES_EN_LIGNE,

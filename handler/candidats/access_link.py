@@ -14,6 +14,9 @@ number exists, and the requests are limited:
 
 POST /api/dossiers/acces {"numero", "jeton"} uses a link: the dossier, as consulted, with an
 access proof ({"acces": {"jeton", "expire_le"}}) to send in the X-Acces-Dossier header.
+
+POST /api/dossiers/<numero>/preuve, with the birth date's header (never a proof: a proof is not
+renewed), gives the same access proof for the dossier the birth date opens.
 """
 
 from __future__ import annotations
@@ -141,3 +144,15 @@ def use_link() -> Response:
                                              "expire_le": proof.expires_iso()}})
     response.headers["ETag"] = f'"v{record["version"]}"'
     return response
+
+
+@bp.post("/<numero>/preuve")
+def exchange_birth_date(numero: str) -> Response:
+    """The birth date, checked and counted as every check (handler.candidats.ownership),
+    exchanged for an access proof."""
+    if request.headers.get(access_tokens.PROOF_HEADER) is not None:
+        raise ApiError(400, "date_naissance_requise", msg.DATE_NAISSANCE_ENTETE)
+    stored = dossiers.owned(numero)
+    proof = access_tokens.issue_proof(context.store(), stored.body["numero"])
+    return jsonify({"acces": {"jeton": proof.token, "expire_le": proof.expires_iso(),
+                              "duree_secondes": access_tokens.PROOF_SECONDS}})

@@ -9,6 +9,9 @@ date, even while a stranger keeps the number locked (handler.candidats.ownership
   `acces/<numero>/preuves/<sha256>.json`, valid PROOF_SECONDS from then. The page keeps it in
   memory only and sends it in the PROOF_HEADER header instead of X-Date-Naissance to consult,
   modify or print the dossier. It is bound to the number and expires; it is not renewed.
+- The birth date, checked once (and counted like every check), may be exchanged for the same
+  proof: « mon dossier » does it before it uploads pieces (issue 28), whose every request then
+  costs the proof's two reads instead of the birth date's counted check.
 A token travels in the link's fragment (after `#`): browsers never send it to a server, so no
 access log holds it; the page sends it once, in a POST body.
 """
@@ -88,10 +91,14 @@ def use_link(store: DossierStore, typed_numero: str, token: str) -> tuple[Stored
     stored = store.dossier(numero)
     if stored is None:
         raise _invalid_link()
-    stored = _lift_contact_lock(store, stored)
-    proof = Proof(new_token(), now + PROOF_SECONDS)
+    return _lift_contact_lock(store, stored), issue_proof(store, numero)
+
+
+def issue_proof(store: DossierStore, numero: str) -> Proof:
+    """A new access proof for the dossier `numero` (canonical), recorded by its hash."""
+    proof = Proof(new_token(), time.time() + PROOF_SECONDS)
     store.record_access(numero, PROOFS, digest(proof.token), {"expire": proof.expires})
-    return stored, proof
+    return proof
 
 
 def _lift_contact_lock(store: DossierStore, stored: Stored) -> Stored:

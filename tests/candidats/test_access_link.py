@@ -256,6 +256,36 @@ def test_a_proof_opens_its_own_number_only_and_ends(
     assert consult(client, numero, {"X-Acces-Dossier": proof["jeton"]}).status_code == 403
 
 
+def exchange(client: FlaskClient, numero: str, headers: dict[str, str],
+             ip: str = "192.0.2.50") -> Any:
+    return client.post(f"/api/dossiers/{numero}/preuve",
+                       headers={**headers, "X-Forwarded-For": ip})
+
+
+def test_the_birth_date_is_exchanged_for_a_proof_counted_as_a_check(
+        link_app: Flask, numero: str) -> None:
+    """Issue 28: « mon dossier » exchanges the birth date once for a proof, whose checks cost
+    two reads where the birth date's cost its counted check."""
+    client = link_app.test_client()
+    answer = exchange(client, numero, {"X-Date-Naissance": BORN})
+    assert answer.status_code == 200
+    acces = answer.get_json()["acces"]
+    assert acces["duree_secondes"] == access_tokens.PROOF_SECONDS
+    assert abs(time.time() + access_tokens.PROOF_SECONDS
+               - dt.datetime.fromisoformat(acces["expire_le"]).timestamp()) < 5
+    opened = consult(client, numero, {"X-Acces-Dossier": acces["jeton"]})
+    assert opened.status_code == 200 and opened.get_json()["numero"] == numero
+    # A proof is not renewed; a missing or wrong birth date gets no proof, and counts.
+    renewed = exchange(client, numero, {"X-Acces-Dossier": acces["jeton"]})
+    assert renewed.status_code == 400
+    assert renewed.get_json()["code"] == "date_naissance_requise"
+    assert exchange(client, numero, {}).status_code == 400
+    for index in range(MAX_FAILURES):
+        assert exchange(client, numero, {"X-Date-Naissance": f"1990-01-{index + 1:02d}"},
+                        ip=f"203.0.113.{index}").status_code == 404
+    assert exchange(client, numero, {"X-Date-Naissance": BORN}).status_code == 429
+
+
 @pytest.mark.parametrize("s3_mode", ["server"], indirect=True)
 def test_a_link_used_twice_at_once_opens_once(
     link_app: Flask, numero: str, sent_mail: Sent,

@@ -128,6 +128,7 @@ KEY_BODIES = {
 #: the piece in its path; the « dossier complet » is made from the stored pieces alone.
 NO_BODY = {("POST", "/api/staff/deconnexion"), ("POST", "/api/staff/relances"),
            ("POST", "/api/dossiers/<numero>/pieces/<code>/retrait"),
+           ("POST", "/api/dossiers/<numero>/preuve"),
            ("POST", "/api/staff/dossiers/<numero>/pieces/dossier-complet")}
 
 

@@ -103,6 +103,10 @@ def test_the_owner_deposits_pieces_and_sees_each_verdict(
         "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png")
     assert champ.get_attribute("capture") is None
     c.etat("28-pieces-a-deposer")
+    # The birth date was exchanged once for an access proof: each request about the pieces
+    # sends the proof (two reads in the API) instead of a counted birth-date check.
+    entetes: list[tuple[str, dict[str, str]]] = []
+    page.on("request", lambda r: entetes.append((r.url, r.headers)) if "/api/" in r.url else None)
 
     # A real PDF: sent to the bucket with a progress bar, analysed, deposited.
     choisir(c, CONFIRMATION, "confirmation.pdf", "application/pdf", un_pdf())
@@ -124,6 +128,10 @@ def test_the_owner_deposits_pieces_and_sees_each_verdict(
     assert lien.value.status == 200
     assert f"/pieces/{numero.replace('-', '')}/{CONFIRMATION}-" in lien.value.json()["url"]
     onglet.value.close()
+    vers_pieces = [h for u, h in entetes if "/pieces" in u]
+    assert len(vers_pieces) >= 4  # the form, the arrival, the analysis followed, the file
+    assert all("x-acces-dossier" in h and "x-date-naissance" not in h for h in vers_pieces)
+    assert not [u for u, _ in entetes if u.endswith("/preuve")]  # the same proof, kept
 
     # EICAR: scanned, refused, the reason beside the piece.
     identite = piece(c, IDENTITE)

@@ -126,6 +126,7 @@ export class PiecesEnLigne {
     this.preuve = preuve;
     this.modes = modes;
     this.vue = null;
+    this.acces = null; // the proof the birth date was exchanged for: { jeton, fin }
     this.rendus = new Map(); // code -> the JSON of the piece last drawn
     this.occupees = new Set(); // codes being uploaded or removed
     this.minuterie = null;
@@ -138,13 +139,45 @@ export class PiecesEnLigne {
     return `dossiers/${encodeURIComponent(this.numero)}/pieces`;
   }
 
+  /** The headers that prove the dossier is the candidate's: the page's own when an access link
+   *  opened it; else a proof the birth date is exchanged for once (…/preuve): each check of a
+   *  birth date is counted and costs the API a locked read, a proof's costs two reads (the
+   *  budget of an upload request). Without a proof, the birth date itself. */
+  async entetes() {
+    const page = this.preuve();
+    if (!("X-Date-Naissance" in page)) return page;
+    if (this.acces && Date.now() < this.acces.fin) return { "X-Acces-Dossier": this.acces.jeton };
+    try {
+      const { corps } = await appeler("POST", `dossiers/${encodeURIComponent(this.numero)}/preuve`,
+        { entetes: page });
+      // A minute early: never sent as it expires.
+      this.acces = { jeton: corps.acces.jeton, fin: Date.now() + (corps.acces.duree_secondes - 60) * 1000 };
+      return { "X-Acces-Dossier": this.acces.jeton };
+    } catch {
+      return page; // the request then says, with the birth date, what went wrong
+    }
+  }
+
+  /** `appeler` with those headers; a proof of this page's that the API finds expired (the
+   *  computer slept) is exchanged again, once. */
+  async appel(methode, chemin, options = {}) {
+    const entetes = await this.entetes();
+    try {
+      return await appeler(methode, chemin, { ...options, entetes });
+    } catch (erreur) {
+      if (erreur.code !== "acces_expire" || !this.acces) throw erreur;
+      this.acces = null;
+      return appeler(methode, chemin, { ...options, entetes: await this.entetes() });
+    }
+  }
+
   async ouvrir() {
     this.liste.replaceChildren();
     this.section.querySelector("#pieces-en-ligne-introduction").replaceChildren();
     this.statut(TEXTES.chargement);
     montrer(this.section);
     try {
-      const { corps } = await appeler("GET", this.chemin, { entetes: this.preuve() });
+      const { corps } = await this.appel("GET", this.chemin);
       this.statut("");
       this.afficher(corps);
     } catch (erreur) {
@@ -319,8 +352,8 @@ export class PiecesEnLigne {
     try {
       let formulaire;
       try {
-        ({ corps: formulaire } = await appeler("POST", `${this.chemin}/${encodeURIComponent(code)}/formulaire`, {
-          corps: { type: typeDe(fichier), taille: fichier.size }, entetes: this.preuve() }));
+        ({ corps: formulaire } = await this.appel("POST", `${this.chemin}/${encodeURIComponent(code)}/formulaire`, {
+          corps: { type: typeDe(fichier), taille: fichier.size } }));
       } catch (erreur) {
         // The API's own words for a type or a size it refuses (HEIC: how to send it instead).
         const raison = erreur.erreurs?.type?.[0] ?? erreur.erreurs?.taille?.[0] ?? erreur.message;
@@ -341,8 +374,8 @@ export class PiecesEnLigne {
         return;
       }
       progres.value = 100;
-      const { corps } = await appeler("POST", `${this.chemin}/${encodeURIComponent(code)}`, {
-        corps: { cle: formulaire.cle }, entetes: this.preuve() });
+      const { corps } = await this.appel("POST", `${this.chemin}/${encodeURIComponent(code)}`, {
+        corps: { cle: formulaire.cle } });
       this.occupees.delete(code);
       this.afficher(corps);
       this.dire(code, TEXTES.recu);
@@ -360,8 +393,7 @@ export class PiecesEnLigne {
     if (this.occupees.has(code)) return;
     this.occupees.add(code);
     try {
-      const { corps } = await appeler("POST", `${this.chemin}/${encodeURIComponent(code)}/retrait`,
-        { entetes: this.preuve() });
+      const { corps } = await this.appel("POST", `${this.chemin}/${encodeURIComponent(code)}/retrait`);
       this.occupees.delete(code);
       this.afficher(corps);
       this.ligne(code)?.querySelector("h3").focus();
@@ -380,8 +412,7 @@ export class PiecesEnLigne {
     const ligne = this.ligne(piece.code);
     this.dire(piece.code, TEXTES.ouverture);
     try {
-      const { corps } = await appeler("GET", `${this.chemin}/${encodeURIComponent(piece.code)}/fichier`,
-        { entetes: this.preuve() });
+      const { corps } = await this.appel("GET", `${this.chemin}/${encodeURIComponent(piece.code)}/fichier`);
       const onglet = window.open(corps.url, "_blank");
       if (onglet) {
         onglet.opener = null;
@@ -414,7 +445,7 @@ export class PiecesEnLigne {
     }
     this.minuterie = setTimeout(async () => {
       try {
-        const { corps } = await appeler("GET", this.chemin, { entetes: this.preuve() });
+        const { corps } = await this.appel("GET", this.chemin);
         this.afficher(corps);
       } catch {
         this.suivreAnalyses(); // asked again at the next tick, within the same two minutes
