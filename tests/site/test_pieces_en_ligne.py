@@ -49,6 +49,18 @@ def site_en_ligne(built_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
         yield url
 
 
+@pytest.fixture(scope="module")
+def site_deux_modes(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The local run with `--retour papier+en-ligne`: by post, or online."""
+    from handler.local_server import LocalStack
+
+    clamscan_or_fail()
+    with served(LocalStack(site_dir=built_site, port=0, retour="papier,en_ligne",
+                           clamav_dir=tmp_path_factory.mktemp("clamav"),
+                           config={"SUBMISSIONS_PER_CLIENT": "1000"})) as url:
+        yield url
+
+
 def dossier_ouvert(candidat: Ouvrir, url: str, largeur: int) -> tuple[Candidat, str]:
     """A new dossier, opened on « mon dossier » with its number and birth date."""
     nom = nom_unique("Piece")
@@ -220,6 +232,23 @@ def test_the_keyboard_reaches_the_file_control_and_every_button(
     page.keyboard.press("Enter")
     attendre_etat(c, CONFIRMATION, "à déposer")
     assert c.focus() == f"piece-{CONFIRMATION}-titre"
+    assert c.problemes == []
+
+
+def test_where_both_modes_are_open_the_page_offers_the_post_and_the_section(
+    candidat: Ouvrir, site_deux_modes: str,
+) -> None:
+    c, _ = dossier_ouvert(candidat, site_deux_modes, WIDTHS["telephone"])
+    page = c.page
+    page.locator(f'li[data-piece="{CONFIRMATION}"]').wait_for()
+    retour = texte(page.locator("#consultation .retour"))
+    assert "Joignez-y ces pièces" in retour and "Envoyez le tout" in retour
+    assert ("Vous pouvez aussi les déposer en ligne au lieu de les envoyer par courrier" in retour)
+    assert page.locator("#consultation [data-lien-depot]").is_hidden()  # the section follows
+    introduction = texte(page.locator("#pieces-en-ligne-introduction"))
+    assert "soit envoyer ces pièces par courrier, comme indiqué ci-dessus, soit les déposer ici" \
+        in introduction
+    c.etat("28-deux-modes")
     assert c.problemes == []
 
 
