@@ -13,19 +13,18 @@ import math
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from marshmallow import Schema, ValidationError, fields, validate
+from flask import Blueprint, Flask, Response, current_app, jsonify
+from marshmallow import Schema, fields, validate
 
 from handler.candidats import dossiers
 from handler.dossier import context, pieces
 from handler.dossier.pieces import PieceError
-from handler.platform import antivirus
+from handler.platform import antivirus, json_body
 from handler.platform import messages as msg
 from handler.platform.errors import ApiError
 from handler.platform.rate_limit import SlidingWindowLimit, client_key
 from handler.platform.storage import Stored
 from shared_rules.dates_fr import date_longue
-from shared_rules.text import unencodable
 
 bp = Blueprint("televersement", __name__, url_prefix="/api/dossiers/<numero>/pieces")
 
@@ -111,17 +110,7 @@ class _Upload(Schema):
 
 def _body(schema: Schema) -> dict[str, Any]:
     """The request's JSON object by `schema`; 422 `demande_invalide` with errors by field."""
-    body = request.get_json()
-    if unreadable := unencodable(body, whole="demande"):  # a lone surrogate: shared_rules.text
-        raise ApiError(422, "demande_invalide", msg.DEMANDE_INVALIDE, errors=unreadable)
-    try:
-        data: dict[str, Any] = schema.load(body)
-    except ValidationError as exc:
-        found = exc.messages if isinstance(exc.messages, dict) else {"demande": exc.messages}
-        raise ApiError(422, "demande_invalide", msg.DEMANDE_INVALIDE, errors={
-            ("demande" if key == "_schema" else str(key)): list(value)
-            for key, value in found.items()}) from None
-    return data
+    return json_body.load(schema, "demande_invalide", msg.DEMANDE_INVALIDE)
 
 
 @bp.get("")

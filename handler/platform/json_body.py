@@ -19,12 +19,13 @@ import json
 import re
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
+from marshmallow import Schema, ValidationError
 
 from handler.platform import messages as msg
 from handler.platform.errors import ApiError
-from shared_rules.text import is_encodable
+from shared_rules.text import is_encodable, unencodable
 
 MAX_DEPTH = 32
 #: The 400 answers to a body, as the OpenAPI documents describe them.
@@ -77,3 +78,19 @@ class BoundedJSONProvider(DefaultJSONProvider):
 def init_app(app: Flask) -> None:
     """Parse the app's JSON bodies with the checks above."""
     app.json = BoundedJSONProvider(app)
+
+
+def load(schema: Schema, code: str, message: str) -> dict[str, Any]:
+    """The request's JSON body by `schema`, or 422 `code` with `message` and the errors by
+    field path (`demande` for the body as a whole, a lone surrogate's field named)."""
+    body = request.get_json()
+    if unreadable := unencodable(body, whole="demande"):
+        raise ApiError(422, code, message, errors=unreadable)
+    try:
+        data: dict[str, Any] = schema.load(body)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        errors = {("demande" if k == "_schema" else str(k)): (
+            list(v) if isinstance(v, list) else [str(v)]) for k, v in messages.items()}
+        raise ApiError(422, code, message, errors=errors) from None
+    return data

@@ -17,10 +17,10 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from handler.dossier import context, pieces
 from handler.dossier.numero import canonical, display
 from handler.dossier.pieces import PieceError
+from handler.platform import json_body
 from handler.platform.errors import ApiError
 from handler.staff import auth, courriel_pieces, pieces_statuts, roles
 from handler.staff import messages as msg
-from handler.staff.rest import _load
 from shared_rules.schemas import Texte
 
 bp = Blueprint("staff_pieces", __name__, url_prefix="/api/staff/dossiers/<numero>/pieces")
@@ -113,7 +113,7 @@ DECISION = DecisionSchema()
 @auth.requires_role(roles.GESTION)
 def decide(numero: str, code: str) -> Response:
     """Accept or refuse one piece; the pieces after, and the follow-up if it changed."""
-    data = _load(DECISION, "decision_invalide", msg.DECISION_INVALIDE)
+    data = json_body.load(DECISION, "decision_invalide", msg.DECISION_INVALIDE)
     key, record = _dossier(numero)
     if code not in {p.code for p in pieces.expected(record["dossier"], context.session())}:
         raise ApiError(404, "piece_inconnue", msg.PIECE_NON_DEMANDEE_EN_LIGNE)

@@ -25,6 +25,7 @@ from handler.dossier.index import SummaryIndex
 from handler.dossier.numero import VERSION_MAX, canonical, display, paper_reference
 from handler.platform import integers
 from handler.platform.errors import ApiError
+from handler.platform.json_body import load as _load
 from handler.staff import (
     auth,
     columns,
@@ -48,7 +49,6 @@ from handler.staff import messages as msg
 from shared_rules.dates_fr import date_longue
 from shared_rules.identity import group_of
 from shared_rules.schemas import EMAIL_MAX, Texte, TexteLong
-from shared_rules.text import unencodable
 
 log = logging.getLogger(__name__)
 bp = Blueprint("staff", __name__, url_prefix="/api/staff")
@@ -78,20 +78,6 @@ def _numero(typed: str) -> str:
     if numero is None:
         raise ApiError(404, "dossier_introuvable", msg.DOSSIER_INTROUVABLE)
     return numero
-
-
-def _load(schema: Schema, code: str, message: str) -> dict[str, Any]:
-    body = request.get_json()
-    if unreadable := unencodable(body, whole="demande"):  # a lone surrogate: see shared_rules.text
-        raise ApiError(422, code, message, errors=unreadable)
-    try:
-        data: dict[str, Any] = schema.load(body)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        errors = {("demande" if k == "_schema" else str(k)): (
-            list(v) if isinstance(v, list) else [str(v)]) for k, v in messages.items()}
-        raise ApiError(422, code, message, errors=errors) from None
-    return data
 
 
 @bp.get("/moi")
