@@ -382,7 +382,7 @@ class LocalStack:
         """The scheduled function a person sees the effect of, in a background thread: the
         mail retry (hourly in AWS, infra/template.yaml), which also sends the emails the
         reception desk defers (handler.staff.courriel_suivi.DIFFERE), and the pieces' sweep
-        (handler.dossier.pieces.sweep). Not in the tests' stacks:
+        (handler.dossier.pieces.Analyses.sweep). Not in the tests' stacks:
         their emails stay theirs to count."""
         from handler import notifications
         from handler.dossier.courriels import SCHEDULED_ATTEMPTS

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify
 from marshmallow import Schema, fields, validate
 
 from handler.candidats import dossiers
-from handler.dossier import context, pieces
+from handler.dossier import context, index, pieces
 from handler.dossier.pieces import PieceError
 from handler.platform import antivirus, json_body
 from handler.platform import messages as msg
@@ -37,17 +37,20 @@ TYPES_HEIC = ("image/heic", "image/heif", "image/heic-sequence", "image/heif-seq
 def init_app(app: Flask) -> None:
     """The scanner and the analyses' runner, from the configuration; the routes."""
     store = app.extensions["dossier_store"]
+    session = app.extensions["inscription_session"].code
     scanner: antivirus.Scanner
-    if app.config["PIECES_SCANNER"] == "clamav":
+    clamav = app.config["PIECES_SCANNER"] == "clamav"
+    if clamav:
         scanner = antivirus.ClamAV(Path(app.config["CLAMAV_DATABASE"]))
-        # ClamAV answers at once: the analysis runs beside the request, in this process.
-        runner = pieces.Analyses(store, scanner, now=app.extensions["calendar_clock"].now,
-                                 in_thread=True)
     else:
         scanner = antivirus.GuardDutyTags(store.client)
-        # GuardDuty's verdict comes as an event (handler.lambda_function.piece_scanned).
-        runner = pieces.Analyses(store, scanner, now=app.extensions["calendar_clock"].now,
-                                 in_thread=False)
+    # ClamAV answers at once: the analysis runs beside the request, in this process; GuardDuty's
+    # verdict comes as an event (handler.lambda_function.piece_scanned). Each verdict shows in
+    # the staff's list (pieces to judge, an infected file).
+    runner = pieces.Analyses(store, scanner, now=app.extensions["calendar_clock"].now,
+                             in_thread=clamav,
+                             concluded=lambda numero: index.pieces_written(store, session,
+                                                                           numero))
     app.extensions["pieces_analyses"] = runner
     per_client = int(app.config["TELEVERSEMENTS_PER_CLIENT"])
     app.extensions["pieces_forms"] = (SlidingWindowLimit(per_client, FORMS_WINDOW)
@@ -166,6 +169,7 @@ def register_upload(code: str, numero: str) -> Response:
                                         now=context.now())
     except PieceError as exc:
         raise _raise(exc) from None
+    index.pieces_written(store, session.code, canonical, record.body)
     analyses().start(canonical, code)
     response = jsonify(_view(stored, record))
     response.status_code = 202
@@ -185,6 +189,7 @@ def remove(code: str, numero: str) -> Response:
         record = pieces.remove(context.store(), stored.body["numero"], code)
     except PieceError as exc:
         raise _raise(exc) from None
+    index.pieces_written(context.store(), session.code, stored.body["numero"], record.body)
     return jsonify(_view(stored, record))
 
 

@@ -5,7 +5,9 @@ function); at 20,000 dossiers a list can't read 20,000 objects per request. The 
 the list and its filters need, nothing more: number, names, email and phone (the free search),
 birth date, speciality, département, whether exam accommodations were asked, creation and
 modification dates, the dossier's version; the follow-up's status, revision and the version whose
-signed confirmation was received; the agent the dossier is assigned to (`attribution`).
+signed confirmation was received; the agent the dossier is assigned to (`attribution`); where
+pieces come back online (issue 28), how many wait for the bureau's judgement and whether one was
+infected, so that the bureau finds them at volume without opening every dossier.
 
 Layout: `index/<session>/<symbol>.json`, one shard per first symbol of the number (32 shards,
 about 625 entries each at 20,000 dossiers, ~200 KB), read in parallel by a list. The
@@ -20,8 +22,8 @@ could not be compacted.
 
 Entries merge monotonically: the dossier's part is replaced only by an equal or newer version,
 the follow-up's part only by an equal or newer revision, the assignment's only by an equal or
-newer assignment revision, so writers racing on one dossier can't set it back, whatever their
-order.
+newer assignment revision, the pieces' only by an equal or newer revision of their record, so
+writers racing on one dossier can't set it back, whatever their order.
 
 An entry written before a field was added lacks it: the list reads every added field with a
 default (no birth date shown, not found by email or phone, not « aménagement demandé »), and
@@ -51,6 +53,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 import shared_rules
 from handler.dossier import attribution as attribution_mod
+from handler.dossier import pieces as pieces_mod
 from handler.dossier import suivi as suivi_mod
 from handler.dossier.numero import ALPHABET
 from handler.platform.errors import StorageUnavailable
@@ -143,6 +146,18 @@ def attribution_part(record: Mapping[str, Any] | None) -> Summary:
     return {"attribue_a": record["agent"], "attribution": record["revision"]}
 
 
+def pieces_part(record: Mapping[str, Any] | None) -> Summary:
+    """What the list needs of a dossier's pieces returned online (issue 28): how many were
+    deposited and wait for the bureau's judgement, whether one was infected (quarantined: the
+    bureau is alerted in the list); nothing while the dossier deposited none."""
+    if record is None:
+        return {}
+    states = [str(entry.get("etat")) for entry in record.get("pieces", {}).values()]
+    return {"pieces_revision": int(record.get("revision", 0)),
+            "pieces_a_examiner": states.count(pieces_mod.DEPOSEE),
+            "piece_infectee": pieces_mod.INFECTEE in states}
+
+
 def merge(old: Summary | None, new: Summary) -> Summary:
     """`new` over `old`, each part kept from whichever is newer."""
     if old is None:
@@ -159,13 +174,16 @@ def merge(old: Summary | None, new: Summary) -> Summary:
         merged.update({k: new[k] for k in _SUIVI_KEYS})
     if "attribution" in new and new["attribution"] >= old.get("attribution", 0):
         merged.update({k: new[k] for k in _ATTRIBUTION_KEYS})
+    if "pieces_revision" in new and new["pieces_revision"] >= old.get("pieces_revision", 0):
+        merged.update({k: new[k] for k in _PIECES_KEYS})
     return merged
 
 
 _SUIVI_KEYS = ("statut", "revision", "version_confirmee")
 _ATTRIBUTION_KEYS = ("attribue_a", "attribution")
+_PIECES_KEYS = ("pieces_revision", "pieces_a_examiner", "piece_infectee")
 #: The keys the dossier's part doesn't own: its replacement keeps them.
-_OTHER_KEYS = (*_SUIVI_KEYS, *_ATTRIBUTION_KEYS)
+_OTHER_KEYS = (*_SUIVI_KEYS, *_ATTRIBUTION_KEYS, *_PIECES_KEYS)
 
 
 class SummaryIndex:
@@ -306,9 +324,11 @@ class SummaryIndex:
             return
         suivi = suivi_mod.read(self.store, numero)
         assigned = attribution_mod.read(self.store, numero)
+        deposited = pieces_mod.read(self.store, numero)
         self.upsert(numero, {**dossier_part(stored.body),
                              **suivi_part(suivi.body if suivi else None),
-                             **attribution_part(assigned.body if assigned else None)})
+                             **attribution_part(assigned.body if assigned else None),
+                             **pieces_part(deposited.body if deposited else None)})
         self.store.delete(repair_key(self.session, numero))
 
     # -- reads ---------------------------------------------------------------------------------
@@ -343,11 +363,14 @@ class SummaryIndex:
                 merged[part["numero"]] = merge(merged.get(part["numero"]), part)
         except (ClientError, BotoCoreError) as exc:
             log.warning("pending index parts not read: %s", type(exc).__name__)
-        return list(merged.values())
+        # An entry with no dossier part (a part of the pieces that landed as its dossier was
+        # erased, before the purge that follows it) is no dossier.
+        return [entry for entry in merged.values() if "version" in entry]
 
     # -- rebuild -------------------------------------------------------------------------------
-    def rebuild(self, *, progress: Progress | None = None) -> int:
-        """Rebuild every shard from the dossiers and their follow-up; the number indexed.
+    def rebuild(self, *, progress: Progress | None = None, pieces: bool = False) -> int:
+        """Rebuild every shard from the dossiers and their follow-up (and the pieces' records
+        where `pieces`: the session takes them online); the number indexed.
 
         Safe while the service runs: each shard is written with IfMatch and merged with what
         live writes put there meanwhile (the newer part wins); an entry absent from the walk is
@@ -357,12 +380,14 @@ class SummaryIndex:
                    if key.endswith(".json")]
         rebuilt: dict[str, dict[str, Summary]] = defaultdict(dict)
 
-        def read_all(numero: str) -> tuple[Stored | None, Stored | None, Stored | None]:
+        def read_all(numero: str) -> tuple[Stored | None, ...]:
             return (self.store.dossier(numero), suivi_mod.read(self.store, numero),
-                    attribution_mod.read(self.store, numero))
+                    attribution_mod.read(self.store, numero),
+                    pieces_mod.read(self.store, numero) if pieces else None)
 
         done = 0
-        for stored, suivi, assigned in fetch_ordered(read_all, numeros, workers=self.workers):
+        for stored, suivi, assigned, deposited in fetch_ordered(read_all, numeros,
+                                                                workers=self.workers):
             done += 1
             if progress is not None:
                 progress(done, len(numeros))
@@ -371,7 +396,8 @@ class SummaryIndex:
             numero = stored.body["numero"]
             rebuilt[shard_of(numero)][numero] = {
                 **dossier_part(stored.body), **suivi_part(suivi.body if suivi else None),
-                **attribution_part(assigned.body if assigned else None)}
+                **attribution_part(assigned.body if assigned else None),
+                **pieces_part(deposited.body if deposited else None)}
         for symbol in SHARDS:
             fresh = rebuilt.get(symbol, {})
 
@@ -409,12 +435,34 @@ def record_written(store: DossierStore, record: Mapping[str, Any], *,
             # this entry landed, so it goes again, with the versions that hold it.
             index.purge(record["numero"])
     except (ClientError, BotoCoreError, WriteConflict, StorageUnavailable) as exc:
-        log.warning("index update failed, entry marked for repair: %s", type(exc).__name__)
-        try:
-            index.mark_for_repair(record["numero"])
-        except (ClientError, BotoCoreError) as again:
-            log.error("index repair marker not written: %s; run rebuild-index",
-                      type(again).__name__)
+        _mark_for_repair(index, record["numero"], exc)
+
+
+def pieces_written(store: DossierStore, session: str, numero: str,
+                   record: Mapping[str, Any] | None = None) -> None:
+    """Reflect a dossier's pieces record just written (`record`, or read again) in its entry;
+    never raises, like record_written: a failure leaves the entry marked for repair."""
+    index = SummaryIndex(store, session)
+    try:
+        if record is None:
+            found = pieces_mod.read(store, numero)
+            record = found.body if found else None
+        if record is None:
+            return
+        index.upsert(numero, {"numero": numero, **pieces_part(record)})
+        if not store.numero_taken(numero):
+            index.purge(numero)  # erased while its pieces were being written
+    except (ClientError, BotoCoreError, WriteConflict, StorageUnavailable) as exc:
+        _mark_for_repair(index, numero, exc)
+
+
+def _mark_for_repair(index: SummaryIndex, numero: str, exc: Exception) -> None:
+    log.warning("index update failed, entry marked for repair: %s", type(exc).__name__)
+    try:
+        index.mark_for_repair(numero)
+    except (ClientError, BotoCoreError) as again:
+        log.error("index repair marker not written: %s; run rebuild-index",
+                  type(again).__name__)
 
 
 def write_entries(store: DossierStore, session: str, summaries: Iterable[Summary]) -> None:

@@ -316,8 +316,12 @@ class Analyses:
     handler.lambda_function.piece_scanned); the scheduled sweep catches whatever is left."""
 
     def __init__(self, store: DossierStore, scanner: Scanner, *,
-                 now: Callable[[], dt.datetime], in_thread: bool) -> None:
+                 now: Callable[[], dt.datetime], in_thread: bool,
+                 concluded: Callable[[str], None] = lambda numero: None) -> None:
+        """`concluded(numero)`: called once an analysis settled a piece of that dossier (the
+        staff's index, which this layer doesn't know, reflects it)."""
         self.store, self.scanner, self.now, self.in_thread = store, scanner, now, in_thread
+        self.concluded = concluded
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
 
@@ -332,16 +336,24 @@ class Analyses:
 
     def _run(self, numero: str, code: str) -> None:
         try:
-            analyse(self.store, self.scanner, numero, code, now=self.now())
+            self.run_now(numero, code)
         except Exception:  # left « en cours d'analyse »: the scheduled sweep tries again
             log.exception("analysis of an uploaded piece failed")
 
     def run_now(self, numero: str, code: str) -> str:
         """Analyse at once, in this thread (the verdict's event, the sweep)."""
-        return analyse(self.store, self.scanner, numero, code, now=self.now())
+        state = analyse(self.store, self.scanner, numero, code, now=self.now())
+        if state != EN_ANALYSE:
+            self.concluded(numero)
+        return state
 
     def sweep(self) -> dict[str, int]:
-        return sweep(self.store, self.scanner, now=self.now())
+        """Analyse every upload still waiting; counts by resulting state."""
+        counts: dict[str, int] = {}
+        for numero, code in dict.fromkeys(pending_uploads(self.store)):
+            state = self.run_now(numero, code)
+            counts[state] = counts.get(state, 0) + 1
+        return counts
 
     def join(self, timeout: float = 30) -> None:
         """Wait for the analyses started here (the tests)."""
@@ -358,15 +370,6 @@ def pending_uploads(store: DossierStore) -> Iterator[tuple[str, str]]:
         parts = key[len(TELEVERSEMENTS):].split("/")
         if len(parts) == 3:
             yield parts[0], parts[1]
-
-
-def sweep(store: DossierStore, scanner: Scanner, *, now: dt.datetime) -> dict[str, int]:
-    """Analyse every upload still waiting; counts by resulting state."""
-    counts: dict[str, int] = {}
-    for numero, code in dict.fromkeys(pending_uploads(store)):
-        state = analyse(store, scanner, numero, code, now=now)
-        counts[state] = counts.get(state, 0) + 1
-    return counts
 
 
 def upload_for_key(key: str) -> tuple[str, str] | None:

@@ -261,7 +261,7 @@ def _run(args: argparse.Namespace, settings: dict[str, Any], *, store: DossierSt
             def progress(done: int, total: int) -> None:
                 bar.total = total
                 bar(done)
-            count = index.rebuild(progress=progress)
+            count = index.rebuild(progress=progress, pieces=session.retour_en_ligne)
             bar.close()
             err.write(f"Index reconstruit : {count} dossier(s).\n")
             rows = RowCache(store, session, workers=WORKERS).refresh()

@@ -42,6 +42,10 @@ A_REVOIR = "a-revoir"  # a pseudo-status: modified after the confirmation was re
 HOMONYME = "homonyme-possible"
 #: Another pseudo-status: the candidate kept an answer the service warned about.
 A_VERIFIER = "a-verifier"
+#: Pseudo-statuses where pieces come back online (issue 28): pieces deposited that wait for
+#: the bureau's judgement; a file found infected (quarantined: the bureau is alerted).
+PIECES_A_EXAMINER = "pieces-a-examiner"
+PIECE_INFECTEE = "piece-infectee"
 #: The filter `amenagement`'s one value: the candidate asks for exam accommodations.
 AMENAGEMENT_DEMANDE = "demande"
 #: The filter `attribution`'s values besides an agent's email: the dossiers assigned to whoever
@@ -96,7 +100,8 @@ def parse_query(args: MultiDict[str, str], session: Session, *,
     known = {
         "specialite": {s.code for s in session.specialites},
         "departement": {d.code for d in session.departements},
-        "statut": {*suivi.STATUTS, A_REVOIR, HOMONYME, A_VERIFIER},
+        "statut": {*suivi.STATUTS, A_REVOIR, HOMONYME, A_VERIFIER, PIECES_A_EXAMINER,
+                   PIECE_INFECTEE},
     }
     chosen: dict[str, tuple[str, ...]] = {}
     for name, codes in known.items():
@@ -233,6 +238,10 @@ def _flags(entry: Mapping[str, Any], homonyms: frozenset[str]) -> set[str]:
         flags.add(HOMONYME)
     if entry.get("avertissements"):
         flags.add(A_VERIFIER)
+    if entry.get("pieces_a_examiner"):
+        flags.add(PIECES_A_EXAMINER)
+    if entry.get("piece_infectee"):
+        flags.add(PIECE_INFECTEE)
     return flags
 
 
@@ -338,6 +347,9 @@ def labelled(entry: Mapping[str, Any], session: Session) -> dict[str, Any]:
                        if s != "résidence"],
         "amenagement_demande": bool(entry.get("amenagement")),
         "attribue_a": entry.get("attribue_a"),
+        # Pieces returned online (issue 28): how many wait for a judgement; an infected file.
+        "pieces_a_examiner": int(entry.get("pieces_a_examiner") or 0),
+        "piece_infectee": bool(entry.get("piece_infectee")),
     }
 
 

@@ -166,12 +166,16 @@ SCHEMAS: dict[str, Any] = {
                                    "17/05/1998, 00/00/1996"},
         "amenagement_demande": {"type": "boolean", "description": "Le candidat demande un "
                                 "aménagement d'épreuves"},
-        "attribue_a": _AGENT},
+        "attribue_a": _AGENT,
+        "pieces_a_examiner": {**_INT, "description": "Pièces déposées en ligne qui attendent "
+                              "la décision du bureau (0 pour une session sur papier)"},
+        "piece_infectee": {"type": "boolean", "description": "Un fichier déposé s'est révélé "
+                           "infecté : isolé, jamais ouvert"}},
         ["numero", "nom_naissance", "nom_usage", "prenoms", "date_naissance",
          "date_naissance_libelle", "specialite", "specialite_libelle", "departement",
          "departement_nom", "cree_le", "modifie_le", "version", "statut", "statut_libelle",
          "revision", "a_revoir", "homonyme_possible", "a_verifier", "amenagement_demande",
-         "attribue_a"]),
+         "attribue_a", "pieces_a_examiner", "piece_infectee"]),
     "ListeDossiers": _object({"total": _INT, "page": _INT, "par_page": _INT, "pages": _INT,
                               "dossiers": {"type": "array",
                                            "items": _ref("ResumeDossier")}}),
@@ -305,7 +309,8 @@ _FILTERS = [
         ("statut", {"type": "array", "items": _STRING},
          "Statut(s) de suivi, ou a-revoir (modifié après la confirmation), homonyme-possible "
          "(mêmes nom et date de naissance qu'un autre dossier), a-verifier (avec des "
-         "avertissements)"),
+         "avertissements), et là où les pièces se déposent en ligne pieces-a-examiner "
+         "(déposées, à accepter ou refuser), piece-infectee (un fichier infecté isolé)"),
         ("cree_du", {**_STRING, "format": "date"}, "Créé à partir de ce jour"),
         ("cree_au", {**_STRING, "format": "date"}, "Créé jusqu'à ce jour inclus"),
         ("modifie_du", {**_STRING, "format": "date"}, "Modifié à partir de ce jour"),

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from handler.dossier import context, pieces
+from handler.dossier import context, index, pieces
 from handler.dossier.numero import canonical, display
 from handler.dossier.pieces import PieceError
 from handler.platform import json_body
@@ -119,10 +119,12 @@ def decide(numero: str, code: str) -> Response:
         raise ApiError(404, "piece_inconnue", msg.PIECE_NON_DEMANDEE_EN_LIGNE)
     store, notifier, now = context.store(), context.notifier(), context.now()
     try:
-        pieces.decide(store, key, code, decision=data["decision"], motif=data["motif"],
-                      revision=data["revision"], par=auth.current_staff(), now=now)
+        decided = pieces.decide(store, key, code, decision=data["decision"],
+                                motif=data["motif"], revision=data["revision"],
+                                par=auth.current_staff(), now=now)
     except PieceError as exc:
         raise ApiError(exc.status, exc.code, exc.message) from None
+    index.pieces_written(store, context.session().code, key, decided.body)
     if data["decision"] == pieces.REFUSEE and notifier.enabled:
         courriel_pieces.mark_owed(store, key)
     follow_up = pieces_statuts.follow(store, notifier, key, auteur=auth.current_staff(),

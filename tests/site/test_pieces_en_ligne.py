@@ -37,28 +37,28 @@ def un_pdf(texte_page: str = "Confirmation signee") -> bytes:
     return bytes(document.output())
 
 
-@pytest.fixture(scope="module")
-def site_en_ligne(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The local run with `--retour en-ligne`: ClamAV with the EICAR test database."""
+def _pile(built_site: Path, tmp_path_factory: pytest.TempPathFactory,
+          retour: str) -> Iterator[str]:
+    """The local run with pieces returned as `retour` says: ClamAV with the EICAR database."""
     from handler.local_server import LocalStack
 
     clamscan_or_fail()
-    with served(LocalStack(site_dir=built_site, port=0, retour="en_ligne",
+    with served(LocalStack(site_dir=built_site, port=0, retour=retour,
                            clamav_dir=tmp_path_factory.mktemp("clamav"),
                            config={"SUBMISSIONS_PER_CLIENT": "1000"})) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def site_en_ligne(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`--retour en-ligne`: online only."""
+    yield from _pile(built_site, tmp_path_factory, "en_ligne")
 
 
 @pytest.fixture(scope="module")
 def site_deux_modes(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The local run with `--retour papier+en-ligne`: by post, or online."""
-    from handler.local_server import LocalStack
-
-    clamscan_or_fail()
-    with served(LocalStack(site_dir=built_site, port=0, retour="papier,en_ligne",
-                           clamav_dir=tmp_path_factory.mktemp("clamav"),
-                           config={"SUBMISSIONS_PER_CLIENT": "1000"})) as url:
-        yield url
+    """`--retour papier+en-ligne`: by post, or online."""
+    yield from _pile(built_site, tmp_path_factory, "papier,en_ligne")
 
 
 def dossier_ouvert(candidat: Ouvrir, url: str, largeur: int) -> tuple[Candidat, str]:
@@ -161,8 +161,8 @@ def test_the_owner_deposits_pieces_and_sees_each_verdict(
     choisir(c, str(code), "photo.heic", "image/heic", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64)
     autre.get_by_role("button", name="Déposer").click()
     message = autre.locator(".piece__message.message-erreur")
-    message.wait_for()
-    assert texte(message) == texte_de(f"Erreur : {msg.PIECE_HEIC}")
+    # Only the error: never « Préparation de l'envoi… », said a moment before, in its place.
+    expect(message).to_have_text(texte_de(f"Erreur : {msg.PIECE_HEIC}"), use_inner_text=True)
     assert texte(autre.locator(".piece__etat")) == "État : à déposer"
     c.etat("28-pieces-etats")
     page.set_viewport_size({"width": WIDTHS["ordinateur"], "height": 900})

@@ -57,6 +57,7 @@ def test_each_submission_is_in_the_list_with_its_summary(client: FlaskClient,
         "statut_libelle": "Pré-inscrit (confirmation signée attendue)", "revision": 0,
         "a_revoir": False, "homonyme_possible": False, "a_verifier": [],
         "amenagement_demande": False, "attribue_a": None,
+        "pieces_a_examiner": 0, "piece_infectee": False,
     }
 
 

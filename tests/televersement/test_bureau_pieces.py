@@ -16,10 +16,12 @@ from flask.testing import FlaskClient
 
 from handler import notifications
 from handler.dossier import pieces
+from handler.dossier.index import SummaryIndex
 from handler.dossier.numero import canonical
 from handler.platform.antivirus import EICAR
 from handler.platform.clock import FrozenClock
-from tests.fixtures import MAIL_FROM, SITE_URL, Sent, build_app
+from tests.factories import make_dossier
+from tests.fixtures import BUCKET, MAIL_FROM, SITE_URL, Sent, all_keys, build_app
 from tests.staff.conftest import bearer, token_hashes
 from tests.televersement.flow import create, online_app, upload
 from tests.televersement.test_upload_loop import a_pdf
@@ -187,6 +189,44 @@ def test_statuses_follow_the_pieces(s3: Any, s3_endpoint: str, tmp_path: Path) -
     assert {h["auteur"] for h in follow["historique"]} == {"gestion"}
     # A status stays the bureau's to set by hand.
     assert client.get(f"/api/staff/dossiers/{numero}", headers=bearer()).status_code == 200
+
+
+def listed(client: FlaskClient, statut: str) -> dict[str, tuple[int, bool]]:
+    """The list filtered on a pseudo-status: each row's (pieces to judge, infected file)."""
+    rows = client.get("/api/staff/dossiers", query_string={"statut": statut},
+                      headers=bearer()).get_json()["dossiers"]
+    return {row["numero"]: (row["pieces_a_examiner"], row["piece_infectee"]) for row in rows}
+
+
+def test_the_list_finds_the_pieces_to_judge_and_alerts_an_infected_file(
+        s3: Any, s3_endpoint: str, tmp_path: Path) -> None:
+    """At volume the bureau can't open every dossier: the list counts the pieces deposited
+    that wait for a judgement and marks an infected file, as filters and as marks; the index
+    keeps them through a rebuild."""
+    app = bureau_app(s3, s3_endpoint, tmp_path)
+    client = app.test_client()
+    waiting = create(client)
+    infected = create(client, make_dossier({"etat_civil.nom_naissance": "Autre"}))
+    upload(client, app, waiting, "piece-identite", a_pdf())
+    upload(client, app, waiting, pieces.CONFIRMATION, a_pdf("Confirmation"))
+    upload(client, app, infected, "piece-identite", EICAR)
+    assert listed(client, "pieces-a-examiner") == {waiting: (2, False)}
+    assert listed(client, "piece-infectee") == {infected: (0, True)}
+    assert decide(client, waiting, "piece-identite", "acceptee").status_code == 200
+    assert listed(client, "pieces-a-examiner") == {waiting: (1, False)}
+    # The index rebuilt from the bucket's records says the same.
+    for key in all_keys(s3):
+        if key.startswith("index/"):
+            s3.delete_object(Bucket=BUCKET, Key=key)
+    session = app.extensions["inscription_session"]
+    assert SummaryIndex(app.extensions["dossier_store"], session.code).rebuild(
+        pieces=session.retour_en_ligne) == 2
+    assert listed(client, "pieces-a-examiner") == {waiting: (1, False)}
+    assert listed(client, "piece-infectee") == {infected: (0, True)}
+    # The last one judged: nothing waits any more.
+    assert decide(client, waiting, pieces.CONFIRMATION, "refusee",
+                  motif="illisible").status_code == 200
+    assert listed(client, "pieces-a-examiner") == {}
 
 
 def test_a_refused_confirmation_is_missing_as_another_piece(

@@ -160,6 +160,10 @@ export class Liste {
     if (d.homonyme_possible) marques.push("Homonyme possible : mêmes nom et date de naissance qu'un autre dossier");
     if (d.a_verifier?.length) marques.push(`À vérifier : ${d.a_verifier.join(", ")}`);
     if (d.amenagement_demande) marques.push("Aménagement d'épreuves demandé");
+    if (d.piece_infectee) marques.push("Fichier infecté : isolé, jamais ouvert");
+    if (d.pieces_a_examiner) {
+      marques.push(d.pieces_a_examiner > 1 ? `${d.pieces_a_examiner} pièces déposées à examiner` : "1 pièce déposée à examiner");
+    }
     return marques.flatMap((texte) => [el("br"), el("span", { class: "gestion-marque" }, texte)]);
   }
 

@@ -129,6 +129,7 @@ export class PiecesEnLigne {
     this.acces = null; // the proof the birth date was exchanged for: { jeton, fin }
     this.rendus = new Map(); // code -> the JSON of the piece last drawn
     this.occupees = new Set(); // codes being uploaded or removed
+    this.messages = new Map(); // code -> the timer of the sentence about to be said
     this.minuterie = null;
     this.debutAttente = null;
     this.ferme = false;
@@ -325,11 +326,16 @@ export class PiecesEnLigne {
   dire(code, texte, { erreur = false } = {}) {
     const message = this.ligne(code)?.querySelector(".piece__message");
     if (!message) return;
+    // A sentence still to come (said a moment ago) gives way to this one: never an earlier
+    // sentence shown as an error.
+    clearTimeout(this.messages.get(code));
     message.className = `piece__message${erreur ? " message-erreur" : ""}`;
     message.textContent = "";
     if (!texte) return;
     // Set in a later task, so that the same sentence twice is still announced.
-    setTimeout(() => { message.textContent = fr(erreur ? `Erreur : ${texte}` : texte); }, 50);
+    this.messages.set(code, setTimeout(() => {
+      message.textContent = fr(erreur ? `Erreur : ${texte}` : texte);
+    }, 50));
   }
 
   // -- acting -----------------------------------------------------------------------------------
